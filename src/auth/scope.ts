@@ -1,0 +1,38 @@
+/**
+ * The shared credential rules: which origins may receive a credential, and
+ * over which transports (DESIGN.md section 3).
+ */
+import { AuthError } from '../errors.ts';
+
+/** `localhost`, `*.localhost`, 127.0.0.0/8 and [::1] never leave the machine. */
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === '[::1]' || host === '::1') return true;
+  return /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+/** Normalizes `https://API.example.com/v1/` to `https://api.example.com`; throws TypeError naming the option when not a URL. */
+export function toOrigin(value: string | URL, option: string): string {
+  try {
+    const origin = new URL(value).origin;
+    if (origin === 'null') throw new TypeError('opaque origin');
+    return origin;
+  } catch {
+    throw new TypeError(`sturdy: ${option} must be absolute URLs or origins like 'https://api.example.com'; got ${JSON.stringify(String(value))}`);
+  }
+}
+
+/** Does `url` belong to one of the credential origins? */
+export const isCredentialOrigin = (url: URL, origins: ReadonlySet<string>): boolean => origins.has(url.origin);
+
+/**
+ * Refuses to send a credential over plain http to a host other than loopback,
+ * unless `allowInsecure` is set. Thrown before any network call.
+ */
+export function assertSecureTransport(url: URL, strategy: string, allowInsecure: boolean | undefined): void {
+  if (url.protocol !== 'http:' || allowInsecure || isLoopback(url.hostname)) return;
+  throw new AuthError(
+    `refusing to send ${strategy} credentials over plain http to ${url.origin}: use https, or pass allowInsecure: true if this network is trusted`,
+  );
+}

@@ -1,0 +1,338 @@
+/**
+ * createClient: wires the modules into one call pipeline over ky. Each attempt
+ * is one ky call with ky's own retry off; retry.ts decides about repeats, so a
+ * JSON body is re-sent from its string and never tee'd.
+ */
+import ky from 'ky';
+import type { Options as KyOptions } from 'ky';
+import { assertSecureTransport, toOrigin } from './auth/scope.ts';
+import type { AuthStrategy } from './auth/types.ts';
+import { readErrorData } from './body.ts';
+import { HTTPError, SerializationError, TimeoutError, isKyLike, sanitizeKyError } from './errors.ts';
+import { emit, type SturdyEvent } from './events.ts';
+import { JSON_ACCEPT, JSON_CONTENT_TYPE, serializeJson } from './json.ts';
+import { DEFAULTS, mergeOptions, validateOptions, type CallOptions, type ClientOptions } from './options.ts';
+import { createRedactor, type Redactor } from './redact.ts';
+import { toResponsePromise, type ResponsePromise } from './response.ts';
+import {
+  applyIdempotencyKey,
+  createRetryBudget,
+  decideRetry,
+  isReplayableMethod,
+  normalizeRetry,
+  type NormalizedRetry,
+  type RetryBudget,
+} from './retry.ts';
+import { validate } from './schema.ts';
+import { MAX_TIMER, sleep, startDeadline, timeoutError, withIdleTimeout, type Deadline } from './timeouts.ts';
+import { resolveUrl } from './url.ts';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head';
+type Input = string | URL;
+
+/**
+ * A sturdy client: method shortcuts returning ResponsePromises, `request`
+ * for any method, and `extend` for a client with merged defaults.
+ * @example
+ * const api = createClient({ baseUrl: 'https://api.example.com/v1/' });
+ * const order = await api.post('orders', { json: { sku: 'A1', qty: 2 } }).json();
+ */
+export type SturdyClient = {
+  [M in Method]: <T = unknown>(input: Input, options?: CallOptions) => ResponsePromise<T>;
+} & {
+  /** Any method, given as `options.method` (default GET). */
+  request: <T = unknown>(input: Input, options?: CallOptions) => ResponsePromise<T>;
+  /** A new client whose defaults are these merged over this client's (ky's merge rules). */
+  extend: (options: ClientOptions) => SturdyClient;
+  /** The client's options as given (merged for extended clients). */
+  readonly options: Readonly<ClientOptions>;
+};
+
+/** Keys sturdy consumes; everything else goes to ky (and from ky to fetch) untouched. */
+const OWN_KEYS = new Set([
+  'retry', 'timeout', 'totalTimeout', 'idleTimeout', 'auth', 'credentialOrigins', 'allowInsecure', 'idempotencyKey',
+  'onEvent', 'redact', 'retryBudget', 'json', 'schema', 'baseUrl', 'prefix', 'searchParams', 'headers', 'hooks',
+  'body', 'method', 'parseJson', 'stringifyJson', 'signal', 'fetch', 'throwHttpErrors',
+]);
+
+/** Per-client state shared by its calls (and by clients made with `extend`, for the budget). */
+type Shared = { redactor: Redactor; budget: RetryBudget };
+
+/** Options resolved once per client so a call reads them without recomputing. */
+type Resolved = {
+  options: ClientOptions;
+  retry: NormalizedRetry;
+  origins: Set<string>;
+  passThrough: Record<string, unknown>;
+};
+
+const now = () => globalThis.performance?.now() ?? Date.now();
+
+const pickPassThrough = (options: object): Record<string, unknown> => {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) if (!OWN_KEYS.has(key)) result[key] = value;
+  return result;
+};
+
+function resolve(options: ClientOptions): Resolved {
+  const origins = new Set<string>();
+  if (options.baseUrl !== undefined) origins.add(toOrigin(options.baseUrl, 'baseUrl'));
+  for (const origin of options.credentialOrigins ?? []) origins.add(toOrigin(origin, 'credentialOrigins'));
+  if (options.auth) for (const origin of options.auth.origins ?? []) origins.add(toOrigin(origin, 'auth.origins'));
+  return { options, retry: normalizeRetry(options.retry), origins, passThrough: pickPassThrough(options) };
+}
+
+/**
+ * Creates a client. Every option may also be given per call.
+ * @example
+ * const api = createClient({ baseUrl: 'https://api.example.com/v1/', auth: bearer(() => session.token) });
+ */
+export function createClient(options: ClientOptions = {}): SturdyClient {
+  validateOptions(options, 'client');
+  const redactor = createRedactor(options.redact);
+  if (options.auth) options.auth.register?.(redactor);
+  return build(resolve(options), { redactor, budget: createRetryBudget(options.retryBudget) });
+}
+
+function build(client: Resolved, shared: Shared): SturdyClient {
+  const call = (method: string) => (input: Input, options?: CallOptions) => send(client, shared, method, input, options);
+  return {
+    get: call('get'),
+    post: call('post'),
+    put: call('put'),
+    patch: call('patch'),
+    delete: call('delete'),
+    head: call('head'),
+    request: (input, options) => send(client, shared, options?.method ?? 'get', input, options),
+    extend(extra) {
+      validateOptions(extra, 'client');
+      if (extra.auth) extra.auth.register?.(shared.redactor);
+      const budget = extra.retryBudget === undefined ? shared.budget : createRetryBudget(extra.retryBudget);
+      return build(resolve(mergeOptions(client.options, extra)), { redactor: shared.redactor, budget });
+    },
+    options: client.options,
+  } as SturdyClient;
+}
+
+function send<T>(client: Resolved, shared: Shared, method: string, input: Input, callOptions: CallOptions | undefined): ResponsePromise<T> {
+  let call: Call;
+  try {
+    call = new Call(callOptions ? withCallOptions(client, shared, callOptions) : client, shared, method.toUpperCase());
+  } catch (error) {
+    // Bad options reject the call (so `.result()` still never rejects) instead of throwing synchronously.
+    return toResponsePromise<T>(Promise.reject(error), { redactor: shared.redactor, parseJson: undefined, onBodyError() {} });
+  }
+  return toResponsePromise<T>(call.run(input), {
+    redactor: shared.redactor,
+    parseJson: call.options.parseJson as ((text: string) => unknown) | undefined,
+    onBodyError: (error) => call.emitError(error, call.attempt),
+  });
+}
+
+/** A call's view of the client: the client's resolved options with the call's merged over them. */
+function withCallOptions(client: Resolved, shared: Shared, callOptions: CallOptions): Resolved {
+  validateOptions(callOptions, 'call');
+  const options = mergeOptions(client.options, callOptions);
+  const changesScope = callOptions.auth || callOptions.credentialOrigins || callOptions.baseUrl;
+  if (callOptions.auth) callOptions.auth.register?.(shared.redactor);
+  return {
+    options,
+    retry: callOptions.retry === undefined ? client.retry : normalizeRetry(callOptions.retry),
+    origins: changesScope ? resolve(options).origins : client.origins,
+    passThrough: { ...client.passThrough, ...pickPassThrough(callOptions) },
+  };
+}
+
+/** One call: its body, its attempts, its events. */
+class Call {
+  attempt = 0;
+  private url!: URL;
+  private redactedUrl: string | undefined;
+  private readonly deadline: Deadline;
+  readonly options: CallOptions & ClientOptions;
+
+  constructor(
+    private readonly client: Resolved,
+    private readonly shared: Shared,
+    private readonly method: string,
+  ) {
+    this.options = client.options as CallOptions & ClientOptions;
+    this.deadline = startDeadline(this.options.totalTimeout ?? DEFAULTS.totalTimeout);
+  }
+
+  get safeUrl(): string {
+    return (this.redactedUrl ??= this.shared.redactor.url(this.url));
+  }
+
+  private event(event: Omit<SturdyEvent, 'method' | 'url'>): void {
+    if (this.options.onEvent) emit(this.options.onEvent, { ...event, method: this.method, url: this.safeUrl } as SturdyEvent);
+  }
+
+  emitError(error: unknown, attempt: number): void {
+    if (!this.options.onEvent) return;
+    const reason = error instanceof Error ? `${error.name}: ${this.shared.redactor.text(error.message)}` : 'error';
+    this.event({ type: 'error', attempt, reason });
+  }
+
+  async run(input: Input): Promise<Response> {
+    const { options } = this;
+    try {
+      this.url = resolveUrl(input, options.baseUrl === undefined ? undefined : String(options.baseUrl), options.prefix === undefined ? undefined : String(options.prefix), options.searchParams);
+      const body = await this.prepareBody();
+      const headers = new Headers(options.headers as HeadersInit | undefined);
+      if (body.json && !headers.has('content-type')) headers.set('content-type', JSON_CONTENT_TYPE);
+      if (!headers.has('accept')) headers.set('accept', JSON_ACCEPT);
+      applyIdempotencyKey(this.method, headers, options.idempotencyKey);
+      return await this.attempts(headers, body);
+    } catch (error) {
+      throw await this.fail(error);
+    }
+  }
+
+  /** The request body: a JSON string (replayable), a factory, or what the caller gave. */
+  private async prepareBody(): Promise<{ json: boolean; value: () => KyOptions['body']; replayable: boolean }> {
+    const { json, body, schema } = this.options;
+    if (json !== undefined && body !== undefined) {
+      throw new SerializationError('pass either json or body, not both: json is serialized and would replace body');
+    }
+    if (json !== undefined || schema !== undefined) {
+      const value = schema ? await validate(schema, json, 'request', { what: 'request body' }) : json;
+      if (value === undefined && json === undefined) return { json: false, value: () => undefined, replayable: true };
+      const text = serializeJson(value, this.options.stringifyJson);
+      return { json: true, value: () => text, replayable: true };
+    }
+    if (typeof body === 'function') return { json: false, value: body as () => KyOptions['body'], replayable: true };
+    const replayable = body === undefined || body === null || !(body instanceof ReadableStream);
+    return { json: false, value: () => body, replayable };
+  }
+
+  private async attempts(headers: Headers, body: { value: () => KyOptions['body']; replayable: boolean }): Promise<Response> {
+    const { client, shared, options } = this;
+    const retry = client.retry;
+    const replayable = body.replayable && isReplayableMethod(this.method, headers, retry);
+    const auth = options.auth || undefined;
+    let retryCount = 0;
+    let refreshed = false;
+    for (;;) {
+      this.attempt += 1;
+      const started = now();
+      let authUsed: unknown = NOT_AUTHORIZED;
+      try {
+        const attemptHeaders = auth ? new Headers(headers) : headers;
+        const url = auth ? new URL(this.url) : this.url;
+        if (auth) authUsed = await this.authorize(auth, url, attemptHeaders);
+        this.event({ type: 'request', attempt: this.attempt });
+        const response = await this.fetchOnce(url, attemptHeaders, body.value());
+        this.event({ type: 'response', attempt: this.attempt, status: response.status, durationMs: Math.round(now() - started) });
+        if (response.ok || !this.throwsFor(response.status)) {
+          shared.budget.success();
+          return response;
+        }
+        throw await this.httpError(response, url, attemptHeaders);
+      } catch (error) {
+        if (options.signal?.aborted) throw options.signal.reason;
+        const failed = this.timeoutOrError(error);
+        if (failed instanceof TimeoutError && this.deadline.remaining() <= 0) throw failed;
+        if (auth?.refresh && !refreshed && authUsed !== NOT_AUTHORIZED && failed instanceof HTTPError && failed.response.status === 401) {
+          refreshed = true;
+          const url = new URL(this.url);
+          if (await auth.refresh(authUsed, { url, headers: new Headers(headers), signal: options.signal ?? undefined, fetch: this.fetchFunction })) {
+            this.event({ type: 'retry', attempt: this.attempt + 1, delayMs: 0, reason: '401 refresh' });
+            continue;
+          }
+        }
+        retryCount += 1;
+        const decision = await decideRetry({ error: failed, retryCount, retry, replayable, budget: shared.budget });
+        if (!decision.retry) {
+          if (decision.retryAfterMs !== undefined) Object.assign(failed as object, { retryAfter: decision.retryAfterMs });
+          throw failed;
+        }
+        const remaining = this.deadline.remaining();
+        if (decision.delayMs >= remaining) throw this.totalTimeout();
+        this.event({ type: 'retry', attempt: this.attempt + 1, delayMs: Math.round(decision.delayMs), reason: decision.reason });
+        for (const hook of options.hooks?.beforeRetry ?? []) {
+          await hook({ request: new Request(this.url, { method: this.method }) as never, options: {} as never, error: failed as Error, retryCount });
+        }
+        await sleep(decision.delayMs, options.signal ?? undefined);
+      }
+    }
+  }
+
+  private get fetchFunction(): typeof globalThis.fetch {
+    return (this.options.fetch as typeof globalThis.fetch | undefined) ?? globalThis.fetch.bind(globalThis);
+  }
+
+  /** Adds credentials when the URL is a credential origin; returns what the strategy used. */
+  private async authorize(auth: AuthStrategy, url: URL, headers: Headers): Promise<unknown> {
+    if (!this.client.origins.has(url.origin)) return NOT_AUTHORIZED;
+    assertSecureTransport(url, auth.type, auth.allowInsecure ?? this.options.allowInsecure);
+    return auth.authorize({ url, headers, signal: this.options.signal ?? undefined, fetch: this.fetchFunction });
+  }
+
+  private throwsFor(status: number): boolean {
+    const setting = this.options.throwHttpErrors ?? true;
+    return typeof setting === 'function' ? setting(status) : setting;
+  }
+
+  /** One ky call with ky's retry off; per-attempt timeout capped by the call's deadline. */
+  private async fetchOnce(url: URL, headers: Headers, body: KyOptions['body']): Promise<Response> {
+    const { options } = this;
+    const remaining = this.deadline.remaining();
+    if (remaining <= 0) throw this.totalTimeout();
+    const perAttempt = options.timeout ?? DEFAULTS.timeout;
+    const timeout = Math.min(perAttempt === false ? Infinity : perAttempt, remaining, MAX_TIMER);
+    const hooks = options.hooks;
+    const kyOptions: KyOptions = {
+      ...this.client.passThrough,
+      method: this.method,
+      headers,
+      retry: 0,
+      timeout: timeout === Infinity ? false : timeout,
+      throwHttpErrors: false,
+    };
+    if (body !== undefined) kyOptions.body = body;
+    if (options.signal) kyOptions.signal = options.signal;
+    if (options.fetch) kyOptions.fetch = options.fetch;
+    if (hooks) kyOptions.hooks = { init: hooks.init ?? [], beforeRequest: hooks.beforeRequest ?? [], afterResponse: hooks.afterResponse ?? [] };
+    const response = await ky(url, kyOptions);
+    return withIdleTimeout(response, options.idleTimeout ?? DEFAULTS.idleTimeout, this.deadline, (kind, ms) =>
+      timeoutError(this.method, this.safeUrl, kind, ms),
+    );
+  }
+
+  private async httpError(response: Response, url: URL, headers: Headers): Promise<HTTPError> {
+    const safeHeaders = new Headers();
+    for (const [name, value] of headers) if (!this.shared.redactor.isSensitiveHeader(name)) safeHeaders.set(name, value);
+    const request = new Request(url === this.url ? this.safeUrl : this.shared.redactor.url(url), { method: this.method, headers: safeHeaders });
+    const error = new HTTPError(response, request, {} as never);
+    error.data = await readErrorData(response);
+    return error;
+  }
+
+  /** ky's TimeoutError for a per-attempt limit becomes ours (message names the limit); the rest passes. */
+  private timeoutOrError(error: unknown): unknown {
+    if (!(error instanceof TimeoutError) || 'timeout' in error) return error;
+    if (this.deadline.remaining() <= 0) return this.totalTimeout();
+    const ms = this.options.timeout ?? DEFAULTS.timeout;
+    return timeoutError(this.method, this.safeUrl, 'attempt', ms === false ? 0 : ms);
+  }
+
+  private totalTimeout(): TimeoutError {
+    return timeoutError(this.method, this.safeUrl, 'total', Number(this.options.totalTimeout ?? DEFAULTS.totalTimeout));
+  }
+
+  /** Final error: redacted, reported once, passed through the caller's beforeError hooks. */
+  private async fail(error: unknown): Promise<unknown> {
+    let result = error;
+    for (const hook of this.options.hooks?.beforeError ?? []) {
+      if (!isKyLike(result)) break;
+      const replaced = await hook({ error: result as never, request: new Request(this.safeUrl, { method: this.method }) as never, options: {} as never, retryCount: this.attempt - 1 });
+      if (replaced instanceof Error) result = replaced;
+    }
+    if (isKyLike(result)) result = sanitizeKyError(result, this.shared.redactor, this.url?.href ?? '');
+    this.emitError(result, this.attempt);
+    return result;
+  }
+}
+
+const NOT_AUTHORIZED = Symbol('not authorized');

@@ -1,0 +1,184 @@
+import { HTTPError, KyError, NetworkError, TimeoutError } from 'ky';
+import { defaultRedactor, type Redactor } from './redact.ts';
+
+export { HTTPError, KyError, NetworkError, TimeoutError, isHTTPError, isKyError, isNetworkError, isTimeoutError } from 'ky';
+
+const BRAND = Symbol.for('sturdy.error');
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+const DENO_INSPECT = Symbol.for('Deno.customInspect');
+
+/** One issue of a failed validation, with its path as `$.a.b[0]`. */
+export type Issue = { readonly message: string; readonly path: string };
+
+/**
+ * Base class of every error sturdy itself creates. Messages are redacted when
+ * built; `toJSON` and `util.inspect` show only redacted, plain fields.
+ * @example
+ * if (isSturdyError(error)) console.error(error.toJSON());
+ */
+export class SturdyError extends Error {
+  override name = 'SturdyError';
+  /** Cross-realm brand read by the `is*Error` guards. */
+  readonly [BRAND] = true;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(defaultRedactor.text(message), options);
+  }
+
+  /** A plain, redacted view of this error: safe to log or send. */
+  toJSON(): Record<string, unknown> {
+    const json: Record<string, unknown> = { name: this.name, message: this.message };
+    for (const [key, value] of Object.entries(this)) {
+      if (key === 'name' || key === 'cause' || typeof value === 'function') continue;
+      json[key] = value;
+    }
+    return json;
+  }
+
+  [INSPECT](): string {
+    return `${this.name}: ${this.message} ${JSON.stringify(this.toJSON())}`;
+  }
+
+  [DENO_INSPECT](): string {
+    return this[INSPECT]();
+  }
+}
+
+/**
+ * The `json` value cannot be sent as JSON (BigInt, a cycle, a function, or
+ * `json` given together with `body`). Thrown before any network call.
+ * @example
+ * api.post('orders', { json: { total: 10n } }); // SerializationError at $.total
+ */
+export class SerializationError extends SturdyError {
+  override name = 'SerializationError';
+  /** Where in the value the problem is, like `$.items[2].price`. */
+  readonly path: string;
+  constructor(message: string, path = '$') {
+    super(message);
+    this.path = path;
+  }
+}
+
+/**
+ * A response body that should be JSON is not (an HTML error page with 200).
+ * @example
+ * catch (e) { if (isParseError(e)) console.log(e.status, e.contentType, e.snippet) }
+ */
+export class ParseError extends SturdyError {
+  override name = 'ParseError';
+  readonly status: number;
+  readonly contentType: string | null;
+  /** At most 200 characters of the body, redacted. */
+  readonly snippet: string;
+  constructor(details: { status: number; contentType: string | null; snippet: string; url: string }, options?: { cause?: unknown }) {
+    super(
+      `Response body of ${details.url} (status ${details.status}, content-type ${details.contentType ?? 'none'}) is not valid JSON: ${JSON.stringify(details.snippet)}`,
+      options,
+    );
+    this.status = details.status;
+    this.contentType = details.contentType;
+    this.snippet = details.snippet;
+  }
+}
+
+/**
+ * A request body or a response failed its schema.
+ * @example
+ * catch (e) { if (isValidationError(e)) for (const i of e.issues) console.log(i.path, i.message) }
+ */
+export class ValidationError extends SturdyError {
+  override name = 'ValidationError';
+  readonly direction: 'request' | 'response';
+  readonly issues: readonly Issue[];
+  /** The response status, for `direction: 'response'`. */
+  readonly status?: number;
+  constructor(direction: 'request' | 'response', issues: readonly Issue[], details: { status?: number; what?: string } = {}) {
+    const shown = issues.slice(0, 3).map((issue) => `at ${issue.path}: ${issue.message}`).join('; ');
+    const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
+    super(`${details.what ?? `${direction} body`} invalid ${shown}${more}`);
+    this.direction = direction;
+    this.issues = issues;
+    if (details.status !== undefined) this.status = details.status;
+  }
+}
+
+/**
+ * Credentials could not be obtained or may not be sent (token endpoint error,
+ * insecure transport). Never carries a secret.
+ * @example
+ * catch (e) { if (isAuthError(e)) console.log(e.error, e.errorDescription) }
+ */
+export class AuthError extends SturdyError {
+  override name = 'AuthError';
+  /** OAuth `error` code, when a token endpoint answered with one. */
+  readonly error?: string;
+  /** OAuth `error_description`, when given. */
+  readonly errorDescription?: string;
+  /** HTTP status of the token endpoint, when it answered. */
+  readonly status?: number;
+  constructor(message: string, details: { error?: string; errorDescription?: string; status?: number; cause?: unknown } = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    if (details.error !== undefined) this.error = details.error;
+    if (details.errorDescription !== undefined) this.errorDescription = details.errorDescription;
+    if (details.status !== undefined) this.status = details.status;
+  }
+}
+
+const isBranded = (error: unknown): error is SturdyError =>
+  typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
+
+const guard =
+  <T extends SturdyError>(name: string) =>
+  (error: unknown): error is T =>
+    isBranded(error) && error.name === name;
+
+/** True for every error sturdy creates, across realms. */
+export const isSturdyError = (error: unknown): error is SturdyError => isBranded(error);
+export const isSerializationError = guard<SerializationError>('SerializationError');
+export const isParseError = guard<ParseError>('ParseError');
+export const isValidationError = guard<ValidationError>('ValidationError');
+export const isAuthError = guard<AuthError>('AuthError');
+
+type KyLikeError = KyError & { request?: Request; response?: Response; options?: unknown; data?: unknown; retryAfter?: number };
+
+/**
+ * Makes a ky error safe to print: redacts its message and stack, and gives it
+ * `toJSON` / inspect views without the request's credential headers.
+ */
+export function sanitizeKyError(error: KyLikeError, redactor: Redactor, url: string): KyLikeError {
+  const original = error.message;
+  const message = redactor.text(original);
+  if (message !== original) {
+    error.message = message;
+    if (error.stack) error.stack = error.stack.split(original).join(message);
+  }
+  const view = (): Record<string, unknown> => {
+    const json: Record<string, unknown> = { name: error.name, message: error.message, url: redactor.url(url) };
+    if (error.request) json.method = error.request.method;
+    if (error.request) json.requestHeaders = redactor.headers(error.request.headers);
+    if (error.response) {
+      json.status = error.response.status;
+      json.responseHeaders = redactor.headers(error.response.headers);
+    }
+    if (error.data !== undefined) json.data = typeof error.data === 'string' ? redactor.text(error.data) : JSON.parse(redactor.text(JSON.stringify(error.data)));
+    if (error.retryAfter !== undefined) json.retryAfter = error.retryAfter;
+    return json;
+  };
+  const inspect = () => `${error.name}: ${error.message} ${JSON.stringify(view())}`;
+  Object.defineProperties(error, {
+    toJSON: { value: view, configurable: true },
+    [INSPECT]: { value: inspect, configurable: true },
+    [DENO_INSPECT]: { value: inspect, configurable: true },
+    // Keep the normalized options (headers, body) out of enumeration and JSON.
+    options: { value: error.options, enumerable: false, configurable: true, writable: true },
+  });
+  return error;
+}
+
+/** Is this the caller's own abort (not one of our timeouts)? */
+export const isAbortError = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
+
+export const isKyLike = (error: unknown): error is KyLikeError =>
+  error instanceof HTTPError || error instanceof TimeoutError || error instanceof NetworkError || error instanceof KyError;

@@ -1,0 +1,78 @@
+import { parseJsonResponse } from './json.ts';
+import type { Redactor } from './redact.ts';
+import { validate, type InferOutput, type StandardSchemaV1 } from './schema.ts';
+
+/** What `.result()` resolves to: never a rejection. */
+export type Result<T> = { ok: true; data: T; response: Response } | { ok: false; error: Error };
+
+/**
+ * A ky-compatible ResponsePromise: `await` gives the Response; the body
+ * shortcuts read it; `.result()` never rejects.
+ * @example
+ * const order = await api.get('orders/42').json(Order);
+ * const r = await api.post('orders', { json }).result(Order); if (r.ok) r.data.id;
+ */
+export type ResponsePromise<T = unknown> = Promise<Response> & {
+  json: {
+    <J = T>(): Promise<J>;
+    <S extends StandardSchemaV1>(schema: S): Promise<InferOutput<S>>;
+  };
+  result: {
+    <J = T>(): Promise<Result<J>>;
+    <S extends StandardSchemaV1>(schema: S): Promise<Result<InferOutput<S>>>;
+  };
+  text: () => Promise<string>;
+  blob: () => Promise<Blob>;
+  arrayBuffer: () => Promise<ArrayBuffer>;
+  formData: () => Promise<FormData>;
+  bytes: () => Promise<Uint8Array>;
+};
+
+export type BodyContext = {
+  redactor: Redactor;
+  parseJson: ((text: string) => unknown) | undefined;
+  /** Reports a failure that happened while reading the body (for `error` events). */
+  onBodyError: (error: unknown) => void;
+};
+
+/** Decorates the call's promise with ky's body shortcuts and `.result()`. */
+export function toResponsePromise<T>(call: Promise<Response>, context: BodyContext): ResponsePromise<T> {
+  const promise = call as ResponsePromise<T>;
+  const read =
+    <R>(reader: (response: Response) => Promise<R>) =>
+    async (): Promise<R> => {
+      const response = await call;
+      try {
+        return await reader(response);
+      } catch (error) {
+        context.onBodyError(error);
+        throw error;
+      }
+    };
+  const json = async (schema?: StandardSchemaV1): Promise<unknown> => {
+    const response = await call;
+    try {
+      const data = await parseJsonResponse(response, context.redactor, context.parseJson);
+      return schema === undefined ? data : await validate(schema, data, 'response', { status: response.status, what: 'response body' });
+    } catch (error) {
+      context.onBodyError(error);
+      throw error;
+    }
+  };
+  promise.json = json as ResponsePromise<T>['json'];
+  promise.text = read((response) => response.text());
+  promise.blob = read((response) => response.blob());
+  promise.arrayBuffer = read((response) => response.arrayBuffer());
+  promise.formData = read((response) => response.formData());
+  promise.bytes = read(async (response) => new Uint8Array(await response.arrayBuffer()));
+  promise.result = (async (schema?: StandardSchemaV1) => {
+    try {
+      const response = await call;
+      const data = await json(schema);
+      return { ok: true, data, response };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+    }
+  }) as ResponsePromise<T>['result'];
+  return promise;
+}

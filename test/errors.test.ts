@@ -1,0 +1,144 @@
+import { inspect } from 'node:util';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import {
+  AuthError,
+  createClient,
+  HTTPError,
+  isAuthError,
+  isSturdyError,
+  isValidationError,
+  ParseError,
+  SerializationError,
+  SturdyError,
+  ValidationError,
+  type SturdyEvent,
+} from '../src/index.ts';
+
+const server = setupServer(
+  http.get('https://api.test/fail', () =>
+    HttpResponse.json({ message: 'bad', password: 'hunter2-secret' }, { status: 400, headers: { 'set-cookie': 'session=cookie-secret' } }),
+  ),
+  http.get('https://api.test/huge', () => {
+    const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream({
+      pull(controller) {
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+        if (sent > 8 * 1024 * 1024) controller.close();
+      },
+    });
+    return new HttpResponse(stream, { status: 500, headers: { 'content-type': 'text/plain' } });
+  }),
+  http.get('https://api.test/huge-html', () => {
+    const chunk = new TextEncoder().encode('<p>' + 'x'.repeat(64 * 1024) + '</p>');
+    let sent = 0;
+    const stream = new ReadableStream({
+      pull(controller) {
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+        if (sent > 64 * 1024 * 1024) controller.close();
+      },
+    });
+    return new HttpResponse(stream, { status: 200, headers: { 'content-type': 'text/html' } });
+  }),
+);
+beforeAll(() => server.listen());
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+describe('error classes', () => {
+  test('all extend SturdyError and are recognised by their guards', () => {
+    const errors = [new SerializationError('x'), new ParseError({ status: 200, contentType: null, snippet: '', url: 'u' }), new ValidationError('request', []), new AuthError('x')];
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(SturdyError);
+      expect(error).toBeInstanceOf(Error);
+      expect(isSturdyError(error)).toBe(true);
+    }
+    expect(isAuthError(errors[3])).toBe(true);
+    expect(isAuthError(errors[0])).toBe(false);
+    expect(isValidationError(errors[2])).toBe(true);
+  });
+
+  test('guards work across realms (a copy without the same prototype)', () => {
+    const foreign = Object.assign(Object.create(Error.prototype), { name: 'AuthError', [Symbol.for('sturdy.error')]: true });
+    expect(foreign instanceof AuthError).toBe(false);
+    expect(isAuthError(foreign)).toBe(true);
+  });
+
+  test('ValidationError lists the first issues with their paths', () => {
+    const error = new ValidationError('request', [{ path: '$.customer.email', message: 'Invalid email' }], { what: 'request body' });
+    expect(error.message).toBe('request body invalid at $.customer.email: Invalid email');
+  });
+});
+
+describe('redaction in errors and events', () => {
+  const secrets = ['hunter2-secret', 'cookie-secret', 'url-secret-token', 'header-secret-value'];
+  const assertClean = (text: string) => {
+    for (const secret of secrets) expect(text).not.toContain(secret);
+  };
+
+  test('HTTPError message, String, JSON and inspect carry no credential', async () => {
+    const events: SturdyEvent[] = [];
+    const api = createClient({ baseUrl: 'https://api.test/', retry: false, onEvent: (e) => events.push(e), headers: { authorization: 'Bearer header-secret-value' } });
+    const error = (await api.get('fail', { searchParams: { access_token: 'url-secret-token', page: 2 } }).catch((e: unknown) => e)) as HTTPError;
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(error.response.status).toBe(400);
+    expect((error.data as { message: string }).message).toBe('bad');
+    expect(error.message).toContain('access_token=[REDACTED]');
+    expect(error.message).toContain('page=2');
+    assertClean(error.message);
+    assertClean(String(error));
+    assertClean(error.stack ?? '');
+    assertClean(JSON.stringify(error));
+    assertClean(inspect(error, { depth: 10 }));
+    assertClean(JSON.stringify(events));
+    expect(events.map((e) => e.type)).toEqual(['request', 'response', 'error']);
+  });
+
+  test('HTTPError.data reads at most 1 MiB of a huge error body, then cancels the rest', async () => {
+    const api = createClient({ baseUrl: 'https://api.test/', retry: false });
+    const error = (await api.get('huge').catch((e: unknown) => e)) as HTTPError;
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(error.data).toBeUndefined();
+  });
+
+  test('a huge HTML page is not read whole for a ParseError', async () => {
+    const api = createClient({ baseUrl: 'https://api.test/', retry: false });
+    const error = (await api.get('huge-html').json().catch((e: unknown) => e)) as ParseError;
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error.snippet.startsWith('<p>xxx')).toBe(true);
+  });
+});
+
+describe('bad options are TypeErrors naming the option, before any request', () => {
+  test.each([
+    [{ baseUrl: 'not a url' }, 'baseUrl'],
+    [{ timeout: -1 }, 'timeout'],
+    [{ totalTimeout: Number.NaN }, 'totalTimeout'],
+    [{ idleTimeout: '5s' }, 'idleTimeout'],
+    [{ retry: -2 }, 'retry'],
+    [{ retry: 1.5 }, 'retry'],
+    [{ auth: { token: 'x' } }, 'auth'],
+    [{ idempotencyKey: 'a\r\nb' }, 'idempotencyKey'],
+    [{ headers: { 'x-evil': 'a\r\nSet-Cookie: x' } }, 'headers'],
+    [{ onEvent: 'log' }, 'onEvent'],
+  ])('%o', (options, name) => {
+    expect(() => createClient(options as never)).toThrow(TypeError);
+    expect(() => createClient(options as never)).toThrow(name);
+  });
+
+  test('per-call bad options reject the call without a request', async () => {
+    let requests = 0;
+    const api = createClient({ baseUrl: 'https://api.test/', fetch: async () => (requests++, new Response('{}')) });
+    await expect(api.get('x', { timeout: -5 })).rejects.toThrow(/timeout/);
+    expect(requests).toBe(0);
+  });
+
+  test('a relative URL without baseUrl says to set baseUrl', async () => {
+    const api = createClient();
+    await expect(api.get('orders')).rejects.toThrow(/baseUrl/);
+  });
+});

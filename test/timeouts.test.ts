@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createClient, isTimeoutError, TimeoutError } from '../src/index.ts';
+import { modes, startServer, wait, type TestServer } from './helpers/server.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+  server.route('/hang', modes.hang());
+  server.route('/stall', modes.stallBody());
+  server.route('/slow-ok', async (_request, response) => {
+    await wait(150);
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+  });
+  server.route('/trickle', async (_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    for (const chunk of ['[', '1,', '2,', '3', ']']) {
+      response.write(chunk);
+      await wait(60);
+    }
+    response.end();
+  });
+});
+afterAll(() => server.close());
+
+const elapsed = async (run: () => Promise<unknown>) => {
+  const start = performance.now();
+  const outcome = await run().then(
+    (value) => ({ value, error: undefined }),
+    (error: unknown) => ({ value: undefined, error }),
+  );
+  return { ...outcome, ms: performance.now() - start };
+};
+
+describe('timeout (per attempt, until headers)', () => {
+  test('a hanging server rejects with TimeoutError within timeout + slack', async () => {
+    const api = createClient({ baseUrl: server.url, retry: false, timeout: 200 });
+    const { error, ms } = await elapsed(() => api.get('hang'));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(isTimeoutError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/timeout of 200 ms/);
+    expect(ms).toBeGreaterThanOrEqual(190);
+    expect(ms).toBeLessThan(1_000);
+  });
+
+  test('a slow but answering server within timeout succeeds', async () => {
+    const api = createClient({ baseUrl: server.url, retry: false, timeout: 1_000 });
+    await expect(api.get('slow-ok').json()).resolves.toEqual({ ok: true });
+  });
+
+  test('timeouts are retried by default and each attempt gets the full timeout', async () => {
+    const before = server.requestsTo('/hang').length;
+    const api = createClient({ baseUrl: server.url, timeout: 100, retry: { limit: 2, delay: () => 10 } });
+    const { error, ms } = await elapsed(() => api.get('hang'));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(server.requestsTo('/hang').length - before).toBe(3);
+    expect(ms).toBeGreaterThanOrEqual(300);
+  });
+});
+
+describe('totalTimeout (whole call)', () => {
+  test('caps retries and waits: hang with timeout 150, total 400 -> TimeoutError near 400 ms', async () => {
+    const api = createClient({ baseUrl: server.url, timeout: 150, totalTimeout: 400, retry: { limit: 10, delay: () => 20, jitter: false } });
+    const { error, ms } = await elapsed(() => api.get('hang'));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toMatch(/totalTimeout of 400 ms/);
+    expect(ms).toBeGreaterThanOrEqual(380);
+    expect(ms).toBeLessThan(1_200);
+  });
+
+  test('a retry wait longer than the time left fails at once instead of sleeping', async () => {
+    server.route('/busy', modes.sequence([{ status: 503, headers: { 'retry-after': '5' } }]));
+    const api = createClient({ baseUrl: server.url, totalTimeout: 1_000 });
+    const { error, ms } = await elapsed(() => api.get('busy'));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(ms).toBeLessThan(500);
+  });
+});
+
+describe('idleTimeout (between body chunks)', () => {
+  test('a body that stalls after headers rejects with TimeoutError', async () => {
+    const api = createClient({ baseUrl: server.url, retry: false, timeout: 5_000, idleTimeout: 250 });
+    const { error, ms } = await elapsed(() => api.get('stall').json());
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toMatch(/idleTimeout of 250 ms/);
+    expect(ms).toBeGreaterThanOrEqual(240);
+    expect(ms).toBeLessThan(1_500);
+  });
+
+  test('applies to the awaited Response body too', async () => {
+    const api = createClient({ baseUrl: server.url, retry: false, idleTimeout: 200 });
+    const response = await api.get('stall');
+    expect(response.status).toBe(200);
+    const { error } = await elapsed(() => response.text());
+    expect(error).toBeInstanceOf(TimeoutError);
+  });
+
+  test('a body that keeps trickling within the idle limit completes', async () => {
+    const api = createClient({ baseUrl: server.url, retry: false, idleTimeout: 200 });
+    await expect(api.get('trickle').json()).resolves.toEqual([1, 2, 3]);
+  });
+
+  test('an unread body does not time out', async () => {
+    const api = createClient({ baseUrl: server.url, retry: false, idleTimeout: 100 });
+    const response = await api.get('trickle');
+    await wait(250);
+    await expect(response.json()).resolves.toEqual([1, 2, 3]);
+  });
+});
+
+describe("the caller's signal", () => {
+  test('aborting a hanging request rejects at once with the abort reason', async () => {
+    const api = createClient({ baseUrl: server.url, timeout: 10_000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('user left')), 100);
+    const { error, ms } = await elapsed(() => api.get('hang', { signal: controller.signal }));
+    expect(ms).toBeLessThan(1_000);
+    expect(error).toBeDefined();
+    expect(error).not.toBeInstanceOf(TimeoutError);
+  });
+
+  test('aborting a stalled body read rejects it', async () => {
+    const api = createClient({ baseUrl: server.url, retry: false, idleTimeout: 10_000 });
+    const controller = new AbortController();
+    const response = await api.get('stall', { signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    const { error, ms } = await elapsed(() => response.text());
+    expect(error).toBeDefined();
+    expect(ms).toBeLessThan(1_000);
+  });
+});
