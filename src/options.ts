@@ -150,6 +150,28 @@ const mergeHooks = (base: Hooks | undefined, extra: Hooks | undefined): Hooks =>
   return result as Hooks;
 };
 
+type SearchParamsOption = NonNullable<KyOptions['searchParams']>;
+
+const searchEntries = (params: SearchParamsOption): Array<[string, unknown]> =>
+  typeof params === 'string' || params instanceof URLSearchParams
+    ? [...new URLSearchParams(params)]
+    : Array.isArray(params)
+      ? (params as Array<[string, unknown]>)
+      : Object.entries(params);
+
+/** Later values replace earlier ones of the same name; `undefined` removes a name. */
+const mergeSearchParams = (base: SearchParamsOption, extra: SearchParamsOption): URLSearchParams => {
+  const params = new URLSearchParams();
+  for (const [name, value] of searchEntries(base)) if (value !== undefined) params.append(name, String(value));
+  const replaced = new Set<string>();
+  for (const [name, value] of searchEntries(extra)) {
+    if (!replaced.has(name)) params.delete(name);
+    replaced.add(name);
+    if (value !== undefined) params.append(name, String(value));
+  }
+  return params;
+};
+
 /**
  * ky's merge rules: headers merge (undefined deletes), hooks append,
  * searchParams and context merge, retry objects merge, the rest is replaced.
@@ -160,10 +182,6 @@ export function mergeOptions<T extends Mergeable>(base: Mergeable, extra: T): T 
   if (base.hooks || extra.hooks) merged.hooks = mergeHooks(base.hooks, extra.hooks);
   if (base.context && extra.context) merged.context = { ...base.context, ...extra.context };
   if (typeof base.retry === 'object' && typeof extra.retry === 'object') merged.retry = { ...base.retry, ...extra.retry };
-  if (base.searchParams && extra.searchParams) {
-    const params = new URLSearchParams(base.searchParams as Record<string, string>);
-    for (const [name, value] of new URLSearchParams(extra.searchParams as Record<string, string>)) params.set(name, value);
-    merged.searchParams = params;
-  }
+  if (base.searchParams && extra.searchParams) merged.searchParams = mergeSearchParams(base.searchParams, extra.searchParams);
   return merged as T;
 }
