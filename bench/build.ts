@@ -1,0 +1,68 @@
+/**
+ * Builds what the bench measures, outside the source tree: an ESM bundle of
+ * sturdy for in-process runs (ky left external, as an app would resolve it),
+ * the tsc build the package ships (for cold import), and browser bundles for
+ * size. Output goes to node_modules/.cache so bare `ky` imports resolve.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const OUT = resolve(ROOT, 'node_modules/.cache/sturdy-bench');
+export const SRC_INDEX = resolve(ROOT, 'src/index.ts');
+
+/** The sturdy module for in-process benches: one ESM file, `ky` external. */
+export async function buildNodeBundle(): Promise<string> {
+  mkdirSync(OUT, { recursive: true });
+  const outfile = resolve(OUT, 'sturdy.js');
+  await build({ entryPoints: [SRC_INDEX], bundle: true, format: 'esm', platform: 'node', target: 'node22', external: ['ky'], outfile, logLevel: 'error' });
+  return outfile;
+}
+
+/** The package as shipped (tsc, one file per module), for cold-import timing. */
+export function buildDist(): string {
+  const outDir = resolve(OUT, 'dist');
+  try {
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', outDir, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'], {
+      cwd: ROOT,
+      stdio: 'pipe',
+    });
+  } catch (error) {
+    // Type errors in files under edit still emit JS; only a missing output is fatal.
+    if (!existsSync(resolve(outDir, 'index.js'))) throw error;
+  }
+  return resolve(outDir, 'index.js');
+}
+
+/** min+gzip bytes of a browser bundle of `contents` (an entry module's source). */
+export async function gzipSize(contents: string, external: string[] = []): Promise<number> {
+  const result = await build({
+    stdin: { contents, resolveDir: ROOT, loader: 'ts' },
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    write: false,
+    external,
+    logLevel: 'error',
+  });
+  return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).byteLength;
+}
+
+/** Names exported by src/index.ts (to find which auth strategies exist yet). */
+export function exportedNames(): Set<string> {
+  const text = readFileSync(SRC_INDEX, 'utf8');
+  const names = new Set<string>();
+  for (const match of text.matchAll(/export\s*\{([^}]*)\}/g)) {
+    for (const part of match[1]!.split(',')) {
+      const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()!.trim();
+      if (name && !part.trim().startsWith('type ')) names.add(name);
+    }
+  }
+  for (const match of text.matchAll(/export\s+(?:async\s+)?(?:function|const|class)\s+(\w+)/g)) names.add(match[1]!);
+  return names;
+}

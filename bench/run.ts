@@ -1,0 +1,65 @@
+/**
+ * `npm run bench`: every measurement in one run, side by side, written to
+ * bench/results.md and into README's Performance section (between markers).
+ * Not part of CI; nothing here is asserted.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { buildDist, buildNodeBundle, ROOT } from './build.ts';
+import { benchCold, coldRows } from './cold.ts';
+import { benchLoopback, loopbackRows } from './loopback.ts';
+import { benchSize, sizeRows } from './size.ts';
+import { startBenchServer } from './spawn.ts';
+import { benchStub, stubRows } from './stub.ts';
+
+const only = new Set(process.argv.slice(2));
+const wanted = (name: string) => only.size === 0 || only.has(name);
+const log = (text: string) => process.stderr.write(`${text}\n`);
+const table = (head: string[], rows: string[][]) =>
+  [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '--:')).join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+
+const started = performance.now();
+const sections: string[] = [];
+const sturdy = await import(await buildNodeBundle());
+const server = await startBenchServer();
+try {
+  if (wanted('stub')) {
+    log('stub fetch overhead ...');
+    const result = await benchStub(sturdy);
+    sections.push(
+      `### Per-request overhead, stub fetch (POST JSON + parse)\n\nsturdy with every default (retry, timeouts, idempotency key) and ${result.bearer === 'bearer()' ? '`bearer()`' : 'a custom bearer AuthStrategy'}. Ratios are medians of per-round ratios.\n\n` +
+        table(['client', 'us/op', 'over raw fetch (us)', 'x ky defaults', 'overhead x ky defaults'], stubRows(result)),
+    );
+  }
+  if (wanted('loopback')) {
+    log('loopback throughput ...');
+    sections.push(
+      '### Loopback throughput (node:http on 127.0.0.1, separate process; POST JSON + parse)\n\n' +
+        table(['client', 'sequential req/s', 'x raw fetch', 'concurrency 32 req/s', 'x raw fetch'], loopbackRows(await benchLoopback(sturdy, server.url))),
+    );
+  }
+  if (wanted('size')) {
+    log('bundle size ...');
+    sections.push('### Bundle size (esbuild, browser, minified, gzip -9)\n\n' + table(['bundle', 'min+gz', 'target'], sizeRows(await benchSize())));
+  }
+  if (wanted('cold')) {
+    log('cold import ...');
+    const cold = await benchCold(buildDist(), server.url);
+    sections.push('### Cold import + first request (fresh process each, alternating)\n\n' + table(['library', 'import ms', 'import + first request ms', 'vs ky'], coldRows(cold)));
+  }
+} finally {
+  server.close();
+}
+
+const seconds = ((performance.now() - started) / 1000).toFixed(0);
+const header = `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.versions.node}, ${cpus().length} CPUs (shared, noisy), ${seconds} s run. Medians of alternating rounds.`;
+const markdown = `${header}\n\n${sections.join('\n\n')}\n`;
+if (only.size === 0) {
+  writeFileSync(resolve(ROOT, 'bench/results.md'), `# sturdy benchmarks\n\n${markdown}`);
+  const readmePath = resolve(ROOT, 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  const marked = /(<!-- bench:start -->\n)[\s\S]*?(<!-- bench:end -->)/;
+  if (marked.test(readme)) writeFileSync(readmePath, readme.replace(marked, (_, start: string, end: string) => `${start}${markdown}${end}`));
+}
+process.stdout.write(markdown);

@@ -1,0 +1,45 @@
+/**
+ * The bench's loopback server, run as its own process so it does not share
+ * the client's event loop. Prints its port on stdout.
+ * Routes: POST /json (reply a small JSON), POST /upload (count bytes, never
+ * buffer), GET /download?mb=N (N MiB of NDJSON records, written with backpressure).
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const REPLY = JSON.stringify({ id: 'ord_1', total: 20, items: [{ sku: 'A1', quantity: 2 }] });
+/** One NDJSON record of ~100 bytes; `i` makes every line distinct. */
+export const record = (i: number) => `{"i":${i},"sku":"A1","quantity":2,"note":"${'x'.repeat(60)}"}\n`;
+
+const server = createServer((request, response) => {
+  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  if (url.pathname === '/download') {
+    const total = Number(url.searchParams.get('mb') ?? 1) * 1024 * 1024;
+    response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    let sent = 0;
+    let i = 0;
+    const pump = () => {
+      while (sent < total) {
+        let chunk = '';
+        while (chunk.length < 64 * 1024) chunk += record(i++);
+        sent += chunk.length;
+        if (!response.write(chunk)) return void response.once('drain', pump);
+      }
+      response.end();
+    };
+    pump();
+    return;
+  }
+  let bytes = 0;
+  let lines = 0;
+  request.on('data', (chunk: Buffer) => {
+    bytes += chunk.byteLength;
+    if (url.pathname === '/upload') for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
+  });
+  request.on('end', () => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(url.pathname === '/upload' ? JSON.stringify({ bytes, lines }) : REPLY);
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => process.stdout.write(`${(server.address() as AddressInfo).port}\n`));

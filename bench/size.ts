@@ -1,0 +1,42 @@
+/**
+ * Bundle size: esbuild, browser, minified, gzip -9. sturdy's cost is what it
+ * adds to an app that already has ky: gzip(sturdy + ky) - gzip(ky).
+ */
+import { exportedNames, gzipSize, SRC_INDEX } from './build.ts';
+
+const AUTH_STRATEGIES = ['bearer', 'apiKey', 'basic', 'clientCredentials'];
+const CORE = ['createClient', 'isSturdyError', 'isHTTPError', 'isTimeoutError', 'isNetworkError', 'isParseError', 'isValidationError', 'isSerializationError'];
+
+const entry = (names: string[]) => `export { ${names.join(', ')} } from ${JSON.stringify(SRC_INDEX)};`;
+
+export type SizeResult = { ky: number; core: number; coreExternal: number; auth: Array<{ name: string; bytes: number | undefined }>; extra: Array<{ name: string; bytes: number }> };
+
+export async function benchSize(): Promise<SizeResult> {
+  const exported = exportedNames();
+  const core = CORE.filter((name) => exported.has(name));
+  const ky = await gzipSize(`export { default } from 'ky';`);
+  const coreWithKy = await gzipSize(`${entry(core)} export { default as ky } from 'ky';`);
+  const coreExternal = await gzipSize(entry(core), ['ky']);
+  const auth = [];
+  for (const name of AUTH_STRATEGIES) {
+    auth.push({ name, bytes: exported.has(name) ? (await gzipSize(`${entry([...core, name])} export { default as ky } from 'ky';`)) - coreWithKy : undefined });
+  }
+  // Opt-in helpers of this issue: what each adds when imported (tree-shaken otherwise).
+  const extra = [];
+  for (const name of ['ndjson', 'batch', 'createLimiter'].filter((helper) => exported.has(helper))) {
+    extra.push({ name, bytes: (await gzipSize(`${entry([...core, name])} export { default as ky } from 'ky';`)) - coreWithKy });
+  }
+  return { ky, core: coreWithKy - ky, coreExternal, auth, extra };
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;
+
+export function sizeRows(result: SizeResult): string[][] {
+  return [
+    ['ky 2.1 alone', kb(result.ky), '-'],
+    ['sturdy core over ky (client + JSON + retry + errors)', kb(result.core), '<= 2.50 KB'],
+    ['sturdy core alone, ky external', kb(result.coreExternal), '-'],
+    ...result.auth.map(({ name, bytes }) => [`+ ${name}()`, bytes === undefined ? 'not exported yet' : kb(bytes), '<= 0.60 KB']),
+    ...result.extra.map(({ name, bytes }) => [`+ ${name}() (opt-in)`, kb(bytes), '-']),
+  ];
+}

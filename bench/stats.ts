@@ -1,0 +1,47 @@
+/**
+ * Measurement helpers shared by the bench sections: medians and alternating
+ * rounds (the machine is shared and noisy, so every case runs in every round,
+ * in a rotating order, and each figure is a median over rounds).
+ */
+
+export const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/** One case: runs its workload once and returns the figure for that round (e.g. us/op). */
+export type Case = () => Promise<number>;
+
+/** Samples per case name, one per round. */
+export type Samples = Record<string, number[]>;
+
+/**
+ * Runs every case `warmup` times (discarded), then `rounds` rounds in which
+ * every case runs once, the order rotating each round so no case always runs
+ * first after a GC or last before one.
+ */
+export async function alternate(cases: Record<string, Case>, rounds: number, warmup = 1): Promise<Samples> {
+  const names = Object.keys(cases);
+  for (let i = 0; i < warmup; i++) for (const name of names) await cases[name]!();
+  const samples: Samples = Object.fromEntries(names.map((name) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(i + round) % names.length]!;
+      samples[name]!.push(await cases[name]!());
+    }
+  }
+  return samples;
+}
+
+/** Median over rounds of `a[i] / b[i]`: a ratio measured within each round, robust to drift between rounds. */
+export const pairedRatio = (a: readonly number[], b: readonly number[]): number => median(a.map((value, i) => value / b[i]!));
+
+/** Runs `op` `n` times in sequence; returns microseconds per op. */
+export async function perOp(op: () => Promise<unknown>, n: number): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < n; i++) await op();
+  return ((performance.now() - started) * 1000) / n;
+}
+
+export const fixed = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : '-');
