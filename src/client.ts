@@ -9,6 +9,7 @@ import { assertSecureTransport, toOrigin } from './auth/scope.ts';
 import type { AuthStrategy } from './auth/types.ts';
 import { readErrorData } from './body.ts';
 import { HTTPError, SerializationError, TimeoutError, isKyLike, sanitizeKyError } from './errors.ts';
+import { createEndpoint, type EndpointFactory } from './endpoint.ts';
 import { emit, type SturdyEvent } from './events.ts';
 import { JSON_ACCEPT, JSON_CONTENT_TYPE, serializeJson } from './json.ts';
 import { DEFAULTS, mergeOptions, validateOptions, type CallOptions, type ClientOptions } from './options.ts';
@@ -18,12 +19,13 @@ import {
   applyIdempotencyKey,
   createRetryBudget,
   decideRetry,
+  isReplayableBody,
   isReplayableMethod,
   normalizeRetry,
   type NormalizedRetry,
   type RetryBudget,
 } from './retry.ts';
-import { validate } from './schema.ts';
+import { validate, type StandardSchemaV1 } from './schema.ts';
 import { MAX_TIMER, sleep, startDeadline, timeoutError, withIdleTimeout, type Deadline } from './timeouts.ts';
 import { resolveUrl } from './url.ts';
 
@@ -38,10 +40,12 @@ type Input = string | URL;
  * const order = await api.post('orders', { json: { sku: 'A1', qty: 2 } }).json();
  */
 export type SturdyClient = {
-  [M in Method]: <T = unknown>(input: Input, options?: CallOptions) => ResponsePromise<T>;
+  [M in Method]: <T = unknown, S extends StandardSchemaV1 = StandardSchemaV1>(input: Input, options?: CallOptions<S>) => ResponsePromise<T>;
 } & {
   /** Any method, given as `options.method` (default GET). */
-  request: <T = unknown>(input: Input, options?: CallOptions) => ResponsePromise<T>;
+  request: <T = unknown, S extends StandardSchemaV1 = StandardSchemaV1>(input: Input, options?: CallOptions<S>) => ResponsePromise<T>;
+  /** A typed endpoint function: `api.endpoint({ method: 'GET', path: 'orders/:id', response: Order })`. */
+  endpoint: EndpointFactory;
   /** A new client whose defaults are these merged over this client's (ky's merge rules). */
   extend: (options: ClientOptions) => SturdyClient;
   /** The client's options as given (merged for extended clients). */
@@ -74,12 +78,12 @@ const pickPassThrough = (options: object): Record<string, unknown> => {
   return result;
 };
 
-function resolve(options: ClientOptions): Resolved {
+function resolve(options: ClientOptions, retry = normalizeRetry(options.retry)): Resolved {
   const origins = new Set<string>();
   if (options.baseUrl !== undefined) origins.add(toOrigin(options.baseUrl, 'baseUrl'));
   for (const origin of options.credentialOrigins ?? []) origins.add(toOrigin(origin, 'credentialOrigins'));
   if (options.auth) for (const origin of options.auth.origins ?? []) origins.add(toOrigin(origin, 'auth.origins'));
-  return { options, retry: normalizeRetry(options.retry), origins, passThrough: pickPassThrough(options) };
+  return { options, retry, origins, passThrough: pickPassThrough(options) };
 }
 
 /**
@@ -104,11 +108,13 @@ function build(client: Resolved, shared: Shared): SturdyClient {
     delete: call('delete'),
     head: call('head'),
     request: (input, options) => send(client, shared, options?.method ?? 'get', input, options),
+    endpoint: (definition) => createEndpoint((input, options) => send(client, shared, options.method ?? 'get', input, options), definition),
     extend(extra) {
       validateOptions(extra, 'client');
       if (extra.auth) extra.auth.register?.(shared.redactor);
       const budget = extra.retryBudget === undefined ? shared.budget : createRetryBudget(extra.retryBudget);
-      return build(resolve(mergeOptions(client.options, extra)), { redactor: shared.redactor, budget });
+      // Retry settings merge over the parent's normalized ones, so `retry: 5` keeps the parent's delay.
+      return build(resolve(mergeOptions(client.options, extra), normalizeRetry(extra.retry, client.retry)), { redactor: shared.redactor, budget });
     },
     options: client.options,
   } as SturdyClient;
@@ -137,7 +143,7 @@ function withCallOptions(client: Resolved, shared: Shared, callOptions: CallOpti
   if (callOptions.auth) callOptions.auth.register?.(shared.redactor);
   return {
     options,
-    retry: callOptions.retry === undefined ? client.retry : normalizeRetry(callOptions.retry),
+    retry: normalizeRetry(callOptions.retry, client.retry),
     origins: changesScope ? resolve(options).origins : client.origins,
     passThrough: { ...client.passThrough, ...pickPassThrough(callOptions) },
   };
@@ -202,8 +208,7 @@ class Call {
       return { json: true, value: () => text, replayable: true };
     }
     if (typeof body === 'function') return { json: false, value: body as () => KyOptions['body'], replayable: true };
-    const replayable = body === undefined || body === null || !(body instanceof ReadableStream);
-    return { json: false, value: () => body, replayable };
+    return { json: false, value: () => body, replayable: isReplayableBody(body) };
   }
 
   private async attempts(headers: Headers, body: { value: () => KyOptions['body']; replayable: boolean }): Promise<Response> {
@@ -250,10 +255,12 @@ class Call {
         const remaining = this.deadline.remaining();
         if (decision.delayMs >= remaining) throw this.totalTimeout();
         this.event({ type: 'retry', attempt: this.attempt + 1, delayMs: Math.round(decision.delayMs), reason: decision.reason });
-        for (const hook of options.hooks?.beforeRetry ?? []) {
-          await hook({ request: new Request(this.url, { method: this.method }) as never, options: {} as never, error: failed as Error, retryCount });
-        }
         await sleep(decision.delayMs, options.signal ?? undefined);
+        // Like ky: after the wait, with the request as it will be re-sent (credentials are added per attempt, so absent).
+        for (const hook of options.hooks?.beforeRetry ?? []) {
+          const state = { request: new Request(this.url, { method: this.method, headers }), options, error: failed as Error, retryCount };
+          if ((await hook(state as never)) === ky.stop) throw failed;
+        }
       }
     }
   }

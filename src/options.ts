@@ -8,7 +8,7 @@ import { isAuthStrategy } from './auth/types.ts';
 import type { EventListener } from './events.ts';
 import type { RedactOptions } from './redact.ts';
 import type { RetryBudgetOptions, RetryOptions } from './retry.ts';
-import type { StandardSchemaV1 } from './schema.ts';
+import type { InferInput, StandardSchemaV1 } from './schema.ts';
 
 /** Options sturdy adds to ky's; each may be set on the client or per call. */
 export type SturdyOwnOptions = {
@@ -30,10 +30,12 @@ export type SturdyOwnOptions = {
   idempotencyKey?: string | false;
   /** Receives `request`, `response`, `retry` and `error` events (redacted). */
   onEvent?: EventListener;
+  /** The request body, as in ky; a factory `() => BodyInit` is called per attempt, so a stream body can be retried. */
+  body?: KyOptions['body'] | (() => NonNullable<KyOptions['body']>);
 };
 
 /** ky's options that sturdy passes through unchanged. */
-export type PassThroughOptions = Omit<KyOptions, 'retry' | 'timeout' | 'totalTimeout' | 'json' | 'method'>;
+export type PassThroughOptions = Omit<KyOptions, 'retry' | 'timeout' | 'totalTimeout' | 'json' | 'method' | 'body'>;
 
 /**
  * Options of `createClient`.
@@ -49,16 +51,16 @@ export type ClientOptions = PassThroughOptions &
   };
 
 /**
- * Options of one call.
+ * Options of one call. With `schema`, `json` is typed as the schema's input.
  * @example
  * api.post('orders', { json: order, schema: Order, timeout: 5_000 })
  */
-export type CallOptions<Json = unknown> = PassThroughOptions &
+export type CallOptions<Schema extends StandardSchemaV1 = StandardSchemaV1> = PassThroughOptions &
   SturdyOwnOptions & {
     /** The request body as JSON; validated by `schema` first when given. */
-    json?: Json;
-    /** Validates `json` before sending; the schema's output is sent. */
-    schema?: StandardSchemaV1;
+    json?: NoInfer<InferInput<Schema>>;
+    /** Validates `json` before sending; the schema's output (transforms applied) is sent. */
+    schema?: Schema;
     method?: string;
   };
 
@@ -104,6 +106,17 @@ export function validateOptions(options: ClientOptions & CallOptions, where: 'cl
     if (typeof retry === 'object') {
       checkDuration('retry.backoffLimit', retry.backoffLimit);
       checkDuration('retry.maxRetryAfter', retry.maxRetryAfter);
+      for (const name of ['delay', 'shouldRetry'] as const) if (retry[name] !== undefined && typeof retry[name] !== 'function') fail(`retry.${name}`, 'a function', retry[name]);
+      if (retry.jitter !== undefined && typeof retry.jitter !== 'boolean' && typeof retry.jitter !== 'function') fail('retry.jitter', 'true, false or a function (delay) => ms', retry.jitter);
+      for (const name of ['methods', 'statusCodes', 'afterStatusCodes'] as const) if (retry[name] !== undefined && !Array.isArray(retry[name])) fail(`retry.${name}`, 'an array', retry[name]);
+    }
+  }
+  const budget = options.retryBudget;
+  if (budget !== undefined && budget !== false) {
+    if (typeof budget !== 'object' || budget === null) fail('retryBudget', '{ tokens, refill } or false', budget);
+    for (const name of ['tokens', 'refill'] as const) {
+      const value = budget[name];
+      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) fail(`retryBudget.${name}`, 'a non-negative number', value);
     }
   }
   if (options.auth !== undefined && options.auth !== false && !isAuthStrategy(options.auth)) {
@@ -113,6 +126,8 @@ export function validateOptions(options: ClientOptions & CallOptions, where: 'cl
   if (key !== undefined && key !== false && (typeof key !== 'string' || key === '' || /[\r\n]/.test(key))) {
     fail('idempotencyKey', 'a non-empty string without line breaks, or false', key);
   }
+  // One key on a client would make all its POSTs one operation: the server would drop every one after the first.
+  if (where === 'client' && typeof key === 'string') fail('idempotencyKey', 'false or unset on a client (give a string per call)', key);
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') fail('onEvent', 'a function', options.onEvent);
   if (options.credentialOrigins !== undefined && !Array.isArray(options.credentialOrigins)) {
     fail('credentialOrigins', 'an array of origins', options.credentialOrigins);
