@@ -4,50 +4,70 @@
  */
 import { HTTPError, NetworkError, TimeoutError } from './errors.ts';
 
-/** Methods that are safe to repeat as they are. */
-const IDEMPOTENT_METHODS = ['get', 'head', 'options', 'put', 'delete', 'query', 'trace'];
+/** Methods that are safe to repeat as they are (RFC 9110 idempotent methods fetch can send). */
+const IDEMPOTENT_METHODS = ['get', 'head', 'options', 'put', 'delete', 'query'];
 /** Methods that repeat only with an Idempotency-Key header. */
 const KEYED_METHODS = ['post', 'patch'];
 
+/**
+ * The header that lets a server recognise repeats of one POST/PATCH.
+ * @example
+ * new Headers({ [IDEMPOTENCY_HEADER]: 'order-42' })
+ */
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
-/** State handed to `shouldRetry`. */
+/**
+ * State handed to `retry.shouldRetry` (ky's shape).
+ * @example
+ * const shouldRetry = ({ error, retryCount }: ShouldRetryState) => retryCount < 2 && !isTimeoutError(error);
+ */
 export type ShouldRetryState = { error: Error; retryCount: number };
 
 /**
  * Retry settings. Give a number for `{ limit }`, or `false` for no retries.
+ * A call's settings merge over its client's.
  * @example
  * createClient({ retry: { limit: 5, backoffLimit: 2_000 } })
  */
 export type RetryOptions = {
   /** Retries after the first attempt. @default 3 */
   limit?: number;
-  /** Methods retried freely; POST and PATCH are retried only with an Idempotency-Key. @default GET HEAD OPTIONS PUT DELETE QUERY TRACE */
+  /** Methods retried freely; POST and PATCH are retried only with an Idempotency-Key. @default GET HEAD OPTIONS PUT DELETE QUERY */
   methods?: readonly string[];
   /** Statuses that are retried. @default [408, 425, 429, 500, 502, 503, 504] */
   statusCodes?: readonly number[];
   /** Statuses whose Retry-After / rate-limit reset headers are obeyed. @default [429, 503] */
   afterStatusCodes?: readonly number[];
-  /** A server-asked wait longer than this is not waited: the error is thrown with `retryAfter`. @default 60_000 */
+  /** A server-asked wait longer than this is not waited: the error is thrown at once with `retryAfter` (ms). @default 60_000 */
   maxRetryAfter?: number;
   /** Longest backoff wait in ms. @default 10_000 */
   backoffLimit?: number;
   /** Backoff before jitter for retry `n` (1-based). @default n => 300 * 2 ** (n - 1) */
   delay?: (retry: number) => number;
-  /** `true`: full jitter (uniform in [0, delay]); a function maps the delay; `false`: none. @default true */
+  /**
+   * `true`: full jitter (uniform in [0, delay]); a function maps the capped delay to the
+   * wait (give one for deterministic tests); `false`: none. Results are clamped to [0, backoffLimit].
+   * @default true
+   */
   jitter?: boolean | ((delay: number) => number);
   /** Retry after a per-attempt timeout. @default true */
   retryOnTimeout?: boolean;
-  /** Overrides the decision for an error: true retries, false stops, undefined uses the rules. */
+  /** Overrides the status/error rules: true retries, false stops, undefined uses the rules. Never makes a non-replayable call repeat. */
   shouldRetry?: (state: ShouldRetryState) => boolean | undefined | Promise<boolean | undefined>;
 };
 
-export type NormalizedRetry = Required<Omit<RetryOptions, 'shouldRetry' | 'jitter'>> & {
-  jitter: boolean | ((delay: number) => number);
-  shouldRetry: RetryOptions['shouldRetry'];
-};
+/**
+ * Retry settings with every default filled in.
+ * @example
+ * const retry: NormalizedRetry = normalizeRetry(2);
+ */
+export type NormalizedRetry = Required<Omit<RetryOptions, 'shouldRetry'>> & { shouldRetry: RetryOptions['shouldRetry'] };
 
-/** The retry defaults: the one table they are written in. */
+/**
+ * The retry defaults: the one table they are written in.
+ * @example
+ * RETRY_DEFAULTS.statusCodes.includes(503) // true
+ */
 export const RETRY_DEFAULTS: NormalizedRetry = {
   limit: 3,
   methods: IDEMPOTENT_METHODS,
@@ -61,12 +81,15 @@ export const RETRY_DEFAULTS: NormalizedRetry = {
   shouldRetry: undefined,
 };
 
-const NO_RETRY: NormalizedRetry = { ...RETRY_DEFAULTS, limit: 0 };
-
-/** Merges `retry` options (number, false, object) over a base. */
+/**
+ * Merges a `retry` option (number = limit, `false` = off, object) over a base
+ * (the defaults, or the client's settings for a call or an extended client).
+ * @example
+ * normalizeRetry({ limit: 1 }, normalizeRetry({ backoffLimit: 2_000 })) // limit 1, backoffLimit 2000
+ */
 export function normalizeRetry(value: RetryOptions | number | boolean | undefined, base: NormalizedRetry = RETRY_DEFAULTS): NormalizedRetry {
   if (value === undefined || value === true) return base;
-  if (value === false) return NO_RETRY;
+  if (value === false) return { ...base, limit: 0 };
   if (typeof value === 'number') return { ...base, limit: value };
   const merged = { ...base };
   for (const [key, item] of Object.entries(value)) if (item !== undefined) (merged as Record<string, unknown>)[key] = item;
@@ -74,7 +97,11 @@ export function normalizeRetry(value: RetryOptions | number | boolean | undefine
   return merged;
 }
 
-/** Retry budget: gRPC-style throttling so a failing upstream is not hit by a storm. */
+/**
+ * Retry budget: gRPC-style throttling so a failing upstream is not hit by a storm.
+ * @example
+ * createClient({ retryBudget: { tokens: 20, refill: 0.5 } })
+ */
 export type RetryBudgetOptions = {
   /** Bucket size; each retry takes one token. @default 10 */
   tokens?: number;
@@ -82,8 +109,18 @@ export type RetryBudgetOptions = {
   refill?: number;
 };
 
+/**
+ * The budget defaults.
+ * @example
+ * BUDGET_DEFAULTS.tokens // 10
+ */
 export const BUDGET_DEFAULTS = { tokens: 10, refill: 0.1 } as const;
 
+/**
+ * A token bucket shared by the calls of one client.
+ * @example
+ * if (budget.take()) scheduleRetry(); else throw error;
+ */
 export type RetryBudget = {
   /** Takes a token for a retry; false when the bucket is empty. */
   take(): boolean;
@@ -92,7 +129,12 @@ export type RetryBudget = {
   readonly available: number;
 };
 
-/** A token bucket shared by every call of one client. */
+/**
+ * A token bucket shared by every call of one client (and of clients made by
+ * `extend` unless they set their own `retryBudget`); `false` = unlimited.
+ * @example
+ * const budget = createRetryBudget({ tokens: 5 });
+ */
 export function createRetryBudget(options: RetryBudgetOptions | false | undefined): RetryBudget {
   if (options === false) return { take: () => true, success() {}, available: Infinity };
   const max = options?.tokens ?? BUDGET_DEFAULTS.tokens;
@@ -113,7 +155,25 @@ export function createRetryBudget(options: RetryBudgetOptions | false | undefine
   };
 }
 
-/** Can this call be repeated at all, given its method and headers? */
+/**
+ * Can this body be sent again? A stream (or async iterable) is read once;
+ * strings, Blobs, buffers, FormData and URLSearchParams can be re-sent as
+ * they are. Streams retry only when given as a factory `() => BodyInit`.
+ * @example
+ * isReplayableBody('{"a":1}') // true
+ * isReplayableBody(file.stream()) // false
+ */
+export function isReplayableBody(body: unknown): boolean {
+  if (body === undefined || body === null || typeof body !== 'object') return true;
+  return !(body instanceof ReadableStream) && typeof (body as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== 'function';
+}
+
+/**
+ * Can this call be repeated at all, given its method and headers? POST and
+ * PATCH only with an Idempotency-Key, so the server can drop a repeat.
+ * @example
+ * isReplayableMethod('POST', new Headers({ 'idempotency-key': 'k1' }), RETRY_DEFAULTS) // true
+ */
 export function isReplayableMethod(method: string, headers: Headers, retry: NormalizedRetry): boolean {
   const lower = method.toLowerCase();
   if (retry.methods.includes(lower)) return true;
@@ -121,47 +181,71 @@ export function isReplayableMethod(method: string, headers: Headers, retry: Norm
 }
 
 /**
- * Sets the Idempotency-Key of one call (kept by every attempt). A caller's
- * header wins; `false` sends none; a string is used as given.
+ * Sets the Idempotency-Key of one call, before its first attempt, so every
+ * attempt sends the same one. A caller's header wins; `false` sends none;
+ * a string is used as given; otherwise a random UUID.
+ * @example
+ * applyIdempotencyKey('POST', headers, undefined); // headers get a crypto.randomUUID()
  */
 export function applyIdempotencyKey(method: string, headers: Headers, option: string | boolean | undefined): void {
   if (option === false || headers.has(IDEMPOTENCY_HEADER) || !KEYED_METHODS.includes(method.toLowerCase())) return;
   headers.set(IDEMPOTENCY_HEADER, typeof option === 'string' ? option : crypto.randomUUID());
 }
 
+/** Reset headers hold epoch seconds (GitHub) or even epoch ms rather than a delay. */
+const EPOCH_SECONDS = 1e9;
+const EPOCH_MILLISECONDS = 1e12;
+
 /**
- * Milliseconds the server asked us to wait (Retry-After as seconds or
- * HTTP-date, or a rate-limit reset header), or undefined.
+ * Milliseconds the server asked us to wait, or undefined: `Retry-After`
+ * (delta-seconds or HTTP-date) first, then rate-limit reset headers
+ * (`RateLimit: ...;t=N`, `RateLimit-Reset`, `X-RateLimit-Reset`, delay or epoch),
+ * which count only when no quota is left (a 503 from an API that reports a
+ * quota on every response is not a rate limit).
+ * @example
+ * retryAfterMs(new Headers({ 'retry-after': '2' })) // 2000
  */
 export function retryAfterMs(headers: Headers, nowMs = Date.now()): number | undefined {
   const retryAfter = headers.get('retry-after');
-  if (retryAfter !== null) return parseWait(retryAfter, false, nowMs);
-  const reset = headers.get('ratelimit-reset') ?? headers.get('x-ratelimit-reset') ?? headers.get('x-rate-limit-reset');
-  if (reset !== null) return parseWait(reset, true, nowMs);
-  const after = headers.get('x-ratelimit-retry-after');
-  return after === null ? undefined : parseWait(after, false, nowMs);
+  if (retryAfter !== null) return parseWait(retryAfter, nowMs);
+  // IETF draft: `RateLimit: "default";r=0;t=30` (draft 8+) or `limit=10, remaining=0, reset=30` (draft 7).
+  const structured = headers.get('ratelimit') ?? '';
+  const param = (names: string) => new RegExp(`(?:^|[;,\\s])(?:${names})=(\\d+)`).exec(structured)?.[1];
+  const remaining = param('r|remaining') ?? headers.get('ratelimit-remaining') ?? headers.get('x-ratelimit-remaining') ?? headers.get('x-rate-limit-remaining');
+  if (remaining != null && Number(remaining) > 0) return undefined;
+  const reset = param('t|reset') ?? headers.get('ratelimit-reset') ?? headers.get('x-ratelimit-reset') ?? headers.get('x-rate-limit-reset');
+  return reset === null ? undefined : parseWait(reset, nowMs);
 }
 
-/** Reset headers may be epoch seconds (GitHub) rather than a delay. */
-const EPOCH_THRESHOLD_SECONDS = 1_000_000_000;
-
-function parseWait(value: string, allowEpoch: boolean, nowMs: number): number | undefined {
+function parseWait(value: string, nowMs: number): number | undefined {
   const trimmed = value.trim();
   if (/^\d+(?:\.\d+)?$/.test(trimmed)) {
-    const seconds = Number(trimmed);
-    if (allowEpoch && seconds >= EPOCH_THRESHOLD_SECONDS) return Math.max(0, seconds * 1000 - nowMs);
-    return seconds * 1000;
+    const number = Number(trimmed);
+    if (number >= EPOCH_MILLISECONDS) return Math.max(0, number - nowMs);
+    if (number >= EPOCH_SECONDS) return Math.max(0, number * 1000 - nowMs);
+    return number * 1000;
   }
+  // An HTTP-date always names a weekday or month; this keeps Date.parse's leniency ("-1", "1.2.3") out.
+  if (!/[a-z]/i.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
-/** The decision for one failed attempt. */
+/**
+ * The decision for one failed attempt. `retryAfterMs` is the server's asked
+ * wait when one was given but not waited (it goes on the error as `retryAfter`).
+ * @example
+ * if (!decision.retry) throw Object.assign(error, { retryAfter: decision.retryAfterMs });
+ */
 export type RetryDecision =
   | { retry: true; delayMs: number; reason: string }
   | { retry: false; reason: string; retryAfterMs?: number };
 
-/** A short reason for events: `status 503`, `timeout`, `network error`. */
+/**
+ * A short reason for events: `status 503`, `timeout`, `network error`.
+ * @example
+ * describeFailure(new NetworkError(request)) // 'network error'
+ */
 export function describeFailure(error: unknown): string {
   if (error instanceof HTTPError) return `status ${error.response.status}`;
   if (error instanceof TimeoutError) return 'timeout';
@@ -170,9 +254,11 @@ export function describeFailure(error: unknown): string {
 }
 
 /**
- * Decides whether attempt `retryCount` (1 = first retry) may follow `error`
- * and how long to wait. Pure apart from `random` and the budget; a call may
- * repeat only if `replayable` (method, key and body allow it).
+ * Decides whether retry `retryCount` (1 = first retry) may follow `error` and
+ * how long to wait first. A call repeats only if `replayable` (method, key
+ * and body allow it); each retry takes a token from the client's budget.
+ * @example
+ * const decision = await decideRetry({ error, retryCount: 1, retry: RETRY_DEFAULTS, replayable: true, budget });
  */
 export async function decideRetry(input: {
   error: unknown;
@@ -180,45 +266,50 @@ export async function decideRetry(input: {
   retry: NormalizedRetry;
   replayable: boolean;
   budget: RetryBudget;
-  random?: () => number;
 }): Promise<RetryDecision> {
   const { error, retryCount, retry, replayable, budget } = input;
   const reason = describeFailure(error);
-  if (retryCount > retry.limit) return { retry: false, reason: `${reason}; retry limit ${retry.limit} reached` };
-  if (!replayable) return { retry: false, reason: `${reason}; request is not replayable` };
-  if (!(error instanceof Error)) return { retry: false, reason };
+  const status = error instanceof HTTPError ? error.response.status : undefined;
+  const serverWait = status !== undefined && retry.afterStatusCodes.includes(status) ? retryAfterMs((error as HTTPError).response.headers) : undefined;
+  const stop = (why?: string): RetryDecision => ({
+    retry: false,
+    reason: why ? `${reason}; ${why}` : reason,
+    ...(serverWait === undefined ? {} : { retryAfterMs: serverWait }),
+  });
 
-  let wanted: boolean | undefined;
-  if (retry.shouldRetry) wanted = await retry.shouldRetry({ error, retryCount });
-  if (wanted === false) return { retry: false, reason: `${reason}; shouldRetry said no` };
+  if (retryCount > retry.limit) return stop(`retry limit ${retry.limit} reached`);
+  if (!replayable) return stop('request is not replayable (POST/PATCH without Idempotency-Key, or a stream body)');
+  if (!(error instanceof Error)) return stop();
 
-  let serverWait: number | undefined;
+  const wanted = retry.shouldRetry ? await retry.shouldRetry({ error, retryCount }) : undefined;
+  if (wanted === false) return stop('shouldRetry said no');
   if (wanted === undefined) {
-    if (error instanceof HTTPError) {
-      const status = error.response.status;
-      if (!retry.statusCodes.includes(status)) return { retry: false, reason };
-      if (retry.afterStatusCodes.includes(status)) serverWait = retryAfterMs(error.response.headers);
+    if (status !== undefined) {
+      if (!retry.statusCodes.includes(status)) return stop();
     } else if (error instanceof TimeoutError) {
-      if (!retry.retryOnTimeout) return { retry: false, reason };
+      if (!retry.retryOnTimeout) return stop();
     } else if (!(error instanceof NetworkError)) {
-      return { retry: false, reason };
+      return stop();
     }
   }
 
   if (serverWait !== undefined && serverWait > retry.maxRetryAfter) {
-    return { retry: false, reason: `${reason}; server asked to wait ${serverWait} ms (over maxRetryAfter ${retry.maxRetryAfter} ms)`, retryAfterMs: serverWait };
+    return stop(`server asked to wait ${serverWait} ms (over maxRetryAfter ${retry.maxRetryAfter} ms)`);
   }
-  if (!budget.take()) return { retry: false, reason: `${reason}; retry budget exhausted` };
-  const delayMs = serverWait ?? backoff(retryCount, retry, input.random ?? Math.random);
-  return { retry: true, delayMs, reason };
+  if (!budget.take()) return stop('retry budget exhausted');
+  return { retry: true, delayMs: serverWait ?? backoff(retryCount, retry), reason };
 }
 
-/** Exponential backoff for retry `n`, with full jitter, capped at backoffLimit. */
-export function backoff(retryCount: number, retry: NormalizedRetry, random: () => number = Math.random): number {
-  const base = Math.min(retry.backoffLimit, retry.delay(retryCount));
-  let delay = base;
-  if (retry.jitter === true) delay = random() * base;
-  else if (typeof retry.jitter === 'function') delay = retry.jitter(base);
-  if (!Number.isFinite(delay) || delay < 0) delay = base;
-  return Math.min(retry.backoffLimit, delay);
+/**
+ * The wait before retry `n`: exponential (`delay(n)`, capped at
+ * `backoffLimit`) with full jitter, always within [0, backoffLimit].
+ * @example
+ * backoff(2, { ...RETRY_DEFAULTS, jitter: false }) // 600
+ */
+export function backoff(retryCount: number, retry: NormalizedRetry): number {
+  // NaN (a broken delay or jitter function) counts as the cap, not as "no wait".
+  const clamp = (ms: number) => (Number.isNaN(ms) ? retry.backoffLimit : Math.min(retry.backoffLimit, Math.max(0, ms)));
+  const base = clamp(retry.delay(retryCount));
+  if (retry.jitter === true) return Math.random() * base;
+  return typeof retry.jitter === 'function' ? clamp(retry.jitter(base)) : base;
 }

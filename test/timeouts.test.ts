@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createClient, isTimeoutError, TimeoutError } from '../src/index.ts';
-import { modes, startServer, wait, type TestServer } from './helpers/server.ts';
+import { elapsed, modes, startServer, wait, type TestServer } from './helpers/server.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -21,15 +21,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => server.close());
-
-const elapsed = async (run: () => Promise<unknown>) => {
-  const start = performance.now();
-  const outcome = await run().then(
-    (value) => ({ value, error: undefined }),
-    (error: unknown) => ({ value: undefined, error }),
-  );
-  return { ...outcome, ms: performance.now() - start };
-};
 
 describe('timeout (per attempt, until headers)', () => {
   test('a hanging server rejects with TimeoutError within timeout + slack', async () => {

@@ -31,7 +31,16 @@ export type TestServer = {
   close(): Promise<void>;
 };
 
-export async function startServer(): Promise<TestServer> {
+/** Server-wide behaviour. */
+export type ServerOptions = {
+  /**
+   * Answer CORS preflights (not recorded, not routed) and allow every origin on
+   * every response, so a browser page on another origin can call the server.
+   */
+  cors?: boolean;
+};
+
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   const routes = new Map<string, Handler>();
   const counts = new Map<string, number>();
   const requests: ReceivedRequest[] = [];
@@ -39,6 +48,7 @@ export async function startServer(): Promise<TestServer> {
   const started = performance.now();
 
   const server = createServer(async (raw, response) => {
+    if (options.cors && answerCors(raw, response)) return;
     const chunks: Buffer[] = [];
     for await (const chunk of raw) chunks.push(chunk as Buffer);
     const request: ReceivedRequest = {
@@ -138,7 +148,58 @@ export const modes = {
   redirect: (location: string, status = 307): Handler => (_request, response) => {
     response.writeHead(status, { location }).end();
   },
+  /**
+   * A create endpoint that de-duplicates by Idempotency-Key: a new key (or no key)
+   * creates a record (pushed to `created`), a known key gets the first record back.
+   * The first `drops` requests of each key are processed, then the socket is
+   * destroyed without an answer (the client cannot know the order exists).
+   */
+  processThenDrop: (drops: number, created: CreatedRecord[]): Handler => {
+    const byKey = new Map<string, CreatedRecord>();
+    const attempts = new Map<string, number>();
+    return (request, response) => {
+      const key = request.headers['idempotency-key'] as string | undefined;
+      let record = key === undefined ? undefined : byKey.get(key);
+      if (!record) {
+        record = { id: created.length + 1, key, body: request.body };
+        created.push(record);
+        if (key !== undefined) byKey.set(key, record);
+      }
+      const attempt = key === undefined ? 0 : (attempts.get(key) ?? 0);
+      if (key !== undefined) attempts.set(key, attempt + 1);
+      if (attempt < drops) response.socket?.destroy();
+      else send(response, { status: 201, body: { id: record.id } });
+    };
+  },
 };
+
+/** What `modes.processThenDrop` created: one entry per real creation. */
+export type CreatedRecord = { id: number; key: string | undefined; body: string };
 
 /** Waits ms (for server handlers that answer late). */
 export const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs a call and reports how it settled and how long it took (ms), without throwing. */
+export const elapsed = async (run: () => Promise<unknown>) => {
+  const start = performance.now();
+  const outcome = await run().then(
+    (value) => ({ value, error: undefined }),
+    (error: unknown) => ({ value: undefined, error }),
+  );
+  return { ...outcome, ms: performance.now() - start };
+};
+
+/** CORS mode: headers on every response; a preflight is answered here and reported as handled. */
+function answerCors(raw: IncomingMessage, response: ServerResponse): boolean {
+  response.setHeader('access-control-allow-origin', '*');
+  response.setHeader('access-control-expose-headers', '*');
+  if (raw.method !== 'OPTIONS' || !raw.headers['access-control-request-method']) return false;
+  response.writeHead(204, {
+    'access-control-allow-methods': 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
+    // `*` does not cover Authorization, so the requested names are echoed.
+    'access-control-allow-headers': raw.headers['access-control-request-headers'] ?? '*',
+    'access-control-max-age': '600',
+  });
+  response.end();
+  return true;
+}
