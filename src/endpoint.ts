@@ -70,10 +70,11 @@ type ParamsPart<Path extends string, Params extends MaybeSchema> = [PathParamNam
 /**
  * The input of an endpoint function: `{ params, query, body }`, each typed by its schema.
  * @example
- * type In = EndpointInput<'orders/:id', undefined, undefined, undefined>; // { params: { id: string | number } }
+ * type In = EndpointInput<'orders/:id', undefined, undefined, typeof NewOrder>;
+ * // { params: { id: string | number }; query?: Record<string, QueryValue>; body: InferInput<typeof NewOrder> }
  */
 export type EndpointInput<Path extends string, Params extends MaybeSchema, Query extends MaybeSchema, Body extends MaybeSchema> = Simplify<
-  ParamsPart<Path, Params> & Part<'query', Query, { query?: Record<string, QueryValue> }> & Part<'body', Body, { body?: unknown }>
+  ParamsPart<Path, Params> & Part<'query', Query, { query?: Record<string, QueryValue> }> & Part<'body', Body, {}>
 >;
 
 /** Per-call options of an endpoint function: any call option but those the endpoint sets itself. */
@@ -207,7 +208,7 @@ export function createEndpoint(request: RequestFunction, definition: EndpointDef
     if (searchParams) callOptions.searchParams = searchParams;
     // The body is validated by the call itself (request validation), still before any network call.
     if (bodySchema) Object.assign(callOptions, { json: input.body, schema: bodySchema });
-    else if (input.body !== undefined) callOptions.json = input.body;
+    else if (input.body !== undefined) callOptions.json = input.body; // untyped callers (plain JS) may still send one
     const response = request(url, callOptions);
     return responseSchema ? response.json(responseSchema) : response.json();
   };

@@ -19,6 +19,17 @@ export {
   ValidationError,
   AuthError,
   HTTPError,
+export type {
+  Endpoint,
+  EndpointCallOptions,
+  EndpointDefinition,
+  EndpointFactory,
+  EndpointInput,
+  EndpointMethod,
+  EndpointOutput,
+  PathParamNames,
+  QueryValue,
+} from './endpoint.ts';
   KyError,
   NetworkError,
   TimeoutError,

@@ -5,6 +5,7 @@ import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { createClient, isValidationError, ValidationError, type StandardSchemaV1, type SturdyEvent } from '../src/index.ts';
+import { validationRejection } from './helpers/rejection.ts';
 
 const received: Array<{ method: string; body: string; contentType: string | null }> = [];
 let orderReply: { status: number; body?: unknown } = { status: 201, body: { id: 'ord_1', total: 12.5, placedAt: '2026-11-25T00:00:00.000Z' } };
@@ -37,14 +38,6 @@ const Order = v.object({
 });
 const valid = { customer: { email: 'ada@example.com' }, total: '12.50' };
 
-const rejection = async (promise: Promise<unknown>): Promise<ValidationError> => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isValidationError(error)).toBe(true);
-  return error as ValidationError;
-};
 
 describe('request validation (valibot)', () => {
   test('the schema output is what is sent: transforms and defaults applied', async () => {
@@ -57,7 +50,7 @@ describe('request validation (valibot)', () => {
 
   test('an invalid body throws ValidationError naming the path, and nothing is sent', async () => {
     const events: SturdyEvent[] = [];
-    const error = await rejection(
+    const error = await validationRejection(
       api.post('orders', { json: { customer: { email: 'not-an-email' }, total: '12.50' }, schema: NewOrder, onEvent: (e) => events.push(e) }),
     );
     expect(error).toBeInstanceOf(ValidationError);
@@ -70,20 +63,20 @@ describe('request validation (valibot)', () => {
   });
 
   test('a non-positive total after the transform is an issue at $.total', async () => {
-    const error = await rejection(api.post('orders', { json: { ...valid, total: '-3' }, schema: NewOrder }));
+    const error = await validationRejection(api.post('orders', { json: { ...valid, total: '-3' }, schema: NewOrder }));
     expect(error.issues.map((issue) => issue.path)).toEqual(['$.total']);
     expect(received).toHaveLength(0);
   });
 
   test('the message lists the first three issues and counts the rest', async () => {
     const Wide = v.object({ a: v.string(), b: v.string(), c: v.string(), d: v.string(), e: v.string() });
-    const error = await rejection(api.post('orders', { json: {} as never, schema: Wide }));
+    const error = await validationRejection(api.post('orders', { json: {} as never, schema: Wide }));
     expect(error.issues).toHaveLength(5);
     expect(error.message).toMatch(/^request body invalid at \$\.a: .+; at \$\.b: .+; at \$\.c: .+ \(and 2 more\)$/);
   });
 
   test('a schema without json validates undefined (a missing body is an error, not an empty request)', async () => {
-    const error = await rejection(api.post('orders', { schema: NewOrder }));
+    const error = await validationRejection(api.post('orders', { schema: NewOrder }));
     expect(error.issues[0]!.path).toBe('$');
     expect(received).toHaveLength(0);
   });
@@ -123,7 +116,7 @@ describe('request validation (valibot)', () => {
 describe('response validation (valibot)', () => {
   test('.json(schema) rejects a bad body with direction, status and paths', async () => {
     orderReply = { status: 201, body: { id: 'ord_1', total: -1, placedAt: 'yesterday' } };
-    const error = await rejection(api.get('orders').json(Order));
+    const error = await validationRejection(api.get('orders').json(Order));
     expect(error.direction).toBe('response');
     expect(error.status).toBe(201);
     expect(error.issues.map((issue) => issue.path)).toEqual(['$.total', '$.placedAt']);
@@ -146,7 +139,7 @@ describe('response validation (valibot)', () => {
 
   test('a 204 is validated as undefined: an object schema fails, an optional one passes', async () => {
     orderReply = { status: 204 };
-    const error = await rejection(api.delete('orders').json(Order));
+    const error = await validationRejection(api.delete('orders').json(Order));
     expect(error.status).toBe(204);
     expect(await api.delete('orders').json(v.optional(Order))).toBeUndefined();
   });
@@ -165,7 +158,7 @@ describe('async schemas', () => {
   test('an async request schema is awaited before sending', async () => {
     await api.post('orders', { json: { email: 'new@example.com' }, schema: Signup });
     expect(JSON.parse(received[0]!.body)).toEqual({ email: 'new@example.com' });
-    const error = await rejection(api.post('orders', { json: { email: 'taken@example.com' }, schema: Signup }));
+    const error = await validationRejection(api.post('orders', { json: { email: 'taken@example.com' }, schema: Signup }));
     expect(error.issues).toEqual([{ path: '$', message: 'email already registered' }]);
     expect(received).toHaveLength(1);
   });
@@ -174,7 +167,7 @@ describe('async schemas', () => {
     const AsyncOrder = v.pipeAsync(Order, v.transformAsync(async (order) => ({ ...order, checked: true })));
     expect(await api.get('orders').json(AsyncOrder)).toMatchObject({ id: 'ord_1', checked: true });
     orderReply = { status: 200, body: { id: 'ord_1', total: 0, placedAt: '2026-11-25T00:00:00.000Z' } };
-    const error = await rejection(api.get('orders').json(AsyncOrder));
+    const error = await validationRejection(api.get('orders').json(AsyncOrder));
     expect(error).toMatchObject({ direction: 'response', status: 200 });
   });
 });
@@ -185,11 +178,11 @@ describe('any Standard Schema', () => {
     const ZodOrder = z.object({ id: z.string(), total: z.number().positive() });
     expect(await api.post('orders', { json: { email: 'ada@example.com', total: '4' }, schema: ZodNewOrder }).json(ZodOrder)).toEqual({ id: 'ord_1', total: 12.5 });
     expect(JSON.parse(received[0]!.body)).toEqual({ email: 'ada@example.com', total: 4 });
-    const error = await rejection(api.post('orders', { json: { email: 'nope', total: '4' }, schema: ZodNewOrder }));
+    const error = await validationRejection(api.post('orders', { json: { email: 'nope', total: '4' }, schema: ZodNewOrder }));
     expect(error.issues).toEqual([{ path: '$.email', message: 'Invalid email address' }]);
     expect(received).toHaveLength(1);
     orderReply = { status: 200, body: { id: 'ord_1', total: -2 } };
-    expect((await rejection(api.get('orders').json(ZodOrder))).issues[0]!.path).toBe('$.total');
+    expect((await validationRejection(api.get('orders').json(ZodOrder))).issues[0]!.path).toBe('$.total');
   });
 
   test('arktype: request morph sent, bad request not sent, response validated', async () => {
@@ -197,11 +190,11 @@ describe('any Standard Schema', () => {
     const ArkOrder = type({ id: 'string', total: 'number > 0' });
     expect(await api.post('orders', { json: { email: 'ada@example.com', total: '4' }, schema: ArkNewOrder }).json(ArkOrder)).toMatchObject({ id: 'ord_1', total: 12.5 });
     expect(JSON.parse(received[0]!.body)).toEqual({ email: 'ada@example.com', total: 4 });
-    const error = await rejection(api.post('orders', { json: { email: 'nope', total: '4' }, schema: ArkNewOrder }));
+    const error = await validationRejection(api.post('orders', { json: { email: 'nope', total: '4' }, schema: ArkNewOrder }));
     expect(error.issues[0]!.path).toBe('$.email');
     expect(error.message).toContain('request body invalid at $.email: email must be an email address');
     expect(received).toHaveLength(1);
     orderReply = { status: 200, body: { id: 'ord_1', total: -2 } };
-    expect((await rejection(api.get('orders').json(ArkOrder))).issues[0]!.path).toBe('$.total');
+    expect((await validationRejection(api.get('orders').json(ArkOrder))).issues[0]!.path).toBe('$.total');
   });
 });
