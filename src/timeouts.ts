@@ -62,6 +62,7 @@ export function withIdleTimeout(
   const body = response.body;
   if (!body || (idleMs === false && deadline.remaining() === Infinity)) return response;
   const reader = body.getReader();
+  let failure: Error | undefined;
   const stream = new ReadableStream<Uint8Array>(
     {
       pull(controller) {
@@ -74,6 +75,7 @@ export function withIdleTimeout(
           const timer = setTimeout(() => {
             timedOut = true;
             const error = onTimeout(kind, kind === 'idle' ? idle : ms);
+            failure = error;
             // Error the stream before cancelling, so the cancelled read cannot close it cleanly.
             controller.error(error);
             void reader.cancel(error).catch(() => {});
@@ -106,5 +108,19 @@ export function withIdleTimeout(
     redirected: { value: response.redirected },
     type: { value: response.type },
   });
+  // Chromium rejects text()/json()/... of an errored stream with its own
+  // TypeError ("Failed to fetch"), dropping the TimeoutError: restore it.
+  for (const method of BODY_METHODS) {
+    const read = wrapped[method] as (() => Promise<unknown>) | undefined;
+    if (typeof read !== 'function') continue;
+    Object.defineProperty(wrapped, method, {
+      value: () =>
+        read.call(wrapped).catch((error: unknown) => {
+          throw failure ?? error;
+        }),
+    });
+  }
   return wrapped;
 }
+
+const BODY_METHODS = ['arrayBuffer', 'blob', 'bytes', 'formData', 'json', 'text'] as const;
