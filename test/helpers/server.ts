@@ -171,6 +171,31 @@ export const modes = {
       else send(response, { status: 201, body: { id: record.id } });
     };
   },
+  /**
+   * A rate-limited API: at most `limit` requests per fixed window of `windowMs`
+   * (from the first request); beyond it, 429 with Retry-After in whole seconds
+   * until the window ends. `tally` counts what was answered.
+   */
+  rateLimited: (limit: number, windowMs: number, tally = { ok: 0, limited: 0 }): Handler => {
+    let windowStart: number | undefined;
+    let used = 0;
+    return (_request, response) => {
+      const at = performance.now();
+      windowStart ??= at;
+      if (at - windowStart >= windowMs) {
+        windowStart += Math.floor((at - windowStart) / windowMs) * windowMs;
+        used = 0;
+      }
+      if (used < limit) {
+        used += 1;
+        tally.ok += 1;
+        return send(response, { status: 200, body: { ok: true } });
+      }
+      tally.limited += 1;
+      const seconds = Math.max(1, Math.ceil((windowStart + windowMs - at) / 1000));
+      send(response, { status: 429, headers: { 'retry-after': String(seconds) }, body: { error: 'rate_limited' } });
+    };
+  },
 };
 
 /** What `modes.processThenDrop` created: one entry per real creation. */

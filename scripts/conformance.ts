@@ -1,0 +1,83 @@
+// Runs the conformance suite (test/conformance) in the runtimes named on the command line
+// (default: all that run outside vitest): one fresh test server per runtime, its URL passed in
+// STURDY_CONFORMANCE_URL. Prints each case, then `<runtime>: N passed, N failed, N skipped`,
+// writes test-results/conformance-<runtime>.json (counted by scripts/ci-summary.ts) and exits 1 on any failure.
+// Usage: npm run conformance -- [node24] [node22] [deno] [bun] [workerd]
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { startConformanceServer } from '../test/conformance/server.ts';
+import type { ConformanceReport } from '../test/conformance/runners/run.ts';
+import { runInWorkerd } from '../test/conformance/runners/workerd.ts';
+
+const CLI = 'test/conformance/runners/cli.ts';
+/** Node 22 comes from the npm registry's `node` package (cached by npx after the first run). */
+const NODE22 = 'node@22';
+
+const commands: Record<string, string[]> = {
+  node24: [process.execPath, CLI],
+  node22: ['npx', '-y', '-p', NODE22, 'node', CLI],
+  deno: ['npx', 'deno', 'run', '-A', CLI],
+  bun: ['npx', 'bun', CLI],
+};
+const ALL = [...Object.keys(commands), 'workerd'];
+
+const requested = process.argv.slice(2);
+const runtimes = requested.length ? requested : ALL;
+for (const name of runtimes) if (!ALL.includes(name)) throw new Error(`conformance: unknown runtime ${name}; known: ${ALL.join(', ')}`);
+
+/** Runs one command-line runtime; resolves with its report (or a failure describing why there is none). */
+function runCommand(runtime: string, url: string): Promise<ConformanceReport> {
+  const [command, ...args] = commands[runtime]!;
+  return new Promise((resolve) => {
+    const child = spawn(command!, args, {
+      env: { ...process.env, STURDY_CONFORMANCE_URL: url, STURDY_CONFORMANCE_RUNTIME: runtime, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let report: ConformanceReport | undefined;
+    let buffered = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        if (line.startsWith('CONFORMANCE ')) report = JSON.parse(line.slice('CONFORMANCE '.length)) as ConformanceReport;
+        else console.log(line);
+      }
+    });
+    child.on('close', (code) => resolve(report && code === 0 ? report : missing(runtime, `exited with ${code} ${report ? '' : 'without a report'}`)));
+    child.on('error', (error) => resolve(missing(runtime, error.message)));
+  });
+}
+
+const missing = (runtime: string, why: string): ConformanceReport => ({
+  runtime,
+  version: 'unknown',
+  outcomes: [{ name: 'runner', status: 'failed', ms: 0, detail: why }],
+  passed: 0,
+  failed: 1,
+  skipped: 0,
+});
+
+mkdirSync('test-results', { recursive: true });
+let failures = 0;
+for (const runtime of runtimes) {
+  const server = await startConformanceServer();
+  const started = performance.now();
+  let report: ConformanceReport;
+  try {
+    report = runtime === 'workerd' ? await runInWorkerd(server.url, (line) => console.log(line)) : await runCommand(runtime, server.url);
+  } catch (error) {
+    report = missing(runtime, (error as Error).stack ?? String(error));
+    console.log(`  FAIL  runner: ${(error as Error).message}`);
+  } finally {
+    await server.close();
+  }
+  // A runner that ran nothing has not shown that the runtime works.
+  if (report.passed === 0 && report.failed === 0) report = missing(runtime, 'no case ran');
+  failures += report.failed;
+  writeFileSync(`test-results/conformance-${runtime}.json`, JSON.stringify(report, null, 2));
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(`${runtime} (${report.version}): ${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped in ${seconds} s`);
+}
+process.exitCode = failures ? 1 : 0;

@@ -1,0 +1,205 @@
+/**
+ * The conformance cases: what sturdy promises, checked against the real test
+ * server (test/conformance/server.ts) from inside each runtime. Only web APIs
+ * here (fetch, URL, ReadableStream, AbortController, TextEncoder), and the
+ * BUILT package, handed in by the runtime's runner.
+ */
+import * as v from 'valibot';
+import type * as Sturdy from '../../src/index.ts';
+import { expect, rejection, type Registry } from './harness.ts';
+
+/** The built package (dist/index.js), typed by its source. */
+export type SturdyModule = typeof Sturdy;
+
+/** Runtimes the suite knows; each runner names its own. */
+export type RuntimeName = 'node24' | 'node22' | 'deno' | 'bun' | 'workerd' | 'edge-runtime' | 'chromium';
+
+/** What a case needs that some runtime cannot do, and why (the named skips). */
+type Limit = 'uploadStreams' | 'manualRedirects';
+
+const LIMITS: Partial<Record<RuntimeName, Partial<Record<Limit, string>>>> = {
+  chromium: {
+    uploadStreams: 'Chromium streams request bodies only over HTTP/2 and the test server speaks HTTP/1.1',
+    manualRedirects: "browsers follow redirects themselves (redirect: 'manual' yields an opaque response)",
+  },
+};
+
+/** Everything a case may use. */
+export type ConformanceEnv = {
+  /** The test server, `http://127.0.0.1:PORT` (no trailing slash). */
+  url: string;
+  runtime: RuntimeName;
+  sturdy: SturdyModule;
+};
+
+type Echo = { method: string; url: string; headers: Record<string, string>; body: unknown };
+type Received = { method: string; url: string; headers: Record<string, string>; body: string; at: number };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const now = () => globalThis.performance?.now() ?? Date.now();
+
+/**
+ * Registers every case for one runtime; cases the runtime cannot run are named skips.
+ * @example
+ * registerCases(registry, { url, runtime: 'deno', sturdy: await import('sturdy') });
+ */
+export function registerCases(registry: Registry, env: ConformanceEnv): void {
+  const { url, sturdy } = env;
+  const { createClient } = sturdy;
+  const limits = LIMITS[env.runtime] ?? {};
+  /** What the server received on a path, in order (read with plain fetch, not with sturdy). */
+  const received = async (path: string): Promise<Received[]> => {
+    const response = await fetch(`${url}/__received?path=${encodeURIComponent(path)}`);
+    return (await response.json()) as Received[];
+  };
+  const api = createClient({ baseUrl: `${url}/` });
+  const guarded = (name: string, limit: Limit, run: () => Promise<void>) => {
+    const reason = limits[limit];
+    if (reason) registry.skip(name, reason);
+    else registry.test(name, run);
+  };
+
+  registry.test('JSON POST round trip: the server receives the compact body, JSON headers and an Idempotency-Key', async () => {
+    const payload = { sku: 'A1', qty: 2, note: 'grüße 😀', nested: { list: [1, null, true] } };
+    const echoed = (await api.post('echo', { json: payload }).json()) as Echo;
+    expect(echoed.method).toBe('POST');
+    expect(echoed.body).toEqual(payload);
+    expect(echoed.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(echoed.headers.accept).toBe('application/json');
+    expect(echoed.headers['idempotency-key']).toMatch(UUID);
+    const [request] = await received('/echo');
+    expect(request?.body).toBe(JSON.stringify(payload));
+  });
+
+  registry.test('POST retried on 503, 503, 201 carries one Idempotency-Key on all three attempts', async () => {
+    const retrying = createClient({ baseUrl: `${url}/`, retry: { limit: 3, delay: () => 20, jitter: false } });
+    const created = await retrying.post('retry-key', { json: { order: 42 } }).json();
+    expect(created).toEqual({ created: true });
+    const requests = await received('/retry-key');
+    expect(requests.length).toBe(3);
+    const keys = new Set(requests.map((request) => request.headers['idempotency-key']));
+    expect(keys.size).toBe(1);
+    expect([...keys][0]).toMatch(UUID);
+    expect(requests.every((request) => request.body === '{"order":42}')).toBe(true);
+  });
+
+  registry.test('Retry-After: 1 on a 503 is waited (server saw the retry >= 1 s later)', async () => {
+    const started = now();
+    expect(await api.get('retry-after').json()).toEqual({ ok: true });
+    const [first, second] = await received('/retry-after');
+    expect(second!.at - first!.at).toBeAtLeast(950);
+    expect(now() - started).toBeBelow(8_000);
+  });
+
+  registry.test('an aborted signal stops a long Retry-After wait at once', async () => {
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    setTimeout(() => controller.abort(reason), 150);
+    const started = now();
+    const error = await rejection(api.get('busy', { signal: controller.signal }));
+    expect(error).toBe(reason);
+    expect(now() - started).toBeBelow(5_000);
+    expect((await received('/busy')).length).toBe(1);
+  });
+
+  registry.test('timeout: a server that never answers rejects with TimeoutError (attempt)', async () => {
+    const error = await rejection(api.get('hang', { timeout: 200, retry: false }));
+    expect(error).toSatisfy(sturdy.isTimeoutError);
+    expect(error).toBeInstanceOf(sturdy.TimeoutError);
+    expect((error as { timeout?: string }).timeout).toBe('attempt');
+    expect((error as Error).message).toContain('timeout of 200 ms');
+  });
+
+  registry.test('idleTimeout: a body that stalls after the headers rejects with TimeoutError (idle)', async () => {
+    const error = await rejection(api.get('stall', { idleTimeout: 200, retry: false }).json());
+    expect(error).toSatisfy(sturdy.isTimeoutError);
+    expect((error as { timeout?: string }).timeout).toBe('idle');
+  });
+
+  registry.test('ParseError: an HTML page with status 200 from .json() names status, content type and a short snippet', async () => {
+    const error = await rejection(api.get('html').json());
+    expect(error).toSatisfy(sturdy.isParseError);
+    const parse = error as InstanceType<SturdyModule['ParseError']>;
+    expect(parse.status).toBe(200);
+    expect(parse.contentType).toMatch(/^text\/html/);
+    expect(parse.snippet).toContain('Service unavailable');
+    expect(parse.snippet.length).toBeBelow(201);
+  });
+
+  registry.test('redaction: a token in the query string reaches the server but no error message, JSON or event', async () => {
+    const secret = 'tok-S3CRET-4242';
+    const events: unknown[] = [];
+    const error = await rejection(api.get('missing', { searchParams: { token: secret, page: 2 }, retry: false, onEvent: (event) => events.push(event) }));
+    expect(error).toSatisfy(sturdy.isHTTPError);
+    const http = error as InstanceType<SturdyModule['HTTPError']>;
+    expect(http.response.status).toBe(404);
+    expect(http.data).toEqual({ error: 'not_found', detail: 'no such order' });
+    for (const text of [http.message, String(http), JSON.stringify(http), http.request.url, JSON.stringify(events)]) expect(text).notToContain(secret);
+    expect(http.message).toContain('REDACTED');
+    expect(events.length).toBeAtLeast(2);
+    const [request] = await received('/missing');
+    expect(request?.url).toContain(`token=${secret}`);
+    const timeout = await rejection(api.get('hang', { searchParams: { access_token: secret }, timeout: 100, retry: false }));
+    expect((timeout as Error).message).notToContain(secret);
+  });
+
+  registry.test('SerializationError names the path ($.items[0].price) and nothing is sent', async () => {
+    const error = await rejection(api.post('never', { json: { items: [{ price: 10n }] } }));
+    expect(error).toSatisfy(sturdy.isSerializationError);
+    expect((error as { path?: string }).path).toBe('$.items[0].price');
+    expect((await received('/never')).length).toBe(0);
+  });
+
+  registry.test('.result() resolves { ok: false } with HTTPError and its parsed data instead of rejecting', async () => {
+    const result = await api.get('missing', { retry: false }).result();
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error).toSatisfy(sturdy.isHTTPError);
+    expect((result.error as InstanceType<SturdyModule['HTTPError']>).data).toEqual({ error: 'not_found', detail: 'no such order' });
+  });
+
+  const NewOrder = v.object({ sku: v.pipe(v.string(), v.minLength(2)), qty: v.pipe(v.number(), v.integer(), v.minValue(1)), note: v.optional(v.pipe(v.string(), v.trim())) });
+
+  registry.test('valibot request schema: invalid json throws ValidationError (request) with paths, nothing sent', async () => {
+    const error = await rejection(api.post('never', { json: { sku: 'A', qty: 0 }, schema: NewOrder }));
+    expect(error).toSatisfy(sturdy.isValidationError);
+    const validation = error as InstanceType<SturdyModule['ValidationError']>;
+    expect(validation.direction).toBe('request');
+    expect(validation.issues.map((issue) => issue.path).sort()).toEqual(['$.qty', '$.sku']);
+    expect((await received('/never')).length).toBe(0);
+  });
+
+  registry.test("valibot request schema: the schema's output (transforms applied) is what is sent", async () => {
+    const echoed = (await api.post('echo', { json: { sku: 'B2', qty: 1, note: '  gift  ' }, schema: NewOrder }).json()) as Echo;
+    expect(echoed.body).toEqual({ sku: 'B2', qty: 1, note: 'gift' });
+  });
+
+  const Order = v.object({ id: v.string(), total: v.number(), items: v.array(v.object({ sku: v.string(), qty: v.number() })) });
+
+  registry.test('valibot response schema: a wrong field throws ValidationError (response) with its path and status', async () => {
+    const error = await rejection(api.get('order').json(Order));
+    expect(error).toSatisfy(sturdy.isValidationError);
+    const validation = error as InstanceType<SturdyModule['ValidationError']>;
+    expect(validation.direction).toBe('response');
+    expect(validation.status).toBe(200);
+    expect(validation.issues.map((issue) => issue.path)).toEqual(['$.total']);
+    const lenient = v.object({ id: v.string(), total: v.pipe(v.string(), v.transform(Number)) });
+    expect(await api.get('order').json(lenient)).toEqual({ id: 'o-1', total: 12.5 });
+  });
+
+  guarded('a streaming upload given as a factory is rebuilt and re-sent on retry', 'uploadStreams', async () => {
+    const encoder = new TextEncoder();
+    const stream = () =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(encoder.encode('chunk-1,'));
+          controller.enqueue(encoder.encode('chunk-2'));
+          controller.close();
+        },
+      });
+    const response = await api.post('upload', { body: stream, headers: { 'content-type': 'text/plain' }, retry: { limit: 2, delay: () => 10, jitter: false } });
+    expect(response.status).toBe(201);
+    const requests = await received('/upload');
+    expect(requests.map((request) => request.body)).toEqual(['chunk-1,chunk-2', 'chunk-1,chunk-2']);
+  });
+}

@@ -1,0 +1,27 @@
+/**
+ * Runner for runtimes with a command line: Node 24, Node 22, Deno and Bun
+ * (all three provide `process`). Imports the BUILT package by its name, runs
+ * every case against STURDY_CONFORMANCE_URL, prints one line per case and a
+ * final `CONFORMANCE {json}` line that scripts/conformance.ts reads.
+ */
+import type { RuntimeName, SturdyModule } from '../cases.ts';
+import { runConformance } from './run.ts';
+
+const url = process.env.STURDY_CONFORMANCE_URL;
+const runtime = process.env.STURDY_CONFORMANCE_RUNTIME as RuntimeName | undefined;
+if (!url || !runtime) throw new Error('set STURDY_CONFORMANCE_URL and STURDY_CONFORMANCE_RUNTIME (scripts/conformance.ts does)');
+
+// A variable specifier: resolved at run time through package.json `exports`
+// (self-reference), so this is the published entry point, not the source.
+const specifier = process.env.STURDY_CONFORMANCE_IMPORT ?? 'sturdy';
+const sturdy = (await import(specifier)) as SturdyModule;
+
+const report = await runConformance({ url, runtime, sturdy, version: runtimeVersion(), log: (line) => console.log(line) });
+console.log(`CONFORMANCE ${JSON.stringify(report)}`);
+
+function runtimeVersion(): string {
+  const global = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
+  if (global.Deno) return `deno ${global.Deno.version.deno}`;
+  if (global.Bun) return `bun ${global.Bun.version}`;
+  return `node ${process.versions.node}`;
+}
