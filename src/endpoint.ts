@@ -160,7 +160,7 @@ function fillPath(template: Template, params: unknown, path: string): string {
 }
 
 const isQueryScalar = (value: unknown): value is string | number | boolean | bigint | Date =>
-  ['string', 'number', 'boolean', 'bigint'].includes(typeof value) || value instanceof Date;
+  ['string', 'number', 'boolean', 'bigint'].includes(typeof value) || (value instanceof Date && !Number.isNaN(value.getTime()));
 
 const queryText = (value: string | number | boolean | bigint | Date): string => (value instanceof Date ? value.toISOString() : String(value));
 
@@ -175,7 +175,7 @@ function serializeQuery(query: unknown): URLSearchParams | undefined {
     const list: unknown[] = Array.isArray(value) ? value : [value];
     list.forEach((item, index) => {
       if (isQueryScalar(item)) params.append(name, queryText(item));
-      else issues.push(issue(Array.isArray(value) ? [name, index] : [name], 'a query value must be a string, number, boolean, bigint, Date or an array of them'));
+      else issues.push(issue(Array.isArray(value) ? [name, index] : [name], 'a query value must be a string, number, boolean, bigint, valid Date or an array of them'));
     });
   }
   if (issues.length > 0) throw new ValidationError('request', issues, { what: 'request query' });
@@ -199,7 +199,8 @@ export function createEndpoint(request: RequestFunction, definition: EndpointDef
     }
   }
   const { params: paramsSchema, query: querySchema, body: bodySchema, response: responseSchema } = definition;
-  return async (input = {}, options = {}) => {
+  return async (given, options = {}) => {
+    const input = given ?? {};
     const params = paramsSchema ? await validate(paramsSchema, input.params, 'request', { what: 'request params' }) : input.params;
     const url = fillPath(template, params, definition.path);
     const query = querySchema ? await validate(querySchema, input.query, 'request', { what: 'request query' }) : input.query;

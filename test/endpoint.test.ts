@@ -138,8 +138,8 @@ describe('query', () => {
     const search = api.endpoint({ method: 'GET', path: 'search' });
     await search({ query: { q: 'x y', page: 2, exact: true, since: new Date('2026-01-01T00:00:00Z'), ids: [1, 2], gone: undefined, nil: null } });
     expect(receivedUrls()).toEqual(['/v1/search?q=x+y&page=2&exact=true&since=2026-01-01T00%3A00%3A00.000Z&ids=1&ids=2']);
-    const error = await validationRejection(search({ query: { filter: { a: 1 } as never } }));
-    expect(error.issues[0]!.path).toBe('$.filter');
+    const error = await validationRejection(search({ query: { filter: { a: 1 } as never, ok: 'x', when: [new Date('x')] } }));
+    expect(error.issues.map((issue) => issue.path)).toEqual(['$.filter', '$.when[0]']);
     expect(server.requests).toHaveLength(1);
   });
 });
