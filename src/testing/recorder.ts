@@ -35,7 +35,13 @@ export type RecordableNetwork = {
  * expect(await sent?.json()).toEqual({ sku: 'A1' });
  * recorder.stop();
  */
-export function recordRequests(network: RecordableNetwork): {
+export function recordRequests(
+  network: RecordableNetwork,
+  options: {
+    /** Called with each request as it is recorded (a live log). */
+    onRequest?: (request: RecordedRequest) => void;
+  } = {},
+): {
   /** Every request recorded so far, in order. */
   readonly requests: readonly RecordedRequest[];
   /** Requests whose path (query ignored) equals `path`. */
@@ -52,7 +58,7 @@ export function recordRequests(network: RecordableNetwork): {
     const copy = request.clone();
     let body: Promise<string> | undefined;
     const text = () => (body ??= copy.text());
-    requests.push({
+    const recorded: RecordedRequest = {
       method: request.method,
       url: new URL(request.url),
       headers: new Headers(request.headers),
@@ -62,7 +68,9 @@ export function recordRequests(network: RecordableNetwork): {
         const value = await text();
         return value === '' ? undefined : JSON.parse(value);
       },
-    });
+    };
+    requests.push(recorded);
+    options.onRequest?.(recorded);
   };
   network.events.on('request:start', listener);
   return {

@@ -1,0 +1,107 @@
+/**
+ * Rendering: the timeline rows (sturdy's onEvent events and what the mock API
+ * received) and the final result or typed error. Everything shown is redacted.
+ */
+import type { SturdyEvent } from '../src/index.ts';
+import { createRedactor } from '../src/redact.ts';
+import type { RecordedRequest } from '../src/testing/index.ts';
+
+export type RowKind = 'request' | 'response' | 'retry' | 'refresh' | 'error' | 'server' | 'token' | 'done';
+
+/** The same rules sturdy uses for its own output, for the headers the mock API saw. */
+const redactor = createRedactor();
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK', 201: 'Created', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found',
+  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
+};
+
+const element = <K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text = ''): HTMLElementTagNameMap[K] => {
+  const node = document.createElement(tag);
+  node.className = className;
+  node.textContent = text;
+  return node;
+};
+
+/** A timeline: rows stamped with ms since the send started. */
+export class Timeline {
+  private started = 0;
+  constructor(private readonly list: HTMLOListElement) {}
+
+  start(): void {
+    this.started = performance.now();
+    this.list.replaceChildren();
+  }
+
+  add(kind: RowKind, title: string, detail = ''): void {
+    const row = element('li', `row ${kind}`);
+    row.dataset.kind = kind;
+    row.append(element('span', 'at', `+${Math.round(performance.now() - this.started)} ms`), element('span', 'dot'));
+    const body = element('div', 'what');
+    body.append(element('strong', '', title));
+    if (detail) body.append(element('span', 'detail', detail));
+    row.append(body);
+    this.list.append(row);
+    row.scrollIntoView({ block: 'nearest' });
+  }
+
+  /** A row for one of sturdy's events. */
+  event(event: SturdyEvent): void {
+    const path = new URL(event.url).pathname;
+    switch (event.type) {
+      case 'request':
+        return this.add('request', `Attempt ${event.attempt}: ${event.method} ${path}`);
+      case 'response':
+        return this.add('response', `${event.status} ${STATUS_TEXT[event.status ?? 0] ?? ''}`.trim(), `attempt ${event.attempt} took ${event.durationMs} ms`);
+      case 'retry':
+        if (event.reason === '401 refresh') return this.add('refresh', 'Token refresh after 401', 'credentials renewed; repeating at once');
+        return this.add('retry', `Waiting ${event.delayMs} ms before attempt ${event.attempt}`, `because: ${event.reason}`);
+      case 'error':
+        return this.add('error', 'Failed', event.reason ?? '');
+    }
+  }
+
+  /** A row for a request the mock API received: what a server would log, secrets redacted. */
+  received(request: RecordedRequest): void {
+    const headers = redactor.headers(request.headers);
+    const shown = ['idempotency-key', 'authorization', 'x-api-key'].filter((name) => headers[name]).map((name) => `${name}: ${headers[name]}`);
+    const url = redactor.url(request.url.pathname + request.url.search);
+    if (request.url.pathname.startsWith('/oauth/')) {
+      return this.add('token', `Token endpoint called: POST ${url}`, shown.join(' · ') || 'client credentials in the form body');
+    }
+    this.add('server', `Mock API received ${request.method} ${url}`, shown.join(' · ') || 'no Idempotency-Key, no credentials');
+  }
+}
+
+/** Plain fields of an error worth showing, from its redacted toJSON view. */
+function errorFields(error: Error): Record<string, unknown> {
+  const view = typeof (error as { toJSON?: unknown }).toJSON === 'function' ? (error as unknown as { toJSON(): Record<string, unknown> }).toJSON() : {};
+  const fields: Record<string, unknown> = { ...view };
+  delete fields.name;
+  delete fields.message;
+  delete fields.requestHeaders;
+  delete fields.responseHeaders;
+  for (const key of ['timeout', 'retryAfter', 'direction', 'issues', 'path', 'status', 'contentType', 'snippet', 'error', 'errorDescription'] as const) {
+    const value = (error as unknown as Record<string, unknown>)[key];
+    if (value !== undefined && !(key in fields)) fields[key] = value;
+  }
+  return fields;
+}
+
+/** Shows the final data, or the typed error with its fields. */
+export function renderResult(target: HTMLElement, outcome: { ok: true; data: unknown; status: number } | { ok: false; error: Error }): void {
+  target.replaceChildren();
+  if (outcome.ok) {
+    const head = element('p', 'verdict ok', `✓ ${outcome.status} ${STATUS_TEXT[outcome.status] ?? ''}`);
+    head.dataset.outcome = 'ok';
+    target.append(head, element('pre', 'json', JSON.stringify(outcome.data, null, 2) ?? 'undefined (empty body)'));
+    return;
+  }
+  const { error } = outcome;
+  const head = element('p', 'verdict fail');
+  head.dataset.outcome = 'error';
+  head.append(element('span', 'error-name', error.name), element('span', 'error-message', redactor.text(error.message)));
+  target.append(head);
+  const fields = errorFields(error);
+  if (Object.keys(fields).length > 0) target.append(element('pre', 'json', redactor.text(JSON.stringify(fields, null, 2))));
+}
