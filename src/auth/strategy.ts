@@ -1,0 +1,91 @@
+/**
+ * What every auth strategy shares: its scope options, the check on values that
+ * go into a header, and the list of redactors its secrets must reach.
+ */
+import type { Redactor } from '../redact.ts';
+import type { AuthStrategy } from './types.ts';
+
+/**
+ * Where a strategy may send its credential, on top of the client's rules.
+ * @example
+ * bearer(token, { origins: ['https://uploads.example.com'] })
+ */
+export type ScopeOptions = {
+  /** Origins besides the client's `baseUrl` origin that receive this credential. */
+  origins?: readonly string[];
+  /** Send the credential over plain http to a non-loopback host (a trusted private network). @default false */
+  allowInsecure?: boolean;
+};
+
+/**
+ * The redactors a strategy registered with: a secret learned later (a token
+ * fetched after the client was built) is hidden in every one of them.
+ * @example
+ * const secrets = createSecrets(); secrets.add(token); // in register(): secrets.register(redactor)
+ */
+export type Secrets = {
+  /** Remembers `redactor` and gives it every secret known so far. */
+  register(redactor: Redactor): void;
+  /** A new secret: every registered redactor (and every later one) hides it. */
+  add(secret: string): void;
+};
+
+export function createSecrets(): Secrets {
+  const redactors = new Set<Redactor>();
+  const known = new Set<string>();
+  return {
+    register(redactor) {
+      redactors.add(redactor);
+      for (const secret of known) redactor.addSecret(secret);
+    },
+    add(secret) {
+      if (known.has(secret)) return;
+      known.add(secret);
+      for (const redactor of redactors) redactor.addSecret(secret);
+    },
+  };
+}
+
+/**
+ * A credential that goes into a header must be a non-empty string without
+ * CR, LF or NUL (header injection). The value itself is never shown.
+ * @example
+ * checkCredential(process.env.API_TOKEN, 'bearer(token)'); // TypeError when unset
+ */
+export function checkCredential(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`sturdy: ${what} must be a non-empty string; got ${value === '' ? 'an empty string' : typeof value} (is the environment variable set?)`);
+  }
+  if (/[\r\n\0]/.test(value)) throw new TypeError(`sturdy: ${what} contains a line break or NUL; remove it (header injection)`);
+  return value;
+}
+
+/** Header and query names a strategy puts its credential in, as it tells a redactor. */
+export type CredentialNames = { headers: string[]; query: string[] };
+
+const namesCache = /* @__PURE__ */ new WeakMap<AuthStrategy, CredentialNames>();
+
+/**
+ * Which header and query names carry `strategy`'s credential, read from what
+ * its `register` declares (so custom strategies are covered too). Used to strip
+ * them from a redirect that leaves the credential origins.
+ * @example
+ * credentialNames(apiKey({ key, query: 'api_key' })).query // ['api_key']
+ */
+export function credentialNames(strategy: AuthStrategy): CredentialNames {
+  let names = namesCache.get(strategy);
+  if (names) return names;
+  names = { headers: ['authorization'], query: [] };
+  const recorder = names;
+  strategy.register?.({
+    addHeader: (name) => void recorder.headers.push(name.toLowerCase()),
+    addQuery: (name) => void recorder.query.push(name),
+    addSecret() {},
+    url: (url) => String(url),
+    headers: () => ({}),
+    text: (text) => text,
+    isSensitiveHeader: () => false,
+  });
+  namesCache.set(strategy, names);
+  return names;
+}

@@ -1,0 +1,87 @@
+/**
+ * The token cache both `bearer` providers and `clientCredentials` use: one
+ * in-flight load shared by every caller (single flight), reuse until the
+ * token's lifetime minus a skew, and the 401 rule of DESIGN.md section 3.
+ */
+
+/** What a token source gives: the token and, when known, its lifetime in seconds (OAuth `expires_in`). */
+export type TokenGrant = {
+  token: string;
+  /** Seconds the token is valid from now; omitted = valid until a 401 says otherwise. */
+  expiresIn?: number | undefined;
+};
+
+/** Loads a token; `refresh` is true when the previous one was refused (401). */
+export type TokenLoader = (refresh: boolean) => Promise<TokenGrant>;
+
+/** A token is renewed this long before it expires, so it never expires in flight. */
+export const EXPIRY_SKEW_MS = 30_000;
+
+export type TokenCache = {
+  /** The current token: cached, or loaded once for all concurrent callers. */
+  get(signal?: AbortSignal): Promise<string>;
+  /**
+   * After a 401 on `used`: true when a repeat makes sense. Concurrent failures
+   * on the same token share ONE load; a caller whose token was already
+   * replaced gets true at once and repeats with the new one.
+   */
+  refresh(used: unknown, signal?: AbortSignal): Promise<boolean>;
+};
+
+type Entry = { token: string; expiresAt: number };
+
+const now = () => globalThis.performance?.now() ?? Date.now();
+
+/** When to stop using a token: its lifetime minus the skew, but never less than half its lifetime. */
+const expiresAt = (expiresIn: number | undefined): number => {
+  if (expiresIn === undefined) return Infinity;
+  const lifetimeMs = expiresIn * 1000;
+  return now() + lifetimeMs - Math.min(EXPIRY_SKEW_MS, lifetimeMs / 2);
+};
+
+/** Waits for a shared promise, but lets this caller's signal stop only this caller. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * Creates a cache over `load`.
+ * @example
+ * const cache = createTokenCache(async (refresh) => ({ token: await login(refresh), expiresIn: 3600 }));
+ * headers.set('authorization', `Bearer ${await cache.get()}`);
+ */
+export function createTokenCache(load: TokenLoader): TokenCache {
+  let current: Entry | undefined;
+  let flight: Promise<Entry> | undefined;
+
+  const start = (refresh: boolean): Promise<Entry> => {
+    const promise = load(refresh).then((grant) => (current = { token: grant.token, expiresAt: expiresAt(grant.expiresIn) }));
+    flight = promise;
+    // A failed load is not cached: the next caller tries again.
+    const settle = () => {
+      if (flight === promise) flight = undefined;
+    };
+    promise.then(settle, settle);
+    return promise;
+  };
+
+  return {
+    async get(signal) {
+      if (flight) return (await abortable(flight, signal)).token;
+      if (current && now() < current.expiresAt) return current.token;
+      return (await abortable(start(false), signal)).token;
+    },
+    async refresh(used, signal) {
+      if (!flight && current && current.token !== used) return true;
+      const entry = await abortable(flight ?? start(true), signal);
+      // The same token again would fail the same way: no repeat.
+      return entry.token !== used;
+    },
+  };
+}

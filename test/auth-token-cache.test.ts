@@ -1,0 +1,91 @@
+/**
+ * The shared token cache on a fake clock: the 30 s skew, single flight, and
+ * the 401 rule (one refresh per token, replaced tokens repeat at once).
+ */
+import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { createTokenCache, EXPIRY_SKEW_MS, type TokenGrant } from '../src/auth/token-cache.ts';
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['performance', 'Date'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** A loader issuing `t1`, `t2`, ... with `expiresIn`, recording each `refresh` flag. */
+const counting = (expiresIn?: number) => {
+  const loads: boolean[] = [];
+  const load = async (refresh: boolean): Promise<TokenGrant> => {
+    loads.push(refresh);
+    return { token: `t${loads.length}`, expiresIn };
+  };
+  return { loads, cache: createTokenCache(load) };
+};
+
+test('a token is reused until expires_in minus 30 s, then loaded once', async () => {
+  const { loads, cache } = counting(3600);
+  expect(await cache.get()).toBe('t1');
+  vi.advanceTimersByTime(3600_000 - EXPIRY_SKEW_MS - 1);
+  expect(await cache.get()).toBe('t1');
+  vi.advanceTimersByTime(2);
+  expect(await Promise.all([cache.get(), cache.get(), cache.get()])).toEqual(['t2', 't2', 't2']);
+  expect(loads).toEqual([false, false]);
+});
+
+test('a lifetime shorter than twice the skew is used for half of it', async () => {
+  const { loads, cache } = counting(40);
+  await cache.get();
+  vi.advanceTimersByTime(19_999);
+  await cache.get();
+  expect(loads).toHaveLength(1);
+  vi.advanceTimersByTime(2);
+  await cache.get();
+  expect(loads).toHaveLength(2);
+});
+
+test('without expires_in a token is kept until a 401', async () => {
+  const { loads, cache } = counting(undefined);
+  await cache.get();
+  vi.advanceTimersByTime(365 * 24 * 3600_000);
+  expect(await cache.get()).toBe('t1');
+  expect(await cache.refresh('t1')).toBe(true);
+  expect(await cache.get()).toBe('t2');
+  expect(loads).toEqual([false, true]);
+});
+
+test('concurrent 401s on one token share one refresh; a stale token repeats without one; the same token again means no repeat', async () => {
+  const { loads, cache } = counting(3600);
+  await cache.get();
+  expect(await Promise.all(Array.from({ length: 10 }, () => cache.refresh('t1')))).toEqual(Array(10).fill(true));
+  expect(loads).toEqual([false, true]);
+  expect(await cache.refresh('t1')).toBe(true); // already replaced by t2
+  expect(loads).toHaveLength(2);
+
+  const same = createTokenCache(async () => ({ token: 'always-the-same' }));
+  await same.get();
+  expect(await same.refresh('always-the-same')).toBe(false);
+});
+
+test("one caller's abort does not cancel the shared load for the others", async () => {
+  let release!: (grant: TokenGrant) => void;
+  const cache = createTokenCache(() => new Promise<TokenGrant>((resolve) => (release = resolve)));
+  const controller = new AbortController();
+  const aborted = cache.get(controller.signal);
+  const other = cache.get();
+  controller.abort(new Error('caller gave up'));
+  await expect(aborted).rejects.toThrow('caller gave up');
+  release({ token: 'shared' });
+  expect(await other).toBe('shared');
+});
+
+test('a failed load is not cached', async () => {
+  let n = 0;
+  const cache = createTokenCache(async () => {
+    n += 1;
+    if (n === 1) throw new Error('endpoint down');
+    return { token: 'ok' };
+  });
+  await expect(Promise.all([cache.get(), cache.get()])).rejects.toThrow('endpoint down');
+  expect(n).toBe(1);
+  expect(await cache.get()).toBe('ok');
+});
