@@ -156,7 +156,8 @@ export function sanitizeKyError(error: KyLikeError, redactor: Redactor, url: str
   const view = (): Record<string, unknown> => {
     const json: Record<string, unknown> = { name: error.name, message: error.message, url: redactor.url(url) };
     if (error.request) json.method = error.request.method;
-    if (error.request) json.requestHeaders = redactor.headers(error.request.headers);
+    // sturdy's own TimeoutErrors carry a bare { method, url } request without headers.
+    if (error.request?.headers) json.requestHeaders = redactor.headers(error.request.headers);
     if (error.response) {
       json.status = error.response.status;
       json.responseHeaders = redactor.headers(error.response.headers);
