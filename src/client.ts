@@ -12,6 +12,7 @@ import { HTTPError, SerializationError, TimeoutError, isKyLike, sanitizeKyError 
 import { createEndpoint, type EndpointFactory } from './endpoint.ts';
 import { emit, type SturdyEvent } from './events.ts';
 import { JSON_ACCEPT, JSON_CONTENT_TYPE, serializeJson } from './json.ts';
+import { createLimiter, type Limiter } from './limiter.ts';
 import { DEFAULTS, mergeOptions, validateOptions, type CallOptions, type ClientOptions } from './options.ts';
 import { createRedactor, type Redactor } from './redact.ts';
 import { toResponsePromise, type ResponsePromise } from './response.ts';
@@ -22,6 +23,7 @@ import {
   isReplayableBody,
   isReplayableMethod,
   normalizeRetry,
+  retryAfterMs,
   type NormalizedRetry,
   type RetryBudget,
 } from './retry.ts';
@@ -56,11 +58,11 @@ export type SturdyClient = {
 const OWN_KEYS = new Set([
   'retry', 'timeout', 'totalTimeout', 'idleTimeout', 'auth', 'credentialOrigins', 'allowInsecure', 'idempotencyKey',
   'onEvent', 'redact', 'retryBudget', 'json', 'schema', 'baseUrl', 'prefix', 'searchParams', 'headers', 'hooks',
-  'body', 'method', 'parseJson', 'stringifyJson', 'signal', 'fetch', 'throwHttpErrors',
+  'body', 'method', 'parseJson', 'stringifyJson', 'signal', 'fetch', 'throwHttpErrors', 'concurrency', 'rateLimit',
 ]);
 
 /** Per-client state shared by its calls (and by clients made with `extend`, for the budget). */
-type Shared = { redactor: Redactor; budget: RetryBudget };
+type Shared = { redactor: Redactor; budget: RetryBudget; limiter: Limiter | undefined };
 
 /** Options resolved once per client so a call reads them without recomputing. */
 type Resolved = {
@@ -95,7 +97,7 @@ export function createClient(options: ClientOptions = {}): SturdyClient {
   validateOptions(options, 'client');
   const redactor = createRedactor(options.redact);
   if (options.auth) options.auth.register?.(redactor);
-  return build(resolve(options), { redactor, budget: createRetryBudget(options.retryBudget) });
+  return build(resolve(options), { redactor, budget: createRetryBudget(options.retryBudget), limiter: createLimiter(options) });
 }
 
 function build(client: Resolved, shared: Shared): SturdyClient {
@@ -113,8 +115,11 @@ function build(client: Resolved, shared: Shared): SturdyClient {
       validateOptions(extra, 'client');
       if (extra.auth) extra.auth.register?.(shared.redactor);
       const budget = extra.retryBudget === undefined ? shared.budget : createRetryBudget(extra.retryBudget);
+      const merged = mergeOptions(client.options, extra);
+      // Same limits: the same queues (an extended client must not double the allowed rate).
+      const limiter = extra.concurrency === undefined && extra.rateLimit === undefined ? shared.limiter : createLimiter(merged);
       // Retry settings merge over the parent's normalized ones, so `retry: 5` keeps the parent's delay.
-      return build(resolve(mergeOptions(client.options, extra), normalizeRetry(extra.retry, client.retry)), { redactor: shared.redactor, budget });
+      return build(resolve(merged, normalizeRetry(extra.retry, client.retry)), { redactor: shared.redactor, budget, limiter });
     },
     options: client.options,
   } as SturdyClient;
@@ -226,8 +231,11 @@ class Call {
         const attemptHeaders = auth ? new Headers(headers) : headers;
         const url = auth ? new URL(this.url) : this.url;
         if (auth) authUsed = await this.authorize(auth, url, attemptHeaders);
-        this.event({ type: 'request', attempt: this.attempt });
-        const response = await this.fetchOnce(url, attemptHeaders, body.value());
+        const send = () => {
+          this.event({ type: 'request', attempt: this.attempt });
+          return this.fetchOnce(url, attemptHeaders, body.value());
+        };
+        const response = await (shared.limiter ? this.throughLimiter(shared.limiter, url.origin, retryCount > 0, send) : send());
         this.event({ type: 'response', attempt: this.attempt, status: response.status, durationMs: Math.round(now() - started) });
         if (response.ok || !this.throwsFor(response.status)) {
           shared.budget.success();
@@ -262,6 +270,22 @@ class Call {
           if ((await hook(state as never)) === ky.stop) throw failed;
         }
       }
+    }
+  }
+
+  /**
+   * Runs one attempt in its origin's queue (concurrency, rateLimit); a retry goes first; totalTimeout bounds the
+   * wait. A 429 with a wait pauses the queue before the slot is freed, so no queued call stampedes into the limit.
+   */
+  private async throughLimiter(limiter: Limiter, origin: string, retrying: boolean, send: () => Promise<Response>): Promise<Response> {
+    const wait = { signal: this.options.signal ?? undefined, timeoutMs: this.deadline.remaining(), first: retrying, onTimeout: () => this.totalTimeout() };
+    const release = await limiter.acquire(origin, wait);
+    try {
+      const response = await send();
+      if (response.status === 429) limiter.pause(origin, Math.min(retryAfterMs(response.headers) ?? 0, this.client.retry.maxRetryAfter));
+      return response;
+    } finally {
+      release();
     }
   }
 

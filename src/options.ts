@@ -6,6 +6,7 @@ import type { Options as KyOptions, Hooks } from 'ky';
 import type { AuthStrategy } from './auth/types.ts';
 import { isAuthStrategy } from './auth/types.ts';
 import type { EventListener } from './events.ts';
+import type { RateLimitOptions } from './limiter.ts';
 import type { RedactOptions } from './redact.ts';
 import type { RetryBudgetOptions, RetryOptions } from './retry.ts';
 import type { InferInput, StandardSchemaV1 } from './schema.ts';
@@ -48,6 +49,14 @@ export type ClientOptions = PassThroughOptions &
     redact?: RedactOptions;
     /** Retry budget shared by every call of this client; `false` for none. @default { tokens: 10, refill: 0.1 } */
     retryBudget?: RetryBudgetOptions | false;
+    /** Most attempts in flight per origin (until response headers); others queue. `false`: no limit. @default false */
+    concurrency?: number | false;
+    /**
+     * Most attempt starts per origin in any `interval` ms; others queue. With either limit on, a 429 with
+     * Retry-After pauses that origin's queue for every call of the client. @default false
+     * @example createClient({ baseUrl, rateLimit: { requests: 10, interval: 1_000 }, concurrency: 4 })
+     */
+    rateLimit?: RateLimitOptions | false;
   };
 
 /**
@@ -69,6 +78,8 @@ export const DEFAULTS = {
   timeout: 10_000,
   totalTimeout: 60_000,
   idleTimeout: 15_000,
+  concurrency: false,
+  rateLimit: false,
 } as const;
 
 const fail = (option: string, expected: string, value: unknown): never => {
@@ -111,6 +122,7 @@ export function validateOptions(options: ClientOptions & CallOptions, where: 'cl
       for (const name of ['methods', 'statusCodes', 'afterStatusCodes'] as const) if (retry[name] !== undefined && !Array.isArray(retry[name])) fail(`retry.${name}`, 'an array', retry[name]);
     }
   }
+  checkLimits(options, where);
   const budget = options.retryBudget;
   if (budget !== undefined && budget !== false) {
     if (typeof budget !== 'object' || budget === null) fail('retryBudget', '{ tokens, refill } or false', budget);
@@ -134,6 +146,23 @@ export function validateOptions(options: ClientOptions & CallOptions, where: 'cl
   }
   if (options.headers) checkHeaders(options.headers);
 }
+
+/** `concurrency` and `rateLimit` hold per-client queues, so they cannot vary per call. */
+const checkLimits = (options: ClientOptions, where: 'client' | 'call') => {
+  for (const name of ['concurrency', 'rateLimit'] as const) {
+    if (options[name] !== undefined && where === 'call') fail(name, 'set on the client (createClient or extend), not per call', options[name]);
+  }
+  const { concurrency, rateLimit } = options;
+  if (concurrency !== undefined && concurrency !== false && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+    fail('concurrency', 'a positive integer or false', concurrency);
+  }
+  if (rateLimit !== undefined && rateLimit !== false) {
+    const { requests, interval } = (typeof rateLimit === 'object' && rateLimit) || ({} as Partial<RateLimitOptions>);
+    if (!(Number.isInteger(requests) && requests! >= 1 && typeof interval === 'number' && Number.isFinite(interval) && interval > 0)) {
+      fail('rateLimit', '{ requests: a positive integer, interval: milliseconds > 0 } or false', rateLimit);
+    }
+  }
+};
 
 const checkHeaders = (headers: NonNullable<KyOptions['headers']>) => {
   const entries = headers instanceof Headers ? [...headers] : Array.isArray(headers) ? headers : Object.entries(headers);
