@@ -9,7 +9,11 @@ import type { CallOptions } from './options.ts';
 import type { ResponsePromise } from './response.ts';
 import { formatPath, isStandardSchema, validate, type InferInput, type InferOutput, type StandardSchemaV1 } from './schema.ts';
 
-/** HTTP methods an endpoint may use (either case). */
+/**
+ * HTTP methods an endpoint may use (either case).
+ * @example
+ * api.endpoint({ method: 'delete', path: 'orders/:id' });
+ */
 export type EndpointMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'QUERY';
 
 type Segments<Path extends string> = Path extends `${infer Head}/${infer Tail}` ? Head | Segments<Tail> : Path;
@@ -21,7 +25,11 @@ type Segments<Path extends string> = Path extends `${infer Head}/${infer Tail}` 
  */
 export type PathParamNames<Path extends string> = Segments<Path> extends infer Segment ? (Segment extends `:${infer Name}` ? Name : never) : never;
 
-/** A value `query` may hold without a schema (arrays repeat the parameter; `undefined` and `null` are left out). */
+/**
+ * A value `query` may hold without a schema (arrays repeat the parameter; `undefined` and `null` are left out).
+ * @example
+ * search({ query: { q: 'shoes', size: [41, 42], since: new Date(), page: undefined } }); // ?q=shoes&size=41&size=42&since=...
+ */
 export type QueryValue = string | number | boolean | bigint | Date | null | undefined | ReadonlyArray<string | number | boolean | bigint | Date>;
 
 type MaybeSchema = StandardSchemaV1 | undefined;
@@ -107,7 +115,11 @@ export type EndpointFactory = <
   definition: EndpointDefinition<Path, Params, Query, Body, Response>,
 ) => Endpoint<EndpointInput<Path, Params, Query, Body>, EndpointOutput<Response>>;
 
-/** How an endpoint sends: the client's `request`. */
+/**
+ * How an endpoint sends: the client's `request`.
+ * @example
+ * const request: RequestFunction = (url, options) => api.request(url, options);
+ */
 export type RequestFunction = (input: string, options: CallOptions) => ResponsePromise;
 
 type Template = ReadonlyArray<string | { param: string }>;
