@@ -26,7 +26,7 @@ export {
   bearerToken,
   type TokenEndpointOptions,
   type TokenEndpointHandler,
-  type TokenGrant,
+  type IssuedToken,
   type ExpiredTokenOptions,
 } from './oauth.ts';
 export { recordRequests, type RecordedRequest, type RecordableNetwork } from './recorder.ts';

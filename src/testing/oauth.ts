@@ -18,7 +18,7 @@ export type TokenEndpointOptions = {
 };
 
 /** One successful token request, as the endpoint understood it. */
-export type TokenGrant = {
+export type IssuedToken = {
   token: string;
   /** How the client authenticated: an `Authorization: Basic` header or form fields. */
   clientAuth: 'basic' | 'body';
@@ -35,7 +35,7 @@ export type TokenGrant = {
  */
 export type TokenEndpointHandler = ScenarioHandler & {
   /** Every token issued, in order, with the scope and audience asked for. */
-  readonly grants: readonly TokenGrant[];
+  readonly grants: readonly IssuedToken[];
   /** True for a token this endpoint issued and has not revoked. */
   isValid(token: string | null | undefined): boolean;
   /** Revokes every token issued so far (a resource using `isValid` then answers 401). */
@@ -70,7 +70,7 @@ function readBasic(header: string | null): { id: string; secret: string } | unde
  * expect(tokens.calls).toBe(1); // one token, shared
  */
 export function oauthTokenEndpoint(tokenUrl: Path, options: TokenEndpointOptions): TokenEndpointHandler {
-  const grants: TokenGrant[] = [];
+  const grants: IssuedToken[] = [];
   const revoked = new Set<string>();
   const handler = defineScenario(tokenUrl, { method: 'post' }, async ({ request, call }) => {
     if (options.delayMs) await wait(options.delayMs, request.signal);
