@@ -6,9 +6,10 @@
 import ky from 'ky';
 import type { Options as KyOptions } from 'ky';
 import { assertSecureTransport, toOrigin } from './auth/scope.ts';
+import { credentialNames } from './auth/strategy.ts';
 import type { AuthStrategy } from './auth/types.ts';
 import { readErrorData } from './body.ts';
-import { HTTPError, SerializationError, TimeoutError, isKyLike, sanitizeKyError } from './errors.ts';
+import { AuthError, HTTPError, SerializationError, TimeoutError, isKyLike, sanitizeKyError } from './errors.ts';
 import { createEndpoint, type EndpointFactory } from './endpoint.ts';
 import { emit, type SturdyEvent } from './events.ts';
 import { JSON_ACCEPT, JSON_CONTENT_TYPE, serializeJson } from './json.ts';
@@ -30,6 +31,7 @@ import {
 import { validate, type StandardSchemaV1 } from './schema.ts';
 import { MAX_TIMER, sleep, startDeadline, timeoutError, withIdleTimeout, type Deadline } from './timeouts.ts';
 import { resolveUrl } from './url.ts';
+import { canFollowRedirects, followRedirects, type RedirectPolicy } from './redirect.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head';
 type Input = string | URL;
@@ -83,6 +85,8 @@ const pickPassThrough = (options: object): Record<string, unknown> => {
 function resolve(options: ClientOptions, retry = normalizeRetry(options.retry)): Resolved {
   const origins = new Set<string>();
   if (options.baseUrl !== undefined) origins.add(toOrigin(options.baseUrl, 'baseUrl'));
+  // Without a baseUrl, relative URLs resolve against the page, so the page's origin is the base origin.
+  else if (/^https?:/.test(String(globalThis.location?.origin))) origins.add(globalThis.location.origin);
   for (const origin of options.credentialOrigins ?? []) origins.add(toOrigin(origin, 'credentialOrigins'));
   if (options.auth) for (const origin of options.auth.origins ?? []) origins.add(toOrigin(origin, 'auth.origins'));
   return { options, retry, origins, passThrough: pickPassThrough(options) };
@@ -231,9 +235,10 @@ class Call {
         const attemptHeaders = auth ? new Headers(headers) : headers;
         const url = auth ? new URL(this.url) : this.url;
         if (auth) authUsed = await this.authorize(auth, url, attemptHeaders);
+        const redirects = authUsed === NOT_AUTHORIZED ? undefined : this.redirectPolicy(auth!, body);
         const send = () => {
           this.event({ type: 'request', attempt: this.attempt });
-          return this.fetchOnce(url, attemptHeaders, body.value());
+          return this.fetchOnce(url, attemptHeaders, body.value(), redirects);
         };
         const response = await (shared.limiter ? this.throughLimiter(shared.limiter, url.origin, retryCount > 0, send) : send());
         this.event({ type: 'response', attempt: this.attempt, status: response.status, durationMs: Math.round(now() - started) });
@@ -293,11 +298,30 @@ class Call {
     return (this.options.fetch as typeof globalThis.fetch | undefined) ?? globalThis.fetch.bind(globalThis);
   }
 
+  /** May `url` receive credentials? Only credential origins, and only over https or to loopback (else AuthError). */
+  private mayReceiveCredentials(auth: AuthStrategy, url: URL): boolean {
+    if (!this.client.origins.has(url.origin)) return false;
+    assertSecureTransport(url, auth.type, auth.allowInsecure ?? this.options.allowInsecure);
+    return true;
+  }
+
   /** Adds credentials when the URL is a credential origin; returns what the strategy used. */
   private async authorize(auth: AuthStrategy, url: URL, headers: Headers): Promise<unknown> {
-    if (!this.client.origins.has(url.origin)) return NOT_AUTHORIZED;
-    assertSecureTransport(url, auth.type, auth.allowInsecure ?? this.options.allowInsecure);
+    if (this.client.origins.size === 0) {
+      throw new AuthError(`${auth.type} credentials have no origin to go to: set baseUrl, credentialOrigins or the strategy's origins`);
+    }
+    if (!this.mayReceiveCredentials(auth, url)) return NOT_AUTHORIZED;
     return auth.authorize({ url, headers, signal: this.options.signal ?? undefined, fetch: this.fetchFunction });
+  }
+
+  /** How a credentialed attempt follows redirects (redirect.ts): credentials stay on credential origins only. */
+  private redirectPolicy(auth: AuthStrategy, body: { value: () => KyOptions['body']; replayable: boolean }): RedirectPolicy {
+    return {
+      keepsCredentials: (url) => this.mayReceiveCredentials(auth, url),
+      names: credentialNames(auth),
+      replayBody: body.replayable ? (body.value as () => BodyInit | null | undefined) : undefined,
+      describe: (url) => this.shared.redactor.url(url),
+    };
   }
 
   private throwsFor(status: number): boolean {
@@ -305,8 +329,11 @@ class Call {
     return typeof setting === 'function' ? setting(status) : setting;
   }
 
-  /** One ky call with ky's retry off; per-attempt timeout capped by the call's deadline. */
-  private async fetchOnce(url: URL, headers: Headers, body: KyOptions['body']): Promise<Response> {
+  /**
+   * One ky call with ky's retry off; per-attempt timeout capped by the call's deadline.
+   * With credentials attached (`redirects`), redirects are followed here, not by fetch.
+   */
+  private async fetchOnce(url: URL, headers: Headers, body: KyOptions['body'], redirects?: RedirectPolicy): Promise<Response> {
     const { options } = this;
     const remaining = this.deadline.remaining();
     if (remaining <= 0) throw this.totalTimeout();
@@ -325,7 +352,10 @@ class Call {
     if (options.signal) kyOptions.signal = options.signal;
     if (options.fetch) kyOptions.fetch = options.fetch;
     if (hooks) kyOptions.hooks = { init: hooks.init ?? [], beforeRequest: hooks.beforeRequest ?? [], afterResponse: hooks.afterResponse ?? [] };
-    const response = await ky(url, kyOptions);
+    const followHere = redirects && (kyOptions.redirect ?? 'follow') === 'follow' && canFollowRedirects();
+    const response = followHere
+      ? await followRedirects({ url, method: this.method, headers, body: body as BodyInit | undefined }, (hop) => ky(hop.url, { ...kyOptions, method: hop.method, headers: hop.headers, body: hop.body ?? null, redirect: 'manual' }), redirects)
+      : await ky(url, kyOptions);
     return withIdleTimeout(response, options.idleTimeout ?? DEFAULTS.idleTimeout, this.deadline, (kind, ms) =>
       timeoutError(this.method, this.safeUrl, kind, ms),
     );

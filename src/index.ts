@@ -11,14 +11,16 @@ export type { RetryOptions, RetryBudgetOptions, ShouldRetryState } from './retry
 export type { SturdyEvent, EventListener } from './events.ts';
 export type { RedactOptions } from './redact.ts';
 export type { AuthStrategy, AuthTarget } from './auth/types.ts';
+export { bearer, type BearerOptions, type BearerProvider, type BearerToken } from './auth/bearer.ts';
+export { apiKey, type ApiKeyOptions } from './auth/api-key.ts';
+export { basic, type BasicOptions } from './auth/basic.ts';
+export { clientCredentials, type ClientCredentialsOptions } from './auth/client-credentials.ts';
+export type { ScopeOptions } from './auth/strategy.ts';
+export type { TokenGrant } from './auth/token-cache.ts';
+export { RedirectError, isRedirectError } from './redirect.ts';
 export type { StandardSchemaV1, InferInput, InferOutput } from './schema.ts';
-export {
-  SturdyError,
-  SerializationError,
-  ParseError,
-  ValidationError,
-  AuthError,
-  HTTPError,
+export { ndjsonBody, ndjsonRecords, NDJSON_CONTENT_TYPE, type NdjsonSource, type NdjsonReadOptions } from './ndjson.ts';
+export type { RateLimitOptions } from './limiter.ts';
 export type {
   Endpoint,
   EndpointCallOptions,
@@ -30,6 +32,13 @@ export type {
   PathParamNames,
   QueryValue,
 } from './endpoint.ts';
+export {
+  SturdyError,
+  SerializationError,
+  ParseError,
+  ValidationError,
+  AuthError,
+  HTTPError,
   KyError,
   NetworkError,
   TimeoutError,

@@ -1,0 +1,95 @@
+/**
+ * `bearer`: `Authorization: Bearer <token>` (RFC 6750) from a fixed token or
+ * from a provider, with caching, single flight and one refresh after a 401.
+ */
+import { AuthError } from '../errors.ts';
+import { checkCredential, createSecrets, type ScopeOptions } from './strategy.ts';
+import { createTokenCache, type TokenGrant } from './token-cache.ts';
+import type { AuthStrategy } from './types.ts';
+
+/** What a provider may return: the token, or the token with its lifetime in seconds. */
+export type BearerToken = string | TokenGrant;
+
+/**
+ * Gives the token. Called with `{ refresh: true }` after the server refused
+ * the previous token (401), so the provider knows to fetch a new one.
+ *
+ * - A string is used for the calls in flight at that moment and asked for
+ *   again on the next call (so `() => session.token` follows your session).
+ * - `{ token, expiresIn }` is cached for `expiresIn` seconds minus a 30 s skew.
+ * - `{ token }` is cached until a 401.
+ */
+export type BearerProvider = (context: { refresh: boolean }) => BearerToken | Promise<BearerToken>;
+
+/** Options of `bearer`: where the token may go. */
+export type BearerOptions = ScopeOptions;
+
+const shapeOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);
+
+/** Validates what a provider returned, without ever showing it. */
+function toGrant(value: unknown): TokenGrant {
+  const grant = typeof value === 'string' ? { token: value, expiresIn: 0 } : (value as TokenGrant | null);
+  if (typeof grant !== 'object' || grant === null || typeof grant.token !== 'string') {
+    throw new AuthError(`bearer token provider must return a token string or { token, expiresIn }; got ${shapeOf(value)}`);
+  }
+  try {
+    checkCredential(grant.token, 'the bearer token from the provider');
+  } catch (error) {
+    throw new AuthError((error as Error).message.replace(/^sturdy: /, ''));
+  }
+  const { expiresIn } = grant;
+  if (expiresIn !== undefined && (typeof expiresIn !== 'number' || !(expiresIn >= 0))) {
+    throw new AuthError(`bearer token provider returned expiresIn ${JSON.stringify(expiresIn)}; give seconds (a number >= 0) or leave it out`);
+  }
+  return { token: grant.token, expiresIn };
+}
+
+/**
+ * Sends `Authorization: Bearer <token>` to the client's credential origins.
+ * @example
+ * // A fixed token from the environment:
+ * createClient({ baseUrl: 'https://api.example.com/', auth: bearer(process.env.API_TOKEN!) });
+ * // A provider: called again with { refresh: true } after a 401.
+ * createClient({ baseUrl, auth: bearer(async ({ refresh }) => ({ token: await session.token(refresh), expiresIn: 3600 })) });
+ */
+export function bearer(token: string | BearerProvider, options: BearerOptions = {}): AuthStrategy {
+  const secrets = createSecrets();
+  const base = {
+    kind: 'sturdy.auth' as const,
+    type: 'bearer',
+    origins: options.origins,
+    allowInsecure: options.allowInsecure,
+    register: secrets.register,
+  };
+  if (typeof token !== 'function') {
+    const value = checkCredential(token, 'bearer(token)');
+    secrets.add(value);
+    return {
+      ...base,
+      authorize({ headers }) {
+        headers.set('authorization', `Bearer ${value}`);
+        return value;
+      },
+    };
+  }
+  const cache = createTokenCache(async (refresh) => {
+    let value: unknown;
+    try {
+      value = await token({ refresh });
+    } catch (error) {
+      throw new AuthError(`bearer token provider failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    const grant = toGrant(value);
+    secrets.add(grant.token);
+    return grant;
+  });
+  return {
+    ...base,
+    async authorize({ headers, signal }) {
+      const value = await cache.get(signal);
+      headers.set('authorization', `Bearer ${value}`);
+      return value;
+    },
+    refresh: (used, { signal }) => cache.refresh(used, signal),
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * `clientCredentials`: OAuth 2.0 client credentials grant (RFC 6749 section
+ * 4.4). Fetches a token from `tokenUrl`, caches it until `expires_in` minus a
+ * skew, shares one fetch among concurrent calls and renews it once after a 401.
+ */
+import { readBounded } from '../body.ts';
+import { AuthError } from '../errors.ts';
+import { DEFAULTS } from '../options.ts';
+import { createRedactor } from '../redact.ts';
+import { basicCredentials } from './basic.ts';
+import { assertSecureTransport } from './scope.ts';
+import { checkCredential, createSecrets, type ScopeOptions } from './strategy.ts';
+import { createTokenCache, type TokenGrant } from './token-cache.ts';
+import type { AuthStrategy } from './types.ts';
+
+/**
+ * Options of `clientCredentials`.
+ * @example
+ * { tokenUrl: 'https://auth.example.com/oauth/token', clientId: 'shop', clientSecret: process.env.CLIENT_SECRET!, scope: ['orders:read'] }
+ */
+export type ClientCredentialsOptions = ScopeOptions & {
+  /** The authorization server's token endpoint. */
+  tokenUrl: string | URL;
+  clientId: string;
+  clientSecret: string;
+  /** Requested scopes: a space-separated string or a list. */
+  scope?: string | readonly string[];
+  /** The `audience` parameter many providers (Auth0, Okta, ...) require. */
+  audience?: string;
+  /** How the client authenticates: an HTTP Basic header (RFC 6749 section 2.3.1, the default) or `client_id`/`client_secret` in the body. @default 'basic' */
+  method?: 'basic' | 'body';
+  /** Longest wait for the token endpoint, in ms. @default 10_000 (the client's default `timeout`) */
+  timeout?: number;
+};
+
+/** RFC 6749 appendix B: client id and secret are form-encoded before Basic encoding. */
+const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2);
+
+const asString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+const parseJson = (text: string): Record<string, unknown> | undefined => {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+function checkOptions(options: ClientCredentialsOptions): URL {
+  if (typeof options !== 'object' || options === null) throw new TypeError('sturdy: clientCredentials() takes { tokenUrl, clientId, clientSecret, ... }');
+  let tokenUrl: URL;
+  try {
+    tokenUrl = new URL(options.tokenUrl);
+  } catch {
+    throw new TypeError(`sturdy: clientCredentials({ tokenUrl }) must be an absolute URL like 'https://auth.example.com/oauth/token'`);
+  }
+  checkCredential(options.clientId, 'clientCredentials({ clientId })');
+  checkCredential(options.clientSecret, 'clientCredentials({ clientSecret })');
+  if (options.method !== undefined && options.method !== 'basic' && options.method !== 'body') {
+    throw new TypeError(`sturdy: clientCredentials({ method }) must be 'basic' or 'body'; got ${JSON.stringify(options.method)}`);
+  }
+  const { timeout } = options;
+  if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout > 0))) {
+    throw new TypeError('sturdy: clientCredentials({ timeout }) must be a positive number of milliseconds');
+  }
+  return tokenUrl;
+}
+
+/**
+ * Sends `Authorization: Bearer <access_token>` obtained with the OAuth 2.0
+ * client credentials grant. Token endpoint failures throw `AuthError` with the
+ * OAuth `error` and `errorDescription`; the client secret is never in it.
+ * @example
+ * const api = createClient({
+ *   baseUrl: 'https://api.example.com/',
+ *   auth: clientCredentials({
+ *     tokenUrl: 'https://auth.example.com/oauth/token',
+ *     clientId: process.env.CLIENT_ID!,
+ *     clientSecret: process.env.CLIENT_SECRET!,
+ *     scope: ['orders:read'],
+ *   }),
+ * });
+ */
+export function clientCredentials(options: ClientCredentialsOptions): AuthStrategy {
+  const tokenUrl = checkOptions(options);
+  const { clientId, clientSecret, audience } = options;
+  const scope = typeof options.scope === 'string' ? options.scope : options.scope?.join(' ');
+  const useBasic = options.method !== 'body';
+  const timeout = options.timeout ?? DEFAULTS.timeout;
+  const basicHeader = basicCredentials(formEncode(clientId), formEncode(clientSecret));
+  const secrets = createSecrets();
+  // Its own redactor too: an error message is built before any client's redactor sees it.
+  const scrub = createRedactor();
+  for (const secret of [clientSecret, formEncode(clientSecret), basicHeader.slice('Basic '.length)]) {
+    secrets.add(secret);
+    scrub.addSecret(secret);
+  }
+  const where = scrub.url(tokenUrl);
+  // The token request goes through the calling client's fetch, so a custom or mocked fetch sees it too.
+  let fetchToken: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init);
+
+  const fail = (message: string, details: ConstructorParameters<typeof AuthError>[1] = {}): AuthError => {
+    const clean = { ...details };
+    if (clean.errorDescription !== undefined) clean.errorDescription = scrub.text(clean.errorDescription);
+    if (clean.error !== undefined) clean.error = scrub.text(clean.error);
+    return new AuthError(scrub.text(message), clean);
+  };
+
+  const load = async (): Promise<TokenGrant> => {
+    assertSecureTransport(tokenUrl, 'clientCredentials', options.allowInsecure);
+    const body = new URLSearchParams({ grant_type: 'client_credentials' });
+    if (scope) body.set('scope', scope);
+    if (audience !== undefined) body.set('audience', audience);
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' };
+    if (useBasic) headers.authorization = basicHeader;
+    else {
+      body.set('client_id', clientId);
+      body.set('client_secret', clientSecret);
+    }
+    let response: Response;
+    try {
+      // redirect: 'error': a redirect must not carry the secret to wherever it points.
+      response = await fetchToken(tokenUrl, { method: 'POST', headers, body, redirect: 'error', signal: AbortSignal.timeout(timeout) });
+    } catch (error) {
+      const timedOut = (error as Error)?.name === 'TimeoutError';
+      throw fail(
+        timedOut ? `token endpoint ${where} did not answer within ${timeout} ms` : `token request to ${where} failed: ${(error as Error)?.message ?? 'network error'}`,
+        { cause: error },
+      );
+    }
+    const { text, complete, cancel } = await readBounded(response);
+    if (!complete) cancel();
+    const json = parseJson(text);
+    if (!response.ok) {
+      const error = asString(json?.error);
+      const errorDescription = asString(json?.error_description);
+      const detail = error ? `: ${error}${errorDescription ? ` (${errorDescription})` : ''}` : '';
+      throw fail(`token endpoint ${where} answered ${response.status}${detail}`, {
+        status: response.status,
+        ...(error !== undefined ? { error } : {}),
+        ...(errorDescription !== undefined ? { errorDescription } : {}),
+      });
+    }
+    const token = asString(json?.access_token);
+    if (!json || !token) throw fail(`token endpoint ${where} answered ${response.status} without an access_token in a JSON body`, { status: response.status });
+    const tokenType = asString(json.token_type);
+    if (tokenType !== undefined && tokenType.toLowerCase() !== 'bearer') {
+      throw fail(`token endpoint ${where} issued a token of type ${JSON.stringify(tokenType)}; only token_type "bearer" is supported`, { status: response.status });
+    }
+    const expiresIn = Number(json.expires_in);
+    secrets.add(token);
+    return { token, expiresIn: json.expires_in !== undefined && Number.isFinite(expiresIn) && expiresIn >= 0 ? expiresIn : undefined };
+  };
+  const cache = createTokenCache(load);
+
+  return {
+    kind: 'sturdy.auth',
+    type: 'clientCredentials',
+    origins: options.origins,
+    allowInsecure: options.allowInsecure,
+    async authorize({ headers, signal, fetch }) {
+      fetchToken = fetch;
+      const token = await cache.get(signal);
+      headers.set('authorization', `Bearer ${token}`);
+      return token;
+    },
+    refresh(used, { signal, fetch }) {
+      fetchToken = fetch;
+      return cache.refresh(used, signal);
+    },
+    register: secrets.register,
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * Redirects sturdy follows itself when a request carries credentials, so they
+ * never reach an origin they do not belong to (DESIGN.md section 3). The rules
+ * are the Fetch standard's "HTTP-redirect fetch": at most 20 redirects, 303
+ * (and 301/302 after POST) become GET without a body, 307/308 keep both.
+ */
+import { SturdyError, isSturdyError } from './errors.ts';
+
+/** The Fetch standard's redirect limit. */
+export const MAX_REDIRECTS = 20;
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Fetch's request-body-header names, dropped with the body when a redirect becomes GET. */
+const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'];
+/** Credentials a request may carry besides a strategy's own header. */
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
+
+/**
+ * A redirect sturdy would not follow: more than 20 in a row (a loop), a
+ * Location that is not an http(s) URL, or a streaming body a 307/308 would
+ * have to send again.
+ * @example
+ * catch (e) { if (isRedirectError(e)) console.log(e.redirects, e.status) }
+ */
+export class RedirectError extends SturdyError {
+  override name = 'RedirectError';
+  /** How many redirects were followed before stopping. */
+  readonly redirects: number;
+  /** Status of the redirect that was not followed. */
+  readonly status: number;
+  constructor(message: string, details: { redirects: number; status: number }) {
+    super(message);
+    this.redirects = details.redirects;
+    this.status = details.status;
+  }
+}
+
+/** True for a RedirectError, across realms. */
+export const isRedirectError = (error: unknown): error is RedirectError => isSturdyError(error) && error.name === 'RedirectError';
+
+/**
+ * Can code here see and follow redirects? Node, Deno, Bun and edge workers
+ * can; a browser page or browser worker gets an opaque response for
+ * `redirect: 'manual'` and applies its own rules (it drops Authorization on a
+ * cross-origin redirect).
+ */
+export const canFollowRedirects = (): boolean =>
+  typeof (globalThis as { document?: unknown }).document === 'undefined' && typeof (globalThis as { importScripts?: unknown }).importScripts !== 'function';
+
+/** One request of a redirect chain. */
+export type Hop = { url: URL; method: string; headers: Headers; body: BodyInit | null | undefined };
+
+/** What the chain needs to know about the credentials it carries. */
+export type RedirectPolicy = {
+  /** May `url` still receive the credentials? May throw (AuthError for plain http). */
+  keepsCredentials(url: URL): boolean;
+  /** Header and query names of the strategy's credential, removed once the chain leaves. */
+  names: { headers: readonly string[]; query: readonly string[] };
+  /** The body again, for a 307/308; undefined when it cannot be replayed (a stream). */
+  replayBody: (() => BodyInit | null | undefined) | undefined;
+  /** A URL as it may appear in a message (redacted). */
+  describe(url: URL): string;
+};
+
+/**
+ * Sends `first` with redirects handled by `send` returning them unfollowed
+ * (`redirect: 'manual'`), and follows them here by the rules above.
+ * @example
+ * const response = await followRedirects(hop, (h) => fetch(h.url, { ...h, redirect: 'manual' }), policy);
+ */
+export async function followRedirects(first: Hop, send: (hop: Hop) => Promise<Response>, policy: RedirectPolicy): Promise<Response> {
+  let hop = first;
+  let credentialed = true;
+  for (let redirects = 0; ; redirects++) {
+    const response = await send(hop);
+    const location = response.headers.get('location');
+    if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
+    // The body of a redirect is never read; free the connection.
+    void response.body?.cancel().catch(() => {});
+    const fail = (why: string) => new RedirectError(`${why} (${response.status} from ${hop.method} ${policy.describe(hop.url)})`, { redirects, status: response.status });
+    if (redirects === MAX_REDIRECTS) throw fail(`stopped after ${MAX_REDIRECTS} redirects, the limit: the server redirects in a loop`);
+    let url: URL;
+    try {
+      url = new URL(location, hop.url);
+    } catch {
+      throw fail('the redirect Location is not a valid URL');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fail(`the redirect points to a ${url.protocol} URL; only http and https are followed`);
+
+    const headers = new Headers(hop.headers);
+    let { method } = hop;
+    let body: Hop['body'];
+    const status = response.status;
+    if (((status === 301 || status === 302) && method === 'POST') || (status === 303 && method !== 'GET' && method !== 'HEAD')) {
+      method = 'GET';
+      for (const name of BODY_HEADERS) headers.delete(name);
+    } else if (hop.body !== undefined && hop.body !== null) {
+      if (!policy.replayBody) throw fail('cannot send a streaming body again to follow the redirect; pass `body` as a function returning a fresh body');
+      body = policy.replayBody();
+    }
+    // Once the chain has left the credential origins, credentials never come back.
+    if (credentialed && !policy.keepsCredentials(url)) credentialed = false;
+    if (!credentialed) {
+      for (const name of [...CREDENTIAL_HEADERS, ...policy.names.headers]) headers.delete(name);
+      for (const name of policy.names.query) if (url.searchParams.has(name)) url.searchParams.delete(name);
+    }
+    hop = { url, method, headers, body };
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * clientCredentials (RFC 6749 section 4.4) against a real token endpoint:
+ * the request it sends, caching, single flight, expiry, 401 refresh, errors.
+ */
+import { inspect } from 'node:util';
+import type { ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { AuthError, clientCredentials, createClient, HTTPError, type ClientCredentialsOptions } from '../src/index.ts';
+import { modes, startServer, type ReceivedRequest, type TestServer, wait } from './helpers/server.ts';
+
+const SECRET = 'cc-secret-5up3r:s/e+cr=t';
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+  server.route('/echo', modes.echo());
+});
+afterAll(() => server.close());
+
+/** A token endpoint on `path`: issues `tok-<path>-<n>` with `expires_in`, after `delayMs`. */
+function tokenEndpoint(path: string, { expiresIn = 3600, delayMs = 0 }: { expiresIn?: number; delayMs?: number } = {}) {
+  server.route(path, async (_request: ReceivedRequest, response: ServerResponse, n: number) => {
+    await wait(delayMs);
+    response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    response.end(JSON.stringify({ access_token: `tok${path.replaceAll('/', '-')}-${n + 1}`, token_type: 'Bearer', expires_in: expiresIn }));
+  });
+  return `${server.url}${path}`;
+}
+
+const options = (tokenUrl: string, extra: Partial<ClientCredentialsOptions> = {}): ClientCredentialsOptions => ({
+  tokenUrl,
+  clientId: 'shop app',
+  clientSecret: SECRET,
+  ...extra,
+});
+
+describe('the token request', () => {
+  test('form-encoded POST with client auth in a Basic header (default), scope and audience', async () => {
+    const tokenUrl = tokenEndpoint('/t-basic');
+    const api = createClient({ baseUrl: server.url, auth: clientCredentials(options(tokenUrl, { scope: ['orders:read', 'orders:write'], audience: 'https://api.example' })) });
+    expect(((await (await api.get('echo')).json()) as { headers: Record<string, string> }).headers.authorization).toBe('Bearer tok-t-basic-1');
+    const [token] = server.requestsTo('/t-basic');
+    expect(token!.method).toBe('POST');
+    expect(token!.headers['content-type']).toBe('application/x-www-form-urlencoded;charset=UTF-8');
+    expect(Object.fromEntries(new URLSearchParams(token!.body))).toEqual({ grant_type: 'client_credentials', scope: 'orders:read orders:write', audience: 'https://api.example' });
+    // RFC 6749 section 2.3.1: id and secret are form-encoded, then Basic-encoded.
+    const decoded = Buffer.from((token!.headers.authorization as string).replace(/^Basic /, ''), 'base64').toString('utf8');
+    expect(decoded).toBe(`shop+app:${new URLSearchParams({ s: SECRET }).toString().slice(2)}`);
+  });
+
+  test("method: 'body' puts client_id and client_secret in the form, no Authorization header", async () => {
+    const tokenUrl = tokenEndpoint('/t-body');
+    const api = createClient({ baseUrl: server.url, auth: clientCredentials(options(tokenUrl, { method: 'body', scope: 'a b' })) });
+    await api.get('echo');
+    const [token] = server.requestsTo('/t-body');
+    expect(token!.headers.authorization).toBeUndefined();
+    expect(Object.fromEntries(new URLSearchParams(token!.body))).toEqual({ grant_type: 'client_credentials', scope: 'a b', client_id: 'shop app', client_secret: SECRET });
+  });
+});
+
+describe('caching and single flight', () => {
+  test('50 concurrent requests on a fresh client -> 1 token call', async () => {
+    const tokenUrl = tokenEndpoint('/t-fifty', { delayMs: 50 });
+    const api = createClient({ baseUrl: server.url, auth: clientCredentials(options(tokenUrl)) });
+    const responses = await Promise.all(Array.from({ length: 50 }, () => api.get('echo').json<{ headers: Record<string, string> }>()));
+    expect(server.requestsTo('/t-fifty')).toHaveLength(1);
+    expect(new Set(responses.map((r) => r.headers.authorization))).toEqual(new Set(['Bearer tok-t-fifty-1']));
+    await api.get('echo');
+    expect(server.requestsTo('/t-fifty')).toHaveLength(1);
+  });
+
+  test('token expiry -> exactly one new token call for the concurrent requests after it', async () => {
+    // expires_in 2 s: used for 1 s (the 30 s skew is capped at half the lifetime).
+    const tokenUrl = tokenEndpoint('/t-expiry', { expiresIn: 2, delayMs: 20 });
+    const api = createClient({ baseUrl: server.url, auth: clientCredentials(options(tokenUrl)) });
+    await api.get('echo');
+    await api.get('echo');
+    expect(server.requestsTo('/t-expiry')).toHaveLength(1);
+    await wait(1_000);
+    const after = await Promise.all(Array.from({ length: 10 }, () => api.get('echo').json<{ headers: Record<string, string> }>()));
+    expect(server.requestsTo('/t-expiry')).toHaveLength(2);
+    expect(new Set(after.map((r) => r.headers.authorization))).toEqual(new Set(['Bearer tok-t-expiry-2']));
+  });
+});
+
+describe('401', () => {
+  test('401 -> one new token -> success (2 attempts); always 401 -> 2 attempts', async () => {
+    const tokenUrl = tokenEndpoint('/t-401');
+    server.route('/needs-2', (request, response) => {
+      response.writeHead(request.headers.authorization === 'Bearer tok-t-401-2' ? 200 : 401).end();
+    });
+    const api = createClient({ baseUrl: server.url, auth: clientCredentials(options(tokenUrl)) });
+    expect((await api.get('needs-2')).status).toBe(200);
+    expect(server.requestsTo('/needs-2')).toHaveLength(2);
+    expect(server.requestsTo('/t-401')).toHaveLength(2);
+
+    server.route('/never', modes.json(401, { error: 'invalid_token' }));
+    await expect(api.get('never')).rejects.toBeInstanceOf(HTTPError);
+    expect(server.requestsTo('/never')).toHaveLength(2);
+    expect(server.requestsTo('/t-401')).toHaveLength(3);
+  });
+});
+
+describe('token endpoint failures', () => {
+  const assertNoSecret = (error: unknown) => {
+    for (const text of [(error as Error).message, String(error), JSON.stringify(error), inspect(error, { depth: 10 }), (error as Error).stack ?? '']) {
+      expect(text).not.toContain(SECRET);
+      expect(text).not.toContain(encodeURIComponent(SECRET));
+      expect(text).not.toContain(new URLSearchParams({ s: SECRET }).toString().slice(2));
+    }
+  };
+
+  test('OAuth error -> AuthError with error and errorDescription, and no secret even when the server echoes it', async () => {
+    server.route('/t-bad', modes.json(401, { error: 'invalid_client', error_description: `client secret ${SECRET} is wrong` }));
+    const api = createClient({ baseUrl: server.url, retry: false, auth: clientCredentials(options(`${server.url}/t-bad`)) });
+    const before = server.requestsTo('/echo').length;
+    const error = (await api.get('echo').catch((e: unknown) => e)) as AuthError;
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.error).toBe('invalid_client');
+    expect(error.status).toBe(401);
+    expect(error.errorDescription).toBe('client secret [REDACTED] is wrong');
+    expect(error.message).toMatch(/token endpoint http:\/\/127\.0\.0\.1:\d+\/t-bad answered 401: invalid_client/);
+    assertNoSecret(error);
+    expect(server.requestsTo('/echo')).toHaveLength(before); // the API request never went out
+  });
+
+  test('a failed token fetch is not cached: the next call tries again', async () => {
+    server.route('/t-flaky', modes.sequence([{ status: 503, body: { error: 'temporarily_unavailable' } }, { status: 200, body: { access_token: 'tok-flaky-ok', token_type: 'bearer' } }]));
+    const api = createClient({ baseUrl: server.url, auth: clientCredentials(options(`${server.url}/t-flaky`)) });
+    await expect(api.get('echo')).rejects.toMatchObject({ name: 'AuthError', error: 'temporarily_unavailable', status: 503 });
+    expect(((await api.get('echo').json()) as { headers: Record<string, string> }).headers.authorization).toBe('Bearer tok-flaky-ok');
+  });
+
+  test('non-JSON, missing access_token, unsupported token_type, unreachable, too slow', async () => {
+    server.route('/t-html', modes.html(200));
+    server.route('/t-mac', modes.json(200, { access_token: 'x-mac-token', token_type: 'mac' }));
+    server.route('/t-hang', modes.hang());
+    const cases: Array<[string, RegExp, Partial<ClientCredentialsOptions>?]> = [
+      [`${server.url}/t-html`, /without an access_token in a JSON body/],
+      [`${server.url}/t-mac`, /issued a token of type "mac"; only token_type "bearer" is supported/],
+      ['http://127.0.0.1:1/token', /token request to http:\/\/127\.0\.0\.1:1\/token failed/],
+      [`${server.url}/t-hang`, /did not answer within 200 ms/, { timeout: 200 }],
+    ];
+    for (const [tokenUrl, message, extra] of cases) {
+      const api = createClient({ baseUrl: server.url, auth: clientCredentials(options(tokenUrl, extra)) });
+      const error = await api.get('echo').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AuthError);
+      expect((error as Error).message).toMatch(message);
+      assertNoSecret(error);
+    }
+  });
+
+  test('a plain-http token endpoint is refused before any request (the secret would travel in clear)', async () => {
+    let calls = 0;
+    const fetch = async () => (calls++, new Response('{}'));
+    const api = createClient({ baseUrl: 'https://api.example.test/', fetch, auth: clientCredentials(options('http://auth.example.test/token')) });
+    await expect(api.get('x')).rejects.toThrow(/refusing to send clientCredentials credentials over plain http to http:\/\/auth\.example\.test/);
+    expect(calls).toBe(0);
+  });
+
+  test('bad options are TypeErrors naming them', () => {
+    expect(() => clientCredentials(options('not a url'))).toThrow(/tokenUrl/);
+    expect(() => clientCredentials({ ...options('https://a.test/t'), clientSecret: undefined as never })).toThrow(/clientSecret.*environment variable/);
+    expect(() => clientCredentials(options('https://a.test/t', { method: 'jwt' as never }))).toThrow(/method/);
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * No credential of any strategy appears in what sturdy produces: the message,
+ * String, JSON.stringify and util.inspect of every error, and every onEvent
+ * payload, for a 401 (whose body echoes the request), a timeout, a network
+ * error and a token endpoint failure.
+ */
+import { inspect } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { apiKey, basic, bearer, clientCredentials, createClient, type AuthStrategy, type SturdyEvent } from '../src/index.ts';
+import { modes, startServer, type TestServer } from './helpers/server.ts';
+
+const CLIENT_SECRET = 'rd-client-secret-1';
+const ISSUED_TOKEN = 'rd-issued-access-token-1';
+const BASIC_ENCODED = Buffer.from('ann:rd-basic-password-1').toString('base64');
+const SECRETS = ['rd-bearer-token-1', 'rd-provided-token-1', 'rd-header-key-1', 'rd-query-key-1', 'rd-basic-password-1', BASIC_ENCODED, CLIENT_SECRET, ISSUED_TOKEN];
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+  server.route('/echo-401', modes.echo(401)); // echoes the request: its headers, its URL with the query key
+  server.route('/hang', modes.hang());
+  server.route('/drop', modes.drop());
+  server.route('/token', modes.json(200, { access_token: ISSUED_TOKEN, token_type: 'Bearer', expires_in: 3600 }));
+  // A careless token endpoint that echoes what it got, secret included.
+  server.route('/bad-token', (request, response) => {
+    response.writeHead(400, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ error: 'invalid_client', error_description: `rejected ${request.body} ${request.headers.authorization ?? ''}` }));
+  });
+});
+afterAll(() => server.close());
+
+const strategies: Array<[string, () => AuthStrategy]> = [
+  ['bearer', () => bearer('rd-bearer-token-1')],
+  ['bearer provider', () => bearer(async () => ({ token: 'rd-provided-token-1', expiresIn: 600 }))],
+  ['apiKey header', () => apiKey({ key: 'rd-header-key-1' })],
+  ['apiKey query', () => apiKey({ key: 'rd-query-key-1', query: 'app_key' })],
+  ['basic', () => basic({ username: 'ann', password: 'rd-basic-password-1' })],
+  ['clientCredentials', () => clientCredentials({ tokenUrl: `${server.url}/token`, clientId: 'rd-app', clientSecret: CLIENT_SECRET })],
+];
+
+/** Every view of an error a user might log. */
+const views = (error: unknown): string[] => [
+  (error as Error).message,
+  String(error),
+  JSON.stringify(error),
+  inspect(error, { depth: 10 }),
+  inspect(error, { depth: 10, showHidden: false, customInspect: true }),
+];
+
+const assertClean = (texts: string[]) => {
+  for (const text of texts) for (const secret of SECRETS) expect(text, `leaked ${secret}`).not.toContain(secret);
+};
+
+async function failingCall(auth: AuthStrategy, path: string, extra: object = {}) {
+  const events: SturdyEvent[] = [];
+  const api = createClient({ baseUrl: server.url, auth, retry: false, onEvent: (event) => events.push(event), ...extra });
+  const error = await api.get(path).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(Error);
+  return { error, events };
+}
+
+describe.each(strategies)('%s', (_name, strategy) => {
+  test('401 whose body echoes the credentials', async () => {
+    const { error, events } = await failingCall(strategy(), 'echo-401');
+    expect((error as Error).name).toBe('HTTPError');
+    // The server did receive the credential (and echoed it in the body the error carries).
+    const received = server.requestsTo('/echo-401').at(-1)!;
+    expect(SECRETS.some((secret) => JSON.stringify(received.headers).includes(secret) || received.url.includes(secret))).toBe(true);
+    assertClean(views(error));
+    assertClean(events.map((event) => JSON.stringify(event)));
+    expect(events.at(-1)!.type).toBe('error');
+  });
+
+  test('timeout', async () => {
+    const { error, events } = await failingCall(strategy(), 'hang', { timeout: 150 });
+    expect((error as Error).name).toBe('TimeoutError');
+    assertClean(views(error));
+    assertClean(events.map((event) => JSON.stringify(event)));
+  });
+
+  test('network error', async () => {
+    const { error, events } = await failingCall(strategy(), 'drop');
+    expect((error as Error).name).toBe('NetworkError');
+    assertClean(views(error));
+    assertClean(events.map((event) => JSON.stringify(event)));
+  });
+});
+
+test('token endpoint failure that echoes the secret: AuthError and events stay clean (basic and body client auth)', async () => {
+  for (const method of ['basic', 'body'] as const) {
+    const auth = clientCredentials({ tokenUrl: `${server.url}/bad-token`, clientId: 'rd-app', clientSecret: CLIENT_SECRET, method });
+    const { error, events } = await failingCall(auth, 'echo-401');
+    expect(error).toMatchObject({ name: 'AuthError', error: 'invalid_client', status: 400 });
+    expect((error as { errorDescription: string }).errorDescription).toContain('[REDACTED]');
+    assertClean([...views(error), (error as { errorDescription: string }).errorDescription]);
+    assertClean(events.map((event) => JSON.stringify(event)));
+    expect(events.map((event) => event.type)).toEqual(['error']);
+  }
+});
+
+test('the echoed credentials really were in the 401 body (the check above can fail)', async () => {
+  const api = createClient({ baseUrl: server.url, auth: bearer('rd-bearer-token-1'), throwHttpErrors: false });
+  expect(await (await api.get('echo-401')).text()).toContain('rd-bearer-token-1');
+});

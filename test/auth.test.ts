@@ -1,0 +1,269 @@
+/**
+ * bearer, apiKey, basic against the real server: what arrives, the 401 rule,
+ * the insecure-transport guard, per-call `auth: false` and override.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { AuthError, apiKey, basic, bearer, createClient, HTTPError, type SturdyEvent } from '../src/index.ts';
+import { utf8Base64 } from '../src/auth/basic.ts';
+import { modes, startServer, type TestServer, wait } from './helpers/server.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+  server.route('/echo', modes.echo());
+});
+afterAll(() => server.close());
+
+/** A route that answers 200 only to `Authorization: Bearer <valid()>`, 401 otherwise. */
+const guarded = (path: string, valid: () => string) =>
+  server.route(path, (request, response) => {
+    const ok = request.headers.authorization === `Bearer ${valid()}`;
+    response.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(JSON.stringify({ ok }));
+  });
+
+const echoed = async (promise: Promise<Response>) => ((await (await promise).json()) as { headers: Record<string, string>; url: string }).headers;
+
+describe('bearer', () => {
+  test('a static token is sent as Authorization: Bearer', async () => {
+    const api = createClient({ baseUrl: server.url, auth: bearer('static-token-1') });
+    expect((await echoed(api.get('echo'))).authorization).toBe('Bearer static-token-1');
+  });
+
+  test('401 -> one refresh -> success: 2 attempts, the provider told to refresh', async () => {
+    let current = 'old-token-aaaa';
+    guarded('/b401', () => 'new-token-bbbb');
+    const calls: boolean[] = [];
+    const api = createClient({
+      baseUrl: server.url,
+      auth: bearer(({ refresh }) => {
+        calls.push(refresh);
+        if (refresh) current = 'new-token-bbbb';
+        return { token: current };
+      }),
+    });
+    const response = await api.get('b401');
+    expect(response.status).toBe(200);
+    const seen = server.requestsTo('/b401').map((r) => r.headers.authorization);
+    expect(seen).toEqual(['Bearer old-token-aaaa', 'Bearer new-token-bbbb']);
+    expect(calls).toEqual([false, true]);
+  });
+
+  test('always 401 -> at most 2 attempts, then HTTPError 401', async () => {
+    server.route('/always401', modes.json(401, { error: 'invalid_token' }));
+    let n = 0;
+    const api = createClient({ baseUrl: server.url, auth: bearer(() => `token-number-${++n}`) });
+    const error = await api.get('always401').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HTTPError);
+    expect((error as HTTPError).response.status).toBe(401);
+    expect(server.requestsTo('/always401')).toHaveLength(2);
+  });
+
+  test('a static token is not repeated after 401 (nothing new to send)', async () => {
+    server.route('/static401', modes.json(401));
+    const api = createClient({ baseUrl: server.url, auth: bearer('static-token-2') });
+    await expect(api.get('static401')).rejects.toBeInstanceOf(HTTPError);
+    expect(server.requestsTo('/static401')).toHaveLength(1);
+  });
+
+  test('concurrent callers share one provider call; 20 concurrent 401s share ONE refresh', async () => {
+    let valid = 'first-token-1';
+    guarded('/shared', () => valid);
+    let provided = 0;
+    let refreshes = 0;
+    const api = createClient({
+      baseUrl: server.url,
+      auth: bearer(async ({ refresh }) => {
+        provided += 1;
+        if (refresh) refreshes += 1;
+        await wait(20);
+        return { token: refresh ? 'second-token-2' : 'first-token-1', expiresIn: 3600 };
+      }),
+    });
+    const first = await Promise.all(Array.from({ length: 20 }, () => api.get('shared')));
+    expect(first.every((r) => r.status === 200)).toBe(true);
+    expect(provided).toBe(1);
+    valid = 'second-token-2'; // the server rotates: every cached token now fails
+    const second = await Promise.all(Array.from({ length: 20 }, () => api.get('shared')));
+    expect(second.every((r) => r.status === 200)).toBe(true);
+    expect(refreshes).toBe(1);
+    expect(provided).toBe(2);
+    expect(server.requestsTo('/shared')).toHaveLength(60);
+  });
+
+  test('a request whose token was already replaced repeats with the new one, without another refresh', async () => {
+    let valid = 'gen-1-token';
+    guarded('/late', () => valid);
+    let refreshes = 0;
+    const api = createClient({
+      baseUrl: server.url,
+      auth: bearer(({ refresh }) => {
+        if (refresh) refreshes += 1;
+        return { token: refresh ? 'gen-2-token' : 'gen-1-token' };
+      }),
+    });
+    await api.get('late');
+    valid = 'gen-2-token';
+    await api.get('late'); // 401 -> refresh -> gen-2
+    expect(refreshes).toBe(1);
+    // A request that still used gen-1 (sent before the refresh landed) fails later: it repeats with gen-2 at once.
+    server.route('/slow401', async (request, response) => {
+      await wait(50);
+      const ok = request.headers.authorization === 'Bearer gen-3-token';
+      response.writeHead(ok ? 200 : 401).end();
+    });
+    let generation = 2;
+    const rotating = createClient({
+      baseUrl: server.url,
+      auth: bearer(({ refresh }) => {
+        if (refresh) generation += 1;
+        return { token: `gen-${generation}-token` };
+      }),
+    });
+    await rotating.get('echo'); // caches gen-2
+    const slow = rotating.get('slow401'); // sent with gen-2, answered 401 after 50 ms
+    await wait(10);
+    await rotating.get('late').catch(() => {}); // gen-2 is valid for /late: no refresh
+    const results = await Promise.all([slow, rotating.get('slow401')]);
+    expect(results.map((r) => r.status)).toEqual([200, 200]);
+    expect(generation).toBe(3); // both 401s on gen-2 shared one refresh
+  });
+
+  test('a plain string from the provider is asked for again on the next call (follows the session)', async () => {
+    let session = 'session-token-A';
+    const api = createClient({ baseUrl: server.url, auth: bearer(() => session) });
+    expect((await echoed(api.get('echo'))).authorization).toBe('Bearer session-token-A');
+    session = 'session-token-B';
+    expect((await echoed(api.get('echo'))).authorization).toBe('Bearer session-token-B');
+  });
+
+  test('a provider returning garbage is an AuthError that does not echo it', async () => {
+    const api = createClient({ baseUrl: server.url, auth: bearer((() => ({ tok: 'x' })) as never) });
+    const error = await api.get('echo').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as Error).message).toMatch(/token string or \{ token, expiresIn \}/);
+  });
+
+  test('bad static tokens are TypeErrors at construction', () => {
+    expect(() => bearer(undefined as never)).toThrow(/bearer\(token\) must be a non-empty string.*environment variable/);
+    expect(() => bearer('a\r\nx-evil: 1')).toThrow(/header injection/);
+  });
+});
+
+describe('apiKey', () => {
+  test('default header X-API-Key', async () => {
+    const api = createClient({ baseUrl: server.url, auth: apiKey({ key: 'key-in-header-1' }) });
+    expect((await echoed(api.get('echo')))['x-api-key']).toBe('key-in-header-1');
+  });
+
+  test('custom header, and query parameter', async () => {
+    const header = createClient({ baseUrl: server.url, auth: apiKey({ key: 'key-in-header-2', header: 'X-Token' }) });
+    expect((await echoed(header.get('echo')))['x-token']).toBe('key-in-header-2');
+    const query = createClient({ baseUrl: server.url, auth: apiKey({ key: 'key in query', query: 'api_key' }) });
+    const body = (await (await query.get('echo', { searchParams: { page: 2 } })).json()) as { url: string; headers: Record<string, string> };
+    expect(new URL(body.url, server.url).searchParams.get('api_key')).toBe('key in query');
+    expect(new URL(body.url, server.url).searchParams.get('page')).toBe('2');
+    expect(body.headers['x-api-key']).toBeUndefined();
+  });
+
+  test('header and query together is a TypeError', () => {
+    expect(() => apiKey({ key: 'k-1234', header: 'x', query: 'y' } as never)).toThrow(/either `header` or `query`/);
+  });
+});
+
+describe('basic', () => {
+  test('José / pässwörd✓ arrive as the exact UTF-8 base64 bytes', async () => {
+    const api = createClient({ baseUrl: server.url, auth: basic({ username: 'José', password: 'pässwörd✓' }) });
+    await api.get('echo');
+    const header = server.requests.at(-1)!.headers.authorization as string;
+    // UTF-8 bytes of "José:pässwörd✓", base64 (worked out independently with Buffer).
+    expect(header).toBe(`Basic ${Buffer.from('José:pässwörd✓', 'utf8').toString('base64')}`);
+    expect(header).toBe('Basic Sm9zw6k6cMOkc3N3w7ZyZOKckw==');
+    expect(Buffer.from(header.slice(6), 'base64')).toEqual(Buffer.from([0x4a, 0x6f, 0x73, 0xc3, 0xa9, 0x3a, 0x70, 0xc3, 0xa4, 0x73, 0x73, 0x77, 0xc3, 0xb6, 0x72, 0x64, 0xe2, 0x9c, 0x93]));
+  });
+
+  test('long values encode (no argument-limit overflow)', () => {
+    const long = 'ü'.repeat(100_000);
+    expect(utf8Base64(long)).toBe(Buffer.from(long).toString('base64'));
+  });
+
+  test('a colon in the username is a TypeError (RFC 7617)', () => {
+    expect(() => basic({ username: 'a:b', password: 'pw-1234' })).toThrow(/cannot contain ":"/);
+  });
+});
+
+describe('scope: which requests get credentials', () => {
+  test('http://example.test + bearer -> AuthError, zero fetch calls', async () => {
+    let calls = 0;
+    const fetch = async () => (calls++, new Response('{}'));
+    const api = createClient({ baseUrl: 'http://example.test/v1/', auth: bearer('secret-token-x'), fetch });
+    const error = await api.get('orders').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as Error).message).toMatch(/plain http to http:\/\/example\.test.*allowInsecure/);
+    expect(calls).toBe(0);
+  });
+
+  test('loopback over http is allowed; allowInsecure opts out (client or strategy)', async () => {
+    const seen: string[] = [];
+    const fetch = async (request: Request) => (seen.push(request.headers.get('authorization') ?? ''), new Response('{}'));
+    for (const base of ['http://127.0.0.1:1/', 'http://localhost:1/', 'http://[::1]:1/']) {
+      await createClient({ baseUrl: base, auth: bearer('loopback-token'), fetch: fetch as never }).get('x');
+    }
+    await createClient({ baseUrl: 'http://example.test/', auth: bearer('lan-token-1'), allowInsecure: true, fetch: fetch as never }).get('x');
+    await createClient({ baseUrl: 'http://example.test/', auth: bearer('lan-token-2', { allowInsecure: true }), fetch: fetch as never }).get('x');
+    expect(seen).toEqual(['Bearer loopback-token', 'Bearer loopback-token', 'Bearer loopback-token', 'Bearer lan-token-1', 'Bearer lan-token-2']);
+    expect((await echoed(createClient({ baseUrl: server.url, auth: bearer('loopback-real') }).get('echo'))).authorization).toBe('Bearer loopback-real');
+  });
+
+  test('absolute URL to another origin goes out without credentials', async () => {
+    const other = await startServer();
+    try {
+      other.route('/echo', modes.echo());
+      for (const auth of [bearer('origin-token-1'), apiKey({ key: 'origin-key-1' }), apiKey({ key: 'origin-key-2', query: 'api_key' }), basic({ username: 'u', password: 'origin-pw-1' })]) {
+        const api = createClient({ baseUrl: server.url, auth });
+        await api.get(`${other.url}/echo`);
+      }
+      for (const request of other.requests) {
+        expect(request.headers.authorization).toBeUndefined();
+        expect(request.headers['x-api-key']).toBeUndefined();
+        expect(request.url).toBe('/echo');
+      }
+      expect(other.requests).toHaveLength(4);
+      // ...unless that origin is listed (client credentialOrigins or the strategy's origins).
+      await createClient({ baseUrl: server.url, auth: bearer('listed-token-1'), credentialOrigins: [other.url] }).get(`${other.url}/echo`);
+      await createClient({ baseUrl: server.url, auth: bearer('listed-token-2', { origins: [other.url] }) }).get(`${other.url}/echo`);
+      expect(other.requests.slice(4).map((r) => r.headers.authorization)).toEqual(['Bearer listed-token-1', 'Bearer listed-token-2']);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('per-call auth: false sends none; a per-call strategy overrides the client one', async () => {
+    const api = createClient({ baseUrl: server.url, auth: bearer('client-token-1') });
+    expect((await echoed(api.get('echo', { auth: false }))).authorization).toBeUndefined();
+    const overridden = await echoed(api.get('echo', { auth: apiKey({ key: 'call-key-1' }) }));
+    expect(overridden.authorization).toBeUndefined();
+    expect(overridden['x-api-key']).toBe('call-key-1');
+    expect((await echoed(api.get('echo'))).authorization).toBe('Bearer client-token-1');
+  });
+
+  test('auth without any origin to send it to is an AuthError, not a silent anonymous request', async () => {
+    let calls = 0;
+    const api = createClient({ auth: bearer('nowhere-token'), fetch: async () => (calls++, new Response('{}')) });
+    await expect(api.get('https://api.example.test/x')).rejects.toThrow(/no origin to go to/);
+    expect(calls).toBe(0);
+  });
+
+  test('events of a refreshed call show the 401 refresh and no token', async () => {
+    guarded('/evt', () => 'event-token-new');
+    const events: SturdyEvent[] = [];
+    const api = createClient({
+      baseUrl: server.url,
+      onEvent: (e) => events.push(e),
+      auth: bearer(({ refresh }) => ({ token: refresh ? 'event-token-new' : 'event-token-old' })),
+    });
+    await api.get('evt');
+    expect(events.map((e) => e.type)).toEqual(['request', 'response', 'retry', 'request', 'response']);
+    expect(events[2]!.reason).toBe('401 refresh');
+    expect(JSON.stringify(events)).not.toMatch(/event-token/);
+  });
+});
