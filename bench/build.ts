@@ -37,19 +37,12 @@ export function buildDist(): string {
   return resolve(outDir, 'index.js');
 }
 
+/** How an app's bundler would pack sturdy for the browser (also used by scripts/packaging.ts). */
+export const BROWSER_BUNDLE = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, write: false, logLevel: 'error' } as const;
+
 /** min+gzip bytes of a browser bundle of `contents` (an entry module's source). */
 export async function gzipSize(contents: string, external: string[] = []): Promise<number> {
-  const result = await build({
-    stdin: { contents, resolveDir: ROOT, loader: 'ts' },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    write: false,
-    external,
-    logLevel: 'error',
-  });
+  const result = await build({ ...BROWSER_BUNDLE, stdin: { contents, resolveDir: ROOT, loader: 'ts' }, external });
   return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).byteLength;
 }
 

@@ -1,17 +1,44 @@
-// Reads vitest's JSON report and prints the plain closing line CI reads: "N passed, N failed".
+// Reads test reports and prints the plain closing line CI reads: "N passed, N failed".
+// Arguments are report files, optionally labelled (`chromium=test-results/vitest-browser.json`):
+// vitest's JSON report, or a conformance/packaging report ({ runtime, passed, failed, skipped }).
+// With more than one, each gets its own line first, so CI shows per-runtime counts.
 import { readFileSync } from 'node:fs';
 
-const file = process.argv[2] ?? '.ci/vitest.json';
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-try {
-  const report = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; numFailedTestSuites: number };
-  passed = report.numPassedTests;
-  failed = report.numFailedTests + report.numFailedTestSuites;
-  skipped = report.numPendingTests + report.numTodoTests;
-} catch (error) {
-  console.error(`ci-summary: no readable report at ${file}: ${(error as Error).message}`);
-  failed = 1;
+type VitestReport = { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; numFailedTestSuites: number };
+type OwnReport = { runtime: string; version?: string; passed: number; failed: number; skipped: number };
+type Counts = { passed: number; failed: number; skipped: number };
+
+const args = process.argv.slice(2);
+const files = args.length ? args : ['.ci/vitest.json'];
+
+function read(file: string): Counts & { version?: string } {
+  const report = JSON.parse(readFileSync(file, 'utf8')) as VitestReport | OwnReport;
+  if ('numPassedTests' in report) {
+    return {
+      passed: report.numPassedTests,
+      failed: report.numFailedTests + report.numFailedTestSuites,
+      skipped: report.numPendingTests + report.numTodoTests,
+    };
+  }
+  return { passed: report.passed, failed: report.failed, skipped: report.skipped, ...(report.version ? { version: report.version } : {}) };
 }
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+
+const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+for (const arg of files) {
+  const [label, file] = arg.includes('=') ? (arg.split('=', 2) as [string, string]) : [arg, arg];
+  let counts: Counts & { version?: string };
+  try {
+    counts = read(file);
+  } catch (error) {
+    console.error(`ci-summary: no readable report at ${file}: ${(error as Error).message}`);
+    counts = { passed: 0, failed: 1, skipped: 0 };
+  }
+  total.passed += counts.passed;
+  total.failed += counts.failed;
+  total.skipped += counts.skipped;
+  if (files.length > 1) {
+    const version = counts.version ? ` (${counts.version})` : '';
+    console.log(`${label}${version}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  }
+}
+console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);

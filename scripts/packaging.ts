@@ -1,0 +1,108 @@
+// Packaging checks on the BUILT package (run `npm run build` first), each one counted like a test:
+// publint, arethetypeswrong (esm-only), size-limit budgets (package.json "size-limit") over esbuild
+// bundles of `import { ... } from 'sturdy'`, and tree-shaking (`sideEffects: false`): a bundle of
+// one export must not carry another's module. Prints `packaging: N passed, N failed`, writes
+// test-results/packaging.json (counted by scripts/ci-summary.ts) and exits 1 on any failure.
+// Usage: npm run -s packaging
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
+import { BROWSER_BUNDLE } from '../bench/build.ts';
+import type { Outcome } from '../test/conformance/harness.ts';
+
+/** Where the size-limit bundles go (package.json "size-limit" paths point here). */
+const OUT = 'node_modules/.cache/sturdy-size';
+
+const exported = new Set(Object.keys((await import('sturdy')) as object));
+const AUTH = ['bearer', 'apiKey', 'basic', 'clientCredentials'].filter((name) => exported.has(name));
+const CORE = ['createClient', 'isHTTPError', 'isTimeoutError', 'isNetworkError', 'isParseError', 'isValidationError', 'isSerializationError'];
+
+/** Minified browser ESM bundle of `import { names } from 'sturdy'`; ky external unless asked (it is a dependency). */
+async function bundle(names: string[] | '*', options: { ky?: boolean } = {}) {
+  const contents = names === '*' ? `export * from 'sturdy';` : `export { ${names.join(', ')} } from 'sturdy';`;
+  const result = await build({
+    ...BROWSER_BUNDLE,
+    stdin: { contents, resolveDir: process.cwd(), sourcefile: 'entry.js' },
+    metafile: true,
+    external: options.ky ? [] : ['ky'],
+  });
+  const [output] = Object.values(result.metafile.outputs);
+  /** dist modules that put bytes into the bundle, e.g. `auth/bearer.js`. */
+  const modules = Object.entries(output!.inputs)
+    .filter(([, input]) => input.bytesInOutput > 0)
+    .map(([path]) => path.replace(/^.*?dist\//, ''));
+  return { code: result.outputFiles[0]!.contents, modules };
+}
+
+const outcomes: Outcome[] = [];
+const check = async (name: string, run: () => Promise<string | undefined> | string | undefined) => {
+  const started = performance.now();
+  let failure: string | undefined;
+  try {
+    failure = await run();
+  } catch (error) {
+    failure = (error as Error).message;
+  }
+  const outcome: Outcome = { name, status: failure ? 'failed' : 'passed', ms: Math.round(performance.now() - started), ...(failure ? { detail: failure } : {}) };
+  outcomes.push(outcome);
+  console.log(failure ? `  FAIL  ${name}: ${failure}` : `  ok    ${name} (${outcome.ms} ms)`);
+};
+
+const tool = (command: string, args: string[]) => {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  const output = `${result.stdout}${result.stderr}`.trim();
+  return { ok: result.status === 0, output };
+};
+
+await check('publint --strict', () => {
+  const { ok, output } = tool('npx', ['publint', '--strict']);
+  return ok && /All good/.test(output) ? undefined : output;
+});
+
+await check('attw --pack . --profile esm-only', () => {
+  const { ok, output } = tool('npx', ['attw', '--pack', '.', '--profile', 'esm-only', '--format', 'table-flipped']);
+  return ok ? undefined : output;
+});
+
+// Tree-shaking: `sideEffects: false` lets a bundler drop every module an import does not reach.
+// Each pair is checked both ways, so the check itself is shown able to fail.
+const PAIRS: Array<{ takes: string; mustNotCarry: string; module: string }> = exported.has('clientCredentials')
+  ? [{ takes: 'bearer', mustNotCarry: 'clientCredentials', module: 'auth/client-credentials.js' }]
+  : [];
+PAIRS.push({ takes: 'isParseError', mustNotCarry: 'createClient', module: 'client.js' });
+for (const { takes, mustNotCarry, module } of PAIRS) {
+  await check(`tree-shaking: import { ${takes} } from 'sturdy' carries no ${mustNotCarry} code (${module})`, async () => {
+    const alone = await bundle([takes]);
+    if (alone.modules.includes(module)) return `${module} is in the bundle: ${alone.modules.join(', ')}`;
+    const control = await bundle([mustNotCarry]);
+    if (!control.modules.includes(module)) return `control failed: a bundle of { ${mustNotCarry} } lacks ${module}, so the check proves nothing`;
+    return undefined;
+  });
+}
+
+// size-limit reads these files (package.json "size-limit"; min+gzip, limits there). A strategy not
+// exported yet has no file and is skipped by --ignore-missing; stale files are removed first.
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+const entries: Record<string, string[] | '*'> = { core: CORE, everything: '*' };
+for (const name of AUTH) entries[`core+${name}`] = [...CORE, name];
+for (const [name, names] of Object.entries(entries)) writeFileSync(`${OUT}/${name}.js`, (await bundle(names)).code);
+writeFileSync(`${OUT}/everything-with-ky.js`, (await bundle('*', { ky: true })).code);
+const sizes = tool('npx', ['size-limit', '--json', '--ignore-missing']);
+let results: Array<{ name: string; passed: boolean; size: number; sizeLimit?: number }> = [];
+try {
+  results = JSON.parse(sizes.output.slice(sizes.output.indexOf('['))) as typeof results;
+} catch {
+  await check('size-limit runs', () => sizes.output || 'no output');
+}
+const kB = (bytes: number | undefined) => (bytes === undefined ? '?' : `${(bytes / 1000).toFixed(2)} kB`);
+for (const result of results) {
+  await check(`size-limit: ${result.name} is ${kB(result.size)} min+gz (limit ${kB(result.sizeLimit)})`, () => (result.passed ? undefined : 'over budget'));
+}
+
+const passed = outcomes.filter((outcome) => outcome.status === 'passed').length;
+const failed = outcomes.length - passed;
+mkdirSync('test-results', { recursive: true });
+writeFileSync('test-results/packaging.json', JSON.stringify({ runtime: 'packaging', version: 'dist', outcomes, passed, failed, skipped: 0 }, null, 2));
+console.log(`packaging: ${passed} passed, ${failed} failed`);
+process.exitCode = failed ? 1 : 0;
