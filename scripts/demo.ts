@@ -1,0 +1,100 @@
+/**
+ * `npm run demo`: a walk through sturdy against a real local API server.
+ * Each step prints what the client did (from onEvent) and what the server
+ * received, then the outcome. In your app, import from 'sturdy'.
+ */
+import { styleText } from 'node:util';
+import * as v from 'valibot';
+import { apiKey, basic, bearer, clientCredentials, createClient, isHTTPError, isValidationError, type SturdyEvent } from '../src/index.ts';
+import { CREDENTIALS, startDemoApi } from './demo-api.ts';
+
+const say = {
+  step: (n: number, title: string) => console.log(`\n${styleText('bold', `${n}. ${title}`)}`),
+  client: (text: string) => console.log(`   ${styleText('cyan', 'client')}  ${text}`),
+  server: (text: string) => console.log(`   ${styleText('gray', 'server')}  ${text}`),
+  ok: (text: string, value?: unknown) => console.log(`   ${styleText('green', '✓')} ${text}${value === undefined ? '' : ` ${JSON.stringify(value)}`}`),
+  failed: (text: string) => console.log(`   ${styleText('red', '✗')} ${text}`),
+};
+
+/** One line per sturdy event: this is what `onEvent` gives your logger. */
+function logEvent(event: SturdyEvent): void {
+  const path = new URL(event.url).pathname + new URL(event.url).search;
+  if (event.type === 'request') say.client(`→ ${event.method} ${path} (attempt ${event.attempt})`);
+  if (event.type === 'response') say.client(`← ${event.status} in ${event.durationMs} ms`);
+  if (event.type === 'retry') say.client(styleText('yellow', `↻ ${event.reason}: waiting ${event.delayMs} ms before attempt ${event.attempt}`));
+  if (event.type === 'error') say.client(styleText('red', `✗ ${event.reason}`));
+}
+
+const NewCustomer = v.object({ name: v.pipe(v.string(), v.minLength(1)), email: v.pipe(v.string(), v.email()) });
+const Customer = v.object({ id: v.string(), ...NewCustomer.entries });
+const StoredCustomer = v.object({ id: v.number(), name: v.string(), email: v.pipe(v.string(), v.email()) });
+const Invoice = v.object({
+  id: v.string(),
+  customer: v.object({ id: v.string(), name: v.string() }),
+  lines: v.array(v.object({ sku: v.string(), quantity: v.pipe(v.number(), v.integer(), v.minValue(1)), unitPrice: v.number(), amount: v.number() })),
+  total: v.number(),
+  currency: v.literal('EUR'),
+});
+
+const server = await startDemoApi(say.server);
+const baseUrl = `${server.url}/v1/`;
+const api = createClient({ baseUrl, onEvent: logEvent, retry: { limit: 3, backoffLimit: 1_000 } });
+console.log(`sturdy demo: a shop API is listening on ${server.url}`);
+
+try {
+  say.step(1, 'Create a resource: POST JSON (content-type, accept and an Idempotency-Key are added)');
+  const customer = await api.post('customers', { json: { name: 'Grace Hopper', email: 'grace@example.com' }, schema: NewCustomer }).json(Customer);
+  say.ok('created', customer);
+
+  say.step(2, 'Query parameters and a JSON body together');
+  const search = await api.post('products/search', { searchParams: { page: 1, sort: 'price' }, json: { category: 'keyboards', maxPrice: 150 } }).json<{ hits: Array<{ sku: string; price: number }> }>();
+  say.ok('found', search.hits.map((hit) => `${hit.sku} (${hit.price} EUR)`));
+
+  say.step(3, 'A nested invoice, its response validated by a valibot schema');
+  const invoice = await api
+    .post('invoices', { json: { customer: { id: customer.id, name: customer.name }, lines: [{ sku: 'KB-1', quantity: 2, unitPrice: 129 }, { sku: 'MS-1', quantity: 1, unitPrice: 49 }] } })
+    .json(Invoice);
+  say.ok(`invoice ${invoice.id}: ${invoice.lines.map((line) => `${line.quantity} x ${line.sku} = ${line.amount}`).join(', ')}; total ${invoice.total} ${invoice.currency}`);
+
+  say.step(4, 'Auth: bearer, apiKey, basic (UTF-8) and OAuth client credentials, each sent only to the baseUrl origin');
+  const withToken = api.extend({ auth: bearer(CREDENTIALS.bearer) });
+  say.ok('bearer', await withToken.get('me').json());
+  // localhost is another origin than 127.0.0.1: the token stays home.
+  const elsewhere = await withToken.get(`http://localhost:${server.port}/v1/me`).result();
+  if (!elsewhere.ok) say.failed(`another origin got no token: ${elsewhere.error.message}`);
+  const report = await api.extend({ auth: apiKey({ key: CREDENTIALS.apiKey }) }).get('reports').json();
+  say.ok('apiKey', report);
+  const registry = await api.extend({ auth: basic(CREDENTIALS.basic) }).get('registry').json();
+  say.ok(`basic as ${CREDENTIALS.basic.username}`, registry);
+  const oauth = api.extend({ auth: clientCredentials({ tokenUrl: `${server.url}/oauth/token`, ...CREDENTIALS.client, scope: ['orders:read'] }) });
+  const orders = await oauth.get('orders').json();
+  say.ok(`clientCredentials (the first token was refused, one refresh, token endpoint called ${server.requestsTo('/oauth/token').length}x)`, orders);
+
+  say.step(5, 'Retry with backoff: 503, 503, then 200; and a 429 with Retry-After: 1');
+  const inventory = await api.get('inventory').json();
+  say.ok('inventory after 3 attempts', inventory);
+  const started = performance.now();
+  const feed = await api.get('feed').json();
+  say.ok(`feed after waiting ${Math.round(performance.now() - started)} ms as asked`, feed);
+
+  say.step(6, 'Validation failure: the server sends a customer whose email is not an email');
+  try {
+    await api.get('customers/7').json(StoredCustomer);
+  } catch (error) {
+    if (!isValidationError(error)) throw error;
+    say.failed(`${error.name} (${error.direction}, status ${error.status}): ${error.issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`);
+  }
+  // Untrusted input (a form, a queue message): its type says one thing, its data another.
+  const fromForm = JSON.parse('{"name":"No Email"}') as v.InferInput<typeof NewCustomer>;
+  const refused = await api.post('customers', { json: fromForm, schema: NewCustomer }).result();
+  if (!refused.ok) say.failed(`request schema: ${refused.error.name}: ${refused.error.message} (nothing was sent: server saw ${server.requestsTo('/v1/customers').length} customer POST)`);
+
+  say.step(7, 'Safe .result(): never throws; a 404 is a value to branch on');
+  const missing = await api.get('customers/404').result(StoredCustomer);
+  if (missing.ok) say.ok('found', missing.data);
+  else if (isHTTPError(missing.error)) say.failed(`not found: status ${missing.error.response.status}, data ${JSON.stringify(missing.error.data)}`);
+
+  console.log(`\n${styleText('green', 'demo finished')}: ${server.requests.length} requests served.`);
+} finally {
+  await server.close();
+}
