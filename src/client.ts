@@ -353,8 +353,14 @@ class Call {
     if (options.fetch) kyOptions.fetch = options.fetch;
     if (hooks) kyOptions.hooks = { init: hooks.init ?? [], beforeRequest: hooks.beforeRequest ?? [], afterResponse: hooks.afterResponse ?? [] };
     const followHere = redirects && (kyOptions.redirect ?? 'follow') === 'follow' && canFollowRedirects();
+    // Each hop gets what is left of totalTimeout, so a chain of slow redirects cannot outlast it.
+    const hopTimeout = () => (timeout === Infinity ? false : Math.max(1, Math.min(timeout, this.deadline.remaining())));
     const response = followHere
-      ? await followRedirects({ url, method: this.method, headers, body: body as BodyInit | undefined }, (hop) => ky(hop.url, { ...kyOptions, method: hop.method, headers: hop.headers, body: hop.body ?? null, redirect: 'manual' }), redirects)
+      ? await followRedirects(
+          { url, method: this.method, headers, body: body as BodyInit | undefined },
+          (hop) => ky(hop.url, { ...kyOptions, method: hop.method, headers: hop.headers, body: hop.body ?? null, redirect: 'manual', timeout: hopTimeout() }),
+          redirects,
+        )
       : await ky(url, kyOptions);
     return withIdleTimeout(response, options.idleTimeout ?? DEFAULTS.idleTimeout, this.deadline, (kind, ms) =>
       timeoutError(this.method, this.safeUrl, kind, ms),

@@ -114,6 +114,20 @@ describe('Fetch standard redirect rules', () => {
     expect(home.requestsTo('/loop').length - before).toBe(21);
   });
 
+  test('a chain of slow redirects is bounded by totalTimeout, not by 20 × timeout', async () => {
+    home.route('/slow-hop', async (_request, response) => {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      response.writeHead(302, { location: '/slow-hop' }).end();
+    });
+    const api = createClient({ baseUrl: home.url, auth: bearer('slow-token'), retry: false, totalTimeout: 600 });
+    const started = performance.now();
+    const error = await api.get('slow-hop').catch((e: unknown) => e);
+    const elapsed = performance.now() - started;
+    expect(error).toMatchObject({ name: 'TimeoutError', timeout: 'total' });
+    expect(elapsed).toBeGreaterThanOrEqual(590);
+    expect(elapsed).toBeLessThan(2_500); // 20 hops would take over 3 s
+  });
+
   test('a streaming body cannot be sent again for a 307: a RedirectError says to pass a factory', async () => {
     home.route('/stream-307', modes.redirect('/echo', 307));
     const api = createClient({ baseUrl: home.url, auth: bearer('stream-token'), retry: false });
