@@ -27,7 +27,7 @@ export type SturdyOwnOptions = {
   credentialOrigins?: readonly string[];
   /** Allow credentials over plain http to non-loopback hosts. @default false */
   allowInsecure?: boolean;
-  /** POST/PATCH Idempotency-Key: a string to use it, `false` to send none (and not retry). @default a random UUID per call */
+  /** POST/PATCH Idempotency-Key, the same on every attempt of one call: a string (per call only) to use it, `false` to send none (then POST/PATCH are not retried). @default a random UUID per call */
   idempotencyKey?: string | false;
   /** Receives `request`, `response`, `retry` and `error` events (redacted). */
   onEvent?: EventListener;
