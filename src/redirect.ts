@@ -6,7 +6,11 @@
  */
 import { SturdyError, isSturdyError } from './errors.ts';
 
-/** The Fetch standard's redirect limit. */
+/**
+ * The Fetch standard's redirect limit: the 21st redirect in a row is an error.
+ * @example
+ * if (redirects === MAX_REDIRECTS) throw new RedirectError(...)
+ */
 export const MAX_REDIRECTS = 20;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -35,7 +39,11 @@ export class RedirectError extends SturdyError {
   }
 }
 
-/** True for a RedirectError, across realms. */
+/**
+ * True for a RedirectError, across realms.
+ * @example
+ * catch (e) { if (isRedirectError(e)) console.log(`gave up after ${e.redirects} redirects`) }
+ */
 export const isRedirectError = (error: unknown): error is RedirectError => isSturdyError(error) && error.name === 'RedirectError';
 
 /**
@@ -43,14 +51,24 @@ export const isRedirectError = (error: unknown): error is RedirectError => isStu
  * can; a browser page or browser worker gets an opaque response for
  * `redirect: 'manual'` and applies its own rules (it drops Authorization on a
  * cross-origin redirect).
+ * @example
+ * const redirect = canFollowRedirects() ? 'manual' : 'follow';
  */
 export const canFollowRedirects = (): boolean =>
   typeof (globalThis as { document?: unknown }).document === 'undefined' && typeof (globalThis as { importScripts?: unknown }).importScripts !== 'function';
 
-/** One request of a redirect chain. */
+/**
+ * One request of a redirect chain.
+ * @example
+ * { url: new URL('https://api.example.com/a'), method: 'POST', headers, body: '{"a":1}' }
+ */
 export type Hop = { url: URL; method: string; headers: Headers; body: BodyInit | null | undefined };
 
-/** What the chain needs to know about the credentials it carries. */
+/**
+ * What the chain needs to know about the credentials it carries.
+ * @example
+ * { keepsCredentials: (url) => origins.has(url.origin), names: { headers: ['x-api-key'], query: [] }, replayBody: () => json, describe: String }
+ */
 export type RedirectPolicy = {
   /** May `url` still receive the credentials? May throw (AuthError for plain http). */
   keepsCredentials(url: URL): boolean;

@@ -4,12 +4,18 @@
 import { checkCredential, createSecrets, type ScopeOptions } from './strategy.ts';
 import type { AuthStrategy } from './types.ts';
 
-/** The header the key goes in unless `header` or `query` says otherwise. */
+/**
+ * The header the key goes in unless `header` or `query` says otherwise.
+ * @example
+ * apiKey({ key }) // sends X-API-Key: <key>
+ */
 export const DEFAULT_API_KEY_HEADER = 'X-API-Key';
 
 /**
  * Options of `apiKey`: the key, and either the header or the query parameter
  * that carries it. A header is the safer choice: URLs end up in logs.
+ * @example
+ * { key: process.env.API_KEY!, header: 'X-Api-Token' } // or { key, query: 'api_key' }
  */
 export type ApiKeyOptions = ScopeOptions & { key: string } & (
     | { /** Header name. @default 'X-API-Key' */ header?: string; query?: undefined }

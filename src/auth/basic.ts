@@ -6,7 +6,11 @@
 import { checkCredential, createSecrets, type ScopeOptions } from './strategy.ts';
 import type { AuthStrategy } from './types.ts';
 
-/** Options of `basic`: the user-id and password (any Unicode). */
+/**
+ * Options of `basic`: the user-id and password (any Unicode; no ':' in the user-id).
+ * @example
+ * { username: 'José', password: process.env.PASSWORD! }
+ */
 export type BasicOptions = ScopeOptions & { username: string; password: string };
 
 /**

@@ -7,7 +7,11 @@ import { checkCredential, createSecrets, type ScopeOptions } from './strategy.ts
 import { createTokenCache, type TokenGrant } from './token-cache.ts';
 import type { AuthStrategy } from './types.ts';
 
-/** What a provider may return: the token, or the token with its lifetime in seconds. */
+/**
+ * What a provider may return: the token, or the token with its lifetime in seconds.
+ * @example
+ * 'eyJhbGciOi...' | { token: 'eyJhbGciOi...', expiresIn: 3600 }
+ */
 export type BearerToken = string | TokenGrant;
 
 /**
@@ -18,10 +22,16 @@ export type BearerToken = string | TokenGrant;
  *   again on the next call (so `() => session.token` follows your session).
  * - `{ token, expiresIn }` is cached for `expiresIn` seconds minus a 30 s skew.
  * - `{ token }` is cached until a 401.
+ * @example
+ * const provider: BearerProvider = async ({ refresh }) => ({ token: await session.token({ force: refresh }), expiresIn: 900 });
  */
 export type BearerProvider = (context: { refresh: boolean }) => BearerToken | Promise<BearerToken>;
 
-/** Options of `bearer`: where the token may go. */
+/**
+ * Options of `bearer`: where the token may go.
+ * @example
+ * bearer(token, { origins: ['https://uploads.example.com'] })
+ */
 export type BearerOptions = ScopeOptions;
 
 const shapeOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);

@@ -30,6 +30,12 @@ export type Secrets = {
   add(secret: string): void;
 };
 
+/**
+ * Creates the list a strategy keeps: `register` is its `AuthStrategy.register`.
+ * @example
+ * const secrets = createSecrets();
+ * return { ..., register: secrets.register };
+ */
 export function createSecrets(): Secrets {
   const redactors = new Set<Redactor>();
   const known = new Set<string>();
@@ -60,7 +66,11 @@ export function checkCredential(value: unknown, what: string): string {
   return value;
 }
 
-/** Header and query names a strategy puts its credential in, as it tells a redactor. */
+/**
+ * Header and query names a strategy puts its credential in, as it tells a redactor.
+ * @example
+ * { headers: ['authorization', 'x-api-key'], query: [] }
+ */
 export type CredentialNames = { headers: string[]; query: string[] };
 
 const namesCache = /* @__PURE__ */ new WeakMap<AuthStrategy, CredentialNames>();

@@ -4,19 +4,38 @@
  * token's lifetime minus a skew, and the 401 rule of DESIGN.md section 3.
  */
 
-/** What a token source gives: the token and, when known, its lifetime in seconds (OAuth `expires_in`). */
+/**
+ * What a token source gives: the token and, when known, its lifetime in seconds (OAuth `expires_in`).
+ * @example
+ * bearer(async () => ({ token: await fetchToken(), expiresIn: 3600 }))
+ */
 export type TokenGrant = {
   token: string;
   /** Seconds the token is valid from now; omitted = valid until a 401 says otherwise. */
   expiresIn?: number | undefined;
 };
 
-/** Loads a token; `refresh` is true when the previous one was refused (401). */
+/**
+ * Loads a token; `refresh` is true when the previous one was refused (401).
+ * @example
+ * const load: TokenLoader = async (refresh) => ({ token: await login({ force: refresh }) });
+ */
 export type TokenLoader = (refresh: boolean) => Promise<TokenGrant>;
 
-/** A token is renewed this long before it expires, so it never expires in flight. */
+/**
+ * A token is renewed this long before it expires, so it never expires in flight
+ * (at most half its lifetime, so a 40 s token is used for 20 s).
+ * @example
+ * expires_in 3600 -> renewed after 3570 s
+ */
 export const EXPIRY_SKEW_MS = 30_000;
 
+/**
+ * A token with its cache and single flight; see {@link createTokenCache}.
+ * @example
+ * const token = await cache.get(signal);
+ * if (response.status === 401 && (await cache.refresh(token))) repeat();
+ */
 export type TokenCache = {
   /** The current token: cached, or loaded once for all concurrent callers. */
   get(signal?: AbortSignal): Promise<string>;
