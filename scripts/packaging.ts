@@ -1,11 +1,11 @@
 // Packaging checks on the BUILT package (run `npm run build` first), each one counted like a test:
-// publint, arethetypeswrong (esm-only), size-limit budgets (package.json "size-limit") over esbuild
-// bundles of `import { ... } from 'sturdy'`, and tree-shaking (`sideEffects: false`): a bundle of
-// one export must not carry another's module. Prints `packaging: N passed, N failed`, writes
+// publint, arethetypeswrong (esm-only), jsr.json (deno publish --dry-run), tree-shaking
+// (`sideEffects: false`: a bundle of one export must not carry another's module) and size-limit
+// budgets (package.json "size-limit") over esbuild bundles of `import { ... } from 'sturdy'`. Prints `packaging: N passed, N failed`, writes
 // test-results/packaging.json (counted by scripts/ci-summary.ts) and exits 1 on any failure.
 // Usage: npm run -s packaging
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { BROWSER_BUNDLE } from '../bench/build.ts';
 import type { Outcome } from '../test/conformance/harness.ts';
@@ -49,7 +49,7 @@ const check = async (name: string, run: () => Promise<string | undefined> | stri
 };
 
 const tool = (command: string, args: string[]) => {
-  const result = spawnSync(command, args, { encoding: 'utf8' });
+  const result = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   const output = `${result.stdout}${result.stderr}`.trim();
   return { ok: result.status === 0, output };
 };
@@ -61,6 +61,18 @@ await check('publint --strict', () => {
 
 await check('attw --pack . --profile esm-only', () => {
   const { ok, output } = tool('npx', ['attw', '--pack', '.', '--profile', 'esm-only', '--format', 'table-flipped']);
+  return ok ? undefined : output;
+});
+
+// JSR publishes the TypeScript source: same version and entry points as npm, and a clean dry run
+// (type check, no slow types, every import resolvable; offline).
+await check('jsr.json: version and entry points match package.json; deno publish --dry-run passes', () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string; exports: Record<string, unknown> };
+  const jsr = JSON.parse(readFileSync('jsr.json', 'utf8')) as { version: string; exports: Record<string, string> };
+  if (jsr.version !== pkg.version) return `jsr.json version ${jsr.version} != package.json ${pkg.version}`;
+  const npmEntries = Object.keys(pkg.exports).filter((key) => key !== './package.json').sort();
+  if (JSON.stringify(Object.keys(jsr.exports).sort()) !== JSON.stringify(npmEntries)) return `jsr.json exports ${Object.keys(jsr.exports)} != package.json ${npmEntries}`;
+  const { ok, output } = tool('npx', ['deno', 'publish', '--dry-run', '--allow-dirty']);
   return ok ? undefined : output;
 });
 

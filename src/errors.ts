@@ -135,10 +135,11 @@ const guard =
 
 /** True for every error sturdy creates, across realms. */
 export const isSturdyError = (error: unknown): error is SturdyError => isBranded(error);
-export const isSerializationError = guard<SerializationError>('SerializationError');
-export const isParseError = guard<ParseError>('ParseError');
-export const isValidationError = guard<ValidationError>('ValidationError');
-export const isAuthError = guard<AuthError>('AuthError');
+// Explicit types: JSR refuses inferred ("slow") types in a public API.
+export const isSerializationError: (error: unknown) => error is SerializationError = guard<SerializationError>('SerializationError');
+export const isParseError: (error: unknown) => error is ParseError = guard<ParseError>('ParseError');
+export const isValidationError: (error: unknown) => error is ValidationError = guard<ValidationError>('ValidationError');
+export const isAuthError: (error: unknown) => error is AuthError = guard<AuthError>('AuthError');
 
 type KyLikeError = KyError & { request?: Request; response?: Response; options?: unknown; data?: unknown; retryAfter?: number };
 
