@@ -33,8 +33,8 @@ export class Timeline {
     this.list.replaceChildren();
   }
 
-  add(kind: RowKind, title: string, detail = ''): void {
-    const row = element('li', `row ${kind}`);
+  add(kind: RowKind, title: string, detail = '', tone = ''): void {
+    const row = element('li', `row ${kind} ${tone}`.trim());
     row.dataset.kind = kind;
     row.append(element('span', 'at', `+${Math.round(performance.now() - this.started)} ms`), element('span', 'dot'));
     const body = element('div', 'what');
@@ -52,7 +52,12 @@ export class Timeline {
       case 'request':
         return this.add('request', `Attempt ${event.attempt}: ${event.method} ${path}`);
       case 'response':
-        return this.add('response', `${event.status} ${STATUS_TEXT[event.status ?? 0] ?? ''}`.trim(), `attempt ${event.attempt} took ${event.durationMs} ms`);
+        return this.add(
+          'response',
+          `${event.status} ${STATUS_TEXT[event.status ?? 0] ?? ''}`.trim(),
+          `attempt ${event.attempt} took ${event.durationMs} ms`,
+          (event.status ?? 0) >= 400 ? 'failed' : '',
+        );
       case 'retry':
         if (event.reason === '401 refresh') return this.add('refresh', 'Token refresh after 401', 'credentials renewed; repeating at once');
         return this.add('retry', `Waiting ${event.delayMs} ms before attempt ${event.attempt}`, `because: ${event.reason}`);

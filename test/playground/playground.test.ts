@@ -94,5 +94,18 @@ test('validation error: an invoice with a wrong nested field is a ValidationErro
   expect(rows.map((row) => row.kind)).toEqual(['request', 'server', 'response', 'error']);
   expect(rows[3]?.text).toContain('ValidationError');
   await page.screenshot({ path: resolve(OUT, 'validation.png'), fullPage: true });
+}, 60_000);
+
+test('401 then refresh: clientCredentials fetches a second token once and repeats; no secret reaches the page', async () => {
+  await page.locator('#auth').selectOption('clientCredentials');
+  const { rows, outcome } = await runScenario('Get a user', 'expiredToken');
+  expect(outcome).toBe('ok');
+  expect(rows.filter((row) => row.kind === 'token')).toHaveLength(2);
+  expect(rows.filter((row) => row.kind === 'refresh')).toHaveLength(1);
+  expect(rows.filter((row) => row.kind === 'response').map((row) => row.text.match(/ms(\d{3}) /)?.[1])).toEqual(['401', '200']);
+  for (const row of rows.filter((row) => row.kind === 'server')) expect(row.text).toContain('authorization: [REDACTED]');
+  const text = await page.locator('body').innerText();
+  for (const secret of ['access-token-', 'pg-client-secret']) expect(text).not.toContain(secret);
+  await page.screenshot({ path: resolve(OUT, 'refresh.png'), fullPage: true });
   expect(pageErrors).toEqual([]);
 }, 60_000);
