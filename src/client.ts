@@ -9,7 +9,7 @@ import { assertSecureTransport, toOrigin } from './auth/scope.ts';
 import { credentialNames } from './auth/strategy.ts';
 import type { AuthStrategy } from './auth/types.ts';
 import { readErrorData } from './body.ts';
-import { AuthError, HTTPError, SerializationError, TimeoutError, isKyLike, sanitizeKyError } from './errors.ts';
+import { AuthError, HTTPError, SerializationError, TimeoutError, isKyLike, isSturdyError, sanitizeKyError } from './errors.ts';
 import { createEndpoint, type EndpointFactory } from './endpoint.ts';
 import { emit, type SturdyEvent } from './events.ts';
 import { JSON_ACCEPT, JSON_CONTENT_TYPE, serializeJson } from './json.ts';
@@ -249,7 +249,7 @@ class Call {
         throw await this.httpError(response, url, attemptHeaders);
       } catch (error) {
         if (options.signal?.aborted) throw options.signal.reason;
-        const failed = this.timeoutOrError(error);
+        const failed = this.timeoutOrError(bodySourceError(error));
         if (failed instanceof TimeoutError && this.deadline.remaining() <= 0) throw failed;
         if (auth?.refresh && !refreshed && authUsed !== NOT_AUTHORIZED && failed instanceof HTTPError && failed.response.status === 401) {
           refreshed = true;
@@ -403,3 +403,12 @@ class Call {
 }
 
 const NOT_AUTHORIZED = Symbol('not authorized');
+
+/**
+ * A request body stream that failed with sturdy's own error (an NDJSON record JSON cannot carry)
+ * reaches us wrapped by fetch and ky (NetworkError > TypeError > ours): surface ours, not a network error.
+ */
+function bodySourceError(error: unknown): unknown {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 3; cause = cause.cause, depth++) if (isSturdyError(cause)) return cause;
+  return error;
+}

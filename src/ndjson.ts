@@ -1,0 +1,158 @@
+/**
+ * NDJSON streaming, both ways, without holding more than one chunk in memory:
+ * `ndjsonBody` turns an (async) iterable of records into a request body;
+ * `ndjsonRecords` reads a response as an async iterator of parsed records.
+ * Helpers rather than client methods, so an app that never streams does not
+ * bundle them.
+ */
+import { ParseError, SerializationError, ValidationError } from './errors.ts';
+import { serializeJson } from './json.ts';
+import { defaultRedactor } from './redact.ts';
+import { formatPath, isStandardSchema, type InferOutput, type StandardSchemaV1 } from './schema.ts';
+
+/** The content-type `ndjsonBody` sends. */
+export const NDJSON_CONTENT_TYPE = 'application/x-ndjson';
+
+/** Records to upload: any iterable or async iterable (an array, a generator, a database cursor). */
+export type NdjsonSource = Iterable<unknown> | AsyncIterable<unknown>;
+
+/** Lines are batched into chunks of about this many characters, so a small record is not one network write. */
+const CHUNK_CHARS = 64 * 1024;
+/** Longest record `ndjsonRecords` accepts by default: a body without line breaks cannot exhaust memory. */
+const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+function toStream(records: NdjsonSource): ReadableStream<Uint8Array> {
+  const iterator =
+    Symbol.asyncIterator in records ? (records as AsyncIterable<unknown>)[Symbol.asyncIterator]() : (records as Iterable<unknown>)[Symbol.iterator]();
+  const encoder = new TextEncoder();
+  let index = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let text = '';
+        while (text.length < CHUNK_CHARS) {
+          const next = await iterator.next();
+          if (next.done) {
+            if (text) controller.enqueue(encoder.encode(text));
+            return controller.close();
+          }
+          text += `${serializeRecord(next.value, index++)}\n`;
+        }
+        controller.enqueue(encoder.encode(text));
+      },
+      async cancel(reason) {
+        await iterator.return?.(reason);
+      },
+    },
+    // Pull only when the consumer asks: the source is read at the network's pace.
+    { highWaterMark: 0 },
+  );
+}
+
+function serializeRecord(value: unknown, index: number): string {
+  try {
+    return serializeJson(value);
+  } catch (error) {
+    if (!(error instanceof SerializationError)) throw error;
+    const path = error.path.replace(/^\$/, `$[${index}]`);
+    throw new SerializationError(`NDJSON record ${index} cannot be serialized: ${error.message.replace(/^json body cannot be serialized: /, '')}`.replace(error.path, path), path);
+  }
+}
+
+/**
+ * Call options streaming `records` as NDJSON: the body, its content-type and
+ * `redirect: 'error'`; spread them into a call. A stream cannot be re-sent, so
+ * the call is not retried; pass a function returning the records to make it
+ * retryable (called per attempt). A redirect fails the call: to be able to
+ * follow one, Node's fetch keeps a copy of every byte sent (nodejs/undici#4058).
+ * `timeout` runs until response headers, so it includes the upload: raise it
+ * (or `false`) for large uploads. A record JSON cannot carry fails the call
+ * with SerializationError at `$[index]...`.
+ * @example
+ * await api.post('events/import', { ...ndjsonBody(readEvents()), timeout: 120_000 }); // sent once
+ * await api.post('events/import', { ...ndjsonBody(() => db.cursor('events')) });      // retryable
+ */
+export function ndjsonBody(records: NdjsonSource | (() => NdjsonSource)): {
+  body: ReadableStream<Uint8Array> | (() => ReadableStream<Uint8Array>);
+  headers: { 'content-type': string };
+  redirect: 'error';
+} {
+  const body = typeof records === 'function' ? () => toStream(records()) : toStream(records);
+  return { body, headers: { 'content-type': NDJSON_CONTENT_TYPE }, redirect: 'error' };
+}
+
+/** Options of `ndjsonRecords`. */
+export type NdjsonReadOptions = {
+  /** Longest line in bytes (UTF-16 code units); a longer one throws ParseError. @default 16 MiB */
+  maxRecordBytes?: number;
+};
+
+/**
+ * The records of an NDJSON response, parsed one line at a time as they
+ * arrive; blank lines are skipped. With a Standard Schema each record is
+ * validated (ValidationError paths start with the record index: `$[3].price`).
+ * Stopping early (`break`) cancels the rest of the body.
+ * @example
+ * for await (const order of ndjsonRecords(api.get('orders/export'), Order)) total += order.total;
+ */
+export function ndjsonRecords<S extends StandardSchemaV1>(
+  source: Response | PromiseLike<Response>,
+  schema: S,
+  options?: NdjsonReadOptions,
+): AsyncGenerator<InferOutput<S>, void, undefined>;
+export function ndjsonRecords<T = unknown>(source: Response | PromiseLike<Response>, schema?: undefined, options?: NdjsonReadOptions): AsyncGenerator<T, void, undefined>;
+export async function* ndjsonRecords(
+  source: Response | PromiseLike<Response>,
+  schema?: StandardSchemaV1,
+  { maxRecordBytes = DEFAULT_MAX_RECORD_BYTES }: NdjsonReadOptions = {},
+): AsyncGenerator<unknown, void, undefined> {
+  if (schema !== undefined && !isStandardSchema(schema)) {
+    throw new TypeError('sturdy: ndjsonRecords schema must be a Standard Schema (valibot, zod, arktype, ...)');
+  }
+  const response = await source;
+  const reader = response.body?.getReader();
+  if (!reader) return;
+  const decoder = new TextDecoder();
+  const fail = (index: number, line: string, why: string) => {
+    const error = new ParseError({ status: response.status, contentType: response.headers.get('content-type'), snippet: defaultRedactor.text(line.slice(0, 200)), url: '' });
+    error.message = defaultRedactor.text(`NDJSON record ${index} of ${defaultRedactor.url(response.url)} ${why}: ${JSON.stringify(line.slice(0, 200))}`);
+    return error;
+  };
+  const parse = async (line: string, index: number): Promise<unknown> => {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw fail(index, line, 'is not valid JSON');
+    }
+    if (!schema) return value;
+    let result = schema['~standard'].validate(value);
+    if (result instanceof Promise) result = await result;
+    if (!result.issues) return result.value;
+    const issues = result.issues.map((issue) => ({ message: issue.message, path: formatPath([index, ...(issue.path ?? [])]) }));
+    throw new ValidationError('response', issues, { status: response.status, what: `NDJSON record ${index}` });
+  };
+
+  let pending = '';
+  let index = 0;
+  let finished = false;
+  try {
+    while (!finished) {
+      const { done, value } = await reader.read();
+      finished = done;
+      pending += done ? decoder.decode() : decoder.decode(value, { stream: true });
+      let start = 0;
+      for (let end = pending.indexOf('\n', start); end !== -1; end = pending.indexOf('\n', start)) {
+        const line = pending.slice(start, end);
+        start = end + 1;
+        if (/\S/.test(line)) yield await parse(line, index++);
+      }
+      pending = start === 0 ? pending : pending.slice(start);
+      if (pending.length > maxRecordBytes) throw fail(index, pending, `is longer than maxRecordBytes (${maxRecordBytes})`);
+    }
+    // The last record may lack its line break.
+    if (/\S/.test(pending)) yield await parse(pending, index);
+  } finally {
+    if (!finished) await reader.cancel().catch(() => {});
+  }
+}
