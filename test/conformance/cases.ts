@@ -187,6 +187,70 @@ export function registerCases(registry: Registry, env: ConformanceEnv): void {
     expect(await api.get('order').json(lenient)).toEqual({ id: 'o-1', total: 12.5 });
   });
 
+  const otherOrigin = async () => ((await (await fetch(`${url}/__other`)).json()) as { url: string }).url;
+
+  registry.test('bearer: the token goes to the baseUrl origin only, and no error or event shows it', async () => {
+    const token = 'tok-B3ARER-secret';
+    const events: unknown[] = [];
+    const authed = createClient({ baseUrl: `${url}/`, auth: sturdy.bearer(token), retry: false, onEvent: (event) => events.push(event) });
+    const echoed = (await authed.get('auth-echo').json()) as Echo;
+    expect(echoed.headers.authorization).toBe(`Bearer ${token}`);
+    const elsewhere = (await authed.get(`${await otherOrigin()}/landing`).json()) as Echo;
+    expect(elsewhere.headers.authorization).toBe(undefined);
+    const error = await rejection(authed.get('missing'));
+    expect(error).toSatisfy(sturdy.isHTTPError);
+    for (const text of [(error as Error).message, String(error), JSON.stringify(error), JSON.stringify(events)]) expect(text).notToContain(token);
+  });
+
+  registry.test('bearer provider: a 401 asks for a fresh token once and repeats the call with it', async () => {
+    const asked: boolean[] = [];
+    const auth = sturdy.bearer(async ({ refresh }) => {
+      asked.push(refresh);
+      return { token: refresh ? 'tok-fresh' : 'tok-stale', expiresIn: 3600 };
+    });
+    const echoed = (await createClient({ baseUrl: `${url}/`, auth }).get('refused-once').json()) as Echo;
+    expect(echoed.headers.authorization).toBe('Bearer tok-fresh');
+    expect(asked).toEqual([false, true]);
+    expect((await received('/refused-once')).map((request) => request.headers.authorization)).toEqual(['Bearer tok-stale', 'Bearer tok-fresh']);
+  });
+
+  registry.test('basic: UTF-8 username and password arrive as RFC 7617 base64 of their UTF-8 bytes', async () => {
+    const username = 'ålice';
+    const password = 'pä:ss wörd 🔑';
+    const echoed = (await createClient({ baseUrl: `${url}/`, auth: sturdy.basic({ username, password }) }).get('auth-echo').json()) as Echo;
+    const header = echoed.headers.authorization ?? '';
+    expect(header).toMatch(/^Basic [A-Za-z0-9+/]+=*$/);
+    const bytes = Uint8Array.from(atob(header.slice('Basic '.length)), (char) => char.charCodeAt(0));
+    expect(new TextDecoder().decode(bytes)).toBe(`${username}:${password}`);
+  });
+
+  registry.test('credentials over plain http to a non-loopback host are refused with AuthError before any request', async () => {
+    let fetched = 0;
+    const insecure = createClient({ baseUrl: 'http://api.example.test/', auth: sturdy.bearer('tok-x'), fetch: async () => (fetched++, new Response('{}')) });
+    const error = await rejection(insecure.get('orders'));
+    expect(error).toSatisfy(sturdy.isAuthError);
+    expect((error as Error).message).notToContain('tok-x');
+    expect(fetched).toBe(0);
+  });
+
+  guarded('a 307 to another origin is followed with method and body, without the Authorization header', 'manualRedirects', async () => {
+    const authed = createClient({ baseUrl: `${url}/`, auth: sturdy.bearer('tok-R3DIRECT') });
+    const echoed = (await authed.post('redirect-away', { json: { n: 1 } }).json()) as Echo;
+    expect(echoed.url).toBe('/landing');
+    expect(echoed.method).toBe('POST');
+    expect(echoed.body).toEqual({ n: 1 });
+    expect(echoed.headers.authorization).toBe(undefined);
+    const [first] = await received('/redirect-away');
+    expect(first?.headers.authorization).toBe('Bearer tok-R3DIRECT');
+  });
+
+  guarded('a redirect loop ends after 20 redirects with RedirectError (it never hangs)', 'manualRedirects', async () => {
+    const authed = createClient({ baseUrl: `${url}/`, auth: sturdy.bearer('tok-loop') });
+    const error = await rejection(authed.get('loop'));
+    expect(error).toSatisfy(sturdy.isRedirectError);
+    expect((await received('/loop')).length).toBe(21);
+  });
+
   guarded('a streaming upload given as a factory is rebuilt and re-sent on retry', 'uploadStreams', async () => {
     const encoder = new TextEncoder();
     const stream = () =>

@@ -8,8 +8,11 @@ import { modes, startServer, type Handler, type TestServer } from '../helpers/se
 /** Path of the route that tells a case what the server received on another path. */
 export const RECEIVED_PATH = '/__received';
 
-/** 503 on the first request, then echoes (the retried streaming upload). */
-const failOnceThenEcho: Handler = (request, response, n, raw) => (n === 0 ? modes.json(503, { status: 503 }) : modes.echo(201))(request, response, n, raw);
+/** `status` on the first request, then echoes (a retried upload, a refused token). */
+const failOnceThenEcho =
+  (status: number, body: unknown = { status }): Handler =>
+  (request, response, n, raw) =>
+    (n === 0 ? modes.json(status, body) : modes.echo(201))(request, response, n, raw);
 
 /**
  * Starts a server with every conformance route.
@@ -19,6 +22,18 @@ const failOnceThenEcho: Handler = (request, response, n, raw) => (n === 0 ? mode
  */
 export async function startConformanceServer(): Promise<TestServer> {
   const server = await startServer({ cors: true });
+  // Another origin (another port): credentials must never reach it.
+  const other = await startServer({ cors: true });
+  other.route('/landing', modes.echo(200));
+  const close = server.close;
+  server.close = async () => {
+    await Promise.all([other.close(), close()]);
+  };
+  server.route('/__other', modes.json(200, { url: other.url }));
+  server.route('/auth-echo', modes.echo(200));
+  server.route('/refused-once', failOnceThenEcho(401, { error: 'invalid_token' }));
+  server.route('/redirect-away', modes.redirect(`${other.url}/landing`, 307));
+  server.route('/loop', modes.redirect('/loop', 302));
   server.route('/echo', modes.echo(201));
   server.route('/never', modes.echo(200));
   server.route('/retry-key', modes.sequence([503, 503, { status: 201, body: { created: true } }]));
@@ -28,7 +43,7 @@ export async function startConformanceServer(): Promise<TestServer> {
   server.route('/html', modes.html());
   server.route('/missing', modes.json(404, { error: 'not_found', detail: 'no such order' }));
   server.route('/stall', modes.stallBody());
-  server.route('/upload', failOnceThenEcho);
+  server.route('/upload', failOnceThenEcho(503));
   server.route('/order', modes.json(200, { id: 'o-1', total: '12.50', items: [{ sku: 'A1', qty: 2 }] }));
   server.route(RECEIVED_PATH, (request, response) => {
     const path = new URL(request.url, server.url).searchParams.get('path') ?? '';
