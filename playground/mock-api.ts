@@ -113,6 +113,3 @@ export function useScenario(scenario: Scenario): void {
   tokens.reset();
   worker.resetHandlers(tokens, scenarioHandler(scenario));
 }
-
-/** How many tokens the token endpoint has issued since the last `useScenario`. */
-export const tokensIssued = (): number => tokens.grants.length;

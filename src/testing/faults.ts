@@ -7,7 +7,11 @@ import { HttpResponse } from 'msw';
 import type { Path } from 'msw';
 import { defineScenario, errorBody, reply, wait, type Reply, type ScenarioHandler, type ScenarioOptions } from './scenario.ts';
 
-/** Options of {@link flaky}. */
+/**
+ * Options of {@link flaky}.
+ * @example
+ * { failures: 2, status: 'network', method: 'post' }
+ */
 export type FlakyOptions = ScenarioOptions & {
   /** How many requests fail before the reply is sent. @default 1 */
   failures?: number;
@@ -34,7 +38,11 @@ export function flaky(path: Path, options: FlakyOptions = {}, then?: Reply): Sce
   });
 }
 
-/** Options of {@link rateLimited}. */
+/**
+ * Options of {@link rateLimited}.
+ * @example
+ * { times: 2, retryAfter: new Date(Date.now() + 5_000), header: 'retry-after' }
+ */
 export type RateLimitedOptions = ScenarioOptions & {
   /** How many requests are refused before the reply is sent. @default 1 */
   times?: number;
@@ -64,7 +72,11 @@ export function rateLimited(path: Path, options: RateLimitedOptions = {}, then?:
   });
 }
 
-/** Options of {@link slow}. */
+/**
+ * Options of {@link slow}.
+ * @example
+ * { delayMs: 5_000, times: 1 }
+ */
 export type SlowOptions = ScenarioOptions & {
   /** How long before the response headers are sent, in ms. */
   delayMs: number;
@@ -86,7 +98,11 @@ export function slow(path: Path, options: SlowOptions, then?: Reply): ScenarioHa
   });
 }
 
-/** Options of {@link stalledBody}. */
+/**
+ * Options of {@link stalledBody}.
+ * @example
+ * { head: '{"rows":[1,', stallMs: 2_000, tail: '2]}' }
+ */
 export type StalledBodyOptions = ScenarioOptions & {
   /** What is sent before the stall. @default '{"items":[' */
   head?: string;

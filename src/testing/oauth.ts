@@ -7,7 +7,11 @@ import { HttpResponse } from 'msw';
 import type { Path } from 'msw';
 import { defineScenario, reply, wait, type Reply, type ScenarioHandler, type ScenarioOptions } from './scenario.ts';
 
-/** Options of {@link oauthTokenEndpoint}. */
+/**
+ * Options of {@link oauthTokenEndpoint}.
+ * @example
+ * { clientId: 'app', clientSecret: 's3cret', expiresIn: 60, delayMs: 100 }
+ */
 export type TokenEndpointOptions = {
   clientId: string;
   clientSecret: string;
@@ -17,7 +21,11 @@ export type TokenEndpointOptions = {
   delayMs?: number;
 };
 
-/** One successful token request, as the endpoint understood it. */
+/**
+ * One successful token request, as the endpoint understood it.
+ * @example
+ * { token: 'access-token-1', clientAuth: 'basic', scope: 'orders:read', audience: undefined }
+ */
 export type IssuedToken = {
   token: string;
   /** How the client authenticated: an `Authorization: Basic` header or form fields. */
@@ -105,7 +113,11 @@ export function oauthTokenEndpoint(tokenUrl: Path, options: TokenEndpointOptions
   });
 }
 
-/** Options of {@link expiredToken}. */
+/**
+ * Options of {@link expiredToken}.
+ * @example
+ * { times: 1, accept: (request) => tokens.isValid(bearerToken(request)) }
+ */
 export type ExpiredTokenOptions = ScenarioOptions & {
   /** How many requests are refused as expired before `accept` decides. @default 1 */
   times?: number;
@@ -113,7 +125,11 @@ export type ExpiredTokenOptions = ScenarioOptions & {
   accept?: (request: Request) => boolean;
 };
 
-/** The bearer token of a request, or null. */
+/**
+ * The bearer token of a request, or null.
+ * @example
+ * bearerToken(new Request('https://api.test/', { headers: { authorization: 'Bearer abc' } })) // 'abc'
+ */
 export const bearerToken = (request: Request): string | null =>
   /^Bearer\s+(.+)$/i.exec(request.headers.get('authorization') ?? '')?.[1] ?? null;
 

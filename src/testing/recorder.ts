@@ -3,7 +3,12 @@
  * method, URL, headers and body, for asserting what the client really sent.
  */
 
-/** One request as the mock network received it. */
+/**
+ * One request as the mock network received it.
+ * @example
+ * const [first] = recorder.requests;
+ * first?.headers.get('authorization'); await first?.json();
+ */
 export type RecordedRequest = {
   method: string;
   url: URL;
@@ -17,7 +22,11 @@ export type RecordedRequest = {
   json(): Promise<unknown>;
 };
 
-/** The part of msw's `setupServer()` / `setupWorker()` the recorder needs. */
+/**
+ * The part of msw's `setupServer()` / `setupWorker()` the recorder needs.
+ * @example
+ * recordRequests(setupServer()); recordRequests(setupWorker());
+ */
 export type RecordableNetwork = {
   events: {
     on(type: 'request:start', listener: (event: { request: Request }) => void): unknown;

@@ -6,7 +6,11 @@
 import { http, HttpResponse } from 'msw';
 import type { HttpHandler, JsonBodyType, Path } from 'msw';
 
-/** HTTP methods a scenario can match; `all` matches any. */
+/**
+ * HTTP methods a scenario can match; `all` matches any.
+ * @example
+ * flaky(url, { method: 'post' })
+ */
 export type ScenarioMethod = 'all' | 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options';
 
 /**
@@ -18,7 +22,11 @@ export type ScenarioMethod = 'all' | 'get' | 'post' | 'put' | 'patch' | 'delete'
  */
 export type Reply = JsonBodyType | ((info: ReplyInfo) => Response | Promise<Response>);
 
-/** What a reply function receives. */
+/**
+ * What a reply function receives.
+ * @example
+ * ({ request, params, call }) => HttpResponse.json({ id: params.id, call })
+ */
 export type ReplyInfo = {
   request: Request;
   /** Path parameters matched by msw (`/orders/:id` gives `{ id }`). */
@@ -27,7 +35,11 @@ export type ReplyInfo = {
   call: number;
 };
 
-/** Options every scenario accepts. */
+/**
+ * Options every scenario accepts.
+ * @example
+ * { method: 'get' }
+ */
 export type ScenarioOptions = {
   /** Which method to match. @default 'all' */
   method?: ScenarioMethod;
@@ -71,14 +83,22 @@ export function defineScenario(
   return handler as ScenarioHandler;
 }
 
-/** Turns a Reply into a Response. */
+/**
+ * Turns a Reply into a Response: a function is called, a JSON value sent with 200, nothing is a 204.
+ * @example
+ * await reply({ ok: true }, info) // Response 200 {"ok":true}
+ */
 export async function reply(value: Reply | undefined, info: ReplyInfo): Promise<Response> {
   if (typeof value === 'function') return value(info);
   if (value === undefined) return new HttpResponse(null, { status: 204 });
   return HttpResponse.json(value);
 }
 
-/** Waits `ms`, or less when the request is aborted (the client timed out or gave up). */
+/**
+ * Waits `ms`, or less when the request is aborted (the client timed out or gave up).
+ * @example
+ * await wait(1_000, request.signal);
+ */
 export function wait(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
@@ -92,5 +112,9 @@ export function wait(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** A plain JSON error body, like the APIs sturdy talks to send. */
+/**
+ * A plain JSON error body, like the APIs sturdy talks to send.
+ * @example
+ * errorBody(503, 'try later') // { error: { status: 503, message: 'try later' } }
+ */
 export const errorBody = (status: number, message: string) => ({ error: { status, message } });
