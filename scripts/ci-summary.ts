@@ -24,6 +24,7 @@ function read(file: string): Counts & { version?: string } {
 }
 
 const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+const rows: string[] = [];
 for (const arg of files) {
   const [label, file] = arg.includes('=') ? (arg.split('=', 2) as [string, string]) : [arg, arg];
   let counts: Counts & { version?: string };
@@ -36,9 +37,8 @@ for (const arg of files) {
   total.passed += counts.passed;
   total.failed += counts.failed;
   total.skipped += counts.skipped;
-  if (files.length > 1) {
-    const version = counts.version ? ` (${counts.version})` : '';
-    console.log(`${label}${version}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
-  }
+  // Indented and comma-free, so no per-runtime line can be mistaken for the closing line.
+  if (files.length > 1) rows.push(`  ${`${label}${counts.version ? ` (${counts.version})` : ''}`.padEnd(52)} ${String(counts.passed).padStart(4)} passed ${String(counts.failed).padStart(3)} failed ${String(counts.skipped).padStart(3)} skipped`);
 }
+if (rows.length) console.log(['per runtime:', ...rows].join('\n'));
 console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
