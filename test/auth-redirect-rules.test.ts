@@ -1,0 +1,90 @@
+/**
+ * redirect.ts on its own, with a scripted `send`: the cases a loopback server
+ * cannot show (https -> http downgrade, odd Locations, an in-scope plain-http hop).
+ */
+import { expect, test } from 'vitest';
+import { AuthError } from '../src/index.ts';
+import { assertSecureTransport } from '../src/auth/scope.ts';
+import { followRedirects, RedirectError, type Hop, type RedirectPolicy } from '../src/redirect.ts';
+
+const ORIGINS = new Set(['https://api.example.com', 'https://files.example.com', 'http://lan.example.com']);
+const policy: RedirectPolicy = {
+  keepsCredentials: (url) => {
+    if (!ORIGINS.has(url.origin)) return false;
+    assertSecureTransport(url, 'bearer', false);
+    return true;
+  },
+  names: { headers: ['x-api-key'], query: ['api_key'] },
+  replayBody: () => '{"a":1}',
+  describe: (url) => url.href,
+};
+
+/** Answers each hop from `replies` (a [status, location] redirect or a status; 200 after the list) and records the hops. */
+function script(...replies: Array<[number, string] | number>) {
+  const hops: Hop[] = [];
+  const send = async (hop: Hop) => {
+    hops.push(hop);
+    const reply = replies[hops.length - 1] ?? 200;
+    return typeof reply === 'number' ? new Response('{}', { status: reply }) : new Response(null, { status: reply[0], headers: { location: reply[1] } });
+  };
+  return { hops, send };
+}
+
+const first = (method = 'GET', body: string | undefined = undefined): Hop => ({
+  url: new URL('https://api.example.com/v1/a?api_key=k1'),
+  method,
+  headers: new Headers({ authorization: 'Bearer t1', 'x-api-key': 'k1', cookie: 'c=1', 'content-type': 'application/json', accept: 'application/json' }),
+  body,
+});
+
+test('an https -> http downgrade on the same host leaves the credential origins: everything stripped', async () => {
+  const { hops, send } = script([301, 'http://api.example.com/v1/b?api_key=k1&page=2']);
+  await followRedirects(first(), send, policy);
+  const last = hops[1]!;
+  expect(last.url.href).toBe('http://api.example.com/v1/b?page=2');
+  expect([...last.headers.keys()].sort()).toEqual(['accept', 'content-type']);
+});
+
+test('credentials stay across listed origins, and once gone never return, even if a Location re-adds the key', async () => {
+  const { hops, send } = script([302, 'https://files.example.com/x'], [302, 'https://cdn.example.net/y'], [302, 'https://api.example.com/z?api_key=k1']);
+  await followRedirects(first(), send, policy);
+  expect(hops.map((hop) => hop.headers.get('authorization'))).toEqual(['Bearer t1', 'Bearer t1', null, null]);
+  expect(hops[3]!.url.href).toBe('https://api.example.com/z');
+  expect(hops[3]!.headers.get('x-api-key')).toBeNull();
+});
+
+test('303 keeps HEAD; 303 after PUT becomes GET without body headers; 308 re-sends the body', async () => {
+  const head = script([303, '/h']);
+  await followRedirects(first('HEAD'), head.send, policy);
+  expect(head.hops[1]!.method).toBe('HEAD');
+  const put = script([303, '/p']);
+  await followRedirects(first('PUT', '{"a":1}'), put.send, policy);
+  expect(put.hops[1]).toMatchObject({ method: 'GET', body: undefined });
+  expect(put.hops[1]!.headers.get('content-type')).toBeNull();
+  const keep = script([308, '/k']);
+  await followRedirects(first('PATCH', '{"a":1}'), keep.send, policy);
+  expect(keep.hops[1]).toMatchObject({ method: 'PATCH', body: '{"a":1}' });
+  expect(keep.hops[1]!.headers.get('content-type')).toBe('application/json');
+});
+
+test('a redirect without Location, or a 304, is returned as it is', async () => {
+  for (const status of [301, 304]) {
+    const response = await followRedirects(first(), async () => new Response(null, { status }), policy);
+    expect(response.status).toBe(status);
+  }
+});
+
+test('non-http Locations are refused with a RedirectError naming the scheme', async () => {
+  for (const location of ['file:///etc/passwd', 'javascript:alert(1)', 'data:text/plain,x']) {
+    const { send } = script([302, location]);
+    const error = await followRedirects(first(), send, policy).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedirectError);
+    expect((error as Error).message).toMatch(/only http and https are followed/);
+  }
+});
+
+test('a hop to a listed origin over plain http is an AuthError (the transport guard holds on every hop)', async () => {
+  const { hops, send } = script([302, 'http://lan.example.com/x']);
+  await expect(followRedirects(first(), send, policy)).rejects.toBeInstanceOf(AuthError);
+  expect(hops).toHaveLength(1);
+});
