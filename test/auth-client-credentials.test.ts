@@ -69,13 +69,13 @@ describe('caching and single flight', () => {
   });
 
   test('token expiry -> exactly one new token call for the concurrent requests after it', async () => {
-    // expires_in 2 s: used for 1 s (the 30 s skew is capped at half the lifetime).
-    const tokenUrl = tokenEndpoint('/t-expiry', { expiresIn: 2, delayMs: 20 });
+    // expires_in 4 s: used for 2 s (the 30 s skew is capped at half the lifetime).
+    const tokenUrl = tokenEndpoint('/t-expiry', { expiresIn: 4, delayMs: 20 });
     const api = createClient({ baseUrl: server.url, auth: clientCredentials(options(tokenUrl)) });
     await api.get('echo');
     await api.get('echo');
     expect(server.requestsTo('/t-expiry')).toHaveLength(1);
-    await wait(1_000);
+    await wait(2_100);
     const after = await Promise.all(Array.from({ length: 10 }, () => api.get('echo').json<{ headers: Record<string, string> }>()));
     expect(server.requestsTo('/t-expiry')).toHaveLength(2);
     expect(new Set(after.map((r) => r.headers.authorization))).toEqual(new Set(['Bearer tok-t-expiry-2']));
