@@ -251,7 +251,9 @@ class Call {
         if (options.signal?.aborted) throw options.signal.reason;
         const failed = this.timeoutOrError(bodySourceError(error));
         if (failed instanceof TimeoutError && this.deadline.remaining() <= 0) throw failed;
-        if (auth?.refresh && !refreshed && authUsed !== NOT_AUTHORIZED && failed instanceof HTTPError && failed.response.status === 401) {
+        // A 401 was not processed, so any method may repeat; only a consumed stream body cannot.
+        const repeatable = body.replayable && authUsed !== NOT_AUTHORIZED;
+        if (auth?.refresh && !refreshed && repeatable && failed instanceof HTTPError && failed.response.status === 401) {
           refreshed = true;
           const url = new URL(this.url);
           if (await auth.refresh(authUsed, { url, headers: new Headers(headers), signal: options.signal ?? undefined, fetch: this.fetchFunction })) {

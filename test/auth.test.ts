@@ -58,6 +58,26 @@ describe('bearer', () => {
     expect(server.requestsTo('/always401')).toHaveLength(2);
   });
 
+  test('401 on a POST: a factory body is sent again with the new token; a consumed stream gives the 401 as it is', async () => {
+    guarded('/upload', () => 'upload-token-2');
+    const tokens = () => bearer(({ refresh }) => ({ token: refresh ? 'upload-token-2' : 'upload-token-1' }));
+    const api = createClient({ baseUrl: server.url, auth: tokens() });
+    expect((await api.post('upload', { body: () => 'payload-1' })).status).toBe(200);
+    expect(server.requestsTo('/upload').map((r) => r.body)).toEqual(['payload-1', 'payload-1']);
+
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('payload-2'));
+        controller.close();
+      },
+    });
+    const fresh = createClient({ baseUrl: server.url, auth: tokens() });
+    const error = await fresh.post('upload', { body: stream, duplex: 'half' } as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HTTPError);
+    expect((error as HTTPError).response.status).toBe(401);
+    expect(server.requestsTo('/upload')).toHaveLength(3);
+  });
+
   test('a static token is not repeated after 401 (nothing new to send)', async () => {
     server.route('/static401', modes.json(401));
     const api = createClient({ baseUrl: server.url, auth: bearer('static-token-2') });
