@@ -34,10 +34,11 @@ export default defineConfig({
       {
         // Debian's chromium (scripts/ensure-chromium.sh): Playwright cannot download its own here.
         extends: true,
+        plugins: [msw({ mode: 'worker-only' })],
         test: {
           name: 'browser',
           root: '.',
-          include: ['test/browser/**/*.test.ts', 'test/conformance/browser.test.ts'],
+          include: ['test/browser/**/*.test.ts', 'test/conformance/browser.test.ts', 'test/conformance/browser-msw.test.ts'],
           globalSetup: ['test/conformance/global-setup.ts'],
           testTimeout: 20_000,
           browser: {

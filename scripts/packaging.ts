@@ -13,7 +13,9 @@ import type { Outcome } from '../test/conformance/harness.ts';
 /** Where the size-limit bundles go (package.json "size-limit" paths point here). */
 const OUT = 'node_modules/.cache/sturdy-size';
 
-const exported = new Set(Object.keys((await import('sturdy')) as object));
+// The package by its name (a variable: dist does not exist when CI checks types).
+const PACKAGE = 'sturdy';
+const exported = new Set(Object.keys((await import(PACKAGE)) as object));
 const AUTH = ['bearer', 'apiKey', 'basic', 'clientCredentials'].filter((name) => exported.has(name));
 const CORE = ['createClient', 'isHTTPError', 'isTimeoutError', 'isNetworkError', 'isParseError', 'isValidationError', 'isSerializationError'];
 
