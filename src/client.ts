@@ -235,7 +235,8 @@ class Call {
         const attemptHeaders = auth ? new Headers(headers) : headers;
         const url = auth ? new URL(this.url) : this.url;
         if (auth) authUsed = await this.authorize(auth, url, attemptHeaders);
-        const redirects = authUsed === NOT_AUTHORIZED ? undefined : this.redirectPolicy(auth!, body);
+        // A response from beyond the credential origins never saw the credential: its 401 refreshes nothing.
+        const redirects = authUsed === NOT_AUTHORIZED ? undefined : this.redirectPolicy(auth!, body, () => (authUsed = NOT_AUTHORIZED));
         const send = () => {
           this.event({ type: 'request', attempt: this.attempt });
           return this.fetchOnce(url, attemptHeaders, body.value(), redirects);
@@ -317,8 +318,9 @@ class Call {
   }
 
   /** How a credentialed attempt follows redirects (redirect.ts): credentials stay on credential origins only. */
-  private redirectPolicy(auth: AuthStrategy, body: { value: () => KyOptions['body']; replayable: boolean }): RedirectPolicy {
+  private redirectPolicy(auth: AuthStrategy, body: { value: () => KyOptions['body']; replayable: boolean }, onLeave: () => void): RedirectPolicy {
     return {
+      onLeave,
       keepsCredentials: (url) => this.mayReceiveCredentials(auth, url),
       names: credentialNames(auth),
       replayBody: body.replayable ? (body.value as () => BodyInit | null | undefined) : undefined,

@@ -78,6 +78,8 @@ export type RedirectPolicy = {
   replayBody: (() => BodyInit | null | undefined) | undefined;
   /** A URL as it may appear in a message (redacted). */
   describe(url: URL): string;
+  /** Told when the chain leaves the credential origins (the final answer then never saw the credentials). */
+  onLeave?(): void;
 };
 
 /**
@@ -117,7 +119,10 @@ export async function followRedirects(first: Hop, send: (hop: Hop) => Promise<Re
       body = policy.replayBody();
     }
     // Once the chain has left the credential origins, credentials never come back.
-    if (credentialed && !policy.keepsCredentials(url)) credentialed = false;
+    if (credentialed && !policy.keepsCredentials(url)) {
+      credentialed = false;
+      policy.onLeave?.();
+    }
     if (!credentialed) {
       for (const name of [...CREDENTIAL_HEADERS, ...policy.names.headers]) headers.delete(name);
       for (const name of policy.names.query) if (url.searchParams.has(name)) url.searchParams.delete(name);

@@ -54,6 +54,17 @@ describe('credentials never follow a redirect to another origin', () => {
     expect(back[0]!.headers.authorization).toBeUndefined();
   });
 
+  test('a 401 from beyond the credential origins (they never saw the token) triggers no refresh and no repeat', async () => {
+    home.route('/to-401', modes.redirect(`${other.url}/denied`, 302));
+    other.route('/denied', modes.json(401, { error: 'login at the CDN' }));
+    let refreshes = 0;
+    const api = createClient({ baseUrl: home.url, auth: bearer(({ refresh }) => ((refreshes += refresh ? 1 : 0), { token: 'cdn-token' })) });
+    const error = await api.get('to-401').catch((e: unknown) => e);
+    expect((error as { response: Response }).response.status).toBe(401);
+    expect(refreshes).toBe(0);
+    expect(home.requestsTo('/to-401')).toHaveLength(1);
+  });
+
   test('a redirect within the credential origins keeps them', async () => {
     home.route('/moved', modes.redirect('/echo', 308));
     const api = createClient({ baseUrl: home.url, auth: bearer('same-origin-token') });
