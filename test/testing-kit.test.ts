@@ -4,7 +4,7 @@
  */
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createClient, HTTPError, isHTTPError, isTimeoutError, type SturdyEvent } from '../src/index.ts';
+import { bearer, createClient, HTTPError, isHTTPError, isTimeoutError, type SturdyEvent } from '../src/index.ts';
 import { bearerToken, expiredToken, flaky, oauthTokenEndpoint, rateLimited, recordRequests, slow, stalledBody } from '../src/testing/index.ts';
 
 const API = 'https://api.kit.test/v1/';
@@ -172,6 +172,17 @@ describe('expiredToken', () => {
     expect(!first.ok && isHTTPError(first.error) && first.error.response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
     expect((await api.get('me', { headers: { authorization: 'Bearer stale' } }).result()).ok).toBe(false);
     expect(await api.get('me', { headers: { authorization: 'Bearer fresh' } }).json()).toEqual({ id: 7 });
+  });
+
+  test('with a bearer provider: one 401, the provider asked again with { refresh: true }, the call repeated with the new token', async () => {
+    const me = expiredToken(`${API}me`, { accept: (request) => bearerToken(request) === 'token-2' }, { id: 7 });
+    server.use(me);
+    const asked: boolean[] = [];
+    const api = createClient({ baseUrl: API, auth: bearer(({ refresh }) => (asked.push(refresh), { token: `token-${asked.length}` })) });
+    expect(await api.get('me').json()).toEqual({ id: 7 });
+    expect(asked).toEqual([false, true]);
+    expect(me.calls).toBe(2);
+    expect(recorder.to('/v1/me').map((request) => request.headers.get('authorization'))).toEqual(['Bearer token-1', 'Bearer token-2']);
   });
 });
 
