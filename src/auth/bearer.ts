@@ -38,6 +38,7 @@ const shapeOf = (value: unknown) => (value === null ? 'null' : Array.isArray(val
 
 /** Validates what a provider returned, without ever showing it. */
 function toGrant(value: unknown): TokenGrant {
+  // A bare string has no known lifetime: it serves the callers already waiting for it, and the next call asks again.
   const grant = typeof value === 'string' ? { token: value, expiresIn: 0 } : (value as TokenGrant | null);
   if (typeof grant !== 'object' || grant === null || typeof grant.token !== 'string') {
     throw new AuthError(`bearer token provider must return a token string or { token, expiresIn }; got ${shapeOf(value)}`);
