@@ -11,6 +11,7 @@ import { benchCold, coldRows } from './cold.ts';
 import { benchLoopback, loopbackRows } from './loopback.ts';
 import { benchSize, sizeRows } from './size.ts';
 import { startBenchServer } from './spawn.ts';
+import { benchStreams, streamRows } from './streams.ts';
 import { benchStub, stubRows } from './stub.ts';
 
 const only = new Set(process.argv.slice(2));
@@ -21,7 +22,8 @@ const table = (head: string[], rows: string[][]) =>
 
 const started = performance.now();
 const sections: string[] = [];
-const sturdy = await import(await buildNodeBundle());
+const bundle = await buildNodeBundle();
+const sturdy = await import(bundle);
 const server = await startBenchServer();
 try {
   if (wanted('stub')) {
@@ -47,6 +49,13 @@ try {
     log('cold import ...');
     const cold = await benchCold(buildDist(), server.url);
     sections.push('### Cold import + first request (fresh process each, alternating)\n\n' + table(['library', 'import ms', 'import + first request ms', 'vs ky'], coldRows(cold)));
+  }
+  if (wanted('streams')) {
+    log('NDJSON streams, 512 MiB each way ...');
+    sections.push(
+      '### NDJSON streaming, 512 MiB each way (client in a fresh process, RSS sampled every 5 ms)\n\n' +
+        table(['transfer', 'MiB', 's', 'MiB/s', 'records', 'peak RSS growth MiB', 'target'], streamRows(await benchStreams(bundle, server.url))),
+    );
   }
 } finally {
   server.close();
