@@ -5,7 +5,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { bearer, createClient, HTTPError, isHTTPError, isTimeoutError, type SturdyEvent } from '../src/index.ts';
-import { bearerToken, expiredToken, flaky, oauthTokenEndpoint, rateLimited, recordRequests, slow, stalledBody } from '../src/testing/index.ts';
+import { bearerToken, defineScenario, expiredToken, flaky, oauthTokenEndpoint, rateLimited, recordRequests, slow, stalledBody } from '../src/testing/index.ts';
 
 const API = 'https://api.kit.test/v1/';
 const server = setupServer();
@@ -210,4 +210,11 @@ describe('recordRequests', () => {
     expect(own.requests).toHaveLength(1);
     expect(recorder.requests).toHaveLength(2);
   });
+});
+
+test('bad options are a TypeError naming the option, when the handler is made', () => {
+  expect(() => flaky(`${API}x`, { failures: -1 })).toThrow(/`failures` must be a non-negative integer; got -1/);
+  expect(() => rateLimited(`${API}x`, { times: 1.5 })).toThrow(/`times` must be a non-negative integer/);
+  expect(() => slow(`${API}x`, {} as never)).toThrow(/slow\(\) needs `delayMs`/);
+  expect(() => defineScenario(`${API}x`, { method: 'fetch' as never }, () => new Response())).toThrow(/`method` must be one of all, head, get, post/);
 });

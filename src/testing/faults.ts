@@ -5,7 +5,7 @@
  */
 import { HttpResponse } from 'msw';
 import type { Path } from 'msw';
-import { defineScenario, errorBody, reply, wait, type Reply, type ScenarioHandler, type ScenarioOptions } from './scenario.ts';
+import { checkNumber, defineScenario, errorBody, reply, wait, type Reply, type ScenarioHandler, type ScenarioOptions } from './scenario.ts';
 
 /**
  * Options of {@link flaky}.
@@ -29,7 +29,7 @@ export type FlakyOptions = ScenarioOptions & {
  * expect(orders.calls).toBe(3);
  */
 export function flaky(path: Path, options: FlakyOptions = {}, then?: Reply): ScenarioHandler {
-  const failures = options.failures ?? 1;
+  const failures = checkNumber('failures', options.failures, 1, { integer: true });
   const status = options.status ?? 503;
   return defineScenario(path, options, (info) => {
     if (info.call > failures) return reply(then, info);
@@ -62,7 +62,7 @@ export type RateLimitedOptions = ScenarioOptions & {
  * await api.get('search').json(); // waits about 2 s, then succeeds
  */
 export function rateLimited(path: Path, options: RateLimitedOptions = {}, then?: Reply): ScenarioHandler {
-  const times = options.times ?? 1;
+  const times = checkNumber('times', options.times, 1, { integer: true });
   const status = options.status ?? 429;
   const retryAfter = options.retryAfter ?? 1;
   const value = retryAfter instanceof Date ? retryAfter.toUTCString() : String(retryAfter);
@@ -92,8 +92,11 @@ export type SlowOptions = ScenarioOptions & {
  * await api.get('report', { timeout: 1_000 }).json(); // attempt 1 times out, attempt 2 answers at once
  */
 export function slow(path: Path, options: SlowOptions, then?: Reply): ScenarioHandler {
+  if (typeof options?.delayMs !== 'number') throw new TypeError('sturdy/testing: slow() needs `delayMs`, the wait in milliseconds');
+  const delayMs = checkNumber('delayMs', options.delayMs, 0);
+  const times = checkNumber('times', options.times, Infinity, { integer: true });
   return defineScenario(path, options, async (info) => {
-    if (info.call <= (options.times ?? Infinity)) await wait(options.delayMs, info.request.signal);
+    if (info.call <= times) await wait(delayMs, info.request.signal);
     return reply(then, info);
   });
 }

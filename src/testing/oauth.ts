@@ -5,7 +5,7 @@
  */
 import { HttpResponse } from 'msw';
 import type { Path } from 'msw';
-import { defineScenario, reply, wait, type Reply, type ScenarioHandler, type ScenarioOptions } from './scenario.ts';
+import { checkNumber, defineScenario, reply, wait, type Reply, type ScenarioHandler, type ScenarioOptions } from './scenario.ts';
 
 /**
  * Options of {@link oauthTokenEndpoint}.
@@ -144,7 +144,7 @@ export const bearerToken = (request: Request): string | null =>
  * expect(tokens.calls).toBe(2);
  */
 export function expiredToken(path: Path, options: ExpiredTokenOptions = {}, then?: Reply): ScenarioHandler {
-  const times = options.times ?? 1;
+  const times = checkNumber('times', options.times, 1, { integer: true });
   return defineScenario(path, options, (info) => {
     if (info.call > times && (options.accept?.(info.request) ?? true)) return reply(then, info);
     return HttpResponse.json(

@@ -73,14 +73,32 @@ export function defineScenario(
   options: ScenarioOptions | undefined,
   respond: (info: ReplyInfo) => Response | Promise<Response>,
 ): ScenarioHandler {
+  const method = options?.method ?? 'all';
+  if (typeof http[method] !== 'function') {
+    throw new TypeError(`sturdy/testing: option \`method\` must be one of ${Object.keys(http).join(', ')}; got ${JSON.stringify(method)}`);
+  }
   let calls = 0;
-  const handler = http[options?.method ?? 'all'](path, ({ request, params }) => {
+  const handler = http[method](path, ({ request, params }) => {
     calls += 1;
     return respond({ request, params: params as ReplyInfo['params'], call: calls });
   });
   Object.defineProperty(handler, 'calls', { get: () => calls, enumerable: true });
   Object.defineProperty(handler, 'reset', { value: () => void (calls = 0), writable: true, configurable: true });
   return handler as ScenarioHandler;
+}
+
+/**
+ * Reads a count or duration option: a non-negative number (an integer for
+ * counts), or the fallback when absent; anything else is a TypeError naming it.
+ * @example
+ * const failures = checkNumber('failures', options.failures, 1, { integer: true });
+ */
+export function checkNumber(name: string, value: unknown, fallback: number, { integer = false } = {}): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value >= 0) || (integer && !Number.isInteger(value))) {
+    throw new TypeError(`sturdy/testing: option \`${name}\` must be a non-negative ${integer ? 'integer' : 'number'}; got ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 /**
