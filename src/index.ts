@@ -20,6 +20,7 @@ export type { TokenGrant } from './auth/token-cache.ts';
 export { RedirectError, isRedirectError } from './redirect.ts';
 export type { StandardSchemaV1, InferInput, InferOutput } from './schema.ts';
 export { ndjsonBody, ndjsonRecords, NDJSON_CONTENT_TYPE, type NdjsonSource, type NdjsonReadOptions } from './ndjson.ts';
+export { batch, type BatchOptions, type BatchResults } from './batch.ts';
 export type { RateLimitOptions } from './limiter.ts';
 export type {
   Endpoint,
