@@ -1,26 +1,37 @@
-/** Cold import + first request, sturdy (as shipped: the tsc build) vs ky, in alternating fresh processes. */
+/**
+ * Cold import + first request in alternating fresh processes: ky, sturdy as
+ * shipped (the tsc build, one file per module) and sturdy as one ESM file
+ * (what a bundled dist would give), each importing ky from node_modules.
+ */
 import { median } from './stats.ts';
 import { runJson } from './spawn.ts';
 
 type Cold = { importMs: number; totalMs: number };
-export type ColdResult = Record<'ky' | 'sturdy', Cold[]>;
+export type ColdResult = Record<string, Cold[]>;
 
-export async function benchCold(sturdyDist: string, serverUrl: string, rounds = 12): Promise<ColdResult> {
-  const result: ColdResult = { ky: [], sturdy: [] };
-  // Warm the OS file cache once for both, then alternate which goes first.
-  await runJson<Cold>('cold-child.ts', ['ky', serverUrl]);
-  await runJson<Cold>('cold-child.ts', [sturdyDist, serverUrl]);
+export async function benchCold(targets: Record<string, string>, serverUrl: string, rounds = 12): Promise<ColdResult> {
+  const names = Object.keys(targets);
+  const result: ColdResult = Object.fromEntries(names.map((name) => [name, []]));
+  // Warm the OS file cache once for each, then rotate which goes first.
+  for (const name of names) await runJson<Cold>('cold-child.ts', [targets[name]!, serverUrl]);
   for (let round = 0; round < rounds; round++) {
-    const order = round % 2 ? (['sturdy', 'ky'] as const) : (['ky', 'sturdy'] as const);
-    for (const name of order) result[name].push(await runJson<Cold>('cold-child.ts', [name === 'ky' ? 'ky' : sturdyDist, serverUrl]));
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(i + round) % names.length]!;
+      result[name]!.push(await runJson<Cold>('cold-child.ts', [targets[name]!, serverUrl]));
+    }
   }
   return result;
 }
 
 export function coldRows(result: ColdResult): string[][] {
-  const diff = (pick: (cold: Cold) => number) => median(result.sturdy.map((cold, i) => pick(cold) - pick(result.ky[i]!)));
-  return [
-    ['ky 2.1', median(result.ky.map((c) => c.importMs)).toFixed(1), median(result.ky.map((c) => c.totalMs)).toFixed(1), '-'],
-    ['sturdy', median(result.sturdy.map((c) => c.importMs)).toFixed(1), median(result.sturdy.map((c) => c.totalMs)).toFixed(1), `${diff((c) => c.totalMs) >= 0 ? '+' : ''}${diff((c) => c.totalMs).toFixed(1)} ms`],
-  ];
+  const ky = result['ky 2.1']!;
+  return Object.entries(result).map(([name, colds]) => {
+    const diff = median(colds.map((cold, i) => cold.totalMs - ky[i]!.totalMs));
+    return [
+      name,
+      median(colds.map((c) => c.importMs)).toFixed(1),
+      median(colds.map((c) => c.totalMs)).toFixed(1),
+      colds === ky ? '-' : `${diff >= 0 ? '+' : ''}${diff.toFixed(1)} ms`,
+    ];
+  });
 }

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { buildDist, buildNodeBundle, ROOT } from './build.ts';
 import { benchCold, coldRows } from './cold.ts';
 import { benchLoopback, loopbackRows } from './loopback.ts';
-import { benchSize, sizeRows } from './size.ts';
+import { benchSize, sizeBreakdown, sizeRows } from './size.ts';
 import { startBenchServer } from './spawn.ts';
 import { benchStreams, streamRows } from './streams.ts';
 import { benchStub, stubRows } from './stub.ts';
@@ -43,11 +43,12 @@ try {
   }
   if (wanted('size')) {
     log('bundle size ...');
-    sections.push('### Bundle size (esbuild, browser, minified, gzip -9)\n\n' + table(['bundle', 'min+gz', 'target'], sizeRows(await benchSize())));
+    const size = await benchSize();
+    sections.push(`### Bundle size (esbuild, browser, minified, gzip -9)\n\n${table(['bundle', 'min+gz', 'target'], sizeRows(size))}\n\n${sizeBreakdown(size)}`);
   }
   if (wanted('cold')) {
     log('cold import ...');
-    const cold = await benchCold(buildDist(), server.url);
+    const cold = await benchCold({ 'ky 2.1': 'ky', 'sturdy (tsc dist, as shipped)': buildDist(), 'sturdy (one-file ESM bundle)': bundle }, server.url);
     sections.push('### Cold import + first request (fresh process each, alternating)\n\n' + table(['library', 'import ms', 'import + first request ms', 'vs ky'], coldRows(cold)));
   }
   if (wanted('streams')) {
