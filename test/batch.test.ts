@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, expectTypeOf, test } from 'vitest';
 import { batch, createClient, isHTTPError } from '../src/index.ts';
 import { modes, startServer, wait, type TestServer } from './helpers/server.ts';
 
@@ -116,4 +116,9 @@ test.each([
   [{ key: 'id' }, 'key'],
 ])('bad option %j is a TypeError naming it', (options, name) => {
   expect(() => batch(async () => [], options as never)).toThrow(new RegExp(`\`${name}\``));
+});
+
+test('the loader is typed by the batch function: item in, result out', () => {
+  const load = batch(async (ids: number[]) => ids.map((id) => ({ id, label: String(id) })));
+  expectTypeOf(load).toEqualTypeOf<(item: number) => Promise<{ id: number; label: string }>>();
 });

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from 'vitest';
 import { startBenchServer, type BenchServer } from '../bench/spawn.ts';
 import { createClient, isHTTPError, isParseError, isSerializationError, isValidationError, ndjsonBody, ndjsonRecords } from '../src/index.ts';
 import { modes, startServer, wait, type TestServer } from './helpers/server.ts';
@@ -105,6 +105,14 @@ describe('download', () => {
     expect(isValidationError(error)).toBe(true);
     expect((error as { issues: Array<{ path: string }> }).issues[0]!.path).toBe('$[2].total');
     expect((error as Error).message).toContain('NDJSON record 2');
+  });
+
+  test('record types: the schema output with a schema, the type argument (or unknown) without', () => {
+    const Order = v.object({ id: v.string(), total: v.pipe(v.string(), v.transform(Number)) });
+    const response = new Response('');
+    expectTypeOf(ndjsonRecords(response, Order)).toEqualTypeOf<AsyncGenerator<{ id: string; total: number }, void, undefined>>();
+    expectTypeOf(ndjsonRecords<{ i: number }>(response)).toEqualTypeOf<AsyncGenerator<{ i: number }, void, undefined>>();
+    expectTypeOf(ndjsonRecords(response)).toEqualTypeOf<AsyncGenerator<unknown, void, undefined>>();
   });
 
   test('a line that is not JSON is a ParseError naming the record', async () => {
