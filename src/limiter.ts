@@ -42,6 +42,7 @@ export type Limiter = {
 type Waiter = { grant: (release: Release) => void };
 
 type OriginQueue = {
+  origin: string;
   active: number;
   waiting: Waiter[];
   /** Start times inside the current rate window, oldest first. */
@@ -62,8 +63,15 @@ export function createLimiter(options: LimiterOptions): Limiter | undefined {
 
   const queueOf = (origin: string): OriginQueue => {
     let queue = queues.get(origin);
-    if (!queue) queues.set(origin, (queue = { active: 0, waiting: [], starts: [], pausedUntil: 0, timer: undefined, timerAt: 0 }));
+    if (!queue) queues.set(origin, (queue = { origin, active: 0, waiting: [], starts: [], pausedUntil: 0, timer: undefined, timerAt: 0 }));
     return queue;
+  };
+
+  /** Drops an origin's state once nothing about it can matter, so calling many origins does not grow the map. */
+  const forgetIfIdle = (queue: OriginQueue, at: number): void => {
+    if (queue.active > 0 || queue.waiting.length > 0 || queue.timer !== undefined || queue.pausedUntil > at) return;
+    if (rate && queue.starts.length > 0 && queue.starts[queue.starts.length - 1]! > at - rate.interval) return;
+    queues.delete(queue.origin);
   };
 
   /** When the next attempt may start, or 0 when it may start now (Infinity: only a release frees a slot). */
@@ -86,6 +94,7 @@ export function createLimiter(options: LimiterOptions): Limiter | undefined {
       released = true;
       queue.active -= 1;
       drain(queue);
+      forgetIfIdle(queue, now());
     };
   };
 

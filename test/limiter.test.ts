@@ -153,6 +153,19 @@ describe('options', () => {
     expect(server.requestsTo('/never')).toHaveLength(0);
   });
 
+  test('an origin whose slots are all free still keeps its rate window (idle state is dropped only after it)', async () => {
+    const limiter = createLimiter({ rateLimit: { requests: 2, interval: 80 } })!;
+    (await limiter.acquire('https://a.example', {}))();
+    (await limiter.acquire('https://a.example', {}))();
+    const started = performance.now();
+    (await limiter.acquire('https://a.example', {}))();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(70);
+    await wait(100);
+    const later = performance.now();
+    (await limiter.acquire('https://a.example', {}))();
+    expect(performance.now() - later).toBeLessThan(20);
+  });
+
   test('off by default: no limiter, calls go out at once', () => {
     expect(createLimiter({})).toBeUndefined();
     expect(createLimiter({ concurrency: false, rateLimit: false })).toBeUndefined();
