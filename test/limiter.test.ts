@@ -34,6 +34,21 @@ describe('concurrency', () => {
     expect(server.requestsTo('/slow')).toHaveLength(12);
   });
 
+  test('a retry goes to the front of the queue, ahead of calls that have not started', async () => {
+    const order: string[] = [];
+    server.route('/order', async (request, response) => {
+      const name = new URL(request.url, server.url).searchParams.get('name')!;
+      order.push(name);
+      await wait(40);
+      const failFirst = name === 'a' && order.filter((seen) => seen === 'a').length === 1;
+      response.writeHead(failFirst ? 503 : 200, { 'content-type': 'application/json' }).end('{}');
+    });
+    const api = createClient({ baseUrl: `${server.url}/`, concurrency: 1, retry: { limit: 1, delay: () => 10, jitter: false } });
+    await Promise.all(['a', 'b', 'c', 'd'].map((name) => api.get('order', { searchParams: { name } })));
+    // a fails; while a waits 10 ms b holds the slot; a's retry then queues ahead of c and d.
+    expect(order).toEqual(['a', 'b', 'a', 'c', 'd']);
+  });
+
   test('queues are per origin: a stuck call to one origin does not hold another', async () => {
     server.route('/hang', modes.hang());
     other.route('/fast', modes.json(200, { ok: true }));
