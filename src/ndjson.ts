@@ -83,7 +83,9 @@ function serializeRecord(value: unknown, index: number): string {
  * follow one, Node's fetch keeps a copy of every byte sent (nodejs/undici#4058).
  * `timeout` runs until response headers, so it includes the upload: raise it
  * (or `false`) for large uploads. A record JSON cannot carry fails the call
- * with SerializationError at `$[index]...`.
+ * with SerializationError at `$[index]...`. Browsers stream request bodies
+ * only over HTTP/2 (Chromium) or not at all (Firefox, Safari); Node, Deno, Bun
+ * and workers stream over HTTP/1.1 too.
  * @example
  * await api.post('events/import', { ...ndjsonBody(readEvents()), timeout: 120_000 }); // sent once
  * await api.post('events/import', { ...ndjsonBody(() => db.cursor('events')) });      // retryable
