@@ -1,15 +1,16 @@
 /**
  * Loopback throughput: POST JSON + parse against a real node:http server in
- * another process, sequentially and with 32 calls in flight, as requests/s.
+ * another process, sequentially and with 32 calls in flight, as requests/s
+ * (wall clock), and the client's CPU time per request (robust to other load).
  */
 import ky from 'ky';
-import { alternate, median, pairedRatio, type Samples } from './stats.ts';
+import { alternate, cpuSince, median, pairedRatio, type Samples } from './stats.ts';
 import { sturdyDefaults } from './stub.ts';
 
 const PAYLOAD = { sku: 'A1', quantity: 2, note: 'bench' };
 
-/** Requests per second for `total` calls of `op`, `concurrency` at a time. */
-async function throughput(op: () => Promise<unknown>, total: number, concurrency: number): Promise<number> {
+/** Requests per second for `total` calls of `op`, `concurrency` at a time; the CPU us per request goes to `cpu`. */
+async function throughput(op: () => Promise<unknown>, total: number, concurrency: number, cpu: number[]): Promise<number> {
   let next = 0;
   const worker = async () => {
     while (next < total) {
@@ -18,11 +19,13 @@ async function throughput(op: () => Promise<unknown>, total: number, concurrency
     }
   };
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   await Promise.all(Array.from({ length: concurrency }, worker));
+  cpu.push(cpuSince(cpuStarted) / total);
   return total / ((performance.now() - started) / 1000);
 }
 
-export type LoopbackResult = { sequential: Samples; concurrent: Samples };
+export type LoopbackResult = { sequential: Samples; concurrent: Samples; cpu: Samples };
 
 export async function benchLoopback(sturdy: Record<string, any>, baseUrl: string, rounds = 8): Promise<LoopbackResult> {
   const url = `${baseUrl}/json`;
@@ -39,15 +42,16 @@ export async function benchLoopback(sturdy: Record<string, any>, baseUrl: string
     'ky defaults': () => ky.post(url, { json: PAYLOAD }).json(),
     'sturdy full defaults': () => api.post('json', { json: PAYLOAD }).json(),
   };
-  const casesFor = (total: number, concurrency: number) =>
-    Object.fromEntries(Object.entries(ops).map(([name, op]) => [name, () => throughput(op, total, concurrency)]));
-  return {
-    sequential: await alternate(casesFor(300, 1), rounds),
-    concurrent: await alternate(casesFor(1200, 32), rounds),
-  };
+  // CPU per request is taken from the sequential rounds (warmup rounds included, then dropped).
+  const cpu: Samples = Object.fromEntries(Object.keys(ops).map((name) => [name, []]));
+  const casesFor = (total: number, concurrency: number, record: boolean) =>
+    Object.fromEntries(Object.entries(ops).map(([name, op]) => [name, () => throughput(op, total, concurrency, record ? cpu[name]! : [])]));
+  const sequential = await alternate(casesFor(300, 1, true), rounds);
+  for (const name of Object.keys(cpu)) cpu[name] = cpu[name]!.slice(-rounds);
+  return { sequential, concurrent: await alternate(casesFor(1200, 32, false), rounds), cpu };
 }
 
-export function loopbackRows({ sequential, concurrent }: LoopbackResult): string[][] {
+export function loopbackRows({ sequential, concurrent, cpu }: LoopbackResult): string[][] {
   const raw = (samples: Samples) => samples['raw fetch']!;
   return Object.keys(sequential).map((name) => [
     name,
@@ -55,5 +59,7 @@ export function loopbackRows({ sequential, concurrent }: LoopbackResult): string
     pairedRatio(sequential[name]!, raw(sequential)).toFixed(2),
     Math.round(median(concurrent[name]!)).toString(),
     pairedRatio(concurrent[name]!, raw(concurrent)).toFixed(2),
+    Math.round(median(cpu[name]!)).toString(),
+    pairedRatio(raw(cpu), cpu[name]!).toFixed(2),
   ]);
 }

@@ -30,15 +30,18 @@ try {
     log('stub fetch overhead ...');
     const result = await benchStub(sturdy);
     sections.push(
-      `### Per-request overhead, stub fetch (POST JSON + parse)\n\nsturdy with every default (retry, timeouts, idempotency key) and ${result.bearer === 'bearer()' ? '`bearer()`' : 'a custom bearer AuthStrategy'}. Ratios are medians of per-round ratios.\n\n` +
-        table(['client', 'us/op', 'over raw fetch (us)', 'x ky defaults', 'overhead x ky defaults'], stubRows(result)),
+      `### Per-request overhead, stub fetch (POST JSON + parse)\n\nsturdy with every default (retry, timeouts, idempotency key) and ${result.bearer === 'bearer()' ? '`bearer()`' : 'a custom bearer AuthStrategy'}. CPU time per request; ratios are medians of per-round ratios.\n\n` +
+        table(['client', 'CPU us/op', 'over raw fetch (us)', 'x ky defaults', 'overhead x ky defaults'], stubRows(result)),
     );
   }
   if (wanted('loopback')) {
     log('loopback throughput ...');
     sections.push(
       '### Loopback throughput (node:http on 127.0.0.1, separate process; POST JSON + parse)\n\n' +
-        table(['client', 'sequential req/s', 'x raw fetch', 'concurrency 32 req/s', 'x raw fetch'], loopbackRows(await benchLoopback(sturdy, server.url))),
+        table(
+          ['client', 'sequential req/s', 'x raw fetch', 'concurrency 32 req/s', 'x raw fetch', 'client CPU us/req', 'raw fetch CPU / this'],
+          loopbackRows(await benchLoopback(sturdy, server.url)),
+        ),
     );
   }
   if (wanted('size')) {

@@ -37,11 +37,20 @@ export async function alternate(cases: Record<string, Case>, rounds: number, war
 /** Median over rounds of `a[i] / b[i]`: a ratio measured within each round, robust to drift between rounds. */
 export const pairedRatio = (a: readonly number[], b: readonly number[]): number => median(a.map((value, i) => value / b[i]!));
 
-/** Runs `op` `n` times in sequence; returns microseconds per op. */
+/** CPU microseconds (user + system, all threads) this process spent since `since`. */
+export const cpuSince = (since: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
+};
+
+/**
+ * Runs `op` `n` times in sequence; returns CPU microseconds per op. CPU time, not
+ * wall time: on a shared machine the time this process sat preempted is not charged to it.
+ */
 export async function perOp(op: () => Promise<unknown>, n: number): Promise<number> {
-  const started = performance.now();
+  const started = process.cpuUsage();
   for (let i = 0; i < n; i++) await op();
-  return ((performance.now() - started) * 1000) / n;
+  return cpuSince(started) / n;
 }
 
 export const fixed = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : '-');
