@@ -2,20 +2,29 @@
 // (default: all that run outside vitest): one fresh test server per runtime, its URL passed in
 // STURDY_CONFORMANCE_URL. Prints each case, then `<runtime>: N passed, N failed, N skipped`,
 // writes test-results/conformance-<runtime>.json (counted by scripts/ci-summary.ts) and exits 1 on any failure.
-// Usage: npm run conformance -- [node24] [node22] [deno] [bun] [workerd]
+// Usage: npm run conformance -- [node24] [node22] [node22.0] [deno] [bun] [workerd]
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
 import { startConformanceServer } from '../test/conformance/server.ts';
 import type { ConformanceReport } from '../test/conformance/runners/run.ts';
 import { runInWorkerd } from '../test/conformance/runners/workerd.ts';
 
 const CLI = 'test/conformance/runners/cli.ts';
-/** Node 22 comes from the npm registry's `node` package (cached by npx after the first run). */
-const NODE22 = 'node@22';
+/**
+ * The runner as plain JS for Node 22.0, which cannot strip types. Only the runner is bundled;
+ * `sturdy` stays external and resolves to dist. Written inside the package (test-results/ is
+ * ignored by git) so the self-reference `import('sturdy')` resolves.
+ */
+const CLI_JS = 'test-results/conformance-cli.mjs';
 
+// Node 22 comes from the npm registry's `node` package through npx: exact versions, so after the
+// first download npx runs them from its cache without asking the registry. 22.0.0 is the floor
+// that `engines` promises; 22.23.3 the newest 22 when this was written.
 const commands: Record<string, string[]> = {
   node24: [process.execPath, CLI],
-  node22: ['npx', '-y', '-p', NODE22, 'node', CLI],
+  node22: ['npx', '-y', '-p', 'node@22.23.3', 'node', CLI],
+  'node22.0': ['npx', '-y', '-p', 'node@22.0.0', 'node', CLI_JS],
   deno: ['npx', 'deno', 'run', '-A', CLI],
   bun: ['npx', 'bun', CLI],
 };
@@ -60,6 +69,9 @@ const missing = (runtime: string, why: string): ConformanceReport => ({
 });
 
 mkdirSync('test-results', { recursive: true });
+if (runtimes.includes('node22.0')) {
+  await build({ entryPoints: [CLI], outfile: CLI_JS, bundle: true, format: 'esm', platform: 'node', target: 'node22.0', external: ['sturdy'], logLevel: 'warning' });
+}
 let failures = 0;
 for (const runtime of runtimes) {
   const server = await startConformanceServer();
