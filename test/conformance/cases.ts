@@ -14,13 +14,17 @@ export type SturdyModule = typeof Sturdy;
 /** Runtimes the suite knows; each runner names its own. */
 export type RuntimeName = 'node24' | 'node22' | 'deno' | 'bun' | 'workerd' | 'edge-runtime' | 'chromium';
 
-/** What a case needs that some runtime cannot do, and why (the named skips). */
+/**
+ * What a case needs that some runtime cannot do, and why: the named skips. Each reason starts
+ * with the skip's name (`upload streams: ...`), which README's runtime table lists
+ * (scripts/runtime-table.ts checks that table against CI's results).
+ */
 type Limit = 'uploadStreams' | 'manualRedirects';
 
 const LIMITS: Partial<Record<RuntimeName, Partial<Record<Limit, string>>>> = {
   chromium: {
-    uploadStreams: 'Chromium streams request bodies only over HTTP/2 and the test server speaks HTTP/1.1',
-    manualRedirects: "browsers follow redirects themselves (redirect: 'manual' yields an opaque response)",
+    uploadStreams: 'upload streams: Chromium streams request bodies only over HTTP/2 and the test server speaks HTTP/1.1',
+    manualRedirects: "manual redirects: a page gets an opaque response for redirect: 'manual'; the browser follows redirects itself (and drops Authorization across origins)",
   },
 };
 
