@@ -80,10 +80,23 @@ await check('jsr.json: version and entry points match package.json; deno publish
 
 // Tree-shaking: `sideEffects: false` lets a bundler drop every module an import does not reach.
 // Each pair is checked both ways, so the check itself is shown able to fail.
-const PAIRS: Array<{ takes: string; mustNotCarry: string; module: string }> = exported.has('clientCredentials')
-  ? [{ takes: 'bearer', mustNotCarry: 'clientCredentials', module: 'auth/client-credentials.js' }]
-  : [];
-PAIRS.push({ takes: 'isParseError', mustNotCarry: 'createClient', module: 'client.js' });
+const MODULES: Record<string, string> = {
+  bearer: 'auth/bearer.js',
+  apiKey: 'auth/api-key.js',
+  basic: 'auth/basic.js',
+  clientCredentials: 'auth/client-credentials.js',
+  createClient: 'client.js',
+};
+const PAIRS = [
+  ['bearer', 'clientCredentials'],
+  ['bearer', 'basic'],
+  ['bearer', 'apiKey'],
+  ['apiKey', 'clientCredentials'],
+  ['basic', 'clientCredentials'],
+  ['isParseError', 'createClient'],
+]
+  .filter(([takes, other]) => exported.has(takes!) && exported.has(other!))
+  .map(([takes, mustNotCarry]) => ({ takes: takes!, mustNotCarry: mustNotCarry!, module: MODULES[mustNotCarry!]! }));
 for (const { takes, mustNotCarry, module } of PAIRS) {
   await check(`tree-shaking: import { ${takes} } from 'sturdy' carries no ${mustNotCarry} code (${module})`, async () => {
     const alone = await bundle([takes]);
