@@ -7,6 +7,7 @@ import { readBounded } from '../body.ts';
 import { AuthError } from '../errors.ts';
 import { DEFAULTS } from '../options.ts';
 import { createRedactor } from '../redact.ts';
+import { canFollowRedirects } from '../redirect.ts';
 import { basicCredentials } from './basic.ts';
 import { assertSecureTransport } from './scope.ts';
 import { checkCredential, createSecrets, type ScopeOptions } from './strategy.ts';
@@ -120,14 +121,19 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
     }
     let response: Response;
     try {
-      // redirect: 'error': a redirect must not carry the secret to wherever it points.
-      response = await fetchToken(tokenUrl, { method: 'POST', headers, body, redirect: 'error', signal: AbortSignal.timeout(timeout) });
+      // A redirect must not carry the secret to wherever it points. workerd rejects
+      // redirect: 'error', so where code can see redirects they are refused below.
+      response = await fetchToken(tokenUrl, { method: 'POST', headers, body, redirect: canFollowRedirects() ? 'manual' : 'error', signal: AbortSignal.timeout(timeout) });
     } catch (error) {
       const timedOut = (error as Error)?.name === 'TimeoutError';
       throw fail(
         timedOut ? `token endpoint ${where} did not answer within ${timeout} ms` : `token request to ${where} failed: ${(error as Error)?.message ?? 'network error'}`,
         { cause: error },
       );
+    }
+    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+      void response.body?.cancel().catch(() => {});
+      throw fail(`token endpoint ${where} answered a redirect (${response.status}); the client secret is not sent on to another URL: use the final token URL`, { status: response.status });
     }
     const { text, complete, cancel } = await readBounded(response);
     if (!complete) cancel();
