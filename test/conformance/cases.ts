@@ -228,6 +228,46 @@ export function registerCases(registry: Registry, env: ConformanceEnv): void {
     expect(new TextDecoder().decode(bytes)).toBe(`${username}:${password}`);
   });
 
+  registry.test('apiKey in the query: the server gets the key, errors and events show [REDACTED]', async () => {
+    const key = 'k3y-Q-secret';
+    const events: unknown[] = [];
+    const keyed = createClient({ baseUrl: `${url}/`, auth: sturdy.apiKey({ key, query: 'api_key' }), retry: false, onEvent: (event) => events.push(event) });
+    const echoed = (await keyed.get('auth-echo').json()) as Echo;
+    expect(echoed.url).toContain(`api_key=${key}`);
+    const error = await rejection(keyed.get('missing'));
+    expect(error).toSatisfy(sturdy.isHTTPError);
+    for (const text of [(error as Error).message, JSON.stringify(error), JSON.stringify(events)]) expect(text).notToContain(key);
+  });
+
+  registry.test('clientCredentials: one token request (form body, Basic client auth) shared by concurrent calls', async () => {
+    const auth = sturdy.clientCredentials({ tokenUrl: `${url}/oauth/token`, clientId: 'shop', clientSecret: 's3cr3t +/é&=', scope: ['orders:read'] });
+    const api2 = createClient({ baseUrl: `${url}/`, auth });
+    const echoes = (await Promise.all([1, 2, 3].map(() => api2.get('auth-echo').json()))) as Echo[];
+    expect(echoes.map((echo) => echo.headers.authorization)).toEqual(['Bearer at-orders:read', 'Bearer at-orders:read', 'Bearer at-orders:read']);
+    const [token, ...more] = await received('/oauth/token');
+    expect(more.length).toBe(0);
+    expect(token?.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
+    expect(new URLSearchParams(token?.body).get('grant_type')).toBe('client_credentials');
+  });
+
+  registry.test('clientCredentials: a refused client is AuthError with the OAuth error, and no trace of the secret', async () => {
+    const secret = 'wr0ng-s3cret';
+    const auth = sturdy.clientCredentials({ tokenUrl: `${url}/oauth/token`, clientId: 'shop', clientSecret: secret });
+    const error = await rejection(createClient({ baseUrl: `${url}/`, auth }).get('auth-echo'));
+    expect(error).toSatisfy(sturdy.isAuthError);
+    expect((error as { error?: string }).error).toBe('invalid_client');
+    for (const text of [(error as Error).message, String(error), JSON.stringify(error)]) expect(text).notToContain(secret);
+  });
+
+  registry.test('clientCredentials: a token endpoint that redirects is refused; the secret goes nowhere else', async () => {
+    const auth = sturdy.clientCredentials({ tokenUrl: `${url}/oauth/moved`, clientId: 'shop', clientSecret: 'm0ved-s3cret' });
+    const error = await rejection(createClient({ baseUrl: `${url}/`, auth }).get('auth-echo'));
+    expect(error).toSatisfy(sturdy.isAuthError);
+    expect((await received('/oauth/moved')).length).toBe(1);
+    const landed = (await (await fetch(`${await otherOrigin()}/__landed`)).json()) as { count: number };
+    expect(landed.count).toBe(0);
+  });
+
   registry.test('credentials over plain http to a non-loopback host are refused with AuthError before any request', async () => {
     let fetched = 0;
     const insecure = createClient({ baseUrl: 'http://api.example.test/', auth: sturdy.bearer('tok-x'), fetch: async () => (fetched++, new Response('{}')) });

@@ -14,6 +14,28 @@ const failOnceThenEcho =
   (request, response, n, raw) =>
     (n === 0 ? modes.json(status, body) : modes.echo(201))(request, response, n, raw);
 
+/** The client the token endpoint knows; the secret has characters form encoding must carry. */
+export const OAUTH_CLIENT = { id: 'shop', secret: 's3cr3t +/é&=' };
+
+/**
+ * An RFC 6749 section 4.4 token endpoint: Basic client authentication (id and secret
+ * form-encoded, then base64), `grant_type=client_credentials`; a token, or `invalid_client`.
+ */
+const tokenEndpoint: Handler = (request, response) => {
+  const form = new URLSearchParams(request.body);
+  const basic = /^Basic (.+)$/.exec(String(request.headers.authorization ?? ''))?.[1];
+  const [id, secret] = Buffer.from(basic ?? '', 'base64')
+    .toString('utf8')
+    .split(':')
+    .map((part) => decodeURIComponent(part.replace(/\+/g, ' ')));
+  const reply = (status: number, body: unknown): void => {
+    response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+  };
+  if (form.get('grant_type') !== 'client_credentials') return reply(400, { error: 'unsupported_grant_type' });
+  if (id !== OAUTH_CLIENT.id || secret !== OAUTH_CLIENT.secret) return reply(401, { error: 'invalid_client', error_description: 'unknown client or wrong secret' });
+  return reply(200, { access_token: `at-${form.get('scope') ?? 'none'}`, token_type: 'Bearer', expires_in: 3600 });
+};
+
 /**
  * Starts a server with every conformance route.
  * @example
@@ -25,12 +47,18 @@ export async function startConformanceServer(): Promise<TestServer> {
   // Another origin (another port): credentials must never reach it.
   const other = await startServer({ cors: true });
   other.route('/landing', modes.echo(200));
+  other.route('/token-landing', modes.echo(200));
+  other.route('/__landed', (_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count: other.requestsTo('/token-landing').length }));
+  });
   const close = server.close;
   server.close = async () => {
     await Promise.all([other.close(), close()]);
   };
   server.route('/__other', modes.json(200, { url: other.url }));
   server.route('/auth-echo', modes.echo(200));
+  server.route('/oauth/token', tokenEndpoint);
+  server.route('/oauth/moved', modes.redirect(`${other.url}/token-landing`, 307));
   server.route('/refused-once', failOnceThenEcho(401, { error: 'invalid_token' }));
   server.route('/redirect-away', modes.redirect(`${other.url}/landing`, 307));
   server.route('/loop', modes.redirect('/loop', 302));
