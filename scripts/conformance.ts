@@ -19,12 +19,12 @@ const CLI = 'test/conformance/runners/cli.ts';
 const CLI_JS = 'test-results/conformance-cli.mjs';
 
 // Node 22 comes from the npm registry's `node` package through npx: exact versions, so after the
-// first download npx runs them from its cache without asking the registry. 22.0.0 is the floor
+// first download npx runs them from its cache (--prefer-offline: without asking the registry). 22.0.0 is the floor
 // that `engines` promises; 22.23.3 the newest 22 when this was written.
 const commands: Record<string, string[]> = {
   node24: [process.execPath, CLI],
-  node22: ['npx', '-y', '-p', 'node@22.23.3', 'node', CLI],
-  'node22.0': ['npx', '-y', '-p', 'node@22.0.0', 'node', CLI_JS],
+  node22: ['npx', '--prefer-offline', '-y', '-p', 'node@22.23.3', 'node', CLI],
+  'node22.0': ['npx', '--prefer-offline', '-y', '-p', 'node@22.0.0', 'node', CLI_JS],
   deno: ['npx', 'deno', 'run', '-A', CLI],
   bun: ['npx', 'bun', CLI],
 };
