@@ -29,6 +29,8 @@ const commands: Record<string, string[]> = {
   bun: ['npx', 'bun', CLI],
 };
 const ALL = [...Object.keys(commands), 'workerd'];
+/** Every case has its own 15 s limit; this catches a runtime that never starts or never exits. */
+const RUNTIME_LIMIT_MS = 180_000;
 
 const requested = process.argv.slice(2);
 const runtimes = requested.length ? requested : ALL;
@@ -41,7 +43,13 @@ function runCommand(runtime: string, url: string): Promise<ConformanceReport> {
     const child = spawn(command!, args, {
       env: { ...process.env, STURDY_CONFORMANCE_URL: url, STURDY_CONFORMANCE_RUNTIME: runtime, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'inherit'],
+      // Its own process group, so a runtime that hangs is killed with the npx that started it.
+      detached: true,
     });
+    const killer = setTimeout(() => {
+      console.log(`  FAIL  ${runtime} still running after ${RUNTIME_LIMIT_MS / 1000} s; killed`);
+      process.kill(-child.pid!, 'SIGKILL');
+    }, RUNTIME_LIMIT_MS);
     let report: ConformanceReport | undefined;
     let buffered = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -54,8 +62,14 @@ function runCommand(runtime: string, url: string): Promise<ConformanceReport> {
         else console.log(line);
       }
     });
-    child.on('close', (code) => resolve(report && code === 0 ? report : missing(runtime, `exited with ${code} ${report ? '' : 'without a report'}`)));
-    child.on('error', (error) => resolve(missing(runtime, error.message)));
+    child.on('close', (code) => {
+      clearTimeout(killer);
+      resolve(report && code === 0 ? report : missing(runtime, `exited with ${code} ${report ? '' : 'without a report'}`));
+    });
+    child.on('error', (error) => {
+      clearTimeout(killer);
+      resolve(missing(runtime, error.message));
+    });
   });
 }
 

@@ -1,8 +1,9 @@
 // Packaging checks on the BUILT package (run `npm run build` first), each one counted like a test:
 // publint, arethetypeswrong (esm-only), jsr.json (deno publish --dry-run), tree-shaking
 // (`sideEffects: false`: a bundle of one export must not carry another's module) and size-limit
-// budgets (package.json "size-limit") over esbuild bundles of `import { ... } from 'sturdy'`. Prints `packaging: N passed, N failed`, writes
-// test-results/packaging.json (counted by scripts/ci-summary.ts) and exits 1 on any failure.
+// budgets (package.json "size-limit") over esbuild bundles of `import { ... } from 'sturdy'`.
+// Prints `packaging checks: N passed, N failed`, writes test-results/packaging.json (counted by
+// scripts/ci-summary.ts) and exits 1 on any failure.
 // Usage: npm run -s packaging
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -131,5 +132,5 @@ const passed = outcomes.filter((outcome) => outcome.status === 'passed').length;
 const failed = outcomes.length - passed;
 mkdirSync('test-results', { recursive: true });
 writeFileSync('test-results/packaging.json', JSON.stringify({ runtime: 'packaging', version: 'dist', outcomes, passed, failed, skipped: 0 }, null, 2));
-console.log(`packaging: ${passed} passed, ${failed} failed`);
+console.log(`packaging checks: ${passed} passed, ${failed} failed`);
 process.exitCode = failed ? 1 : 0;
