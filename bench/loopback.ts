@@ -5,7 +5,7 @@
  */
 import ky from 'ky';
 import { alternate, cpuSince, median, pairedRatio, type Samples } from './stats.ts';
-import { sturdyDefaults } from './stub.ts';
+import { BARE_ROW, sturdyBare, sturdyDefaults } from './stub.ts';
 
 const PAYLOAD = { sku: 'A1', quantity: 2, note: 'bench' };
 
@@ -30,6 +30,7 @@ export type LoopbackResult = { sequential: Samples; concurrent: Samples; cpu: Sa
 export async function benchLoopback(sturdy: Record<string, any>, baseUrl: string, rounds = 8): Promise<LoopbackResult> {
   const url = `${baseUrl}/json`;
   const api = sturdyDefaults(sturdy, globalThis.fetch, `${baseUrl}/`);
+  const bare = sturdyBare(sturdy, globalThis.fetch, `${baseUrl}/`);
   const ops: Record<string, () => Promise<unknown>> = {
     'raw fetch': async () => {
       const response = await fetch(url, {
@@ -41,6 +42,7 @@ export async function benchLoopback(sturdy: Record<string, any>, baseUrl: string
     },
     'ky defaults': () => ky.post(url, { json: PAYLOAD }).json(),
     'sturdy full defaults': () => api.post('json', { json: PAYLOAD }).json(),
+    [BARE_ROW]: () => bare.post('json', { json: PAYLOAD }).json(),
   };
   // CPU per request is taken from the sequential rounds (warmup rounds included, then dropped).
   const cpu: Samples = Object.fromEntries(Object.keys(ops).map((name) => [name, []]));

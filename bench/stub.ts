@@ -32,12 +32,20 @@ export function sturdyDefaults(mod: Record<string, any>, fetchFunction: typeof f
   return mod.createClient({ baseUrl, fetch: fetchFunction, auth });
 }
 
+/** sturdy with every feature off: what its layer costs over one ky call by itself. */
+export const sturdyBare = (mod: Record<string, any>, fetchFunction: typeof fetch, baseUrl: string) =>
+  mod.createClient({ baseUrl, fetch: fetchFunction, retry: false, timeout: false, totalTimeout: false, idleTimeout: false, idempotencyKey: false });
+
+/** The name of the all-off row, in every table that has one. */
+export const BARE_ROW = 'sturdy, all features off';
+
 export type StubResult = { samples: Samples; bearer: 'bearer()' | 'custom strategy' };
 
 export async function benchStub(sturdy: Record<string, any>, rounds = 15, n = 1500): Promise<StubResult> {
   const kyFast = ky.create({ retry: 0, timeout: false });
   const ofetch = createFetch({ fetch: stubFetch, Headers, AbortController });
   const api = sturdyDefaults(sturdy, stubFetch, 'https://api.example.com/v1/');
+  const bare = sturdyBare(sturdy, stubFetch, 'https://api.example.com/v1/');
   const cases = {
     'raw fetch': () =>
       perOp(async () => {
@@ -52,6 +60,7 @@ export async function benchStub(sturdy: Record<string, any>, rounds = 15, n = 15
     'ky retry:0 timeout:false': () => perOp(() => kyFast.post(URL_ABS, { json: PAYLOAD, fetch: stubFetch }).json(), n),
     ofetch: () => perOp(() => ofetch(URL_ABS, { method: 'POST', body: PAYLOAD }), n),
     'sturdy full defaults': () => perOp(() => api.post('orders', { json: PAYLOAD }).json(), n),
+    [BARE_ROW]: () => perOp(() => bare.post('orders', { json: PAYLOAD }).json(), n),
   };
   // Sanity: every case really parses the reply.
   const check = (await api.post('orders', { json: PAYLOAD }).json()) as { id: string };
