@@ -25,11 +25,14 @@ function ranRuntimes(): Ran[] {
     if (!existsSync(`test-results/${file}`)) continue;
     const report = JSON.parse(readFileSync(`test-results/${file}`, 'utf8')) as { testResults: Array<{ assertionResults: Array<{ title: string; status: string }> }> };
     const skips = new Set<string>();
+    let version: string | undefined;
     for (const result of report.testResults.flatMap((file) => file.assertionResults)) {
       const match = /\[skipped in [\w.-]+: (.*)\]$/.exec(result.title);
       if (match && result.status !== 'passed' && result.status !== 'failed') skips.add(skipName(match[1]));
+      // browser.test.ts names the browser's major version in a title.
+      version ??= /^runs inside Chromium (\d+)/.exec(result.title)?.[1];
     }
-    ran.push({ id, version: undefined, skips });
+    ran.push({ id, version, skips });
   }
   return ran;
 }
