@@ -62,6 +62,7 @@ export async function startConformanceServer(): Promise<TestServer> {
   server.route('/refused-once', failOnceThenEcho(401, { error: 'invalid_token' }));
   server.route('/redirect-away', modes.redirect(`${other.url}/landing`, 307));
   server.route('/loop', modes.redirect('/loop', 302));
+  server.route('/evidence-redirect', modes.redirect('/auth-echo', 302));
   server.route('/echo', modes.echo(201));
   server.route('/never', modes.echo(200));
   server.route('/retry-key', modes.sequence([503, 503, { status: 201, body: { created: true } }]));
