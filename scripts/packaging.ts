@@ -113,7 +113,10 @@ for (const { takes, mustNotCarry, module } of PAIRS) {
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 const entries: Record<string, string[] | '*'> = { core: CORE, everything: '*' };
-for (const name of AUTH) entries[`core+${name}`] = [...CORE, name];
+for (const name of AUTH) {
+  entries[`core+${name}`] = [...CORE, name];
+  entries[name] = [name];
+}
 for (const [name, names] of Object.entries(entries)) writeFileSync(`${OUT}/${name}.js`, (await bundle(names)).code);
 writeFileSync(`${OUT}/everything-with-ky.js`, (await bundle('*', { ky: true })).code);
 const sizes = tool('npx', ['size-limit', '--json', '--ignore-missing']);
