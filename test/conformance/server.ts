@@ -73,6 +73,8 @@ export async function startConformanceServer(): Promise<TestServer> {
   server.route('/missing', modes.json(404, { error: 'not_found', detail: 'no such order' }));
   server.route('/stall', modes.stallBody());
   server.route('/upload', failOnceThenEcho(503));
+  // What a typed endpoint must send for id '../admin?x=1#f': one percent-encoded segment.
+  server.route('/items/..%2Fadmin%3Fx%3D1%23f', modes.echo(200));
   server.route('/order', modes.json(200, { id: 'o-1', total: '12.50', items: [{ sku: 'A1', qty: 2 }] }));
   server.route(RECEIVED_PATH, (request, response) => {
     const path = new URL(request.url, server.url).searchParams.get('path') ?? '';
