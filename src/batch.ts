@@ -4,7 +4,11 @@
  * until a batch is full) and sent as one, and each caller gets its own result.
  */
 
-/** Options of `batch`. */
+/**
+ * Options of `batch`.
+ * @example
+ * batch(sendUsers, { windowMs: 10, maxSize: 50, key: (id: string) => id })
+ */
 export type BatchOptions<Item> = {
   /** How long a batch collects items after its first one, in ms; 0 collects until the current task ends. @default 0 */
   windowMs?: number;
@@ -18,6 +22,8 @@ export type BatchOptions<Item> = {
  * What the batch function returns: one result per item, in the order given, or
  * a Map from item key (the item itself without `key`) to result. An `Error`
  * as a result fails only that item.
+ * @example
+ * return ids.map((id, i) => users[i] ?? new Error(`user ${id} not found`)); // or new Map(users.map((u) => [u.id, u]))
  */
 export type BatchResults<Result> = ReadonlyArray<Result | Error> | ReadonlyMap<unknown, Result | Error>;
 

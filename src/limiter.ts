@@ -12,13 +12,21 @@
  */
 export type RateLimitOptions = { requests: number; interval: number };
 
-/** The client options the limiter reads; both off by default (DEFAULTS in options.ts). */
+/**
+ * The client options the limiter reads; both off by default (DEFAULTS in options.ts).
+ * @example
+ * const options: LimiterOptions = { concurrency: 4, rateLimit: { requests: 10, interval: 1_000 } };
+ */
 export type LimiterOptions = {
   concurrency?: number | false | undefined;
   rateLimit?: RateLimitOptions | false | undefined;
 };
 
-/** Frees the slot an attempt held; calling it twice is harmless. */
+/**
+ * Frees the slot an attempt held; calling it twice is harmless.
+ * @example
+ * const release: Release = await limiter.acquire(origin, {}); release();
+ */
 export type Release = () => void;
 
 /**
@@ -54,7 +62,11 @@ type OriginQueue = {
 
 const now = () => globalThis.performance?.now() ?? Date.now();
 
-/** A limiter for the options, or undefined when both are off (the hot path then skips it entirely). */
+/**
+ * A limiter for the options, or undefined when both are off (the hot path then skips it entirely).
+ * @example
+ * const limiter = createLimiter({ concurrency: 2 }); // undefined for createLimiter({})
+ */
 export function createLimiter(options: LimiterOptions): Limiter | undefined {
   const concurrency = options.concurrency || Infinity;
   const rate = options.rateLimit || undefined;

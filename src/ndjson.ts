@@ -8,12 +8,21 @@
 import { ParseError, SerializationError, ValidationError } from './errors.ts';
 import { serializeJson } from './json.ts';
 import { defaultRedactor } from './redact.ts';
+import { refuseRedirects } from './redirect.ts';
 import { formatPath, isStandardSchema, type InferOutput, type StandardSchemaV1 } from './schema.ts';
 
-/** The content-type `ndjsonBody` sends. */
+/**
+ * The content-type `ndjsonBody` sends.
+ * @example
+ * await api.post('import', { body: stream, headers: { 'content-type': NDJSON_CONTENT_TYPE } });
+ */
 export const NDJSON_CONTENT_TYPE = 'application/x-ndjson';
 
-/** Records to upload: any iterable or async iterable (an array, a generator, a database cursor). */
+/**
+ * Records to upload: any iterable or async iterable (an array, a generator, a database cursor).
+ * @example
+ * const source: NdjsonSource = (async function* () { yield { id: 1 }; })();
+ */
 export type NdjsonSource = Iterable<unknown> | AsyncIterable<unknown>;
 
 /** Lines are batched into chunks of this many bytes, so a small record is not one network write. */
@@ -77,7 +86,8 @@ function serializeRecord(value: unknown, index: number): string {
 
 /**
  * Call options streaming `records` as NDJSON: the body, its content-type and
- * `redirect: 'error'`; spread them into a call. A stream cannot be re-sent, so
+ * `redirect: 'error'` (`'manual'` in workerd, where a 3xx then fails the call
+ * as HTTPError); spread them into a call. A stream cannot be re-sent, so
  * the call is not retried; pass a function returning the records to make it
  * retryable (called per attempt). A redirect fails the call: to be able to
  * follow one, Node's fetch keeps a copy of every byte sent (nodejs/undici#4058).
@@ -93,13 +103,17 @@ function serializeRecord(value: unknown, index: number): string {
 export function ndjsonBody(records: NdjsonSource | (() => NdjsonSource)): {
   body: ReadableStream<Uint8Array> | (() => ReadableStream<Uint8Array>);
   headers: { 'content-type': string };
-  redirect: 'error';
+  redirect: 'error' | 'manual';
 } {
   const body = typeof records === 'function' ? () => toStream(records()) : toStream(records);
-  return { body, headers: { 'content-type': NDJSON_CONTENT_TYPE }, redirect: 'error' };
+  return { body, headers: { 'content-type': NDJSON_CONTENT_TYPE }, redirect: refuseRedirects() };
 }
 
-/** Options of `ndjsonRecords`. */
+/**
+ * Options of `ndjsonRecords`.
+ * @example
+ * ndjsonRecords(api.get('export'), Row, { maxRecordBytes: 1024 * 1024 })
+ */
 export type NdjsonReadOptions = {
   /** Longest line in bytes (UTF-16 code units); a longer one throws ParseError. @default 16 MiB */
   maxRecordBytes?: number;
