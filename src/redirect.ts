@@ -58,6 +58,17 @@ export const canFollowRedirects = (): boolean =>
   typeof (globalThis as { document?: unknown }).document === 'undefined' && typeof (globalThis as { importScripts?: unknown }).importScripts !== 'function';
 
 /**
+ * The redirect mode of a request that must never follow a redirect: `'error'`
+ * (with it, Node's fetch also keeps no copy of a streamed body), except in
+ * Cloudflare workerd, which rejects `'error'`: there `'manual'`, and a 3xx
+ * response is the failure.
+ * @example
+ * await fetch(tokenUrl, { method: 'POST', body, redirect: refuseRedirects() });
+ */
+export const refuseRedirects = (): 'error' | 'manual' =>
+  (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === 'Cloudflare-Workers' ? 'manual' : 'error';
+
+/**
  * One request of a redirect chain.
  * @example
  * { url: new URL('https://api.example.com/a'), method: 'POST', headers, body: '{"a":1}' }

@@ -7,7 +7,7 @@ import { readBounded } from '../body.ts';
 import { AuthError } from '../errors.ts';
 import { DEFAULTS } from '../options.ts';
 import { createRedactor } from '../redact.ts';
-import { canFollowRedirects } from '../redirect.ts';
+import { refuseRedirects } from '../redirect.ts';
 import { basicCredentials } from './basic.ts';
 import { assertSecureTransport } from './scope.ts';
 import { checkCredential, createSecrets, type ScopeOptions } from './strategy.ts';
@@ -121,9 +121,8 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
     }
     let response: Response;
     try {
-      // A redirect must not carry the secret to wherever it points. workerd rejects
-      // redirect: 'error', so where code can see redirects they are refused below.
-      response = await fetchToken(tokenUrl, { method: 'POST', headers, body, redirect: canFollowRedirects() ? 'manual' : 'error', signal: AbortSignal.timeout(timeout) });
+      // A redirect must not carry the secret to wherever it points (a 3xx under 'manual' is refused below).
+      response = await fetchToken(tokenUrl, { method: 'POST', headers, body, redirect: refuseRedirects(), signal: AbortSignal.timeout(timeout) });
     } catch (error) {
       const timedOut = (error as Error)?.name === 'TimeoutError';
       throw fail(
