@@ -7,6 +7,7 @@
 import { registerAuthCases } from './cases/auth.ts';
 import { registerRequestCases } from './cases/requests.ts';
 import { registerSchemaCases } from './cases/schemas.ts';
+import { registerStreamCases } from './cases/streams.ts';
 import { createContext, type ConformanceEnv } from './context.ts';
 import type { Registry } from './harness.ts';
 
@@ -22,4 +23,5 @@ export function registerCases(registry: Registry, env: ConformanceEnv): void {
   registerRequestCases(context);
   registerSchemaCases(context);
   registerAuthCases(context);
+  registerStreamCases(context);
 }

@@ -3,7 +3,8 @@
  * with the routes the cases call, in CORS mode so Chromium can call it too.
  * One server per runtime run: sequence routes count requests from zero.
  */
-import { modes, startServer, type Handler, type TestServer } from '../helpers/server.ts';
+import { modes, startServer, wait, type Handler, type TestServer } from '../helpers/server.ts';
+import { NDJSON_RECORDS } from './context.ts';
 
 /** Path of the route that tells a case what the server received on another path. */
 export const RECEIVED_PATH = '/__received';
@@ -76,6 +77,31 @@ export async function startConformanceServer(): Promise<TestServer> {
   // What a typed endpoint must send for id '../admin?x=1#f': one percent-encoded segment.
   server.route('/items/..%2Fadmin%3Fx%3D1%23f', modes.echo(200));
   server.route('/order', modes.json(200, { id: 'o-1', total: '12.50', items: [{ sku: 'A1', qty: 2 }] }));
+  // NDJSON: records cut at arbitrary bytes (inside multi-byte characters too), 10 ms apart.
+  server.route('/ndjson', async (_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    const bytes = Buffer.from(NDJSON_RECORDS.map((record) => `${JSON.stringify(record)}\n`).join(''));
+    for (let at = 0; at < bytes.length; at += 7) {
+      response.write(bytes.subarray(at, at + 7));
+      await wait(10);
+    }
+    response.end();
+  });
+  // An endless NDJSON stream; `/__endless-closed` says whether the client hung up.
+  let endlessClosed = false;
+  server.route('/ndjson-endless', (_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    let n = 0;
+    const timer = setInterval(() => response.write(`{"n":${n++}}\n`), 20);
+    response.on('close', () => {
+      clearInterval(timer);
+      endlessClosed = true;
+    });
+  });
+  server.route('/__endless-closed', (_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ closed: endlessClosed }));
+  });
+  server.route('/ndjson-upload', failOnceThenEcho(503));
   server.route(RECEIVED_PATH, (request, response) => {
     const path = new URL(request.url, server.url).searchParams.get('path') ?? '';
     const body = JSON.stringify(server.requestsTo(path));

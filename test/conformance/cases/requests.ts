@@ -6,7 +6,7 @@ import { expect, rejection } from '../harness.ts';
  * @example
  * registerRequestCases(createContext(registry, { url, runtime: 'deno', sturdy }));
  */
-export function registerRequestCases({ registry, url, sturdy, api, received, guarded }: CaseContext): void {
+export function registerRequestCases({ registry, url, sturdy, api, received }: CaseContext): void {
   const { createClient } = sturdy;
 
   registry.test('JSON POST round trip: the server receives the compact body, JSON headers and an Idempotency-Key', async () => {
@@ -106,21 +106,5 @@ export function registerRequestCases({ registry, url, sturdy, api, received, gua
     if (result.ok) return;
     expect(result.error).toSatisfy(sturdy.isHTTPError);
     expect((result.error as InstanceType<SturdyModule['HTTPError']>).data).toEqual({ error: 'not_found', detail: 'no such order' });
-  });
-
-  guarded('a streaming upload given as a factory is rebuilt and re-sent on retry', 'uploadStreams', async () => {
-    const encoder = new TextEncoder();
-    const stream = () =>
-      new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(encoder.encode('chunk-1,'));
-          controller.enqueue(encoder.encode('chunk-2'));
-          controller.close();
-        },
-      });
-    const response = await api.post('upload', { body: stream, headers: { 'content-type': 'text/plain' }, retry: { limit: 2, delay: () => 10, jitter: false } });
-    expect(response.status).toBe(201);
-    const requests = await received('/upload');
-    expect(requests.map((request) => request.body)).toEqual(['chunk-1,chunk-2', 'chunk-1,chunk-2']);
   });
 }
