@@ -5,6 +5,7 @@
  * (some cases read what the server received first on a shared path).
  */
 import { registerAuthCases } from './cases/auth.ts';
+import { registerFlowCases } from './cases/flow.ts';
 import { registerRequestCases } from './cases/requests.ts';
 import { registerSchemaCases } from './cases/schemas.ts';
 import { registerStreamCases } from './cases/streams.ts';
@@ -24,4 +25,5 @@ export function registerCases(registry: Registry, env: ConformanceEnv): void {
   registerSchemaCases(context);
   registerAuthCases(context);
   registerStreamCases(context);
+  registerFlowCases(context);
 }

@@ -102,6 +102,23 @@ export async function startConformanceServer(): Promise<TestServer> {
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ closed: endlessClosed }));
   });
   server.route('/ndjson-upload', failOnceThenEcho(503));
+  // Holds each request 100 ms and tracks the most in flight at once (`/__max-in-flight`).
+  let inFlight = 0;
+  let maxInFlight = 0;
+  server.route('/slow-track', async (request, response, n, raw) => {
+    maxInFlight = Math.max(maxInFlight, ++inFlight);
+    await wait(100);
+    inFlight -= 1;
+    modes.echo(200)(request, response, n, raw);
+  });
+  server.route('/__max-in-flight', (_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ max: maxInFlight }));
+  });
+  // A batch endpoint: answers each id of the JSON array in order, null for unknown ones.
+  server.route('/users/batch', (request, response) => {
+    const ids = JSON.parse(request.body) as string[];
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(ids.map((id) => (id.startsWith('u') ? { id } : null))));
+  });
   server.route(RECEIVED_PATH, (request, response) => {
     const path = new URL(request.url, server.url).searchParams.get('path') ?? '';
     const body = JSON.stringify(server.requestsTo(path));
