@@ -156,6 +156,23 @@ describe('bearer', () => {
     expect((await echoed(api.get('echo'))).authorization).toBe('Bearer session-token-B');
   });
 
+  test('a plain-string provider: the repeat after a 401 uses the token the refresh call returned', async () => {
+    server.route('/refuse-old', (request, response) => {
+      const ok = request.headers.authorization === 'Bearer fresh-token-2';
+      response.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(JSON.stringify({ ok }));
+    });
+    const calls: boolean[] = [];
+    // The refreshed token is only returned by the refresh call; a plain call would give the stale one again.
+    const api = createClient({ baseUrl: server.url, auth: bearer(({ refresh }) => (calls.push(refresh), refresh ? 'fresh-token-2' : 'stale-token-1')) });
+    await expect(api.get('refuse-old').json()).resolves.toEqual({ ok: true });
+    expect(calls).toEqual([false, true]);
+    const seen = server.requestsTo('/refuse-old').map((request) => request.headers.authorization);
+    expect(seen).toEqual(['Bearer stale-token-1', 'Bearer fresh-token-2']);
+    // The next call asks the provider again (a bare string is not cached).
+    await api.get('refuse-old').catch(() => {});
+    expect(calls.slice(0, 3)).toEqual([false, true, false]);
+  });
+
   test('a provider returning garbage is an AuthError that does not echo it', async () => {
     const api = createClient({ baseUrl: server.url, auth: bearer((() => ({ tok: 'x' })) as never) });
     const error = await api.get('echo').catch((e: unknown) => e);

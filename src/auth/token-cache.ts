@@ -47,7 +47,8 @@ export type TokenCache = {
   refresh(used: unknown, signal?: AbortSignal): Promise<boolean>;
 };
 
-type Entry = { token: string; expiresAt: number };
+/** `oneShot`: a token without a lifetime of 0 s (a bare string from a provider), never reused by a later call. */
+type Entry = { token: string; expiresAt: number; oneShot: boolean };
 
 const now = () => globalThis.performance?.now() ?? Date.now();
 
@@ -78,9 +79,15 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 export function createTokenCache(load: TokenLoader): TokenCache {
   let current: Entry | undefined;
   let flight: Promise<Entry> | undefined;
+  // Calls told to repeat after a 401 are owed the refreshed token, even a one-shot one:
+  // asking the provider again without `refresh` could hand back the refused token.
+  let owedRepeats = 0;
 
   const start = (refresh: boolean): Promise<Entry> => {
-    const promise = load(refresh).then((grant) => (current = { token: grant.token, expiresAt: expiresAt(grant.expiresIn) }));
+    owedRepeats = 0;
+    const promise = load(refresh).then(
+      (grant) => (current = { token: grant.token, expiresAt: expiresAt(grant.expiresIn), oneShot: grant.expiresIn === 0 }),
+    );
     flight = promise;
     // A failed load is not cached: the next caller tries again.
     const settle = () => {
@@ -94,13 +101,22 @@ export function createTokenCache(load: TokenLoader): TokenCache {
     async get(signal) {
       if (flight) return (await abortable(flight, signal)).token;
       if (current && now() < current.expiresAt) return current.token;
+      if (current?.oneShot && owedRepeats > 0) {
+        owedRepeats -= 1;
+        return current.token;
+      }
       return (await abortable(start(false), signal)).token;
     },
     async refresh(used, signal) {
-      if (!flight && current && current.token !== used) return true;
+      if (!flight && current && current.token !== used) {
+        owedRepeats += 1;
+        return true;
+      }
       const entry = await abortable(flight ?? start(true), signal);
       // The same token again would fail the same way: no repeat.
-      return entry.token !== used;
+      if (entry.token === used) return false;
+      owedRepeats += 1;
+      return true;
     },
   };
 }
