@@ -102,25 +102,68 @@ export function withIdleTimeout(
     },
     { highWaterMark: 0 },
   );
-  const wrapped = new Response(stream, { status: response.status, statusText: response.statusText, headers: response.headers });
-  Object.defineProperties(wrapped, {
-    url: { value: response.url },
-    redirected: { value: response.redirected },
-    type: { value: response.type },
-  });
-  // Chromium rejects text()/json()/... of an errored stream with its own
-  // TypeError ("Failed to fetch"), dropping the TimeoutError: restore it.
-  for (const method of BODY_METHODS) {
-    const read = wrapped[method] as (() => Promise<unknown>) | undefined;
-    if (typeof read !== 'function') continue;
-    Object.defineProperty(wrapped, method, {
-      value: () =>
-        read.call(wrapped).catch((error: unknown) => {
-          throw failure ?? error;
-        }),
-    });
-  }
-  return wrapped;
+  return new GuardedResponse(stream, response, () => failure);
 }
 
-const BODY_METHODS = ['arrayBuffer', 'blob', 'bytes', 'formData', 'json', 'text'] as const;
+/**
+ * What withIdleTimeout hands out: the guarded body, with the original's url,
+ * redirected and type. A subclass, so a response costs one construction and no
+ * per-instance properties or closures (this is on every call's path).
+ */
+class GuardedResponse extends Response {
+  readonly #source: Response;
+  readonly #failure: () => Error | undefined;
+
+  constructor(stream: ReadableStream<Uint8Array>, source: Response, failure: () => Error | undefined) {
+    super(stream, { status: source.status, statusText: source.statusText, headers: source.headers });
+    this.#source = source;
+    this.#failure = failure;
+  }
+
+  override get url(): string {
+    return this.#source.url;
+  }
+
+  override get redirected(): boolean {
+    return this.#source.redirected;
+  }
+
+  override get type(): ResponseType {
+    return this.#source.type;
+  }
+
+  // Chromium rejects text()/json()/... of an errored stream with its own
+  // TypeError ("Failed to fetch"), dropping the TimeoutError: restore it.
+  #rethrow<T>(read: Promise<T>): Promise<T> {
+    return read.catch((error: unknown) => {
+      throw this.#failure() ?? error;
+    });
+  }
+
+  override arrayBuffer() {
+    return this.#rethrow(super.arrayBuffer());
+  }
+
+  override blob() {
+    return this.#rethrow(super.blob());
+  }
+
+  override bytes() {
+    return this.#rethrow(super.bytes());
+  }
+
+  override formData() {
+    return this.#rethrow(super.formData());
+  }
+
+  override json() {
+    return this.#rethrow(super.json());
+  }
+
+  override text() {
+    return this.#rethrow(super.text());
+  }
+}
+
+// A runtime without Response#bytes keeps not having it.
+if (typeof Response.prototype.bytes !== 'function') delete (GuardedResponse.prototype as { bytes?: unknown }).bytes;

@@ -90,6 +90,19 @@ describe('idleTimeout (between body chunks)', () => {
     await expect(api.get('trickle').json()).resolves.toEqual([1, 2, 3]);
   });
 
+  test('the guarded Response says what the original said: status, headers, url, redirected, type', async () => {
+    server.route('/to-trickle', modes.redirect('/trickle', 302));
+    const api = createClient({ baseUrl: server.url, retry: false, idleTimeout: 1_000 });
+    for (const path of ['/trickle', '/to-trickle']) {
+      const raw = await fetch(`${server.url}${path}`);
+      const guarded = await api.get(path.slice(1));
+      for (const field of ['status', 'statusText', 'url', 'redirected', 'type', 'ok'] as const) expect(guarded[field]).toEqual(raw[field]);
+      expect(guarded.headers.get('content-type')).toBe(raw.headers.get('content-type'));
+      expect(guarded).toBeInstanceOf(Response);
+      await expect(guarded.json()).resolves.toEqual(await raw.json());
+    }
+  });
+
   test('an unread body does not time out', async () => {
     const api = createClient({ baseUrl: server.url, retry: false, idleTimeout: 100 });
     const response = await api.get('trickle');
