@@ -144,8 +144,15 @@ function send<T>(client: Resolved, shared: Shared, method: string, input: Input,
   });
 }
 
+/** Call options that only carry a body: nothing to validate, merge or pass to ky but the body itself. */
+const BODY_KEYS = new Set(['json', 'body', 'schema']);
+
 /** A call's view of the client: the client's resolved options with the call's merged over them. */
 function withCallOptions(client: Resolved, shared: Shared, callOptions: CallOptions): Resolved {
+  // The common call (`{ json }`) reuses everything resolved once per client.
+  let bodyOnly = true;
+  for (const key in callOptions) if (!BODY_KEYS.has(key)) bodyOnly = false;
+  if (bodyOnly) return { ...client, options: { ...client.options, ...callOptions } };
   validateOptions(callOptions, 'call');
   const options = mergeOptions(client.options, callOptions);
   const changesScope = callOptions.auth || callOptions.credentialOrigins || callOptions.baseUrl;
