@@ -59,42 +59,48 @@ export function withIdleTimeout(
   deadline: Deadline,
   onTimeout: (kind: TimeoutKind, ms: number) => Error,
 ): Response {
-  const body = response.body;
-  if (!body || (idleMs === false && deadline.remaining() === Infinity)) return response;
-  const reader = body.getReader();
-  let failure: Error | undefined;
-  const stream = new ReadableStream<Uint8Array>(
+  if (!response.body || (idleMs === false && deadline.remaining() === Infinity)) return response;
+  return new GuardedResponse(response, response, { idleMs, deadline, onTimeout });
+}
+
+type Guard = { idleMs: number | false; deadline: Deadline; onTimeout: (kind: TimeoutKind, ms: number) => Error };
+
+/** Reads one chunk, or fails with the guard's TimeoutError (and cancels the source) when none comes in time. */
+function readChunk(reader: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>>, guard: Guard): Promise<ReadableStreamReadResult<Uint8Array<ArrayBuffer>>> {
+  const remaining = guard.deadline.remaining();
+  const idle = guard.idleMs === false ? Infinity : guard.idleMs;
+  const kind: TimeoutKind = remaining < idle ? 'total' : 'idle';
+  const ms = Math.min(remaining, idle, MAX_TIMER);
+  return new Promise((resolve, reject) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      const error = guard.onTimeout(kind, kind === 'idle' ? idle : ms);
+      reject(error);
+      void reader.cancel(error).catch(() => {});
+    }, ms);
+    reader.read().then(
+      (result) => {
+        clearTimeout(timer);
+        if (!timedOut) resolve(result);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** The source's body as a stream guarded chunk by chunk (for `.body`, streaming readers and clones). */
+function guardedStream(source: ReadableStream<Uint8Array<ArrayBuffer>>, guard: Guard): ReadableStream<Uint8Array<ArrayBuffer>> {
+  const reader = source.getReader();
+  return new ReadableStream<Uint8Array<ArrayBuffer>>(
     {
-      pull(controller) {
-        const remaining = deadline.remaining();
-        const idle = idleMs === false ? Infinity : idleMs;
-        const kind: TimeoutKind = remaining < idle ? 'total' : 'idle';
-        const ms = Math.min(remaining, idle, MAX_TIMER);
-        return new Promise<void>((resolve, reject) => {
-          let timedOut = false;
-          const timer = setTimeout(() => {
-            timedOut = true;
-            const error = onTimeout(kind, kind === 'idle' ? idle : ms);
-            failure = error;
-            // Error the stream before cancelling, so the cancelled read cannot close it cleanly.
-            controller.error(error);
-            void reader.cancel(error).catch(() => {});
-            resolve();
-          }, ms);
-          reader.read().then(
-            ({ done, value }) => {
-              clearTimeout(timer);
-              if (timedOut) return;
-              if (done) controller.close();
-              else controller.enqueue(value);
-              resolve();
-            },
-            (error: unknown) => {
-              clearTimeout(timer);
-              reject(error);
-            },
-          );
-        });
+      async pull(controller) {
+        const { done, value } = await readChunk(reader, guard);
+        if (done) controller.close();
+        else controller.enqueue(value);
       },
       cancel(reason) {
         return reader.cancel(reason);
@@ -102,66 +108,112 @@ export function withIdleTimeout(
     },
     { highWaterMark: 0 },
   );
-  return new GuardedResponse(stream, response, () => failure);
 }
 
+const decoder = new TextDecoder();
+const NO_GUARD: Guard = { idleMs: false, deadline: { remaining: () => Infinity }, onTimeout: () => new Error('unreachable') };
+
 /**
- * What withIdleTimeout hands out: the guarded body, with the original's url,
- * redirected and type. A subclass, so a response costs one construction and no
- * per-instance properties or closures (this is on every call's path).
+ * What withIdleTimeout hands out: the source's status, headers, url,
+ * redirected and type, with every way of reading the body guarded. The body
+ * methods read the source directly, one timer per chunk; `.body` (a wrapping
+ * stream) is made only when asked for. A subclass, so a response costs one
+ * construction and no per-instance closures (this is on every call's path).
  */
 class GuardedResponse extends Response {
   readonly #source: Response;
-  readonly #failure: () => Error | undefined;
+  readonly #meta: Response;
+  readonly #guard: Guard;
+  #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
 
-  constructor(stream: ReadableStream<Uint8Array>, source: Response, failure: () => Error | undefined) {
-    super(stream, { status: source.status, statusText: source.statusText, headers: source.headers });
+  constructor(source: Response, meta: Response, guard: Guard) {
+    super(null, { status: meta.status, statusText: meta.statusText, headers: meta.headers });
     this.#source = source;
-    this.#failure = failure;
+    this.#meta = meta;
+    this.#guard = guard;
   }
 
   override get url(): string {
-    return this.#source.url;
+    return this.#meta.url;
   }
 
   override get redirected(): boolean {
-    return this.#source.redirected;
+    return this.#meta.redirected;
   }
 
   override get type(): ResponseType {
-    return this.#source.type;
+    return this.#meta.type;
   }
 
-  // Chromium rejects text()/json()/... of an errored stream with its own
-  // TypeError ("Failed to fetch"), dropping the TimeoutError: restore it.
-  #rethrow<T>(read: Promise<T>): Promise<T> {
-    return read.catch((error: unknown) => {
-      throw this.#failure() ?? error;
-    });
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+    if (this.#stream === undefined) {
+      const body = this.#source.body;
+      this.#stream = body && !this.#source.bodyUsed && !body.locked ? guardedStream(body, this.#guard) : body;
+    }
+    return this.#stream;
   }
 
-  override arrayBuffer() {
-    return this.#rethrow(super.arrayBuffer());
+  override get bodyUsed(): boolean {
+    return this.#source.bodyUsed;
   }
 
-  override blob() {
-    return this.#rethrow(super.blob());
+  override clone(): Response {
+    if (this.#stream === undefined) return new GuardedResponse(this.#source.clone(), this.#meta, this.#guard);
+    if (!this.#stream || this.#stream.locked || this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
+    // The stream is already guarded: its tee branches are too.
+    const [mine, theirs] = this.#stream.tee();
+    this.#stream = mine;
+    return new GuardedResponse(new Response(theirs), this.#meta, NO_GUARD);
   }
 
-  override bytes() {
-    return this.#rethrow(super.bytes());
+  /** The whole body, one idle timer per chunk. */
+  async #read(): Promise<Uint8Array<ArrayBuffer>> {
+    const source = this.#source.body;
+    if (this.#stream !== undefined || !source || this.#source.bodyUsed || source.locked) {
+      // `.body` was handed out (or the body is gone): read that, with the platform's own errors.
+      return new Uint8Array(await new Response(this.body, { headers: this.headers }).arrayBuffer());
+    }
+    const reader = source.getReader();
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
+    let length = 0;
+    for (;;) {
+      const { done, value } = await readChunk(reader, this.#guard);
+      if (done) break;
+      chunks.push(value);
+      length += value.byteLength;
+    }
+    if (chunks.length === 1 && chunks[0]!.byteLength === chunks[0]!.buffer.byteLength) return chunks[0]!;
+    const bytes = new Uint8Array(length);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return bytes;
   }
 
-  override formData() {
-    return this.#rethrow(super.formData());
+  override async arrayBuffer(): Promise<ArrayBuffer> {
+    return (await this.#read()).buffer as ArrayBuffer;
   }
 
-  override json() {
-    return this.#rethrow(super.json());
+  override async blob(): Promise<Blob> {
+    return new Response(await this.#read(), { headers: this.headers }).blob();
   }
 
-  override text() {
-    return this.#rethrow(super.text());
+  override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return (await this.#read()) as Uint8Array<ArrayBuffer>;
+  }
+
+  override async formData(): Promise<FormData> {
+    return new Response(await this.#read(), { headers: this.headers }).formData();
+  }
+
+  override async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  override async text(): Promise<string> {
+    return decoder.decode(await this.#read());
   }
 }
 
