@@ -200,7 +200,9 @@ class Call {
     const { options } = this;
     try {
       this.url = resolveUrl(input, options.baseUrl === undefined ? undefined : String(options.baseUrl), options.prefix === undefined ? undefined : String(options.prefix), options.searchParams);
-      const body = await this.prepareBody();
+      const prepared = this.prepareBody();
+      // Only a schema makes preparing the body asynchronous; a plain body costs no extra await.
+      const body = prepared instanceof Promise ? await prepared : prepared;
       const headers = new Headers(options.headers as HeadersInit | undefined);
       if (body.json && !headers.has('content-type')) headers.set('content-type', JSON_CONTENT_TYPE);
       if (!headers.has('accept')) headers.set('accept', JSON_ACCEPT);
@@ -212,19 +214,22 @@ class Call {
   }
 
   /** The request body: a JSON string (replayable), a factory, or what the caller gave. */
-  private async prepareBody(): Promise<{ json: boolean; value: () => KyOptions['body']; replayable: boolean }> {
+  private prepareBody(): PreparedBody | Promise<PreparedBody> {
     const { json, body, schema } = this.options;
     if (json !== undefined && body !== undefined) {
       throw new SerializationError('pass either json or body, not both: json is serialized and would replace body');
     }
-    if (json !== undefined || schema !== undefined) {
-      const value = schema ? await validate(schema, json, 'request', { what: 'request body' }) : json;
-      if (value === undefined && json === undefined) return { json: false, value: () => undefined, replayable: true };
-      const text = serializeJson(value, this.options.stringifyJson);
-      return { json: true, value: () => text, replayable: true };
-    }
+    if (schema !== undefined) return validate(schema, json, 'request', { what: 'request body' }).then((value) => this.jsonBody(value, json));
+    if (json !== undefined) return this.jsonBody(json, json);
     if (typeof body === 'function') return { json: false, value: body as () => KyOptions['body'], replayable: true };
     return { json: false, value: () => body, replayable: isReplayableBody(body) };
+  }
+
+  /** A `json` body (after its schema, if any): serialized once, so every attempt re-sends the same string. */
+  private jsonBody(value: unknown, json: unknown): PreparedBody {
+    if (value === undefined && json === undefined) return { json: false, value: () => undefined, replayable: true };
+    const text = serializeJson(value, this.options.stringifyJson);
+    return { json: true, value: () => text, replayable: true };
   }
 
   private async attempts(headers: Headers, body: { value: () => KyOptions['body']; replayable: boolean }): Promise<Response> {
@@ -241,15 +246,19 @@ class Call {
       try {
         const attemptHeaders = auth ? new Headers(headers) : headers;
         const url = auth ? new URL(this.url) : this.url;
-        if (auth) authUsed = await this.authorize(auth, url, attemptHeaders);
+        if (auth) {
+          // A strategy with the credential at hand (a fixed token) answers synchronously: no await then.
+          const used = this.authorize(auth, url, attemptHeaders);
+          authUsed = typeof (used as PromiseLike<unknown> | undefined)?.then === 'function' ? await used : used;
+        }
         // A response from beyond the credential origins never saw the credential: its 401 refreshes nothing.
         const redirects = authUsed === NOT_AUTHORIZED ? undefined : this.redirectPolicy(auth!, body, () => (authUsed = NOT_AUTHORIZED));
         const send = () => {
-          this.event({ type: 'request', attempt: this.attempt });
+          if (options.onEvent) this.event({ type: 'request', attempt: this.attempt });
           return this.fetchOnce(url, attemptHeaders, body.value(), redirects);
         };
         const response = await (shared.limiter ? this.throughLimiter(shared.limiter, url.origin, retryCount > 0, send) : send());
-        this.event({ type: 'response', attempt: this.attempt, status: response.status, durationMs: Math.round(now() - started) });
+        if (options.onEvent) this.event({ type: 'response', attempt: this.attempt, status: response.status, durationMs: Math.round(now() - started) });
         if (response.ok || !this.throwsFor(response.status)) {
           shared.budget.success();
           return response;
@@ -316,7 +325,7 @@ class Call {
   }
 
   /** Adds credentials when the URL is a credential origin; returns what the strategy used. */
-  private async authorize(auth: AuthStrategy, url: URL, headers: Headers): Promise<unknown> {
+  private authorize(auth: AuthStrategy, url: URL, headers: Headers): unknown {
     if (this.client.origins.size === 0) {
       throw new AuthError(`${auth.type} credentials have no origin to go to: set baseUrl, credentialOrigins or the strategy's origins`);
     }
@@ -414,6 +423,9 @@ class Call {
 }
 
 const NOT_AUTHORIZED = Symbol('not authorized');
+
+/** A call's request body, prepared once: `value()` gives it for each attempt. */
+type PreparedBody = { json: boolean; value: () => KyOptions['body']; replayable: boolean };
 
 /**
  * A request body stream that failed with sturdy's own error (an NDJSON record JSON cannot carry)

@@ -75,7 +75,8 @@ export async function parseJsonResponse(
     void response.body?.cancel().catch(() => {});
     return undefined;
   }
-  const text = await readJsonText(response, redactor);
+  // A body labelled JSON is read whole; only an unlabelled one needs the bounded read.
+  const text = isJsonContentType(response.headers.get('content-type')) ? await response.text() : await readJsonText(response, redactor);
   if (text === '') return undefined;
   try {
     return parse ? await parse(text) : JSON.parse(text);
@@ -99,11 +100,10 @@ const parseError = (response: Response, text: string, redactor: Redactor, cause?
 const JSON_START = /^\s*(?:[{["\-\dtfn]|$)/;
 
 /**
- * The body as text. A body not labelled JSON is read at most 1 MiB at a time:
+ * The text of a body not labelled JSON, read at most 1 MiB at a time:
  * when it is longer and plainly not JSON (an HTML page), the rest is cancelled.
  */
 async function readJsonText(response: Response, redactor: Redactor): Promise<string> {
-  if (isJsonContentType(response.headers.get('content-type'))) return response.text();
   const bounded = await readBounded(response, ERROR_BODY_LIMIT);
   if (bounded.complete) return bounded.text;
   if (JSON_START.test(bounded.text.slice(0, 64))) return bounded.readRest();

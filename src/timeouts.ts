@@ -192,28 +192,28 @@ class GuardedResponse extends Response {
     return bytes;
   }
 
-  override async arrayBuffer(): Promise<ArrayBuffer> {
-    return (await this.#read()).buffer as ArrayBuffer;
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#read().then((bytes) => bytes.buffer);
   }
 
   override async blob(): Promise<Blob> {
     return new Response(await this.#read(), { headers: this.headers }).blob();
   }
 
-  override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    return (await this.#read()) as Uint8Array<ArrayBuffer>;
+  override bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return this.#read();
   }
 
   override async formData(): Promise<FormData> {
     return new Response(await this.#read(), { headers: this.headers }).formData();
   }
 
-  override async json(): Promise<unknown> {
-    return JSON.parse(await this.text());
+  override json(): Promise<unknown> {
+    return this.#read().then((bytes) => JSON.parse(decoder.decode(bytes)));
   }
 
-  override async text(): Promise<string> {
-    return decoder.decode(await this.#read());
+  override text(): Promise<string> {
+    return this.#read().then((bytes) => decoder.decode(bytes));
   }
 }
 
