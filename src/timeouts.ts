@@ -114,7 +114,7 @@ const decoder = new TextDecoder();
 const NO_GUARD: Guard = { idleMs: false, deadline: { remaining: () => Infinity }, onTimeout: () => new Error('unreachable') };
 
 /**
- * What withIdleTimeout hands out: the source's status, headers, url,
+ * What withIdleTimeout hands out: the source's status, headers (the same object), url,
  * redirected and type, with every way of reading the body guarded. The body
  * methods read the source directly, one timer per chunk; `.body` (a wrapping
  * stream) is made only when asked for. A subclass, so a response costs one
@@ -127,10 +127,15 @@ class GuardedResponse extends Response {
   #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
 
   constructor(source: Response, meta: Response, guard: Guard) {
-    super(null, { status: meta.status, statusText: meta.statusText, headers: meta.headers });
+    // The headers are not copied: the getter hands out the source's own (as immutable as fetch made them).
+    super(null, { status: meta.status, statusText: meta.statusText });
     this.#source = source;
     this.#meta = meta;
     this.#guard = guard;
+  }
+
+  override get headers(): Headers {
+    return this.#meta.headers;
   }
 
   override get url(): string {
