@@ -26,7 +26,11 @@ const element = <K extends keyof HTMLElementTagNameMap>(tag: K, className: strin
 /** A timeline: rows stamped with ms since the send started. */
 export class Timeline {
   private started = 0;
-  constructor(private readonly list: HTMLOListElement) {}
+  private readonly list: HTMLOListElement;
+
+  constructor(list: HTMLOListElement) {
+    this.list = list;
+  }
 
   start(): void {
     this.started = performance.now();
