@@ -139,13 +139,12 @@ export class Call {
           }
         }
         retryCount += 1;
-        const decision = await decideRetry({ error: failed, retryCount, retry, replayable, budget: shared.budget });
+        const decision = await decideRetry({ error: failed, retryCount, retry, replayable, budget: shared.budget, timeLeftMs: this.deadline.remaining() });
+        if (!decision.retry && decision.outOfTime) throw this.totalTimeout();
         if (!decision.retry) {
           if (decision.retryAfterMs !== undefined) Object.assign(failed as object, { retryAfter: decision.retryAfterMs });
           throw failed;
         }
-        const remaining = this.deadline.remaining();
-        if (decision.delayMs >= remaining) throw this.totalTimeout();
         this.event({ type: 'retry', attempt: this.attempt + 1, delayMs: Math.round(decision.delayMs), reason: decision.reason });
         await sleep(decision.delayMs, options.signal ?? undefined);
         // Like ky: after the wait, with the request as it will be re-sent (credentials are added per attempt, so absent).

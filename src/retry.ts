@@ -239,7 +239,7 @@ function parseWait(value: string, nowMs: number): number | undefined {
  */
 export type RetryDecision =
   | { retry: true; delayMs: number; reason: string }
-  | { retry: false; reason: string; retryAfterMs?: number };
+  | { retry: false; reason: string; retryAfterMs?: number; outOfTime?: true };
 
 /**
  * A short reason for events: `status 503`, `timeout`, `network error`.
@@ -266,12 +266,14 @@ export async function decideRetry(input: {
   retry: NormalizedRetry;
   replayable: boolean;
   budget: RetryBudget;
+  /** Time left of the call's totalTimeout; a wait that does not fit spends no budget token. */
+  timeLeftMs?: number;
 }): Promise<RetryDecision> {
-  const { error, retryCount, retry, replayable, budget } = input;
+  const { error, retryCount, retry, replayable, budget, timeLeftMs = Infinity } = input;
   const reason = describeFailure(error);
   const status = error instanceof HTTPError ? error.response.status : undefined;
   const serverWait = status !== undefined && retry.afterStatusCodes.includes(status) ? retryAfterMs((error as HTTPError).response.headers) : undefined;
-  const stop = (why?: string): RetryDecision => ({
+  const stop = (why?: string): RetryDecision & { retry: false } => ({
     retry: false,
     reason: why ? `${reason}; ${why}` : reason,
     ...(serverWait === undefined ? {} : { retryAfterMs: serverWait }),
@@ -296,8 +298,10 @@ export async function decideRetry(input: {
   if (serverWait !== undefined && serverWait > retry.maxRetryAfter) {
     return stop(`server asked to wait ${serverWait} ms (over maxRetryAfter ${retry.maxRetryAfter} ms)`);
   }
+  const delayMs = serverWait ?? backoff(retryCount, retry);
+  if (delayMs >= timeLeftMs) return { ...stop(`a wait of ${Math.round(delayMs)} ms does not fit in the time left`), outOfTime: true };
   if (!budget.take()) return stop('retry budget exhausted');
-  return { retry: true, delayMs: serverWait ?? backoff(retryCount, retry), reason };
+  return { retry: true, delayMs, reason };
 }
 
 /**

@@ -155,6 +155,18 @@ describe('what is not retried, and what stops retrying', () => {
     expect(unbudgeted).toBe(240);
   });
 
+  test('a wait that does not fit in totalTimeout fails at once and spends no budget token', async () => {
+    server.route('/busy-long', modes.sequence([{ status: 503, headers: { 'retry-after': '5' } }]));
+    server.route('/blip', modes.sequence([503, { status: 200, body: { ok: true } }]));
+    const api = createClient({ baseUrl: server.url, retryBudget: { tokens: 1 }, totalTimeout: 1_000, retry: { delay: () => 1 } });
+    const { error, ms } = await elapsed(() => api.get('busy-long'));
+    expect((error as Error).name).toBe('TimeoutError');
+    expect(ms).toBeLessThan(500);
+    // The single token is still there: the next call's retry goes through.
+    await expect(api.get('blip').json()).resolves.toEqual({ ok: true });
+    expect(server.requestsTo('/blip')).toHaveLength(2);
+  });
+
   test("aborting the caller's signal during a 5 s Retry-After wait rejects within 500 ms", async () => {
     server.route('/after-5', modes.retryAfter(503, 5));
     const controller = new AbortController();
