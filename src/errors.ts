@@ -143,17 +143,27 @@ export const isAuthError: (error: unknown) => error is AuthError = guard<AuthErr
 
 type KyLikeError = KyError & { request?: Request; response?: Response; options?: unknown; data?: unknown; retryAfter?: number };
 
+/** Redacts an error's message and the same text in its stack. */
+function redactMessage(error: Error, redactor: Redactor): void {
+  const original = error.message;
+  const message = redactor.text(original);
+  if (message === original) return;
+  try {
+    error.message = message;
+    if (error.stack) error.stack = error.stack.split(original).join(message);
+  } catch {
+    // A frozen foreign error: nothing we can change.
+  }
+}
+
 /**
  * Makes a ky error safe to print: redacts its message and stack, and gives it
  * `toJSON` / inspect views without the request's credential headers.
  */
 export function sanitizeKyError(error: KyLikeError, redactor: Redactor, url: string): KyLikeError {
-  const original = error.message;
-  const message = redactor.text(original);
-  if (message !== original) {
-    error.message = message;
-    if (error.stack) error.stack = error.stack.split(original).join(message);
-  }
+  // The error and its causes (a runtime's network error may name the URL with its query).
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1, current = current.cause) redactMessage(current, redactor);
   const view = (): Record<string, unknown> => {
     const json: Record<string, unknown> = { name: error.name, message: error.message, url: redactor.url(url) };
     if (error.request) json.method = error.request.method;

@@ -142,3 +142,22 @@ describe('bad options are TypeErrors naming the option, before any request', () 
     await expect(api.get('orders')).rejects.toThrow(/baseUrl/);
   });
 });
+
+describe('network errors', () => {
+  test("a runtime's cause that names the URL is redacted too", async () => {
+    const api = createClient({
+      retry: false,
+      fetch: async () => {
+        throw new TypeError('fetch failed', { cause: new Error('connect failed for https://api.test/x?api_key=cause-secret-key') });
+      },
+    });
+    const error = (await api.get('https://api.test/x', { searchParams: { api_key: 'cause-secret-key' } }).catch((e: unknown) => e)) as Error;
+    expect(error.name).toBe('NetworkError');
+    const cause = error.cause as Error;
+    const rootCause = cause.cause as Error;
+    expect(rootCause.message).toContain('api_key=[REDACTED]');
+    for (const text of [error.message, error.stack ?? '', cause.message, rootCause.message, rootCause.stack ?? '', inspect(error, { depth: 10 }), JSON.stringify(error)]) {
+      expect(text).not.toContain('cause-secret-key');
+    }
+  });
+});
