@@ -188,9 +188,5 @@ export function sanitizeKyError(error: KyLikeError, redactor: Redactor, url: str
   return error;
 }
 
-/** Is this the caller's own abort (not one of our timeouts)? */
-export const isAbortError = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
-
 export const isKyLike = (error: unknown): error is KyLikeError =>
   error instanceof HTTPError || error instanceof TimeoutError || error instanceof NetworkError || error instanceof KyError;

@@ -23,9 +23,6 @@ export function toOrigin(value: string | URL, option: string): string {
   }
 }
 
-/** Does `url` belong to one of the credential origins? */
-export const isCredentialOrigin = (url: URL, origins: ReadonlySet<string>): boolean => origins.has(url.origin);
-
 /**
  * Refuses to send a credential over plain http to a host other than loopback,
  * unless `allowInsecure` is set. Thrown before any network call.
