@@ -20,6 +20,7 @@ import { validate } from './schema.ts';
 import { MAX_TIMER, sleep, startDeadline, timeoutError, withIdleTimeout, type Deadline } from './timeouts.ts';
 import { resolveUrl } from './url.ts';
 import { canFollowRedirects, followRedirects, type RedirectPolicy } from './redirect.ts';
+import { runChain, type CallInfo } from './middleware.ts';
 
 const now = () => globalThis.performance?.now() ?? Date.now();
 
@@ -40,6 +41,29 @@ export class Call {
     this.method = method;
     this.options = client.options as CallOptions & ClientOptions;
     this.deadline = startDeadline(this.options.totalTimeout ?? DEFAULTS.totalTimeout);
+  }
+
+  #info: CallInfo | undefined;
+  /** What `use` middleware sees of this call: one object for all its attempts. */
+  get callInfo(): CallInfo {
+    if (this.#info) return this.#info;
+    const call = this;
+    const redactor = this.shared.redactor;
+    return (this.#info = {
+      method: this.method,
+      get attempt() {
+        return call.attempt;
+      },
+      signal: this.options.signal ?? undefined,
+      remaining: () => this.deadline.remaining(),
+      retry: this.client.retry,
+      redact: { url: (url) => redactor.url(url), text: (text) => redactor.text(text), isSensitiveHeader: (name) => redactor.isSensitiveHeader(name) },
+      isCredentialOrigin: (url) => this.client.origins.has(new URL(url).origin),
+      emit: (event) => {
+        if (this.options.onEvent) emit(this.options.onEvent, { method: this.method, url: this.safeUrl, attempt: this.attempt, ...event } as SturdyEvent);
+      },
+      context: (this.options.context as Record<string, unknown> | undefined) ?? {},
+    });
   }
 
   get safeUrl(): string {
@@ -230,6 +254,12 @@ export class Call {
     if (body !== undefined) kyOptions.body = body;
     if (options.signal) kyOptions.signal = options.signal;
     if (options.fetch) kyOptions.fetch = options.fetch;
+    const use = options.use;
+    if (use?.length) {
+      const base = this.fetchFunction;
+      const info = this.callInfo;
+      kyOptions.fetch = (input, init) => runChain(use, input instanceof Request ? input : new Request(input, init), (request) => base(request, init), info);
+    }
     if (hooks) kyOptions.hooks = { init: hooks.init ?? [], beforeRequest: hooks.beforeRequest ?? [], afterResponse: hooks.afterResponse ?? [] };
     const followHere = redirects && (kyOptions.redirect ?? 'follow') === 'follow' && canFollowRedirects();
     // Each hop gets what is left of totalTimeout, so a chain of slow redirects cannot outlast it.

@@ -40,7 +40,7 @@ export type SturdyClient = {
 const OWN_KEYS = new Set([
   'retry', 'timeout', 'totalTimeout', 'idleTimeout', 'auth', 'credentialOrigins', 'allowInsecure', 'idempotencyKey',
   'onEvent', 'redact', 'retryBudget', 'json', 'schema', 'baseUrl', 'prefix', 'searchParams', 'headers', 'hooks',
-  'body', 'method', 'parseJson', 'stringifyJson', 'signal', 'fetch', 'throwHttpErrors', 'concurrency', 'rateLimit',
+  'body', 'method', 'parseJson', 'stringifyJson', 'signal', 'fetch', 'throwHttpErrors', 'concurrency', 'rateLimit', 'use',
 ]);
 
 /** Per-client state shared by its calls (and by clients made with `extend`, for the budget). */

@@ -1,6 +1,6 @@
 /** What `onEvent` receives: plain objects, URLs redacted, never a credential. */
 export type SturdyEvent = {
-  type: 'request' | 'response' | 'retry' | 'error';
+  type: 'request' | 'response' | 'retry' | 'error' | 'cache';
   method: string;
   /** The request URL with sensitive query values redacted. */
   url: string;
@@ -13,6 +13,8 @@ export type SturdyEvent = {
   delayMs?: number;
   /** Why: on `retry` (`status 503`, `network error`, `timeout`, `401 refresh`) and `error` (the error's name and message). */
   reason?: string;
+  /** On `cache` events (sturdy/cache): what the cache did. */
+  outcome?: 'hit' | 'miss' | 'revalidated' | 'stale';
 };
 
 export type EventListener = (event: SturdyEvent) => void;

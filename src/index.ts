@@ -7,6 +7,7 @@
 export { createClient, type SturdyClient } from './client.ts';
 export type { ClientOptions, CallOptions, SturdyOwnOptions } from './options.ts';
 export type { ResponsePromise, Result } from './response.ts';
+export type { Middleware, Next, CallInfo } from './middleware.ts';
 export type { RetryOptions, RetryBudgetOptions, ShouldRetryState } from './retry.ts';
 export type { SturdyEvent, EventListener } from './events.ts';
 export type { RedactOptions } from './redact.ts';

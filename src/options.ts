@@ -6,6 +6,7 @@ import type { Options as KyOptions, Hooks } from 'ky';
 import type { AuthStrategy } from './auth/types.ts';
 import { isAuthStrategy } from './auth/types.ts';
 import type { EventListener } from './events.ts';
+import { checkMiddleware, type Middleware } from './middleware.ts';
 import type { RateLimitOptions } from './limiter.ts';
 import type { RedactOptions } from './redact.ts';
 import type { RetryBudgetOptions, RetryOptions } from './retry.ts';
@@ -31,6 +32,8 @@ export type SturdyOwnOptions = {
   idempotencyKey?: string | false;
   /** Receives `request`, `response`, `retry` and `error` events (redacted). */
   onEvent?: EventListener;
+  /** Fetch middleware around every network attempt, outermost first; `extend` and call options append theirs. */
+  use?: readonly Middleware[];
   /** The request body, as in ky; a factory `() => BodyInit` is called per attempt, so a stream body can be retried. */
   body?: KyOptions['body'] | (() => NonNullable<KyOptions['body']>);
 };
@@ -145,6 +148,7 @@ export function validateOptions(options: ClientOptions & CallOptions, where: 'cl
     fail('credentialOrigins', 'an array of origins', options.credentialOrigins);
   }
   if (options.headers) checkHeaders(options.headers);
+  checkMiddleware(options.use);
 }
 
 /** `concurrency` and `rateLimit` hold per-client queues, so they cannot vary per call. */
@@ -224,6 +228,7 @@ export function mergeOptions<T extends Mergeable>(base: Mergeable, extra: T): T 
   const merged = { ...base, ...extra } as Mergeable;
   if (base.headers || extra.headers) merged.headers = mergeHeaders(base.headers, extra.headers);
   if (base.hooks || extra.hooks) merged.hooks = mergeHooks(base.hooks, extra.hooks);
+  if (base.use && extra.use) merged.use = [...base.use, ...extra.use];
   if (base.context && extra.context) merged.context = { ...base.context, ...extra.context };
   if (typeof base.retry === 'object' && typeof extra.retry === 'object') merged.retry = { ...base.retry, ...extra.retry };
   if (base.searchParams && extra.searchParams) merged.searchParams = mergeSearchParams(base.searchParams, extra.searchParams);

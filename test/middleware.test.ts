@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { bearer, createClient, type CallInfo, type Middleware } from '../src/index.ts';
+import { startServer, type TestServer } from './helpers/server.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+  let flaky = 0;
+  server.route('/ok', (request, response) => void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ seen: request.headers['x-mw'] ?? null })));
+  server.route('/flaky', (_request, response) => {
+    flaky += 1;
+    if (flaky === 1) response.writeHead(503).end();
+    else response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+  });
+});
+afterAll(() => server.close());
+
+test('use: middleware run outermost first around every attempt, and may change the request', async () => {
+  const order: string[] = [];
+  const outer: Middleware = async (request, next) => {
+    order.push('outer in');
+    const response = await next(request);
+    order.push('outer out');
+    return response;
+  };
+  const inner: Middleware = async (request, next) => {
+    order.push('inner in');
+    const changed = new Request(request, { headers: new Headers([...request.headers, ['x-mw', 'inner']]) });
+    return next(changed);
+  };
+  const api = createClient({ baseUrl: `${server.url}/`, use: [outer, inner] });
+  expect(await api.get('ok').json()).toEqual({ seen: 'inner' });
+  expect(order).toEqual(['outer in', 'inner in', 'outer out']);
+});
+
+test('use: one CallInfo per call, attempt counting up; a middleware may answer without calling next', async () => {
+  const seen: Array<{ info: CallInfo; attempt: number }> = [];
+  const spy: Middleware = (request, next, call) => {
+    seen.push({ info: call, attempt: call.attempt });
+    return next(request);
+  };
+  const api = createClient({ baseUrl: `${server.url}/`, use: [spy], retry: { limit: 2, delay: () => 1 } });
+  expect(await api.get('flaky').json()).toEqual({ ok: true });
+  expect(seen.map((s) => s.attempt)).toEqual([1, 2]);
+  expect(seen[0]!.info).toBe(seen[1]!.info);
+  expect(seen[0]!.info.method).toBe('GET');
+
+  const before = server.requests.length;
+  const answering: Middleware = async () => Response.json({ from: 'middleware' });
+  const local = createClient({ baseUrl: `${server.url}/`, use: [answering] });
+  expect(await local.get('ok').json()).toEqual({ from: 'middleware' });
+  expect(server.requests.length).toBe(before);
+});
+
+test('use: extend appends its middleware inside the parent client\'s; call info redacts and knows credential origins', async () => {
+  const order: string[] = [];
+  const named = (name: string): Middleware => (request, next, call) => {
+    order.push(`${name}:${call.redact.url(request.url)}:${call.isCredentialOrigin(request.url)}:${call.isCredentialOrigin('https://elsewhere.example')}`);
+    return next(request);
+  };
+  const api = createClient({ baseUrl: `${server.url}/`, auth: bearer('tok-123456'), use: [named('a')] }).extend({ use: [named('b')] });
+  await api.get('ok', { searchParams: { token: 'secret-value' } });
+  expect(order).toEqual([`a:${server.url}/ok?token=[REDACTED]:true:false`, `b:${server.url}/ok?token=[REDACTED]:true:false`]);
+});
+
+test('use: anything but an array of functions is a TypeError naming the option', () => {
+  expect(() => createClient({ use: [42 as never] })).toThrow(/option `use`/);
+  expect(() => createClient({ use: (() => {}) as never })).toThrow(/option `use`/);
+});
