@@ -35,9 +35,32 @@ export type BodyContext = {
   onBodyError: (error: unknown) => void;
 };
 
+/** Where a ResponsePromise and the Responses it gives keep their client's redactor (see `redactorOf`). */
+const REDACTOR = Symbol.for('sturdy.redactor');
+
+/**
+ * The redactor of the client that made this ResponsePromise or Response, so a module reading it
+ * (ndjson, sse, paginate) words its errors with the client's rules; undefined for foreign values.
+ * @example
+ * const redactor = redactorOf(source) ?? defaultRedactor;
+ */
+export function redactorOf(value: unknown): Redactor | undefined {
+  return typeof value === 'object' && value !== null ? ((value as Record<symbol, Redactor | undefined>)[REDACTOR] ?? undefined) : undefined;
+}
+
+const brand = <T extends object>(value: T, redactor: Redactor): T => {
+  try {
+    Object.defineProperty(value, REDACTOR, { value: redactor, configurable: true });
+  } catch {
+    // A frozen foreign Response: its reader falls back to the default redactor.
+  }
+  return value;
+};
+
 /** Decorates the call's promise with ky's body shortcuts and `.result()`. */
-export function toResponsePromise<T>(call: Promise<Response>, context: BodyContext): ResponsePromise<T> {
-  const promise = call as ResponsePromise<T>;
+export function toResponsePromise<T>(source: Promise<Response>, context: BodyContext): ResponsePromise<T> {
+  const call = source.then((response) => brand(response, context.redactor));
+  const promise = brand(call as ResponsePromise<T>, context.redactor);
   const read =
     <R>(reader: (response: Response) => Promise<R>) =>
     async (): Promise<R> => {
