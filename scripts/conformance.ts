@@ -1,6 +1,7 @@
 // Runs the conformance suite (test/conformance) in the runtimes named on the command line
 // (default: all that run outside vitest): one fresh test server per runtime, its URL passed in
-// STURDY_CONFORMANCE_URL. Prints each case, then `<runtime>: N passed, N failed, N skipped`,
+// STURDY_CONFORMANCE_URL, and the optional entry points package.json `exports` lists (sturdy/sse, ...) in
+// STURDY_CONFORMANCE_ENTRIES so their cases run too. Prints each case, then `<runtime>: N passed, N failed, N skipped`,
 // writes test-results/conformance-<runtime>.json (counted by scripts/ci-summary.ts) and exits 1 on any failure.
 // Usage: npm run conformance -- [node24] [node22] [node22.0] [deno] [bun] [workerd]
 import { spawn } from 'node:child_process';
@@ -8,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { startConformanceServer } from '../test/conformance/server.ts';
 import type { ConformanceReport } from '../test/conformance/runners/run.ts';
+import { exportedEntryNames } from '../test/conformance/runners/package-entries.ts';
 import { runInWorkerd } from '../test/conformance/runners/workerd.ts';
 
 const CLI = 'test/conformance/runners/cli.ts';
@@ -32,6 +34,7 @@ const ALL = [...Object.keys(commands), 'workerd'];
 /** Every case has its own 15 s limit; this catches a runtime that never starts or never exits. */
 const RUNTIME_LIMIT_MS = 180_000;
 
+const entries = exportedEntryNames().join(',');
 const requested = process.argv.slice(2);
 const runtimes = requested.length ? requested : ALL;
 for (const name of runtimes) if (!ALL.includes(name)) throw new Error(`conformance: unknown runtime ${name}; known: ${ALL.join(', ')}`);
@@ -41,7 +44,7 @@ function runCommand(runtime: string, url: string): Promise<ConformanceReport> {
   const [command, ...args] = commands[runtime]!;
   return new Promise((resolve) => {
     const child = spawn(command!, args, {
-      env: { ...process.env, STURDY_CONFORMANCE_URL: url, STURDY_CONFORMANCE_RUNTIME: runtime, NO_COLOR: '1' },
+      env: { ...process.env, STURDY_CONFORMANCE_URL: url, STURDY_CONFORMANCE_RUNTIME: runtime, STURDY_CONFORMANCE_ENTRIES: entries, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'inherit'],
       // Its own process group, so a runtime that hangs is killed with the npx that started it.
       detached: true,

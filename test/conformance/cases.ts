@@ -9,21 +9,38 @@ import { registerFlowCases } from './cases/flow.ts';
 import { registerRequestCases } from './cases/requests.ts';
 import { registerSchemaCases } from './cases/schemas.ts';
 import { registerStreamCases } from './cases/streams.ts';
-import { createContext, type ConformanceEnv } from './context.ts';
+import { createContext, ENTRY_NAMES, type CaseContext, type ConformanceEnv, type EntryName } from './context.ts';
 import type { Registry } from './harness.ts';
 
-export type { ConformanceEnv, RuntimeName, SturdyModule } from './context.ts';
+export type { ConformanceEnv, Entries, EntryName, RuntimeName, SturdyModule } from './context.ts';
+export { ENTRY_NAMES, listedEntries, loadEntries } from './context.ts';
 
 /**
  * Registers every case for one runtime; cases the runtime cannot run are named skips.
+ * An optional entry point's cases are registered only when its runner loaded the entry.
  * @example
- * registerCases(registry, { url, runtime: 'deno', sturdy: await import('sturdy') });
+ * await registerCases(registry, { url, runtime: 'deno', sturdy: await import('sturdy'), entries: {} });
  */
-export function registerCases(registry: Registry, env: ConformanceEnv): void {
+export async function registerCases(registry: Registry, env: ConformanceEnv): Promise<void> {
   const context = createContext(registry, env);
   registerRequestCases(context);
   registerSchemaCases(context);
   registerAuthCases(context);
   registerStreamCases(context);
   registerFlowCases(context);
+  for (const name of ENTRY_NAMES) if (env.entries[name]) await registerEntryCases(name, context);
+}
+
+/** Imported only for a loaded entry: the file may not exist before its entry point does. */
+async function registerEntryCases(name: EntryName, context: CaseContext): Promise<void> {
+  const register = `register${name[0]!.toUpperCase()}${name.slice(1)}Cases`;
+  try {
+    const cases = (await import(`./cases/${name}.ts`)) as Record<string, unknown>;
+    const registerGroup = cases[register];
+    if (typeof registerGroup !== 'function') throw new TypeError(`cases/${name}.ts exports no ${register}(context)`);
+    registerGroup(context);
+  } catch (error) {
+    // An exported entry without its cases fails the run instead of passing unchecked.
+    context.registry.test(`${name}: its cases load`, () => Promise.reject(error));
+  }
 }

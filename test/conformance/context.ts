@@ -30,12 +30,52 @@ const LIMITS: Partial<Record<RuntimeName, Partial<Record<Limit, string>>>> = {
   },
 };
 
+/** sturdy's optional entry points with conformance cases: `cases/<name>.ts` exports `register<Name>Cases(context)`. */
+export const ENTRY_NAMES = ['sse', 'cache', 'paginate', 'otel'] as const;
+export type EntryName = (typeof ENTRY_NAMES)[number];
+/**
+ * One loaded entry point (`sturdy/<name>`, built). Loose because its source may not exist yet:
+ * a cases file narrows it, `context.entry<typeof import('../../../src/sse.ts')>('sse')`.
+ */
+export type EntryModule = Record<string, any>;
+/** The entry points package.json `exports` lists, loaded; the others are absent and their cases not registered. */
+export type Entries = Partial<Record<EntryName, EntryModule>>;
+
+/**
+ * Which of ENTRY_NAMES a package.json `exports` field lists, each with the built file it resolves to.
+ * @example
+ * listedEntries({ './sse': { types: './dist/sse.d.ts', default: './dist/sse.js' } }); // { sse: './dist/sse.js' }
+ */
+export function listedEntries(exportsField: unknown): Partial<Record<EntryName, string>> {
+  const listed: Partial<Record<EntryName, string>> = {};
+  if (typeof exportsField !== 'object' || exportsField === null) return listed;
+  for (const name of ENTRY_NAMES) {
+    const target = (exportsField as Record<string, unknown>)[`./${name}`];
+    const file = typeof target === 'string' ? target : (target as { default?: unknown } | undefined)?.default;
+    if (typeof file === 'string') listed[name] = file;
+  }
+  return listed;
+}
+
+/**
+ * Imports each named entry point with the runner's own loader (a package specifier, a URL).
+ * @example
+ * const entries = await loadEntries(['sse'], (name) => import(`sturdy/${name}`));
+ */
+export async function loadEntries(names: Iterable<EntryName>, load: (name: EntryName) => Promise<unknown>): Promise<Entries> {
+  const entries: Entries = {};
+  for (const name of names) entries[name] = (await load(name)) as EntryModule;
+  return entries;
+}
+
 /** Everything a case may use. */
 export type ConformanceEnv = {
   /** The test server, `http://127.0.0.1:PORT` (no trailing slash). */
   url: string;
   runtime: RuntimeName;
   sturdy: SturdyModule;
+  /** The optional entry points package.json `exports` lists, loaded from the built package. */
+  entries: Entries;
 };
 
 /** What the echo routes answer: the request as the server received it. */
@@ -64,11 +104,13 @@ export type CaseContext = ConformanceEnv & {
   otherOrigin(): Promise<string>;
   /** Registers a case, or a named skip when this runtime has `limit`. */
   guarded(name: string, limit: Limit, run: () => Promise<void>): void;
+  /** A loaded entry point, typed by its cases file; throws when package.json `exports` does not list it. */
+  entry<M = EntryModule>(name: EntryName): M;
 };
 
 /**
  * @example
- * const context = createContext(registry, { url, runtime: 'bun', sturdy });
+ * const context = createContext(registry, { url, runtime: 'bun', sturdy, entries: {} });
  */
 export function createContext(registry: Registry, env: ConformanceEnv): CaseContext {
   const limits = LIMITS[env.runtime] ?? {};
@@ -83,6 +125,11 @@ export function createContext(registry: Registry, env: ConformanceEnv): CaseCont
       const reason = limits[limit];
       if (reason) registry.skip(name, reason);
       else registry.test(name, run);
+    },
+    entry<M>(name: EntryName) {
+      const loaded = env.entries[name];
+      if (!loaded) throw new TypeError(`conformance: sturdy/${name} is not loaded; its cases run only when package.json "exports" lists "./${name}"`);
+      return loaded as M;
     },
   };
 }

@@ -17,11 +17,11 @@ export type ConformanceReport = {
 
 /**
  * @example
- * const report = await runConformance({ url, runtime: 'bun', sturdy, version: Bun.version });
+ * const report = await runConformance({ url, runtime: 'bun', sturdy, entries: {}, version: Bun.version });
  */
 export async function runConformance(env: ConformanceEnv & { version: string; log?: (line: string) => void }): Promise<ConformanceReport> {
   const registry = createRegistry();
-  registerCases(registry, env);
+  await registerCases(registry, env);
   env.log?.(`conformance: ${env.runtime} (${env.version}) against ${env.url}`);
   const outcomes = await runCases(registry.cases, { onOutcome: (outcome) => env.log?.(formatOutcome(outcome)) });
   return { runtime: env.runtime, version: env.version, outcomes, ...countOutcomes(outcomes) };
