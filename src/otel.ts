@@ -1,0 +1,228 @@
+/**
+ * OpenTelemetry for sturdy (`sturdy/otel`): `tracing()` is `use` middleware that makes one CLIENT
+ * span per attempt and records `http.client.request.duration`, per the stable HTTP client semantic
+ * conventions. `@opentelemetry/api` is an optional peer; without a registered SDK it adds no work.
+ */
+import { ProxyTracerProvider, SpanKind, SpanStatusCode, context, createNoopMeter, metrics, propagation, trace } from '@opentelemetry/api';
+import type { Attributes, Context, Histogram, MeterProvider, Span, SpanContext, Tracer, TracerProvider } from '@opentelemetry/api';
+import type { CallInfo, Middleware, Next } from './middleware.ts';
+
+/** Options of {@link tracing}. */
+export type TracingOptions = {
+  /**
+   * Origins besides the credential origins (baseUrl, credentialOrigins, auth.origins) that receive
+   * `traceparent` / `tracestate`. Other origins never do: no trace id leaks and no CORS preflight.
+   * @default []
+   * @example
+   * tracing({ propagateTo: ['https://uploads.example.com'] });
+   */
+  propagateTo?: readonly string[];
+  /**
+   * Where spans come from.
+   * @default the global provider (`trace.getTracerProvider()`), looked up per attempt so an SDK registered later counts
+   * @example
+   * tracing({ tracerProvider: new BasicTracerProvider({ spanProcessors: [processor] }) });
+   */
+  tracerProvider?: TracerProvider;
+  /**
+   * Where the duration histogram comes from.
+   * @default the global provider (`metrics.getMeterProvider()`), looked up per attempt
+   * @example
+   * tracing({ meterProvider: new MeterProvider({ readers: [reader] }) });
+   */
+  meterProvider?: MeterProvider;
+};
+
+/** Tracer and meter name: the package's. */
+const NAME = 'sturdy';
+/** RFC 9110 methods, PATCH (RFC 5789) and QUERY: the conventions' known methods; others are `_OTHER`. */
+const KNOWN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'QUERY', 'CONNECT', 'TRACE'];
+/** The bucket boundaries the conventions advise for `http.client.request.duration` (seconds). */
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+const OPTION_NAMES = ['propagateTo', 'tracerProvider', 'meterProvider'];
+
+/** Per call: the first attempt's span (what resends link to) and how many spans were sent. */
+type CallTrace = { first: SpanContext; sent: number };
+
+const now = () => globalThis.performance?.now() ?? Date.now();
+
+/**
+ * Tracing and metrics middleware: one CLIENT span per attempt (retries, the repeat after a 401
+ * refresh and redirects sturdy follows itself each get theirs, linked to the call's first span,
+ * with `http.request.resend_count`), and the `http.client.request.duration` histogram. A span ends
+ * when the response headers arrive (or the attempt fails): reading the body is the caller's time.
+ * `traceparent` / `tracestate` go (through the global propagator) only to credential origins and
+ * `propagateTo`. With only the API's no-op providers the request passes through untouched.
+ * @example
+ * import { tracing } from 'sturdy/otel';
+ * const api = createClient({ baseUrl: 'https://api.example.com/v1/', use: [tracing({ propagateTo: ['https://uploads.example.com'] })] });
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function tracing(options: TracingOptions = {}): Middleware {
+  const propagateTo = checkOptions(options);
+  const calls = new WeakMap<CallInfo, CallTrace>();
+  const current = instruments(options);
+  return (request, next, call) => {
+    const tracer = current.tracer();
+    const histogram = current.histogram();
+    // No SDK: no URL parsed, no attributes built, no span started.
+    if (!tracer && !histogram) return next(request);
+    return observe(request, next, call, { tracer, histogram, calls, propagateTo });
+  };
+}
+
+type Observer = { tracer: Tracer | undefined; histogram: Histogram | undefined; calls: WeakMap<CallInfo, CallTrace>; propagateTo: ReadonlySet<string> };
+
+async function observe(request: Request, next: Next, call: CallInfo, { tracer, histogram, calls, propagateTo }: Observer): Promise<Response> {
+  const url = new URL(request.url);
+  const known = KNOWN_METHODS.includes(request.method);
+  const base: Attributes = {
+    'http.request.method': known ? request.method : '_OTHER',
+    'server.address': url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    'server.port': url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
+  };
+  const started = now();
+  let span: Span | undefined;
+  let active = context.active();
+  let sent = request;
+  if (tracer) {
+    const attributes: Attributes = { ...base, 'url.full': call.redact.url(url) };
+    if (!known) attributes['http.request.method_original'] = request.method;
+    const previous = calls.get(call);
+    if (previous) attributes['http.request.resend_count'] = previous.sent;
+    span = tracer.startSpan(known ? request.method : 'HTTP', { kind: SpanKind.CLIENT, attributes, ...(previous ? { links: [{ context: previous.first }] } : {}) }, active);
+    if (previous) previous.sent += 1;
+    else calls.set(call, { first: span.spanContext(), sent: 1 });
+    active = trace.setSpan(active, span);
+    if (propagateTo.has(url.origin) || call.isCredentialOrigin(url)) sent = withTraceHeaders(request, active);
+  }
+  let response: Response | undefined;
+  let failure: { error: unknown } | undefined;
+  try {
+    response = await context.with(active, next, undefined, sent);
+    return response;
+  } catch (error) {
+    failure = { error };
+    throw error;
+  } finally {
+    const status = response?.status ?? 0;
+    const errorType = status >= 400 ? String(status) : failure ? errorTypeOf(failure.error, request, call) : undefined;
+    const outcome: Attributes = {};
+    if (status > 0) outcome['http.response.status_code'] = status;
+    if (errorType !== undefined) outcome['error.type'] = errorType;
+    if (span) {
+      span.setAttributes(outcome);
+      if (errorType !== undefined) span.setStatus(failure ? { code: SpanStatusCode.ERROR, message: messageOf(failure.error, call) } : { code: SpanStatusCode.ERROR });
+      span.end();
+    }
+    histogram?.record((now() - started) / 1000, { ...base, ...outcome });
+  }
+}
+
+/** The request with the span's trace headers, when the propagator writes any. */
+function withTraceHeaders(request: Request, active: Context): Request {
+  const carrier: Record<string, string> = {};
+  propagation.inject(active, carrier);
+  const entries = Object.entries(carrier);
+  if (entries.length === 0) return request;
+  const headers = new Headers(request.headers);
+  for (const [name, value] of entries) headers.set(name, value);
+  return new Request(request, { headers });
+}
+
+/**
+ * `error.type` for a failure before any status: TimeoutError when sturdy's or ky's timers aborted the attempt,
+ * a runtime's low-cardinality code where it gives one (Node: `ECONNREFUSED`), else the error's name.
+ */
+function errorTypeOf(error: unknown, request: Request, call: CallInfo): string {
+  if (request.signal.aborted && !call.signal?.aborted) return 'TimeoutError';
+  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  if (error instanceof TypeError && typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code)) return code;
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && name !== '' ? name : '_OTHER';
+}
+
+/** The span status message: the error's message, redacted like everything else sturdy emits. */
+function messageOf(error: unknown, call: CallInfo): string {
+  try {
+    return call.redact.text(String((error as { message?: unknown } | null)?.message ?? error));
+  } catch {
+    return 'error';
+  }
+}
+
+/**
+ * The tracer and histogram of the providers in force, re-resolved only when a provider changes.
+ * The global tracer provider is a proxy: what counts is its delegate, which an SDK may set at any time.
+ */
+function instruments(options: TracingOptions) {
+  let tracerSource: unknown;
+  let tracer: Tracer | undefined;
+  let meterSource: unknown;
+  let histogram: Histogram | undefined;
+  return {
+    tracer(): Tracer | undefined {
+      const provider = options.tracerProvider ?? trace.getTracerProvider();
+      const source = delegateOf(provider);
+      if (source !== tracerSource) {
+        tracerSource = source;
+        tracer = source === noopTracerProvider() ? undefined : provider.getTracer(NAME);
+      }
+      return tracer;
+    },
+    histogram(): Histogram | undefined {
+      const provider = options.meterProvider ?? metrics.getMeterProvider();
+      if (provider !== meterSource) {
+        meterSource = provider;
+        const meter = provider.getMeter(NAME);
+        histogram =
+          meter === createNoopMeter()
+            ? undefined
+            : meter.createHistogram('http.client.request.duration', {
+                description: 'Duration of HTTP client requests.',
+                unit: 's',
+                advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+              });
+      }
+      return histogram;
+    },
+  };
+}
+
+let noopProvider: TracerProvider | undefined;
+/** The API's no-op tracer provider: what a proxy without an SDK delegates to. */
+const noopTracerProvider = () => (noopProvider ??= new ProxyTracerProvider().getDelegate());
+
+const delegateOf = (provider: TracerProvider): unknown => {
+  const proxy = provider as { getDelegate?: () => TracerProvider };
+  return typeof proxy.getDelegate === 'function' ? proxy.getDelegate() : provider;
+};
+
+/** Validates tracing()'s options; returns the `propagateTo` origins. */
+function checkOptions(options: TracingOptions): Set<string> {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError('sturdy/otel: tracing(options) takes an options object such as { propagateTo: [...] }, or nothing');
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_NAMES.includes(key)) throw new TypeError(`sturdy/otel: unknown option \`${key}\` for tracing(); the options are ${OPTION_NAMES.join(', ')}`);
+  }
+  if (options.tracerProvider !== undefined && typeof options.tracerProvider?.getTracer !== 'function') {
+    throw new TypeError('sturdy/otel: option `tracerProvider` must be an OpenTelemetry TracerProvider (with getTracer), or left out to use the global one');
+  }
+  if (options.meterProvider !== undefined && typeof options.meterProvider?.getMeter !== 'function') {
+    throw new TypeError('sturdy/otel: option `meterProvider` must be an OpenTelemetry MeterProvider (with getMeter), or left out to use the global one');
+  }
+  const origins = new Set<string>();
+  const list: unknown = options.propagateTo;
+  if (list === undefined) return origins;
+  const bad = (what: string) =>
+    new TypeError(`sturdy/otel: option \`propagateTo\` must be an array of origins such as 'https://uploads.example.com' (scheme, host, optional port; no path, query or credentials): ${what}`);
+  if (!Array.isArray(list)) throw bad(`got ${list === null ? 'null' : typeof list}`);
+  list.forEach((item: unknown, index) => {
+    const url = typeof item === 'string' && URL.canParse(item) ? new URL(item) : undefined;
+    const isOrigin = url && /^https?:$/.test(url.protocol) && !url.username && !url.password && url.pathname === '/' && !url.search && !url.hash;
+    if (!isOrigin) throw bad(`item ${index} is not one`);
+    origins.add(url.origin);
+  });
+  return origins;
+}

@@ -1,0 +1,269 @@
+/**
+ * sturdy/otel with the real SDK registered globally, against real node:http servers:
+ * what spans, attributes, links, trace headers and metrics each kind of call produces.
+ */
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, createTraceState, trace } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { apiKey, bearer, createClient, isNetworkError, isTimeoutError, type Middleware } from '../src/index.ts';
+import { tracing } from '../src/otel.ts';
+import { startSdk, type TestSdk } from './helpers/otel-sdk.ts';
+import { modes, startServer, type TestServer } from './helpers/server.ts';
+
+let server: TestServer;
+let foreign: TestServer;
+let sdk: TestSdk;
+const quick = { limit: 2, delay: () => 1 };
+
+beforeAll(async () => {
+  sdk = startSdk({ global: true });
+  [server, foreign] = await Promise.all([startServer(), startServer()]);
+  server.route('/ok', modes.echo(200));
+  server.route('/flaky', modes.sequence([503, { status: 200, body: { ok: true } }]));
+  server.route('/flaky-metrics', modes.sequence([503, { status: 200, body: { ok: true } }]));
+  server.route('/missing', modes.json(404, { error: 'not_found' }));
+  server.route('/drop', modes.drop());
+  server.route('/hang', modes.hang());
+  server.route('/secret', modes.echo(200));
+  server.route('/guarded', (request, response) => {
+    const ok = request.headers.authorization === 'Bearer fresh-token-2222';
+    response.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(JSON.stringify({ ok }));
+  });
+  foreign.route('/ok', modes.echo(200));
+});
+afterAll(async () => {
+  await Promise.all([server.close(), foreign.close(), sdk.shutdown()]);
+});
+beforeEach(() => sdk.reset());
+
+const traceparentOf = (span: ReadableSpan) => `00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`;
+const lastRequest = (target: TestServer, path: string) => target.requestsTo(path).at(-1)!;
+
+describe('spans', () => {
+  test('a success: one CLIENT span named after the method, with the stable HTTP client attributes, child of the active span', async () => {
+    const api = createClient({ baseUrl: `${server.url}/`, use: [tracing()] });
+    const parent = trace.getTracer('test').startSpan('checkout');
+    await context.with(trace.setSpan(context.active(), parent), () => api.get('ok', { searchParams: { page: 2 } }));
+    parent.end();
+    const [span, ...rest] = sdk.spans().filter((s) => s.name !== 'checkout');
+    expect(rest).toEqual([]);
+    expect(span!.name).toBe('GET');
+    expect(span!.kind).toBe(SpanKind.CLIENT);
+    expect(span!.instrumentationScope.name).toBe('sturdy');
+    expect(span!.attributes).toEqual({
+      'http.request.method': 'GET',
+      'server.address': '127.0.0.1',
+      'server.port': server.port,
+      'url.full': `${server.url}/ok?page=2`,
+      'http.response.status_code': 200,
+    });
+    expect(span!.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span!.links).toEqual([]);
+    expect(span!.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
+    expect(span!.spanContext().traceId).toBe(parent.spanContext().traceId);
+    // The baseUrl origin gets the attempt's own span as parent.
+    expect(lastRequest(server, '/ok').headers.traceparent).toBe(traceparentOf(span!));
+  });
+
+  test('a 503 then 200: two spans, the second with resend_count 1 and linked to the first; each attempt sends its own traceparent', async () => {
+    const api = createClient({ baseUrl: `${server.url}/`, use: [tracing()], retry: quick });
+    expect(await api.get('flaky').json()).toEqual({ ok: true });
+    const [first, second] = sdk.spans();
+    expect(sdk.spans()).toHaveLength(2);
+    expect(first!.attributes).toMatchObject({ 'http.response.status_code': 503, 'error.type': '503' });
+    expect(first!.attributes).not.toHaveProperty('http.request.resend_count');
+    expect(first!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(second!.attributes).toMatchObject({ 'http.response.status_code': 200, 'http.request.resend_count': 1 });
+    expect(second!.attributes).not.toHaveProperty('error.type');
+    expect(second!.status.code).toBe(SpanStatusCode.UNSET);
+    expect(second!.links.map((link) => link.context.spanId)).toEqual([first!.spanContext().spanId]);
+    expect(server.requestsTo('/flaky').map((r) => r.headers.traceparent)).toEqual([traceparentOf(first!), traceparentOf(second!)]);
+  });
+
+  test('a 404 (not retried): error.type is the status code, span status ERROR', async () => {
+    const api = createClient({ baseUrl: `${server.url}/`, use: [tracing()] });
+    await expect(api.get('missing')).rejects.toThrow();
+    const [span] = sdk.spans();
+    expect(span!.attributes).toMatchObject({ 'http.response.status_code': 404, 'error.type': '404' });
+    expect(span!.status).toEqual({ code: SpanStatusCode.ERROR });
+  });
+
+  test('a network error: no status code, error.type is the runtime\'s code, status ERROR; a per-attempt timeout is TimeoutError', async () => {
+    const api = createClient({ baseUrl: `${server.url}/`, use: [tracing()], retry: false });
+    const dropped = await api.get('drop').catch((error: unknown) => error);
+    expect(isNetworkError(dropped)).toBe(true);
+    const hung = await api.get('hang', { timeout: 150 }).catch((error: unknown) => error);
+    expect(isTimeoutError(hung)).toBe(true);
+    const [drop, hang] = sdk.spans();
+    expect(drop!.attributes).not.toHaveProperty('http.response.status_code');
+    expect(drop!.attributes['error.type']).toBe('UND_ERR_SOCKET');
+    expect(drop!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(hang!.attributes['error.type']).toBe('TimeoutError');
+    expect(hang!.status.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  test('connection refused: error.type ECONNREFUSED', async () => {
+    const closed = await startServer();
+    const url = closed.url;
+    await closed.close();
+    const api = createClient({ baseUrl: `${url}/`, use: [tracing()], retry: false });
+    await expect(api.get('ok')).rejects.toThrow();
+    expect(sdk.spans().map((s) => s.attributes['error.type'])).toEqual(['ECONNREFUSED']);
+  });
+
+  test('a 401 with bearer(provider): the refreshed repeat passes through the middleware as a second, linked span', async () => {
+    let token = 'stale-token-1111';
+    const api = createClient({
+      baseUrl: `${server.url}/`,
+      use: [tracing()],
+      auth: bearer(({ refresh }) => (refresh ? (token = 'fresh-token-2222') : token)),
+    });
+    expect(await api.get('guarded').json()).toEqual({ ok: true });
+    const [refused, repeated] = sdk.spans();
+    expect(sdk.spans()).toHaveLength(2);
+    expect(refused!.attributes).toMatchObject({ 'http.response.status_code': 401, 'error.type': '401' });
+    expect(repeated!.attributes).toMatchObject({ 'http.response.status_code': 200, 'http.request.resend_count': 1 });
+    expect(repeated!.links[0]!.context.spanId).toBe(refused!.spanContext().spanId);
+    expect(server.requestsTo('/guarded').map((r) => r.headers.traceparent)).toEqual([traceparentOf(refused!), traceparentOf(repeated!)]);
+    // The credential is on the wire but in no span.
+    expect(JSON.stringify(sdk.spans().map((s) => [s.attributes, s.status, s.events]))).not.toMatch(/token-\d{4}/);
+  });
+
+  test('an unknown method: span name HTTP, method _OTHER, the original kept', async () => {
+    const api = createClient({ baseUrl: `${server.url}/`, use: [tracing()] });
+    await api.request('ok', { method: 'PURGE' });
+    const [span] = sdk.spans();
+    expect(lastRequest(server, '/ok').method).toBe('PURGE');
+    expect(span!.name).toBe('HTTP');
+    expect(span!.attributes).toMatchObject({ 'http.request.method': '_OTHER', 'http.request.method_original': 'PURGE' });
+  });
+});
+
+describe('credentials never reach a span', () => {
+  test('url.full is redacted: an apiKey in the query, a token= parameter, a redact.query name', async () => {
+    const api = createClient({
+      baseUrl: `${server.url}/`,
+      use: [tracing()],
+      auth: apiKey({ key: 'k-live-9f8e7d6c', query: 'api_key' }),
+      redact: { query: ['session'] },
+    });
+    await api.get('secret', { searchParams: { token: 'tok-5a4b3c2d', session: 'sess-1a2b3c4d', page: '1' } });
+    const received = lastRequest(server, '/secret').url;
+    expect(received).toContain('api_key=k-live-9f8e7d6c');
+    expect(received).toContain('token=tok-5a4b3c2d');
+    const [span] = sdk.spans();
+    const full = String(span!.attributes['url.full']);
+    expect(full).toContain('page=1');
+    for (const secret of ['k-live-9f8e7d6c', 'tok-5a4b3c2d', 'sess-1a2b3c4d']) {
+      expect(JSON.stringify(span!.attributes)).not.toContain(secret);
+    }
+    expect(full).toMatch(/api_key=(\[REDACTED\]|%5BREDACTED%5D)/);
+    const metric = await sdk.histogram('http.client.request.duration');
+    expect(JSON.stringify(metric)).not.toMatch(/k-live|tok-5a4b|sess-1a2b/);
+  });
+
+  test('a failure\'s status message is redacted too', async () => {
+    // An inner layer whose error quotes the URL, as a runtime's network error may.
+    const quoting: Middleware = async (request) => {
+      throw new Error(`connection reset for ${request.url}`);
+    };
+    const api = createClient({ baseUrl: `${server.url}/`, use: [tracing(), quoting], retry: false });
+    await expect(api.get('ok', { searchParams: { token: 'tok-77aa88bb' } })).rejects.toThrow();
+    const [span] = sdk.spans();
+    expect(span!.attributes['error.type']).toBe('Error');
+    expect(span!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span!.status.message).toMatch(/^connection reset for http:\/\/127\.0\.0\.1:\d+\/ok\?token=/);
+    expect(span!.status.message).not.toContain('tok-77aa88bb');
+  });
+});
+
+describe('propagation', () => {
+  test('traceparent and tracestate reach the baseUrl origin, not a foreign one; propagateTo adds an origin', async () => {
+    const parent = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags: 1,
+      traceState: createTraceState('shop=checkout'),
+    });
+    const plain = createClient({ baseUrl: `${server.url}/`, use: [tracing()] });
+    await context.with(parent, async () => {
+      await plain.get('ok');
+      await plain.get(`${foreign.url}/ok`);
+    });
+    const [own, other] = sdk.spans();
+    expect(lastRequest(server, '/ok').headers.traceparent).toBe(traceparentOf(own!));
+    expect(lastRequest(server, '/ok').headers.tracestate).toBe('shop=checkout');
+    expect(own!.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+    // The foreign call is traced, but its server learns nothing of the trace.
+    expect(other!.attributes['server.port']).toBe(foreign.port);
+    expect(lastRequest(foreign, '/ok').headers).not.toHaveProperty('traceparent');
+    expect(lastRequest(foreign, '/ok').headers).not.toHaveProperty('tracestate');
+
+    const listed = createClient({ baseUrl: `${server.url}/`, use: [tracing({ propagateTo: [foreign.origin] })] });
+    await context.with(parent, () => listed.get(`${foreign.url}/ok`));
+    expect(lastRequest(foreign, '/ok').headers.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+  });
+
+  test('credentialOrigins count as credential origins; the caller\'s own headers and body arrive unchanged', async () => {
+    const api = createClient({ baseUrl: `${server.url}/`, credentialOrigins: [foreign.origin], use: [tracing()] });
+    await api.post(`${foreign.url}/ok`, { json: { sku: 'A1' }, headers: { 'x-app': 'shop' } });
+    const received = lastRequest(foreign, '/ok');
+    expect(received.headers.traceparent).toBe(traceparentOf(sdk.spans()[0]!));
+    expect(received.headers['x-app']).toBe('shop');
+    expect(received.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(received.body)).toEqual({ sku: 'A1' });
+  });
+});
+
+describe('metrics', () => {
+  test('http.client.request.duration: seconds, the advised buckets, one point per method/status/server/error.type', async () => {
+    const meterOnly = startSdk({ global: false });
+    const api = createClient({ baseUrl: `${server.url}/`, use: [tracing({ meterProvider: meterOnly.meterProvider })], retry: quick });
+    await api.get('ok');
+    await api.get('ok');
+    await api.get('flaky-metrics');
+    await expect(api.get('missing')).rejects.toThrow();
+    await expect(api.get('drop', { retry: false })).rejects.toThrow();
+    const metric = await meterOnly.histogram('http.client.request.duration');
+    await meterOnly.shutdown();
+    expect(metric!.descriptor.unit).toBe('s');
+    const points = metric!.dataPoints.map((point) => ({ attributes: point.attributes, count: point.value.count, boundaries: point.value.buckets.boundaries }));
+    const where = { 'http.request.method': 'GET', 'server.address': '127.0.0.1', 'server.port': server.port };
+    const byOutcome = (outcome: Record<string, unknown>) => points.filter((p) => JSON.stringify(p.attributes) === JSON.stringify({ ...where, ...outcome }));
+    // /flaky-metrics answered 200 after its 503: the 200 point counts both /ok calls and the retry's success.
+    expect(byOutcome({ 'http.response.status_code': 200 }).map((p) => p.count)).toEqual([3]);
+    expect(byOutcome({ 'http.response.status_code': 503, 'error.type': '503' }).map((p) => p.count)).toEqual([1]);
+    expect(byOutcome({ 'http.response.status_code': 404, 'error.type': '404' }).map((p) => p.count)).toEqual([1]);
+    expect(byOutcome({ 'error.type': 'UND_ERR_SOCKET' }).map((p) => p.count)).toEqual([1]);
+    expect(points).toHaveLength(4);
+    expect(points[0]!.boundaries).toEqual([0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10]);
+    // Loopback answers in well under a second: the values are seconds, not milliseconds.
+    expect(metric!.dataPoints.every((point) => point.value.max! < 1)).toBe(true);
+  });
+});
+
+describe('options', () => {
+  test('propagateTo must be an array of origins: a TypeError naming the option otherwise', () => {
+    for (const bad of ['https://a.example', ['https://a.example/path'], ['a.example'], [42], ['https://user:pw@a.example'], ['ftp://a.example'], null]) {
+      expect(() => tracing({ propagateTo: bad as never })).toThrow(/option `propagateTo` must be an array of origins/);
+    }
+    expect(() => tracing({ propagateTo: ['https://user:pw@a.example'] })).not.toThrow(/pw/);
+    expect(() => tracing({ propagateTo: ['https://a.example', 'http://127.0.0.1:8080/'] })).not.toThrow();
+  });
+
+  test('unknown options, bad providers and a non-object are TypeErrors that say what to pass', () => {
+    expect(() => tracing({ propagateTO: [] } as never)).toThrow(/unknown option `propagateTO`.*propagateTo/);
+    expect(() => tracing({ tracerProvider: {} as never })).toThrow(/option `tracerProvider` must be an OpenTelemetry TracerProvider/);
+    expect(() => tracing({ meterProvider: 'x' as never })).toThrow(/option `meterProvider` must be an OpenTelemetry MeterProvider/);
+    expect(() => tracing(42 as never)).toThrow(/tracing\(options\) takes an options object/);
+  });
+
+  test('tracerProvider overrides the global provider', async () => {
+    const own = startSdk({ global: false });
+    const api = createClient({ baseUrl: `${server.url}/`, use: [tracing({ tracerProvider: own.tracerProvider })] });
+    await api.get('ok');
+    expect(own.spans().map((s) => s.name)).toEqual(['GET']);
+    expect(sdk.spans()).toEqual([]);
+    await own.shutdown();
+  });
+});
