@@ -1,0 +1,335 @@
+/**
+ * ky's hooks as ky documents them (readme "hooks", types/hooks.d.ts), through ky and through sturdy.
+ *
+ * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded at RECORDED_AT below):
+ * RECORDED_SLOT
+ */
+import ky, { isForceRetryError, isHTTPError, type BeforeErrorState, type BeforeRetryState } from 'ky';
+import { describe, expect, test } from 'vitest';
+import { implementations, throwing, useServer } from './helpers/ky-compat.ts';
+import { elapsed, modes } from './helpers/server.ts';
+
+const server = useServer();
+
+describe.each(implementations)('%s', (_name, make) => {
+  describe('init', () => {
+    test('mutations of json, searchParams, headers and retry are what the request is built from', async () => {
+      const route = server.route('init', modes.sequence([503, 503, { status: 200, body: { ok: true } }]));
+      const api = make({
+        baseUrl: server.url,
+        hooks: {
+          init: [
+            (options) => {
+              options.json = { ...(options.json as object), added: true };
+              options.searchParams = { apiKey: '123' };
+              options.headers = { ...(options.headers as Record<string, string>), 'x-init': 'yes' };
+              options.retry = { ...(options.retry as object), limit: 1 };
+            },
+          ],
+        },
+      });
+      const { error } = await elapsed(() => api.put(route.path.slice(1), { json: { sku: 'A1' } }).json());
+      expect(isHTTPError(error)).toBe(true);
+      const received = route.received();
+      // retry.limit 1 from the hook: 2 attempts, not the 3 a limit of 2 would make.
+      expect(received).toHaveLength(2);
+      expect(received[0]!.url).toBe(`${route.path}?apiKey=123`);
+      expect(JSON.parse(received[0]!.body)).toEqual({ sku: 'A1', added: true });
+      expect(received[0]!.headers['x-init']).toBe('yes');
+    });
+
+    test('runs once per call, and its mutations do not leak into the next call', async () => {
+      const route = server.route('init-once', modes.sequence([503, { status: 200, body: {} }]));
+      let runs = 0;
+      const api = make({
+        baseUrl: server.url,
+        searchParams: { page: 1 },
+        hooks: {
+          init: [
+            (options) => {
+              runs += 1;
+              const params = new URLSearchParams(options.searchParams as URLSearchParams);
+              params.append('run', String(runs));
+              options.searchParams = params;
+            },
+          ],
+        },
+      });
+      await api.get(route.path.slice(1)).json();
+      await api.get(route.path.slice(1)).json();
+      expect(runs).toBe(2);
+      expect(route.received().map((request) => request.url)).toEqual([
+        `${route.path}?page=1&run=1`,
+        `${route.path}?page=1&run=1`,
+        `${route.path}?page=1&run=2`,
+      ]);
+    });
+
+    test('an error it throws propagates unchanged, beforeError is not called and nothing is sent', async () => {
+      const route = server.route('init-throws', modes.json(200, {}));
+      const thrown = new Error('init refused');
+      const beforeError: BeforeErrorState[] = [];
+      const api = make({
+        baseUrl: server.url,
+        hooks: {
+          init: [throwing(thrown)],
+          beforeError: [(state) => (beforeError.push(state), state.error)],
+        },
+      });
+      // Documented as synchronous; elapsed() catches a synchronous throw and a rejection alike.
+      const { error } = await elapsed(async () => api.get(route.path.slice(1)).json());
+      expect(error).toBe(thrown);
+      expect(beforeError).toEqual([]);
+      expect(route.received()).toEqual([]);
+    });
+  });
+
+  describe('beforeRequest', () => {
+    test('runs once per call with retryCount 0; what it sets is on every attempt', async () => {
+      const route = server.route('before-request-once', modes.sequence([503, 503, { status: 200, body: { ok: true } }]));
+      const counts: number[] = [];
+      const retries: number[] = [];
+      const api = make({
+        baseUrl: server.url,
+        hooks: {
+          beforeRequest: [
+            ({ request, retryCount }) => {
+              counts.push(retryCount);
+              request.headers.set('authorization', 'token initial-token');
+            },
+          ],
+          beforeRetry: [({ retryCount }) => void retries.push(retryCount)],
+        },
+      });
+      expect(await api.get(route.path.slice(1)).json()).toEqual({ ok: true });
+      expect(counts).toEqual([0]);
+      expect(retries).toEqual([1, 2]);
+      expect(route.received().map((request) => request.headers.authorization)).toEqual(['token initial-token', 'token initial-token', 'token initial-token']);
+    });
+
+    test('a returned Request replaces the outgoing one, and later hooks see it', async () => {
+      const route = server.route('before-request-replace', modes.echo());
+      const seenByLater: string[] = [];
+      const api = make({
+        baseUrl: server.url,
+        hooks: {
+          beforeRequest: [
+            ({ request }) => {
+              const url = new URL(request.url);
+              url.searchParams.set('token', 'secret-token');
+              return new Request(url, request);
+            },
+            ({ request }) => void seenByLater.push(request.url),
+          ],
+        },
+      });
+      await api.get(route.path.slice(1)).json();
+      expect(route.received().map((request) => request.url)).toEqual([`${route.path}?token=secret-token`]);
+      expect(seenByLater).toEqual([`${route.url}?token=secret-token`]);
+    });
+
+    test('a returned Response is used without a request; later beforeRequest hooks are skipped, afterResponse still runs', async () => {
+      const route = server.route('before-request-response', modes.json(200, { from: 'server' }));
+      const calls: string[] = [];
+      const api = make({
+        baseUrl: server.url,
+        hooks: {
+          beforeRequest: [() => (calls.push('first'), Response.json({ from: 'hook' })), () => void calls.push('second')],
+          afterResponse: [({ response }) => void calls.push(`after ${response.status}`)],
+        },
+      });
+      expect(await api.get(route.path.slice(1)).json()).toEqual({ from: 'hook' });
+      expect(calls).toEqual(['first', 'after 200']);
+      expect(route.received()).toEqual([]);
+    });
+
+    test('an error it throws is fatal (no retry) and goes through beforeError', async () => {
+      const route = server.route('before-request-throws', modes.json(200, {}));
+      const retries: BeforeRetryState[] = [];
+      const states: BeforeErrorState[] = [];
+      const api = make({
+        baseUrl: server.url,
+        hooks: {
+          beforeRequest: [throwing(new Error('no token'))],
+          beforeRetry: [(state) => void retries.push(state)],
+          beforeError: [(state) => (states.push(state), new Error(`wrapped: ${state.error.message}`))],
+        },
+      });
+      const { error } = await elapsed(() => api.get(route.path.slice(1)).json());
+      expect((error as Error).message).toBe('wrapped: no token');
+      expect(states).toHaveLength(1);
+      expect(retries).toEqual([]);
+      expect(route.received()).toEqual([]);
+    });
+  });
+
+  describe('beforeRetry', () => {
+    test('sees the HTTPError with .data; a returned Request is sent as the retry', async () => {
+      const route = server.route('before-retry-request', modes.sequence([{ status: 503, body: { processId: 'p-7' } }, { status: 200, body: { ok: true } }]));
+      const errors: unknown[] = [];
+      const api = make({
+        baseUrl: server.url,
+        hooks: {
+          beforeRetry: [
+            ({ request, error }) => {
+              errors.push(error);
+              if (isHTTPError(error) && typeof error.data === 'object' && error.data !== null && 'processId' in error.data) {
+                const url = new URL(request.url);
+                url.searchParams.set('processId', String(error.data.processId));
+                return new Request(url, request);
+              }
+            },
+            throwing(new Error('skipped: a returned Request ends the beforeRetry hooks')),
+          ],
+        },
+      });
+      expect(await api.get(route.path.slice(1)).json()).toEqual({ ok: true });
+      expect(errors).toHaveLength(1);
+      expect(isHTTPError(errors[0])).toBe(true);
+      expect(route.received().map((request) => request.url)).toEqual([route.path, `${route.path}?processId=p-7`]);
+    });
+
+    test('a returned Response is used instead of retrying', async () => {
+      const route = server.route('before-retry-response', modes.sequence([503, { status: 200, body: { from: 'server' } }]));
+      const api = make({ baseUrl: server.url, hooks: { beforeRetry: [() => Response.json({ from: 'cache' })] } });
+      expect(await api.get(route.path.slice(1)).json()).toEqual({ from: 'cache' });
+      expect(route.received()).toHaveLength(1);
+    });
+
+    test('returning ky.stop ends the call with an undefined response and no error', async () => {
+      const route = server.route('before-retry-stop', modes.sequence([503, { status: 200, body: {} }]));
+      const beforeError: unknown[] = [];
+      const api = make({ baseUrl: server.url, hooks: { beforeRetry: [() => ky.stop], beforeError: [(state) => (beforeError.push(state), state.error)] } });
+      const { value, error } = await elapsed(() => api.get(route.path.slice(1)));
+      expect(error).toBeUndefined();
+      expect(value).toBeUndefined();
+      expect(beforeError).toEqual([]);
+      expect(route.received()).toHaveLength(1);
+    });
+
+    test('an error it throws stops retrying and propagates unchanged, past beforeError', async () => {
+      const route = server.route('before-retry-throws', modes.sequence([503, { status: 200, body: {} }]));
+      const thrown = new Error('refresh failed');
+      const beforeError: unknown[] = [];
+      const api = make({
+        baseUrl: server.url,
+        hooks: {
+          beforeRetry: [throwing(thrown)],
+          beforeError: [(state) => (beforeError.push(state), new Error('should not replace'))],
+        },
+      });
+      const { error } = await elapsed(() => api.get(route.path.slice(1)).json());
+      expect(error).toBe(thrown);
+      expect(beforeError).toEqual([]);
+      expect(route.received()).toHaveLength(1);
+    });
+  });
+
+  describe('beforeError', () => {
+    test('gets the real request, the normalized options, the error with .data and the retry count; its Error is thrown', async () => {
+      const route = server.route('before-error', modes.json(500, { message: 'boom' }));
+      const states: BeforeErrorState[] = [];
+      const api = make({
+        baseUrl: server.url,
+        headers: { 'x-app': 'shop' },
+        context: { tag: 'checkout' },
+        hooks: {
+          beforeError: [
+            (state) => {
+              states.push(state);
+              const { error } = state;
+              if (isHTTPError(error) && typeof error.data === 'object' && error.data !== null && 'message' in error.data) {
+                (error as Error).name = 'GitHubError';
+                error.message = `${String(error.data.message)} (${error.response.status})`;
+              }
+              return error;
+            },
+          ],
+        },
+      });
+      const { error } = await elapsed(() => api.get(route.path.slice(1)).json());
+      expect((error as Error).name).toBe('GitHubError');
+      expect((error as Error).message).toBe('boom (500)');
+      expect(route.received()).toHaveLength(3);
+      expect(states).toHaveLength(1);
+      const [state] = states;
+      expect(state!.retryCount).toBe(2);
+      expect(state!.request.url).toBe(route.url);
+      expect(state!.request.headers.get('x-app')).toBe('shop');
+      expect(state!.options.method).toBe('GET');
+      expect(state!.options.headers.get('x-app')).toBe('shop');
+      expect(state!.options.context).toEqual({ tag: 'checkout' });
+    });
+
+    test('is called for a network error and a timeout too', async () => {
+      const dropped = server.route('before-error-drop', modes.drop());
+      const hung = server.route('before-error-hang', modes.hang());
+      const names: string[] = [];
+      const api = make({ baseUrl: server.url, retry: 0, timeout: 200, hooks: { beforeError: [({ error }) => (names.push(error.name), error)] } });
+      await elapsed(() => api.get(dropped.path.slice(1)).json());
+      await elapsed(() => api.get(hung.path.slice(1)).json());
+      expect(names).toEqual(['NetworkError', 'TimeoutError']);
+    });
+  });
+
+  describe('afterResponse', () => {
+    test('gets a clone of the response and the retry count; a returned Response replaces it', async () => {
+      const route = server.route('after-response', modes.sequence([503, { status: 200, body: { from: 'server' } }]));
+      const seen: Array<{ status: number; retryCount: number; body: unknown }> = [];
+      const api = make({
+        baseUrl: server.url,
+        hooks: {
+          afterResponse: [
+            async ({ response, retryCount }) => {
+              seen.push({ status: response.status, retryCount, body: await response.json() });
+              if (response.ok) return Response.json({ from: 'hook' });
+            },
+          ],
+        },
+      });
+      expect(await api.get(route.path.slice(1)).json()).toEqual({ from: 'hook' });
+      expect(seen).toEqual([
+        { status: 503, retryCount: 0, body: { status: 503 } },
+        { status: 200, retryCount: 1, body: { from: 'server' } },
+      ]);
+    });
+
+    test("the token-refresh pattern: a 401 answered with ky.retry({ request }) repeats with the new header", async () => {
+      const route = server.route('after-response-refresh', (request, response) => {
+        const ok = request.headers.authorization === 'Bearer fresh';
+        response.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(JSON.stringify(ok ? { ok: true } : { error: 'expired' }));
+      });
+      const retries: unknown[] = [];
+      const api = make({
+        baseUrl: server.url,
+        headers: { authorization: 'Bearer stale' },
+        hooks: {
+          afterResponse: [
+            ({ request, response, retryCount }) => {
+              if (response.status === 401 && retryCount === 0) {
+                const headers = new Headers(request.headers);
+                headers.set('authorization', 'Bearer fresh');
+                return ky.retry({ request: new Request(request, { headers }), code: 'TOKEN_REFRESHED' });
+              }
+            },
+          ],
+          beforeRetry: [({ error }) => void retries.push(error)],
+        },
+      });
+      expect(await api.get(route.path.slice(1)).json()).toEqual({ ok: true });
+      expect(route.received().map((request) => request.headers.authorization)).toEqual(['Bearer stale', 'Bearer fresh']);
+      expect(retries).toHaveLength(1);
+      expect(isForceRetryError(retries[0])).toBe(true);
+      expect((retries[0] as Error).message).toBe('Forced retry: TOKEN_REFRESHED');
+    });
+
+    test('an error it throws (other than ky.retry) is fatal: no retry', async () => {
+      const route = server.route('after-response-throws', modes.sequence([503, { status: 200, body: {} }]));
+      const thrown = new Error('bad envelope');
+      const api = make({ baseUrl: server.url, hooks: { afterResponse: [throwing(thrown)] } });
+      const { error } = await elapsed(() => api.get(route.path.slice(1)).json());
+      expect(error).toBe(thrown);
+      expect(route.received()).toHaveLength(1);
+    });
+  });
+});
