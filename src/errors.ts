@@ -7,6 +7,22 @@ const BRAND = Symbol.for('sturdy.error');
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const DENO_INSPECT = Symbol.for('Deno.customInspect');
 
+/**
+ * Longest body excerpt a ParseError carries, counted after redaction (a secret cut in half would show its start).
+ * @example
+ * new ParseError({ ..., snippet: redactor.text(text.slice(0, 64 * 1024)) }).snippet.length <= PARSE_SNIPPET_CHARS
+ */
+export const PARSE_SNIPPET_CHARS = 200;
+
+/** `Name: message {json}`, the inspect form; a view that throws still prints the name and message. */
+function printable(name: string, message: string, view: () => unknown): string {
+  try {
+    return `${name}: ${message} ${JSON.stringify(view())}`;
+  } catch {
+    return `${name}: ${message}`;
+  }
+}
+
 /** One issue of a failed validation, with its path as `$.a.b[0]`. */
 export type Issue = { readonly message: string; readonly path: string };
 
@@ -30,13 +46,14 @@ export class SturdyError extends Error {
     const json: Record<string, unknown> = { name: this.name, message: this.message };
     for (const [key, value] of Object.entries(this)) {
       if (key === 'name' || key === 'cause' || typeof value === 'function') continue;
-      json[key] = value;
+      // Value by value: whatever a field holds (a cycle, a BigInt), printing it cannot throw.
+      json[key] = defaultRedactor.data(value);
     }
     return json;
   }
 
   [INSPECT](): string {
-    return `${this.name}: ${this.message} ${JSON.stringify(this.toJSON())}`;
+    return printable(this.name, this.message, () => this.toJSON());
   }
 
   [DENO_INSPECT](): string {
@@ -69,16 +86,15 @@ export class ParseError extends SturdyError {
   override name = 'ParseError';
   readonly status: number;
   readonly contentType: string | null;
-  /** At most 200 characters of the body, redacted. */
+  /** At most {@link PARSE_SNIPPET_CHARS} characters of the body, redacted. */
   readonly snippet: string;
+  /** `details.snippet` is redacted text, longer is fine: it is cut here, after redaction. */
   constructor(details: { status: number; contentType: string | null; snippet: string; url: string }, options?: { cause?: unknown }) {
-    super(
-      `Response body of ${details.url} (status ${details.status}, content-type ${details.contentType ?? 'none'}) is not valid JSON: ${JSON.stringify(details.snippet)}`,
-      options,
-    );
+    const snippet = defaultRedactor.text(details.snippet).slice(0, PARSE_SNIPPET_CHARS);
+    super(`Response body of ${details.url} (status ${details.status}, content-type ${details.contentType ?? 'none'}) is not valid JSON: ${JSON.stringify(snippet)}`, options);
     this.status = details.status;
     this.contentType = details.contentType;
-    this.snippet = details.snippet;
+    this.snippet = snippet;
   }
 }
 
@@ -93,7 +109,9 @@ export class ValidationError extends SturdyError {
   readonly issues: readonly Issue[];
   /** The response status, for `direction: 'response'`. */
   readonly status?: number;
-  constructor(direction: 'request' | 'response', issues: readonly Issue[], details: { status?: number; what?: string } = {}) {
+  constructor(direction: 'request' | 'response', given: readonly Issue[], details: { status?: number; what?: string } = {}) {
+    // The floor: validate() words issues with the client's redactor first; this catches what any caller passes.
+    const issues = given.map((issue) => ({ message: defaultRedactor.text(String(issue.message)), path: defaultRedactor.text(String(issue.path)) }));
     const shown = issues.slice(0, 3).map((issue) => `at ${issue.path}: ${issue.message}`).join('; ');
     const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
     super(`${details.what ?? `${direction} body`} invalid ${shown}${more}`);
@@ -157,13 +175,24 @@ function redactMessage(error: Error, redactor: Redactor): void {
 }
 
 /**
+ * Redacts the message and stack of `error` and of its causes (a runtime's network error may name the URL with
+ * its query; a token provider's error may name the token), in place.
+ * @example
+ * redactErrorChain(error, redactor); // error.message and error.cause.message no longer show a secret
+ */
+export function redactErrorChain(error: unknown, redactor: Redactor): void {
+  let current = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1, current = current.cause) redactMessage(current, redactor);
+}
+
+/**
  * Makes a ky error safe to print: redacts its message and stack, and gives it
  * `toJSON` / inspect views without the request's credential headers.
+ * @example
+ * throw sanitizeKyError(error, redactor, url.href);
  */
 export function sanitizeKyError(error: KyLikeError, redactor: Redactor, url: string): KyLikeError {
-  // The error and its causes (a runtime's network error may name the URL with its query).
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1, current = current.cause) redactMessage(current, redactor);
+  redactErrorChain(error, redactor);
   const view = (): Record<string, unknown> => {
     const json: Record<string, unknown> = { name: error.name, message: error.message, url: redactor.url(url) };
     if (error.request) json.method = error.request.method;
@@ -173,11 +202,12 @@ export function sanitizeKyError(error: KyLikeError, redactor: Redactor, url: str
       json.status = error.response.status;
       json.responseHeaders = redactor.headers(error.response.headers);
     }
-    if (error.data !== undefined) json.data = typeof error.data === 'string' ? redactor.text(error.data) : JSON.parse(redactor.text(JSON.stringify(error.data)));
+    // Value by value, never by re-parsing redacted JSON text: whatever the server sent, printing cannot throw.
+    if (error.data !== undefined) json.data = redactor.data(error.data);
     if (error.retryAfter !== undefined) json.retryAfter = error.retryAfter;
     return json;
   };
-  const inspect = () => `${error.name}: ${error.message} ${JSON.stringify(view())}`;
+  const inspect = () => printable(error.name, error.message, view);
   Object.defineProperties(error, {
     toJSON: { value: view, configurable: true },
     [INSPECT]: { value: inspect, configurable: true },

@@ -18,6 +18,16 @@ export type ScopeOptions = {
 };
 
 /**
+ * How many issued tokens (from a provider or a token endpoint) stay registered: the current one and the few
+ * before it that may still be in flight. Older ones are forgotten, so a provider that mints a token per call
+ * keeps redaction as cheap on call one million as on call one; a forgotten token is still hidden wherever a
+ * pattern covers it (`Authorization` headers, `Bearer <token>` text, `access_token=` query values).
+ * @example
+ * // after tokens t1..t6: t3, t4, t5, t6 are hidden by value, t1 and t2 no longer
+ */
+export const ISSUED_TOKENS_KEPT = 4;
+
+/**
  * The redactors a strategy registered with: a secret learned later (a token
  * fetched after the client was built) is hidden in every one of them.
  * @example
@@ -26,30 +36,47 @@ export type ScopeOptions = {
 export type Secrets = {
   /** Remembers `redactor` and gives it every secret known so far. */
   register(redactor: Redactor): void;
-  /** A new secret: every registered redactor (and every later one) hides it. */
+  /** A secret for the strategy's lifetime (a password, a fixed key): every registered redactor (and every later one) hides it. */
   add(secret: string): void;
+  /** An issued token: hidden like `add`, but only the last {@link ISSUED_TOKENS_KEPT} stay registered. */
+  issue(token: string): void;
 };
 
 /**
  * Creates the list a strategy keeps: `register` is its `AuthStrategy.register`.
+ * `own`, when given, is registered at once: the strategy words its own errors with it.
  * @example
  * const secrets = createSecrets();
  * return { ..., register: secrets.register };
  */
-export function createSecrets(): Secrets {
+export function createSecrets(own?: Redactor): Secrets {
   const redactors = new Set<Redactor>();
   const known = new Set<string>();
-  return {
+  const issued: string[] = [];
+  const secrets: Secrets = {
     register(redactor) {
+      if (redactors.has(redactor)) return;
       redactors.add(redactor);
       for (const secret of known) redactor.addSecret(secret);
+      for (const token of issued) redactor.addSecret(token);
     },
     add(secret) {
       if (known.has(secret)) return;
       known.add(secret);
       for (const redactor of redactors) redactor.addSecret(secret);
     },
+    issue(token) {
+      const at = issued.indexOf(token);
+      // The same token again (a provider returning its cached token) moves to the front without re-registering.
+      if (at !== -1) return void issued.push(...issued.splice(at, 1));
+      issued.push(token);
+      for (const redactor of redactors) redactor.addSecret(token);
+      const forgotten = issued.length > ISSUED_TOKENS_KEPT ? issued.shift() : undefined;
+      if (forgotten !== undefined) for (const redactor of redactors) redactor.removeSecret(forgotten);
+    },
   };
+  if (own) secrets.register(own);
+  return secrets;
 }
 
 /**
@@ -91,10 +118,13 @@ export function credentialNames(strategy: AuthStrategy): CredentialNames {
     addHeader: (name) => void recorder.headers.push(name.toLowerCase()),
     addQuery: (name) => void recorder.query.push(name),
     addSecret() {},
+    removeSecret() {},
     url: (url) => String(url),
     headers: () => ({}),
     text: (text) => text,
+    data: (value) => value,
     isSensitiveHeader: () => false,
+    isSensitiveField: () => false,
   });
   namesCache.set(strategy, names);
   return names;
