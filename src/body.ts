@@ -73,6 +73,36 @@ export const isJsonContentType = (contentType: string | null): boolean => {
 };
 
 /**
+ * The response's body cut off at `limit` bytes: past it the stream errors and the rest is
+ * cancelled, so whoever reads an error body (ky, for `HTTPError.data`) holds at most `limit`.
+ * @example
+ * const bounded = boundBody(response); // ky reads bounded.body; a 50 MiB error page costs 1 MiB
+ */
+export function boundBody(response: Response, limit = ERROR_BODY_LIMIT): Response {
+  const source = response.body;
+  if (!source) return response;
+  const reader = source.getReader();
+  let bytes = 0;
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await reader.read();
+        if (done) return controller.close();
+        bytes += value.byteLength;
+        if (bytes > limit) {
+          void reader.cancel().catch(() => {});
+          return controller.error(new RangeError(`error body longer than ${limit} bytes: not read further`));
+        }
+        controller.enqueue(value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+  return new Response(stream, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/**
  * The parsed error body for `HTTPError.data`: JSON when it parses, else the
  * text; at most ERROR_BODY_LIMIT bytes are read, the rest is cancelled.
  */

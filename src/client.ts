@@ -1,73 +1,85 @@
 /**
- * createClient: wires the modules into one call pipeline over ky. Options are
- * resolved once per client here; one call's pipeline (its attempts) is call.ts.
+ * createClient: a ky instance with sturdy's policies attached. ky merges and runs every
+ * ky option (hooks, headers, searchParams, context, timeouts, `extend` with its function
+ * form and `replaceOption`); sturdy resolves its own options once per client here and
+ * attaches each call's policies in call.ts.
  */
+import ky, { type Options as KyOptions, type KyInstance } from 'ky';
 import { toOrigin } from './auth/scope.ts';
-import { Call } from './call.ts';
-import { createEndpoint, type EndpointFactory } from './endpoint.ts';
-import { createLimiter, type Limiter } from './limiter.ts';
-import { mergeOptions, validateOptions, type CallOptions, type ClientOptions } from './options.ts';
-import { createRedactor, type Redactor } from './redact.ts';
+import { CallState, callKyOptions, type ClientState } from './call.ts';
+import { JSON_ACCEPT } from './json.ts';
+import { DEFAULTS, splitOptions, validateOptions, type CallOptions, type ClientOptions } from './options.ts';
+import { createRedactor, REDACTED, type Redactor } from './redact.ts';
 import { toResponsePromise, type ResponsePromise } from './response.ts';
-import { createRetryBudget, normalizeRetry, type NormalizedRetry, type RetryBudget } from './retry.ts';
-import type { StandardSchemaV1 } from './schema.ts';
+import { createRetryBudget, normalizeRetry } from './retry.ts';
+import { validate, type StandardSchemaV1 } from './schema.ts';
 
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head';
-/** What a call is given as its URL: resolved against baseUrl/prefix (url.ts). */
-export type Input = string | URL;
+/** What a call is given as its URL, as in ky. */
+export type Input = string | URL | Request;
+
+type CallFunction = <T = unknown, S extends StandardSchemaV1 = StandardSchemaV1>(input: Input, options?: CallOptions<S>) => ResponsePromise<T>;
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'query';
 
 /**
- * A sturdy client: method shortcuts returning ResponsePromises, `request`
- * for any method, and `extend` for a client with merged defaults.
+ * A sturdy client: callable like a ky instance (`api(input, options)`), with ky's method
+ * shortcuts, `request` (method from the options), and `extend` for a client with merged defaults.
  * @example
  * const api = createClient({ baseUrl: 'https://api.example.com/v1/' });
  * const order = await api.post('orders', { json: { sku: 'A1', qty: 2 } }).json();
  */
-export type SturdyClient = {
-  [M in Method]: <T = unknown, S extends StandardSchemaV1 = StandardSchemaV1>(input: Input, options?: CallOptions<S>) => ResponsePromise<T>;
-} & {
+export type SturdyClient = CallFunction & { [M in Method]: CallFunction } & {
   /** Any method, given as `options.method` (default GET). */
-  request: <T = unknown, S extends StandardSchemaV1 = StandardSchemaV1>(input: Input, options?: CallOptions<S>) => ResponsePromise<T>;
-  /** A typed endpoint function: `api.endpoint({ method: 'GET', path: 'orders/:id', response: Order })`. */
-  endpoint: EndpointFactory;
-  /** A new client whose defaults are these merged over this client's (ky's merge rules). */
-  extend: (options: ClientOptions) => SturdyClient;
-  /** The client's options as given (merged for extended clients). */
+  request: CallFunction;
+  /** A new client whose defaults are these merged over this client's (ky's merge rules); a function gets this client's options. */
+  extend: (options: ClientOptions | ((parent: ClientOptions) => ClientOptions)) => SturdyClient;
+  /** ky's `stop`, for a `beforeRetry` hook: stop retrying without an error. */
+  readonly stop: typeof ky.stop;
+  /** ky's `retry()`, for an `afterResponse` hook: force a retry. */
+  readonly retry: typeof ky.retry;
+  /** The client's options (merged for extended clients). */
   readonly options: Readonly<ClientOptions>;
 };
 
-/** Keys sturdy consumes; everything else goes to ky (and from ky to fetch) untouched. */
-const OWN_KEYS = new Set([
-  'retry', 'timeout', 'totalTimeout', 'idleTimeout', 'auth', 'credentialOrigins', 'allowInsecure', 'idempotencyKey',
-  'onEvent', 'redact', 'retryBudget', 'json', 'schema', 'baseUrl', 'prefix', 'searchParams', 'headers', 'hooks',
-  'body', 'method', 'parseJson', 'stringifyJson', 'signal', 'fetch', 'throwHttpErrors', 'concurrency', 'rateLimit', 'use',
-]);
+const METHODS: Method[] = ['get', 'post', 'put', 'patch', 'delete', 'head', 'query'];
 
-/** Per-client state shared by its calls (and by clients made with `extend`, for the budget). */
-export type Shared = { redactor: Redactor; budget: RetryBudget; limiter: Limiter | undefined };
-
-/** Options resolved once per client so a call reads them without recomputing. */
-export type Resolved = {
-  options: ClientOptions;
-  retry: NormalizedRetry;
-  origins: Set<string>;
-  passThrough: Record<string, unknown>;
+/** The merged defaults of a ky instance (ky's `extend(fn)` hands them out). */
+const defaultsOf = (instance: KyInstance): KyOptions => {
+  let defaults: KyOptions = {};
+  instance.extend((parent) => ((defaults = parent), {}));
+  return defaults;
 };
 
-const pickPassThrough = (options: object): Record<string, unknown> => {
-  const result: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) if (!OWN_KEYS.has(key)) result[key] = value;
-  return result;
+/** ky's keys that sturdy sets per call (its retry rules, its fetch chain): the ky instance never holds them. */
+const PER_CALL = ['retry', 'fetch'] as const;
+
+function kyPart(options: ClientOptions): KyOptions {
+  const { ky: part } = splitOptions(options);
+  for (const key of PER_CALL) delete part[key];
+  return part as KyOptions;
+}
+
+/** ky's `replaceOption(value)`: the wrapped value, and whether it was wrapped. */
+const unwrapReplace = (value: unknown): { value: unknown; replace: boolean } => {
+  if (typeof value === 'object' && value !== null && Object.getOwnPropertySymbols(value).length === 1 && 'value' in value && Object.keys(value).length === 1) {
+    return { value: (value as { value: unknown }).value, replace: true };
+  }
+  return { value, replace: false };
 };
 
-function resolve(options: ClientOptions, retry = normalizeRetry(options.retry)): Resolved {
-  const origins = new Set<string>();
-  if (options.baseUrl !== undefined) origins.add(toOrigin(options.baseUrl, 'baseUrl'));
-  // Without a baseUrl, relative URLs resolve against the page, so the page's origin is the base origin.
-  else if (/^https?:/.test(String(globalThis.location?.origin))) origins.add(globalThis.location.origin);
-  for (const origin of options.credentialOrigins ?? []) origins.add(toOrigin(origin, 'credentialOrigins'));
-  if (options.auth) for (const origin of options.auth.origins ?? []) origins.add(toOrigin(origin, 'auth.origins'));
-  return { options, retry, origins, passThrough: pickPassThrough(options) };
+/** sturdy's own options of an extended client: replaced, except `use` (appended) and `redact` (names added). */
+function mergeOwn(parent: ClientOptions, extra: ClientOptions): ClientOptions {
+  const merged: Record<string, unknown> = { ...parent };
+  for (const [key, given] of Object.entries(splitOptions(extra).own)) {
+    const { value, replace } = unwrapReplace(given);
+    if (value === undefined) continue;
+    if (key === 'use' && !replace) merged.use = [...(parent.use ?? []), ...(value as ClientOptions['use'] & object)];
+    else if (key === 'redact' && !replace && parent.redact) {
+      const names = (name: 'headers' | 'query' | 'fields') => [...(parent.redact?.[name] ?? []), ...((value as ClientOptions['redact'])?.[name] ?? [])];
+      merged.redact = { headers: names('headers'), query: names('query'), fields: names('fields') };
+    } else merged[key] = value;
+  }
+  for (const key of PER_CALL) if (extra[key] !== undefined) merged[key] = key === 'retry' ? extra.retry : extra.fetch;
+  return merged as ClientOptions;
 }
 
 /**
@@ -78,67 +90,107 @@ function resolve(options: ClientOptions, retry = normalizeRetry(options.retry)):
 export function createClient(options: ClientOptions = {}): SturdyClient {
   validateOptions(options, 'client');
   const redactor = createRedactor(options.redact);
+  const instance = ky.create({ totalTimeout: DEFAULTS.totalTimeout, ...kyPart(options) });
+  return build(resolve(instance, options, redactor, createRetryBudget(options.retryBudget), normalizeRetry(options.retry)));
+}
+
+function resolve(instance: KyInstance, own: ClientOptions, redactor: Redactor, budget: ClientState['budget'], retry: ClientState['retry']): ClientState {
+  const defaults = defaultsOf(instance);
+  const headers = new Headers(defaults.headers as HeadersInit | undefined);
+  let kyInstance = instance;
+  // JSON is what a JSON client asks for, unless told otherwise (ky's shortcuts then keep it).
+  if (!headers.has('accept')) kyInstance = instance.extend({ headers: { accept: JSON_ACCEPT } });
+  const options = { ...own, ...defaults, headers } as ClientOptions;
+  const origins = new Set<string>();
+  if (options.baseUrl !== undefined) origins.add(toOrigin(new URL(String(options.baseUrl), globalThis.location?.href), 'baseUrl'));
+  // Without a baseUrl, relative URLs resolve against the page, so the page's origin is the base origin.
+  else if (/^https?:/.test(String(globalThis.location?.origin))) origins.add(globalThis.location.origin);
+  for (const origin of options.credentialOrigins ?? []) origins.add(toOrigin(origin, 'credentialOrigins'));
+  if (options.auth) for (const origin of options.auth.origins ?? []) origins.add(toOrigin(origin, 'auth.origins'));
   if (options.auth) options.auth.register?.(redactor);
-  return build(resolve(options), { redactor, budget: createRetryBudget(options.retryBudget), limiter: createLimiter(options) });
+  return { ky: kyInstance, options, retry, origins, redactor, budget, hasHeader: (name) => headers.has(name) };
 }
 
-function build(client: Resolved, shared: Shared): SturdyClient {
-  const call = (method: string) => (input: Input, options?: CallOptions) => send(client, shared, method, input, options);
-  return {
-    get: call('get'),
-    post: call('post'),
-    put: call('put'),
-    patch: call('patch'),
-    delete: call('delete'),
-    head: call('head'),
-    request: (input, options) => send(client, shared, options?.method ?? 'get', input, options),
-    endpoint: (definition) => createEndpoint((input, options) => send(client, shared, options.method ?? 'get', input, options), definition),
-    extend(extra) {
-      validateOptions(extra, 'client');
-      if (extra.auth) extra.auth.register?.(shared.redactor);
-      const budget = extra.retryBudget === undefined ? shared.budget : createRetryBudget(extra.retryBudget);
-      const merged = mergeOptions(client.options, extra);
-      // Same limits: the same queues (an extended client must not double the allowed rate).
-      const limiter = extra.concurrency === undefined && extra.rateLimit === undefined ? shared.limiter : createLimiter(merged);
-      // Retry settings merge over the parent's normalized ones, so `retry: 5` keeps the parent's delay.
-      return build(resolve(merged, normalizeRetry(extra.retry, client.retry)), { redactor: shared.redactor, budget, limiter });
-    },
-    options: client.options,
-  } as SturdyClient;
+function build(client: ClientState): SturdyClient {
+  const api = ((input: Input, options?: CallOptions) => send(client, options?.method ?? (input instanceof Request ? input.method : 'get'), input, options)) as SturdyClient;
+  for (const method of METHODS) api[method] = ((input: Input, options?: CallOptions) => send(client, method, input, options)) as CallFunction;
+  api.request = ((input: Input, options?: CallOptions) => send(client, options?.method ?? 'get', input, options)) as CallFunction;
+  api.extend = (given) => {
+    const extra = typeof given === 'function' ? given(client.options) : given;
+    validateOptions(extra, 'client');
+    const own = mergeOwn(client.options, extra);
+    const redactor = extra.redact === undefined ? client.redactor : createRedactor(own.redact);
+    const budget = extra.retryBudget === undefined ? client.budget : createRetryBudget(extra.retryBudget);
+    // Retry settings merge over the parent's normalized ones, so `retry: 5` keeps the parent's delay.
+    const retry = normalizeRetry(extra.retry, client.retry);
+    return build(resolve(client.ky.extend(kyPart(extra)), own, redactor, budget, retry));
+  };
+  Object.assign(api, { stop: ky.stop, retry: ky.retry });
+  Object.defineProperty(api, 'options', { value: client.options, enumerable: true });
+  return api;
 }
 
-function send<T>(client: Resolved, shared: Shared, method: string, input: Input, callOptions: CallOptions | undefined): ResponsePromise<T> {
-  let call: Call;
+/** A call's `redact` on top of its client's: both sets of names hide, secrets stay the client's. */
+const composeRedactors = (base: Redactor, extra: Redactor): Redactor => ({
+  ...base,
+  url: (url) => extra.text(base.url(url)),
+  text: (text) => extra.text(base.text(text)),
+  data: (value) => extra.data(base.data(value)),
+  headers(headers) {
+    const result = base.headers(headers);
+    for (const name in result) if (extra.isSensitiveHeader(name)) result[name] = REDACTED;
+    return result;
+  },
+  isSensitiveHeader: (name) => base.isSensitiveHeader(name) || extra.isSensitiveHeader(name),
+  isSensitiveField: (name) => base.isSensitiveField(name) || extra.isSensitiveField(name),
+});
+
+/** Call options that only carry a body: nothing to validate or merge. */
+const BODY_KEYS = new Set(['json', 'body', 'schema']);
+const bodyOnly = (options: object) => {
+  for (const key in options) if (!BODY_KEYS.has(key)) return false;
+  return true;
+};
+
+const EMPTY: CallOptions = {};
+
+function send<T>(client: ClientState, method: string, input: Input, given: CallOptions | undefined): ResponsePromise<T> {
+  const options = given ?? EMPTY;
+  let state: CallState | undefined;
+  const finalize = (error: unknown) => (state ? state.fail(error) : error);
+  const parse = (text: string, response: Response) => {
+    const userParse = options.parseJson ?? client.options.parseJson;
+    return userParse ? userParse(text, { request: state!.lastRequest ?? (input as Request), response }) : JSON.parse(text);
+  };
   try {
-    call = new Call(callOptions ? withCallOptions(client, shared, callOptions) : client, shared, method.toUpperCase());
+    if (given && !bodyOnly(given)) validateOptions(given, 'call');
+    const retry = options.retry === undefined ? client.retry : normalizeRetry(options.retry, client.retry);
+    const redactor = options.redact ? composeRedactors(client.redactor, createRedactor(options.redact)) : client.redactor;
+    if (options.auth) options.auth.register?.(client.redactor);
+    const callState = (state = new CallState(client, method.toUpperCase(), options as CallOptions & ClientOptions, retry, redactor));
+    const { ky: kyGiven } = options === EMPTY ? { ky: {} } : splitOptions(options);
+    const start = (json: unknown, withJson: boolean) => {
+      const call = withJson ? { ...options, json } : options;
+      const part = withJson ? { ...kyGiven, json } : kyGiven;
+      return client.ky(input, callKyOptions(callState, part, call as CallOptions & ClientOptions, input));
+    };
+    if (options.schema === undefined) return toResponsePromise<T>(start(undefined, false), { redactor, parse, finalize });
+    // Request validation is asynchronous (any Standard Schema); ky's shortcuts are reached through the started call.
+    const started = validate(options.schema, options.json, 'request', { what: 'request body' }).then((value) => ({ call: start(value, true) }));
+    const source = Object.assign(
+      started.then((box) => box.call),
+      Object.fromEntries(['text', 'json', 'blob', 'arrayBuffer', 'formData', 'bytes'].map((name) => [name, () => started.then((box) => (box.call as unknown as Record<string, () => Promise<unknown>>)[name]!())])),
+    );
+    return toResponsePromise<T>(source, { redactor, parse, finalize });
   } catch (error) {
     // Bad options reject the call (so `.result()` still never rejects) instead of throwing synchronously.
-    return toResponsePromise<T>(Promise.reject(error), { redactor: shared.redactor, parseJson: undefined, onBodyError() {} });
+    return toResponsePromise<T>(Promise.reject(relativeUrlHint(error, input, client, options)), { redactor: client.redactor, parse, finalize });
   }
-  return toResponsePromise<T>(call.run(input), {
-    redactor: shared.redactor,
-    parseJson: call.options.parseJson as ((text: string) => unknown) | undefined,
-    onBodyError: (error) => call.emitError(error, call.attempt),
-  });
 }
 
-/** Call options that only carry a body: nothing to validate, merge or pass to ky but the body itself. */
-const BODY_KEYS = new Set(['json', 'body', 'schema']);
-
-/** A call's view of the client: the client's resolved options with the call's merged over them. */
-function withCallOptions(client: Resolved, shared: Shared, callOptions: CallOptions): Resolved {
-  // The common call (`{ json }`) reuses everything resolved once per client.
-  let bodyOnly = true;
-  for (const key in callOptions) if (!BODY_KEYS.has(key)) bodyOnly = false;
-  if (bodyOnly) return { ...client, options: { ...client.options, ...callOptions } };
-  validateOptions(callOptions, 'call');
-  const options = mergeOptions(client.options, callOptions);
-  const changesScope = callOptions.auth || callOptions.credentialOrigins || callOptions.baseUrl;
-  if (callOptions.auth) callOptions.auth.register?.(shared.redactor);
-  return {
-    options,
-    retry: normalizeRetry(callOptions.retry, client.retry),
-    origins: changesScope ? resolve(options).origins : client.origins,
-    passThrough: { ...client.passThrough, ...pickPassThrough(callOptions) },
-  };
+/** A relative URL with nothing to resolve it against: say what to do. */
+function relativeUrlHint(error: unknown, input: Input, client: ClientState, options: CallOptions): unknown {
+  const base = options.baseUrl ?? client.options.baseUrl ?? options.prefix ?? client.options.prefix;
+  if (typeof input !== 'string' || base || /^[a-z][\d+.a-z-]*:/i.test(input) || globalThis.location || !(error instanceof TypeError)) return error;
+  return new TypeError(`sturdy: cannot resolve url ${JSON.stringify(client.redactor.url(input))}: pass an absolute URL or set the baseUrl option`, { cause: error });
 }

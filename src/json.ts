@@ -70,13 +70,14 @@ export async function parseJsonResponse(
   response: Response,
   redactor: Redactor,
   parse?: (text: string) => unknown,
+  readLabelled: () => Promise<string> = () => response.text(),
 ): Promise<unknown> {
   if (isEmptyStatus(response.status)) {
     void response.body?.cancel().catch(() => {});
     return undefined;
   }
-  // A body labelled JSON is read whole; only an unlabelled one needs the bounded read.
-  const text = isJsonContentType(response.headers.get('content-type')) ? await response.text() : await readJsonText(response, redactor);
+  // A body labelled JSON is read whole (by ky's shortcut, with its body timeout); only an unlabelled one needs the bounded read.
+  const text = isJsonContentType(response.headers.get('content-type')) ? await readLabelled() : await readJsonText(response, redactor);
   if (text === '') return undefined;
   try {
     return parse ? await parse(text) : JSON.parse(text);
@@ -85,12 +86,13 @@ export async function parseJsonResponse(
   }
 }
 
+// Redacted before it is cut: a secret at the 200-character edge must not keep its first characters.
 const parseError = (response: Response, text: string, redactor: Redactor, cause?: unknown) =>
   new ParseError(
     {
       status: response.status,
       contentType: response.headers.get('content-type'),
-      snippet: redactor.text(text.slice(0, SNIPPET_LENGTH)),
+      snippet: redactor.text(text.slice(0, SNIPPET_LENGTH * 4)).slice(0, SNIPPET_LENGTH),
       url: redactor.url(response.url),
     },
     cause === undefined ? undefined : { cause },

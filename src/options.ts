@@ -1,27 +1,21 @@
 /**
- * sturdy's options: their types, the defaults table, validation (bad input is
- * a TypeError naming the option, before any network call) and ky-style merging.
+ * sturdy's options: their types, the one table of sturdy's own keys, the
+ * defaults, and validation (bad input is a TypeError naming the option,
+ * before any network call). Everything ky knows goes to ky untouched, and ky
+ * merges it (headers, hooks, searchParams, context: ky's rules).
  */
-import type { Options as KyOptions, Hooks } from 'ky';
+import type { Options as KyOptions } from 'ky';
 import type { AuthStrategy } from './auth/types.ts';
 import { isAuthStrategy } from './auth/types.ts';
 import type { EventListener } from './events.ts';
 import { checkMiddleware, type Middleware } from './middleware.ts';
-import type { RateLimitOptions } from './limiter.ts';
 import type { RedactOptions } from './redact.ts';
 import type { RetryBudgetOptions, RetryOptions } from './retry.ts';
 import type { InferInput, StandardSchemaV1 } from './schema.ts';
+import { MAX_TIMER } from './timeouts.ts';
 
 /** Options sturdy adds to ky's; each may be set on the client or per call. */
 export type SturdyOwnOptions = {
-  /** Retry settings (section 2); a number is the limit, `false` turns retries off. @default { limit: 3 } */
-  retry?: RetryOptions | number | false;
-  /** Per attempt, until response headers arrive, in ms; `false` for none. @default 10_000 */
-  timeout?: number | false;
-  /** The whole call, retries and waits and body reading included, in ms. @default 60_000 */
-  totalTimeout?: number | false;
-  /** Longest stall between two body chunks (or before the first), in ms. @default 15_000 */
-  idleTimeout?: number | false;
   /** Credentials (`bearer`, `apiKey`, `basic`, `clientCredentials`); `false` sends none for this call. */
   auth?: AuthStrategy | false;
   /** Origins besides the baseUrl's that receive credentials. @example ['https://uploads.example.com'] */
@@ -30,36 +24,37 @@ export type SturdyOwnOptions = {
   allowInsecure?: boolean;
   /** POST/PATCH Idempotency-Key, the same on every attempt of one call: a string (per call only) to use it, `false` to send none (then POST/PATCH are not retried). @default a random UUID per call */
   idempotencyKey?: string | false;
+  /** Longest stall between two body chunks (or before the first), in ms. @default 15_000 */
+  idleTimeout?: number | false;
   /** Receives `request`, `response`, `retry` and `error` events (redacted). */
   onEvent?: EventListener;
+  /** Extra header, query and field names to redact from everything sturdy emits. */
+  redact?: RedactOptions;
   /** Fetch middleware around every network attempt, outermost first; `extend` and call options append theirs. */
   use?: readonly Middleware[];
+};
+
+/** ky's options, with sturdy's retry settings and its body factory. */
+export type PassThroughOptions = Omit<KyOptions, 'retry' | 'json' | 'method' | 'body'> & {
+  /** Retry settings (section 2); a number is the limit, `false` turns retries off. @default { limit: 3 } */
+  retry?: RetryOptions | number | false;
+  /** Per attempt, until response headers, and for each body read of a shortcut (`.json()`, `.text()`): ky's `timeout`; `false` for none. @default 10_000 */
+  timeout?: number | false;
+  /** The whole call, retries, waits and body reading included (ky's `totalTimeout`). @default 60_000 */
+  totalTimeout?: number | false;
   /** The request body, as in ky; a factory `() => BodyInit` is called per attempt, so a stream body can be retried. */
   body?: KyOptions['body'] | (() => NonNullable<KyOptions['body']>);
 };
 
-/** ky's options that sturdy passes through unchanged. */
-export type PassThroughOptions = Omit<KyOptions, 'retry' | 'timeout' | 'totalTimeout' | 'json' | 'method' | 'body'>;
-
 /**
- * Options of `createClient`.
+ * Options of `createClient` (and of `extend`).
  * @example
  * createClient({ baseUrl: 'https://api.example.com/v1/', auth: bearer(process.env.API_TOKEN!) })
  */
 export type ClientOptions = PassThroughOptions &
   SturdyOwnOptions & {
-    /** Extra header, query and field names to redact from everything sturdy emits. */
-    redact?: RedactOptions;
     /** Retry budget shared by every call of this client; `false` for none. @default { tokens: 10, refill: 0.1 } */
     retryBudget?: RetryBudgetOptions | false;
-    /** Most attempts in flight per origin (until response headers); others queue. `false`: no limit. @default false */
-    concurrency?: number | false;
-    /**
-     * Most attempt starts per origin in any `interval` ms; others queue. With either limit on, a 429 with
-     * Retry-After pauses that origin's queue for every call of the client. @default false
-     * @example createClient({ baseUrl, rateLimit: { requests: 10, interval: 1_000 }, concurrency: 4 })
-     */
-    rateLimit?: RateLimitOptions | false;
   };
 
 /**
@@ -76,58 +71,110 @@ export type CallOptions<Schema extends StandardSchemaV1 = StandardSchemaV1> = Pa
     method?: string;
   };
 
-/** Every sturdy default, written once. Retry and budget defaults live in retry.ts. */
+/** Every option sturdy consumes itself; ky never sees these. The compiler makes the table name each one. */
+export const OWN_KEYS: { readonly [K in keyof SturdyOwnOptions | 'retryBudget' | 'schema']-?: true } = {
+  auth: true,
+  credentialOrigins: true,
+  allowInsecure: true,
+  idempotencyKey: true,
+  idleTimeout: true,
+  onEvent: true,
+  redact: true,
+  use: true,
+  retryBudget: true,
+  schema: true,
+};
+
+/** sturdy's defaults that differ from ky's, written once. Retry and budget defaults live in retry.ts. */
 export const DEFAULTS = {
   timeout: 10_000,
   totalTimeout: 60_000,
   idleTimeout: 15_000,
-  concurrency: false,
-  rateLimit: false,
 } as const;
 
-const fail = (option: string, expected: string, value: unknown): never => {
-  let shown: string;
+/** Options that moved out of the core: what to use instead. */
+const MOVED: Record<string, string> = {
+  concurrency: "`use: [limit({ concurrency })]` from 'sturdy/limit'",
+  rateLimit: "`use: [limit({ rateLimit })]` from 'sturdy/limit'",
+  prefixUrl: '`prefix` (ky 2 renamed it) or `baseUrl`',
+};
+
+const show = (value: unknown): string => {
   try {
-    shown = typeof value === 'function' ? 'a function' : JSON.stringify(value) ?? String(value);
+    return typeof value === 'function' ? 'a function' : (JSON.stringify(value) ?? String(value));
   } catch {
-    shown = typeof value;
+    return typeof value;
   }
-  throw new TypeError(`sturdy: option \`${option}\` must be ${expected}; got ${shown}`);
 };
 
-const checkDuration = (option: string, value: unknown) => {
+const fail = (option: string, expected: string, value: unknown): never => {
+  throw new TypeError(`sturdy: option \`${option}\` must be ${expected}; got ${show(value)}`);
+};
+
+/** A timeout: 0 would fail every attempt at once (axios users read it as "none"), so it is refused rather than guessed. */
+const checkDuration = (option: string, value: unknown, max = Infinity) => {
   if (value === undefined || value === false) return;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(option, 'a non-negative number of milliseconds or false', value);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > max) {
+    fail(option, `a positive number of milliseconds${max < Infinity ? ` up to ${max}` : ''}, or false for none`, value);
+  }
 };
 
-/** Validates the options sturdy reads; ky validates the rest. */
+/** A wait limit: 0 is meaningful (never wait). */
+const checkWait = (option: string, value: unknown) => {
+  if (value !== undefined && (typeof value !== 'number' || Number.isNaN(value) || value < 0)) fail(option, 'a non-negative number of milliseconds', value);
+};
+
+const checkRetry = (retry: unknown) => {
+  if (retry === undefined || retry === false || retry === true) return;
+  const limit = typeof retry === 'number' ? retry : typeof retry === 'object' && retry !== null ? (retry as RetryOptions).limit : NaN;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) fail('retry', 'false, a non-negative integer, or { limit, ... }', retry);
+  if (typeof retry !== 'object' || retry === null) return;
+  const options = retry as RetryOptions;
+  checkWait('retry.backoffLimit', options.backoffLimit);
+  checkWait('retry.maxRetryAfter', options.maxRetryAfter);
+  for (const name of ['delay', 'shouldRetry'] as const) if (options[name] !== undefined && typeof options[name] !== 'function') fail(`retry.${name}`, 'a function', options[name]);
+  if (options.jitter !== undefined && typeof options.jitter !== 'boolean' && typeof options.jitter !== 'function') fail('retry.jitter', 'true, false or a function (delay) => ms', options.jitter);
+  for (const name of ['methods', 'statusCodes', 'afterStatusCodes'] as const) if (options[name] !== undefined && !Array.isArray(options[name])) fail(`retry.${name}`, 'an array', options[name]);
+};
+
+const checkHeaders = (headers: unknown) => {
+  if (headers === undefined) return;
+  if (typeof headers !== 'object' || headers === null) fail('headers', 'an object, an array of pairs or a Headers', headers);
+  const entries = headers instanceof Headers ? [...headers] : Array.isArray(headers) ? headers : Object.entries(headers as object);
+  for (const [name, value] of entries as Array<[string, unknown]>) {
+    if (typeof value === 'string' && /[\r\n\0]/.test(value)) {
+      throw new TypeError(`sturdy: option \`headers\` value of ${JSON.stringify(name)} contains a line break or NUL; remove it (header injection)`);
+    }
+  }
+};
+
+const checkBaseUrl = (value: unknown) => {
+  if (value === undefined) return;
+  let url: URL;
+  try {
+    // A relative baseUrl ('/api/') resolves against the page, as in ky.
+    url = new URL(String(value), (globalThis as { location?: { href: string } }).location?.href);
+  } catch {
+    return fail('baseUrl', "an absolute URL like 'https://api.example.com/v1/' (or, in a browser, a path like '/api/')", String(value));
+  }
+  // Userinfo would make every request fail with a message that shows it: refuse it here, without echoing it.
+  if (url.username || url.password) {
+    throw new TypeError("sturdy: option `baseUrl` must not contain a user name or password; use auth: basic({ username, password }) instead");
+  }
+};
+
+/** Validates the options sturdy reads; ky validates the rest. `where` says whether client-only options may appear. */
 export function validateOptions(options: ClientOptions & CallOptions, where: 'client' | 'call'): void {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`sturdy: ${where} options must be an object`);
-  if (options.baseUrl !== undefined) {
-    try {
-      new URL(options.baseUrl);
-    } catch {
-      fail('baseUrl', "an absolute URL like 'https://api.example.com/v1/'", String(options.baseUrl));
-    }
-  }
-  checkDuration('timeout', options.timeout);
-  checkDuration('totalTimeout', options.totalTimeout);
-  checkDuration('idleTimeout', options.idleTimeout);
-  const retry = options.retry;
-  if (retry !== undefined && retry !== false) {
-    const limit = typeof retry === 'number' ? retry : typeof retry === 'object' && retry !== null ? retry.limit : NaN;
-    if (limit !== undefined && (!Number.isInteger(limit) || (limit as number) < 0)) fail('retry', 'false, a non-negative integer, or { limit, ... }', retry);
-    if (typeof retry === 'object') {
-      checkDuration('retry.backoffLimit', retry.backoffLimit);
-      checkDuration('retry.maxRetryAfter', retry.maxRetryAfter);
-      for (const name of ['delay', 'shouldRetry'] as const) if (retry[name] !== undefined && typeof retry[name] !== 'function') fail(`retry.${name}`, 'a function', retry[name]);
-      if (retry.jitter !== undefined && typeof retry.jitter !== 'boolean' && typeof retry.jitter !== 'function') fail('retry.jitter', 'true, false or a function (delay) => ms', retry.jitter);
-      for (const name of ['methods', 'statusCodes', 'afterStatusCodes'] as const) if (retry[name] !== undefined && !Array.isArray(retry[name])) fail(`retry.${name}`, 'an array', retry[name]);
-    }
-  }
-  checkLimits(options, where);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`sturdy: ${where} options must be an object`);
+  for (const name in MOVED) if ((options as Record<string, unknown>)[name] !== undefined) fail(name, `replaced: use ${MOVED[name]}`, (options as Record<string, unknown>)[name]);
+  checkBaseUrl(options.baseUrl);
+  checkDuration('timeout', options.timeout, MAX_TIMER);
+  checkDuration('totalTimeout', options.totalTimeout, MAX_TIMER);
+  checkDuration('idleTimeout', options.idleTimeout, MAX_TIMER);
+  checkRetry(options.retry);
   const budget = options.retryBudget;
   if (budget !== undefined && budget !== false) {
+    if (where === 'call') fail('retryBudget', 'set on the client (createClient or extend), not per call', budget);
     if (typeof budget !== 'object' || budget === null) fail('retryBudget', '{ tokens, refill } or false', budget);
     for (const name of ['tokens', 'refill'] as const) {
       const value = budget[name];
@@ -137,6 +184,7 @@ export function validateOptions(options: ClientOptions & CallOptions, where: 'cl
   if (options.auth !== undefined && options.auth !== false && !isAuthStrategy(options.auth)) {
     fail('auth', 'a strategy from bearer(), apiKey(), basic() or clientCredentials(), or false', options.auth);
   }
+  if (options.allowInsecure !== undefined && typeof options.allowInsecure !== 'boolean') fail('allowInsecure', 'true or false (a boolean, not a string)', options.allowInsecure);
   const key = options.idempotencyKey;
   if (key !== undefined && key !== false && (typeof key !== 'string' || key === '' || /[\r\n]/.test(key))) {
     fail('idempotencyKey', 'a non-empty string without line breaks, or false', key);
@@ -144,93 +192,32 @@ export function validateOptions(options: ClientOptions & CallOptions, where: 'cl
   // One key on a client would make all its POSTs one operation: the server would drop every one after the first.
   if (where === 'client' && typeof key === 'string') fail('idempotencyKey', 'false or unset on a client (give a string per call)', key);
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') fail('onEvent', 'a function', options.onEvent);
-  if (options.credentialOrigins !== undefined && !Array.isArray(options.credentialOrigins)) {
-    fail('credentialOrigins', 'an array of origins', options.credentialOrigins);
+  if (options.credentialOrigins !== undefined && !Array.isArray(options.credentialOrigins)) fail('credentialOrigins', 'an array of origins', options.credentialOrigins);
+  if (options.redact !== undefined) {
+    const redact = options.redact as Record<string, unknown>;
+    if (typeof redact !== 'object' || redact === null) fail('redact', '{ headers?, query?, fields? } (arrays of names)', redact);
+    for (const name of ['headers', 'query', 'fields']) {
+      const list = redact[name];
+      if (list !== undefined && (!Array.isArray(list) || list.some((item) => typeof item !== 'string'))) fail(`redact.${name}`, 'an array of names', list);
+    }
   }
-  if (options.headers) checkHeaders(options.headers);
+  if (options.hooks !== undefined && (typeof options.hooks !== 'object' || options.hooks === null)) fail('hooks', 'an object of hook arrays', options.hooks);
+  for (const [name, list] of Object.entries(options.hooks ?? {})) {
+    if (list !== undefined && (!Array.isArray(list) || list.some((hook) => typeof hook !== 'function'))) fail(`hooks.${name}`, 'an array of functions', list);
+  }
+  checkHeaders(options.headers);
   checkMiddleware(options.use);
 }
 
-/** `concurrency` and `rateLimit` hold per-client queues, so they cannot vary per call. */
-const checkLimits = (options: ClientOptions, where: 'client' | 'call') => {
-  for (const name of ['concurrency', 'rateLimit'] as const) {
-    if (options[name] !== undefined && where === 'call') fail(name, 'set on the client (createClient or extend), not per call', options[name]);
+/** Splits options into sturdy's own part and the part ky merges and runs. */
+export function splitOptions<T extends object>(options: T): { own: Partial<ClientOptions & CallOptions>; ky: Record<string, unknown> } {
+  const own: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = {};
+  for (const key in options) {
+    if (!Object.hasOwn(options, key)) continue;
+    const value = (options as Record<string, unknown>)[key];
+    if (key in OWN_KEYS) own[key] = value;
+    else rest[key] = value;
   }
-  const { concurrency, rateLimit } = options;
-  if (concurrency !== undefined && concurrency !== false && !(Number.isInteger(concurrency) && concurrency >= 1)) {
-    fail('concurrency', 'a positive integer or false', concurrency);
-  }
-  if (rateLimit !== undefined && rateLimit !== false) {
-    const { requests, interval } = (typeof rateLimit === 'object' && rateLimit) || ({} as Partial<RateLimitOptions>);
-    if (!(Number.isInteger(requests) && requests! >= 1 && typeof interval === 'number' && Number.isFinite(interval) && interval > 0)) {
-      fail('rateLimit', '{ requests: a positive integer, interval: milliseconds > 0 } or false', rateLimit);
-    }
-  }
-};
-
-const checkHeaders = (headers: NonNullable<KyOptions['headers']>) => {
-  const entries = headers instanceof Headers ? [...headers] : Array.isArray(headers) ? headers : Object.entries(headers);
-  for (const [name, value] of entries as Array<[string, unknown]>) {
-    if (typeof value === 'string' && /[\r\n\0]/.test(value)) {
-      throw new TypeError(`sturdy: option \`headers\` value of ${JSON.stringify(name)} contains a line break or NUL; remove it (header injection)`);
-    }
-  }
-};
-
-type Mergeable = ClientOptions & CallOptions;
-
-const mergeHeaders = (base: KyOptions['headers'], extra: KyOptions['headers']): Headers => {
-  const result = new Headers(base as HeadersInit | undefined);
-  if (!extra) return result;
-  const entries = extra instanceof Headers ? [...extra] : Array.isArray(extra) ? extra : Object.entries(extra);
-  for (const [name, value] of entries as Array<[string, string | undefined]>) {
-    if (value === undefined) result.delete(name);
-    else result.set(name, value);
-  }
-  return result;
-};
-
-const mergeHooks = (base: Hooks | undefined, extra: Hooks | undefined): Hooks => {
-  const result: Record<string, unknown[]> = {};
-  for (const source of [base, extra]) {
-    for (const [name, list] of Object.entries(source ?? {})) result[name] = [...(result[name] ?? []), ...((list as unknown[]) ?? [])];
-  }
-  return result as Hooks;
-};
-
-type SearchParamsOption = NonNullable<KyOptions['searchParams']>;
-
-const searchEntries = (params: SearchParamsOption): Array<[string, unknown]> =>
-  typeof params === 'string' || params instanceof URLSearchParams
-    ? [...new URLSearchParams(params)]
-    : Array.isArray(params)
-      ? (params as Array<[string, unknown]>)
-      : Object.entries(params);
-
-/** Later values replace earlier ones of the same name; `undefined` removes a name. */
-const mergeSearchParams = (base: SearchParamsOption, extra: SearchParamsOption): URLSearchParams => {
-  const params = new URLSearchParams();
-  for (const [name, value] of searchEntries(base)) if (value !== undefined) params.append(name, String(value));
-  const replaced = new Set<string>();
-  for (const [name, value] of searchEntries(extra)) {
-    if (!replaced.has(name)) params.delete(name);
-    replaced.add(name);
-    if (value !== undefined) params.append(name, String(value));
-  }
-  return params;
-};
-
-/**
- * ky's merge rules: headers merge (undefined deletes), hooks append,
- * searchParams and context merge, retry objects merge, the rest is replaced.
- */
-export function mergeOptions<T extends Mergeable>(base: Mergeable, extra: T): T {
-  const merged = { ...base, ...extra } as Mergeable;
-  if (base.headers || extra.headers) merged.headers = mergeHeaders(base.headers, extra.headers);
-  if (base.hooks || extra.hooks) merged.hooks = mergeHooks(base.hooks, extra.hooks);
-  if (base.use && extra.use) merged.use = [...base.use, ...extra.use];
-  if (base.context && extra.context) merged.context = { ...base.context, ...extra.context };
-  if (typeof base.retry === 'object' && typeof extra.retry === 'object') merged.retry = { ...base.retry, ...extra.retry };
-  if (base.searchParams && extra.searchParams) merged.searchParams = mergeSearchParams(base.searchParams, extra.searchParams);
-  return merged as T;
+  return { own, ky: rest };
 }

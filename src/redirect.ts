@@ -47,15 +47,23 @@ export class RedirectError extends SturdyError {
 export const isRedirectError = (error: unknown): error is RedirectError => isSturdyError(error) && error.name === 'RedirectError';
 
 /**
- * Can code here see and follow redirects? Node, Deno, Bun and edge workers
- * can; a browser page or browser worker gets an opaque response for
- * `redirect: 'manual'` and applies its own rules (it drops Authorization on a
- * cross-origin redirect).
+ * Can code here see and follow redirects? Decided by the runtime, not by a `document` global (jsdom,
+ * happy-dom and SSR shims define one in Node): Node, Deno, Bun, Vercel edge and Cloudflare workers
+ * can; a browser page or browser worker gets an opaque response for `redirect: 'manual'` and applies
+ * its own rules (it drops Authorization on a cross-origin redirect).
  * @example
  * const redirect = canFollowRedirects() ? 'manual' : 'follow';
  */
-export const canFollowRedirects = (): boolean =>
-  typeof (globalThis as { document?: unknown }).document === 'undefined' && typeof (globalThis as { importScripts?: unknown }).importScripts !== 'function';
+export const canFollowRedirects = (): boolean => {
+  const runtime = globalThis as { process?: { versions?: { node?: unknown } }; Deno?: unknown; Bun?: unknown; EdgeRuntime?: unknown; navigator?: { userAgent?: string } };
+  return (
+    typeof runtime.process?.versions?.node === 'string' ||
+    typeof runtime.Deno === 'object' ||
+    typeof runtime.Bun === 'object' ||
+    typeof runtime.EdgeRuntime === 'string' ||
+    runtime.navigator?.userAgent === 'Cloudflare-Workers'
+  );
+};
 
 /**
  * The redirect mode of a request that must never follow a redirect: `'error'`

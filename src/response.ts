@@ -28,11 +28,13 @@ export type ResponsePromise<T = unknown> = Promise<Response> & {
   bytes: () => Promise<Uint8Array>;
 };
 
+/** What the promise needs of its call. */
 export type BodyContext = {
   redactor: Redactor;
-  parseJson: ((text: string) => unknown) | undefined;
-  /** Reports a failure that happened while reading the body (for `error` events). */
-  onBodyError: (error: unknown) => void;
+  /** The call's `parseJson`, given ky's context `{ request, response }`. */
+  parse: ((text: string, response: Response) => unknown) | undefined;
+  /** Turns any failure into the error the caller gets (redacted, named, reported once). */
+  finalize: (error: unknown) => unknown;
 };
 
 /** Where a ResponsePromise and the Responses it gives keep their client's redactor (see `redactorOf`). */
@@ -57,37 +59,49 @@ const brand = <T extends object>(value: T, redactor: Redactor): T => {
   return value;
 };
 
-/** Decorates the call's promise with ky's body shortcuts and `.result()`. */
-export function toResponsePromise<T>(source: Promise<Response>, context: BodyContext): ResponsePromise<T> {
-  const call = source.then((response) => brand(response, context.redactor));
+type KyShortcuts = Partial<Record<'json' | 'text' | 'blob' | 'arrayBuffer' | 'formData' | 'bytes', () => Promise<unknown>>>;
+
+/**
+ * Decorates ky's ResponsePromise: ky's body shortcuts (with ky's body-read timeout) with errors
+ * finalized, `.json(schema)` with sturdy's JSON rules (empty body -> undefined, ParseError,
+ * ValidationError) and `.result()`, which never rejects.
+ * @example
+ * return toResponsePromise(ky(input, options), { redactor, parse, finalize });
+ */
+export function toResponsePromise<T>(source: Promise<Response> & KyShortcuts, context: BodyContext): ResponsePromise<T> {
+  const call = source.then(
+    (response) => brand(response, context.redactor),
+    (error: unknown) => Promise.reject(context.finalize(error)),
+  );
   const promise = brand(call as ResponsePromise<T>, context.redactor);
-  const read =
-    <R>(reader: (response: Response) => Promise<R>) =>
-    async (): Promise<R> => {
+  const shortcut = <R>(name: keyof KyShortcuts, fallback: (response: Response) => Promise<R>) => {
+    const ky = source[name];
+    return async (): Promise<R> => {
       const response = await call;
       try {
-        return await reader(response);
+        return ky ? ((await ky()) as R) : await fallback(response);
       } catch (error) {
-        context.onBodyError(error);
-        throw error;
+        throw context.finalize(error);
       }
     };
+  };
+  const text = shortcut('text', (response) => response.text());
   const json = async (schema?: StandardSchemaV1): Promise<unknown> => {
     const response = await call;
     try {
-      const data = await parseJsonResponse(response, context.redactor, context.parseJson);
+      const parse = context.parse && ((text: string) => context.parse!(text, response));
+      const data = await parseJsonResponse(response, context.redactor, parse, source.text ? () => source.text!() as Promise<string> : undefined);
       return schema === undefined ? data : await validate(schema, data, 'response', { status: response.status, what: 'response body' });
     } catch (error) {
-      context.onBodyError(error);
-      throw error;
+      throw context.finalize(error);
     }
   };
   promise.json = json as ResponsePromise<T>['json'];
-  promise.text = read((response) => response.text());
-  promise.blob = read((response) => response.blob());
-  promise.arrayBuffer = read((response) => response.arrayBuffer());
-  promise.formData = read((response) => response.formData());
-  promise.bytes = read(async (response) => new Uint8Array(await response.arrayBuffer()));
+  promise.text = text;
+  promise.blob = shortcut('blob', (response) => response.blob());
+  promise.arrayBuffer = shortcut('arrayBuffer', (response) => response.arrayBuffer());
+  promise.formData = shortcut('formData', (response) => response.formData());
+  promise.bytes = shortcut('bytes', async (response) => new Uint8Array(await response.arrayBuffer()));
   promise.result = (async (schema?: StandardSchemaV1) => {
     try {
       const response = await call;

@@ -61,7 +61,11 @@ export type RetryOptions = {
  * @example
  * const retry: NormalizedRetry = normalizeRetry(2);
  */
-export type NormalizedRetry = Required<Omit<RetryOptions, 'shouldRetry'>> & { shouldRetry: RetryOptions['shouldRetry'] };
+export type NormalizedRetry = Required<Omit<RetryOptions, 'shouldRetry'>> & {
+  shouldRetry: RetryOptions['shouldRetry'];
+  /** The caller chose `methods`: then POST/PATCH repeat only when listed, Idempotency-Key or not. */
+  methodsGiven: boolean;
+};
 
 /**
  * The retry defaults: the one table they are written in.
@@ -79,6 +83,7 @@ export const RETRY_DEFAULTS: NormalizedRetry = {
   jitter: true,
   retryOnTimeout: true,
   shouldRetry: undefined,
+  methodsGiven: false,
 };
 
 /**
@@ -94,6 +99,7 @@ export function normalizeRetry(value: RetryOptions | number | boolean | undefine
   const merged = { ...base };
   for (const [key, item] of Object.entries(value)) if (item !== undefined) (merged as Record<string, unknown>)[key] = item;
   merged.methods = merged.methods.map((method) => method.toLowerCase());
+  if (value.methods !== undefined) merged.methodsGiven = true;
   return merged;
 }
 
@@ -169,15 +175,16 @@ export function isReplayableBody(body: unknown): boolean {
 }
 
 /**
- * Can this call be repeated at all, given its method and headers? POST and
- * PATCH only with an Idempotency-Key, so the server can drop a repeat.
+ * Can this call be repeated at all, given its method and whether it carries
+ * an Idempotency-Key? POST and PATCH only with a key (so the server can drop a
+ * repeat), unless the caller listed `methods` explicitly: then only those.
  * @example
- * isReplayableMethod('POST', new Headers({ 'idempotency-key': 'k1' }), RETRY_DEFAULTS) // true
+ * isReplayableMethod('POST', true, RETRY_DEFAULTS) // true
  */
-export function isReplayableMethod(method: string, headers: Headers, retry: NormalizedRetry): boolean {
+export function isReplayableMethod(method: string, keyed: boolean, retry: NormalizedRetry): boolean {
   const lower = method.toLowerCase();
   if (retry.methods.includes(lower)) return true;
-  return KEYED_METHODS.includes(lower) && headers.has(IDEMPOTENCY_HEADER);
+  return !retry.methodsGiven && keyed && KEYED_METHODS.includes(lower);
 }
 
 /**
@@ -192,9 +199,55 @@ export function applyIdempotencyKey(method: string, headers: Headers, option: st
   headers.set(IDEMPOTENCY_HEADER, typeof option === 'string' ? option : crypto.randomUUID());
 }
 
-/** Reset headers hold epoch seconds (GitHub) or even epoch ms rather than a delay. */
-const EPOCH_SECONDS = 1e9;
-const EPOCH_MILLISECONDS = 1e12;
+/** Reset headers (not Retry-After) may hold an epoch time instead of a delay: values past this are dates. */
+const EPOCH_THRESHOLD_MS = Date.UTC(2024, 0, 1);
+const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
+// RFC 9110 HTTP-date: IMF-fixdate, and the obsolete RFC 850 and asctime forms; all in GMT.
+const IMF_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const RFC850_DATE = /^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const ASCTIME_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) ( \d|\d{2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/;
+
+const utc = (year: number, month: string, day: string, hours: string, minutes: string, seconds: string): number | undefined => {
+  const monthIndex = MONTHS.indexOf(month) / 3;
+  if (!Number.isInteger(monthIndex) || Number(hours) > 23 || Number(minutes) > 59 || Number(seconds) > 60) return undefined;
+  const time = Date.UTC(year, monthIndex, Number(day), Number(hours), Number(minutes), Math.min(Number(seconds), 59));
+  // Date.UTC rolls Feb 30 into March: a date that does not round-trip is not a date.
+  return new Date(time).getUTCDate() === Number(day) ? time : undefined;
+};
+
+/**
+ * An HTTP-date (RFC 9110 section 5.6.7) as epoch ms, or undefined: only the three forms the RFC
+ * names, always GMT (asctime dates are GMT too, never local time).
+ * @example
+ * parseHttpDate('Sun, 06 Nov 1994 08:49:37 GMT') // 784111777000
+ */
+export function parseHttpDate(value: string, nowMs = Date.now()): number | undefined {
+  let match = IMF_DATE.exec(value);
+  if (match) return utc(Number(match[3]), match[2]!, match[1]!, match[4]!, match[5]!, match[6]!);
+  match = RFC850_DATE.exec(value);
+  if (match) {
+    // Two-digit years: the latest century that is not more than 50 years ahead (RFC 9110).
+    const now = new Date(nowMs).getUTCFullYear();
+    let year = Math.floor(now / 100) * 100 + Number(match[3]);
+    if (year > now + 50) year -= 100;
+    return utc(year, match[2]!, match[1]!, match[4]!, match[5]!, match[6]!);
+  }
+  match = ASCTIME_DATE.exec(value);
+  if (match) return utc(Number(match[6]), match[1]!, match[2]!.trim(), match[3]!, match[4]!, match[5]!);
+  return undefined;
+}
+
+/** `value` as a wait in ms: delta-seconds (integers), an HTTP-date, or (reset headers only) an epoch time. */
+function parseWait(value: string, nowMs: number, epochAllowed: boolean): number | undefined {
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) {
+    const ms = Number(trimmed) * 1000;
+    // Retry-After numbers are always delta-seconds (RFC 9110); only reset headers carry epoch seconds.
+    return epochAllowed && ms >= EPOCH_THRESHOLD_MS ? Math.max(0, ms - nowMs) : ms;
+  }
+  const date = parseHttpDate(trimmed, nowMs);
+  return date === undefined ? undefined : Math.max(0, date - nowMs);
+}
 
 /**
  * Milliseconds the server asked us to wait, or undefined: `Retry-After`
@@ -207,28 +260,14 @@ const EPOCH_MILLISECONDS = 1e12;
  */
 export function retryAfterMs(headers: Headers, nowMs = Date.now()): number | undefined {
   const retryAfter = headers.get('retry-after');
-  if (retryAfter !== null) return parseWait(retryAfter, nowMs);
+  if (retryAfter !== null) return parseWait(retryAfter, nowMs, false);
   // IETF draft: `RateLimit: "default";r=0;t=30` (draft 8+) or `limit=10, remaining=0, reset=30` (draft 7).
   const structured = headers.get('ratelimit') ?? '';
   const param = (names: string) => new RegExp(`(?:^|[;,\\s])(?:${names})=(\\d+)`).exec(structured)?.[1];
   const remaining = param('r|remaining') ?? headers.get('ratelimit-remaining') ?? headers.get('x-ratelimit-remaining') ?? headers.get('x-rate-limit-remaining');
   if (remaining != null && Number(remaining) > 0) return undefined;
   const reset = param('t|reset') ?? headers.get('ratelimit-reset') ?? headers.get('x-ratelimit-reset') ?? headers.get('x-rate-limit-reset');
-  return reset === null ? undefined : parseWait(reset, nowMs);
-}
-
-function parseWait(value: string, nowMs: number): number | undefined {
-  const trimmed = value.trim();
-  if (/^\d+(?:\.\d+)?$/.test(trimmed)) {
-    const number = Number(trimmed);
-    if (number >= EPOCH_MILLISECONDS) return Math.max(0, number - nowMs);
-    if (number >= EPOCH_SECONDS) return Math.max(0, number * 1000 - nowMs);
-    return number * 1000;
-  }
-  // An HTTP-date always names a weekday or month; this keeps Date.parse's leniency ("-1", "1.2.3") out.
-  if (!/[a-z]/i.test(trimmed)) return undefined;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+  return reset === null ? undefined : parseWait(reset, nowMs, true);
 }
 
 /**
@@ -238,7 +277,7 @@ function parseWait(value: string, nowMs: number): number | undefined {
  * if (!decision.retry) throw Object.assign(error, { retryAfter: decision.retryAfterMs });
  */
 export type RetryDecision =
-  | { retry: true; delayMs: number; reason: string }
+  | { retry: true; delayMs: number; reason: string; stale?: true }
   | { retry: false; reason: string; retryAfterMs?: number; outOfTime?: true };
 
 /**
@@ -253,10 +292,21 @@ export function describeFailure(error: unknown): string {
   return (error as Error)?.name ?? 'error';
 }
 
+/** Error codes of a keep-alive socket the server closed while idle: the request never reached it. */
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+const isStaleSocket = (error: unknown): boolean => {
+  for (let cause = (error as Error)?.cause, depth = 0; cause && depth < 4; cause = (cause as Error).cause, depth++) {
+    if (STALE_SOCKET_CODES.has(String((cause as { code?: unknown }).code))) return true;
+  }
+  return false;
+};
+
 /**
  * Decides whether retry `retryCount` (1 = first retry) may follow `error` and
  * how long to wait first. A call repeats only if `replayable` (method, key
- * and body allow it); each retry takes a token from the client's budget.
+ * and body allow it); each retry takes a token from the client's budget,
+ * except a wait the server paced and the first repeat after a stale keep-alive socket.
  * @example
  * const decision = await decideRetry({ error, retryCount: 1, retry: RETRY_DEFAULTS, replayable: true, budget });
  */
@@ -266,8 +316,12 @@ export async function decideRetry(input: {
   retry: NormalizedRetry;
   replayable: boolean;
   budget: RetryBudget;
+  /** The call carries an Idempotency-Key (a 409 to its repeat means "still in progress"). */
+  keyed?: boolean;
   /** Time left of the call's totalTimeout; a wait that does not fit spends no budget token. */
   timeLeftMs?: number;
+  /** Free repeats after a stale socket already used by this call. */
+  staleRetries?: number;
 }): Promise<RetryDecision> {
   const { error, retryCount, retry, replayable, budget, timeLeftMs = Infinity } = input;
   const reason = describeFailure(error);
@@ -283,9 +337,11 @@ export async function decideRetry(input: {
   if (!replayable) return stop('request is not replayable (POST/PATCH without Idempotency-Key, or a stream body)');
   if (!(error instanceof Error)) return stop();
 
+  // Idempotency-Key draft: a 409 to a repeat of a keyed request means the first one is still being processed.
+  const inProgress = status === 409 && input.keyed === true && retryCount > 1;
   const wanted = retry.shouldRetry ? await retry.shouldRetry({ error, retryCount }) : undefined;
   if (wanted === false) return stop('shouldRetry said no');
-  if (wanted === undefined) {
+  if (wanted === undefined && !inProgress) {
     if (status !== undefined) {
       if (!retry.statusCodes.includes(status)) return stop();
     } else if (error instanceof TimeoutError) {
@@ -295,11 +351,16 @@ export async function decideRetry(input: {
     }
   }
 
-  if (serverWait !== undefined && serverWait > retry.maxRetryAfter) {
-    return stop(`server asked to wait ${serverWait} ms (over maxRetryAfter ${retry.maxRetryAfter} ms)`);
+  if (serverWait !== undefined) {
+    if (serverWait > retry.maxRetryAfter) return stop(`server asked to wait ${serverWait} ms (over maxRetryAfter ${retry.maxRetryAfter} ms)`);
+    // The server's own answer is what the caller needs when its wait cannot be kept (never a TimeoutError).
+    if (serverWait >= timeLeftMs) return stop(`server asked to wait ${serverWait} ms, more than the ${Math.round(timeLeftMs)} ms left of totalTimeout`);
+    // A wait the server paced is not a storm: no budget token.
+    return { retry: true, delayMs: serverWait, reason };
   }
-  const delayMs = serverWait ?? backoff(retryCount, retry);
+  const delayMs = backoff(retryCount, retry);
   if (delayMs >= timeLeftMs) return { ...stop(`a wait of ${Math.round(delayMs)} ms does not fit in the time left`), outOfTime: true };
+  if (error instanceof NetworkError && (input.staleRetries ?? 0) === 0 && isStaleSocket(error)) return { retry: true, delayMs: 0, reason, stale: true };
   if (!budget.take()) return stop('retry budget exhausted');
   return { retry: true, delayMs, reason };
 }
@@ -316,4 +377,56 @@ export function backoff(retryCount: number, retry: NormalizedRetry): number {
   const base = clamp(retry.delay(retryCount));
   if (retry.jitter === true) return Math.random() * base;
   return typeof retry.jitter === 'function' ? clamp(retry.jitter(base)) : base;
+}
+
+/**
+ * ky's `retry` option for one call: ky runs the loop (its hooks, its waits, `ky.retry()`), sturdy's
+ * rules decide through `shouldRetry` and choose each wait through `delay`, so every rule above
+ * holds while ky's documented behaviour stays ky's.
+ * @example
+ * ky(url, { retry: kyRetry({ retry, replayable: true, keyed: true, budget, remaining: () => Infinity, onRetry() {}, outOfTime: () => new Error('late') }) });
+ */
+export function kyRetry(call: {
+  retry: NormalizedRetry;
+  /** Method, key and body allow a repeat. */
+  replayable: boolean;
+  keyed: boolean;
+  budget: RetryBudget;
+  remaining(): number;
+  /** Told of each retry sturdy decided, before the wait. */
+  onRetry(decision: { delayMs: number; reason: string }, retryCount: number): void;
+  /** The error for a backoff wait that cannot fit in totalTimeout. */
+  outOfTime(): Error;
+}) {
+  const { retry } = call;
+  let planned: number | undefined;
+  let staleRetries = 0;
+  const methods = isReplayableMethod('post', call.keyed, retry) ? [...new Set([...retry.methods, 'post', 'patch'])] : retry.methods;
+  return {
+    limit: call.replayable ? retry.limit : 0,
+    methods,
+    statusCodes: retry.statusCodes,
+    afterStatusCodes: retry.afterStatusCodes,
+    retryOnTimeout: retry.retryOnTimeout,
+    // sturdy chooses the whole wait (server's, or backoff with jitter and its cap): ky must not cap or jitter it again.
+    backoffLimit: Infinity,
+    maxRetryAfter: Infinity,
+    delay(retryCount: number) {
+      const wait = planned ?? backoff(retryCount, retry);
+      planned = undefined;
+      return wait;
+    },
+    async shouldRetry({ error, retryCount }: ShouldRetryState): Promise<boolean> {
+      const decision = await decideRetry({ error, retryCount, retry, replayable: true, keyed: call.keyed, budget: call.budget, timeLeftMs: call.remaining(), staleRetries });
+      if (decision.retry) {
+        planned = decision.delayMs;
+        if (decision.stale) staleRetries += 1;
+        call.onRetry(decision, retryCount);
+        return true;
+      }
+      if (decision.retryAfterMs !== undefined) Object.assign(error, { retryAfter: decision.retryAfterMs });
+      if (decision.outOfTime) throw call.outOfTime();
+      return false;
+    },
+  };
 }

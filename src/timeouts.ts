@@ -20,32 +20,20 @@ export function startDeadline(totalTimeout: number | false): Deadline {
   return { remaining: () => Math.max(0, end - now()) };
 }
 
-/** A TimeoutError naming the request (URL already redacted) and which limit ran out. */
-export function timeoutError(method: string, url: string, kind: TimeoutKind, ms: number): TimeoutError {
-  const error = new TimeoutError({ method, url } as Request);
-  error.message = `Request timed out (${kind === 'attempt' ? 'timeout' : `${kind}Timeout`} of ${ms} ms): ${method} ${url}`;
-  Object.defineProperty(error, 'timeout', { value: kind, enumerable: true });
-  return error;
-}
-
 /**
- * Waits `ms`, or rejects at once with the signal's reason when it aborts.
- * The timer is cleared on abort so nothing keeps the process alive.
+ * Names which limit ran out on a TimeoutError (ky's, or a new one for `request`): its message says
+ * `timeout`, `totalTimeout` or `idleTimeout` and the limit, and `error.timeout` is the kind.
+ * @example
+ * throw nameTimeout(new TimeoutError(request), 'total', 60_000, 'GET https://api.example.com/orders');
  */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.min(ms, MAX_TIMER));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+export function nameTimeout(error: TimeoutError, kind: TimeoutKind, ms: number, described: string): TimeoutError {
+  try {
+    error.message = `Request timed out (${kind === 'attempt' ? 'timeout' : `${kind}Timeout`} of ${ms} ms): ${described}`;
+    Object.defineProperty(error, 'timeout', { value: kind, enumerable: true, configurable: true });
+  } catch {
+    // A frozen error keeps ky's message.
+  }
+  return error;
 }
 
 /**
@@ -58,9 +46,10 @@ export function withIdleTimeout(
   idleMs: number | false,
   deadline: Deadline,
   onTimeout: (kind: TimeoutKind, ms: number) => Error,
+  source: Response = response,
 ): Response {
-  if (!response.body || (idleMs === false && deadline.remaining() === Infinity)) return response;
-  return new GuardedResponse(response, response, { idleMs, deadline, onTimeout });
+  if (!response.body || (source === response && idleMs === false && deadline.remaining() === Infinity)) return response;
+  return new GuardedResponse(source, response, { idleMs, deadline, onTimeout });
 }
 
 type Guard = { idleMs: number | false; deadline: Deadline; onTimeout: (kind: TimeoutKind, ms: number) => Error };

@@ -1,0 +1,120 @@
+/**
+ * The credential policy, as the outermost middleware of a call with `auth`: credentials
+ * go only to credential origins and only over https (or loopback), redirects of a
+ * credentialed request are followed here so they never carry a credential elsewhere,
+ * and a 401 gets one refresh and one repeat. Credentials are added per attempt on a copy
+ * of ky's request, so no hook, error or log of ky's ever holds them.
+ */
+import { AuthError } from '../errors.ts';
+import type { Middleware } from '../middleware.ts';
+import { canFollowRedirects, followRedirects, type Hop } from '../redirect.ts';
+import { assertSecureTransport } from './scope.ts';
+import { credentialNames } from './strategy.ts';
+import type { AuthStrategy, AuthTarget } from './types.ts';
+
+/** What the policy needs to know about its call. */
+export type PolicyCall = {
+  origins: ReadonlySet<string>;
+  allowInsecure: boolean;
+  /** The fetch token requests use (the caller's fetch option, else the global one). */
+  fetch: typeof globalThis.fetch;
+  /** The request body once more (a 401 repeat, a 307/308 hop); undefined when it cannot be sent again (a stream). */
+  replay: (() => BodyInit | null | undefined) | undefined;
+  /** Told before the repeat that follows a refresh. */
+  onRepeat(): void;
+};
+
+/** Request properties a copy with another URL must keep, when they differ from fetch's defaults. */
+const KEPT: Array<[keyof Request & keyof RequestInit, unknown]> = [
+  ['credentials', 'same-origin'],
+  ['cache', 'default'],
+  ['mode', 'cors'],
+  ['referrerPolicy', ''],
+  ['integrity', ''],
+  ['keepalive', false],
+];
+
+/** `request` sent to `url` with `headers` and `body` (a URL cannot change in `new Request(request, init)`). */
+function copyTo(request: Request, url: URL, headers: Headers, body: BodyInit | null | undefined, redirect: RequestRedirect): Request {
+  const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers, signal: request.signal, redirect };
+  if (body !== undefined && body !== null) {
+    init.body = body;
+    init.duplex = 'half';
+  }
+  for (const [name, fallback] of KEPT) {
+    const value = (request as unknown as Record<string, unknown>)[name];
+    // Some runtimes (workerd) refuse fields they do not implement: only what differs from the default is copied.
+    if (value !== undefined && value !== fallback && name !== 'mode') (init as Record<string, unknown>)[name] = value;
+  }
+  return new Request(url, init);
+}
+
+/**
+ * The credential middleware for `auth` (sturdy adds it to every call that has a strategy).
+ * @example
+ * const chain = [credentialPolicy(bearer(token), { origins, allowInsecure: false, fetch, replay, onRepeat() {} }), ...use];
+ */
+export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middleware {
+  if (call.origins.size === 0) {
+    throw new AuthError(`${auth.type} credentials have no origin to go to: set baseUrl, credentialOrigins or the strategy's origins`);
+  }
+  const names = credentialNames(auth);
+  const mayReceive = (url: URL): boolean => {
+    if (!call.origins.has(url.origin)) return false;
+    assertSecureTransport(url, auth.type, call.allowInsecure);
+    return true;
+  };
+
+  return async (request, next, info) => {
+    const first = new URL(request.url);
+    if (!mayReceive(first)) return next(request);
+    const target = (): AuthTarget => ({ url: new URL(request.url), headers: new Headers(request.headers), signal: info.signal, fetch: call.fetch });
+
+    const attempt = async (body: BodyInit | null | undefined): Promise<{ response: Response; used: unknown; left: boolean }> => {
+      const into = target();
+      // A strategy with the credential at hand (a fixed token) answers synchronously: no await then.
+      const pending = auth.authorize(into);
+      const used = typeof (pending as PromiseLike<unknown> | undefined)?.then === 'function' ? await withinSignal(pending as Promise<unknown>, info.signal) : pending;
+      let left = false;
+      const followHere = request.redirect === 'follow' && canFollowRedirects();
+      if (!followHere) {
+        const sameUrl = into.url.href === request.url;
+        const outgoing = sameUrl && body === request.body ? new Request(request, { headers: into.headers }) : copyTo(request, into.url, into.headers, body, request.redirect);
+        return { response: await next(outgoing), used, left };
+      }
+      const hop: Hop = { url: into.url, method: request.method, headers: into.headers, body };
+      const response = await followRedirects(hop, (h) => next(copyTo(request, h.url, h.headers, h.body, 'manual')), {
+        keepsCredentials: mayReceive,
+        names,
+        replayBody: call.replay,
+        describe: (url) => info.redact.url(url),
+        onLeave: () => (left = true),
+      });
+      return { response, used, left };
+    };
+
+    const result = await attempt(request.body);
+    const { response, used, left } = result;
+    // A 401 from beyond the credential origins never saw the credential: nothing to refresh.
+    if (response.status !== 401 || !auth.refresh || left || !call.replay) return response;
+    const refreshed = await withinSignal(auth.refresh(used, target()), info.signal);
+    if (!refreshed) return response;
+    void response.body?.cancel().catch(() => {});
+    call.onRepeat();
+    return (await attempt(call.replay())).response;
+  };
+}
+
+/**
+ * A credential step (a provider, a token request) stops waiting when the caller aborts. Time is
+ * bounded by ky: its per-attempt `timeout` (capped by `totalTimeout`) races this whole middleware.
+ */
+function withinSignal<T>(pending: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return pending;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
