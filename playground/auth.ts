@@ -44,3 +44,23 @@ export function authCode(name: AuthName): string {
       return `clientCredentials({ tokenUrl: location.origin + '${TOKEN_PATH}', clientId: '${OAUTH_CLIENT.clientId}', clientSecret, scope: 'orders:read' })`;
   }
 }
+
+const TRY_REFRESHING = 'Pick bearer or clientCredentials to see sturdy refresh the credential and repeat the call once.';
+
+/**
+ * Why a 401 is final with this strategy, or undefined where sturdy refreshes (bearer with a provider, clientCredentials).
+ * @example
+ * hint.textContent = refreshHint('apiKey') ?? '';
+ */
+export function refreshHint(name: AuthName): string | undefined {
+  switch (name) {
+    case 'none':
+      return `With auth none no credential is sent, so there is nothing to refresh: the 401 is final. ${TRY_REFRESHING}`;
+    case 'apiKey':
+      return `With apiKey the key is fixed and sturdy cannot refresh it: the 401 is final. ${TRY_REFRESHING}`;
+    case 'basic':
+      return `With basic the username and password are fixed and sturdy cannot refresh them: the 401 is final. ${TRY_REFRESHING}`;
+    default:
+      return undefined;
+  }
+}

@@ -2,109 +2,100 @@
  * The playground page: reads the form, sends the request through sturdy to
  * the in-browser mock API, and shows the timeline and the outcome.
  */
-import { createClient, type CallOptions, type ClientOptions } from '../src/index.ts';
-import { authFor, authCode, type AuthName } from './auth.ts';
-import { API_PATH, startMockApi, useScenario, type Scenario } from './mock-api.ts';
-import { EXAMPLES, SCHEMAS, SCHEMA_SOURCE, type SchemaName } from './presets.ts';
-import { Timeline, renderResult } from './timeline.ts';
-
-const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const field = (id: string) => byId<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>(id);
-const number = (id: string) => Number(field(id).value);
+import { createClient, type CallOptions, type ClientOptions, type ResponsePromise } from '../src/index.ts';
+import { authFor, refreshHint } from './auth.ts';
+import { byId, codeFor, field, readForm, readScenario, WITH_BODY, type Form } from './form.ts';
+import { API_PATH, startMockApi, useScenario } from './mock-api.ts';
+import { EXAMPLES, SCHEMAS, SCHEMA_SOURCE } from './presets.ts';
+import { Timeline, renderPending, renderResult } from './timeline.ts';
 
 const timeline = new Timeline(byId<HTMLOListElement>('timeline'));
 const send = byId<HTMLButtonElement>('send');
-const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
-/** The form as a request description. */
-function readForm() {
-  const method = field('method').value;
-  const body = field('body').value.trim();
-  return {
-    method,
-    path: field('path').value.trim().replace(/^\/+/, ''),
-    body: WITH_BODY.has(method) && body !== '' ? body : undefined,
-    schema: field('schema').value as SchemaName,
-    auth: field('auth').value as AuthName,
-    retry: { limit: number('retry'), backoffLimit: number('backoff') },
-    timeout: number('timeout'),
-    idleTimeout: number('idle'),
-    totalTimeout: number('total'),
-  };
-}
+const scenarioKind = () => document.querySelector<HTMLInputElement>('input[name="scenario"]:checked')?.value;
 
-function readScenario(): Scenario {
-  const kind = (document.querySelector<HTMLInputElement>('input[name="scenario"]:checked')?.value ?? 'healthy') as Scenario['kind'];
-  if (kind === 'fail') return { kind, failures: number('failures') };
-  if (kind === 'rateLimit') return { kind, retryAfterSeconds: number('retry-after') };
-  if (kind === 'slow') return { kind, delayMs: number('delay') };
-  return { kind } as Scenario;
-}
-
-/** The call the form describes, as a reader would write it. */
-function showCode(): void {
+/** Keeps the code panel, the schema source, the body field and the refresh hint in step with the form. */
+function showForm(): void {
   const form = readForm();
-  const schema = form.schema === 'none' ? '' : form.schema;
-  const options = [
-    form.body ? `json: ${form.body.replace(/\s+/g, ' ')}` : '',
-  ].filter(Boolean);
-  byId('code').textContent = [
-    `const api = createClient({`,
-    `  baseUrl: location.origin + '${API_PATH}',`,
-    ...(form.auth === 'none' ? [] : [`  auth: ${authCode(form.auth)},`]),
-    `  retry: { limit: ${form.retry.limit}, backoffLimit: ${form.retry.backoffLimit} },`,
-    `  timeout: ${form.timeout}, idleTimeout: ${form.idleTimeout}, totalTimeout: ${form.totalTimeout},`,
-    `  onEvent: (event) => timeline.add(event),`,
-    `});`,
-    `const result = await api.${form.method.toLowerCase()}('${form.path}'${options.length ? `, { ${options.join(', ')} }` : ''}).result(${schema});`,
-    `if (result.ok) show(result.data); else show(result.error);`,
-  ].join('\n');
+  byId('code').textContent = codeFor(form);
   byId('schema-source').textContent = SCHEMA_SOURCE[form.schema];
   field('body').disabled = !WITH_BODY.has(form.method);
+  const hint = scenarioKind() === 'expiredToken' ? refreshHint(form.auth) : undefined;
+  byId('hint').textContent = hint ?? '';
+  byId('hint').hidden = hint === undefined;
+}
+
+const failWith = (title: string, error: unknown): void => {
+  const shown = error instanceof Error ? error : new Error(String(error));
+  timeline.add('error', title, String(shown));
+  renderResult(byId('result'), { ok: false, error: shown });
+};
+
+/** The call, or undefined when the playground's input or sturdy's option checks refused it (shown as such). */
+function startCall(form: Form, onEvent: NonNullable<ClientOptions['onEvent']>): ResponsePromise | undefined {
+  const callOptions: CallOptions = { method: form.method };
+  if (form.body !== undefined) {
+    try {
+      callOptions.json = JSON.parse(form.body);
+    } catch (error) {
+      failWith('The JSON body is not valid JSON', error);
+      return undefined;
+    }
+  }
+  try {
+    const clientOptions: ClientOptions = { baseUrl: new URL(API_PATH, location.origin).href, ...form.settings, retryBudget: false, onEvent };
+    const auth = authFor(form.auth);
+    if (auth) clientOptions.auth = auth;
+    return createClient(clientOptions).request(form.path, callOptions);
+  } catch (error) {
+    // createClient checks every option before any request: a TypeError that names the option.
+    failWith('sturdy refused an option', error);
+    return undefined;
+  }
 }
 
 async function run(): Promise<void> {
+  if (send.disabled) return; // still starting, or a call in flight: Enter must not send twice
   const form = readForm();
+  const scenario = readScenario();
   send.disabled = true;
   timeline.start();
-  useScenario(readScenario());
+  renderPending(byId('result'));
+  byId('summary').textContent = 'sending…';
+  useScenario(scenario);
   const started = performance.now();
   let attempts = 0;
   try {
-    const clientOptions: ClientOptions = {
-      baseUrl: new URL(API_PATH, location.origin).href,
-      retry: form.retry,
-      timeout: form.timeout,
-      idleTimeout: form.idleTimeout,
-      totalTimeout: form.totalTimeout,
-      retryBudget: false,
-      onEvent: (event) => {
-        if (event.type === 'request') attempts = event.attempt;
-        timeline.event(event);
-      },
-    };
-    const auth = authFor(form.auth);
-    if (auth) clientOptions.auth = auth;
-    const api = createClient(clientOptions);
-    const callOptions: CallOptions = { method: form.method };
-    if (form.body !== undefined) callOptions.json = JSON.parse(form.body);
-    const call = api.request(form.path, callOptions);
+    const call = startCall(form, (event) => {
+      if (event.type === 'request') attempts = event.attempt;
+      timeline.event(event);
+    });
+    if (!call) return;
     const schema = SCHEMAS[form.schema];
     const result = schema ? await call.result(schema) : await call.result();
     if (result.ok) {
       timeline.add('done', 'Done', `data ready after ${Math.round(performance.now() - started)} ms`);
       renderResult(byId('result'), { ok: true, data: result.data, status: result.response.status });
-    } else {
-      renderResult(byId('result'), { ok: false, error: result.error });
+      return;
     }
-  } catch (error) {
-    // Only the playground's own input (a body that is not JSON) lands here: sturdy's .result() never rejects.
-    timeline.add('error', 'The JSON body is not valid JSON', String(error));
-    renderResult(byId('result'), { ok: false, error: error instanceof Error ? error : new Error(String(error)) });
+    if (attempts === 0 && result.error instanceof TypeError) timeline.add('error', 'sturdy refused an option', result.error.message);
+    const hint = scenario.kind === 'expiredToken' ? refreshHint(form.auth) : undefined;
+    if (hint) timeline.add('hint', 'Why nothing was refreshed', hint);
+    renderResult(byId('result'), { ok: false, error: result.error });
   } finally {
     byId('summary').textContent = `${attempts} attempt${attempts === 1 ? '' : 's'} · ${Math.round(performance.now() - started)} ms`;
     send.disabled = false;
   }
+}
+
+/** Enter in a field sends, as in any form; in the body it is a new line, and Ctrl/Cmd+Enter sends. */
+function onKey(event: KeyboardEvent): void {
+  if (event.key !== 'Enter' || event.isComposing) return;
+  const target = event.target;
+  if (target instanceof HTMLButtonElement) return; // a button's own Enter is its click
+  if (target instanceof HTMLTextAreaElement && !(event.ctrlKey || event.metaKey)) return;
+  event.preventDefault();
+  void run();
 }
 
 function setUp(): void {
@@ -121,14 +112,18 @@ function setUp(): void {
       field('path').value = example.path;
       field('body').value = example.body;
       field('schema').value = example.schema;
-      showCode();
+      showForm();
     });
     byId('examples').append(button);
   }
-  document.querySelector('main')!.addEventListener('input', showCode);
-  document.querySelector('main')!.addEventListener('change', showCode);
+  const main = document.querySelector('main')!;
+  // An emptied number field means the default: say which.
+  for (const input of main.querySelectorAll<HTMLInputElement>('input[type="number"]')) input.placeholder = input.closest('.settings') ? 'default' : input.defaultValue;
+  main.addEventListener('input', showForm);
+  main.addEventListener('change', showForm);
+  main.addEventListener('keydown', onKey);
   send.addEventListener('click', () => void run());
-  showCode();
+  showForm();
 }
 
 setUp();

@@ -6,7 +6,7 @@ import type { SturdyEvent } from '../src/index.ts';
 import { createRedactor } from '../src/redact.ts';
 import type { RecordedRequest } from '../src/testing/index.ts';
 
-export type RowKind = 'request' | 'response' | 'retry' | 'refresh' | 'error' | 'server' | 'token' | 'done';
+export type RowKind = 'request' | 'response' | 'retry' | 'refresh' | 'error' | 'server' | 'token' | 'done' | 'hint';
 
 /** The same rules sturdy uses for its own output, for the headers the mock API saw. */
 const redactor = createRedactor();
@@ -23,7 +23,20 @@ const element = <K extends keyof HTMLElementTagNameMap>(tag: K, className: strin
   return node;
 };
 
-/** A timeline: rows stamped with ms since the send started. */
+/** A URL as the timeline shows it: the path on the page's own origin, the whole URL (host included) elsewhere. */
+function shownUrl(href: string): string {
+  const url = new URL(href);
+  const path = url.pathname + url.search;
+  return url.origin === location.origin ? path : url.origin + path;
+}
+
+/**
+ * A timeline: rows stamped with ms since the send started.
+ * @example
+ * const timeline = new Timeline(document.querySelector('ol')!);
+ * timeline.start();
+ * timeline.add('done', 'Done', 'data ready after 12 ms');
+ */
 export class Timeline {
   private started = 0;
   private readonly list: HTMLOListElement;
@@ -51,10 +64,9 @@ export class Timeline {
 
   /** A row for one of sturdy's events. */
   event(event: SturdyEvent): void {
-    const path = new URL(event.url).pathname;
     switch (event.type) {
       case 'request':
-        return this.add('request', `Attempt ${event.attempt}: ${event.method} ${path}`);
+        return this.add('request', `Attempt ${event.attempt}: ${event.method} ${shownUrl(event.url)}`);
       case 'response':
         return this.add(
           'response',
@@ -97,7 +109,22 @@ function errorFields(error: Error): Record<string, unknown> {
   return fields;
 }
 
-/** Shows the final data, or the typed error with its fields. */
+/**
+ * Replaces the last outcome while a call is in flight, so an old result is never read as the new one.
+ * @example
+ * renderPending(document.getElementById('result')!);
+ */
+export function renderPending(target: HTMLElement): void {
+  const head = element('p', 'verdict pending', 'Waiting for the response…');
+  head.dataset.outcome = 'pending';
+  target.replaceChildren(head);
+}
+
+/**
+ * Shows the final data, or the typed error with its fields.
+ * @example
+ * renderResult(document.getElementById('result')!, { ok: true, data: { id: 42 }, status: 200 });
+ */
 export function renderResult(target: HTMLElement, outcome: { ok: true; data: unknown; status: number } | { ok: false; error: Error }): void {
   target.replaceChildren();
   if (outcome.ok) {

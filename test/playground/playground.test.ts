@@ -1,7 +1,8 @@
 /**
  * The playground as a person uses it: built with the project's vite config,
- * served, opened in Debian's chromium, three scenarios run by clicking. The
- * screenshots land in test-results/playground/ for a human to look at.
+ * served, opened in Chromium (scripts/chromium-path.ts finds it), scenarios run
+ * by clicking and typing. The screenshots land in test-results/playground/ for
+ * a human to look at. Without Chromium it is skipped with a how-to (CI fails).
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -9,26 +10,60 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CHROMIUM_ARGS, planBrowserTests } from '../../scripts/chromium-path.ts';
 
 const OUT = resolve('test-results/playground');
 const SITE = resolve(OUT, 'site');
-// From TOOLCHAIN.md: Debian chromium, as root, offline.
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const plan = planBrowserTests();
+if (!plan.run) console.warn(plan.message);
 
 let server: PreviewServer;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
+type Row = { kind: string | undefined; text: string };
+
+/** The timeline as rows of kind and text. */
+const timelineRows = (): Promise<Row[]> =>
+  page.locator('#timeline li').evaluateAll((items) => items.map((item) => ({ kind: (item as HTMLElement).dataset.kind, text: item.textContent ?? '' })));
+
+/** Fills the fields (by id) and picks the auth strategy; every test says what it relies on. */
+async function setForm(settings: Record<string, string>, auth = 'none') {
+  await page.locator('#auth').selectOption(auth);
+  for (const [id, value] of Object.entries(settings)) await page.locator(`#${id}`).fill(value);
+}
+
+/** Waits for the send in flight to finish and reads the outcome. */
+async function outcomeOfSend() {
+  await page.locator('#send:not([disabled])').waitFor({ timeout: 30_000 });
+  return {
+    rows: await timelineRows(),
+    outcome: await page.locator('#result [data-outcome]').getAttribute('data-outcome'),
+    result: await page.locator('#result').innerText(),
+  };
+}
+
+/** Clicks an example, picks a scenario, sends, and waits for the outcome. */
+async function runScenario(example: string, scenario: string, settings: Record<string, string> = {}, auth = 'none') {
+  await page.getByRole('button', { name: example }).click();
+  await page.locator(`input[name="scenario"][value="${scenario}"]`).check();
+  await setForm({ retry: '3', backoff: '2000', timeout: '3000', idle: '2000', total: '20000', ...settings }, auth);
+  await page.locator('#send').click();
+  return outcomeOfSend();
+}
+
+describe.runIf(plan.run)('playground in Chromium', () => {
 beforeAll(async () => {
+  if (!plan.run) return;
   mkdirSync(OUT, { recursive: true });
   // The same config `npm start` uses; VITEST unset so it builds the playground root.
   const env = { ...process.env };
   delete env.VITEST;
   await promisify(execFile)(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'vite.config.ts', '--outDir', SITE, '--emptyOutDir', '--logLevel', 'warn'], { env });
   server = await preview({ configFile: false, root: OUT, build: { outDir: 'site' }, preview: { host: '127.0.0.1', port: 0, strictPort: false }, logLevel: 'silent' });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: plan.executablePath, headless: true, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
   page.on('pageerror', (error) => pageErrors.push(String(error)));
   await page.goto(server.resolvedUrls!.local[0]!);
@@ -39,19 +74,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** Clicks an example, picks a scenario, sends, and waits for the outcome. */
-async function runScenario(example: string, scenario: string, settings: Record<string, string> = {}) {
-  await page.getByRole('button', { name: example }).click();
-  await page.locator(`input[name="scenario"][value="${scenario}"]`).check();
-  for (const [id, value] of Object.entries(settings)) await page.locator(`#${id}`).fill(value);
-  await page.locator('#send').click();
-  await page.locator('#send:not([disabled])').waitFor({ timeout: 30_000 });
-  const rows = await page.locator('#timeline li').evaluateAll((items) =>
-    items.map((item) => ({ kind: (item as HTMLElement).dataset.kind, text: item.textContent ?? '' })),
-  );
-  return { rows, outcome: await page.locator('#result [data-outcome]').getAttribute('data-outcome'), result: await page.locator('#result').innerText() };
-}
 
 test('success: a GET validated by the User schema shows request, the server log, 200 and the data', async () => {
   const { rows, outcome, result } = await runScenario('Get a user', 'healthy');
@@ -97,8 +119,7 @@ test('validation error: an invoice with a wrong nested field is a ValidationErro
 }, 60_000);
 
 test('401 then refresh: clientCredentials fetches a second token once and repeats; no secret reaches the page', async () => {
-  await page.locator('#auth').selectOption('clientCredentials');
-  const { rows, outcome } = await runScenario('Get a user', 'expiredToken');
+  const { rows, outcome } = await runScenario('Get a user', 'expiredToken', {}, 'clientCredentials');
   expect(outcome).toBe('ok');
   expect(rows.filter((row) => row.kind === 'token')).toHaveLength(2);
   expect(rows.filter((row) => row.kind === 'refresh')).toHaveLength(1);
@@ -107,5 +128,104 @@ test('401 then refresh: clientCredentials fetches a second token once and repeat
   const text = await page.locator('body').innerText();
   for (const secret of ['access-token-', 'pg-client-secret']) expect(text).not.toContain(secret);
   await page.screenshot({ path: resolve(OUT, 'refresh.png'), fullPage: true });
+}, 60_000);
+
+test("a bad option is shown as sturdy's TypeError naming the option, not as a JSON body problem; a bad body still is", async () => {
+  const { rows, outcome } = await runScenario('Get a user', 'healthy', { timeout: '-5' });
+  expect(outcome).toBe('error');
+  expect(await page.locator('.error-name').innerText()).toBe('TypeError');
+  expect(await page.locator('.error-message').innerText()).toContain('`timeout`');
+  expect(rows.map((row) => row.kind)).toEqual(['error']);
+  expect(rows[0]?.text).toContain('sturdy refused an option');
+  expect(rows[0]?.text).not.toContain('JSON body');
+
+  await page.getByRole('button', { name: 'Create an order' }).click();
+  await page.locator('#body').fill('{ "sku": ');
+  await page.locator('#timeout').fill('3000');
+  await page.locator('#send').click();
+  const bad = await outcomeOfSend();
+  expect(bad.outcome).toBe('error');
+  expect(bad.rows.map((row) => row.text)).toEqual([expect.stringContaining('The JSON body is not valid JSON')]);
+  expect(await page.locator('.error-name').innerText()).toBe('SyntaxError');
+}, 60_000);
+
+test('while the next request runs, the previous outcome is gone: the result says it is waiting', async () => {
+  const first = await runScenario('Get a user', 'healthy');
+  expect(first.result).toContain('200 OK');
+  await page.locator('input[name="scenario"][value="slow"]').check();
+  await page.locator('#delay').fill('1500');
+  await page.locator('#send').click();
+  // The click handler has run: nothing of the last call may still be on show.
+  expect(await page.locator('#result [data-outcome]').getAttribute('data-outcome')).toBe('pending');
+  expect(await page.locator('#result').innerText()).not.toContain('200 OK');
+  expect(await page.locator('#summary').innerText()).not.toMatch(/attempt/);
+  const second = await outcomeOfSend();
+  expect(second.outcome).toBe('ok');
+}, 60_000);
+
+test('an empty number field means "use the default", never 0 (0 retries, a 0 ms timeout, 0 failures)', async () => {
+  // 2 503s (the failures field's own default), sturdy's default retry limit, no timeout of 0 ms.
+  const { rows, outcome } = await runScenario('Get a user', 'fail', { failures: '', retry: '', backoff: '', timeout: '', idle: '', total: '' });
+  expect(outcome).toBe('ok');
+  expect(rows.filter((row) => row.kind === 'request')).toHaveLength(3);
+  const code = await page.locator('#code').innerText();
+  expect(code).not.toMatch(/: 0\b/);
+  expect(code).not.toContain('timeout');
+  expect(code).not.toContain('retry');
+}, 60_000);
+
+test('an absolute URL shows its origin in the timeline, not a bare path', async () => {
+  const origin = new URL(server.resolvedUrls!.local[0]!).origin.replace('127.0.0.1', 'localhost');
+  const { rows } = await runScenario('Get a user', 'healthy', { path: `${origin}/elsewhere/x`, retry: '0' });
+  expect(rows[0]?.kind).toBe('request');
+  expect(rows[0]?.text).toContain(`Attempt 1: GET ${origin}/elsewhere/x`);
+  // Same origin: the path alone, as before.
+  const local = await runScenario('Get a user', 'healthy');
+  expect(local.rows[0]?.text).toContain('Attempt 1: GET /api/users/42');
+}, 60_000);
+
+test('Enter in a field sends (once, even if pressed again while sending); Ctrl+Enter sends from the body', async () => {
+  await page.getByRole('button', { name: 'Get a user' }).click();
+  await page.locator('input[name="scenario"][value="slow"]').check();
+  await setForm({ delay: '800', path: 'users/7' });
+  await page.locator('#path').press('Enter');
+  await page.locator('#path').press('Enter');
+  const typed = await outcomeOfSend();
+  expect(typed.outcome).toBe('ok');
+  expect(typed.rows.filter((row) => row.kind === 'request').map((row) => row.text)).toEqual([expect.stringContaining('GET /api/users/7')]);
+
+  await page.getByRole('button', { name: 'Create an order' }).click();
+  await page.locator('input[name="scenario"][value="healthy"]').check();
+  await page.locator('#body').press('Control+Enter');
+  const posted = await outcomeOfSend();
+  expect(posted.outcome).toBe('ok');
+  expect(posted.rows[0]?.text).toContain('POST /api/orders');
+  // A plain Enter in the body is a new line, not a send.
+  await page.locator('#body').press('Enter');
+  expect(await page.locator('#send').isDisabled()).toBe(false);
+  expect(await page.locator('#body').inputValue()).toMatch(/\n$/);
+}, 60_000);
+
+test('"401 then refresh" says why nothing refreshes with auth none, apiKey or basic, and not with bearer', async () => {
+  for (const auth of ['none', 'apiKey', 'basic']) {
+    await page.locator('input[name="scenario"][value="expiredToken"]').check();
+    await page.locator('#auth').selectOption(auth);
+    const hint = page.locator('#hint');
+    expect(await hint.isVisible()).toBe(true);
+    expect(await hint.innerText()).toMatch(/bearer.*clientCredentials/);
+    const { rows, outcome } = await runScenario('Get a user', 'expiredToken', {}, auth);
+    expect(outcome).toBe('error');
+    expect(rows.filter((row) => row.kind === 'response').map((row) => row.text)).toEqual([expect.stringContaining('401')]);
+    const why = rows.find((row) => row.kind === 'hint');
+    expect(why?.text).toContain(auth === 'none' ? 'no credential' : auth);
+    expect(why?.text).toMatch(/cannot refresh|nothing to refresh/);
+  }
+  await page.screenshot({ path: resolve(OUT, 'no-refresh.png'), fullPage: true });
+  const { rows, outcome } = await runScenario('Get a user', 'expiredToken', {}, 'bearer');
+  expect(outcome).toBe('ok');
+  expect(await page.locator('#hint').isVisible()).toBe(false);
+  expect(rows.filter((row) => row.kind === 'hint')).toEqual([]);
+  expect(rows.filter((row) => row.kind === 'refresh')).toHaveLength(1);
   expect(pageErrors).toEqual([]);
 }, 60_000);
+});

@@ -1,0 +1,92 @@
+/**
+ * The playground's form: read into client options and a scenario (an empty
+ * number field means "sturdy's default", never 0), and written back as code.
+ */
+import type { ClientOptions, RetryOptions } from '../src/index.ts';
+import { authCode, type AuthName } from './auth.ts';
+import { API_PATH, type Scenario } from './mock-api.ts';
+import type { SchemaName } from './presets.ts';
+
+export const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+export const field = (id: string) => byId<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>(id);
+
+/** Methods whose JSON body the form sends. */
+export const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
+/** A number field; empty is undefined, so the option is left out and sturdy's default applies. */
+function optionalNumber(id: string): number | undefined {
+  const value = field(id).value.trim();
+  return value === '' ? undefined : Number(value);
+}
+
+/** A scenario knob; empty is the field's own default (its value attribute). */
+const knob = (id: string): number => optionalNumber(id) ?? Number((field(id) as HTMLInputElement).defaultValue);
+
+/** The options the settings row sets: only the filled-in ones. */
+export type Settings = Pick<ClientOptions, 'timeout' | 'idleTimeout' | 'totalTimeout'> & { retry?: RetryOptions };
+
+function readSettings(): Settings {
+  const settings: Settings = {};
+  const retry: RetryOptions = {};
+  const limit = optionalNumber('retry');
+  const backoffLimit = optionalNumber('backoff');
+  if (limit !== undefined) retry.limit = limit;
+  if (backoffLimit !== undefined) retry.backoffLimit = backoffLimit;
+  if (Object.keys(retry).length > 0) settings.retry = retry;
+  for (const [id, option] of [['timeout', 'timeout'], ['idle', 'idleTimeout'], ['total', 'totalTimeout']] as const) {
+    const value = optionalNumber(id);
+    if (value !== undefined) settings[option] = value;
+  }
+  return settings;
+}
+
+/** The form as a request description. */
+export function readForm() {
+  const method = field('method').value;
+  const body = field('body').value.trim();
+  return {
+    method,
+    path: field('path').value.trim().replace(/^\/+/, ''),
+    body: WITH_BODY.has(method) && body !== '' ? body : undefined,
+    schema: field('schema').value as SchemaName,
+    auth: field('auth').value as AuthName,
+    settings: readSettings(),
+  };
+}
+
+export type Form = ReturnType<typeof readForm>;
+
+/** The misbehaviour picked for the mock API. */
+export function readScenario(): Scenario {
+  const kind = (document.querySelector<HTMLInputElement>('input[name="scenario"]:checked')?.value ?? 'healthy') as Scenario['kind'];
+  if (kind === 'fail') return { kind, failures: knob('failures') };
+  if (kind === 'rateLimit') return { kind, retryAfterSeconds: knob('retry-after') };
+  if (kind === 'slow') return { kind, delayMs: knob('delay') };
+  return { kind } as Scenario;
+}
+
+/** An option value as it reads in source: `{ limit: 3 }`, `2000`. */
+const literal = (value: unknown): string =>
+  typeof value === 'object' && value !== null
+    ? `{ ${Object.entries(value).map(([key, inner]) => `${key}: ${literal(inner)}`).join(', ')} }`
+    : String(value);
+
+/**
+ * The call the form describes, as a reader would write it.
+ * @example
+ * byId('code').textContent = codeFor(readForm());
+ */
+export function codeFor(form: Form): string {
+  const schema = form.schema === 'none' ? '' : form.schema;
+  const options = form.body ? `, { json: ${form.body.replace(/\s+/g, ' ')} }` : '';
+  return [
+    `const api = createClient({`,
+    `  baseUrl: location.origin + '${API_PATH}',`,
+    ...(form.auth === 'none' ? [] : [`  auth: ${authCode(form.auth)},`]),
+    ...Object.entries(form.settings).map(([option, value]) => `  ${option}: ${literal(value)},`),
+    `  onEvent: (event) => timeline.add(event),`,
+    `});`,
+    `const result = await api.${form.method.toLowerCase()}('${form.path}'${options}).result(${schema});`,
+    `if (result.ok) show(result.data); else show(result.error);`,
+  ].join('\n');
+}
