@@ -7,7 +7,9 @@
 import ky, { type Options as KyOptions, type KyInstance } from 'ky';
 import { toOrigin } from './auth/scope.ts';
 import { CallState, callKyOptions, type ClientState } from './call.ts';
+import { createEndpoint, type EndpointFactory } from './endpoint.ts';
 import { JSON_ACCEPT } from './json.ts';
+import { createLimiter, type Limiter } from './limiter.ts';
 import { DEFAULTS, splitOptions, validateOptions, type CallOptions, type ClientOptions } from './options.ts';
 import { createRedactor, REDACTED, type Redactor } from './redact.ts';
 import { toResponsePromise, type ResponsePromise } from './response.ts';
@@ -30,6 +32,8 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'query';
 export type SturdyClient = CallFunction & { [M in Method]: CallFunction } & {
   /** Any method, given as `options.method` (default GET). */
   request: CallFunction;
+  /** A typed endpoint function: `api.endpoint({ method: 'GET', path: 'orders/:id', response: Order })`. */
+  endpoint: EndpointFactory;
   /** A new client whose defaults are these merged over this client's (ky's merge rules); a function gets this client's options. */
   extend: (options: ClientOptions | ((parent: ClientOptions) => ClientOptions)) => SturdyClient;
   /** ky's `stop`, for a `beforeRetry` hook: stop retrying without an error. */
@@ -91,10 +95,10 @@ export function createClient(options: ClientOptions = {}): SturdyClient {
   validateOptions(options, 'client');
   const redactor = createRedactor(options.redact);
   const instance = ky.create({ totalTimeout: DEFAULTS.totalTimeout, ...kyPart(options) });
-  return build(resolve(instance, options, redactor, createRetryBudget(options.retryBudget), normalizeRetry(options.retry)));
+  return build(resolve(instance, options, redactor, createRetryBudget(options.retryBudget), normalizeRetry(options.retry), createLimiter(options)));
 }
 
-function resolve(instance: KyInstance, own: ClientOptions, redactor: Redactor, budget: ClientState['budget'], retry: ClientState['retry']): ClientState {
+function resolve(instance: KyInstance, own: ClientOptions, redactor: Redactor, budget: ClientState['budget'], retry: ClientState['retry'], limiter: Limiter | undefined): ClientState {
   const defaults = defaultsOf(instance);
   const headers = new Headers(defaults.headers as HeadersInit | undefined);
   let kyInstance = instance;
@@ -108,7 +112,7 @@ function resolve(instance: KyInstance, own: ClientOptions, redactor: Redactor, b
   for (const origin of options.credentialOrigins ?? []) origins.add(toOrigin(origin, 'credentialOrigins'));
   if (options.auth) for (const origin of options.auth.origins ?? []) origins.add(toOrigin(origin, 'auth.origins'));
   if (options.auth) options.auth.register?.(redactor);
-  return { ky: kyInstance, options, retry, origins, redactor, budget, hasHeader: (name) => headers.has(name) };
+  return { ky: kyInstance, options, retry, origins, redactor, budget, limiter, hasHeader: (name) => headers.has(name) };
 }
 
 function build(client: ClientState): SturdyClient {
@@ -123,8 +127,11 @@ function build(client: ClientState): SturdyClient {
     const budget = extra.retryBudget === undefined ? client.budget : createRetryBudget(extra.retryBudget);
     // Retry settings merge over the parent's normalized ones, so `retry: 5` keeps the parent's delay.
     const retry = normalizeRetry(extra.retry, client.retry);
-    return build(resolve(client.ky.extend(kyPart(extra)), own, redactor, budget, retry));
+    // Same limits: the same queues (an extended client must not double the allowed rate).
+    const limiter = extra.concurrency === undefined && extra.rateLimit === undefined ? client.limiter : createLimiter(own);
+    return build(resolve(client.ky.extend(kyPart(extra)), own, redactor, budget, retry, limiter));
   };
+  api.endpoint = ((definition: Parameters<typeof createEndpoint>[1]) => createEndpoint((input, options) => api(input, options), definition)) as EndpointFactory;
   Object.assign(api, { stop: ky.stop, retry: ky.retry });
   Object.defineProperty(api, 'options', { value: client.options, enumerable: true });
   return api;

@@ -41,14 +41,14 @@ describe('method shortcuts and urls', () => {
 });
 
 describe('extend and per-call options', () => {
-  test('extend merges headers and searchParams; undefined removes', async () => {
+  test('extend merges headers and searchParams as ky does: same-name parameters append, undefined removes', async () => {
     const base = createClient({ baseUrl: 'https://api.test/', headers: { 'x-app': 'shop/3.2', 'x-trace': '1' }, searchParams: { lang: 'en', v: 1 } });
     const child = base.extend({ headers: { 'x-trace': undefined, 'x-child': 'yes' }, searchParams: { v: 2 } });
     await child.get('x');
     expect(seen[0]!.headers.get('x-app')).toBe('shop/3.2');
     expect(seen[0]!.headers.get('x-child')).toBe('yes');
     expect(seen[0]!.headers.has('x-trace')).toBe(false);
-    expect(new URL(seen[0]!.url).search).toBe('?lang=en&v=2');
+    expect(new URL(seen[0]!.url).search).toBe('?lang=en&v=1&v=2');
     await base.get('y');
     expect(seen[1]!.headers.get('x-trace')).toBe('1');
   });

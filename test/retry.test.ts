@@ -155,12 +155,12 @@ describe('what is not retried, and what stops retrying', () => {
     expect(unbudgeted).toBe(240);
   });
 
-  test('a wait that does not fit in totalTimeout fails at once and spends no budget token', async () => {
+  test('a wait that does not fit in totalTimeout fails at once (the server\'s HTTPError) and spends no budget token', async () => {
     server.route('/busy-long', modes.sequence([{ status: 503, headers: { 'retry-after': '5' } }]));
     server.route('/blip', modes.sequence([503, { status: 200, body: { ok: true } }]));
     const api = createClient({ baseUrl: server.url, retryBudget: { tokens: 1 }, totalTimeout: 1_000, retry: { delay: () => 1 } });
     const { error, ms } = await elapsed(() => api.get('busy-long'));
-    expect((error as Error).name).toBe('TimeoutError');
+    expect((error as Error).name).toBe('HTTPError');
     expect(ms).toBeLessThan(500);
     // The single token is still there: the next call's retry goes through.
     await expect(api.get('blip').json()).resolves.toEqual({ ok: true });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createClient, isTimeoutError, TimeoutError } from '../src/index.ts';
+import { createClient, HTTPError, isTimeoutError, TimeoutError } from '../src/index.ts';
 import { elapsed, modes, startServer, wait, type TestServer } from './helpers/server.ts';
 
 let server: TestServer;
@@ -58,11 +58,23 @@ describe('totalTimeout (whole call)', () => {
     expect(ms).toBeLessThan(1_200);
   });
 
-  test('a retry wait longer than the time left fails at once instead of sleeping', async () => {
+  test("a server's wait longer than the time left fails at once with the server's answer, not a TimeoutError", async () => {
     server.route('/busy', modes.sequence([{ status: 503, headers: { 'retry-after': '5' } }]));
     const api = createClient({ baseUrl: server.url, totalTimeout: 1_000 });
     const { error, ms } = await elapsed(() => api.get('busy'));
+    expect(error).toBeInstanceOf(HTTPError);
+    expect((error as HTTPError).response.status).toBe(503);
+    expect((error as HTTPError & { retryAfter?: number }).retryAfter).toBe(5_000);
+    expect(ms).toBeLessThan(500);
+    expect(server.requestsTo('/busy')).toHaveLength(1);
+  });
+
+  test('a backoff wait longer than the time left fails at once with a totalTimeout TimeoutError', async () => {
+    server.route('/down-long', modes.sequence([503]));
+    const api = createClient({ baseUrl: server.url, totalTimeout: 1_000, retry: { delay: () => 5_000, backoffLimit: 5_000, jitter: false } });
+    const { error, ms } = await elapsed(() => api.get('down-long'));
     expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toMatch(/totalTimeout of 1000 ms/);
     expect(ms).toBeLessThan(500);
   });
 });

@@ -35,8 +35,8 @@ const KEPT: Array<[keyof Request & keyof RequestInit, unknown]> = [
 ];
 
 /** `request` sent to `url` with `headers` and `body` (a URL cannot change in `new Request(request, init)`). */
-function copyTo(request: Request, url: URL, headers: Headers, body: BodyInit | null | undefined, redirect: RequestRedirect): Request {
-  const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers, signal: request.signal, redirect };
+function copyTo(request: Request, url: URL, headers: Headers, body: BodyInit | null | undefined, redirect: RequestRedirect, method = request.method): Request {
+  const init: RequestInit & { duplex?: 'half' } = { method, headers, signal: request.signal, redirect };
   if (body !== undefined && body !== null) {
     init.body = body;
     init.duplex = 'half';
@@ -83,7 +83,7 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
         return { response: await next(outgoing), used, left };
       }
       const hop: Hop = { url: into.url, method: request.method, headers: into.headers, body };
-      const response = await followRedirects(hop, (h) => next(copyTo(request, h.url, h.headers, h.body, 'manual')), {
+      const response = await followRedirects(hop, (h) => next(copyTo(request, h.url, h.headers, h.body, 'manual', h.method)), {
         keepsCredentials: mayReceive,
         names,
         replayBody: call.replay,
