@@ -21,6 +21,8 @@ export type Link = {
 };
 
 const TOKEN = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
+/** An unquoted value runs to the next `;`, `,` or space, as RFC 8288 appendix B parses it (`type=application/json`). */
+const UNQUOTED = /[^;,"\s]/;
 const isWhitespace = (char: string | undefined) => char === ' ' || char === '\t';
 
 /**
@@ -36,9 +38,9 @@ export function parseLinkHeader(header: string | null | undefined, base: string 
   const skipWhitespace = () => {
     while (isWhitespace(header[at])) at += 1;
   };
-  const token = () => {
+  const read = (allowed: RegExp) => {
     const start = at;
-    while (at < header.length && TOKEN.test(header[at]!)) at += 1;
+    while (at < header.length && allowed.test(header[at]!)) at += 1;
     return header.slice(start, at);
   };
   const quoted = (): string | undefined => {
@@ -75,16 +77,16 @@ export function parseLinkHeader(header: string | null | undefined, base: string 
       if (header[at] !== ';') return undefined;
       at += 1;
       skipWhitespace();
-      const name = token().toLowerCase();
+      const name = read(TOKEN).toLowerCase();
       if (!name) return undefined;
       skipWhitespace();
       let value = '';
       if (header[at] === '=') {
         at += 1;
         skipWhitespace();
-        const read = header[at] === '"' ? quoted() : token();
-        if (read === undefined) return undefined;
-        value = read;
+        const given = header[at] === '"' ? quoted() : read(UNQUOTED);
+        if (given === undefined) return undefined;
+        value = given;
       }
       // RFC 8288 section 3.3: occurrences of a parameter after the first are ignored.
       if (!Object.hasOwn(params, name)) params[name] = value;

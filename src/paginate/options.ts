@@ -57,7 +57,7 @@ export type PaginateOptions<Page, Item> = PageCallOptions & {
   maxItems?: number;
 };
 
-/** The element type of an array page; `never` for a page that is not an array (give `items`). */
+/** The element type of an array page (a page that is not an array needs `items`). */
 export type ElementOf<Page> = Page extends readonly (infer Item)[] ? Item : never;
 
 /**
@@ -68,7 +68,7 @@ export type ElementOf<Page> = Page extends readonly (infer Item)[] ? Item : neve
 export type SchemaPaginateOptions<S extends StandardSchemaV1, Item> = PaginateOptions<InferOutput<S>, Item> & {
   /** Validates every page (Standard Schema); a mismatch is a ValidationError naming the page. */
   schema: S;
-};
+} & (InferOutput<S> extends readonly unknown[] ? unknown : { items: (page: InferOutput<S>) => readonly Item[] });
 
 /**
  * One page as `paginate.pages` yields it.
