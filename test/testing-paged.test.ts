@@ -1,23 +1,12 @@
 /** sturdy/testing's pagedCollection, walked by sturdy/paginate the way a user's test would. */
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createClient } from '../src/index.ts';
 import { paginate } from '../src/paginate.ts';
 import { pagedCollection } from '../src/testing/paged.ts';
-import { recordRequests } from '../src/testing/index.ts';
+import { useMswServer } from './helpers/msw-server.ts';
 
 const API = 'https://api.paged.test/v1/';
-const server = setupServer();
-const recorder = recordRequests(server);
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
-afterEach(() => {
-  server.resetHandlers();
-  recorder.clear();
-});
-afterAll(() => {
-  recorder.stop();
-  server.close();
-});
+const { server, recorder } = useMswServer();
 
 type Row = { id: number };
 const rows = (count: number): Row[] => Array.from({ length: count }, (_, index) => ({ id: index + 1 }));
