@@ -10,9 +10,20 @@ const DENO_INSPECT = Symbol.for('Deno.customInspect');
 /**
  * Longest body excerpt a ParseError carries, counted after redaction (a secret cut in half would show its start).
  * @example
- * new ParseError({ ..., snippet: redactor.text(text.slice(0, 64 * 1024)) }).snippet.length <= PARSE_SNIPPET_CHARS
+ * parseSnippet(body, redactor).length <= PARSE_SNIPPET_CHARS
  */
 export const PARSE_SNIPPET_CHARS = 200;
+
+/** How far past the cut a body is redacted first: a secret straddling the cut is still recognised whole. */
+const SNIPPET_REDACT_WINDOW = 4096;
+
+/**
+ * A ParseError snippet of `text`: redacted first, then cut to {@link PARSE_SNIPPET_CHARS}.
+ * @example
+ * new ParseError({ status, contentType, snippet: parseSnippet(text, redactor), url: redactor.url(response.url) })
+ */
+export const parseSnippet = (text: string, redactor: Redactor): string =>
+  redactor.text(text.slice(0, PARSE_SNIPPET_CHARS + SNIPPET_REDACT_WINDOW)).slice(0, PARSE_SNIPPET_CHARS);
 
 /** `Name: message {json}`, the inspect form; a view that throws still prints the name and message. */
 function printable(name: string, message: string, view: () => unknown): string {

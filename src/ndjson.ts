@@ -5,11 +5,12 @@
  * Helpers rather than client methods, so an app that never streams does not
  * bundle them.
  */
-import { ParseError, SerializationError, ValidationError } from './errors.ts';
+import { ParseError, SerializationError, ValidationError, parseSnippet } from './errors.ts';
 import { serializeJson } from './json.ts';
 import { defaultRedactor } from './redact.ts';
 import { refuseRedirects } from './redirect.ts';
-import { formatPath, isStandardSchema, type InferOutput, type StandardSchemaV1 } from './schema.ts';
+import { redactorOf } from './response.ts';
+import { isStandardSchema, toIssues, type InferOutput, type StandardSchemaV1 } from './schema.ts';
 
 /**
  * The content-type `ndjsonBody` sends.
@@ -142,12 +143,14 @@ export async function* ndjsonRecords(
     throw new TypeError('sturdy: ndjsonRecords schema must be a Standard Schema (valibot, zod, arktype, ...)');
   }
   const response = await source;
+  // The client's rules (its redact option, its strategy's key and query name), also for a bare Response it returned.
+  const redactor = redactorOf(source) ?? redactorOf(response) ?? defaultRedactor;
   const reader = response.body?.getReader();
   if (!reader) return;
   const decoder = new TextDecoder();
   const fail = (index: number, line: string, why: string) => {
-    const error = new ParseError({ status: response.status, contentType: response.headers.get('content-type'), snippet: defaultRedactor.text(line.slice(0, 200)), url: '' });
-    error.message = defaultRedactor.text(`NDJSON record ${index} of ${defaultRedactor.url(response.url)} ${why}: ${JSON.stringify(line.slice(0, 200))}`);
+    const error = new ParseError({ status: response.status, contentType: response.headers.get('content-type'), snippet: parseSnippet(line, redactor), url: '' });
+    error.message = redactor.text(`NDJSON record ${index} of ${redactor.url(response.url)} ${why}: ${JSON.stringify(error.snippet)}`);
     return error;
   };
   const parse = async (line: string, index: number): Promise<unknown> => {
@@ -161,8 +164,7 @@ export async function* ndjsonRecords(
     let result = schema['~standard'].validate(value);
     if (result instanceof Promise) result = await result;
     if (!result.issues) return result.value;
-    const issues = result.issues.map((issue) => ({ message: issue.message, path: formatPath([index, ...(issue.path ?? [])]) }));
-    throw new ValidationError('response', issues, { status: response.status, what: `NDJSON record ${index}` });
+    throw new ValidationError('response', toIssues(result.issues, value, redactor, [index]), { status: response.status, what: `NDJSON record ${index}` });
   };
 
   /** The start of a line whose end has not arrived yet. */

@@ -14,7 +14,11 @@ test('the demo runs every step, exits 0 by itself and prints no credential', asy
     expect(stdout).toContain(step);
   }
   expect(stdout).toContain('✓ created {"id":"cus_1"');
-  expect(stdout).toContain('another origin got no token');
+  // Origin scoping is a success, printed as one, with the other origin's host in the client's log.
+  expect(stdout).toMatch(/✓ another origin \(localhost:\d+\) got no token: the server saw no Authorization header and answered 401/);
+  expect(stdout).not.toContain('✗ another origin');
+  expect(stdout).toMatch(/→ GET http:\/\/localhost:\d+\/v1\/me \(attempt 1\)/);
+  expect(stdout).toMatch(/→ GET \/v1\/me \(attempt 1\)/);
   expect(stdout).toContain('token endpoint called 2x');
   expect(stdout.match(/status 503: waiting \d+ ms/g)).toHaveLength(2);
   expect(stdout).toMatch(/status 429: waiting 1000 ms/);

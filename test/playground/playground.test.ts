@@ -55,177 +55,177 @@ async function runScenario(example: string, scenario: string, settings: Record<s
 }
 
 describe.runIf(plan.run)('playground in Chromium', () => {
-beforeAll(async () => {
-  if (!plan.run) return;
-  mkdirSync(OUT, { recursive: true });
-  // The same config `npm start` uses; VITEST unset so it builds the playground root.
-  const env = { ...process.env };
-  delete env.VITEST;
-  await promisify(execFile)(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'vite.config.ts', '--outDir', SITE, '--emptyOutDir', '--logLevel', 'warn'], { env });
-  server = await preview({ configFile: false, root: OUT, build: { outDir: 'site' }, preview: { host: '127.0.0.1', port: 0, strictPort: false }, logLevel: 'silent' });
-  browser = await chromium.launch({ executablePath: plan.executablePath, headless: true, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
-  page.on('pageerror', (error) => pageErrors.push(String(error)));
-  await page.goto(server.resolvedUrls!.local[0]!);
-  await page.locator('#status.ready').waitFor({ timeout: 20_000 });
-}, 120_000);
+  beforeAll(async () => {
+    if (!plan.run) return;
+    mkdirSync(OUT, { recursive: true });
+    // The same config `npm start` uses; VITEST unset so it builds the playground root.
+    const env = { ...process.env };
+    delete env.VITEST;
+    await promisify(execFile)(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'vite.config.ts', '--outDir', SITE, '--emptyOutDir', '--logLevel', 'warn'], { env });
+    server = await preview({ configFile: false, root: OUT, build: { outDir: 'site' }, preview: { host: '127.0.0.1', port: 0, strictPort: false }, logLevel: 'silent' });
+    browser = await chromium.launch({ executablePath: plan.executablePath, headless: true, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
+    page.on('pageerror', (error) => pageErrors.push(String(error)));
+    await page.goto(server.resolvedUrls!.local[0]!);
+    await page.locator('#status.ready').waitFor({ timeout: 20_000 });
+  }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 
-test('success: a GET validated by the User schema shows request, the server log, 200 and the data', async () => {
-  const { rows, outcome, result } = await runScenario('Get a user', 'healthy');
-  expect(outcome).toBe('ok');
-  expect(rows.map((row) => row.kind)).toEqual(['request', 'server', 'response', 'done']);
-  expect(rows[0]?.text).toContain('Attempt 1: GET /api/users/42');
-  expect(rows[2]?.text).toContain('200 OK');
-  expect(result).toContain('"email": "ada@example.com"');
-  await page.screenshot({ path: resolve(OUT, 'success.png'), fullPage: true });
-}, 60_000);
+  test('success: a GET validated by the User schema shows request, the server log, 200 and the data', async () => {
+    const { rows, outcome, result } = await runScenario('Get a user', 'healthy');
+    expect(outcome).toBe('ok');
+    expect(rows.map((row) => row.kind)).toEqual(['request', 'server', 'response', 'done']);
+    expect(rows[0]?.text).toContain('Attempt 1: GET /api/users/42');
+    expect(rows[2]?.text).toContain('200 OK');
+    expect(result).toContain('"email": "ada@example.com"');
+    await page.screenshot({ path: resolve(OUT, 'success.png'), fullPage: true });
+  }, 60_000);
 
-test('retry after 503s: a POST is retried with backoff and one Idempotency-Key, then created', async () => {
-  const { rows, outcome, result } = await runScenario('Create an order', 'fail', { failures: '2', retry: '3', backoff: '300' });
-  expect(outcome).toBe('ok');
-  const kinds = rows.map((row) => row.kind);
-  expect(kinds.filter((kind) => kind === 'request')).toHaveLength(3);
-  const retries = rows.filter((row) => row.kind === 'retry');
-  expect(retries).toHaveLength(2);
-  for (const retry of retries) expect(retry.text).toMatch(/Waiting \d+ ms before attempt \d.*because: status 503/);
-  expect(rows.filter((row) => row.kind === 'response').map((row) => row.text.match(/\d{3} [A-Za-z ]+?(?=attempt)/)?.[0])).toEqual([
-    '503 Service Unavailable',
-    '503 Service Unavailable',
-    '201 Created',
-  ]);
-  const keys = rows.filter((row) => row.kind === 'server').map((row) => row.text.match(/idempotency-key: ([0-9a-f-]{36})/)?.[1]);
-  expect(keys).toHaveLength(3);
-  expect(keys[0]).toBeDefined();
-  expect(new Set(keys).size).toBe(1);
-  expect(result).toContain('"sku": "A1"');
-  expect(await page.locator('#summary').innerText()).toContain('3 attempts');
-  await page.screenshot({ path: resolve(OUT, 'retry.png'), fullPage: true });
-}, 60_000);
+  test('retry after 503s: a POST is retried with backoff and one Idempotency-Key, then created', async () => {
+    const { rows, outcome, result } = await runScenario('Create an order', 'fail', { failures: '2', retry: '3', backoff: '300' });
+    expect(outcome).toBe('ok');
+    const kinds = rows.map((row) => row.kind);
+    expect(kinds.filter((kind) => kind === 'request')).toHaveLength(3);
+    const retries = rows.filter((row) => row.kind === 'retry');
+    expect(retries).toHaveLength(2);
+    for (const retry of retries) expect(retry.text).toMatch(/Waiting \d+ ms before attempt \d.*because: status 503/);
+    expect(rows.filter((row) => row.kind === 'response').map((row) => row.text.match(/\d{3} [A-Za-z ]+?(?=attempt)/)?.[0])).toEqual([
+      '503 Service Unavailable',
+      '503 Service Unavailable',
+      '201 Created',
+    ]);
+    const keys = rows.filter((row) => row.kind === 'server').map((row) => row.text.match(/idempotency-key: ([0-9a-f-]{36})/)?.[1]);
+    expect(keys).toHaveLength(3);
+    expect(keys[0]).toBeDefined();
+    expect(new Set(keys).size).toBe(1);
+    expect(result).toContain('"sku": "A1"');
+    expect(await page.locator('#summary').innerText()).toContain('3 attempts');
+    await page.screenshot({ path: resolve(OUT, 'retry.png'), fullPage: true });
+  }, 60_000);
 
-test('validation error: an invoice with a wrong nested field is a ValidationError naming its path', async () => {
-  const { rows, outcome, result } = await runScenario('Nested invoice', 'invalidShape');
-  expect(outcome).toBe('error');
-  expect(await page.locator('.error-name').innerText()).toBe('ValidationError');
-  expect(result).toContain('$.lines[1].quantity');
-  expect(result).toContain('"direction": "response"');
-  expect(rows.map((row) => row.kind)).toEqual(['request', 'server', 'response', 'error']);
-  expect(rows[3]?.text).toContain('ValidationError');
-  await page.screenshot({ path: resolve(OUT, 'validation.png'), fullPage: true });
-}, 60_000);
-
-test('401 then refresh: clientCredentials fetches a second token once and repeats; no secret reaches the page', async () => {
-  const { rows, outcome } = await runScenario('Get a user', 'expiredToken', {}, 'clientCredentials');
-  expect(outcome).toBe('ok');
-  expect(rows.filter((row) => row.kind === 'token')).toHaveLength(2);
-  expect(rows.filter((row) => row.kind === 'refresh')).toHaveLength(1);
-  expect(rows.filter((row) => row.kind === 'response').map((row) => row.text.match(/ms(\d{3}) /)?.[1])).toEqual(['401', '200']);
-  for (const row of rows.filter((row) => row.kind === 'server')) expect(row.text).toContain('authorization: [REDACTED]');
-  const text = await page.locator('body').innerText();
-  for (const secret of ['access-token-', 'pg-client-secret']) expect(text).not.toContain(secret);
-  await page.screenshot({ path: resolve(OUT, 'refresh.png'), fullPage: true });
-}, 60_000);
-
-test("a bad option is shown as sturdy's TypeError naming the option, not as a JSON body problem; a bad body still is", async () => {
-  const { rows, outcome } = await runScenario('Get a user', 'healthy', { timeout: '-5' });
-  expect(outcome).toBe('error');
-  expect(await page.locator('.error-name').innerText()).toBe('TypeError');
-  expect(await page.locator('.error-message').innerText()).toContain('`timeout`');
-  expect(rows.map((row) => row.kind)).toEqual(['error']);
-  expect(rows[0]?.text).toContain('sturdy refused an option');
-  expect(rows[0]?.text).not.toContain('JSON body');
-
-  await page.getByRole('button', { name: 'Create an order' }).click();
-  await page.locator('#body').fill('{ "sku": ');
-  await page.locator('#timeout').fill('3000');
-  await page.locator('#send').click();
-  const bad = await outcomeOfSend();
-  expect(bad.outcome).toBe('error');
-  expect(bad.rows.map((row) => row.text)).toEqual([expect.stringContaining('The JSON body is not valid JSON')]);
-  expect(await page.locator('.error-name').innerText()).toBe('SyntaxError');
-}, 60_000);
-
-test('while the next request runs, the previous outcome is gone: the result says it is waiting', async () => {
-  const first = await runScenario('Get a user', 'healthy');
-  expect(first.result).toContain('200 OK');
-  await page.locator('input[name="scenario"][value="slow"]').check();
-  await page.locator('#delay').fill('1500');
-  await page.locator('#send').click();
-  // The click handler has run: nothing of the last call may still be on show.
-  expect(await page.locator('#result [data-outcome]').getAttribute('data-outcome')).toBe('pending');
-  expect(await page.locator('#result').innerText()).not.toContain('200 OK');
-  expect(await page.locator('#summary').innerText()).not.toMatch(/attempt/);
-  const second = await outcomeOfSend();
-  expect(second.outcome).toBe('ok');
-}, 60_000);
-
-test('an empty number field means "use the default", never 0 (0 retries, a 0 ms timeout, 0 failures)', async () => {
-  // 2 503s (the failures field's own default), sturdy's default retry limit, no timeout of 0 ms.
-  const { rows, outcome } = await runScenario('Get a user', 'fail', { failures: '', retry: '', backoff: '', timeout: '', idle: '', total: '' });
-  expect(outcome).toBe('ok');
-  expect(rows.filter((row) => row.kind === 'request')).toHaveLength(3);
-  const code = await page.locator('#code').innerText();
-  expect(code).not.toMatch(/: 0\b/);
-  expect(code).not.toContain('timeout');
-  expect(code).not.toContain('retry');
-}, 60_000);
-
-test('an absolute URL shows its origin in the timeline, not a bare path', async () => {
-  const origin = new URL(server.resolvedUrls!.local[0]!).origin.replace('127.0.0.1', 'localhost');
-  const { rows } = await runScenario('Get a user', 'healthy', { path: `${origin}/elsewhere/x`, retry: '0' });
-  expect(rows[0]?.kind).toBe('request');
-  expect(rows[0]?.text).toContain(`Attempt 1: GET ${origin}/elsewhere/x`);
-  // Same origin: the path alone, as before.
-  const local = await runScenario('Get a user', 'healthy');
-  expect(local.rows[0]?.text).toContain('Attempt 1: GET /api/users/42');
-}, 60_000);
-
-test('Enter in a field sends (once, even if pressed again while sending); Ctrl+Enter sends from the body', async () => {
-  await page.getByRole('button', { name: 'Get a user' }).click();
-  await page.locator('input[name="scenario"][value="slow"]').check();
-  await setForm({ delay: '800', path: 'users/7' });
-  await page.locator('#path').press('Enter');
-  await page.locator('#path').press('Enter');
-  const typed = await outcomeOfSend();
-  expect(typed.outcome).toBe('ok');
-  expect(typed.rows.filter((row) => row.kind === 'request').map((row) => row.text)).toEqual([expect.stringContaining('GET /api/users/7')]);
-
-  await page.getByRole('button', { name: 'Create an order' }).click();
-  await page.locator('input[name="scenario"][value="healthy"]').check();
-  await page.locator('#body').press('Control+Enter');
-  const posted = await outcomeOfSend();
-  expect(posted.outcome).toBe('ok');
-  expect(posted.rows[0]?.text).toContain('POST /api/orders');
-  // A plain Enter in the body is a new line, not a send.
-  await page.locator('#body').press('Enter');
-  expect(await page.locator('#send').isDisabled()).toBe(false);
-  expect(await page.locator('#body').inputValue()).toMatch(/\n$/);
-}, 60_000);
-
-test('"401 then refresh" says why nothing refreshes with auth none, apiKey or basic, and not with bearer', async () => {
-  for (const auth of ['none', 'apiKey', 'basic']) {
-    await page.locator('input[name="scenario"][value="expiredToken"]').check();
-    await page.locator('#auth').selectOption(auth);
-    const hint = page.locator('#hint');
-    expect(await hint.isVisible()).toBe(true);
-    expect(await hint.innerText()).toMatch(/bearer.*clientCredentials/);
-    const { rows, outcome } = await runScenario('Get a user', 'expiredToken', {}, auth);
+  test('validation error: an invoice with a wrong nested field is a ValidationError naming its path', async () => {
+    const { rows, outcome, result } = await runScenario('Nested invoice', 'invalidShape');
     expect(outcome).toBe('error');
-    expect(rows.filter((row) => row.kind === 'response').map((row) => row.text)).toEqual([expect.stringContaining('401')]);
-    const why = rows.find((row) => row.kind === 'hint');
-    expect(why?.text).toContain(auth === 'none' ? 'no credential' : auth);
-    expect(why?.text).toMatch(/cannot refresh|nothing to refresh/);
-  }
-  await page.screenshot({ path: resolve(OUT, 'no-refresh.png'), fullPage: true });
-  const { rows, outcome } = await runScenario('Get a user', 'expiredToken', {}, 'bearer');
-  expect(outcome).toBe('ok');
-  expect(await page.locator('#hint').isVisible()).toBe(false);
-  expect(rows.filter((row) => row.kind === 'hint')).toEqual([]);
-  expect(rows.filter((row) => row.kind === 'refresh')).toHaveLength(1);
-  expect(pageErrors).toEqual([]);
-}, 60_000);
+    expect(await page.locator('.error-name').innerText()).toBe('ValidationError');
+    expect(result).toContain('$.lines[1].quantity');
+    expect(result).toContain('"direction": "response"');
+    expect(rows.map((row) => row.kind)).toEqual(['request', 'server', 'response', 'error']);
+    expect(rows[3]?.text).toContain('ValidationError');
+    await page.screenshot({ path: resolve(OUT, 'validation.png'), fullPage: true });
+  }, 60_000);
+
+  test('401 then refresh: clientCredentials fetches a second token once and repeats; no secret reaches the page', async () => {
+    const { rows, outcome } = await runScenario('Get a user', 'expiredToken', {}, 'clientCredentials');
+    expect(outcome).toBe('ok');
+    expect(rows.filter((row) => row.kind === 'token')).toHaveLength(2);
+    expect(rows.filter((row) => row.kind === 'refresh')).toHaveLength(1);
+    expect(rows.filter((row) => row.kind === 'response').map((row) => row.text.match(/ms(\d{3}) /)?.[1])).toEqual(['401', '200']);
+    for (const row of rows.filter((row) => row.kind === 'server')) expect(row.text).toContain('authorization: [REDACTED]');
+    const text = await page.locator('body').innerText();
+    for (const secret of ['access-token-', 'pg-client-secret']) expect(text).not.toContain(secret);
+    await page.screenshot({ path: resolve(OUT, 'refresh.png'), fullPage: true });
+  }, 60_000);
+
+  test("a bad option is shown as sturdy's TypeError naming the option, not as a JSON body problem; a bad body still is", async () => {
+    const { rows, outcome } = await runScenario('Get a user', 'healthy', { timeout: '-5' });
+    expect(outcome).toBe('error');
+    expect(await page.locator('.error-name').innerText()).toBe('TypeError');
+    expect(await page.locator('.error-message').innerText()).toContain('`timeout`');
+    expect(rows.map((row) => row.kind)).toEqual(['error']);
+    expect(rows[0]?.text).toContain('sturdy refused an option');
+    expect(rows[0]?.text).not.toContain('JSON body');
+
+    await page.getByRole('button', { name: 'Create an order' }).click();
+    await page.locator('#body').fill('{ "sku": ');
+    await page.locator('#timeout').fill('3000');
+    await page.locator('#send').click();
+    const bad = await outcomeOfSend();
+    expect(bad.outcome).toBe('error');
+    expect(bad.rows.map((row) => row.text)).toEqual([expect.stringContaining('The JSON body is not valid JSON')]);
+    expect(await page.locator('.error-name').innerText()).toBe('SyntaxError');
+  }, 60_000);
+
+  test('while the next request runs, the previous outcome is gone: the result says it is waiting', async () => {
+    const first = await runScenario('Get a user', 'healthy');
+    expect(first.result).toContain('200 OK');
+    await page.locator('input[name="scenario"][value="slow"]').check();
+    await page.locator('#delay').fill('1500');
+    await page.locator('#send').click();
+    // The click handler has run: nothing of the last call may still be on show.
+    expect(await page.locator('#result [data-outcome]').getAttribute('data-outcome')).toBe('pending');
+    expect(await page.locator('#result').innerText()).not.toContain('200 OK');
+    expect(await page.locator('#summary').innerText()).not.toMatch(/attempt/);
+    const second = await outcomeOfSend();
+    expect(second.outcome).toBe('ok');
+  }, 60_000);
+
+  test('an empty number field means "use the default", never 0 (0 retries, a 0 ms timeout, 0 failures)', async () => {
+    // 2 503s (the failures field's own default), sturdy's default retry limit, no timeout of 0 ms.
+    const { rows, outcome } = await runScenario('Get a user', 'fail', { failures: '', retry: '', backoff: '', timeout: '', idle: '', total: '' });
+    expect(outcome).toBe('ok');
+    expect(rows.filter((row) => row.kind === 'request')).toHaveLength(3);
+    const code = await page.locator('#code').innerText();
+    expect(code).not.toMatch(/: 0\b/);
+    expect(code).not.toContain('timeout');
+    expect(code).not.toContain('retry');
+  }, 60_000);
+
+  test('an absolute URL shows its origin in the timeline, not a bare path', async () => {
+    const origin = new URL(server.resolvedUrls!.local[0]!).origin.replace('127.0.0.1', 'localhost');
+    const { rows } = await runScenario('Get a user', 'healthy', { path: `${origin}/elsewhere/x`, retry: '0' });
+    expect(rows[0]?.kind).toBe('request');
+    expect(rows[0]?.text).toContain(`Attempt 1: GET ${origin}/elsewhere/x`);
+    // Same origin: the path alone, as before.
+    const local = await runScenario('Get a user', 'healthy');
+    expect(local.rows[0]?.text).toContain('Attempt 1: GET /api/users/42');
+  }, 60_000);
+
+  test('Enter in a field sends (once, even if pressed again while sending); Ctrl+Enter sends from the body', async () => {
+    await page.getByRole('button', { name: 'Get a user' }).click();
+    await page.locator('input[name="scenario"][value="slow"]').check();
+    await setForm({ delay: '800', path: 'users/7' });
+    await page.locator('#path').press('Enter');
+    await page.locator('#path').press('Enter');
+    const typed = await outcomeOfSend();
+    expect(typed.outcome).toBe('ok');
+    expect(typed.rows.filter((row) => row.kind === 'request').map((row) => row.text)).toEqual([expect.stringContaining('GET /api/users/7')]);
+
+    await page.getByRole('button', { name: 'Create an order' }).click();
+    await page.locator('input[name="scenario"][value="healthy"]').check();
+    await page.locator('#body').press('Control+Enter');
+    const posted = await outcomeOfSend();
+    expect(posted.outcome).toBe('ok');
+    expect(posted.rows[0]?.text).toContain('POST /api/orders');
+    // A plain Enter in the body is a new line, not a send.
+    await page.locator('#body').press('Enter');
+    expect(await page.locator('#send').isDisabled()).toBe(false);
+    expect(await page.locator('#body').inputValue()).toMatch(/\n$/);
+  }, 60_000);
+
+  test('"401 then refresh" says why nothing refreshes with auth none, apiKey or basic, and not with bearer', async () => {
+    for (const auth of ['none', 'apiKey', 'basic']) {
+      await page.locator('input[name="scenario"][value="expiredToken"]').check();
+      await page.locator('#auth').selectOption(auth);
+      const hint = page.locator('#hint');
+      expect(await hint.isVisible()).toBe(true);
+      expect(await hint.innerText()).toMatch(/bearer.*clientCredentials/);
+      const { rows, outcome } = await runScenario('Get a user', 'expiredToken', {}, auth);
+      expect(outcome).toBe('error');
+      expect(rows.filter((row) => row.kind === 'response').map((row) => row.text)).toEqual([expect.stringContaining('401')]);
+      const why = rows.find((row) => row.kind === 'hint');
+      expect(why?.text).toContain(auth === 'none' ? 'no credential' : auth);
+      expect(why?.text).toMatch(/cannot refresh|nothing to refresh/);
+    }
+    await page.screenshot({ path: resolve(OUT, 'no-refresh.png'), fullPage: true });
+    const { rows, outcome } = await runScenario('Get a user', 'expiredToken', {}, 'bearer');
+    expect(outcome).toBe('ok');
+    expect(await page.locator('#hint').isVisible()).toBe(false);
+    expect(rows.filter((row) => row.kind === 'hint')).toEqual([]);
+    expect(rows.filter((row) => row.kind === 'refresh')).toHaveLength(1);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
 });

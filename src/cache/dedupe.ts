@@ -1,0 +1,113 @@
+/**
+ * dedupe(): concurrent identical GET/HEAD requests share one network request. Each caller gets its
+ * own Response whose body is fanned out from the one upstream body (fan-out.ts).
+ */
+import type { Middleware, Next } from '../middleware.ts';
+import { responseWith } from './body.ts';
+import { fanOut } from './fan-out.ts';
+import { assertWebCrypto, identityHash } from './key.ts';
+
+/** Options of `dedupe()`. */
+export type DedupeOptions = {
+  /**
+   * More request headers that make two requests different (names). Always compared: the method, the
+   * full URL, every credential header, `accept`, `accept-encoding`, `accept-language` and `range`.
+   * @default []
+   */
+  headers?: readonly string[];
+  /** Body bytes that may wait for the slowest caller before the shared download pauses. @default 256 KiB */
+  bufferBytes?: number;
+};
+
+/** Before a response there is no Vary to read: these are the headers responses commonly vary on. */
+const KEY_HEADERS = ['accept', 'accept-encoding', 'accept-language', 'range'];
+const DEFAULT_BUFFER_BYTES = 256 * 1024;
+
+type Waiter = { signal: AbortSignal; deliver(response: Response): void; fail(error: unknown): void };
+type Flight = { waiters: Set<Waiter>; upstream: AbortController };
+
+/**
+ * Shares one upstream request among concurrent identical GET/HEAD calls (same URL, same credentials,
+ * same content negotiation). One caller aborting leaves the others untouched; the upstream request
+ * is cancelled only when every caller has gone. Unsafe methods are never shared.
+ * @example
+ * const api = createClient({ baseUrl, use: [dedupe(), httpCache()] });
+ * const [a, b] = await Promise.all([api.get('me').json(), api.get('me').json()]); // one request
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function dedupe(options: DedupeOptions = {}): Middleware {
+  const { keyHeaders, bufferBytes } = checkOptions(options);
+  assertWebCrypto('dedupe');
+  const flights = new Map<string, Flight>();
+
+  const start = (key: string, request: Request, next: Next): Flight => {
+    const flight: Flight = { waiters: new Set(), upstream: new AbortController() };
+    flights.set(key, flight);
+    // The upstream has its own signal: no single caller's abort or timeout may end it.
+    next(new Request(request, { signal: flight.upstream.signal })).then(
+      (response) => {
+        // From here a newcomer would miss the start of the body: it starts its own request.
+        flights.delete(key);
+        const waiters = [...flight.waiters];
+        flight.waiters.clear();
+        if (waiters.length === 0) return void response.body?.cancel().catch(() => {});
+        const fan = response.body ? fanOut(response.body, bufferBytes) : undefined;
+        for (const waiter of waiters) {
+          const init = { status: response.status, statusText: response.statusText, headers: new Headers(response.headers) };
+          waiter.deliver(responseWith(fan ? fan.add(waiter.signal) : null, init, response.url || request.url));
+        }
+      },
+      (error: unknown) => {
+        flights.delete(key);
+        for (const waiter of flight.waiters) waiter.fail(error);
+        flight.waiters.clear();
+      },
+    );
+    return flight;
+  };
+
+  return async (request, next, call) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return next(request);
+    const key = await identityHash(request, call, keyHeaders);
+    const flight = flights.get(key) ?? start(key, request, next);
+    return join(flight, request.signal);
+  };
+}
+
+/** Waits for the shared response; this caller's abort before it arrives leaves only this caller. */
+function join(flight: Flight, signal: AbortSignal): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const waiter: Waiter = {
+      signal,
+      deliver: (response) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(response);
+      },
+      fail: (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    };
+    const onAbort = () => {
+      flight.waiters.delete(waiter);
+      reject(signal.reason);
+      if (flight.waiters.size === 0) flight.upstream.abort(signal.reason);
+    };
+    if (signal.aborted) {
+      if (flight.waiters.size === 0) flight.upstream.abort(signal.reason);
+      return reject(signal.reason);
+    }
+    flight.waiters.add(waiter);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function checkOptions(options: DedupeOptions): { keyHeaders: string[]; bufferBytes: number } {
+  if (typeof options !== 'object' || options === null) throw new TypeError('sturdy/cache: dedupe(options) takes an object, e.g. dedupe({ headers: ["x-tenant"] })');
+  const { headers = [], bufferBytes = DEFAULT_BUFFER_BYTES } = options;
+  if (!Array.isArray(headers) || headers.some((name) => typeof name !== 'string' || !/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(name))) {
+    throw new TypeError('sturdy/cache: option `headers` of dedupe() must be an array of header names, e.g. ["x-tenant"]');
+  }
+  if (!Number.isSafeInteger(bufferBytes) || bufferBytes <= 0) throw new TypeError(`sturdy/cache: option \`bufferBytes\` must be a positive integer, got ${String(bufferBytes)}`);
+  return { keyHeaders: [...new Set([...KEY_HEADERS, ...headers.map((name) => name.toLowerCase())])].sort(), bufferBytes };
+}

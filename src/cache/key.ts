@@ -1,0 +1,86 @@
+/**
+ * Cache and de-duplication keys: hashes of what makes two requests the same, never the credential
+ * itself. Shared by httpCache and dedupe so both agree on "same request, same user".
+ */
+import type { CallInfo } from '../middleware.ts';
+
+/** Credential headers that are always part of a key, whatever the client's redactor says. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+
+const encoder = /* @__PURE__ */ new TextEncoder();
+
+/**
+ * Hex SHA-256 of `text` (Web Crypto: every runtime sturdy supports, a secure context in browsers).
+ * @example
+ * await sha256Hex('GET https://api.example.com/v1/orders') // '5d0c…' (64 hex digits)
+ */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
+  let hex = '';
+  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
+
+/**
+ * Throws a clear error where Web Crypto is missing (a browser page on plain http:), since keys need it.
+ * @example
+ * assertWebCrypto('httpCache');
+ */
+export function assertWebCrypto(what: string): void {
+  if (typeof globalThis.crypto?.subtle?.digest !== 'function') {
+    throw new TypeError(`sturdy/cache: ${what}() needs crypto.subtle (Web Crypto) to hash credentials into its keys; in a browser it exists only in secure contexts (https: or localhost)`);
+  }
+}
+
+/**
+ * Is `name` a header that carries a credential for this client?
+ * @example
+ * isCredentialHeader('authorization', call) // true
+ */
+export function isCredentialHeader(name: string, call: CallInfo): boolean {
+  return CREDENTIAL_HEADERS.has(name) || call.redact.isSensitiveHeader(name);
+}
+
+/** The URL without its fragment, which never reaches the server. */
+export const requestUrl = (request: Request): string => {
+  const hash = request.url.indexOf('#');
+  return hash === -1 ? request.url : request.url.slice(0, hash);
+};
+
+/**
+ * Hash of who asks for what: the method, the full URL (a query API key is a credential too), every
+ * credential header and the values of `headers` (names, lower case). Two requests share a key only when
+ * all of these are equal.
+ * @example
+ * const key = await identityHash(request, call, ['accept']);
+ */
+export function identityHash(request: Request, call: CallInfo, headers: readonly string[] = []): Promise<string> {
+  let text = `${request.method}\n${requestUrl(request)}\n`;
+  // Headers iterate sorted and lower-cased, so the text does not depend on the order they were set in.
+  for (const [name, value] of request.headers) if (isCredentialHeader(name, call)) text += `${name}: ${value}\n`;
+  text += '\n';
+  for (const name of headers) text += `${name}: ${request.headers.get(name) ?? ''}\n`;
+  return sha256Hex(text);
+}
+
+/**
+ * Key of everything stored for one URL, for any user: the redacted URL hashed (a fixed-length,
+ * store-safe key segment), so an unsafe method can invalidate every user's entry for it.
+ * @example
+ * const group = await urlGroup('https://api.example.com/v1/orders/1', call);
+ */
+export async function urlGroup(url: string, call: CallInfo): Promise<string> {
+  return (await sha256Hex(call.redact.url(url))).slice(0, 32);
+}
+
+/**
+ * Headers as a plain object without credentials: what http-cache-semantics sees of a request and
+ * what a stored entry keeps of a response (the key already separates credentials; no set-cookie is replayed).
+ * @example
+ * new CachePolicy({ method: 'GET', url, headers: withoutCredentials(request.headers, call) }, response);
+ */
+export function withoutCredentials(headers: Headers, call: CallInfo): Record<string, string> {
+  const plain: Record<string, string> = {};
+  for (const [name, value] of headers) if (!isCredentialHeader(name, call)) plain[name] = value;
+  return plain;
+}

@@ -1,0 +1,139 @@
+/**
+ * Where httpCache keeps responses: an in-memory LRU by default, or any unstorage `Storage`
+ * (Redis, Cloudflare KV, Vercel KV, fs, IndexedDB) as plain JSON with the body in base64.
+ */
+import type CachePolicy from 'http-cache-semantics';
+
+/** One stored response: its policy (http-cache-semantics' own serialization) and its body. */
+export type CacheEntry = {
+  /** Format version, so a shared store written by another release is recognised. */
+  v: 1;
+  /** The request URL, redacted: safe to show. */
+  url: string;
+  policy: CachePolicy.CachePolicyObject;
+  statusText: string;
+  body: Uint8Array;
+};
+
+/** Stored under the per-user key when the response varies: which request headers pick the variant. */
+export type VaryRecord = { v: 1; vary: string[] };
+
+export type StoredRecord = CacheEntry | VaryRecord;
+
+/**
+ * What httpCache needs of a store; `removeGroup` drops every key under `group:`.
+ * @example
+ * const store: CacheStore = memoryStore({ maxEntries: 100, maxBytes: 1 << 20 });
+ */
+export type CacheStore = {
+  get(key: string): Promise<StoredRecord | undefined> | StoredRecord | undefined;
+  set(key: string, record: StoredRecord, ttlMs: number): Promise<void> | void;
+  remove(key: string): Promise<void> | void;
+  removeGroup(group: string): Promise<void> | void;
+};
+
+/**
+ * The part of unstorage's `Storage` httpCache uses (any object with these methods works).
+ * @example
+ * import { createStorage } from 'unstorage';
+ * httpCache({ store: createStorage() });
+ */
+export type KeyValueStorage = {
+  getItem(key: string): Promise<unknown>;
+  setItem(key: string, value: any, options?: { ttl?: number }): Promise<void>;
+  removeItem(key: string): Promise<void>;
+  getKeys(base?: string): Promise<string[]>;
+};
+
+/** What one record costs in memory, roughly: body bytes plus its headers. */
+const recordBytes = (record: StoredRecord): number => ('body' in record ? record.body.byteLength + JSON.stringify(record.policy.resh).length : 64);
+
+/**
+ * An in-memory LRU bounded by record count and bytes; expired records are dropped when read.
+ * @example
+ * const store = memoryStore({ maxEntries: 500, maxBytes: 10 << 20 });
+ */
+export function memoryStore(bounds: { maxEntries: number; maxBytes: number }): CacheStore {
+  const records = new Map<string, { record: StoredRecord; bytes: number; expiresAt: number }>();
+  let bytes = 0;
+  const remove = (key: string) => {
+    const held = records.get(key);
+    if (!held) return;
+    records.delete(key);
+    bytes -= held.bytes;
+  };
+  return {
+    get(key) {
+      const held = records.get(key);
+      if (!held) return undefined;
+      if (held.expiresAt <= Date.now()) return void remove(key);
+      // Map order is recency order: re-inserting marks the record most recently used.
+      records.delete(key);
+      records.set(key, held);
+      return held.record;
+    },
+    set(key, record, ttlMs) {
+      remove(key);
+      const held = { record, bytes: recordBytes(record), expiresAt: Date.now() + ttlMs };
+      records.set(key, held);
+      bytes += held.bytes;
+      for (const oldest of records.keys()) {
+        if (records.size <= bounds.maxEntries && bytes <= bounds.maxBytes) break;
+        remove(oldest);
+      }
+    },
+    remove,
+    removeGroup(group) {
+      const prefix = `${group}:`;
+      for (const key of [...records.keys()]) if (key.startsWith(prefix)) remove(key);
+    },
+  };
+}
+
+/**
+ * Adapts an unstorage `Storage`: records as plain JSON (body in base64), so Redis or KV can hold them;
+ * `ttlMs` goes to drivers that expire keys (Redis, KV) as unstorage's `ttl` in seconds.
+ * @example
+ * const store = storageStore(createStorage({ driver: fsDriver({ base: './.cache' }) }));
+ */
+export function storageStore(storage: KeyValueStorage): CacheStore {
+  return {
+    async get(key) {
+      const raw = (await storage.getItem(key)) as (Omit<CacheEntry, 'body'> & { body: string }) | VaryRecord | null;
+      if (!raw || typeof raw !== 'object' || raw.v !== 1) return undefined;
+      return 'body' in raw ? { ...raw, body: fromBase64(raw.body) } : raw;
+    },
+    async set(key, record, ttlMs) {
+      const value = 'body' in record ? { ...record, body: toBase64(record.body) } : record;
+      await storage.setItem(key, value, { ttl: Math.max(1, Math.ceil(ttlMs / 1000)) });
+    },
+    remove: (key) => storage.removeItem(key),
+    async removeGroup(group) {
+      for (const key of await storage.getKeys(group)) await storage.removeItem(key);
+    },
+  };
+}
+
+/**
+ * Is `value` usable as `store`?
+ * @example
+ * isKeyValueStorage(createStorage()) // true
+ */
+export function isKeyValueStorage(value: unknown): value is KeyValueStorage {
+  const storage = value as Partial<KeyValueStorage> | null;
+  return typeof storage === 'object' && storage !== null && ['getItem', 'setItem', 'removeItem', 'getKeys'].every((name) => typeof storage[name as keyof KeyValueStorage] === 'function');
+}
+
+// btoa/atob work on binary strings; chunks keep String.fromCharCode's argument list short.
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let start = 0; start < bytes.length; start += 0x8000) binary += String.fromCharCode(...bytes.subarray(start, start + 0x8000));
+  return btoa(binary);
+}
+
+function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+  return bytes;
+}

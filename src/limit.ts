@@ -1,0 +1,148 @@
+/**
+ * sturdy/limit: client-side flow control as a `use` middleware. Per origin, at
+ * most `concurrency` attempts in flight and `rateLimit.requests` attempts per
+ * `rateLimit.interval`; a server's 429/503 wait pauses the origin's queue.
+ * With `rateLimit.store` the quota is shared by every instance.
+ */
+import { TimeoutError } from 'ky';
+import type { CallInfo, Middleware } from './middleware.ts';
+import { retryAfterMs } from './retry.ts';
+import { createQueues, now, type Ticket } from './limit/queue.ts';
+import { createSharedQuota, type RateLimitStore } from './limit/store.ts';
+import { pausedReply } from './limit/reply.ts';
+
+export type { RateLimitStore } from './limit/store.ts';
+
+/**
+ * At most `requests` attempts start per `interval` ms per origin. An attempt
+ * counts from its start until `interval` after its response headers, so a
+ * server counting fixed windows by arrival time never sees more than `requests`
+ * in one of them. `store` shares the quota between instances (section 10).
+ * @example
+ * limit({ rateLimit: { requests: 20, interval: 1_000, store: new RateLimiterRedis({ storeClient: redis, points: 20, duration: 1 }) } })
+ */
+export type LimitRateOptions = {
+  requests: number;
+  interval: number;
+  /** A `rate-limiter-flexible` limiter shared by all instances; sturdy consumes one point per attempt, keyed by origin. */
+  store?: RateLimitStore | undefined;
+  /**
+   * Longest wait for one store operation before the attempt goes on with the local window alone (and an `error` event).
+   * @default 500
+   */
+  storeTimeout?: number | undefined;
+};
+
+/**
+ * Options of `limit()`; each omitted one is off. A server's 429/503 wait pauses the origin either way.
+ * @example
+ * const options: LimitOptions = { concurrency: 4, rateLimit: { requests: 10, interval: 1_000 } };
+ */
+export type LimitOptions = {
+  /** Most attempts in flight per origin, counted until their response headers arrive. */
+  concurrency?: number | undefined;
+  rateLimit?: LimitRateOptions | undefined;
+};
+
+const DEFAULT_STORE_TIMEOUT = 500;
+
+/**
+ * Flow control per origin, as fetch middleware. One instance is one set of
+ * queues: pass the same instance to several clients to share it.
+ *
+ * Queued attempts wait in order (a retry goes first), honour the call's signal
+ * and its `totalTimeout` (a `TimeoutError`). A 429 or 503 asking for a wait of
+ * at most `retry.maxRetryAfter` pauses the origin: queued attempts wait it out,
+ * and one whose deadline falls inside the pause gets the server's answer at
+ * once (so the call fails with the server's `HTTPError` and its `retryAfter`).
+ * @example
+ * import { limit } from 'sturdy/limit';
+ * const flow = limit({ concurrency: 4, rateLimit: { requests: 25, interval: 1_000 } });
+ * const api = createClient({ baseUrl, use: [flow] });
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function limit(options: LimitOptions = {}): Middleware {
+  checkOptions(options);
+  const { concurrency, rateLimit } = options;
+  const interval = rateLimit?.interval ?? 0;
+  const queues = createQueues({ concurrency: concurrency ?? Infinity, requests: rateLimit?.requests ?? Infinity, interval });
+  const store = rateLimit?.store;
+  const shared = store ? createSharedQuota(store, { interval, timeout: rateLimit?.storeTimeout ?? DEFAULT_STORE_TIMEOUT }) : undefined;
+
+  return async (request, next, call) => {
+    const origin = new URL(request.url).origin;
+    const queued = now();
+    const deadline = queued + call.remaining();
+    const signals = [call.signal, request.signal];
+    const granted = await queues.acquire(origin, {
+      signals,
+      deadline,
+      first: call.attempt > 1,
+      onDeadline: () => timeoutError(request, call, `waited ${Math.round(now() - queued)} ms in the queue for ${origin}`),
+    });
+    if (granted instanceof Response) return granted;
+    const ticket: Ticket = granted;
+    const report = (reason: string) => call.emit({ type: 'error', reason: call.redact.text(reason) });
+    let response: Response;
+    try {
+      if (shared) {
+        await shared.take(origin, {
+          signals,
+          deadline,
+          report,
+          onDeadline: (ms) => timeoutError(request, call, `the shared rate limit allows the next attempt to ${origin} in ${Math.round(ms)} ms`),
+        });
+      }
+    } catch (error) {
+      ticket.done(false);
+      throw error;
+    }
+    const sent = now();
+    try {
+      response = await next(request);
+    } catch (error) {
+      ticket.done();
+      throw error;
+    }
+    shared?.observe(now() - sent);
+    const wait = response.status === 429 || response.status === 503 ? retryAfterMs(response.headers) : undefined;
+    // A wait over maxRetryAfter fails only this call (the retry layer says so); it pauses nothing.
+    if (wait !== undefined && wait > 0 && wait <= call.retry.maxRetryAfter) {
+      const until = now() + wait;
+      queues.pause(origin, { until, reply: pausedReply(response, until) });
+      shared?.pause(origin, wait, report);
+    }
+    // After the pause is set, so no queued attempt slips into the slot this one frees.
+    ticket.done();
+    return response;
+  };
+}
+
+/** ky's TimeoutError for a wait the call's totalTimeout cannot cover; URL redacted. */
+function timeoutError(request: Request, call: CallInfo, what: string): TimeoutError {
+  const url = call.redact.url(request.url);
+  const error = new TimeoutError(new Request(url, { method: request.method }));
+  error.message = `Request timed out (totalTimeout): ${what}, past the call's totalTimeout: ${request.method} ${url}`;
+  return error;
+}
+
+function checkOptions(options: LimitOptions): void {
+  if (typeof options !== 'object' || options === null) throw new TypeError('sturdy/limit: limit(options) takes an object like { concurrency: 4, rateLimit: { requests: 10, interval: 1000 } }');
+  const { concurrency, rateLimit } = options;
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+    throw new TypeError(`sturdy/limit: option \`concurrency\` must be a whole number >= 1 (attempts in flight per origin); got ${describe(concurrency)}. Omit it for no limit.`);
+  }
+  if (rateLimit === undefined) return;
+  if (typeof rateLimit !== 'object' || rateLimit === null) throw new TypeError(`sturdy/limit: option \`rateLimit\` must be { requests, interval } (attempts per interval in ms); got ${describe(rateLimit)}`);
+  const { requests, interval, store, storeTimeout } = rateLimit;
+  if (!(Number.isInteger(requests) && requests >= 1)) throw new TypeError(`sturdy/limit: option \`rateLimit.requests\` must be a whole number >= 1; got ${describe(requests)}`);
+  if (!(typeof interval === 'number' && interval > 0 && Number.isFinite(interval))) throw new TypeError(`sturdy/limit: option \`rateLimit.interval\` must be a number of milliseconds > 0; got ${describe(interval)}`);
+  if (store !== undefined && typeof (store as { consume?: unknown } | null)?.consume !== 'function') {
+    throw new TypeError(`sturdy/limit: option \`rateLimit.store\` must be a rate-limiter-flexible limiter (an object with consume(key)), e.g. new RateLimiterRedis({ storeClient, points, duration }); got ${describe(store)}`);
+  }
+  if (storeTimeout !== undefined && !(typeof storeTimeout === 'number' && storeTimeout > 0 && Number.isFinite(storeTimeout))) {
+    throw new TypeError(`sturdy/limit: option \`rateLimit.storeTimeout\` must be a number of milliseconds > 0; got ${describe(storeTimeout)}`);
+  }
+}
+
+const describe = (value: unknown): string => (typeof value === 'number' || typeof value === 'boolean' || value == null ? String(value) : typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value);

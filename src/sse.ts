@@ -1,0 +1,265 @@
+/**
+ * sturdy/sse: Server-Sent Events over a sturdy client, typed, validated and resumable.
+ * Each connection is one client call (auth, scoping, retries, redaction, events and `use`
+ * middleware apply); this module reads the stream, reconnects and builds the events.
+ * @example
+ * import { eventStream } from 'sturdy/sse';
+ * for await (const event of eventStream(api, 'feed')) console.log(event.id, event.data);
+ */
+import type { SturdyClient } from './client.ts';
+import { TimeoutError, isNetworkError } from './errors.ts';
+import type { CallInfo, Middleware } from './middleware.ts';
+import { defaultRedactor } from './redact.ts';
+import { redactorOf } from './response.ts';
+import { backoff, normalizeRetry } from './retry.ts';
+import type { InferOutput, StandardSchemaV1 } from './schema.ts';
+import { badJson, endedTooOften, notAnEventStream, tooLarge, validateEvent, type ErrorScope, type StreamRedactor } from './sse/errors.ts';
+import { streamSettings, type EventStreamOptions } from './sse/options.ts';
+import { createEventParser, headerValue, utf8Length, type RawEvent } from './sse/parse.ts';
+import { sleep, startDeadline, timeoutError } from './timeouts.ts';
+
+export { STREAM_DEFAULTS, type EventStreamOptions, type ReconnectOptions } from './sse/options.ts';
+export type { EventErrorFields } from './sse/errors.ts';
+
+/**
+ * One event: its data (parsed, validated), type, id and the reconnection time in effect.
+ * @example
+ * const event: ServerSentEvent<{ delta: string }> = { data: { delta: 'Hi' }, event: 'message', id: '1', retry: undefined };
+ */
+export type ServerSentEvent<T = unknown> = {
+  data: T;
+  /** The `event` field; `'message'` when the server sent none (as EventSource). */
+  event: string;
+  /** The event's `id` field, if it had one (`stream.lastEventId` keeps the latest). */
+  id: string | undefined;
+  /** The server's last `retry` value in ms: the wait before a reconnect. */
+  retry: number | undefined;
+};
+
+/**
+ * The events of one stream, as an async iterator; `break` or `close()` hang up at once.
+ * @example
+ * const stream = eventStream(api, 'feed');
+ * setTimeout(() => stream.close(), 60_000);
+ * for await (const event of stream) save(stream.lastEventId, event.data);
+ */
+export type EventStream<T = unknown> = AsyncIterableIterator<ServerSentEvent<T>, void, undefined> & {
+  /** The id of the last event handed out (or of the last id-only block); `''` before any. */
+  readonly lastEventId: string;
+  /** Cancels the body and any reconnect wait; a pending or later `next()` finishes the stream. */
+  close(): void;
+};
+
+const EVENT_STREAM = 'text/event-stream';
+const noop = () => {};
+
+const isEventStream = (contentType: string | null) => (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase() === EVENT_STREAM;
+
+/** A failure after which a reconnect may help: the network or a stall, never an answer or our own limit. */
+const mayReconnect = (error: unknown, fromBody: boolean) =>
+  (error as { timeout?: string } | null)?.timeout !== 'total' && (fromBody || isNetworkError(error) || error instanceof TimeoutError);
+
+/**
+ * Reads a Server-Sent Events stream: `accept: text/event-stream`, each event's data parsed as JSON
+ * (or kept as text) and validated by `schema`, `[DONE]` ending it. GET streams reconnect after a drop
+ * or the end of the body, sending Last-Event-ID and waiting the server's `retry` (else the retry
+ * backoff). A 4xx/5xx is the client's HTTPError (after its retries); a 204 ends the stream for good.
+ * The request is sent when iteration starts.
+ * @example
+ * const stream = eventStream(api, 'chat/completions', { method: 'POST', json: { model, messages, stream: true }, schema: Chunk });
+ * for await (const { data } of stream) process.stdout.write(data.choices[0]?.delta.content ?? '');
+ */
+export function eventStream<S extends StandardSchemaV1>(
+  api: Pick<SturdyClient, 'request'>,
+  input: string | URL,
+  options: EventStreamOptions<S> & { schema: S },
+): EventStream<InferOutput<S>>;
+export function eventStream(api: Pick<SturdyClient, 'request'>, input: string | URL, options: EventStreamOptions<undefined> & { parse: 'text' }): EventStream<string>;
+export function eventStream<T = unknown>(api: Pick<SturdyClient, 'request'>, input: string | URL, options?: EventStreamOptions<undefined>): EventStream<T>;
+export function eventStream(api: Pick<SturdyClient, 'request'>, input: string | URL, options: EventStreamOptions = {}): EventStream {
+  if (typeof api?.request !== 'function') throw new TypeError('sturdy/sse: eventStream(api, input, options) needs a client from createClient() as `api`');
+  const settings = streamSettings(options);
+  const { parse: _parse, done: _done, schema: _schema, reconnect: _reconnect, maxEventBytes: _max, lastEventId: _id, ...call } = options;
+  const controller = new AbortController();
+  const userSignal = options.signal ?? undefined;
+  const signal = userSignal ? AbortSignal.any([userSignal, controller.signal]) : controller.signal;
+  const retry = normalizeRetry(options.retry, normalizeRetry((api as Partial<SturdyClient>).options?.retry));
+  const headers = plainHeaders(options.headers);
+  const setsAccept = Object.keys(headers).some((name) => name.toLowerCase() === 'accept');
+  let lastEventId = settings.lastEventId;
+  let closed = false;
+  /** What the last connection's request looked like from inside the client (its CallInfo, its URL). */
+  let seen: { call: CallInfo | undefined; url: string; redact: StreamRedactor } = { call: undefined, url: String(input), redact: defaultRedactor };
+  const capture: Middleware = (request, next, info) => {
+    seen = { call: info, url: request.url, redact: info.redact };
+    return next(request);
+  };
+  const describe = () => `${settings.method} ${seen.redact.url(seen.url)}`;
+
+  const open = (deadline: { remaining(): number }): Promise<Response> => {
+    const remaining = deadline.remaining();
+    const promise = api.request(input, {
+      ...call,
+      method: settings.method,
+      headers: { ...headers, ...(setsAccept ? {} : { accept: EVENT_STREAM }), 'last-event-id': lastEventId === '' ? undefined : headerValue(lastEventId) },
+      signal,
+      // The client's totalTimeout is for request/response calls: a stream is bounded by its own.
+      totalTimeout: remaining === Infinity ? false : Math.max(1, Math.ceil(remaining)),
+      idleTimeout: settings.idleTimeout,
+      throwHttpErrors: true,
+      use: [...(options.use ?? []), capture],
+    });
+    const redactor = redactorOf(promise);
+    if (redactor) seen = { ...seen, redact: redactor };
+    return promise;
+  };
+
+  async function* run(): AsyncGenerator<ServerSentEvent, void, undefined> {
+    const parser = createEventParser(settings.maxEventBytes);
+    const deadline = startDeadline(settings.totalTimeout);
+    const totalTimeout = () => timeoutError(settings.method, seen.redact.url(seen.url), 'total', settings.totalTimeout as number);
+    let index = 0;
+    let failures = 0;
+    for (let connection = 1; ; connection++) {
+      let failure: unknown;
+      let fromBody = false;
+      let response: Response | undefined;
+      try {
+        response = await open(deadline);
+      } catch (error) {
+        failure = error;
+      }
+      if (response?.status === 204) return void response.body?.cancel().catch(noop);
+      if (response) {
+        const scope: ErrorScope = { redact: seen.redact, request: describe(), status: response.status, contentType: response.headers.get('content-type') };
+        if (!isEventStream(scope.contentType)) throw report(notAnEventStream(scope, await firstText(response)));
+        const reader = response.body?.getReader();
+        const decoder = new TextDecoder();
+        parser.reset();
+        let finished = !reader;
+        try {
+          while (!finished) {
+            let chunk: ReadableStreamReadResult<Uint8Array>;
+            try {
+              chunk = await reader!.read();
+            } catch (error) {
+              failure = error;
+              fromBody = true;
+              break;
+            }
+            if (chunk.done) break;
+            const blocks = parser.feed(decoder.decode(chunk.value, { stream: true }));
+            for (const block of blocks) {
+              if (block.data === undefined) {
+                lastEventId = block.id!;
+                continue;
+              }
+              if (settings.done(block.data)) return;
+              let event = toEvent(scope, block, index, parser.retryMs);
+              if (event instanceof Promise) event = await event;
+              // Counted as handed out before the consumer sees it: `stream.lastEventId` inside the loop is this event's.
+              if (block.id !== undefined) lastEventId = block.id;
+              index += 1;
+              failures = 0;
+              yield event;
+            }
+            if (parser.overflowed) throw report(tooLarge(scope, index, undefined, settings.maxEventBytes));
+          }
+          finished = true;
+        } finally {
+          if (!finished) await reader!.cancel().catch(noop);
+        }
+      }
+      if (closed) return;
+      if (userSignal?.aborted) throw userSignal.reason;
+      if ((failure as { timeout?: string } | null)?.timeout === 'total') throw report(totalTimeout());
+      if (failure !== undefined && (settings.reconnectLimit < 0 || !mayReconnect(failure, fromBody))) throw fromBody ? report(failure) : failure;
+      if (settings.reconnectLimit < 0) return;
+      failures += 1;
+      if (failures > settings.reconnectLimit) {
+        throw report(failure ?? endedTooOften(seen.redact, settings.method, seen.url, failures, settings.reconnectLimit));
+      }
+      const delayMs = parser.retryMs ?? backoff(failures, retry);
+      if (delayMs >= deadline.remaining()) throw report(totalTimeout());
+      seen.call?.emit({ type: 'retry', reason: 'reconnect', delayMs: Math.round(delayMs), attempt: connection + 1 });
+      await sleep(delayMs, signal);
+    }
+  }
+
+  /** The event as handed out: data parsed unless `parse: 'text'`, then validated. */
+  const toEvent = (scope: ErrorScope, block: RawEvent, index: number, retryMs: number | undefined): ServerSentEvent | Promise<ServerSentEvent> => {
+    const text = block.data!;
+    // Only an event that could exceed the limit in bytes is measured.
+    if (text.length * 3 > settings.maxEventBytes && utf8Length(text) > settings.maxEventBytes) throw report(tooLarge(scope, index, block.id, settings.maxEventBytes));
+    let data: unknown = text;
+    if (settings.parse === 'json') {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        throw report(badJson(scope, index, block.id, text));
+      }
+    }
+    const event = { data, event: block.event ?? 'message', id: block.id, retry: retryMs };
+    if (!settings.schema) return event;
+    return validateEvent(scope, settings.schema, data, index, block.id).then(
+      (valid) => ({ ...event, data: valid }),
+      (error: unknown) => Promise.reject(report(error)),
+    );
+  };
+
+  /** Errors made here (not by the client's call) reach onEvent as `error` events too. */
+  const report = (error: unknown): unknown => {
+    if (!closed) seen.call?.emit({ type: 'error', reason: error instanceof Error ? `${error.name}: ${seen.redact.text(error.message)}` : 'error' });
+    return error;
+  };
+
+  const events = run();
+  const finish = async (error: unknown): Promise<IteratorResult<ServerSentEvent, void>> => {
+    // Closing aborts whatever was pending: that is the end of the stream, not a failure.
+    if (closed) return { done: true, value: undefined };
+    controller.abort();
+    throw error;
+  };
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    controller.abort();
+    void events.return().catch(noop);
+  };
+  const stream: EventStream = {
+    next: () => events.next().catch(finish),
+    return: async () => {
+      close();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return stream;
+    },
+    get lastEventId() {
+      return lastEventId;
+    },
+    close,
+  };
+  return stream;
+}
+
+/** The caller's headers as a plain object; `undefined` values stay (they delete the client's). */
+function plainHeaders(headers: EventStreamOptions['headers']): Record<string, string | undefined> {
+  if (!headers) return {};
+  if (headers instanceof Headers || Array.isArray(headers)) return Object.fromEntries(headers as Iterable<[string, string]>);
+  return { ...(headers as Record<string, string | undefined>) };
+}
+
+/** The start of a body that should have been an event stream, for the error; the rest is cancelled. */
+async function firstText(response: Response): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  try {
+    const { value } = await reader.read();
+    return value ? new TextDecoder().decode(value.subarray(0, 1024)) : '';
+  } catch {
+    return '';
+  } finally {
+    void reader.cancel().catch(noop);
+  }
+}

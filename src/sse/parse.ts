@@ -1,0 +1,99 @@
+/**
+ * The event-stream wire format (WHATWG rules) through eventsource-parser, the field's
+ * standard parser: decoded text in, completed blocks out, with memory bounded per event.
+ */
+import { createParser } from 'eventsource-parser';
+
+/** One completed block: an event (`data` set) or a block that only set the id (`data` undefined). */
+export type RawEvent = { data: string | undefined; event: string | undefined; id: string | undefined };
+
+/**
+ * A parser for one stream; `reset()` before each new connection (the reconnection
+ * time survives it, as the spec says).
+ * @example
+ * const parser = createEventParser(1024 * 1024);
+ * for (const block of parser.feed('data: hi\n\n')) console.log(block.data); // hi
+ */
+export type EventParser = {
+  /** Parses more text; returns the blocks it completed (the array is reused by the next call). */
+  feed(text: string): readonly RawEvent[];
+  /** True once a pending event outgrew the limit: the parser takes no more input until `reset()`. */
+  readonly overflowed: boolean;
+  /** The server's last `retry` field in ms, if it sent one. */
+  readonly retryMs: number | undefined;
+  reset(): void;
+};
+
+/** Room for field names and a pending id/event line beside the data buffered for one event. */
+const LINE_SLACK = 4096;
+
+/**
+ * Creates the parser. The buffered text of one event stays under `maxEventBytes` characters
+ * (plus a line's slack); `utf8Length` makes the exact byte check at dispatch.
+ * @example
+ * const parser = createEventParser(STREAM_DEFAULTS.maxEventBytes);
+ */
+export function createEventParser(maxEventBytes: number): EventParser {
+  let blocks: RawEvent[] = [];
+  let overflowed = false;
+  let retryMs: number | undefined;
+  const parser = createParser({
+    maxBufferSize: maxEventBytes + LINE_SLACK,
+    onId: (id) => void blocks.push({ data: undefined, event: undefined, id }),
+    onEvent(message) {
+      const last = blocks[blocks.length - 1];
+      // onId runs just before onEvent for the same block: the event takes the id's place.
+      const block = { data: message.data, event: message.event, id: message.id };
+      if (last && last.data === undefined && message.id !== undefined && last.id === message.id) blocks[blocks.length - 1] = block;
+      else blocks.push(block);
+    },
+    onRetry: (ms) => void (retryMs = ms),
+    // Unknown fields and bad retry values are ignored, as the spec says; only the size limit stops the stream.
+    onError: (error) => void (error.type === 'max-buffer-size-exceeded' && (overflowed = true)),
+  });
+  return {
+    feed(text) {
+      if (blocks.length > 0) blocks = [];
+      if (!overflowed) parser.feed(text);
+      return blocks;
+    },
+    get overflowed() {
+      return overflowed;
+    },
+    get retryMs() {
+      return retryMs;
+    },
+    reset() {
+      parser.reset();
+      blocks = [];
+      overflowed = false;
+    },
+  };
+}
+
+/**
+ * The UTF-8 length of a string, without encoding it.
+ * @example
+ * utf8Length('é😀') // 6
+ */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let index = 0; index < text.length; index++) {
+    const unit = text.charCodeAt(index);
+    // 2-byte and 3-byte characters; a surrogate pair is 4 bytes for 2 units.
+    if (unit >= 0x80) bytes += unit < 0x800 || (unit >= 0xd800 && unit <= 0xdfff) ? 1 : 2;
+  }
+  return bytes;
+}
+
+/**
+ * A header value carrying `text` as UTF-8 bytes (fetch takes header values as byte strings).
+ * @example
+ * headerValue('évt-1') // 'Ã©vt-1': the two UTF-8 bytes of é, one per char
+ */
+export function headerValue(text: string): string {
+  if (/^[\x20-\x7e]*$/.test(text)) return text;
+  let result = '';
+  for (const byte of new TextEncoder().encode(text)) result += String.fromCharCode(byte);
+  return result;
+}

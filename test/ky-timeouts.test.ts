@@ -1,0 +1,90 @@
+/**
+ * ky's timeouts as ky documents them (readme "timeout", "totalTimeout", "retryOnTimeout"):
+ * `timeout` per attempt and again for a shortcut's body read, `totalTimeout` for the whole
+ * call with retry waits included, through ky and through sturdy.
+ *
+ * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded at RECORDED_AT below):
+ * RECORDED_SLOT
+ */
+import { isTimeoutError } from 'ky';
+import { describe, expect, test } from 'vitest';
+import { implementations, useServer } from './helpers/ky-compat.ts';
+import { elapsed, modes, wait, type Handler } from './helpers/server.ts';
+
+const server = useServer();
+
+/** Headers after `headersMs`, then the body `{"ok":true}` after `bodyMs` more. */
+const slow = (headersMs: number, bodyMs: number): Handler => async (_request, response) => {
+  await wait(headersMs);
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.write('{"ok":');
+  await wait(bodyMs);
+  response.end('true}');
+};
+
+describe.each(implementations)('%s', (_name, make) => {
+  test('timeout is per attempt: each retry gets the whole timeout again', async () => {
+    // Attempts 1 and 2 never answer; attempt 3 answers after 150 ms, inside its own 250 ms.
+    const route = server.route('per-attempt', async (request, response, n, raw) => {
+      if (n < 2) return new Promise(() => {});
+      await slow(150, 0)(request, response, n, raw);
+    });
+    const api = make({ baseUrl: server.url, timeout: 250, retry: { limit: 2, retryOnTimeout: true } });
+    const { value, error, ms } = await elapsed(() => api.get(route.path.slice(1)).json());
+    expect(error).toBeUndefined();
+    expect(value).toEqual({ ok: true });
+    expect(route.received()).toHaveLength(3);
+    expect(ms).toBeGreaterThanOrEqual(2 * 250 + 150 - 20);
+  });
+
+  test('a timeout rejects with TimeoutError carrying the request; timeout: false waits for a slow server', async () => {
+    const hung = server.route('timeout-error', modes.hang());
+    const { error, ms } = await elapsed(() => make({ baseUrl: server.url, timeout: 200, retry: 0 }).get(hung.path.slice(1)).json());
+    expect(isTimeoutError(error)).toBe(true);
+    expect(isTimeoutError(error) && error.request.url).toBe(hung.url);
+    expect(ms).toBeGreaterThanOrEqual(180);
+    const late = server.route('timeout-false', slow(400, 0));
+    expect(await make({ baseUrl: server.url, timeout: false, retry: 0 }).get(late.path.slice(1)).json()).toEqual({ ok: true });
+  });
+
+  test('totalTimeout includes the waits between retries: the call ends with TimeoutError when they do not fit', async () => {
+    const route = server.route('total-waits', modes.json(503, {}));
+    const api = make({ baseUrl: server.url, timeout: 5_000, totalTimeout: 500, retry: { limit: 5, delay: () => 300 } });
+    const { error, ms } = await elapsed(() => api.get(route.path.slice(1)).json());
+    expect(isTimeoutError(error)).toBe(true);
+    // At 0 ms and after the first 300 ms wait; the second wait would end past 500 ms.
+    expect(route.received()).toHaveLength(2);
+    expect(ms).toBeLessThan(2_000);
+  });
+
+  test('totalTimeout bounds one attempt that a longer timeout would let run', async () => {
+    const route = server.route('total-one', modes.hang());
+    const { error, ms } = await elapsed(() => make({ baseUrl: server.url, timeout: 5_000, totalTimeout: 300 }).get(route.path.slice(1)).json());
+    expect(isTimeoutError(error)).toBe(true);
+    expect(ms).toBeGreaterThanOrEqual(280);
+    expect(ms).toBeLessThan(2_000);
+    expect(route.received()).toHaveLength(1);
+  });
+
+  test('a shortcut body read has its own timeout, which is not retried', async () => {
+    const route = server.route('body-stall', modes.stallBody());
+    const api = make({ baseUrl: server.url, timeout: 300, retry: { limit: 2, retryOnTimeout: true } });
+    const { error, ms } = await elapsed(() => api.get(route.path.slice(1)).json());
+    expect(isTimeoutError(error)).toBe(true);
+    expect(ms).toBeGreaterThanOrEqual(280);
+    expect(route.received()).toHaveLength(1);
+    const text = server.route('body-stall-text', modes.stallBody());
+    const { error: textError } = await elapsed(() => api.get(text.path.slice(1)).text());
+    expect(isTimeoutError(textError)).toBe(true);
+    expect(text.received()).toHaveLength(1);
+  }, 5_000);
+
+  test('the body timeout starts when the response arrives: headers and body each inside it succeed though their sum is not', async () => {
+    const route = server.route('body-separate', slow(200, 200));
+    const api = make({ baseUrl: server.url, timeout: 300, retry: 0 });
+    const { value, error, ms } = await elapsed(() => api.get(route.path.slice(1)).json());
+    expect(error).toBeUndefined();
+    expect(value).toEqual({ ok: true });
+    expect(ms).toBeGreaterThanOrEqual(380);
+  });
+});
