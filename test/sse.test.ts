@@ -207,4 +207,17 @@ describe('stalls, hang-ups, cancellation', () => {
     controller.abort(reason);
     await expect(next).rejects.toBe(reason);
   });
+
+  test("the client's totalTimeout does not bound a stream; the stream's own totalTimeout bounds all of it", async () => {
+    const api = createClient({ baseUrl: `${server.url}/sse/`, totalTimeout: 150 });
+    const whole = await drain(eventStream(api, 'slow', { reconnect: false }));
+    expect(whole.error).toBeUndefined();
+    expect(whole.events.map((event) => event.data)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+
+    const bounded = await drain(eventStream(api, 'slow', { totalTimeout: 150 }));
+    expect(bounded.events.length).toBeLessThan(8);
+    expect(isTimeoutError(bounded.error)).toBe(true);
+    expect(bounded.error).toMatchObject({ timeout: 'total' });
+    expect((bounded.error as Error).message).toContain('totalTimeout of 150 ms');
+  });
 });
