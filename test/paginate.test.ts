@@ -45,6 +45,13 @@ describe('Link header', () => {
     expect(server.requestsTo('/pages-b').map((request) => request.url)).toEqual(['/pages-b', '/pages-b?page=2&tags=a,b', '/pages-b?page=3']);
   });
 
+  test('an absolute link is fetched as it is: the client prefix is not joined to it', async () => {
+    server.route('/api/prefixed', linkPages(collection(4), 2, githubLinks));
+    const items = await collect(paginate(client({ prefix: 'api' }), 'prefixed', { schema: Page, items: data }));
+    expect(ids(items)).toEqual([1, 2, 3, 4]);
+    expect(server.requestsTo('/api/prefixed').map((request) => request.url)).toEqual(['/api/prefixed', '/api/prefixed?page=2&per_page=2']);
+  });
+
   test('a link is followed as given: the call and client searchParams are not added twice', async () => {
     server.route('/gh-params', linkPages(collection(4), 2, githubLinks));
     const api = client({ searchParams: { per_page: 2 } });
@@ -179,6 +186,30 @@ describe('laziness and bounds', () => {
     expect((error as Error).message).toBe('user left');
     expect(server.requestsTo('/abort')).toHaveLength(1);
   });
+  test('aborting while a page is in flight ends the walk at once with the reason', async () => {
+    const list = linkPages(collection(4), 2, githubLinks);
+    server.route('/slow-second', (request, response, n, raw) => (request.url.includes('page=2') ? modes.hang() : list)(request, response, n, raw));
+    const controller = new AbortController();
+    const walk = paginate(client(), 'slow-second', { schema: Page, items: data, signal: controller.signal });
+    expect([(await walk.next()).value, (await walk.next()).value]).toEqual([{ id: 1 }, { id: 2 }]);
+    const pending = walk.next();
+    setTimeout(() => controller.abort(new Error('navigated away')), 50);
+    const started = performance.now();
+    expect(((await rejection(pending)) as Error).message).toBe('navigated away');
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  test('a loop is caught even when a middleware outside paginate answers (a cache): by the response URL', async () => {
+    let answered = 0;
+    const cache = async () => {
+      answered += 1;
+      return new Response(JSON.stringify({ data: [{ id: answered }] }), { headers: { 'content-type': 'application/json', link: '<cached>; rel="next"' } });
+    };
+    const error = await rejection(collect(paginate(client({ use: [cache] }), 'cached', { schema: Page, items: data })));
+    expect(error).toMatchObject({ name: 'PaginationError', reason: 'loop', page: 2, url: `${server.url}/cached` });
+    expect(answered).toBe(2);
+  });
+
 });
 
 describe('every page goes through the pipeline', () => {
