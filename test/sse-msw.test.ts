@@ -1,43 +1,30 @@
 // sturdy/sse unit behaviour with msw, and the sturdy/testing eventStream handler: options, limits, redaction, timeouts.
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { bearer, createClient, isNetworkError, isParseError, isTimeoutError, type Middleware, type SturdyEvent } from '../src/index.ts';
+import { describe, expect, test } from 'vitest';
+import { bearer, createClient, isNetworkError, isParseError, type Middleware, type SturdyEvent } from '../src/index.ts';
 import { eventStream } from '../src/sse.ts';
 import { eventStream as scriptedStream, formatEvent } from '../src/testing/event-stream.ts';
-import { recordRequests } from '../src/testing/index.ts';
+import { useMswServer } from './helpers/msw-server.ts';
+import { drain } from './helpers/sse-wire.ts';
 
 const API = 'https://api.sse.test/v1/';
-const server = setupServer();
-const recorder = recordRequests(server);
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
-afterEach(() => {
-  server.resetHandlers();
-  recorder.clear();
-});
-afterAll(() => {
-  recorder.stop();
-  server.close();
-});
+const { server, recorder } = useMswServer();
 
 const client = (events: SturdyEvent[] = [], extra: Parameters<typeof createClient>[0] = {}) =>
   createClient({ baseUrl: API, onEvent: (event) => events.push(event), retry: { limit: 1, delay: () => 5, jitter: false }, ...extra });
 
-async function drain<T>(stream: AsyncIterable<T>): Promise<{ events: T[]; error: unknown }> {
-  const events: T[] = [];
-  try {
-    for await (const event of stream) events.push(event);
-    return { events, error: undefined };
-  } catch (error) {
-    return { events, error };
-  }
-}
-
-/** A handler streaming the given chunks of text as an event stream. */
-const streamOf = (path: string, chunks: () => AsyncIterable<string> | Iterable<string>) =>
+/** A handler streaming the given pieces of text as an event stream, one chunk each, as the client pulls. */
+const streamOf = (path: string, pieces: () => Iterable<string>) =>
   http.get(`${API}${path}`, () => {
     const encoder = new TextEncoder();
-    const body = ReadableStream.from(chunks()).pipeThrough(new TransformStream<string, Uint8Array>({ transform: (text, c) => c.enqueue(encoder.encode(text)) }));
+    const iterator = pieces()[Symbol.iterator]();
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = iterator.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      },
+    });
     return new HttpResponse(body, { headers: { 'content-type': 'text/event-stream' } });
   });
 

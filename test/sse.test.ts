@@ -5,7 +5,7 @@ import { createClient, isHTTPError, isNetworkError, isParseError, isTimeoutError
 import { eventStream } from '../src/sse.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 import { registerSseRoutes } from './helpers/sse-server.ts';
-import { CHAT_TOKENS, WIRE_EVENTS } from './helpers/sse-wire.ts';
+import { CHAT_TOKENS, WIRE_EVENTS, drain } from './helpers/sse-wire.ts';
 
 let server: TestServer;
 let observed: ReturnType<typeof registerSseRoutes>;
@@ -16,17 +16,6 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const client = (events: SturdyEvent[] = []) => createClient({ baseUrl: `${server.url}/sse/`, onEvent: (event) => events.push(event), retry: { limit: 1, delay: () => 10, jitter: false } });
-
-/** Collects a stream's events; the error it ended with, if any. */
-async function drain<T>(stream: AsyncIterable<T>): Promise<{ events: T[]; error: unknown }> {
-  const events: T[] = [];
-  try {
-    for await (const event of stream) events.push(event);
-    return { events, error: undefined };
-  } catch (error) {
-    return { events, error };
-  }
-}
 
 /** Polls until the server saw the named connection close; returns when (ms on the server's clock). */
 async function hangUpOf(name: string, withinMs = 2_000): Promise<number | undefined> {
