@@ -242,14 +242,19 @@ describe('every page goes through the pipeline', () => {
     server.route('/bad-page', (request, response) => {
       const page = Number(new URL(request.url, 'http://x').searchParams.get('page') ?? 1);
       const link = `</bad-page?page=${page + 1}&api_key=k3y-value>; rel="next"`;
-      response.writeHead(200, { 'content-type': 'application/json', link }).end(JSON.stringify({ data: page === 2 ? [{ id: 'two' }] : [{ id: page }] }));
+      response.writeHead(200, { 'content-type': 'application/json', link }).end(JSON.stringify({ data: page === 2 ? [{ id: 'tok-echoed-SECRET' }] : [{ id: page }] }));
     });
     const events: SturdyEvent[] = [];
-    const error = await rejection(collect(paginate(client({ onEvent: (event) => events.push(event) }), 'bad-page', { schema: Page, items: data })));
+    const api = client({ auth: bearer('tok-echoed-SECRET'), onEvent: (event) => events.push(event) });
+    const error = await rejection(collect(paginate(api, 'bad-page', { schema: Page, items: data })));
     expect(isValidationError(error)).toBe(true);
     expect(error).toMatchObject({ page: 2, url: `${server.url}/bad-page?page=2&api_key=[REDACTED]`, status: 200, issues: [{ path: '$.data[0].id' }] });
     expect((error as Error).message).toMatch(/^page 2 from http:\/\/127\.0\.0\.1:\d+\/bad-page\?page=2&api_key=\[REDACTED\] invalid at \$\.data\[0\]\.id: /);
-    expect(JSON.stringify(error) + String(error)).not.toContain('k3y-value');
+    for (const text of [JSON.stringify(error), String(error), JSON.stringify(events)]) {
+      expect(text).not.toContain('k3y-value');
+      expect(text).not.toContain('tok-echoed-SECRET');
+    }
+    expect((error as Error).message).toContain('[REDACTED]"');
     expect(events.filter((event) => event.type === 'error')).toEqual([expect.objectContaining({ status: 200, reason: expect.stringContaining('page 2') })]);
     expect(server.requestsTo('/bad-page')).toHaveLength(2);
   });
