@@ -9,7 +9,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { AuthError, bearer, clientCredentials, createClient, isAuthError, type AuthStrategy, type ClientCredentialsOptions } from '../src/index.ts';
 import { DEFAULT_TOKEN_LIFETIME_S } from '../src/auth/client-credentials.ts';
 import { ISSUED_TOKENS_KEPT } from '../src/auth/strategy.ts';
-import { EXPIRY_SKEW_MS } from '../src/auth/token-cache.ts';
+import { createTokenCache, EXPIRY_SKEW_MS, type TokenGrant } from '../src/auth/token-cache.ts';
 import { createRedactor, type Redactor } from '../src/redact.ts';
 import { startServer, wait } from './helpers/server.ts';
 
@@ -158,6 +158,35 @@ describe('a failed refresh fails its waiters once (item 14)', () => {
     await server.close();
     expect(isAuthError(next)).toBe(true);
     expect(calls.refresh).toBe(2);
+  });
+});
+
+describe('the token cache after a failed refresh (item 14)', () => {
+  /** A loader whose refreshes fail until `healthy` is set. */
+  const flaky = () => {
+    const state = { healthy: false, loads: [] as boolean[] };
+    const cache = createTokenCache(async (refresh): Promise<TokenGrant> => {
+      state.loads.push(refresh);
+      if (refresh && !state.healthy) throw new Error('refresh failed');
+      return { token: `tc-${state.loads.length}`, expiresIn: 3600 };
+    });
+    return { state, cache };
+  };
+
+  test('uses from before the failure fail with its error, without a load; a use after it may try again', async () => {
+    const { state, cache } = flaky();
+    const [first, second] = await Promise.all([cache.use(), cache.use()]);
+    await expect(cache.refresh(first)).rejects.toThrow('refresh failed');
+    await expect(cache.refresh(second)).rejects.toThrow('refresh failed');
+    expect(state.loads).toEqual([false, true]);
+    const later = await cache.use();
+    expect(later.token).toBe('tc-1');
+    state.healthy = true;
+    expect(await cache.refresh(later)).toBe(true);
+    expect(state.loads).toEqual([false, true, true]);
+    // A use from before the failure whose token has been replaced since repeats with the new one.
+    expect(await cache.refresh(second)).toBe(true);
+    expect(await cache.get()).toBe('tc-3');
   });
 });
 

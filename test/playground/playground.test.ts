@@ -241,6 +241,14 @@ describe.runIf(plan.run)('playground in Chromium', () => {
     return seen;
   }
 
+  /** The chat example under one scenario, sent and watched to its end. */
+  async function runChat(scenario: string) {
+    await page.getByRole('button', { name: 'AI chat stream' }).click();
+    await page.locator(`input[name="scenario"][value="${scenario}"]`).check();
+    await sendAndWatchAnswer();
+    return outcomeOfSend();
+  }
+
   const FULL_ANSWER = /^sturdy retries without duplicate orders, .* exactly what went wrong\.$/;
 
   test('AI chat stream: the answer grows chunk by chunk as the events arrive, then completes', async () => {
@@ -266,10 +274,7 @@ describe.runIf(plan.run)('playground in Chromium', () => {
   }, 60_000);
 
   test('AI chat stream: a drop mid-stream reconnects with Last-Event-ID and resumes, nothing lost or repeated', async () => {
-    await page.getByRole('button', { name: 'AI chat stream' }).click();
-    await page.locator('input[name="scenario"][value="drop"]').check();
-    await sendAndWatchAnswer();
-    const { rows, outcome } = await outcomeOfSend();
+    const { rows, outcome } = await runChat('drop');
     expect(outcome).toBe('ok');
     expect(await page.locator('#answer').innerText()).toMatch(FULL_ANSWER);
     expect(rows.map((row) => row.kind)).toEqual(['request', 'server', 'response', 'stream', 'retry', 'request', 'server', 'response', 'stream', 'done']);
@@ -281,10 +286,7 @@ describe.runIf(plan.run)('playground in Chromium', () => {
   }, 60_000);
 
   test('AI chat stream: a chunk that breaks the schema is a ValidationError naming the event; the answer so far stays', async () => {
-    await page.getByRole('button', { name: 'AI chat stream' }).click();
-    await page.locator('input[name="scenario"][value="invalidShape"]').check();
-    await sendAndWatchAnswer();
-    const { rows, outcome, result } = await outcomeOfSend();
+    const { rows, outcome, result } = await runChat('invalidShape');
     expect(outcome).toBe('error');
     expect(await page.locator('.error-name').innerText()).toBe('ValidationError');
     expect(result).toContain('event 8 (id "9")');
