@@ -12,7 +12,11 @@ import { PaginationError } from './errors.ts';
 import { findLink } from './link.ts';
 import type { NextPage, PageCallOptions, PageSettings, PaginatedPage } from './options.ts';
 
-/** What the client must offer: `request` (and its options, for a URL when a response has none). */
+/**
+ * What the client must offer: `request` (and its options, for a URL when a response has none).
+ * @example
+ * const api: Pageable = createClient({ baseUrl: 'https://api.example.com/v1/' });
+ */
 export type Pageable = Pick<SturdyClient, 'request'> & { readonly options?: SturdyClient['options'] };
 
 type PageRequest = { input: Input; options: PageCallOptions };
