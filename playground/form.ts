@@ -51,10 +51,17 @@ export function readForm() {
     schema: field('schema').value as SchemaName,
     auth: field('auth').value as AuthName,
     settings: readSettings(),
+    /** Read the answer with sturdy/sse's eventStream. */
+    stream: (field('stream') as HTMLInputElement).checked,
+    /** Send through one httpCache() kept across sends. */
+    cache: (field('cache') as HTMLInputElement).checked,
   };
 }
 
 export type Form = ReturnType<typeof readForm>;
+
+/** How the mock server labels its GET answers' freshness. */
+export const readServer = () => ({ maxAgeSeconds: knob('max-age') });
 
 /** The misbehaviour picked for the mock API. */
 export function readScenario(): Scenario {
@@ -78,15 +85,30 @@ const literal = (value: unknown): string =>
  */
 export function codeFor(form: Form): string {
   const schema = form.schema === 'none' ? '' : form.schema;
-  const options = form.body ? `, { json: ${form.body.replace(/\s+/g, ' ')} }` : '';
-  return [
+  const json = form.body ? `json: ${form.body.replace(/\s+/g, ' ')}` : '';
+  const client = [
+    ...(form.stream ? [`import { eventStream } from 'sturdy/sse';`] : []),
+    ...(form.cache ? [`import { httpCache } from 'sturdy/cache';`] : []),
     `const api = createClient({`,
     `  baseUrl: location.origin + '${API_PATH}',`,
     ...(form.auth === 'none' ? [] : [`  auth: ${authCode(form.auth)},`]),
     ...Object.entries(form.settings).map(([option, value]) => `  ${option}: ${literal(value)},`),
+    ...(form.cache ? [`  use: [httpCache()], // one cache, kept across calls`] : []),
     `  onEvent: (event) => timeline.add(event),`,
     `});`,
-    `const result = await api.${form.method.toLowerCase()}('${form.path}'${options}).result(${schema});`,
+  ];
+  if (form.stream) {
+    // GET streams reconnect by default; a POST stream only when asked (this server resumes from Last-Event-ID).
+    const options = [`method: '${form.method}'`, json, schema ? `schema: ${schema}` : '', form.method === 'GET' ? '' : 'reconnect: true'].filter(Boolean);
+    return [
+      ...client,
+      `const stream = eventStream(api, '${form.path}', { ${options.join(', ')} });`,
+      `for await (const { data } of stream) answer.append(data.delta);`,
+    ].join('\n');
+  }
+  return [
+    ...client,
+    `const result = await api.${form.method.toLowerCase()}('${form.path}'${json ? `, { ${json} }` : ''}).result(${schema});`,
     `if (result.ok) show(result.data); else show(result.error);`,
   ].join('\n');
 }

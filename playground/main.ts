@@ -2,15 +2,20 @@
  * The playground page: reads the form, sends the request through sturdy to
  * the in-browser mock API, and shows the timeline and the outcome.
  */
-import { createClient, type CallOptions, type ClientOptions, type ResponsePromise } from '../src/index.ts';
+import { httpCache } from '../src/cache/index.ts';
+import { createClient, type CallOptions, type ClientOptions, type Middleware, type SturdyClient } from '../src/index.ts';
 import { authFor, refreshHint } from './auth.ts';
-import { byId, codeFor, field, readForm, readScenario, WITH_BODY, type Form } from './form.ts';
+import { byId, codeFor, field, readForm, readScenario, readServer, WITH_BODY, type Form } from './form.ts';
 import { API_PATH, startMockApi, useScenario } from './mock-api.ts';
 import { EXAMPLES, SCHEMAS, SCHEMA_SOURCE } from './presets.ts';
+import { streamInto } from './stream.ts';
 import { Timeline, renderPending, renderResult } from './timeline.ts';
 
 const timeline = new Timeline(byId<HTMLOListElement>('timeline'));
 const send = byId<HTMLButtonElement>('send');
+
+/** One cache for every send while the toggle is on (each send builds a new client); switching it off forgets it. */
+let cache: Middleware | undefined;
 
 const scenarioKind = () => document.querySelector<HTMLInputElement>('input[name="scenario"]:checked')?.value;
 
@@ -31,12 +36,12 @@ const failWith = (title: string, error: unknown): void => {
   renderResult(byId('result'), { ok: false, error: shown });
 };
 
-/** The call, or undefined when the playground's input or sturdy's option checks refused it (shown as such). */
-function startCall(form: Form, onEvent: NonNullable<ClientOptions['onEvent']>): ResponsePromise | undefined {
-  const callOptions: CallOptions = { method: form.method };
+/** The client and call options, or undefined when the playground's input or sturdy's option checks refused them (shown as such). */
+function prepare(form: Form, onEvent: NonNullable<ClientOptions['onEvent']>): { api: SturdyClient; call: CallOptions } | undefined {
+  const call: CallOptions = { method: form.method };
   if (form.body !== undefined) {
     try {
-      callOptions.json = JSON.parse(form.body);
+      call.json = JSON.parse(form.body);
     } catch (error) {
       failWith('The JSON body is not valid JSON', error);
       return undefined;
@@ -46,12 +51,25 @@ function startCall(form: Form, onEvent: NonNullable<ClientOptions['onEvent']>): 
     const clientOptions: ClientOptions = { baseUrl: new URL(API_PATH, location.origin).href, ...form.settings, retryBudget: false, onEvent };
     const auth = authFor(form.auth);
     if (auth) clientOptions.auth = auth;
-    return createClient(clientOptions).request(form.path, callOptions);
+    if (form.cache) clientOptions.use = [(cache ??= httpCache())];
+    return { api: createClient(clientOptions), call };
   } catch (error) {
     // createClient checks every option before any request: a TypeError that names the option.
     failWith('sturdy refused an option', error);
     return undefined;
   }
+}
+
+/** Shows a failed call's error, with what the timeline should add about it. */
+function showFailure(form: Form, error: Error, attempts: number, scenario: string): void {
+  if (attempts === 0 && error instanceof TypeError) timeline.add('error', 'sturdy refused an option', error.message);
+  const hint = scenario === 'expiredToken' ? refreshHint(form.auth) : undefined;
+  if (hint) timeline.add('hint', 'Why nothing was refreshed', hint);
+  const box = document.createElement('div');
+  byId('result').prepend(box);
+  // A stream's answer so far stays below its error; anything else is replaced.
+  for (const stale of byId('result').querySelectorAll(':scope > :not(#answer)')) if (stale !== box) stale.remove();
+  renderResult(box, { ok: false, error });
 }
 
 async function run(): Promise<void> {
@@ -62,26 +80,30 @@ async function run(): Promise<void> {
   timeline.start();
   renderPending(byId('result'));
   byId('summary').textContent = 'sending…';
-  useScenario(scenario);
+  useScenario(scenario, readServer());
   const started = performance.now();
   let attempts = 0;
+  const ready = () => `data ready after ${Math.round(performance.now() - started)} ms`;
   try {
-    const call = startCall(form, (event) => {
+    const prepared = prepare(form, (event) => {
       if (event.type === 'request') attempts = event.attempt;
       timeline.event(event);
     });
-    if (!call) return;
+    if (!prepared) return;
+    const { api, call } = prepared;
     const schema = SCHEMAS[form.schema];
-    const result = schema ? await call.result(schema) : await call.result();
-    if (result.ok) {
-      timeline.add('done', 'Done', `data ready after ${Math.round(performance.now() - started)} ms`);
-      renderResult(byId('result'), { ok: true, data: result.data, status: result.response.status });
+    if (form.stream) {
+      const options = call.json === undefined ? { method: form.method } : { method: form.method, json: call.json };
+      const ended = await streamInto(byId('result'), timeline, api, form.path, options, schema);
+      if (ended.ok) timeline.add('done', 'Stream complete', `${ended.chunks} chunks, ${ready()}`);
+      else showFailure(form, ended.error, attempts, scenario.kind);
       return;
     }
-    if (attempts === 0 && result.error instanceof TypeError) timeline.add('error', 'sturdy refused an option', result.error.message);
-    const hint = scenario.kind === 'expiredToken' ? refreshHint(form.auth) : undefined;
-    if (hint) timeline.add('hint', 'Why nothing was refreshed', hint);
-    renderResult(byId('result'), { ok: false, error: result.error });
+    const result = schema ? await api.request(form.path, call).result(schema) : await api.request(form.path, call).result();
+    if (result.ok) {
+      timeline.add('done', 'Done', ready());
+      renderResult(byId('result'), { ok: true, data: result.data, status: result.response.status });
+    } else showFailure(form, result.error, attempts, scenario.kind);
   } finally {
     byId('summary').textContent = `${attempts} attempt${attempts === 1 ? '' : 's'} · ${Math.round(performance.now() - started)} ms`;
     send.disabled = false;
@@ -112,6 +134,7 @@ function setUp(): void {
       field('path').value = example.path;
       field('body').value = example.body;
       field('schema').value = example.schema;
+      (field('stream') as HTMLInputElement).checked = example.stream === true;
       showForm();
     });
     byId('examples').append(button);
@@ -122,6 +145,9 @@ function setUp(): void {
   main.addEventListener('input', showForm);
   main.addEventListener('change', showForm);
   main.addEventListener('keydown', onKey);
+  field('cache').addEventListener('change', () => {
+    if (!(field('cache') as HTMLInputElement).checked) cache = undefined;
+  });
   send.addEventListener('click', () => void run());
   showForm();
 }

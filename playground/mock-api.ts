@@ -1,7 +1,9 @@
 /**
  * The playground's mock API: sturdy/testing's scenario handlers (the same ones
- * users get) in an msw service worker, around a tiny shop with users, orders
- * and invoices. Each send installs fresh handlers, so counts start at zero.
+ * users get) in an msw service worker, around a tiny shop with users, orders,
+ * invoices (cacheable, with ETags) and a streaming chat endpoint
+ * (text/event-stream, resumable by Last-Event-ID). Each send installs fresh
+ * handlers, so counts start at zero.
  */
 import { HttpResponse } from 'msw';
 import { setupWorker } from 'msw/browser';
@@ -27,7 +29,8 @@ export type Scenario =
   | { kind: 'stalled' }
   | { kind: 'expiredToken' }
   | { kind: 'html' }
-  | { kind: 'invalidShape' };
+  | { kind: 'invalidShape' }
+  | { kind: 'drop' };
 
 /** Where the mock API lives, relative to the page. */
 export const API_PATH = '/api/';
@@ -38,14 +41,76 @@ export const OAUTH_CLIENT = { clientId: 'playground', clientSecret: 'pg-client-s
 const ALL = `${API_PATH}*`;
 let orderNumber = 100;
 
-/** The shop: GET users/:id, POST orders, GET invoices/:id; anything else is echoed. */
-async function shop({ request }: ReplyInfo, broken = false): Promise<Response> {
+/** How long the shop's GET answers are fresh (`cache-control: max-age`), set per send. */
+let maxAgeSeconds = 5;
+
+/** What sturdy/cache needs: freshness, stale-if-error, and an ETag; a matching If-None-Match is a 304. */
+function cacheable(request: Request, etag: string, body: Record<string, unknown>): Response {
+  const headers = { etag, 'cache-control': `max-age=${maxAgeSeconds}, stale-if-error=300` };
+  if (request.headers.get('if-none-match') === etag) return new HttpResponse(null, { status: 304, headers });
+  return HttpResponse.json(body, { headers });
+}
+
+/** The chat reply, streamed a word at a time. */
+const CHAT_REPLY = 'sturdy retries without duplicate orders, bounds every stall with a timeout, keeps tokens on their own origin and tells you exactly what went wrong.';
+export const CHAT_TOKENS: readonly string[] = CHAT_REPLY.match(/\S+\s*/g) ?? [];
+/** The stream breaks after this many chunks (scenario "drop"); chunk BAD_CHUNK breaks the schema ("invalidShape"). */
+const DROP_AFTER = 6;
+const BAD_CHUNK = 9;
+const TOKEN_MS = 90;
+
+/**
+ * POST chat/completions as text/event-stream: one `{ delta }` per word with ids 1..n, resumed after the
+ * Last-Event-ID a reconnect sends, ended by `data: [DONE]`.
+ */
+function chatStream(request: Request, mode: 'steady' | 'drop' | 'broken'): Response {
+  const resumed = Number(request.headers.get('last-event-id') ?? 0);
+  let sent = Number.isInteger(resumed) && resumed > 0 ? Math.min(resumed, CHAT_TOKENS.length) : 0;
+  const start = sent;
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (mode === 'drop' && sent === start + DROP_AFTER) return controller.error(new TypeError('mock API: connection reset mid-stream'));
+      if (sent === CHAT_TOKENS.length) {
+        controller.enqueue(encoder.encode('data: [DONE]\n\n'));
+        return controller.close();
+      }
+      await new Promise((resolve) => setTimeout(resolve, TOKEN_MS));
+      sent += 1;
+      const data = mode === 'broken' && sent === BAD_CHUNK ? { delta: 42 } : { delta: CHAT_TOKENS[sent - 1] };
+      // The first chunk sets the reconnect wait: a resumed stream waits what the server asked.
+      controller.enqueue(encoder.encode(`${sent === 1 ? 'retry: 400\n' : ''}id: ${sent}\ndata: ${JSON.stringify(data)}\n\n`));
+    },
+  });
+  return new HttpResponse(body, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } });
+}
+
+/** The first answer's body breaks after a few bytes, as a connection reset mid-body does. */
+function cutShort(response: Response): Response {
+  const reader = response.body!.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { value } = await reader.read();
+      controller.enqueue(value!.subarray(0, 12));
+      controller.error(new TypeError('mock API: connection reset mid-body'));
+    },
+  });
+  return new HttpResponse(body, { status: response.status, headers: response.headers });
+}
+
+type Variant = { broken?: boolean; drop?: boolean };
+
+/** The shop: GET users/:id, POST orders, GET invoices/:id, POST chat/completions (a stream); anything else is echoed. */
+async function shop({ request }: ReplyInfo, variant: Variant = {}): Promise<Response> {
+  const { broken = false } = variant;
   const url = new URL(request.url);
   const [resource, id] = url.pathname.slice(API_PATH.length).split('/');
+  if (resource === 'chat') return chatStream(request, variant.drop ? 'drop' : broken ? 'broken' : 'steady');
   const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
   const json = body ? (JSON.parse(body) as Record<string, unknown>) : undefined;
   if (resource === 'users' && id) {
-    return HttpResponse.json(broken ? { id: `user-${id}`, name: 'Ada Lovelace' } : { id: Number(id), name: 'Ada Lovelace', email: 'ada@example.com' });
+    const user = broken ? { id: `user-${id}`, name: 'Ada Lovelace' } : { id: Number(id), name: 'Ada Lovelace', email: 'ada@example.com' };
+    return cacheable(request, `"user-${id}-${broken ? 'broken' : 'v1'}"`, user);
   }
   if (resource === 'orders' && request.method === 'POST') {
     const order = { id: `ord_${(orderNumber += 1)}`, status: 'created', ...json };
@@ -56,7 +121,7 @@ async function shop({ request }: ReplyInfo, broken = false): Promise<Response> {
       { sku: 'A1', description: 'Mechanical keyboard', quantity: 1, unitPrice: 129.0 },
       { sku: 'B7', description: 'USB-C cable', quantity: broken ? 'two' : 2, unitPrice: 9.5 },
     ];
-    return HttpResponse.json({ id: Number(id), customer: { id: 42, name: 'Ada Lovelace' }, currency: 'EUR', lines, total: 148.0 });
+    return cacheable(request, `"invoice-${id}-${broken ? 'broken' : 'v1'}"`, { id: Number(id), customer: { id: 42, name: 'Ada Lovelace' }, currency: 'EUR', lines, total: 148.0 });
   }
   return HttpResponse.json({ method: request.method, path: url.pathname, query: Object.fromEntries(url.searchParams), body: json ?? null });
 }
@@ -83,7 +148,14 @@ function scenarioHandler(scenario: Scenario): ScenarioHandler {
       // A 200 with an HTML page, as a captive portal or a misrouted proxy sends.
       return defineScenario(ALL, {}, () => HttpResponse.html(HTML_PAGE, { status: 200 }));
     case 'invalidShape':
-      return defineScenario(ALL, {}, (info) => shop(info, true));
+      return defineScenario(ALL, {}, (info) => shop(info, { broken: true }));
+    case 'drop':
+      // The first connection breaks mid-body; a chat stream breaks after DROP_AFTER chunks, every other answer after a few bytes.
+      return defineScenario(ALL, {}, async (info) => {
+        if (info.call > 1) return shop(info);
+        const response = await shop(info, { drop: true });
+        return response.headers.get('content-type') === 'text/event-stream' ? response : cutShort(response);
+      });
   }
 }
 
@@ -105,11 +177,12 @@ export async function startMockApi(onRequest: (request: RecordedRequest) => void
 }
 
 /**
- * Installs the scenario for the next send: fresh counts, fresh tokens.
+ * Installs the scenario for the next send: fresh counts, fresh tokens, and how long GET answers stay fresh.
  * @example
- * useScenario({ kind: 'fail', failures: 2 });
+ * useScenario({ kind: 'fail', failures: 2 }, { maxAgeSeconds: 5 });
  */
-export function useScenario(scenario: Scenario): void {
+export function useScenario(scenario: Scenario, server: { maxAgeSeconds: number }): void {
+  maxAgeSeconds = server.maxAgeSeconds;
   tokens.reset();
   worker.resetHandlers(tokens, scenarioHandler(scenario));
 }

@@ -6,7 +6,7 @@ import type { SturdyEvent } from '../src/index.ts';
 import { createRedactor } from '../src/redact.ts';
 import type { RecordedRequest } from '../src/testing/index.ts';
 
-export type RowKind = 'request' | 'response' | 'retry' | 'refresh' | 'error' | 'server' | 'token' | 'done' | 'hint';
+export type RowKind = 'request' | 'response' | 'retry' | 'refresh' | 'error' | 'server' | 'token' | 'done' | 'hint' | 'cache' | 'stream';
 
 /** The same rules sturdy uses for its own output, for the headers the mock API saw. */
 const redactor = createRedactor();
@@ -21,6 +21,20 @@ const element = <K extends keyof HTMLElementTagNameMap>(tag: K, className: strin
   node.className = className;
   node.textContent = text;
   return node;
+};
+
+type CacheOutcome = NonNullable<SturdyEvent['outcome']>;
+const CACHE_TITLE: Record<CacheOutcome, string> = {
+  miss: 'Cache miss',
+  hit: 'Cache hit',
+  revalidated: 'Cache revalidated',
+  stale: 'Served stale from the cache',
+};
+const CACHE_DETAIL: Record<CacheOutcome, string> = {
+  miss: "not answered from sturdy/cache: the server's answer is used (and stored when its headers allow)",
+  hit: 'fresh in sturdy/cache: answered without a request to the server',
+  revalidated: 'stale, so sturdy/cache asked with If-None-Match: the server said 304 Not Modified, the stored body is used',
+  stale: "past max-age, yet served from sturdy/cache as the server's headers allow (here stale-if-error: the server kept failing)",
 };
 
 /** A URL as the timeline shows it: the path on the page's own origin, the whole URL (host included) elsewhere. */
@@ -50,45 +64,59 @@ export class Timeline {
     this.list.replaceChildren();
   }
 
-  add(kind: RowKind, title: string, detail = '', tone = ''): void {
+  add(kind: RowKind, title: string, detail = '', tone = ''): HTMLLIElement {
     const row = element('li', `row ${kind} ${tone}`.trim());
     row.dataset.kind = kind;
     row.append(element('span', 'at', `+${Math.round(performance.now() - this.started)} ms`), element('span', 'dot'));
     const body = element('div', 'what');
-    body.append(element('strong', '', title));
-    if (detail) body.append(element('span', 'detail', detail));
+    body.append(element('strong', '', title), element('span', 'detail', detail));
     row.append(body);
     this.list.append(row);
     row.scrollIntoView({ block: 'nearest' });
+    return row;
+  }
+
+  /** The newest row, if any. */
+  last(): Element | null {
+    return this.list.lastElementChild;
+  }
+
+  /** Rewrites a row's detail in place (a counter that grows), stamping it with the time now. */
+  setDetail(row: HTMLElement, detail: string): void {
+    row.querySelector('.at')!.textContent = `+${Math.round(performance.now() - this.started)} ms`;
+    row.querySelector('.detail')!.textContent = detail;
   }
 
   /** A row for one of sturdy's events. */
   event(event: SturdyEvent): void {
     switch (event.type) {
+      case 'cache':
+        return void this.add('cache', CACHE_TITLE[event.outcome ?? 'miss'], CACHE_DETAIL[event.outcome ?? 'miss']);
       case 'request':
-        return this.add('request', `Attempt ${event.attempt}: ${event.method} ${shownUrl(event.url)}`);
+        return void this.add('request', `Attempt ${event.attempt}: ${event.method} ${shownUrl(event.url)}`);
       case 'response':
-        return this.add(
+        return void this.add(
           'response',
           `${event.status} ${STATUS_TEXT[event.status ?? 0] ?? ''}`.trim(),
           `attempt ${event.attempt} took ${event.durationMs} ms`,
           (event.status ?? 0) >= 400 ? 'failed' : '',
         );
       case 'retry':
-        if (event.reason === '401 refresh') return this.add('refresh', 'Token refresh after 401', 'credentials renewed; repeating at once');
-        return this.add('retry', `Waiting ${event.delayMs} ms before attempt ${event.attempt}`, `because: ${event.reason}`);
+        if (event.reason === '401 refresh') return void this.add('refresh', 'Token refresh after 401', 'credentials renewed; repeating at once');
+        if (event.reason === 'reconnect') return void this.add('retry', `Reconnecting in ${event.delayMs} ms`, 'the stream dropped: the next request sends Last-Event-ID to resume');
+        return void this.add('retry', `Waiting ${event.delayMs} ms before attempt ${event.attempt}`, `because: ${event.reason}`);
       case 'error':
-        return this.add('error', 'Failed', event.reason ?? '');
+        return void this.add('error', 'Failed', event.reason ?? '');
     }
   }
 
   /** A row for a request the mock API received: what a server would log, secrets redacted. */
   received(request: RecordedRequest): void {
     const headers = redactor.headers(request.headers);
-    const shown = ['idempotency-key', 'authorization', 'x-api-key'].filter((name) => headers[name]).map((name) => `${name}: ${headers[name]}`);
+    const shown = ['idempotency-key', 'authorization', 'x-api-key', 'last-event-id', 'if-none-match'].filter((name) => headers[name]).map((name) => `${name}: ${headers[name]}`);
     const url = redactor.url(request.url.pathname + request.url.search);
     if (request.url.pathname.startsWith('/oauth/')) {
-      return this.add('token', `Token endpoint called: POST ${url}`, shown.join(' · ') || 'client credentials in the form body');
+      return void this.add('token', `Token endpoint called: POST ${url}`, shown.join(' · ') || 'client credentials in the form body');
     }
     this.add('server', `Mock API received ${request.method} ${url}`, shown.join(' · ') || 'no Idempotency-Key, no credentials');
   }

@@ -84,14 +84,15 @@ export function limit(options: LimitOptions = {}): Middleware {
     const ticket: Ticket = granted;
     const report = (reason: string) => call.emit({ type: 'error', reason: call.redact.text(reason) });
     let response: Response;
+    let opened = false;
     try {
       if (shared) {
-        await shared.take(origin, {
+        ({ opened } = await shared.take(origin, {
           signals,
           deadline,
           report,
           onDeadline: (ms) => timeoutError(request, call, `the shared rate limit allows the next attempt to ${origin} in ${Math.round(ms)} ms`),
-        });
+        }));
       }
     } catch (error) {
       ticket.done(false);
@@ -104,7 +105,7 @@ export function limit(options: LimitOptions = {}): Middleware {
       ticket.done();
       throw error;
     }
-    shared?.observe(now() - sent);
+    shared?.observe(origin, now() - sent, opened);
     const wait = response.status === 429 || response.status === 503 ? retryAfterMs(response.headers) : undefined;
     // A wait over maxRetryAfter fails only this call (the retry layer says so); it pauses nothing.
     if (wait !== undefined && wait > 0 && wait <= call.retry.maxRetryAfter) {

@@ -78,7 +78,7 @@ async function observe(request: Request, next: Next, call: CallInfo, { tracer, h
   const known = KNOWN_METHODS.includes(request.method);
   const base: Attributes = {
     'http.request.method': known ? request.method : '_OTHER',
-    'server.address': url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    'server.address': url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
     'server.port': url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
   };
   const started = now();
@@ -94,7 +94,7 @@ async function observe(request: Request, next: Next, call: CallInfo, { tracer, h
     if (previous) previous.sent += 1;
     else calls.set(call, { first: span.spanContext(), sent: 1 });
     active = trace.setSpan(active, span);
-    if (propagateTo.has(url.origin) || call.isCredentialOrigin(url)) sent = withTraceHeaders(request, active);
+    sent = withTraceHeaders(request, active, () => propagateTo.has(url.origin) || call.isCredentialOrigin(url));
   }
   let response: Response | undefined;
   let failure: { error: unknown } | undefined;
@@ -107,27 +107,40 @@ async function observe(request: Request, next: Next, call: CallInfo, { tracer, h
   } finally {
     const status = response?.status ?? 0;
     const errorType = status >= 400 ? String(status) : failure ? errorTypeOf(failure.error, request, call) : undefined;
-    const outcome: Attributes = {};
-    if (status > 0) outcome['http.response.status_code'] = status;
-    if (errorType !== undefined) outcome['error.type'] = errorType;
+    if (status > 0) base['http.response.status_code'] = status;
+    if (errorType !== undefined) base['error.type'] = errorType;
     if (span) {
-      span.setAttributes(outcome);
-      if (errorType !== undefined) span.setStatus(failure ? { code: SpanStatusCode.ERROR, message: messageOf(failure.error, call) } : { code: SpanStatusCode.ERROR });
+      if (status > 0) span.setAttribute('http.response.status_code', status);
+      if (errorType !== undefined) {
+        span.setAttribute('error.type', errorType);
+        span.setStatus(failure ? { code: SpanStatusCode.ERROR, message: messageOf(failure.error, call) } : { code: SpanStatusCode.ERROR });
+      }
       span.end();
     }
-    histogram?.record((now() - started) / 1000, { ...base, ...outcome });
+    // The metric's attributes: the request's, then the outcome's (never url.full: unbounded cardinality).
+    histogram?.record((now() - started) / 1000, base);
   }
 }
 
-/** The request with the span's trace headers, when the propagator writes any. */
-function withTraceHeaders(request: Request, active: Context): Request {
+/**
+ * The request with the span's trace headers, when the propagator writes any and `allowed()`. They are set on the
+ * attempt's own Request: a copy would pipe its body through a proxy stream, costing more than the
+ * whole rest of the span. A Request with immutable headers is copied instead.
+ */
+function withTraceHeaders(request: Request, active: Context, allowed: () => boolean): Request {
   const carrier: Record<string, string> = {};
   propagation.inject(active, carrier);
   const entries = Object.entries(carrier);
-  if (entries.length === 0) return request;
-  const headers = new Headers(request.headers);
-  for (const [name, value] of entries) headers.set(name, value);
-  return new Request(request, { headers });
+  // The origin is checked only when there is something to send (no propagator: nothing to check).
+  if (entries.length === 0 || !allowed()) return request;
+  try {
+    for (const [name, value] of entries) request.headers.set(name, value);
+    return request;
+  } catch {
+    const headers = new Headers(request.headers);
+    for (const [name, value] of entries) headers.set(name, value);
+    return new Request(request, { headers });
+  }
 }
 
 /**

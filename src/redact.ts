@@ -117,6 +117,9 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     if (depth >= DATA_LIMITS.depth) return '[...]';
     seen.add(value);
     try {
+      // A Date (or anything with toJSON, from a parseJson hook) prints as JSON.stringify would print it.
+      const toJSON = (value as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON === 'function') return copy(toJSON.call(value), depth + 1, seen, budget);
       if (Array.isArray(value)) {
         const items: unknown[] = [];
         for (const item of value) {
@@ -132,9 +135,14 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
           break;
         }
         const field = (value as Record<string, unknown>)[key];
-        result[redactSecrets(key)] = redactor.isSensitiveField(key) && field !== undefined && field !== null ? REDACTED : copy(field, depth + 1, seen, budget);
+        const shown = redactor.isSensitiveField(key) && field !== undefined && field !== null ? REDACTED : copy(field, depth + 1, seen, budget);
+        // Defined, not assigned: a server's "__proto__" key stays a plain field.
+        Object.defineProperty(result, redactSecrets(key), { value: shown, enumerable: true, writable: true, configurable: true });
       }
       return result;
+    } catch {
+      // A getter, toJSON or proxy that throws: this value is unprintable, its siblings still print.
+      return '[unprintable]';
     } finally {
       seen.delete(value);
     }
@@ -162,12 +170,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       );
     },
     data(value) {
-      try {
-        return copy(value, 0, new Set(), { entries: DATA_LIMITS.entries });
-      } catch {
-        // A getter or proxy that throws: printing must not.
-        return '[unprintable]';
-      }
+      return copy(value, 0, new Set(), { entries: DATA_LIMITS.entries });
     },
     addSecret(secret) {
       // Very short values would redact ordinary words; credentials are longer than this.

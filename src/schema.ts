@@ -12,7 +12,11 @@ export type StandardSchemaV1<Input = unknown, Output = Input> = {
 };
 
 type StandardPathSegment = PropertyKey | { readonly key: PropertyKey };
-/** An issue as a Standard Schema reports it. */
+/**
+ * An issue as a Standard Schema reports it.
+ * @example
+ * { message: 'Invalid type: Expected number but received "x"', path: ['items', 0, 'price'] }
+ */
 export type StandardIssue = { readonly message: string; readonly path?: ReadonlyArray<StandardPathSegment> | undefined };
 type StandardResult<Output> = { readonly value: Output; readonly issues?: undefined } | { readonly issues: ReadonlyArray<StandardIssue> };
 

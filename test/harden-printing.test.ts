@@ -71,7 +71,7 @@ describe('printing an HTTPError never throws (item 1)', () => {
     });
     let deep: unknown = 'bottom';
     for (let i = 0; i < 500; i++) deep = { deep };
-    const cases: unknown[] = [cyclic, { big: 10n, fn: () => 1, sym: Symbol('s') }, hostile, deep, Array.from({ length: 100_000 }, (_, i) => i), 'x'.repeat(2_000_000)];
+    const cases: unknown[] = [new Date(0), { at: new Date(Number.NaN) }, cyclic, { big: 10n, fn: () => 1, sym: Symbol('s') }, hostile, deep, Array.from({ length: 100_000 }, (_, i) => i), 'x'.repeat(2_000_000)];
     for (const data of cases) {
       const error = httpError(data);
       const printed = printAll(error);
@@ -79,6 +79,8 @@ describe('printing an HTTPError never throws (item 1)', () => {
     }
     expect(JSON.parse(JSON.stringify(httpError(cyclic))).data).toEqual({ name: 'loop', self: '[Circular]' });
     expect(JSON.parse(JSON.stringify(httpError({ big: 10n }))).data).toEqual({ big: '10' });
+    expect(JSON.parse(JSON.stringify(httpError({ at: new Date(0) }))).data).toEqual({ at: '1970-01-01T00:00:00.000Z' });
+    expect(JSON.stringify(httpError(JSON.parse('{"__proto__":{"password":"pr-proto-secret"}}')))).toContain('"__proto__":{"password":"[REDACTED]"}');
   });
 
   test('property: for any JSON-ish data and message, String, JSON.stringify and util.inspect never throw and show no registered secret', () => {

@@ -213,6 +213,27 @@ describe('propagation', () => {
     expect(received.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(JSON.parse(received.body)).toEqual({ sku: 'A1' });
   });
+  test('a Request whose headers cannot change is copied with the trace headers, body and all', async () => {
+    const frozen: Middleware = (request, next) => {
+      const headers = new Headers(request.headers);
+      const readOnly = Object.assign(Object.create(Headers.prototype) as Headers, {
+        get: (name: string) => headers.get(name),
+        has: (name: string) => headers.has(name),
+        forEach: headers.forEach.bind(headers),
+        [Symbol.iterator]: () => headers[Symbol.iterator](),
+        set: () => {
+          throw new TypeError('immutable');
+        },
+      });
+      Object.defineProperty(request, 'headers', { value: readOnly });
+      return next(request);
+    };
+    const api = createClient({ baseUrl: `${server.url}/`, use: [frozen, tracing()] });
+    await api.post('ok', { json: { sku: 'B2' } });
+    const received = lastRequest(server, '/ok');
+    expect(received.headers.traceparent).toBe(traceparentOf(sdk.spans()[0]!));
+    expect(JSON.parse(received.body)).toEqual({ sku: 'B2' });
+  });
 });
 
 describe('metrics', () => {

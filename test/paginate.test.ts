@@ -45,6 +45,13 @@ describe('Link header', () => {
     expect(server.requestsTo('/pages-b').map((request) => request.url)).toEqual(['/pages-b', '/pages-b?page=2&tags=a,b', '/pages-b?page=3']);
   });
 
+  test('an absolute link is fetched as it is: the client prefix is not joined to it', async () => {
+    server.route('/api/prefixed', linkPages(collection(4), 2, githubLinks));
+    const items = await collect(paginate(client({ prefix: 'api' }), 'prefixed', { schema: Page, items: data }));
+    expect(ids(items)).toEqual([1, 2, 3, 4]);
+    expect(server.requestsTo('/api/prefixed').map((request) => request.url)).toEqual(['/api/prefixed', '/api/prefixed?page=2&per_page=2']);
+  });
+
   test('a link is followed as given: the call and client searchParams are not added twice', async () => {
     server.route('/gh-params', linkPages(collection(4), 2, githubLinks));
     const api = client({ searchParams: { per_page: 2 } });
@@ -179,6 +186,30 @@ describe('laziness and bounds', () => {
     expect((error as Error).message).toBe('user left');
     expect(server.requestsTo('/abort')).toHaveLength(1);
   });
+  test('aborting while a page is in flight ends the walk at once with the reason', async () => {
+    const list = linkPages(collection(4), 2, githubLinks);
+    server.route('/slow-second', (request, response, n, raw) => (request.url.includes('page=2') ? modes.hang() : list)(request, response, n, raw));
+    const controller = new AbortController();
+    const walk = paginate(client(), 'slow-second', { schema: Page, items: data, signal: controller.signal });
+    expect([(await walk.next()).value, (await walk.next()).value]).toEqual([{ id: 1 }, { id: 2 }]);
+    const pending = walk.next();
+    setTimeout(() => controller.abort(new Error('navigated away')), 50);
+    const started = performance.now();
+    expect(((await rejection(pending)) as Error).message).toBe('navigated away');
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  test('a loop is caught even when a middleware outside paginate answers (a cache): by the response URL', async () => {
+    let answered = 0;
+    const cache = async () => {
+      answered += 1;
+      return new Response(JSON.stringify({ data: [{ id: answered }] }), { headers: { 'content-type': 'application/json', link: '<cached>; rel="next"' } });
+    };
+    const error = await rejection(collect(paginate(client({ use: [cache] }), 'cached', { schema: Page, items: data })));
+    expect(error).toMatchObject({ name: 'PaginationError', reason: 'loop', page: 2, url: `${server.url}/cached` });
+    expect(answered).toBe(2);
+  });
+
 });
 
 describe('every page goes through the pipeline', () => {
@@ -211,14 +242,19 @@ describe('every page goes through the pipeline', () => {
     server.route('/bad-page', (request, response) => {
       const page = Number(new URL(request.url, 'http://x').searchParams.get('page') ?? 1);
       const link = `</bad-page?page=${page + 1}&api_key=k3y-value>; rel="next"`;
-      response.writeHead(200, { 'content-type': 'application/json', link }).end(JSON.stringify({ data: page === 2 ? [{ id: 'two' }] : [{ id: page }] }));
+      response.writeHead(200, { 'content-type': 'application/json', link }).end(JSON.stringify({ data: page === 2 ? [{ id: 'tok-echoed-SECRET' }] : [{ id: page }] }));
     });
     const events: SturdyEvent[] = [];
-    const error = await rejection(collect(paginate(client({ onEvent: (event) => events.push(event) }), 'bad-page', { schema: Page, items: data })));
+    const api = client({ auth: bearer('tok-echoed-SECRET'), onEvent: (event) => events.push(event) });
+    const error = await rejection(collect(paginate(api, 'bad-page', { schema: Page, items: data })));
     expect(isValidationError(error)).toBe(true);
     expect(error).toMatchObject({ page: 2, url: `${server.url}/bad-page?page=2&api_key=[REDACTED]`, status: 200, issues: [{ path: '$.data[0].id' }] });
     expect((error as Error).message).toMatch(/^page 2 from http:\/\/127\.0\.0\.1:\d+\/bad-page\?page=2&api_key=\[REDACTED\] invalid at \$\.data\[0\]\.id: /);
-    expect(JSON.stringify(error) + String(error)).not.toContain('k3y-value');
+    for (const text of [JSON.stringify(error), String(error), JSON.stringify(events)]) {
+      expect(text).not.toContain('k3y-value');
+      expect(text).not.toContain('tok-echoed-SECRET');
+    }
+    expect((error as Error).message).toContain('[REDACTED]"');
     expect(events.filter((event) => event.type === 'error')).toEqual([expect.objectContaining({ status: 200, reason: expect.stringContaining('page 2') })]);
     expect(server.requestsTo('/bad-page')).toHaveLength(2);
   });

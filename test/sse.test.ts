@@ -5,7 +5,7 @@ import { createClient, isHTTPError, isNetworkError, isParseError, isTimeoutError
 import { eventStream } from '../src/sse.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 import { registerSseRoutes } from './helpers/sse-server.ts';
-import { CHAT_TOKENS, WIRE_EVENTS } from './helpers/sse-wire.ts';
+import { CHAT_TOKENS, WIRE_EVENTS, drain } from './helpers/sse-wire.ts';
 
 let server: TestServer;
 let observed: ReturnType<typeof registerSseRoutes>;
@@ -16,17 +16,6 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const client = (events: SturdyEvent[] = []) => createClient({ baseUrl: `${server.url}/sse/`, onEvent: (event) => events.push(event), retry: { limit: 1, delay: () => 10, jitter: false } });
-
-/** Collects a stream's events; the error it ended with, if any. */
-async function drain<T>(stream: AsyncIterable<T>): Promise<{ events: T[]; error: unknown }> {
-  const events: T[] = [];
-  try {
-    for await (const event of stream) events.push(event);
-    return { events, error: undefined };
-  } catch (error) {
-    return { events, error };
-  }
-}
 
 /** Polls until the server saw the named connection close; returns when (ms on the server's clock). */
 async function hangUpOf(name: string, withinMs = 2_000): Promise<number | undefined> {
@@ -206,5 +195,18 @@ describe('stalls, hang-ups, cancellation', () => {
     const next = aborted.next();
     controller.abort(reason);
     await expect(next).rejects.toBe(reason);
+  });
+
+  test("the client's totalTimeout does not bound a stream; the stream's own totalTimeout bounds all of it", async () => {
+    const api = createClient({ baseUrl: `${server.url}/sse/`, totalTimeout: 150 });
+    const whole = await drain(eventStream(api, 'slow', { reconnect: false }));
+    expect(whole.error).toBeUndefined();
+    expect(whole.events.map((event) => event.data)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+
+    const bounded = await drain(eventStream(api, 'slow', { totalTimeout: 150 }));
+    expect(bounded.events.length).toBeLessThan(8);
+    expect(isTimeoutError(bounded.error)).toBe(true);
+    expect(bounded.error).toMatchObject({ timeout: 'total' });
+    expect((bounded.error as Error).message).toContain('totalTimeout of 150 ms');
   });
 });

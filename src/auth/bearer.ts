@@ -2,9 +2,10 @@
  * `bearer`: `Authorization: Bearer <token>` (RFC 6750) from a fixed token or
  * from a provider, with caching, single flight and one refresh after a 401.
  */
-import { AuthError } from '../errors.ts';
+import { AuthError, redactErrorChain } from '../errors.ts';
+import { createRedactor } from '../redact.ts';
 import { checkCredential, createSecrets, type ScopeOptions } from './strategy.ts';
-import { createTokenCache, type TokenGrant } from './token-cache.ts';
+import { createTokenCache, issuedToken, type TokenGrant } from './token-cache.ts';
 import type { AuthStrategy } from './types.ts';
 
 /**
@@ -22,6 +23,9 @@ export type BearerToken = string | TokenGrant;
  *   again on the next call (so `() => session.token` follows your session).
  * - `{ token, expiresIn }` is cached for `expiresIn` seconds minus a 30 s skew.
  * - `{ token }` is cached until a 401.
+ *
+ * Every token it returns is hidden in what sturdy prints; the last four stay registered (one may still be in
+ * flight), older ones only where a pattern covers them (`Authorization`, `Bearer <token>`, `access_token=`).
  * @example
  * const provider: BearerProvider = async ({ refresh }) => ({ token: await session.token({ force: refresh }), expiresIn: 900 });
  */
@@ -43,11 +47,7 @@ function toGrant(value: unknown): TokenGrant {
   if (typeof grant !== 'object' || grant === null || typeof grant.token !== 'string') {
     throw new AuthError(`bearer token provider must return a token string or { token, expiresIn }; got ${shapeOf(value)}`);
   }
-  try {
-    checkCredential(grant.token, 'the bearer token from the provider');
-  } catch (error) {
-    throw new AuthError((error as Error).message.replace(/^sturdy: /, ''));
-  }
+  issuedToken(grant.token, 'the bearer token from the provider');
   const { expiresIn } = grant;
   if (expiresIn !== undefined && (typeof expiresIn !== 'number' || !(expiresIn >= 0))) {
     throw new AuthError(`bearer token provider returned expiresIn ${JSON.stringify(expiresIn)}; give seconds (a number >= 0) or leave it out`);
@@ -64,7 +64,9 @@ function toGrant(value: unknown): TokenGrant {
  * createClient({ baseUrl, auth: bearer(async ({ refresh }) => ({ token: await session.token(refresh), expiresIn: 3600 })) });
  */
 export function bearer(token: string | BearerProvider, options: BearerOptions = {}): AuthStrategy {
-  const secrets = createSecrets();
+  // Its own redactor too: the provider's error may name a token, and is worded before any client's redactor sees it.
+  const scrub = createRedactor();
+  const secrets = createSecrets(scrub);
   const base = {
     kind: 'sturdy.auth' as const,
     type: 'bearer',
@@ -88,18 +90,19 @@ export function bearer(token: string | BearerProvider, options: BearerOptions = 
     try {
       value = await token({ refresh });
     } catch (error) {
-      throw new AuthError(`bearer token provider failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      redactErrorChain(error, scrub);
+      throw new AuthError(scrub.text(`bearer token provider failed: ${error instanceof Error ? error.message : String(error)}`), { cause: error });
     }
     const grant = toGrant(value);
-    secrets.add(grant.token);
+    secrets.issue(grant.token);
     return grant;
   });
   return {
     ...base,
     async authorize({ headers, signal }) {
-      const value = await cache.get(signal);
-      headers.set('authorization', `Bearer ${value}`);
-      return value;
+      const used = await cache.use(signal);
+      headers.set('authorization', `Bearer ${used.token}`);
+      return used;
     },
     refresh: (used, { signal }) => cache.refresh(used, signal),
   };

@@ -11,7 +11,7 @@ import { refuseRedirects } from '../redirect.ts';
 import { basicCredentials } from './basic.ts';
 import { assertSecureTransport } from './scope.ts';
 import { checkCredential, createSecrets, type ScopeOptions } from './strategy.ts';
-import { createTokenCache, type TokenGrant } from './token-cache.ts';
+import { createTokenCache, issuedToken, type TokenGrant } from './token-cache.ts';
 import type { AuthStrategy } from './types.ts';
 
 /**
@@ -28,11 +28,27 @@ export type ClientCredentialsOptions = ScopeOptions & {
   scope?: string | readonly string[];
   /** The `audience` parameter many providers (Auth0, Okta, ...) require. */
   audience?: string;
+  /** RFC 8707 resource indicators: absolute URIs of the APIs the token is for; a list sends one `resource` field each. */
+  resource?: string | readonly string[];
+  /** More form fields for the token request (`aud`, `tenant`, ...); they cannot replace grant_type, client_id, client_secret or scope. */
+  params?: Readonly<Record<string, string | readonly string[]>>;
   /** How the client authenticates: an HTTP Basic header (RFC 6749 section 2.3.1, the default) or `client_id`/`client_secret` in the body. @default 'basic' */
   method?: 'basic' | 'body';
   /** Longest wait for the token endpoint, in ms. @default 10_000 (the client's default `timeout`) */
   timeout?: number;
 };
+
+/**
+ * Seconds a token is used when the endpoint gives no valid `expires_in` (missing, null, 0, negative, not a
+ * number): short, so a token that in fact lives less is replaced soon, and still one token request per
+ * ~4.5 minutes (the 30 s skew applies) where it lives longer. A numeric string ("3599") is read as a number.
+ * @example
+ * { access_token, token_type: 'Bearer' } // used for 300 s - 30 s
+ */
+export const DEFAULT_TOKEN_LIFETIME_S = 300;
+
+/** Form fields sturdy sets itself; `params` cannot replace them. */
+const RESERVED_PARAMS = ['grant_type', 'client_id', 'client_secret', 'scope'];
 
 /** RFC 6749 appendix B: client id and secret are form-encoded before Basic encoding. */
 const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2);
@@ -47,6 +63,48 @@ const parseJson = (text: string): Record<string, unknown> | undefined => {
     return undefined;
   }
 };
+
+const list = (value: string | readonly string[]): readonly unknown[] => (Array.isArray(value) ? value : [value]);
+
+/** RFC 8707 section 2: a resource is an absolute URI without a fragment. */
+const isResource = (value: unknown): boolean => {
+  try {
+    return typeof value === 'string' && !new URL(value).hash && !value.includes('#');
+  } catch {
+    return false;
+  }
+};
+
+/** The form fields after grant_type, scope and the client's: audience, resource indicators, params; checked once. */
+function extraFields(options: ClientCredentialsOptions): Array<[string, string]> {
+  const fields: Array<[string, string]> = [];
+  if (options.audience !== undefined) fields.push(['audience', checkCredential(options.audience, 'clientCredentials({ audience })')]);
+  if (options.resource !== undefined) {
+    for (const resource of list(options.resource)) {
+      if (!isResource(resource)) {
+        throw new TypeError(`sturdy: clientCredentials({ resource }) must be absolute URIs without a fragment (RFC 8707), like 'https://api.example.com/'; got ${JSON.stringify(resource)}`);
+      }
+      fields.push(['resource', resource as string]);
+    }
+  }
+  const { params } = options;
+  if (params === undefined) return fields;
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+    throw new TypeError(`sturdy: clientCredentials({ params }) must be an object of form fields, like { aud: 'https://api.example.com' }`);
+  }
+  for (const [name, value] of Object.entries(params)) {
+    if (RESERVED_PARAMS.includes(name)) throw new TypeError(`sturdy: clientCredentials({ params }) cannot set ${name}: sturdy sets it from the clientId, clientSecret and scope options`);
+    if ((name === 'audience' && options.audience !== undefined) || (name === 'resource' && options.resource !== undefined)) {
+      throw new TypeError(`sturdy: clientCredentials() got ${name} both as an option and in params; give it once`);
+    }
+    // Values are not shown: a param may carry a secret (a client assertion).
+    for (const item of list(value)) {
+      if (typeof item !== 'string') throw new TypeError(`sturdy: clientCredentials({ params }) field ${name} must be a string or a list of strings`);
+      fields.push([name, item]);
+    }
+  }
+  return fields;
+}
 
 function checkOptions(options: ClientCredentialsOptions): URL {
   if (typeof options !== 'object' || options === null) throw new TypeError('sturdy: clientCredentials() takes { tokenUrl, clientId, clientSecret, ... }');
@@ -72,6 +130,9 @@ function checkOptions(options: ClientCredentialsOptions): URL {
  * Sends `Authorization: Bearer <access_token>` obtained with the OAuth 2.0
  * client credentials grant. Token endpoint failures throw `AuthError` with the
  * OAuth `error` and `errorDescription`; the client secret is never in it.
+ * A token is used for `expires_in` (or {@link DEFAULT_TOKEN_LIFETIME_S} when it is missing or invalid) minus
+ * a 30 s skew. The token request goes through the fetch of the call that needs the token (concurrent calls
+ * share one request).
  * @example
  * const api = createClient({
  *   baseUrl: 'https://api.example.com/',
@@ -85,21 +146,17 @@ function checkOptions(options: ClientCredentialsOptions): URL {
  */
 export function clientCredentials(options: ClientCredentialsOptions): AuthStrategy {
   const tokenUrl = checkOptions(options);
-  const { clientId, clientSecret, audience } = options;
+  const fields = extraFields(options);
+  const { clientId, clientSecret } = options;
   const scope = typeof options.scope === 'string' ? options.scope : options.scope?.join(' ');
   const useBasic = options.method !== 'body';
   const timeout = options.timeout ?? DEFAULTS.timeout;
   const basicHeader = basicCredentials(formEncode(clientId), formEncode(clientSecret));
-  const secrets = createSecrets();
   // Its own redactor too: an error message is built before any client's redactor sees it.
   const scrub = createRedactor();
-  for (const secret of [clientSecret, formEncode(clientSecret), basicHeader.slice('Basic '.length)]) {
-    secrets.add(secret);
-    scrub.addSecret(secret);
-  }
+  const secrets = createSecrets(scrub);
+  for (const secret of [clientSecret, formEncode(clientSecret), basicHeader.slice('Basic '.length)]) secrets.add(secret);
   const where = scrub.url(tokenUrl);
-  // The token request goes through the calling client's fetch, so a custom or mocked fetch sees it too.
-  let fetchToken: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init);
 
   const fail = (message: string, details: ConstructorParameters<typeof AuthError>[1] = {}): AuthError => {
     const clean = { ...details };
@@ -108,11 +165,12 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
     return new AuthError(scrub.text(message), clean);
   };
 
-  const load = async (): Promise<TokenGrant> => {
+  // Each load goes through the fetch of the call that started it (a custom or mocked fetch sees it too).
+  const load = async (_refresh: boolean, fetchToken: typeof globalThis.fetch = globalThis.fetch): Promise<TokenGrant> => {
     assertSecureTransport(tokenUrl, 'clientCredentials', options.allowInsecure);
     const body = new URLSearchParams({ grant_type: 'client_credentials' });
     if (scope) body.set('scope', scope);
-    if (audience !== undefined) body.set('audience', audience);
+    for (const [name, value] of fields) body.append(name, value);
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' };
     if (useBasic) headers.authorization = basicHeader;
     else {
@@ -153,11 +211,11 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
     if (tokenType !== undefined && tokenType.toLowerCase() !== 'bearer') {
       throw fail(`token endpoint ${where} issued a token of type ${JSON.stringify(tokenType)}; only token_type "bearer" is supported`, { status: response.status });
     }
-    const expiresIn = Number(json.expires_in);
-    secrets.add(token);
-    return { token, expiresIn: json.expires_in !== undefined && Number.isFinite(expiresIn) && expiresIn >= 0 ? expiresIn : undefined };
+    secrets.issue(issuedToken(token, `the access_token from ${where}`));
+    const lifetime = typeof json.expires_in === 'number' || typeof json.expires_in === 'string' ? Number(json.expires_in) : Number.NaN;
+    return { token, expiresIn: Number.isFinite(lifetime) && lifetime > 0 ? lifetime : DEFAULT_TOKEN_LIFETIME_S };
   };
-  const cache = createTokenCache(load);
+  const cache = createTokenCache<typeof globalThis.fetch>(load);
 
   return {
     kind: 'sturdy.auth',
@@ -165,15 +223,11 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
     origins: options.origins,
     allowInsecure: options.allowInsecure,
     async authorize({ headers, signal, fetch }) {
-      fetchToken = fetch;
-      const token = await cache.get(signal);
-      headers.set('authorization', `Bearer ${token}`);
-      return token;
+      const used = await cache.use(signal, fetch);
+      headers.set('authorization', `Bearer ${used.token}`);
+      return used;
     },
-    refresh(used, { signal, fetch }) {
-      fetchToken = fetch;
-      return cache.refresh(used, signal);
-    },
+    refresh: (used, { signal, fetch }) => cache.refresh(used, signal, fetch),
     register: secrets.register,
   };
 }

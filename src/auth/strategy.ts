@@ -69,10 +69,10 @@ export function createSecrets(own?: Redactor): Secrets {
       const at = issued.indexOf(token);
       // The same token again (a provider returning its cached token) moves to the front without re-registering.
       if (at !== -1) return void issued.push(...issued.splice(at, 1));
+      const forgotten = issued.length >= ISSUED_TOKENS_KEPT ? issued.shift() : undefined;
+      if (forgotten !== undefined) for (const redactor of redactors) redactor.removeSecret(forgotten);
       issued.push(token);
       for (const redactor of redactors) redactor.addSecret(token);
-      const forgotten = issued.length > ISSUED_TOKENS_KEPT ? issued.shift() : undefined;
-      if (forgotten !== undefined) for (const redactor of redactors) redactor.removeSecret(forgotten);
     },
   };
   if (own) secrets.register(own);

@@ -3,6 +3,7 @@
  * in-flight load shared by every caller (single flight), reuse until the
  * token's lifetime minus a skew, and the 401 rule of DESIGN.md section 3.
  */
+import { AuthError } from '../errors.ts';
 
 /**
  * What a token source gives: the token and, when known, its lifetime in seconds (OAuth `expires_in`).
@@ -16,11 +17,20 @@ export type TokenGrant = {
 };
 
 /**
- * Loads a token; `refresh` is true when the previous one was refused (401).
+ * Loads a token; `refresh` is true when the previous one was refused (401). `context` is what the caller
+ * that started this load passed (clientCredentials: its call's fetch); concurrent callers share the load.
  * @example
  * const load: TokenLoader = async (refresh) => ({ token: await login({ force: refresh }) });
  */
-export type TokenLoader = (refresh: boolean) => Promise<TokenGrant>;
+export type TokenLoader<Context = undefined> = (refresh: boolean, context: Context) => Promise<TokenGrant>;
+
+/**
+ * A token as one call used it, for `refresh` after a 401: `failures` counts the failed refreshes seen before,
+ * so a call that used a token whose refresh has failed since fails with that error instead of refreshing again.
+ * @example
+ * const used = await cache.use(signal); headers.set('authorization', `Bearer ${used.token}`); return used;
+ */
+export type TokenUse = { readonly token: string; readonly failures: number };
 
 /**
  * A token is renewed this long before it expires, so it never expires in flight
@@ -36,15 +46,18 @@ export const EXPIRY_SKEW_MS = 30_000;
  * const token = await cache.get(signal);
  * if (response.status === 401 && (await cache.refresh(token))) repeat();
  */
-export type TokenCache = {
+export type TokenCache<Context = undefined> = {
   /** The current token: cached, or loaded once for all concurrent callers. */
-  get(signal?: AbortSignal): Promise<string>;
+  get(signal?: AbortSignal, context?: Context): Promise<string>;
+  /** Like `get`, with what `refresh` needs to know about this use. */
+  use(signal?: AbortSignal, context?: Context): Promise<TokenUse>;
   /**
-   * After a 401 on `used`: true when a repeat makes sense. Concurrent failures
-   * on the same token share ONE load; a caller whose token was already
-   * replaced gets true at once and repeats with the new one.
+   * After a 401 on `used` (a TokenUse, or a bare token): true when a repeat makes sense. Concurrent failures
+   * on the same token share ONE load; a caller whose token was already replaced gets true at once and
+   * repeats with the new one. A failed refresh fails every call that used the refused token before it
+   * failed, once, with its error; a call that gets the token afterwards may try again.
    */
-  refresh(used: unknown, signal?: AbortSignal): Promise<boolean>;
+  refresh(used: unknown, signal?: AbortSignal, context?: Context): Promise<boolean>;
 };
 
 /** `oneShot`: a token without a lifetime of 0 s (a bare string from a provider), never reused by a later call. */
@@ -76,16 +89,19 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
  * const cache = createTokenCache(async (refresh) => ({ token: await login(refresh), expiresIn: 3600 }));
  * headers.set('authorization', `Bearer ${await cache.get()}`);
  */
-export function createTokenCache(load: TokenLoader): TokenCache {
+export function createTokenCache<Context = undefined>(load: TokenLoader<Context>): TokenCache<Context> {
   let current: Entry | undefined;
   let flight: Promise<Entry> | undefined;
   // Calls told to repeat after a 401 are owed the refreshed token, even a one-shot one:
   // asking the provider again without `refresh` could hand back the refused token.
   let owedRepeats = 0;
+  // Failed refreshes so far, and the last one: the token it was to replace and its error.
+  let failures = 0;
+  let failed: { token: unknown; error: unknown } | undefined;
 
-  const start = (refresh: boolean): Promise<Entry> => {
+  const start = (refresh: boolean, context: Context | undefined): Promise<Entry> => {
     owedRepeats = 0;
-    const promise = load(refresh).then(
+    const promise = load(refresh, context as Context).then(
       (grant) => (current = { token: grant.token, expiresAt: expiresAt(grant.expiresIn), oneShot: grant.expiresIn === 0 }),
     );
     flight = promise;
@@ -97,26 +113,58 @@ export function createTokenCache(load: TokenLoader): TokenCache {
     return promise;
   };
 
-  return {
-    async get(signal) {
+  const cache: TokenCache<Context> = {
+    async get(signal, context) {
       if (flight) return (await abortable(flight, signal)).token;
       if (current && now() < current.expiresAt) return current.token;
       if (current?.oneShot && owedRepeats > 0) {
         owedRepeats -= 1;
         return current.token;
       }
-      return (await abortable(start(false), signal)).token;
+      return (await abortable(start(false, context), signal)).token;
     },
-    async refresh(used, signal) {
-      if (!flight && current && current.token !== used) {
+    async use(signal, context) {
+      const seen = failures;
+      return { token: await cache.get(signal, context), failures: seen };
+    },
+    async refresh(used, signal, context) {
+      const isUse = typeof used === 'object' && used !== null && 'failures' in used;
+      const token = isUse ? (used as TokenUse).token : used;
+      if (!flight && current && current.token !== token) {
         owedRepeats += 1;
         return true;
       }
-      const entry = await abortable(flight ?? start(true), signal);
+      // Single flight for failures too: the calls already holding the refused token share the refresh that failed.
+      if (!flight && failed && failed.token === token && isUse && (used as TokenUse).failures < failures) throw failed.error;
+      let promise = flight;
+      if (!promise) {
+        promise = start(true, context);
+        promise.catch((error: unknown) => {
+          failures += 1;
+          failed = { token, error };
+        });
+      }
+      const entry = await abortable(promise, signal);
       // The same token again would fail the same way: no repeat.
-      if (entry.token === used) return false;
+      if (entry.token === token) return false;
       owedRepeats += 1;
       return true;
     },
   };
+  return cache;
+}
+
+/**
+ * An issued token (from a provider or a token endpoint) as it may go into `Authorization`: a non-empty string
+ * a header can carry (no CR, LF, NUL or other control character, nothing outside Latin-1), else an AuthError
+ * that never shows the value.
+ * @example
+ * const token = issuedToken(json.access_token, 'the access_token from https://auth.example.com/token');
+ */
+export function issuedToken(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value === '') throw new AuthError(`${what} must be a non-empty string; got ${value === '' ? 'an empty string' : value === null ? 'null' : typeof value}`);
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+    throw new AuthError(`${what} cannot go in an Authorization header: it contains a line break, a control character or a character outside Latin-1`);
+  }
+  return value;
 }

@@ -5,7 +5,7 @@
 import type { Middleware, Next } from '../middleware.ts';
 import { responseWith } from './body.ts';
 import { fanOut } from './fan-out.ts';
-import { assertWebCrypto, identityHash } from './key.ts';
+import { assertWebCrypto, createHasher, identityText } from './key.ts';
 
 /** Options of `dedupe()`. */
 export type DedupeOptions = {
@@ -39,6 +39,7 @@ export function dedupe(options: DedupeOptions = {}): Middleware {
   const { keyHeaders, bufferBytes } = checkOptions(options);
   assertWebCrypto('dedupe');
   const flights = new Map<string, Flight>();
+  const hash = createHasher();
 
   const start = (key: string, request: Request, next: Next): Flight => {
     const flight: Flight = { waiters: new Set(), upstream: new AbortController() };
@@ -68,7 +69,7 @@ export function dedupe(options: DedupeOptions = {}): Middleware {
 
   return async (request, next, call) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return next(request);
-    const key = await identityHash(request, call, keyHeaders);
+    const key = await hash(identityText(request, call, keyHeaders));
     const flight = flights.get(key) ?? start(key, request, next);
     return join(flight, request.signal);
   };

@@ -6,7 +6,7 @@ import CachePolicy from 'http-cache-semantics';
 import type { CallInfo, Middleware, Next } from '../middleware.ts';
 import { retryAfterMs } from '../retry.ts';
 import { captureBody, drain, responseWith } from './body.ts';
-import { assertWebCrypto, identityHash, requestUrl, sha256Hex, urlGroup, withoutCredentials } from './key.ts';
+import { assertWebCrypto, createHasher, identityText, requestUrl, urlGroup, withoutCredentials, type Hasher } from './key.ts';
 import { isKeyValueStorage, memoryStore, storageStore, type CacheEntry, type CacheStore, type KeyValueStorage } from './store.ts';
 
 /** Options of `httpCache()`. */
@@ -34,7 +34,8 @@ const REFRESH_TIMEOUT_MS = 60_000;
 const WIRE_HEADERS = ['content-encoding', 'content-length', 'transfer-encoding'];
 
 type Outcome = 'hit' | 'miss' | 'revalidated' | 'stale';
-type Lookup = { base: string; key: string; entry: CacheEntry | undefined; request: CachePolicy.Request };
+/** Where a request's entry lives: its URL group, the per-user id, the variant id (with Vary), and what was found. */
+type Lookup = { group: string; base: string; key: string; entry: CacheEntry | undefined; request: CachePolicy.Request };
 
 /**
  * A private HTTP cache for GET and HEAD, per RFC 9111: fresh hits make no request, stale entries are
@@ -48,20 +49,21 @@ type Lookup = { base: string; key: string; entry: CacheEntry | undefined; reques
 export function httpCache(options: HttpCacheOptions = {}): Middleware {
   const limits = checkOptions(options);
   assertWebCrypto('httpCache');
-  const store = options.store ? storageStore(options.store) : memoryStore(limits);
+  const hash = createHasher();
+  const store = options.store ? storageStore(options.store, hash) : memoryStore(limits);
   const refreshing = new Set<string>();
 
   const lookup = async (request: Request, call: CallInfo): Promise<Lookup> => {
-    const url = requestUrl(request);
-    const base = `${await urlGroup(url, call)}:${await identityHash(request, call)}`;
-    const policyRequest = { method: request.method, url: call.redact.url(url), headers: withoutCredentials(request.headers, call) };
+    const group = urlGroup(requestUrl(request), call);
+    const base = await hash(identityText(request, call));
+    const policyRequest = { method: request.method, url: group, headers: withoutCredentials(request.headers, call) };
     let key = base;
-    let record = await store.get(base);
+    let record = await store.get(group, base);
     if (record && !('body' in record)) {
-      key = await variantKey(base, record.vary, request);
-      record = await store.get(key);
+      key = await variantKey(hash, base, record.vary, request);
+      record = await store.get(group, key);
     }
-    return { base, key, entry: record && 'body' in record ? record : undefined, request: policyRequest };
+    return { group, base, key, entry: record && 'body' in record ? record : undefined, request: policyRequest };
   };
 
   /** Stores `response` if the policy allows it (as its reader streams it); drops what it replaces otherwise. */
@@ -74,16 +76,16 @@ export function httpCache(options: HttpCacheOptions = {}): Middleware {
     const declared = Number(response.headers.get('content-length') ?? 0);
     const worthKeeping = policy.storable() && vary !== '*' && (policy.timeToLive() > 0 || validator);
     if (!worthKeeping || declared > limits.maxEntryBytes) {
-      if (found.entry) await store.remove(found.key);
+      if (found.entry) await store.remove(found.group, found.key);
       return response;
     }
-    const key = vary.length ? await variantKey(found.base, vary, request) : found.base;
+    const key = vary.length ? await variantKey(hash, found.base, vary, request) : found.base;
     const ttl = validator ? Math.max(policy.timeToLive(), KEEP_REVALIDATABLE_MS) : policy.timeToLive();
     return captureBody(response, response.url || request.url, limits.maxEntryBytes, async (body) => {
       const stored = policy.toObject();
       stored.resh['content-length'] = String(body.byteLength);
-      if (vary.length) await store.set(found.base, { v: 1, vary }, ttl);
-      await store.set(key, { v: 1, url: found.request.url!, policy: stored, statusText: response.statusText, body }, ttl);
+      if (vary.length) await store.set(found.group, found.base, { v: 1, vary }, ttl);
+      await store.set(found.group, key, { v: 1, url: found.request.url!, policy: stored, statusText: response.statusText, body }, ttl);
     });
   };
 
@@ -98,7 +100,7 @@ export function httpCache(options: HttpCacheOptions = {}): Middleware {
       if (!matches) return { response: served(found.entry, policy, request), outcome: 'revalidated' };
       // The stored body stays: a 304 has none of its own (got#445).
       const entry: CacheEntry = { ...found.entry, policy: updated.toObject() };
-      await store.set(found.key, entry, Math.max(updated.timeToLive(), KEEP_REVALIDATABLE_MS));
+      await store.set(found.group, found.key, entry, Math.max(updated.timeToLive(), KEEP_REVALIDATABLE_MS));
       return { response: served(entry, updated, request), outcome: 'revalidated' };
     }
     // An error never replaces the stored entry (got#597); the last attempt may serve it stale.
@@ -222,7 +224,7 @@ async function invalidate(store: CacheStore, request: Request, response: Respons
     target.hash = '';
     targets.add(target.href);
   }
-  for (const target of targets) await store.removeGroup(await urlGroup(target, call));
+  for (const target of targets) await store.removeGroup(urlGroup(target, call));
 }
 
 /** `new URL` that gives undefined for a malformed value (URL.parse is missing before Node 22.1). */
@@ -241,8 +243,9 @@ function varyNames(vary: string | null): string[] | '*' {
   return names.includes('*') ? '*' : [...new Set(names)].sort();
 }
 
-async function variantKey(base: string, vary: readonly string[], request: Request): Promise<string> {
-  return `${base}.${(await sha256Hex(vary.map((name) => `${name}: ${request.headers.get(name) ?? ''}`).join('\n'))).slice(0, 32)}`;
+/** The id of one variant: the per-user id plus a hash of the request's values for the Vary names. */
+async function variantKey(hash: Hasher, base: string, vary: readonly string[], request: Request): Promise<string> {
+  return `${base}.${(await hash(vary.map((name) => `${name}: ${request.headers.get(name) ?? ''}`).join('\n'))).slice(0, 32)}`;
 }
 
 function checkOptions(options: HttpCacheOptions): { maxEntries: number; maxBytes: number; maxEntryBytes: number } {

@@ -3,6 +3,7 @@
  * (Redis, Cloudflare KV, Vercel KV, fs, IndexedDB) as plain JSON with the body in base64.
  */
 import type CachePolicy from 'http-cache-semantics';
+import type { Hasher } from './key.ts';
 
 /** One stored response: its policy (http-cache-semantics' own serialization) and its body. */
 export type CacheEntry = {
@@ -21,14 +22,15 @@ export type VaryRecord = { v: 1; vary: string[] };
 export type StoredRecord = CacheEntry | VaryRecord;
 
 /**
- * What httpCache needs of a store; `removeGroup` drops every key under `group:`.
+ * What httpCache needs of a store. A record is addressed by its `group` (the redacted URL, for
+ * invalidation) and its `id` (a hash of who asked for what); `removeGroup` drops a whole group.
  * @example
  * const store: CacheStore = memoryStore({ maxEntries: 100, maxBytes: 1 << 20 });
  */
 export type CacheStore = {
-  get(key: string): Promise<StoredRecord | undefined> | StoredRecord | undefined;
-  set(key: string, record: StoredRecord, ttlMs: number): Promise<void> | void;
-  remove(key: string): Promise<void> | void;
+  get(group: string, id: string): Promise<StoredRecord | undefined> | StoredRecord | undefined;
+  set(group: string, id: string, record: StoredRecord, ttlMs: number): Promise<void> | void;
+  remove(group: string, id: string): Promise<void> | void;
   removeGroup(group: string): Promise<void> | void;
 };
 
@@ -56,6 +58,8 @@ const recordBytes = (record: StoredRecord): number => ('body' in record ? record
 export function memoryStore(bounds: { maxEntries: number; maxBytes: number }): CacheStore {
   const records = new Map<string, { record: StoredRecord; bytes: number; expiresAt: number }>();
   let bytes = 0;
+  // A redacted URL never holds a newline, so group and id cannot run into each other.
+  const keyOf = (group: string, id: string) => `${group}\n${id}`;
   const remove = (key: string) => {
     const held = records.get(key);
     if (!held) return;
@@ -63,7 +67,8 @@ export function memoryStore(bounds: { maxEntries: number; maxBytes: number }): C
     bytes -= held.bytes;
   };
   return {
-    get(key) {
+    get(group, id) {
+      const key = keyOf(group, id);
       const held = records.get(key);
       if (!held) return undefined;
       if (held.expiresAt <= Date.now()) return void remove(key);
@@ -72,7 +77,8 @@ export function memoryStore(bounds: { maxEntries: number; maxBytes: number }): C
       records.set(key, held);
       return held.record;
     },
-    set(key, record, ttlMs) {
+    set(group, id, record, ttlMs) {
+      const key = keyOf(group, id);
       remove(key);
       const held = { record, bytes: recordBytes(record), expiresAt: Date.now() + ttlMs };
       records.set(key, held);
@@ -82,34 +88,37 @@ export function memoryStore(bounds: { maxEntries: number; maxBytes: number }): C
         remove(oldest);
       }
     },
-    remove,
+    remove: (group, id) => remove(keyOf(group, id)),
     removeGroup(group) {
-      const prefix = `${group}:`;
+      const prefix = keyOf(group, '');
       for (const key of [...records.keys()]) if (key.startsWith(prefix)) remove(key);
     },
   };
 }
 
 /**
- * Adapts an unstorage `Storage`: records as plain JSON (body in base64), so Redis or KV can hold them;
+ * Adapts an unstorage `Storage`: records as plain JSON (body in base64), so Redis or KV can hold them,
+ * under `<hash of the group>:<id>` (hex only: a safe key for every driver, a file name for fs);
  * `ttlMs` goes to drivers that expire keys (Redis, KV) as unstorage's `ttl` in seconds.
  * @example
- * const store = storageStore(createStorage({ driver: fsDriver({ base: './.cache' }) }));
+ * const store = storageStore(createStorage({ driver: fsDriver({ base: './.cache' }) }), createHasher());
  */
-export function storageStore(storage: KeyValueStorage): CacheStore {
+export function storageStore(storage: KeyValueStorage, hash: Hasher): CacheStore {
+  const prefix = async (group: string) => (await hash(group)).slice(0, 32);
+  const keyOf = async (group: string, id: string) => `${await prefix(group)}:${id}`;
   return {
-    async get(key) {
-      const raw = (await storage.getItem(key)) as (Omit<CacheEntry, 'body'> & { body: string }) | VaryRecord | null;
+    async get(group, id) {
+      const raw = (await storage.getItem(await keyOf(group, id))) as (Omit<CacheEntry, 'body'> & { body: string }) | VaryRecord | null;
       if (!raw || typeof raw !== 'object' || raw.v !== 1) return undefined;
       return 'body' in raw ? { ...raw, body: fromBase64(raw.body) } : raw;
     },
-    async set(key, record, ttlMs) {
+    async set(group, id, record, ttlMs) {
       const value = 'body' in record ? { ...record, body: toBase64(record.body) } : record;
-      await storage.setItem(key, value, { ttl: Math.max(1, Math.ceil(ttlMs / 1000)) });
+      await storage.setItem(await keyOf(group, id), value, { ttl: Math.max(1, Math.ceil(ttlMs / 1000)) });
     },
-    remove: (key) => storage.removeItem(key),
+    remove: async (group, id) => storage.removeItem(await keyOf(group, id)),
     async removeGroup(group) {
-      for (const key of await storage.getKeys(group)) await storage.removeItem(key);
+      for (const key of await storage.getKeys(await prefix(group))) await storage.removeItem(key);
     },
   };
 }

@@ -19,6 +19,9 @@ import { now } from './queue.ts';
 export type RateLimitStore = {
   consume(key: string, points?: number): Promise<unknown>;
   block?(key: string, secDuration: number): Promise<unknown>;
+  /** With `get`: shares the latency of each window's first attempt between instances (see SharedQuota.take). */
+  set?(key: string, points: number, secDuration: number): Promise<unknown>;
+  get?(key: string): Promise<unknown>;
 };
 
 /**
@@ -42,12 +45,17 @@ export type StoreWait = {
  * await shared.take(origin, wait);
  */
 export type SharedQuota = {
-  /** Resolves once the store granted a point for `origin` (or failed: then the local window alone applies). */
-  take(origin: string, wait: StoreWait): Promise<void>;
+  /**
+   * Resolves once the store granted a point for `origin` (or failed: then the local window alone applies);
+   * `opened` when that point opened the store's window. After a rejection it waits for the window to end,
+   * plus the latency of that window's first attempt: the server's own window began when that attempt
+   * arrived, so the next window's attempts must not arrive before a full interval after it.
+   */
+  take(origin: string, wait: StoreWait): Promise<{ opened: boolean }>;
   /** Holds `origin` for every instance for `ms` (a server's Retry-After). */
   pause(origin: string, ms: number, report: StoreWait['report']): void;
-  /** The time an attempt took to its response headers: widens the wait after a rejection (see take). */
-  observe(latencyMs: number): void;
+  /** The time an attempt took to its response headers; `opened` as `take` said. */
+  observe(origin: string, latencyMs: number, opened: boolean): void;
 };
 
 /** After a store failure, the local window alone is used this long before the store is asked again. */
@@ -63,7 +71,19 @@ const MIN_WAIT_MS = 5;
 /* @__NO_SIDE_EFFECTS__ */
 export function createSharedQuota(store: RateLimitStore, settings: { interval: number; timeout: number }): SharedQuota {
   let downUntil = 0;
-  let latency = 0;
+  // The largest latency of this interval and the one before: a slow response widens waits for a while, not forever.
+  let latency = { since: 0, previous: 0, current: 0 };
+  const localMargin = () => (now() - latency.since > 2 * settings.interval ? 0 : Math.max(latency.previous, latency.current));
+  const latencyKey = (origin: string) => `${origin} first-latency`;
+  /** The first attempt of a window may have been another instance's: its latency comes through the store. */
+  const margin = async (origin: string): Promise<number> => {
+    let shared = 0;
+    if (store.get) {
+      const found = await within(() => store.get!(latencyKey(origin))).catch(() => undefined);
+      shared = Number((found as { consumedPoints?: unknown } | null | undefined)?.consumedPoints) || 0;
+    }
+    return Math.min(settings.interval, Math.max(shared, localMargin()));
+  };
 
   const failed = (error: unknown, report: StoreWait['report']): void => {
     if (downUntil > now()) return;
@@ -82,23 +102,28 @@ export function createSharedQuota(store: RateLimitStore, settings: { interval: n
   return {
     async take(origin, wait) {
       for (;;) {
-        if (downUntil > now()) return;
+        if (downUntil > now()) return { opened: false };
         let rejection: unknown;
         try {
-          await within(() => store.consume(origin, 1));
-          return;
+          const granted = await within(() => store.consume(origin, 1));
+          return { opened: (granted as { isFirstInDuration?: unknown } | null)?.isFirstInDuration === true };
         } catch (error) {
           rejection = error;
         }
         const msBeforeNext = (rejection as { msBeforeNext?: unknown } | null)?.msBeforeNext;
         if (rejection instanceof Error || typeof msBeforeNext !== 'number' || !(msBeforeNext >= 0)) {
           failed(rejection, wait.report);
-          return;
+          return { opened: false };
         }
-        // The last window's requests may still be on their way to the server when it ends: wait for them too.
-        const ms = Math.max(MIN_WAIT_MS, msBeforeNext + latency);
-        if (now() + ms > wait.deadline) throw wait.onDeadline(ms);
-        await sleep(ms, wait.signals);
+        const windowEnd = now() + Math.max(MIN_WAIT_MS, msBeforeNext);
+        if (windowEnd > wait.deadline) throw wait.onDeadline(windowEnd - now());
+        await sleep(windowEnd - now(), wait.signals);
+        // Read only now, once the ended window's first response is in (a cold first request is the slowest).
+        const settled = windowEnd + (await margin(origin)) - now();
+        if (settled > 0) {
+          if (now() + settled > wait.deadline) throw wait.onDeadline(settled);
+          await sleep(settled, wait.signals);
+        }
       }
     },
     pause(origin, ms, report) {
@@ -106,9 +131,13 @@ export function createSharedQuota(store: RateLimitStore, settings: { interval: n
       // Redis (and others) store whole seconds; 0 would mean "forever".
       within(() => store.block!(origin, Math.max(1, Math.ceil(ms / 1000)))).catch((error: unknown) => failed(error, report));
     },
-    observe(latencyMs) {
-      // The largest recent latency, decaying, so one slow response does not widen every later wait.
-      latency = Math.min(settings.interval, Math.max(latencyMs, latency * 0.8));
+    observe(origin, latencyMs, opened) {
+      const at = now();
+      if (at - latency.since > settings.interval) latency = { since: at, previous: latency.current, current: 0 };
+      latency.current = Math.max(latency.current, latencyMs);
+      if (!opened || !store.set || downUntil > at) return;
+      const seconds = Math.max(1, Math.ceil((2 * settings.interval) / 1000));
+      within(() => store.set!(latencyKey(origin), Math.ceil(latencyMs), seconds)).catch(() => {});
     },
   };
 }

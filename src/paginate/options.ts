@@ -57,7 +57,11 @@ export type PaginateOptions<Page, Item> = PageCallOptions & {
   maxItems?: number;
 };
 
-/** The element type of an array page (a page that is not an array needs `items`). */
+/**
+ * The element type of an array page (a page that is not an array needs `items`).
+ * @example
+ * type Row = ElementOf<Array<{ id: number }>>; // { id: number }
+ */
 export type ElementOf<Page> = Page extends readonly (infer Item)[] ? Item : never;
 
 /**
@@ -80,7 +84,11 @@ export type PaginatedPage<Page, Item> = PageContext<Page> & {
   items: readonly Item[];
 };
 
-/** The settings `checkPaginateOptions` reads off the options, defaults filled in. */
+/**
+ * The settings `checkPaginateOptions` reads off the options, defaults filled in.
+ * @example
+ * const settings: PageSettings = checkPaginateOptions({ maxItems: 10 }); // settings.maxPages === 1000
+ */
 export type PageSettings = {
   schema: StandardSchemaV1 | undefined;
   items: ((page: unknown) => unknown) | undefined;

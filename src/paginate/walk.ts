@@ -3,7 +3,7 @@
  * its scoping), fetched only when the consumer asks past the previous page's items.
  */
 import type { Input, SturdyClient } from '../client.ts';
-import { isValidationError } from '../errors.ts';
+import { ValidationError, isValidationError } from '../errors.ts';
 import type { CallInfo, Middleware } from '../middleware.ts';
 import { defaultRedactor } from '../redact.ts';
 import { redactorOf } from '../response.ts';
@@ -12,15 +12,20 @@ import { PaginationError } from './errors.ts';
 import { findLink } from './link.ts';
 import type { NextPage, PageCallOptions, PageSettings, PaginatedPage } from './options.ts';
 
-/** What the client must offer: `request` (and its options, for a URL when a response has none). */
+/**
+ * What the client must offer: `request` (and its options, for a URL when a response has none).
+ * @example
+ * const api: Pageable = createClient({ baseUrl: 'https://api.example.com/v1/' });
+ */
 export type Pageable = Pick<SturdyClient, 'request'> & { readonly options?: SturdyClient['options'] };
 
 type PageRequest = { input: Input; options: PageCallOptions };
-type UrlRedactor = { url(url: string | URL): string };
+/** The client's redactor, as a middleware's CallInfo or a branded Response carries it. */
+type PageRedactor = { url(url: string | URL): string; text(text: string): string };
 /** Each URL fetched, with the number of the page it gave; bounded by maxPages. */
 type Seen = Map<string, number>;
 
-const loopError = (redact: UrlRedactor, url: string, page: number, first: number) => {
+const loopError = (redact: PageRedactor, url: string, page: number, first: number) => {
   const shown = redact.url(url);
   return new PaginationError('loop', `sturdy/paginate: page ${page} would fetch ${shown} again (it was page ${first}): the next links loop`, { page, url: shown });
 };
@@ -52,7 +57,7 @@ export async function* walkPages(api: Pageable, input: Input, settings: PageSett
   }
 }
 
-type Fetched = PaginatedPage<unknown, never> & { redact: UrlRedactor };
+type Fetched = PaginatedPage<unknown, never> & { redact: PageRedactor };
 
 /** One page through the whole call pipeline, with its URL checked against the ones already fetched. */
 async function fetchPage(api: Pageable, request: PageRequest, number: number, seen: Seen, settings: PageSettings): Promise<Fetched> {
@@ -74,7 +79,7 @@ async function fetchPage(api: Pageable, request: PageRequest, number: number, se
   const promise = api.request(request.input, { ...request.options, use: [...(request.options.use ?? []), capture] });
   const response = await promise;
   try {
-    const redact: UrlRedactor = info?.redact ?? redactorOf(response) ?? defaultRedactor;
+    const redact: PageRedactor = info?.redact ?? redactorOf(response) ?? defaultRedactor;
     const url = pageUrl(response, sent, request.input, api);
     // A middleware outside ours (a cache) answered: the response's URL is all we can check.
     if (sent === undefined) {
@@ -83,7 +88,7 @@ async function fetchPage(api: Pageable, request: PageRequest, number: number, se
       seen.set(url.href, number);
     }
     const data = await promise.json();
-    const page = settings.schema ? await validatePage(settings.schema, data, response, { number, shown: redact.url(url), info }) : data;
+    const page = settings.schema ? await validatePage(settings.schema, data, response, { number, url, redact, info }) : data;
     return { page, items: [], response, url, number, redact };
   } finally {
     // Stopped before reading it (a loop): the unread body would hold the connection.
@@ -91,15 +96,19 @@ async function fetchPage(api: Pageable, request: PageRequest, number: number, se
   }
 }
 
-async function validatePage(schema: NonNullable<PageSettings['schema']>, data: unknown, response: Response, page: { number: number; shown: string; info: CallInfo | undefined }) {
+/** A page that fails its schema: a ValidationError naming the page, worded with the client's redaction rules. */
+async function validatePage(schema: NonNullable<PageSettings['schema']>, data: unknown, response: Response, page: { number: number; url: URL; redact: PageRedactor; info: CallInfo | undefined }) {
   try {
-    return await validate(schema, data, 'response', { status: response.status, what: `page ${page.number} from ${page.shown}` });
+    return await validate(schema, data, 'response');
   } catch (error) {
-    if (isValidationError(error)) {
-      Object.assign(error, { page: page.number, url: page.shown });
-      page.info?.emit({ type: 'error', status: response.status, reason: `${error.name}: ${error.message}` });
-    }
-    throw error;
+    if (!isValidationError(error)) throw error;
+    const { number, redact } = page;
+    const url = redact.url(page.url);
+    // Issues may quote the server's values: the client's redactor knows secrets the default one does not.
+    const issues = error.issues.map((issue) => ({ path: issue.path, message: redact.text(issue.message) }));
+    const named = Object.assign(new ValidationError('response', issues, { status: response.status, what: `page ${number} from ${url}` }), { page: number, url });
+    page.info?.emit({ type: 'error', status: response.status, reason: `${named.name}: ${named.message}` });
+    throw named;
   }
 }
 

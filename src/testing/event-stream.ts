@@ -29,7 +29,7 @@ export type ScriptedEvent = {
 export type EventStreamScenarioOptions = ScenarioOptions & {
   /** The events, in order; a string is an event with that data. */
   events: ReadonlyArray<ScriptedEvent | string>;
-  /** Drops the connection (a network error mid-body) after this many events. @default never */
+  /** Drops the connection (a network error mid-body) after this many events, a moment after the last one. @default never */
   dropAfter?: number;
   /** How many connections drop after `dropAfter` events before one runs to the end. @default 1 */
   drops?: number;
@@ -66,6 +66,16 @@ export function formatEvent(event: ScriptedEvent | string): string {
   return `${text}\n`;
 }
 
+/** A header value as sent (UTF-8 bytes, one per char) back to its text. */
+function fromHeaderValue(value: string | null): string | null {
+  if (value === null || !/[^\x00-\x7f]/.test(value)) return value;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(value, (char) => char.charCodeAt(0)));
+  } catch {
+    return value;
+  }
+}
+
 /**
  * An msw handler answering `text/event-stream` with scripted events; drops and resumes like a live feed.
  * @example
@@ -82,7 +92,7 @@ export function eventStream(path: Path, options: EventStreamScenarioOptions): Ev
   const lastEventIds: Array<string | null> = [];
   let dropped = 0;
   const handler = defineScenario(path, options, ({ request }) => {
-    const resumeFrom = request.headers.get('last-event-id');
+    const resumeFrom = fromHeaderValue(request.headers.get('last-event-id'));
     lastEventIds.push(resumeFrom);
     const found = resumeFrom === null || options.resume === false ? -1 : options.events.findIndex((event) => typeof event !== 'string' && event.id === resumeFrom);
     const events = options.events.slice(found + 1);
@@ -92,7 +102,11 @@ export function eventStream(path: Path, options: EventStreamScenarioOptions): Ev
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
-        if (drop && sent === dropAfter) return controller.error(new TypeError('sturdy/testing: event stream dropped'));
+        if (drop && sent === dropAfter) {
+          // A pause first, so the events before the drop reach the client (an error discards what is still queued).
+          await wait(10, request.signal);
+          return controller.error(new TypeError('sturdy/testing: event stream dropped'));
+        }
         if (sent === events.length) {
           if (options.done) controller.enqueue(encoder.encode('data: [DONE]\n\n'));
           return controller.close();

@@ -99,6 +99,15 @@ export function registerSseRoutes(server: TestServer): { hangUps: HangUps; drops
     await wait(20);
     response.socket?.destroy();
   });
+  // Eight events 40 ms apart, then the end: longer than a short totalTimeout.
+  server.route('/sse/slow', async (_request, response) => {
+    response.writeHead(200, SSE_HEADERS);
+    for (let n = 0; n < 8 && !response.destroyed; n++) {
+      await wait(40);
+      response.write(formatEvent({ id: String(n), data: n }));
+    }
+    response.end();
+  });
   // An event every 10 ms until the client hangs up.
   server.route('/sse/endless', (_request, response) => {
     response.writeHead(200, SSE_HEADERS);

@@ -35,3 +35,18 @@ export const CHAT_TOKENS = ['Hel', 'lo', ', wor', 'ld'];
 
 /** The chunk shape of the chat route, as a plain object. */
 export const chatChunk = (index: number, content: string) => ({ id: 'cmpl-1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content } }], n: index });
+
+/**
+ * Collects a stream's events, and the error it ended with (undefined when it ended cleanly).
+ * @example
+ * const { events, error } = await drain(eventStream(api, 'feed'));
+ */
+export async function drain<T>(stream: AsyncIterable<T>): Promise<{ events: T[]; error: unknown }> {
+  const events: T[] = [];
+  try {
+    for await (const event of stream) events.push(event);
+    return { events, error: undefined };
+  } catch (error) {
+    return { events, error };
+  }
+}

@@ -228,4 +228,109 @@ describe.runIf(plan.run)('playground in Chromium', () => {
     expect(rows.filter((row) => row.kind === 'refresh')).toHaveLength(1);
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  /** Sends and samples the streamed answer until the send finishes: what a reader saw, in order. */
+  async function sendAndWatchAnswer(): Promise<string[]> {
+    await page.locator('#send').click();
+    const seen: string[] = [];
+    while (await page.locator('#send').isDisabled()) {
+      const text = (await page.locator('#answer').textContent().catch(() => null)) ?? '';
+      if (text !== '' && text !== seen.at(-1)) seen.push(text);
+      await page.waitForTimeout(25);
+    }
+    return seen;
+  }
+
+  /** The chat example under one scenario, sent and watched to its end. */
+  async function runChat(scenario: string) {
+    await page.getByRole('button', { name: 'AI chat stream' }).click();
+    await page.locator(`input[name="scenario"][value="${scenario}"]`).check();
+    await sendAndWatchAnswer();
+    return outcomeOfSend();
+  }
+
+  const FULL_ANSWER = /^sturdy retries without duplicate orders, .* exactly what went wrong\.$/;
+
+  test('AI chat stream: the answer grows chunk by chunk as the events arrive, then completes', async () => {
+    await page.getByRole('button', { name: 'AI chat stream' }).click();
+    await page.locator('input[name="scenario"][value="healthy"]').check();
+    await setForm({ retry: '3', backoff: '2000', timeout: '3000', idle: '2000', total: '20000' });
+    expect(await page.locator('#stream').isChecked()).toBe(true);
+    expect(await page.locator('#code').innerText()).toContain("eventStream(api, 'chat/completions', { method: 'POST', json: {");
+    const seen = await sendAndWatchAnswer();
+    const { rows, outcome, result } = await outcomeOfSend();
+    expect(outcome).toBe('ok');
+    const answer = await page.locator('#answer').innerText();
+    expect(answer).toMatch(FULL_ANSWER);
+    // Seen while streaming: several partial answers, each a beginning of the next.
+    const partial = seen.filter((text) => text !== answer);
+    expect(partial.length).toBeGreaterThanOrEqual(3);
+    for (const [index, text] of seen.entries()) expect((seen[index + 1] ?? answer).startsWith(text)).toBe(true);
+    const chunks = answer.match(/\S+\s*/g)!.length;
+    expect(result).toContain(`stream complete: ${chunks} chunks`);
+    expect(rows.map((row) => row.kind)).toEqual(['request', 'server', 'response', 'stream', 'done']);
+    expect(rows[3]?.text).toContain(`${chunks} chunks so far · last event id ${chunks}`);
+    await page.screenshot({ path: resolve(OUT, 'chat-stream.png'), fullPage: true });
+  }, 60_000);
+
+  test('AI chat stream: a drop mid-stream reconnects with Last-Event-ID and resumes, nothing lost or repeated', async () => {
+    const { rows, outcome } = await runChat('drop');
+    expect(outcome).toBe('ok');
+    expect(await page.locator('#answer').innerText()).toMatch(FULL_ANSWER);
+    expect(rows.map((row) => row.kind)).toEqual(['request', 'server', 'response', 'stream', 'retry', 'request', 'server', 'response', 'stream', 'done']);
+    expect(rows[3]?.text).toContain('6 chunks so far · last event id 6');
+    expect(rows[4]?.text).toContain('Reconnecting in 400 ms');
+    expect(rows[1]?.text).not.toContain('last-event-id');
+    expect(rows[6]?.text).toContain('last-event-id: 6');
+    await page.screenshot({ path: resolve(OUT, 'chat-resume.png'), fullPage: true });
+  }, 60_000);
+
+  test('AI chat stream: a chunk that breaks the schema is a ValidationError naming the event; the answer so far stays', async () => {
+    const { rows, outcome, result } = await runChat('invalidShape');
+    expect(outcome).toBe('error');
+    expect(await page.locator('.error-name').innerText()).toBe('ValidationError');
+    expect(result).toContain('event 8 (id "9")');
+    expect(result).toContain('$.delta');
+    // The 8 good chunks before it are still on show, under the error.
+    expect((await page.locator('#answer').innerText()).match(/\S+\s*/g)).toHaveLength(8);
+    expect(rows.at(-1)?.kind).toBe('error');
+    await page.screenshot({ path: resolve(OUT, 'chat-bad-chunk.png'), fullPage: true });
+  }, 60_000);
+
+  test('HTTP cache toggle: miss, then a hit with no request, then revalidated by a 304, then stale when the server fails', async () => {
+    const cacheRows = (rows: Row[]) => rows.filter((row) => row.kind === 'cache').map((row) => row.text);
+    const serverRows = (rows: Row[]) => rows.filter((row) => row.kind === 'server').map((row) => row.text);
+    await page.locator('#cache').check();
+    await setForm({ 'max-age': '2' });
+    const miss = await runScenario('Get a user', 'healthy');
+    expect(miss.outcome).toBe('ok');
+    expect(cacheRows(miss.rows)).toEqual([expect.stringContaining('Cache miss')]);
+    expect(serverRows(miss.rows)).toHaveLength(1);
+    expect(await page.locator('#code').innerText()).toContain('use: [httpCache()]');
+
+    const hit = await runScenario('Get a user', 'healthy');
+    expect(hit.outcome).toBe('ok');
+    expect(cacheRows(hit.rows)).toEqual([expect.stringContaining('Cache hit')]);
+    expect(serverRows(hit.rows)).toEqual([]);
+    expect(hit.result).toContain('"email": "ada@example.com"');
+
+    await page.waitForTimeout(2_200); // past max-age=2
+    const revalidated = await runScenario('Get a user', 'healthy');
+    expect(cacheRows(revalidated.rows)).toEqual([expect.stringContaining('Cache revalidated')]);
+    expect(serverRows(revalidated.rows)).toEqual([expect.stringMatching(/if-none-match: "user-42-v1"/)]);
+    expect(revalidated.result).toContain('"email": "ada@example.com"');
+
+    await page.waitForTimeout(2_200);
+    const stale = await runScenario('Get a user', 'fail', { failures: '9', retry: '1', backoff: '100' });
+    expect(stale.outcome).toBe('ok');
+    expect(cacheRows(stale.rows).at(-1)).toContain('Served stale from the cache');
+    expect(stale.result).toContain('"email": "ada@example.com"');
+    await page.screenshot({ path: resolve(OUT, 'cache.png'), fullPage: true });
+
+    // Off: no cache, every send reaches the server.
+    await page.locator('#cache').uncheck();
+    const off = await runScenario('Get a user', 'healthy');
+    expect(cacheRows(off.rows)).toEqual([]);
+    expect(serverRows(off.rows)).toHaveLength(1);
+  }, 60_000);
 });

@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { bearer } from '../src/index.ts';
+import { dedupe } from '../src/cache/index.ts';
+import { eventually, recordingClient } from './helpers/cache-server.ts';
+import { startServer, type TestServer } from './helpers/server.ts';
+
+let server: TestServer;
+const BODY = JSON.stringify({ items: Array.from({ length: 20_000 }, (_, i) => ({ id: i, name: `item ${i}` })) }); // ~500 KB: past the fan-out buffer
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+let closedEarly = 0;
+let slowHeadClosed = 0;
+
+beforeAll(async () => {
+  server = await startServer();
+  // Answers after a pause, so concurrent callers overlap; the body in 10 pieces.
+  server.route('/shared', async (_request, response) => {
+    await sleep(100);
+    response.writeHead(200, { 'content-type': 'application/json' });
+    for (let i = 0; i < 10; i++) {
+      response.write(BODY.slice((i * BODY.length) / 10, ((i + 1) * BODY.length) / 10));
+      await sleep(5);
+    }
+    response.end();
+  });
+  // Headers, one piece, then a slow trickle that only ends if nobody hangs up.
+  server.route('/trickle', async (_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/plain' });
+    response.on('close', () => {
+      if (!response.writableEnded) closedEarly += 1;
+    });
+    for (let i = 0; i < 100 && !response.destroyed; i++) {
+      response.write(`chunk ${i}\n`);
+      await sleep(50);
+    }
+    response.end();
+  });
+  server.route('/slow-head', async (_request, response) => {
+    response.on('close', () => {
+      if (!response.writableEnded) slowHeadClosed += 1;
+    });
+    await sleep(2_000);
+    if (!response.destroyed) response.writeHead(200).end('late');
+  });
+  server.route('/who', async (request, response) => {
+    await sleep(50);
+    response.writeHead(200, { 'content-type': 'text/plain' }).end(`${request.method} ${request.headers.authorization ?? 'anonymous'}`);
+  });
+});
+afterAll(() => server.close());
+
+test('20 concurrent identical GETs: one request to the server, 20 equal bodies', async () => {
+  const { api } = recordingClient(server, [dedupe()]);
+  const before = server.requestsTo('/shared').length;
+  const bodies = await Promise.all(Array.from({ length: 20 }, () => api.get('shared').text()));
+  expect(server.requestsTo('/shared').length - before).toBe(1);
+  expect(bodies.every((body) => body === BODY)).toBe(true);
+});
+
+test('one caller aborting (before or after the response) leaves the other 19 intact', async () => {
+  const { api } = recordingClient(server, [dedupe()]);
+  const before = server.requestsTo('/shared').length;
+  const early = new AbortController();
+  const calls = Array.from({ length: 20 }, (_, i) => api.get('shared', i === 0 ? { signal: early.signal } : {}).text());
+  setTimeout(() => early.abort(new Error('caller 0 left')), 20);
+  const settled = await Promise.allSettled(calls);
+  expect(settled[0]).toMatchObject({ status: 'rejected', reason: { message: 'caller 0 left' } });
+  expect(settled.slice(1).every((result) => result.status === 'fulfilled' && result.value === BODY)).toBe(true);
+
+  const late = new AbortController();
+  const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => api.get('shared', i === 0 ? { signal: late.signal } : {})));
+  late.abort(new Error('caller 0 left mid-body'));
+  const reads = await Promise.allSettled(responses.map((response) => response.text()));
+  expect(reads[0]?.status).toBe('rejected');
+  expect(reads.slice(1).every((result) => result.status === 'fulfilled' && result.value === BODY)).toBe(true);
+  expect(server.requestsTo('/shared').length - before).toBe(2);
+});
+
+test('when every caller has gone, the shared request is cancelled: the server sees the connection close', async () => {
+  const { api } = recordingClient(server, [dedupe()]);
+  const controllers = Array.from({ length: 3 }, () => new AbortController());
+  const responses = await Promise.all(controllers.map((controller) => api.get('trickle', { signal: controller.signal, idleTimeout: false, totalTimeout: false })));
+  expect(server.requestsTo('/trickle').length).toBe(1);
+  const readers = responses.map((response) => response.body!.getReader());
+  await Promise.all(readers.map((reader) => reader.read()));
+  controllers[0]!.abort();
+  await readers[1]!.cancel();
+  await sleep(150);
+  expect(closedEarly).toBe(0); // one reader is still there
+  controllers[2]!.abort();
+  await eventually(() => closedEarly === 1);
+});
+
+test('callers aborting before the response: the upstream stays until the last one goes, then is aborted', async () => {
+  const { api } = recordingClient(server, [dedupe()]);
+  const controllers = [new AbortController(), new AbortController()];
+  const calls = controllers.map((controller) => api.get('slow-head', { signal: controller.signal }).text());
+  await sleep(50);
+  controllers[0]!.abort(new Error('first gone'));
+  await expect(calls[0]).rejects.toThrow('first gone');
+  await sleep(100);
+  expect(slowHeadClosed).toBe(0);
+  controllers[1]!.abort(new Error('second gone'));
+  await expect(calls[1]).rejects.toThrow('second gone');
+  await eventually(() => slowHeadClosed === 1);
+  expect(server.requestsTo('/slow-head').length).toBe(1);
+});
+
+test('POST is never shared; different credentials are never shared', async () => {
+  const shared = dedupe();
+  const { api } = recordingClient(server, [shared]);
+  const before = server.requestsTo('/who').length;
+  const posts = await Promise.all(Array.from({ length: 5 }, () => api.post('who', { json: {} }).text()));
+  expect(posts).toEqual(Array(5).fill('POST anonymous'));
+  expect(server.requestsTo('/who').length - before).toBe(5);
+
+  const asA = recordingClient(server, [shared], { auth: bearer('token-A-123') }).api;
+  const asB = recordingClient(server, [shared], { auth: bearer('token-B-456') }).api;
+  const users = await Promise.all([asA.get('who').text(), asB.get('who').text(), asA.get('who').text(), asB.get('who').text()]);
+  expect(users).toEqual(['GET Bearer token-A-123', 'GET Bearer token-B-456', 'GET Bearer token-A-123', 'GET Bearer token-B-456']);
+  expect(server.requestsTo('/who').length - before).toBe(7);
+});
+
+test('different content negotiation is not shared; a newcomer after the response starts its own request', async () => {
+  const { api } = recordingClient(server, [dedupe()]);
+  const before = server.requestsTo('/who').length;
+  await Promise.all([api.get('who', { headers: { 'accept-language': 'en' } }).text(), api.get('who', { headers: { 'accept-language': 'de' } }).text()]);
+  expect(server.requestsTo('/who').length - before).toBe(2);
+  await api.get('who').text();
+  await api.get('who').text();
+  expect(server.requestsTo('/who').length - before).toBe(4);
+});
+
+test('bad options are TypeErrors naming the option', () => {
+  expect(() => dedupe({ headers: ['bad header'] })).toThrow(/option `headers` of dedupe\(\)/);
+  expect(() => dedupe({ bufferBytes: -1 })).toThrow(/option `bufferBytes`/);
+});

@@ -1,0 +1,51 @@
+/**
+ * Issue 13, item 29: the package carries its license, and nothing in what it
+ * ships points at a file it does not ship (source maps to ../src).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, test } from 'vitest';
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, '..');
+
+test('LICENSE: MIT, copyright 2026 sturdy contributors, matching package.json', async () => {
+  const license = await readFile(join(root, 'LICENSE'), 'utf8');
+  const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { license: string };
+  expect(manifest.license).toBe('MIT');
+  expect(license.startsWith('MIT License\n')).toBe(true);
+  expect(license).toContain('Copyright (c) 2026 sturdy contributors');
+  expect(license).toContain('THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND');
+});
+
+test('the build (tsconfig.build.json) references only files the package ships', { timeout: 60_000 }, async () => {
+  const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { files: string[] };
+  const out = await mkdtemp(join(tmpdir(), 'sturdy-build-'));
+  try {
+    await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', out]);
+    const built = (await readdir(out, { recursive: true })).map((file) => join(out, file));
+    expect(built.some((file) => file.endsWith('index.js'))).toBe(true);
+    /** Where a built file lands in the package: the output folder is the package's dist/. */
+    const shipped = (file: string) => {
+      const inPackage = file.startsWith(out) ? join('dist', relative(out, file)) : relative(root, file);
+      return manifest.files.some((entry) => inPackage === entry || inPackage.startsWith(`${entry}/`));
+    };
+    const missing: string[] = [];
+    for (const file of built.filter((name) => /\.(js|d\.ts|map)$/.test(name))) {
+      const text = await readFile(file, 'utf8');
+      const url = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(text)?.[1];
+      if (url && !url.startsWith('data:') && !shipped(resolve(dirname(file), url))) missing.push(`${relative(out, file)} -> ${url}`);
+      if (!file.endsWith('.map')) continue;
+      const map = JSON.parse(text) as { sources: string[]; sourceRoot?: string; sourcesContent?: unknown[] };
+      map.sources.forEach((source, i) => {
+        if (map.sourcesContent?.[i] == null && !shipped(resolve(dirname(file), map.sourceRoot ?? '', source))) missing.push(`${relative(out, file)} -> ${source}`);
+      });
+    }
+    expect(missing).toEqual([]);
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+});

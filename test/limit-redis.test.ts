@@ -1,0 +1,129 @@
+/**
+ * rateLimit.store against a real Redis (DESIGN 10, issue 17): several
+ * processes share one quota, a 429 pauses the origin for every instance, and
+ * Redis going away mid-run degrades to the local window without hanging.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createClient, type SturdyEvent } from '../src/index.ts';
+import { limit } from '../src/limit.ts';
+import { redisAvailable, startRedis, type RedisServer } from './helpers/redis.ts';
+import { elapsed, modes, startServer, wait, type TestServer } from './helpers/server.ts';
+
+const WORKER = fileURLToPath(new URL('./fixtures/limit-worker.ts', import.meta.url));
+
+describe.skipIf(!redisAvailable())('rateLimit.store: a quota shared through Redis', () => {
+  let redis: RedisServer;
+  let server: TestServer;
+  const clients: Redis[] = [];
+  const connect = () => {
+    const client = new Redis({ host: '127.0.0.1', port: redis.port });
+    client.on('error', () => {});
+    clients.push(client);
+    return client;
+  };
+  beforeAll(async () => {
+    [redis, server] = await Promise.all([startRedis(), startServer()]);
+  });
+  afterAll(async () => {
+    for (const client of clients) client.disconnect();
+    await Promise.all([redis?.stop(), server?.close()]);
+  });
+
+  /** Runs `processes` workers against `path` at the same moment; resolves with each one's report. */
+  const runWorkers = async (path: string, processes: number, env: Record<string, string>) => {
+    const startAt = Date.now() + 1_500;
+    const runs = Array.from({ length: processes }, () => {
+      const child = spawn(process.execPath, [WORKER], {
+        env: { ...process.env, SERVER: `${server.url}${path}`, CALLS: '15', START_AT: String(startAt), ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk));
+      return new Promise<{ ok: number; failures: string[]; errors: string[] }>((resolve, reject) => {
+        child.on('exit', (code) => {
+          try {
+            resolve(JSON.parse(out.trim().split('\n').pop()!));
+          } catch {
+            reject(new Error(`worker exited ${code}: ${err}`));
+          }
+        });
+      });
+    });
+    return Promise.all(runs);
+  };
+
+  test('4 processes sharing a 20/s quota against a fixed-window server: every call succeeds, fewer than 5 429s; without the store, many', async () => {
+    const shared = { ok: 0, limited: 0 };
+    server.route('/shared/quota', modes.rateLimited(20, 1_000, shared));
+    const reports = await runWorkers('/shared', 4, { REDIS_PORT: String(redis.port), KEY_PREFIX: 'quota-shared' });
+    expect(reports.map((report) => report.failures)).toEqual([[], [], [], []]);
+    expect(reports.reduce((sum, report) => sum + report.ok, 0)).toBe(60);
+    expect(reports.flatMap((report) => report.errors)).toEqual([]);
+    expect(shared.ok).toBe(60);
+    expect(shared.limited).toBeLessThan(5);
+
+    const alone = { ok: 0, limited: 0 };
+    server.route('/alone/quota', modes.rateLimited(20, 1_000, alone));
+    await runWorkers('/alone', 4, {});
+    // Each process keeps its own 20/s: together 80/s against 20/s.
+    expect(alone.limited).toBeGreaterThanOrEqual(20);
+    expect(alone.limited).toBeGreaterThan(shared.limited * 5);
+  }, 30_000);
+
+  test('a 429 with Retry-After pauses the origin for every instance through the store', async () => {
+    server.route('/pause-once', modes.retryAfter(429, 1));
+    server.route('/other-instance', modes.json(200, { ok: true }));
+    const store = new RateLimiterRedis({ storeClient: connect(), points: 100, duration: 1, keyPrefix: 'pause' });
+    const [a, b] = [limit({ rateLimit: { requests: 100, interval: 1_000, store } }), limit({ rateLimit: { requests: 100, interval: 1_000, store } })];
+    const first = createClient({ baseUrl: `${server.url}/`, use: [a] });
+    const second = createClient({ baseUrl: `${server.url}/`, use: [b] });
+    const limited = first.get('pause-once').json();
+    await wait(100);
+    const { value, ms } = await elapsed(() => second.get('other-instance').json());
+    expect(value).toEqual({ ok: true });
+    // The second instance never saw the 429: it waited because the store held the origin.
+    expect(ms).toBeGreaterThanOrEqual(700);
+    await expect(limited).resolves.toEqual({ ok: true });
+    const [pausing] = server.requestsTo('/pause-once');
+    expect(server.requestsTo('/other-instance')[0]!.at - pausing!.at).toBeGreaterThanOrEqual(900);
+  });
+
+  test('Redis going away mid-run: calls keep working on the local window, with an error event, and never hang', async () => {
+    const own = await startRedis();
+    const client = new Redis({ host: '127.0.0.1', port: own.port });
+    client.on('error', () => {});
+    try {
+      server.route('/steady', modes.json(200, { ok: true }));
+      const store = new RateLimiterRedis({ storeClient: client, points: 50, duration: 1, keyPrefix: 'gone' });
+      const events: SturdyEvent[] = [];
+      const api = createClient({
+        baseUrl: `${server.url}/`,
+        use: [limit({ rateLimit: { requests: 50, interval: 1_000, store, storeTimeout: 200 } })],
+        onEvent: (event) => events.push(event),
+      });
+      for (let i = 0; i < 5; i++) await api.get('steady').json();
+      // The store counted those calls before it went away.
+      expect(Number(await client.get(`gone:${server.origin}`))).toBe(5);
+      expect(events.filter((event) => event.type === 'error')).toEqual([]);
+      await own.kill();
+      const started = performance.now();
+      const after = await Promise.all(Array.from({ length: 20 }, () => elapsed(() => api.get('steady').json())));
+      expect(after.map((outcome) => outcome.value)).toEqual(Array.from({ length: 20 }, () => ({ ok: true })));
+      expect(Math.max(...after.map((outcome) => outcome.ms))).toBeLessThan(1_500);
+      expect(performance.now() - started).toBeLessThan(2_000);
+      const errors = events.filter((event) => event.type === 'error');
+      expect(errors.length).toBeGreaterThanOrEqual(1);
+      expect(errors[0]!.reason).toMatch(/^rate limit store unavailable: /);
+      expect(server.requestsTo('/steady')).toHaveLength(25);
+    } finally {
+      client.disconnect();
+      await own.stop();
+    }
+  });
+});
