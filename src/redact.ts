@@ -12,6 +12,8 @@ const DEFAULT_QUERY = ['token', 'access_token', 'refresh_token', 'id_token', 'ap
 
 /** How deep, how many entries and how long a string `Redactor.data` copies: printing a huge or deep body stays cheap. */
 const DATA_LIMITS = { depth: 10, entries: 1000, chars: 10_000 };
+/** Marks where `Redactor.data` cut something off. */
+const CUT = '[...]';
 
 /** Extra names to redact, on top of the defaults. */
 export type RedactOptions = {
@@ -107,14 +109,15 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     return result;
   };
 
-  const cut = (text: string) => (text.length > DATA_LIMITS.chars ? `${text.slice(0, DATA_LIMITS.chars)}... (${text.length - DATA_LIMITS.chars} more characters)` : text);
-
   const copy = (value: unknown, depth: number, seen: Set<object>, budget: { entries: number }): unknown => {
-    if (typeof value === 'string') return cut(redactor.text(value));
+    if (typeof value === 'string') {
+      const text = redactor.text(value);
+      return text.length > DATA_LIMITS.chars ? text.slice(0, DATA_LIMITS.chars) + CUT : text;
+    }
     if (typeof value === 'bigint') return String(value);
     if (typeof value !== 'object' || value === null) return typeof value === 'function' || typeof value === 'symbol' ? undefined : value;
     if (seen.has(value)) return '[Circular]';
-    if (depth >= DATA_LIMITS.depth) return '[...]';
+    if (depth >= DATA_LIMITS.depth) return CUT;
     seen.add(value);
     try {
       // A Date (or anything with toJSON, from a parseJson hook) prints as JSON.stringify would print it.
@@ -123,23 +126,22 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       if (Array.isArray(value)) {
         const items: unknown[] = [];
         for (const item of value) {
-          if (budget.entries-- <= 0) return [...items, `... (${value.length - items.length} more items)`];
+          if (budget.entries-- <= 0) return [...items, CUT];
           items.push(copy(item, depth + 1, seen, budget));
         }
         return items;
       }
-      const result: Record<string, unknown> = {};
+      const fields: Array<[string, unknown]> = [];
       for (const key of Object.keys(value)) {
         if (budget.entries-- <= 0) {
-          result['...'] = 'more fields';
+          fields.push([CUT, CUT]);
           break;
         }
         const field = (value as Record<string, unknown>)[key];
-        const shown = redactor.isSensitiveField(key) && field !== undefined && field !== null ? REDACTED : copy(field, depth + 1, seen, budget);
-        // Defined, not assigned: a server's "__proto__" key stays a plain field.
-        Object.defineProperty(result, redactSecrets(key), { value: shown, enumerable: true, writable: true, configurable: true });
+        fields.push([redactSecrets(key), redactor.isSensitiveField(key) && field != null ? REDACTED : copy(field, depth + 1, seen, budget)]);
       }
-      return result;
+      // fromEntries defines, never assigns: a server's "__proto__" key stays a plain field.
+      return Object.fromEntries(fields);
     } catch {
       // A getter, toJSON or proxy that throws: this value is unprintable, its siblings still print.
       return '[unprintable]';

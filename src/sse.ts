@@ -51,6 +51,9 @@ export type EventStream<T = unknown> = AsyncIterableIterator<ServerSentEvent<T>,
 };
 
 const EVENT_STREAM = 'text/event-stream';
+const DONE: IteratorReturnResult<void> = { done: true, value: undefined };
+/** What the reading generator yields per chunk: events, and the ids of blocks that only set an id. */
+type Entry = ServerSentEvent | string;
 const noop = () => {};
 
 const isEventStream = (contentType: string | null) => (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase() === EVENT_STREAM;
@@ -86,7 +89,10 @@ export function eventStream(api: Pick<SturdyClient, 'request'>, input: string | 
   const retry = normalizeRetry(options.retry, normalizeRetry((api as Partial<SturdyClient>).options?.retry));
   const headers = plainHeaders(options.headers);
   const setsAccept = Object.keys(headers).some((name) => name.toLowerCase() === 'accept');
-  let lastEventId = settings.lastEventId;
+  /** The id sent on the next connection: the last one parsed (every parsed event was handed out before a reconnect). */
+  let resumeId = settings.lastEventId;
+  /** The id of the last event handed out, for `stream.lastEventId`. */
+  let lastEventId = resumeId;
   let closed = false;
   /** What the last connection's request looked like from inside the client (its CallInfo, its URL). */
   let seen: { call: CallInfo | undefined; url: string; redact: StreamRedactor } = { call: undefined, url: String(input), redact: defaultRedactor };
@@ -101,7 +107,7 @@ export function eventStream(api: Pick<SturdyClient, 'request'>, input: string | 
     const promise = api.request(input, {
       ...call,
       method: settings.method,
-      headers: { ...headers, ...(setsAccept ? {} : { accept: EVENT_STREAM }), 'last-event-id': lastEventId === '' ? undefined : headerValue(lastEventId) },
+      headers: { ...headers, ...(setsAccept ? {} : { accept: EVENT_STREAM }), 'last-event-id': resumeId === '' ? undefined : headerValue(resumeId) },
       signal,
       // The client's totalTimeout is for request/response calls: a stream is bounded by its own.
       totalTimeout: remaining === Infinity ? false : Math.max(1, Math.ceil(remaining)),
@@ -114,7 +120,7 @@ export function eventStream(api: Pick<SturdyClient, 'request'>, input: string | 
     return promise;
   };
 
-  async function* run(): AsyncGenerator<ServerSentEvent, void, undefined> {
+  async function* run(): AsyncGenerator<Entry[], void, undefined> {
     const parser = createEventParser(settings.maxEventBytes);
     const deadline = startDeadline(settings.totalTimeout);
     const totalTimeout = () => timeoutError(settings.method, seen.redact.url(seen.url), 'total', settings.totalTimeout as number);
@@ -149,21 +155,32 @@ export function eventStream(api: Pick<SturdyClient, 'request'>, input: string | 
             }
             if (chunk.done) break;
             const blocks = parser.feed(decoder.decode(chunk.value, { stream: true }));
+            // A chunk's events go out as one batch (the iterator hands them out one by one without a generator step each).
+            const batch: Entry[] = [];
+            let ended = false;
+            let error: unknown;
             for (const block of blocks) {
-              if (block.data === undefined) {
-                lastEventId = block.id!;
+              if (typeof block === 'string') {
+                batch.push((resumeId = block));
                 continue;
               }
-              if (settings.done(block.data)) return;
-              let event = toEvent(scope, block, index, parser.retryMs);
-              if (event instanceof Promise) event = await event;
-              // Counted as handed out before the consumer sees it: `stream.lastEventId` inside the loop is this event's.
-              if (block.id !== undefined) lastEventId = block.id;
+              if ((ended = settings.done(block.data))) break;
+              try {
+                let event = toEvent(scope, block, index);
+                if (event instanceof Promise) event = await event;
+                batch.push(event);
+              } catch (failed) {
+                error = failed;
+                break;
+              }
+              if (block.id !== undefined) resumeId = block.id;
               index += 1;
               failures = 0;
-              yield event;
             }
-            if (parser.overflowed) throw report(tooLarge(scope, index, undefined, settings.maxEventBytes));
+            if (parser.overflowed && error === undefined && !ended) error = report(tooLarge(scope, index, undefined, settings.maxEventBytes));
+            if (batch.length > 0) yield batch;
+            if (error !== undefined) throw error;
+            if (ended) return;
           }
           finished = true;
         } finally {
@@ -187,22 +204,21 @@ export function eventStream(api: Pick<SturdyClient, 'request'>, input: string | 
   }
 
   /** The event as handed out: data parsed unless `parse: 'text'`, then validated. */
-  const toEvent = (scope: ErrorScope, block: RawEvent, index: number, retryMs: number | undefined): ServerSentEvent | Promise<ServerSentEvent> => {
-    const text = block.data!;
+  const toEvent = (scope: ErrorScope, event: RawEvent, index: number): ServerSentEvent | Promise<ServerSentEvent> => {
+    const text = event.data;
     // Only an event that could exceed the limit in bytes is measured.
-    if (text.length * 3 > settings.maxEventBytes && utf8Length(text) > settings.maxEventBytes) throw report(tooLarge(scope, index, block.id, settings.maxEventBytes));
-    let data: unknown = text;
+    if (text.length * 3 > settings.maxEventBytes && utf8Length(text) > settings.maxEventBytes) throw report(tooLarge(scope, index, event.id, settings.maxEventBytes));
+    const result = event as ServerSentEvent;
     if (settings.parse === 'json') {
       try {
-        data = JSON.parse(text);
+        result.data = JSON.parse(text);
       } catch {
-        throw report(badJson(scope, index, block.id, text));
+        throw report(badJson(scope, index, event.id, text));
       }
     }
-    const event = { data, event: block.event ?? 'message', id: block.id, retry: retryMs };
-    if (!settings.schema) return event;
-    return validateEvent(scope, settings.schema, data, index, block.id).then(
-      (valid) => ({ ...event, data: valid }),
+    if (!settings.schema) return result;
+    return validateEvent(scope, settings.schema, result.data, index, event.id).then(
+      (valid) => ((result.data = valid), result),
       (error: unknown) => Promise.reject(report(error)),
     );
   };
@@ -214,23 +230,54 @@ export function eventStream(api: Pick<SturdyClient, 'request'>, input: string | 
   };
 
   const events = run();
-  const finish = async (error: unknown): Promise<IteratorResult<ServerSentEvent, void>> => {
+  let batch: readonly Entry[] = [];
+  let position = 0;
+  let pulling: Promise<IteratorResult<ServerSentEvent, void>> | undefined;
+  const finish = (error: unknown): IteratorResult<ServerSentEvent, void> => {
     // Closing aborts whatever was pending: that is the end of the stream, not a failure.
-    if (closed) return { done: true, value: undefined };
+    if (closed) return DONE;
     controller.abort();
     throw error;
+  };
+  const next = (): Promise<IteratorResult<ServerSentEvent, void>> => {
+    if (closed) return Promise.resolve(DONE);
+    if (pulling) return pulling.then(next);
+    while (position < batch.length) {
+      const entry = batch[position++]!;
+      if (typeof entry === 'string') {
+        lastEventId = entry;
+        continue;
+      }
+      if (entry.id !== undefined) lastEventId = entry.id;
+      return Promise.resolve({ done: false, value: entry });
+    }
+    pulling = events.next().then(
+      (result) => {
+        pulling = undefined;
+        if (result.done) return DONE;
+        batch = result.value;
+        position = 0;
+        return next();
+      },
+      (error: unknown) => {
+        pulling = undefined;
+        return finish(error);
+      },
+    );
+    return pulling;
   };
   const close = () => {
     if (closed) return;
     closed = true;
+    batch = [];
     controller.abort();
     void events.return().catch(noop);
   };
   const stream: EventStream = {
-    next: () => events.next().catch(finish),
+    next,
     return: async () => {
       close();
-      return { done: true, value: undefined };
+      return DONE;
     },
     [Symbol.asyncIterator]() {
       return stream;

@@ -4,8 +4,8 @@
  * where ky has one, showing ky's so the difference is real. Everything not listed here must
  * behave as ky documents it (test/ky-*.test.ts).
  *
- * All hold on today's main except those marked `afterCore` (run with STURDY_KY_COMPAT=1).
- * RECORDED_SLOT
+ * All hold on today's main (0bbb359) except those marked `afterCore` (run with STURDY_KY_COMPAT=1):
+ * - a server wait longer than what is left of totalTimeout: main throws TimeoutError, DESIGN section 2 says the HTTPError
  */
 import ky, { isHTTPError as kyIsHTTPError } from 'ky';
 import { afterEach, describe, expect, test, vi } from 'vitest';

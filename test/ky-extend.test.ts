@@ -3,8 +3,12 @@
  * deep merge of headers and hooks, removal with `undefined`, `extend(fn)`, `replaceOption`,
  * combined signals, call options over instance defaults, through ky and through sturdy.
  *
- * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded at RECORDED_AT below):
- * RECORDED_SLOT
+ * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded on main 0bbb359):
+ * - `hooks.beforeRequest: undefined` in extend does not drop the parent's hooks
+ * - extend(fn): TypeError 'client options must be an object'
+ * - replaceOption: TypeError '(list ?? []) is not iterable' (the wrapper is merged as hooks)
+ * - create: the client has no `create`
+ * - signals combine on extend: the parent's signal is dropped; the call runs into its 5 s timeout
  */
 import { replaceOption, type BeforeRequestHook, type KyInstance } from 'ky';
 import { describe, expect, test } from 'vitest';

@@ -1,8 +1,17 @@
 /**
  * ky's hooks as ky documents them (readme "hooks", types/hooks.d.ts), through ky and through sturdy.
  *
- * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded at RECORDED_AT below):
- * RECORDED_SLOT
+ * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded on main 0bbb359):
+ * - init: mutations of json, searchParams, headers and retry: the hook's retry.limit 1 is lost (3 attempts)
+ * - init: runs once per call: the hook runs again on the retry (3 runs for 2 calls)
+ * - beforeRequest: runs once per call with retryCount 0: it runs on every attempt ([0, 0, 0])
+ * - beforeRequest: an error it throws goes through beforeError: beforeError is not called
+ * - beforeRetry: a returned Request is sent as the retry: ignored, and the remaining hooks still run
+ * - beforeRetry: a returned Response is used instead of retrying: ignored, the retry is sent
+ * - beforeRetry: ky.stop: the call rejects with the last HTTPError
+ * - beforeError: the real request and the normalized options: a request without any header, and {} as options
+ * - afterResponse: the retry count: it is 0 on the retry too (the replacement Response itself works)
+ * - afterResponse: the token refresh with ky.retry({ request }): rejects with ForceRetryError
  */
 import ky, { isForceRetryError, isHTTPError, type BeforeErrorState, type BeforeRetryState } from 'ky';
 import { describe, expect, test } from 'vitest';
@@ -105,6 +114,21 @@ describe.each(implementations)('%s', (_name, make) => {
       expect(counts).toEqual([0]);
       expect(retries).toEqual([1, 2]);
       expect(route.received().map((request) => request.headers.authorization)).toEqual(['token initial-token', 'token initial-token', 'token initial-token']);
+    });
+
+    test('runs once across a redirect, and afterResponse sees the final response', async () => {
+      const target = server.route('redirect-target', modes.json(200, { landed: true }));
+      const start = server.route('redirect-start', modes.redirect(target.url, 307));
+      const counts: number[] = [];
+      const finalUrls: string[] = [];
+      const api = make({
+        baseUrl: server.url,
+        hooks: { beforeRequest: [({ retryCount }) => void counts.push(retryCount)], afterResponse: [({ response }) => void finalUrls.push(response.url)] },
+      });
+      expect(await api.get(start.path.slice(1)).json()).toEqual({ landed: true });
+      expect(counts).toEqual([0]);
+      expect(finalUrls).toEqual([target.url]);
+      expect([start.received().length, target.received().length]).toEqual([1, 1]);
     });
 
     test('a returned Request replaces the outgoing one, and later hooks see it', async () => {

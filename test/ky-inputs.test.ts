@@ -4,8 +4,11 @@
  * Request inputs, the callable instance, every shortcut including `query`, through ky and
  * through sturdy.
  *
- * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded at RECORDED_AT below):
- * RECORDED_SLOT
+ * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded on main 0bbb359):
+ * - a Request input: TypeError 'the url must be a string or URL'
+ * - callable instance: `api` is not a function
+ * - every shortcut: no `query`
+ * - Accept from the body shortcut: `.text()` sends accept application/json instead of text/*
  */
 import { isHTTPError, type Progress } from 'ky';
 import { describe, expect, test } from 'vitest';

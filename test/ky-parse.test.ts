@@ -4,8 +4,14 @@
  * HTTPError.data, stringifyJson for `json`, context shallow-merged and visible in every hook,
  * through ky and through sturdy.
  *
- * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded at RECORDED_AT below):
- * RECORDED_SLOT
+ * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded on main 0bbb359):
+ * - parseJson for .json(): it gets no { request, response }, so a parser reading them throws, surfacing as a ParseError
+ * - parseJson for HTTPError.data: not used
+ * - HTTPError.data when a JSON body fails to parse: the raw text instead of undefined
+ * - parseJson on an empty body: not called, .json() resolves undefined
+ * - context {} in every hook: beforeRetry's options.context is undefined
+ * - a call context merges over the instance context: it replaces it (and beforeRetry's context differs)
+ * - extend merges context: the call's context replaces the instance's
  */
 import { isHTTPError } from 'ky';
 import { describe, expect, test } from 'vitest';

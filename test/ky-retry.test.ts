@@ -4,8 +4,12 @@
  * and forced retries from afterResponse, through ky and through sturdy. Every side sets retry
  * and timeout explicitly (helpers/ky-compat.ts), so ky's and sturdy's defaults do not decide.
  *
- * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded at RECORDED_AT below):
- * RECORDED_SLOT
+ * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded on main 0bbb359):
+ * - 413 is retried only with a retry timing header: a bare 413 is retried too (and the call succeeds)
+ * - ky.retry() retries a 200 by its body: rejects with ForceRetryError
+ * - ky.retry() respects retry.limit: no retry is made (1 request)
+ * - ky.retry() custom delay: rejects with ForceRetryError
+ * - ky.retry() custom request: rejects with ForceRetryError
  */
 import ky, { isForceRetryError, isHTTPError, isNetworkError, isTimeoutError, type ShouldRetryState } from 'ky';
 import { describe, expect, test } from 'vitest';

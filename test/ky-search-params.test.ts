@@ -3,8 +3,9 @@
  * parameters are accumulated"): every input form, merged with the input URL's query, layers
  * of create/extend/call appended, `undefined` deleting, through ky and through sturdy.
  *
- * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded at RECORDED_AT below):
- * RECORDED_SLOT
+ * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded on main 0bbb359):
+ * - an undefined value in the call deletes that key from the input URL: the key stays
+ * - instance, extend and call layers accumulate: same-name layers replace instead of appending
  */
 import type { Options } from 'ky';
 import { describe, expect, test } from 'vitest';

@@ -3,8 +3,8 @@
  * `timeout` per attempt and again for a shortcut's body read, `totalTimeout` for the whole
  * call with retry waits included, through ky and through sturdy.
  *
- * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded at RECORDED_AT below):
- * RECORDED_SLOT
+ * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded on main 0bbb359):
+ * - a shortcut body read has its own timeout: `.json()` on a stalled body waits for idleTimeout (15 s), not `timeout`
  */
 import { isTimeoutError } from 'ky';
 import { describe, expect, test } from 'vitest';

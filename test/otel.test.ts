@@ -25,6 +25,7 @@ beforeAll(async () => {
   server.route('/drop', modes.drop());
   server.route('/hang', modes.hang());
   server.route('/secret', modes.echo(200));
+  server.route('/moved', modes.redirect('/ok', 307));
   server.route('/guarded', (request, response) => {
     const ok = request.headers.authorization === 'Bearer fresh-token-2222';
     response.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(JSON.stringify({ ok }));
@@ -127,6 +128,17 @@ describe('spans', () => {
     expect(server.requestsTo('/guarded').map((r) => r.headers.traceparent)).toEqual([traceparentOf(refused!), traceparentOf(repeated!)]);
     // The credential is on the wire but in no span.
     expect(JSON.stringify(sdk.spans().map((s) => [s.attributes, s.status, s.events]))).not.toMatch(/token-\d{4}/);
+  });
+
+  test('a redirect sturdy follows itself (credentials attached): each hop is a span, the second with resend_count 1', async () => {
+    const api = createClient({ baseUrl: `${server.url}/`, use: [tracing()], auth: bearer('tok-hop-3333') });
+    await api.get('moved');
+    const [hop, landed] = sdk.spans();
+    expect(sdk.spans()).toHaveLength(2);
+    expect(hop!.attributes).toMatchObject({ 'http.response.status_code': 307, 'url.full': `${server.url}/moved` });
+    expect(hop!.attributes).not.toHaveProperty('error.type');
+    expect(landed!.attributes).toMatchObject({ 'http.response.status_code': 200, 'url.full': `${server.url}/ok`, 'http.request.resend_count': 1 });
+    expect(landed!.links[0]!.context.spanId).toBe(hop!.spanContext().spanId);
   });
 
   test('an unknown method: span name HTTP, method _OTHER, the original kept', async () => {

@@ -83,7 +83,8 @@ export function httpCache(options: HttpCacheOptions = {}): Middleware {
     const ttl = validator ? Math.max(policy.timeToLive(), KEEP_REVALIDATABLE_MS) : policy.timeToLive();
     return captureBody(response, response.url || request.url, limits.maxEntryBytes, async (body) => {
       const stored = policy.toObject();
-      stored.resh['content-length'] = String(body.byteLength);
+      // The decoded length (a HEAD has no body to measure: it keeps no length).
+      if (request.method === 'GET') stored.resh['content-length'] = String(body.byteLength);
       if (vary.length) await store.set(found.group, found.base, { v: 1, vary }, ttl);
       await store.set(found.group, key, { v: 1, url: found.request.url!, policy: stored, statusText: response.statusText, body }, ttl);
     });

@@ -4,19 +4,21 @@
  */
 import { createParser } from 'eventsource-parser';
 
-/** One completed block: an event (`data` set) or a block that only set the id (`data` undefined). */
-export type RawEvent = { data: string | undefined; event: string | undefined; id: string | undefined };
+/** One parsed event in the shape it is handed out (`data` still the text; `event` 'message' when unnamed). */
+export type RawEvent = { data: string; event: string; id: string | undefined; retry: number | undefined };
+/** A completed block: an event, or the id of a block that only set the id. */
+export type Block = RawEvent | string;
 
 /**
  * A parser for one stream; `reset()` before each new connection (the reconnection
  * time survives it, as the spec says).
  * @example
  * const parser = createEventParser(1024 * 1024);
- * for (const block of parser.feed('data: hi\n\n')) console.log(block.data); // hi
+ * for (const block of parser.feed('data: hi\n\n')) console.log(block); // { data: 'hi', event: 'message', id: undefined, retry: undefined }
  */
 export type EventParser = {
-  /** Parses more text; returns the blocks it completed (the array is reused by the next call). */
-  feed(text: string): readonly RawEvent[];
+  /** Parses more text; returns the blocks it completed (valid until the next call). */
+  feed(text: string): readonly Block[];
   /** True once a pending event outgrew the limit: the parser takes no more input until `reset()`. */
   readonly overflowed: boolean;
   /** The server's last `retry` field in ms, if it sent one. */
@@ -34,18 +36,18 @@ const LINE_SLACK = 4096;
  * const parser = createEventParser(STREAM_DEFAULTS.maxEventBytes);
  */
 export function createEventParser(maxEventBytes: number): EventParser {
-  let blocks: RawEvent[] = [];
+  let blocks: Block[] = [];
   let overflowed = false;
   let retryMs: number | undefined;
   const parser = createParser({
     maxBufferSize: maxEventBytes + LINE_SLACK,
-    onId: (id) => void blocks.push({ data: undefined, event: undefined, id }),
+    onId: (id) => void blocks.push(id),
     onEvent(message) {
-      const last = blocks[blocks.length - 1];
+      // Built once in its final shape: the hot path allocates one object per event.
+      const event: RawEvent = { data: message.data, event: message.event ?? 'message', id: message.id, retry: retryMs };
       // onId runs just before onEvent for the same block: the event takes the id's place.
-      const block = { data: message.data, event: message.event, id: message.id };
-      if (last && last.data === undefined && message.id !== undefined && last.id === message.id) blocks[blocks.length - 1] = block;
-      else blocks.push(block);
+      if (message.id !== undefined && blocks[blocks.length - 1] === message.id) blocks[blocks.length - 1] = event;
+      else blocks.push(event);
     },
     onRetry: (ms) => void (retryMs = ms),
     // Unknown fields and bad retry values are ignored, as the spec says; only the size limit stops the stream.
