@@ -8,7 +8,7 @@ import { credentialPolicy } from './auth/policy.ts';
 import type { AuthStrategy } from './auth/types.ts';
 import { HTTPError, SerializationError, TimeoutError, isKyLike, isSturdyError, sanitizeKyError } from './errors.ts';
 import { emit, type EventListener, type SturdyEvent } from './events.ts';
-import { JSON_CONTENT_TYPE, serializeJson } from './json.ts';
+import { JSON_ACCEPT, JSON_CONTENT_TYPE, serializeJson } from './json.ts';
 import { runChain, type CallInfo, type Middleware, type Next } from './middleware.ts';
 import { DEFAULTS, type CallOptions, type ClientOptions } from './options.ts';
 import type { Limiter } from './limiter.ts';
@@ -55,6 +55,8 @@ export class CallState implements CallInfo {
   readonly retry: NormalizedRetry;
   readonly redact: Redactor;
   readonly context: Readonly<Record<string, unknown>>;
+  /** `.json()` was called: an attempt without an Accept header asks for JSON. */
+  wantsJson = false;
   /** The request ky handed to fetch last (parseJson's `request`, error views). */
   lastRequest: Request | undefined;
   readonly started = now();
@@ -121,7 +123,17 @@ export class CallState implements CallInfo {
       const wait = retryAfterMs(result.response.headers);
       if (wait !== undefined) Object.assign(result, { retryAfter: wait });
     }
-    if (isKyLike(result)) result = sanitizeKyError(result, this.redact, this.lastRequest?.url ?? '');
+    if (isKyLike(result)) {
+      // The caller's beforeError hooks saw ky's real request; what leaves the call holds no secret.
+      if (result.request instanceof Request) {
+        try {
+          Object.defineProperty(result, 'request', { value: this.safeRequest(result.request), configurable: true, writable: true });
+        } catch {
+          // A frozen error keeps its request; its views below are redacted all the same.
+        }
+      }
+      result = sanitizeKyError(result, this.redact, this.lastRequest?.url ?? '');
+    }
     if (this.onEvent) {
       const reason = result instanceof Error ? `${result.name}: ${this.redact.text(result.message)}` : 'error';
       this.emit({ type: 'error', reason, durationMs: Math.round(now() - this.started) });
@@ -130,11 +142,12 @@ export class CallState implements CallInfo {
     return result;
   }
 
-  /** The last request without credential headers and with a redacted URL (for errors). */
-  safeRequest(): Request {
+  /** A request (the last one by default) without credential headers and with a redacted URL: what errors carry. */
+  safeRequest(request = this.lastRequest): Request {
     const headers = new Headers();
-    for (const [name, value] of this.lastRequest?.headers ?? []) if (!this.redact.isSensitiveHeader(name)) headers.set(name, this.redact.text(value));
-    return new Request(this.safeUrl || 'about:blank', { method: this.method, headers });
+    for (const [name, value] of request?.headers ?? []) if (!this.redact.isSensitiveHeader(name)) headers.set(name, this.redact.text(value));
+    const url = request ? this.redact.url(request.url) : this.safeUrl;
+    return new Request(url || 'about:blank', { method: request?.method ?? this.method, headers });
   }
 }
 
@@ -161,6 +174,7 @@ export function callKyOptions(state: CallState, kyPart: Record<string, unknown>,
   const has = (name: string) => headerIn(options.headers, name) ?? (input instanceof Request && input.headers.has(name) ? true : client.hasHeader(name));
   const extra: Record<string, string> = {};
   if (options.json !== undefined && !has('content-type')) extra['content-type'] = JSON_CONTENT_TYPE;
+  if (options.json !== undefined && !has('accept')) extra.accept = JSON_ACCEPT;
   const key = options.idempotencyKey;
   const keyed = KEYED.has(method) && (has(IDEMPOTENCY_HEADER) || key !== false);
   if (KEYED.has(method) && key !== false && !has(IDEMPOTENCY_HEADER)) extra[IDEMPOTENCY_HEADER] = typeof key === 'string' ? key : crypto.randomUUID();
@@ -175,7 +189,8 @@ export function callKyOptions(state: CallState, kyPart: Record<string, unknown>,
   if (options.headers || Object.keys(extra).length > 0) kyOptions.headers = mergeExtra(options.headers, extra);
   kyOptions.retry = kyRetry({
     retry: state.retry,
-    replayable: body.replay !== undefined && isReplayableMethod(method, keyed, state.retry),
+    bodyReplayable: body.replay !== undefined,
+    methodReplayable: isReplayableMethod(method, keyed, state.retry),
     keyed,
     budget: client.budget,
     remaining: () => state.remaining(),
@@ -226,6 +241,7 @@ function chainFetch(state: CallState, options: CallOptions & ClientOptions, body
     const request = input instanceof Request ? input : new Request(input, init);
     state.attempt += 1;
     state.lastRequest = request;
+    if (state.wantsJson && !request.headers.has('accept')) request.headers.set('accept', JSON_ACCEPT);
     const send: Next = (outgoing) => transport(state, options, outgoing, (r) => fetch(r, init));
     return chain.length === 0 ? send(request) : runChain(chain, request, send, state);
   };

@@ -8,18 +8,17 @@ import ky, { type Options as KyOptions, type KyInstance } from 'ky';
 import { toOrigin } from './auth/scope.ts';
 import { CallState, callKyOptions, type ClientState } from './call.ts';
 import { createEndpoint, type EndpointFactory } from './endpoint.ts';
-import { JSON_ACCEPT } from './json.ts';
 import { createLimiter, type Limiter } from './limiter.ts';
-import { DEFAULTS, splitOptions, validateOptions, type CallOptions, type ClientOptions } from './options.ts';
+import { DEFAULTS, splitOptions, unwrapReplace, validateOptions, type CallOptions, type ClientOptions } from './options.ts';
 import { createRedactor, REDACTED, type Redactor } from './redact.ts';
 import { toResponsePromise, type ResponsePromise } from './response.ts';
 import { createRetryBudget, normalizeRetry } from './retry.ts';
 import { validate, type StandardSchemaV1 } from './schema.ts';
 
-/** What a call is given as its URL, as in ky. */
-export type Input = string | URL | Request;
+/** What a call is given as its URL (a `Request` works too, as in ky). */
+export type Input = string | URL;
 
-type CallFunction = <T = unknown, S extends StandardSchemaV1 = StandardSchemaV1>(input: Input, options?: CallOptions<S>) => ResponsePromise<T>;
+type CallFunction = <T = unknown, S extends StandardSchemaV1 = StandardSchemaV1>(input: Input | Request, options?: CallOptions<S>) => ResponsePromise<T>;
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'query';
 
 /**
@@ -36,6 +35,8 @@ export type SturdyClient = CallFunction & { [M in Method]: CallFunction } & {
   endpoint: EndpointFactory;
   /** A new client whose defaults are these merged over this client's (ky's merge rules); a function gets this client's options. */
   extend: (options: ClientOptions | ((parent: ClientOptions) => ClientOptions)) => SturdyClient;
+  /** A new client with only these defaults (ky's `create`): nothing of this client is inherited. */
+  create: (options?: ClientOptions) => SturdyClient;
   /** ky's `stop`, for a `beforeRetry` hook: stop retrying without an error. */
   readonly stop: typeof ky.stop;
   /** ky's `retry()`, for an `afterResponse` hook: force a retry. */
@@ -61,14 +62,6 @@ function kyPart(options: ClientOptions): KyOptions {
   for (const key of PER_CALL) delete part[key];
   return part as KyOptions;
 }
-
-/** ky's `replaceOption(value)`: the wrapped value, and whether it was wrapped. */
-const unwrapReplace = (value: unknown): { value: unknown; replace: boolean } => {
-  if (typeof value === 'object' && value !== null && Object.getOwnPropertySymbols(value).length === 1 && 'value' in value && Object.keys(value).length === 1) {
-    return { value: (value as { value: unknown }).value, replace: true };
-  }
-  return { value, replace: false };
-};
 
 /** sturdy's own options of an extended client: replaced, except `use` (appended) and `redact` (names added). */
 function mergeOwn(parent: ClientOptions, extra: ClientOptions): ClientOptions {
@@ -101,9 +94,6 @@ export function createClient(options: ClientOptions = {}): SturdyClient {
 function resolve(instance: KyInstance, own: ClientOptions, redactor: Redactor, budget: ClientState['budget'], retry: ClientState['retry'], limiter: Limiter | undefined): ClientState {
   const defaults = defaultsOf(instance);
   const headers = new Headers(defaults.headers as HeadersInit | undefined);
-  let kyInstance = instance;
-  // JSON is what a JSON client asks for, unless told otherwise (ky's shortcuts then keep it).
-  if (!headers.has('accept')) kyInstance = instance.extend({ headers: { accept: JSON_ACCEPT } });
   const options = { ...own, ...defaults, headers } as ClientOptions;
   const origins = new Set<string>();
   if (options.baseUrl !== undefined) origins.add(toOrigin(new URL(String(options.baseUrl), globalThis.location?.href), 'baseUrl'));
@@ -112,13 +102,13 @@ function resolve(instance: KyInstance, own: ClientOptions, redactor: Redactor, b
   for (const origin of options.credentialOrigins ?? []) origins.add(toOrigin(origin, 'credentialOrigins'));
   if (options.auth) for (const origin of options.auth.origins ?? []) origins.add(toOrigin(origin, 'auth.origins'));
   if (options.auth) options.auth.register?.(redactor);
-  return { ky: kyInstance, options, retry, origins, redactor, budget, limiter, hasHeader: (name) => headers.has(name) };
+  return { ky: instance, options, retry, origins, redactor, budget, limiter, hasHeader: (name) => headers.has(name) };
 }
 
 function build(client: ClientState): SturdyClient {
-  const api = ((input: Input, options?: CallOptions) => send(client, options?.method ?? (input instanceof Request ? input.method : 'get'), input, options)) as SturdyClient;
-  for (const method of METHODS) api[method] = ((input: Input, options?: CallOptions) => send(client, method, input, options)) as CallFunction;
-  api.request = ((input: Input, options?: CallOptions) => send(client, options?.method ?? 'get', input, options)) as CallFunction;
+  const api = ((input: Input | Request, options?: CallOptions) => send(client, options?.method ?? (input instanceof Request ? input.method : 'get'), input, options)) as SturdyClient;
+  for (const method of METHODS) api[method] = ((input: Input | Request, options?: CallOptions) => send(client, method, input, options)) as CallFunction;
+  api.request = ((input: Input | Request, options?: CallOptions) => send(client, options?.method ?? 'get', input, options)) as CallFunction;
   api.extend = (given) => {
     const extra = typeof given === 'function' ? given(client.options) : given;
     validateOptions(extra, 'client');
@@ -132,6 +122,7 @@ function build(client: ClientState): SturdyClient {
     return build(resolve(client.ky.extend(kyPart(extra)), own, redactor, budget, retry, limiter));
   };
   api.endpoint = ((definition: Parameters<typeof createEndpoint>[1]) => createEndpoint((input, options) => api(input, options), definition)) as EndpointFactory;
+  api.create = (options) => createClient(options);
   Object.assign(api, { stop: ky.stop, retry: ky.retry });
   Object.defineProperty(api, 'options', { value: client.options, enumerable: true });
   return api;
@@ -161,14 +152,16 @@ const bodyOnly = (options: object) => {
 
 const EMPTY: CallOptions = {};
 
-function send<T>(client: ClientState, method: string, input: Input, given: CallOptions | undefined): ResponsePromise<T> {
+function send<T>(client: ClientState, method: string, input: Input | Request, given: CallOptions | undefined): ResponsePromise<T> {
   const options = given ?? EMPTY;
   let state: CallState | undefined;
   const finalize = (error: unknown) => (state ? state.fail(error) : error);
-  const parse = (text: string, response: Response) => {
-    const userParse = options.parseJson ?? client.options.parseJson;
-    return userParse ? userParse(text, { request: state!.lastRequest ?? (input as Request), response }) : JSON.parse(text);
+  const wantJson = () => {
+    if (state) state.wantsJson = true;
   };
+  const userParse = options.parseJson ?? client.options.parseJson;
+  // ky's context for parseJson: the request that got this response.
+  const parse = userParse && ((text: string, response: Response) => userParse(text, { request: state?.lastRequest ?? (input as Request), response }));
   try {
     if (given && !bodyOnly(given)) validateOptions(given, 'call');
     const retry = options.retry === undefined ? client.retry : normalizeRetry(options.retry, client.retry);
@@ -181,22 +174,22 @@ function send<T>(client: ClientState, method: string, input: Input, given: CallO
       const part = withJson ? { ...kyGiven, json } : kyGiven;
       return client.ky(input, callKyOptions(callState, part, call as CallOptions & ClientOptions, input));
     };
-    if (options.schema === undefined) return toResponsePromise<T>(start(undefined, false), { redactor, parse, finalize });
+    if (options.schema === undefined) return toResponsePromise<T>(start(undefined, false), { redactor, parse, finalize, wantJson });
     // Request validation is asynchronous (any Standard Schema); ky's shortcuts are reached through the started call.
     const started = validate(options.schema, options.json, 'request', { what: 'request body' }).then((value) => ({ call: start(value, true) }));
     const source = Object.assign(
       started.then((box) => box.call),
       Object.fromEntries(['text', 'json', 'blob', 'arrayBuffer', 'formData', 'bytes'].map((name) => [name, () => started.then((box) => (box.call as unknown as Record<string, () => Promise<unknown>>)[name]!())])),
     );
-    return toResponsePromise<T>(source, { redactor, parse, finalize });
+    return toResponsePromise<T>(source, { redactor, parse, finalize, wantJson });
   } catch (error) {
     // Bad options reject the call (so `.result()` still never rejects) instead of throwing synchronously.
-    return toResponsePromise<T>(Promise.reject(relativeUrlHint(error, input, client, options)), { redactor: client.redactor, parse, finalize });
+    return toResponsePromise<T>(Promise.reject(relativeUrlHint(error, input, client, options)), { redactor: client.redactor, parse, finalize, wantJson });
   }
 }
 
 /** A relative URL with nothing to resolve it against: say what to do. */
-function relativeUrlHint(error: unknown, input: Input, client: ClientState, options: CallOptions): unknown {
+function relativeUrlHint(error: unknown, input: Input | Request, client: ClientState, options: CallOptions): unknown {
   const base = options.baseUrl ?? client.options.baseUrl ?? options.prefix ?? client.options.prefix;
   if (typeof input !== 'string' || base || /^[a-z][\d+.a-z-]*:/i.test(input) || globalThis.location || !(error instanceof TypeError)) return error;
   return new TypeError(`sturdy: cannot resolve url ${JSON.stringify(client.redactor.url(input))}: pass an absolute URL or set the baseUrl option`, { cause: error });

@@ -72,13 +72,14 @@ export async function parseJsonResponse(
   parse?: (text: string) => unknown,
   readLabelled: () => Promise<string> = () => response.text(),
 ): Promise<unknown> {
+  // A parseJson of the caller's decides what an empty body means, as in ky.
   if (isEmptyStatus(response.status)) {
     void response.body?.cancel().catch(() => {});
-    return undefined;
+    return parse ? parse('') : undefined;
   }
   // A body labelled JSON is read whole (by ky's shortcut, with its body timeout); only an unlabelled one needs the bounded read.
   const text = isJsonContentType(response.headers.get('content-type')) ? await readLabelled() : await readJsonText(response, redactor);
-  if (text === '') return undefined;
+  if (text === '' && !parse) return undefined;
   try {
     return parse ? await parse(text) : JSON.parse(text);
   } catch (error) {

@@ -168,6 +168,18 @@ const checkBaseUrl = (value: unknown) => {
   }
 };
 
+/**
+ * ky's `replaceOption(value)` wrapper: the wrapped value, and whether it was wrapped.
+ * @example
+ * unwrapReplace(replaceOption({ beforeRequest: [] })) // { value: { beforeRequest: [] }, replace: true }
+ */
+export function unwrapReplace(value: unknown): { value: unknown; replace: boolean } {
+  if (typeof value === 'object' && value !== null && Object.getOwnPropertySymbols(value).length === 1 && Object.keys(value).length === 1 && 'value' in value) {
+    return { value: (value as { value: unknown }).value, replace: true };
+  }
+  return { value, replace: false };
+}
+
 /** Validates the options sturdy reads; ky validates the rest. `where` says whether client-only options may appear. */
 export function validateOptions(options: ClientOptions & CallOptions, where: 'client' | 'call'): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`sturdy: ${where} options must be an object`);
@@ -217,12 +229,13 @@ export function validateOptions(options: ClientOptions & CallOptions, where: 'cl
       if (list !== undefined && (!Array.isArray(list) || list.some((item) => typeof item !== 'string'))) fail(`redact.${name}`, 'an array of names', list);
     }
   }
-  if (options.hooks !== undefined && (typeof options.hooks !== 'object' || options.hooks === null)) fail('hooks', 'an object of hook arrays', options.hooks);
-  for (const [name, list] of Object.entries(options.hooks ?? {})) {
+  const hooks = unwrapReplace(options.hooks).value as Record<string, unknown> | undefined;
+  if (hooks !== undefined && (typeof hooks !== 'object' || hooks === null)) fail('hooks', 'an object of hook arrays', hooks);
+  for (const [name, list] of Object.entries(hooks ?? {})) {
     if (list !== undefined && (!Array.isArray(list) || list.some((hook) => typeof hook !== 'function'))) fail(`hooks.${name}`, 'an array of functions', list);
   }
-  checkHeaders(options.headers);
-  checkMiddleware(options.use);
+  checkHeaders(unwrapReplace(options.headers).value);
+  checkMiddleware(unwrapReplace(options.use).value);
 }
 
 /** Splits options into sturdy's own part and the part ky merges and runs. */

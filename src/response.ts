@@ -35,6 +35,8 @@ export type BodyContext = {
   parse: ((text: string, response: Response) => unknown) | undefined;
   /** Turns any failure into the error the caller gets (redacted, named, reported once). */
   finalize: (error: unknown) => unknown;
+  /** `.json()` was asked for before the request went out: it asks for JSON (as ky's `.json()` does). */
+  wantJson: () => void;
 };
 
 /** Where a ResponsePromise and the Responses it gives keep their client's redactor (see `redactorOf`). */
@@ -74,19 +76,15 @@ export function toResponsePromise<T>(source: Promise<Response> & KyShortcuts, co
     (error: unknown) => Promise.reject(context.finalize(error)),
   );
   const promise = brand(call as ResponsePromise<T>, context.redactor);
+  // ky's shortcut is called at once: it sets its Accept header before the request goes out.
   const shortcut = <R>(name: keyof KyShortcuts, fallback: (response: Response) => Promise<R>) => {
     const ky = source[name];
-    return async (): Promise<R> => {
-      const response = await call;
-      try {
-        return ky ? ((await ky()) as R) : await fallback(response);
-      } catch (error) {
-        throw context.finalize(error);
-      }
-    };
+    return (): Promise<R> =>
+      (ky ? (ky() as Promise<R>) : call.then(fallback)).then(undefined, (error: unknown) => Promise.reject(context.finalize(error)));
   };
   const text = shortcut('text', (response) => response.text());
   const json = async (schema?: StandardSchemaV1): Promise<unknown> => {
+    context.wantJson();
     const response = await call;
     try {
       const parse = context.parse && ((text: string) => context.parse!(text, response));

@@ -351,6 +351,8 @@ export async function decideRetry(input: {
     }
   }
 
+  // ky's rule: a 413 is worth repeating only when the server says when (the body will not shrink).
+  if (status === 413 && serverWait === undefined && wanted === undefined) return stop();
   if (serverWait !== undefined) {
     if (serverWait > retry.maxRetryAfter) return stop(`server asked to wait ${serverWait} ms (over maxRetryAfter ${retry.maxRetryAfter} ms)`);
     // The server's own answer is what the caller needs when its wait cannot be kept (never a TimeoutError).
@@ -388,8 +390,10 @@ export function backoff(retryCount: number, retry: NormalizedRetry): number {
  */
 export function kyRetry(call: {
   retry: NormalizedRetry;
-  /** Method, key and body allow a repeat. */
-  replayable: boolean;
+  /** The body can be sent again (a forced `ky.retry()` needs only this). */
+  bodyReplayable: boolean;
+  /** The method (and its Idempotency-Key) allows a repeat. */
+  methodReplayable: boolean;
   keyed: boolean;
   budget: RetryBudget;
   remaining(): number;
@@ -403,7 +407,7 @@ export function kyRetry(call: {
   let staleRetries = 0;
   const methods = isReplayableMethod('post', call.keyed, retry) ? [...new Set([...retry.methods, 'post', 'patch'])] : retry.methods;
   return {
-    limit: call.replayable ? retry.limit : 0,
+    limit: call.bodyReplayable ? retry.limit : 0,
     methods,
     statusCodes: retry.statusCodes,
     afterStatusCodes: retry.afterStatusCodes,
@@ -417,7 +421,7 @@ export function kyRetry(call: {
       return wait;
     },
     async shouldRetry({ error, retryCount }: ShouldRetryState): Promise<boolean> {
-      const decision = await decideRetry({ error, retryCount, retry, replayable: true, keyed: call.keyed, budget: call.budget, timeLeftMs: call.remaining(), staleRetries });
+      const decision = await decideRetry({ error, retryCount, retry, replayable: call.methodReplayable, keyed: call.keyed, budget: call.budget, timeLeftMs: call.remaining(), staleRetries });
       if (decision.retry) {
         planned = decision.delayMs;
         if (decision.stale) staleRetries += 1;

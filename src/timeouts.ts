@@ -37,6 +37,37 @@ export function nameTimeout(error: TimeoutError, kind: TimeoutKind, ms: number, 
 }
 
 /**
+ * A TimeoutError naming the request (URL already redacted) and which limit ran out.
+ * @example
+ * throw timeoutError('GET', 'https://api.example.com/feed', 'idle', 45_000);
+ */
+export function timeoutError(method: string, url: string, kind: TimeoutKind, ms: number): TimeoutError {
+  return nameTimeout(new TimeoutError(new Request(url || 'about:blank', { method })), kind, ms, `${method} ${url}`);
+}
+
+/**
+ * Waits `ms`, or rejects at once with the signal's reason when it aborts.
+ * The timer is cleared on abort so nothing keeps the process alive.
+ * @example
+ * await sleep(250, signal);
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.min(ms, MAX_TIMER));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
  * Returns the response with a body that fails with TimeoutError when no chunk
  * arrives for `idleMs` while someone is reading (or the call's deadline passes).
  * Nothing is read ahead: an unread body never times out.
