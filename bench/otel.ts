@@ -87,15 +87,43 @@ const cases: Record<string, Case> = {
 const targets: Record<string, string> = { 'tracing(), API alone (no SDK)': '<= 1.03', 'tracing(), SDK + no-op exporters': '<= 1.3' };
 
 const samples = await alternate(cases, rounds, 2);
-await sdk.shutdown();
 const baseline = samples['sturdy, no middleware']!;
-const rows = Object.entries(samples).map(([name, values]) => `| ${name} | ${median(values).toFixed(1)} | ${pairedRatio(values, baseline).toFixed(3)} | ${targets[name] ?? '-'} |`);
+const passing = samples['a pass-through middleware']!;
+const rows = Object.entries(samples).map(
+  ([name, values]) => `| ${name} | ${median(values).toFixed(1)} | ${pairedRatio(values, baseline).toFixed(3)} | ${pairedRatio(values, passing).toFixed(3)} | ${targets[name] ?? '-'} |`,
+);
+
+/** The middleware alone, around a `next` that answers at once: its own cost per attempt, without sturdy's noise. */
+async function alone(setup: () => void, teardown: () => void): Promise<number> {
+  const middleware = tracing();
+  const response = new Response(null);
+  const next = async () => response;
+  const request = new Request(`${BASE_URL}orders`, { method: 'POST' });
+  const info = { method: 'POST', attempt: 1, signal: undefined, remaining: () => Infinity, retry: { limit: 0, maxRetryAfter: 0 }, emit() {}, context: {} };
+  const call = { ...info, redact: { url: String, text: String, isSensitiveHeader: () => false }, isCredentialOrigin: () => true } as Parameters<Middleware>[2];
+  setup();
+  try {
+    const costs: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      const floor = await perOp(next, n * 10);
+      costs.push((await perOp(() => middleware(request, next, call), n * 10)) - floor);
+    }
+    return median(costs);
+  } finally {
+    teardown();
+  }
+}
+const aloneNoSdk = await alone(() => {}, () => {});
+const aloneSdk = await alone(sdk.register, sdk.unregister);
+await sdk.shutdown();
 console.log(
   [
     `### sturdy/otel per-call cost (stub fetch, POST JSON + parse, defaults + bearer; ${rounds} rounds x ${n} calls, Node ${process.versions.node})`,
     '',
-    '| case | CPU us/op | x no middleware | target |',
-    '|---|--:|--:|--:|',
+    '| case | CPU us/op | x no middleware | x pass-through | target |',
+    '|---|--:|--:|--:|--:|',
     ...rows,
+    '',
+    `tracing() alone around a \`next\` that answers at once (redaction stubbed): API alone ${aloneNoSdk.toFixed(2)} us/attempt, SDK ${aloneSdk.toFixed(2)} us/attempt.`,
   ].join('\n'),
 );

@@ -149,6 +149,22 @@ test('stale-if-error: after a 503 storm and every retry, the stale entry is serv
   expect(server.requestsTo('/sie').length).toBe(7);
 });
 
+test('stale-if-error: an origin that cannot be reached (socket dropped) is answered stale on the last attempt', async () => {
+  server.route('/sie-drop', (_request, response, n) => {
+    if (n === 0) response.writeHead(200, { 'cache-control': 'max-age=1, stale-if-error=600', 'content-type': 'text/plain' }).end('kept');
+    else response.socket?.destroy();
+  });
+  const { api, outcomes } = recordingClient(server, [httpCache()], { retry: { limit: 1, delay: () => 1, jitter: false } });
+  await api.get('sie-drop').text();
+  later(2);
+  expect(await api.get('sie-drop').text()).toBe('kept');
+  expect(server.requestsTo('/sie-drop').length).toBe(3);
+  expect(outcomes()).toEqual(['miss', 'stale']);
+  // Past max-age + stale-if-error, the network error is the caller's.
+  later(700);
+  await expect(api.get('sie-drop').text()).rejects.toThrow();
+});
+
 test('without stale-if-error, a stale entry does not hide the 503', async () => {
   versioned(server, '/no-sie', (n) => (n === 0 ? { headers: { 'cache-control': 'max-age=1' }, body: 'good' } : { status: 503, body: 'down' }));
   const { api } = recordingClient(server, [httpCache()]);

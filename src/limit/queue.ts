@@ -3,7 +3,6 @@
  * flight, at most `requests` attempts per `interval` counted conservatively,
  * and a pause of the whole origin when the server asks for a wait.
  */
-import { MAX_TIMER } from '../timeouts.ts';
 
 /**
  * Marks the end of an attempt's wait for response headers: frees its
@@ -47,6 +46,16 @@ export type OriginQueues = {
   pause(origin: string, pause: Pause): void;
 };
 
+const MIN_PRUNE = 64;
+
+/**
+ * The longest delay setTimeout takes (2^31-1 ms); longer ones fire at once.
+ * Own copy, not timeouts.ts's: importing that module would bundle the idle guard into sturdy/limit.
+ * @example
+ * setTimeout(wake, Math.min(MAX_TIMER, ms));
+ */
+export const MAX_TIMER = 2_147_483_647;
+
 type Waiter = { deadline: number; settle: (outcome: Ticket | Promise<Response>) => void };
 
 /** An attempt's rate slot: taken (Infinity) until its headers arrive, then until `interval` after them. */
@@ -56,6 +65,10 @@ type Queue = {
   origin: string;
   active: number;
   slots: Slot[];
+  /** Expired slots are dropped when the list reaches this length (doubling, so pruning costs O(1) per attempt). */
+  pruneAt: number;
+  /** The latest time any slot is held until, for forgetting the origin. */
+  latest: number;
   waiting: Waiter[];
   paused: Pause | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -81,13 +94,13 @@ export function createQueues(settings: { concurrency: number; requests: number; 
 
   const queueOf = (origin: string): Queue => {
     let queue = queues.get(origin);
-    if (!queue) queues.set(origin, (queue = { origin, active: 0, slots: [], waiting: [], paused: undefined, timer: undefined, timerAt: 0 }));
+    if (!queue) queues.set(origin, (queue = { origin, active: 0, slots: [], pruneAt: MIN_PRUNE, latest: 0, waiting: [], paused: undefined, timer: undefined, timerAt: 0 }));
     return queue;
   };
 
   /** Drops an origin once nothing about it can matter, so calling many origins does not grow the map. */
   const forgetIfIdle = (queue: Queue): void => {
-    if (queue.active > 0 || queue.waiting.length > 0 || queue.timer !== undefined || queue.paused || queue.slots.length > 0) return;
+    if (queue.active > 0 || queue.waiting.length > 0 || queue.timer !== undefined || queue.paused || queue.latest > now()) return;
     queues.delete(queue.origin);
   };
 
@@ -96,10 +109,14 @@ export function createQueues(settings: { concurrency: number; requests: number; 
     if (queue.paused && queue.paused.until > at) return queue.paused.until;
     queue.paused = undefined;
     if (queue.active >= concurrency) return Infinity;
-    if (requests === Infinity) return 0;
-    queue.slots = queue.slots.filter((slot) => slot.until > at);
+    if (queue.slots.length >= queue.pruneAt || queue.slots.length >= requests) {
+      queue.slots = queue.slots.filter((slot) => slot.until > at);
+      queue.pruneAt = Math.max(MIN_PRUNE, 2 * queue.slots.length);
+    }
     if (queue.slots.length < requests) return 0;
-    return Math.min(...queue.slots.map((slot) => slot.until));
+    let earliest = Infinity;
+    for (const slot of queue.slots) earliest = Math.min(earliest, slot.until);
+    return earliest;
   };
 
   const start = (queue: Queue): Ticket => {
@@ -114,6 +131,7 @@ export function createQueues(settings: { concurrency: number; requests: number; 
         queue.active -= 1;
         // The server counted this attempt when it arrived, before its headers left: hold the slot a full interval after them.
         slot.until = sent ? now() + interval : 0;
+        queue.latest = Math.max(queue.latest, slot.until);
         drain(queue);
       },
     };
@@ -142,7 +160,7 @@ export function createQueues(settings: { concurrency: number; requests: number; 
     }
     // Nothing waits for a time any more: wake only when a slot expiring could let an origin be forgotten.
     if (queue.waiting.length === 0 && queue.timer === undefined && queue.active === 0) {
-      const last = Math.max(queue.paused?.until ?? 0, ...queue.slots.map((slot) => slot.until));
+      const last = Math.max(queue.paused?.until ?? 0, queue.latest);
       if (last > now()) wakeAt(queue, last);
       else forgetIfIdle(queue);
     }

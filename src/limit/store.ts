@@ -4,8 +4,7 @@
  * per attempt start per origin, waits on a rejection, and falls back to the
  * local window when the store fails, so a store outage never stops the calls.
  */
-import { MAX_TIMER } from '../timeouts.ts';
-import { now } from './queue.ts';
+import { MAX_TIMER, now } from './queue.ts';
 
 /**
  * What sturdy uses of a `rate-limiter-flexible` limiter: `consume` (resolves
