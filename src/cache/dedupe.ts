@@ -7,7 +7,11 @@ import { responseWith } from './body.ts';
 import { fanOut } from './fan-out.ts';
 import { assertWebCrypto, createHasher, identityText } from './key.ts';
 
-/** Options of `dedupe()`. */
+/**
+ * Options of `dedupe()`.
+ * @example
+ * const options: DedupeOptions = { headers: ['x-tenant'], bufferBytes: 1 << 20 };
+ */
 export type DedupeOptions = {
   /**
    * More request headers that make two requests different (names). Always compared: the method, the

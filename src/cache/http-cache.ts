@@ -7,25 +7,11 @@ import type { CallInfo, Middleware, Next } from '../middleware.ts';
 import { retryAfterMs } from '../retry.ts';
 import { captureBody, drain, responseWith } from './body.ts';
 import { assertWebCrypto, createHasher, identityText, requestUrl, urlGroup, withoutCredentials, type Hasher } from './key.ts';
-import { isKeyValueStorage, memoryStore, storageStore, type CacheEntry, type CacheStore, type KeyValueStorage } from './store.ts';
+import { checkOptions, type HttpCacheOptions } from './options.ts';
+import { memoryStore, storageStore, type CacheEntry, type CacheStore } from './store.ts';
 
-/** Options of `httpCache()`. */
-export type HttpCacheOptions = {
-  /** Most records the in-memory store keeps (least recently used go first). @default 1000 */
-  maxEntries?: number;
-  /** Most bytes the in-memory store keeps (bodies plus headers, LRU). @default 10 MiB */
-  maxBytes?: number;
-  /** A body larger than this is passed through and not stored. @default 1 MiB */
-  maxEntryBytes?: number;
-  /**
-   * An unstorage `Storage` (Redis, Cloudflare KV, Vercel KV, fs, IndexedDB) instead of memory: entries
-   * are plain JSON, bodies base64, with a TTL for drivers that expire keys. Bound it there (Redis
-   * `maxmemory`); `maxEntries` and `maxBytes` are for the memory store.
-   */
-  store?: KeyValueStorage;
-};
+export type { HttpCacheOptions } from './options.ts';
 
-const CACHE_DEFAULTS = { maxEntries: 1000, maxBytes: 10 * 1024 * 1024, maxEntryBytes: 1024 * 1024 } as const;
 /** A stale entry with a validator stays this long at least: a 304 can still refresh it. */
 const KEEP_REVALIDATABLE_MS = 24 * 60 * 60 * 1000;
 /** The longest a background (stale-while-revalidate) refresh may take. */
@@ -247,25 +233,4 @@ function varyNames(vary: string | null): string[] | '*' {
 /** The id of one variant: the per-user id plus a hash of the request's values for the Vary names. */
 async function variantKey(hash: Hasher, base: string, vary: readonly string[], request: Request): Promise<string> {
   return `${base}.${(await hash(vary.map((name) => `${name}: ${request.headers.get(name) ?? ''}`).join('\n'))).slice(0, 32)}`;
-}
-
-function checkOptions(options: HttpCacheOptions): { maxEntries: number; maxBytes: number; maxEntryBytes: number } {
-  if (typeof options !== 'object' || options === null) throw new TypeError('sturdy/cache: httpCache(options) takes an object, e.g. httpCache({ maxBytes: 50 << 20 })');
-  const limits: { maxEntries: number; maxBytes: number; maxEntryBytes: number } = { ...CACHE_DEFAULTS };
-  for (const name of ['maxEntries', 'maxBytes', 'maxEntryBytes'] as const) {
-    const value = options[name];
-    if (value === undefined) continue;
-    if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`sturdy/cache: option \`${name}\` must be a positive integer, got ${String(value)}`);
-    limits[name] = value;
-  }
-  if (options.store !== undefined) {
-    if (!isKeyValueStorage(options.store)) throw new TypeError('sturdy/cache: option `store` must be an unstorage Storage (createStorage() from unstorage), with getItem, setItem, removeItem and getKeys');
-    if (options.maxEntries !== undefined || options.maxBytes !== undefined) {
-      throw new TypeError('sturdy/cache: options `maxEntries` and `maxBytes` bound the memory store; with `store`, bound the store itself (Redis maxmemory, KV limits)');
-    }
-  }
-  if (options.store === undefined && limits.maxEntryBytes > limits.maxBytes) {
-    throw new TypeError(`sturdy/cache: option \`maxEntryBytes\` (${limits.maxEntryBytes}) must not exceed \`maxBytes\` (${limits.maxBytes})`);
-  }
-  return limits;
 }

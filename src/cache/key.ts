@@ -21,7 +21,11 @@ export async function sha256Hex(text: string): Promise<string> {
   return hex;
 }
 
-/** Hashes text to hex; synchronous when the same text was hashed recently. */
+/**
+ * Hashes text to hex; synchronous when the same text was hashed recently.
+ * @example
+ * const hash: Hasher = createHasher();
+ */
 export type Hasher = (text: string) => Promise<string> | string;
 
 /**
@@ -66,7 +70,11 @@ export function isCredentialHeader(name: string, call: CallInfo): boolean {
   return CREDENTIAL_HEADERS.has(name) || call.redact.isSensitiveHeader(name);
 }
 
-/** The URL without its fragment, which never reaches the server. */
+/**
+ * The URL without its fragment, which never reaches the server.
+ * @example
+ * requestUrl(new Request('https://a.example/x#top')) // 'https://a.example/x'
+ */
 export const requestUrl = (request: Request): string => {
   const hash = request.url.indexOf('#');
   return hash === -1 ? request.url : request.url.slice(0, hash);

@@ -5,7 +5,11 @@
 import type CachePolicy from 'http-cache-semantics';
 import type { Hasher } from './key.ts';
 
-/** One stored response: its policy (http-cache-semantics' own serialization) and its body. */
+/**
+ * One stored response: its policy (http-cache-semantics' own serialization) and its body.
+ * @example
+ * const entry: CacheEntry = { v: 1, url, policy: policy.toObject(), statusText: 'OK', body };
+ */
 export type CacheEntry = {
   /** Format version, so a shared store written by another release is recognised. */
   v: 1;
@@ -16,9 +20,18 @@ export type CacheEntry = {
   body: Uint8Array;
 };
 
-/** Stored under the per-user key when the response varies: which request headers pick the variant. */
+/**
+ * Stored under the per-user key when the response varies: which request headers pick the variant.
+ * @example
+ * const record: VaryRecord = { v: 1, vary: ['accept-language'] };
+ */
 export type VaryRecord = { v: 1; vary: string[] };
 
+/**
+ * Anything a store holds.
+ * @example
+ * const isEntry = (record: StoredRecord): record is CacheEntry => 'body' in record;
+ */
 export type StoredRecord = CacheEntry | VaryRecord;
 
 /**
