@@ -6,4 +6,4 @@
  */
 export { httpCache, type HttpCacheOptions } from './http-cache.ts';
 export { dedupe, type DedupeOptions } from './dedupe.ts';
-export type { KeyValueStorage } from './store.ts';
+export type { KeyValueStorage } from './options.ts';

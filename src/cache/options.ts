@@ -1,5 +1,18 @@
 /** httpCache's options: their types, their defaults (the one table they are written in) and their checks. */
-import { isKeyValueStorage, type KeyValueStorage } from './store.ts';
+import { isKeyValueStorage } from './store.ts';
+
+/**
+ * The part of unstorage's `Storage` httpCache uses (any object with these methods works).
+ * @example
+ * import { createStorage } from 'unstorage';
+ * httpCache({ store: createStorage() });
+ */
+export type KeyValueStorage = {
+  getItem(key: string): Promise<unknown>;
+  setItem(key: string, value: any, options?: { ttl?: number }): Promise<void>;
+  removeItem(key: string): Promise<void>;
+  getKeys(base?: string): Promise<string[]>;
+};
 
 /**
  * Options of `httpCache()`.

@@ -4,6 +4,7 @@
  */
 import type CachePolicy from 'http-cache-semantics';
 import type { Hasher } from './key.ts';
+import type { KeyValueStorage } from './options.ts';
 
 /**
  * One stored response: its policy (http-cache-semantics' own serialization) and its body.
@@ -45,19 +46,6 @@ export type CacheStore = {
   set(group: string, id: string, record: StoredRecord, ttlMs: number): Promise<void> | void;
   remove(group: string, id: string): Promise<void> | void;
   removeGroup(group: string): Promise<void> | void;
-};
-
-/**
- * The part of unstorage's `Storage` httpCache uses (any object with these methods works).
- * @example
- * import { createStorage } from 'unstorage';
- * httpCache({ store: createStorage() });
- */
-export type KeyValueStorage = {
-  getItem(key: string): Promise<unknown>;
-  setItem(key: string, value: any, options?: { ttl?: number }): Promise<void>;
-  removeItem(key: string): Promise<void>;
-  getKeys(base?: string): Promise<string[]>;
 };
 
 /** What one record costs in memory, roughly: body bytes plus its headers. */
