@@ -6,7 +6,7 @@
 import type { Options as KyOptions, KyInstance } from 'ky';
 import { credentialPolicy } from './auth/policy.ts';
 import type { AuthStrategy } from './auth/types.ts';
-import { HTTPError, SerializationError, TimeoutError, isKyLike, isSturdyError, sanitizeKyError } from './errors.ts';
+import { HTTPError, SerializationError, TimeoutError, isKyLike, isSturdyError, redactErrorChain, sanitizeKyError } from './errors.ts';
 import { emit, type EventListener, type SturdyEvent } from './events.ts';
 import { JSON_ACCEPT, JSON_CONTENT_TYPE, serializeJson } from './json.ts';
 import { runChain, type CallInfo, type Middleware, type Next } from './middleware.ts';
@@ -68,8 +68,12 @@ export class CallState implements CallInfo {
   private readonly end: number;
   #failed: unknown;
 
-  constructor(client: ClientState, method: string, options: CallOptions & ClientOptions, retry: NormalizedRetry, redactor: Redactor) {
+  /** Where this call's credentials may go (the client's, unless the call changes baseUrl, auth or credentialOrigins). */
+  readonly origins: ReadonlySet<string>;
+
+  constructor(client: ClientState, method: string, options: CallOptions & ClientOptions, retry: NormalizedRetry, redactor: Redactor, origins = client.origins) {
     this.client = client;
+    this.origins = origins;
     this.method = method;
     this.signal = options.signal ?? undefined;
     this.retry = retry;
@@ -87,7 +91,7 @@ export class CallState implements CallInfo {
 
   isCredentialOrigin(url: string | URL): boolean {
     try {
-      return this.client.origins.has(new URL(url).origin);
+      return this.origins.has(new URL(url).origin);
     } catch {
       return false;
     }
@@ -123,7 +127,8 @@ export class CallState implements CallInfo {
       const wait = retryAfterMs(result.response.headers);
       if (wait !== undefined) Object.assign(result, { retryAfter: wait });
     }
-    if (isKyLike(result)) {
+    if (isSturdyError(result)) redactErrorChain(result, this.redact);
+    else if (isKyLike(result)) {
       // The caller's beforeError hooks saw ky's real request; what leaves the call holds no secret.
       if (result.request instanceof Request) {
         try {
@@ -222,7 +227,7 @@ function chainFetch(state: CallState, options: CallOptions & ClientOptions, body
   if (auth) {
     chain.push(
       credentialPolicy(auth, {
-        origins: client.origins,
+        origins: state.origins,
         allowInsecure: auth.allowInsecure ?? options.allowInsecure ?? client.options.allowInsecure ?? false,
         fetch: baseFetch(options, client),
         replay: body.replay,

@@ -95,14 +95,19 @@ function resolve(instance: KyInstance, own: ClientOptions, redactor: Redactor, b
   const defaults = defaultsOf(instance);
   const headers = new Headers(defaults.headers as HeadersInit | undefined);
   const options = { ...own, ...defaults, headers } as ClientOptions;
+  if (options.auth) options.auth.register?.(redactor);
+  return { ky: instance, options, retry, origins: credentialOrigins(options), redactor, budget, limiter, hasHeader: (name) => headers.has(name) };
+}
+
+/** Where credentials may go: the baseUrl's origin (else the page's), `credentialOrigins` and the strategy's `origins`. */
+function credentialOrigins(options: CallOptions & ClientOptions): Set<string> {
   const origins = new Set<string>();
   if (options.baseUrl !== undefined) origins.add(toOrigin(new URL(String(options.baseUrl), globalThis.location?.href), 'baseUrl'));
   // Without a baseUrl, relative URLs resolve against the page, so the page's origin is the base origin.
   else if (/^https?:/.test(String(globalThis.location?.origin))) origins.add(globalThis.location.origin);
   for (const origin of options.credentialOrigins ?? []) origins.add(toOrigin(origin, 'credentialOrigins'));
   if (options.auth) for (const origin of options.auth.origins ?? []) origins.add(toOrigin(origin, 'auth.origins'));
-  if (options.auth) options.auth.register?.(redactor);
-  return { ky: instance, options, retry, origins, redactor, budget, limiter, hasHeader: (name) => headers.has(name) };
+  return origins;
 }
 
 function build(client: ClientState): SturdyClient {
@@ -128,9 +133,15 @@ function build(client: ClientState): SturdyClient {
   return api;
 }
 
-/** A call's `redact` on top of its client's: both sets of names hide, secrets stay the client's. */
-const composeRedactors = (base: Redactor, extra: Redactor): Redactor => ({
+/**
+ * `extra` on top of `base`: both sets of names and secrets hide. With `keep`, what is registered
+ * later (a per-call strategy's secrets) goes to `extra` only, so it never outlives that strategy.
+ */
+const composeRedactors = (base: Redactor, extra: Redactor, keep = false): Redactor => ({
   ...base,
+  ...(keep
+    ? { addSecret: extra.addSecret, removeSecret: extra.removeSecret, addHeader: extra.addHeader, addQuery: extra.addQuery }
+    : {}),
   url: (url) => extra.text(base.url(url)),
   text: (text) => extra.text(base.text(text)),
   data: (value) => extra.data(base.data(value)),
@@ -142,6 +153,26 @@ const composeRedactors = (base: Redactor, extra: Redactor): Redactor => ({
   isSensitiveHeader: (name) => base.isSensitiveHeader(name) || extra.isSensitiveHeader(name),
   isSensitiveField: (name) => base.isSensitiveField(name) || extra.isSensitiveField(name),
 });
+
+/** Per-call strategies: each one's secrets in a redactor of its own (one per strategy, so none accumulate in the client's). */
+const strategyRedactors = new WeakMap<Redactor, WeakMap<object, Redactor>>();
+
+function callRedactor(client: ClientState, options: CallOptions): Redactor {
+  let redactor = client.redactor;
+  const auth = options.auth;
+  if (auth && auth !== client.options.auth) {
+    let known = strategyRedactors.get(client.redactor);
+    if (!known) strategyRedactors.set(client.redactor, (known = new WeakMap()));
+    let child = known.get(auth);
+    if (!child) {
+      child = composeRedactors(client.redactor, createRedactor(), true);
+      auth.register?.(child);
+      known.set(auth, child);
+    }
+    redactor = child;
+  }
+  return options.redact ? composeRedactors(redactor, createRedactor(options.redact)) : redactor;
+}
 
 /** Call options that only carry a body: nothing to validate or merge. */
 const BODY_KEYS = new Set(['json', 'body', 'schema']);
@@ -165,9 +196,11 @@ function send<T>(client: ClientState, method: string, input: Input | Request, gi
   try {
     if (given && !bodyOnly(given)) validateOptions(given, 'call');
     const retry = options.retry === undefined ? client.retry : normalizeRetry(options.retry, client.retry);
-    const redactor = options.redact ? composeRedactors(client.redactor, createRedactor(options.redact)) : client.redactor;
-    if (options.auth) options.auth.register?.(client.redactor);
-    const callState = (state = new CallState(client, method.toUpperCase(), options as CallOptions & ClientOptions, retry, redactor));
+    const redactor = callRedactor(client, options);
+    // A call that changes where credentials may go gets its own origin set; the common call reuses the client's.
+    const scoped = options.auth || options.credentialOrigins || options.baseUrl !== undefined;
+    const origins = scoped ? credentialOrigins({ ...client.options, ...options } as CallOptions & ClientOptions) : client.origins;
+    const callState = (state = new CallState(client, method.toUpperCase(), options as CallOptions & ClientOptions, retry, redactor, origins));
     const { ky: kyGiven } = options === EMPTY ? { ky: {} } : splitOptions(options);
     const start = (json: unknown, withJson: boolean) => {
       const call = withJson ? { ...options, json } : options;
@@ -176,7 +209,7 @@ function send<T>(client: ClientState, method: string, input: Input | Request, gi
     };
     if (options.schema === undefined) return toResponsePromise<T>(start(undefined, false), { redactor, parse, finalize, wantJson });
     // Request validation is asynchronous (any Standard Schema); ky's shortcuts are reached through the started call.
-    const started = validate(options.schema, options.json, 'request', { what: 'request body' }).then((value) => ({ call: start(value, true) }));
+    const started = validate(options.schema, options.json, 'request', { what: 'request body' }, redactor).then((value) => ({ call: start(value, true) }));
     const source = Object.assign(
       started.then((box) => box.call),
       Object.fromEntries(['text', 'json', 'blob', 'arrayBuffer', 'formData', 'bytes'].map((name) => [name, () => started.then((box) => (box.call as unknown as Record<string, () => Promise<unknown>>)[name]!())])),

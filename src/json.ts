@@ -1,4 +1,4 @@
-import { ParseError, SerializationError } from './errors.ts';
+import { ParseError, SerializationError, parseSnippet } from './errors.ts';
 import { ERROR_BODY_LIMIT, isJsonContentType, readBounded } from './body.ts';
 import type { Redactor } from './redact.ts';
 
@@ -6,8 +6,6 @@ import type { Redactor } from './redact.ts';
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 /** Sent with every call unless the caller set an accept header. */
 export const JSON_ACCEPT = 'application/json';
-/** Longest body excerpt a ParseError carries. */
-const SNIPPET_LENGTH = 200;
 
 const pathKey = (path: string, key: string | number) =>
   typeof key === 'number' ? `${path}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
@@ -87,13 +85,12 @@ export async function parseJsonResponse(
   }
 }
 
-// Redacted before it is cut: a secret at the 200-character edge must not keep its first characters.
 const parseError = (response: Response, text: string, redactor: Redactor, cause?: unknown) =>
   new ParseError(
     {
       status: response.status,
       contentType: response.headers.get('content-type'),
-      snippet: redactor.text(text.slice(0, SNIPPET_LENGTH * 4)).slice(0, SNIPPET_LENGTH),
+      snippet: parseSnippet(text, redactor),
       url: redactor.url(response.url),
     },
     cause === undefined ? undefined : { cause },

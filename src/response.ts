@@ -89,7 +89,7 @@ export function toResponsePromise<T>(source: Promise<Response> & KyShortcuts, co
     try {
       const parse = context.parse && ((text: string) => context.parse!(text, response));
       const data = await parseJsonResponse(response, context.redactor, parse, source.text ? () => source.text!() as Promise<string> : undefined);
-      return schema === undefined ? data : await validate(schema, data, 'response', { status: response.status, what: 'response body' });
+      return schema === undefined ? data : await validate(schema, data, 'response', { status: response.status, what: 'response body' }, context.redactor);
     } catch (error) {
       throw context.finalize(error);
     }
