@@ -191,6 +191,24 @@ describe('a server-asked wait (item 20)', () => {
     expect(server.requestsTo('/paused')).toHaveLength(2);
   });
 
+  test('with the default retry rules too: the refused call and the queued one both end as the server HTTPError, never a TimeoutError', async () => {
+    server.route('/paused-default', async (_request, response, n) => {
+      await wait(50);
+      if (n === 0) return void response.writeHead(429, { 'retry-after': '2', 'content-type': 'application/json' }).end('{"error":"quota"}');
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    const api = clientWith(limit({ concurrency: 1 }));
+    const first = elapsed(() => api.get('paused-default', { totalTimeout: 1_000 }));
+    await wait(10);
+    const queued = elapsed(() => api.get('paused-default', { totalTimeout: 1_000 }));
+    for (const outcome of await Promise.all([first, queued])) {
+      expect(isTimeoutError(outcome.error)).toBe(false);
+      expect(outcome.error).toMatchObject({ retryAfter: 2_000, data: { error: 'quota' } });
+      expect(outcome.ms).toBeLessThan(500);
+    }
+    expect(server.requestsTo('/paused-default')).toHaveLength(1);
+  });
+
   test('the pause does not touch another origin', async () => {
     server.route('/limited-once', modes.retryAfter(429, 1));
     other.route('/free', modes.json(200, { ok: true }));
