@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     [`${CALLS} concurrent GETs of ${BODY_MIB} MiB through dedupe`, `${fan.upstream} upstream request(s)`, `${fan.complete}/${CALLS} callers read all ${BODY_MIB} MiB`],
     ['peak RSS growth, first burst (cold process)', `${fixed(fan.coldMiB)} MiB`, `${fixed(fan.coldMiB / BODY_MIB, 2)}x one body`],
     ['peak RSS growth, a later burst', `${fixed(fan.warmMiB)} MiB`, `${fixed(fan.warmMiB / BODY_MIB, 2)}x one body; ${fan.samples} RSS samples in all`],
-    ['the same burst of a 1 KiB body (the calls alone)', `${fixed(fan.controlMiB)} MiB`, 'RSS also counts garbage: 1,000 readers x 64 chunks of promises and timers'],
+    ['the same burst of a 1 KiB body (the calls alone)', `${fixed(fan.controlMiB)} MiB`, 'RSS also counts garbage: 1,000 readers x 64 chunk reads of promises and results'],
     ['peak growth of body bytes held (ArrayBuffers), either burst', `${fixed(fan.buffersMiB, 2)} MiB`, `${fixed(fan.buffersMiB / BODY_MIB, 2)}x one body (target <= 2x)`],
     ['`sturdy/cache` min+gz (browser, ky external)', `${fixed(size / 1024, 2)} KB`, 'httpCache + dedupe + http-cache-semantics'],
   ];

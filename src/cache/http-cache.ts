@@ -157,11 +157,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
 /** A stored entry as a fresh Response (its own readable body each time), with the policy's current headers (Age). */
 function served(entry: CacheEntry, policy: CachePolicy, request: Request): Response {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(policy.responseHeaders())) {
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else if (value !== undefined) headers.set(name, value);
-  }
+  // Stored headers come from a Headers object (withoutCredentials): one string per name, a valid record.
+  const headers = policy.responseHeaders() as Record<string, string>;
   const body = request.method === 'HEAD' ? null : (entry.body as Uint8Array<ArrayBuffer>);
   return responseWith(body, { status: entry.policy.st, statusText: entry.statusText, headers }, requestUrl(request));
 }
