@@ -1,0 +1,171 @@
+/**
+ * A token shared between instances through an unstorage Storage (DESIGN 10,
+ * issue 17): one token request for the fleet, one more at expiry, a killed
+ * lock holder blocks nobody beyond the lock timeout, no secret in the store.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { createStorage } from 'unstorage';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createTokenCache } from '../src/auth/token-cache.ts';
+import { sharedTokenLoader, tokenKey, type TokenStorage } from '../src/auth/token-store.ts';
+import { redisAvailable, startRedis, type RedisServer } from './helpers/redis.ts';
+import { startServer, wait, type Handler, type TestServer } from './helpers/server.ts';
+
+const WORKER = fileURLToPath(new URL('./fixtures/token-store-worker.ts', import.meta.url));
+const SECRET = 'super-secret-client-key-7f3a';
+
+describe('sharedTokenLoader in one process (unstorage memory driver)', () => {
+  const identity = ['https://auth.example.com/token', 'shop', 'orders', undefined];
+
+  test('two instances sharing a store: one load for both, the same token', async () => {
+    const storage = createStorage();
+    let loads = 0;
+    const load = async () => {
+      loads += 1;
+      await wait(30);
+      return { token: `token-${loads}`, expiresIn: 3600 };
+    };
+    const [a, b] = [createTokenCache(sharedTokenLoader(load, { storage, identity })), createTokenCache(sharedTokenLoader(load, { storage, identity }))];
+    const tokens = await Promise.all([a.get(), b.get(), a.get(), b.get()]);
+    expect(tokens).toEqual(['token-1', 'token-1', 'token-1', 'token-1']);
+    expect(loads).toBe(1);
+  });
+
+  test('a refresh after a 401 does not take the refused token back from the store; the other instance then uses the new one', async () => {
+    const storage = createStorage();
+    let loads = 0;
+    const load = async () => ({ token: `token-${++loads}`, expiresIn: 3600 });
+    const a = createTokenCache(sharedTokenLoader(load, { storage, identity }));
+    const b = createTokenCache(sharedTokenLoader(load, { storage, identity }));
+    const first = await a.use();
+    expect(await b.get()).toBe('token-1');
+    expect(await a.refresh(first)).toBe(true);
+    expect(await a.get()).toBe('token-2');
+    const refused = await b.use();
+    expect(await b.refresh(refused)).toBe(true);
+    // b's refresh finds a's new token in the store: no third load.
+    expect(await b.get()).toBe('token-2');
+    expect(loads).toBe(2);
+  });
+
+  test('a failing store never stops the token: it is fetched as without a store', async () => {
+    const broken: TokenStorage = {
+      getItem: () => Promise.reject(new Error('ECONNREFUSED')),
+      setItem: () => Promise.reject(new Error('ECONNREFUSED')),
+      removeItem: () => Promise.reject(new Error('ECONNREFUSED')),
+    };
+    const cache = createTokenCache(sharedTokenLoader(async () => ({ token: 'local', expiresIn: 60 }), { storage: broken, identity }));
+    await expect(cache.get()).resolves.toBe('local');
+  });
+
+  test('a token endpoint failure is the caller error, and frees the lock for the next try', async () => {
+    const storage = createStorage();
+    let calls = 0;
+    const load = async () => {
+      if (++calls === 1) throw new Error('token endpoint answered 500');
+      return { token: 'second', expiresIn: 60 };
+    };
+    const cache = createTokenCache(sharedTokenLoader(load, { storage, identity, lockTimeout: 5_000 }));
+    await expect(cache.get()).rejects.toThrow('answered 500');
+    const started = performance.now();
+    await expect(cache.get()).resolves.toBe('second');
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  test('the key is a hash of the identity: no client id, no secret', async () => {
+    const key = await tokenKey(identity);
+    expect(key).toMatch(/^sturdy:token:[0-9a-f]{64}$/);
+    expect(key).not.toBe(await tokenKey([...identity.slice(0, 2), 'orders:write', undefined]));
+  });
+});
+
+describe.skipIf(!redisAvailable())('shared token across processes (real Redis)', () => {
+  let redis: RedisServer;
+  let server: TestServer;
+  let client: Redis;
+  beforeAll(async () => {
+    [redis, server] = await Promise.all([startRedis(), startServer()]);
+    client = new Redis({ host: '127.0.0.1', port: redis.port });
+  });
+  afterAll(async () => {
+    client?.disconnect();
+    await Promise.all([redis?.stop(), server?.close()]);
+  });
+
+  /** A token endpoint issuing `token-N` with `expiresIn`; checks the client's Basic credentials. */
+  const tokenEndpoint = (expiresIn: number, hangFirst = false): Handler => (request, response, n) => {
+    if (request.headers.authorization !== `Basic ${btoa(`shop:${SECRET}`)}`) return void response.writeHead(401).end();
+    if (hangFirst && n === 0) return;
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: `token-${n + 1}-${request.url}`, token_type: 'Bearer', expires_in: expiresIn }));
+  };
+
+  const worker = (path: string, env: Record<string, string> = {}) => {
+    const child = spawn(process.execPath, [WORKER], {
+      env: { ...process.env, REDIS_PORT: String(redis.port), TOKEN_URL: `${server.url}${path}`, CLIENT_SECRET: SECRET, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (chunk: Buffer) => (out += chunk));
+    child.stderr!.on('data', (chunk: Buffer) => (err += chunk));
+    const done = new Promise<string>((resolve, reject) =>
+      child.on('exit', (code, signal) => {
+        if (signal) return resolve(`killed by ${signal}`);
+        try {
+          resolve((JSON.parse(out.trim()) as { token: string }).token);
+        } catch {
+          reject(new Error(`worker exited ${code}: ${err}`));
+        }
+      }),
+    );
+    return { child, done };
+  };
+
+  test('4 processes started one after another: the token endpoint sees exactly 1 request; all use its token', async () => {
+    server.route('/token-long', tokenEndpoint(3600));
+    const tokens: string[] = [];
+    for (let i = 0; i < 4; i++) tokens.push(await worker('/token-long').done);
+    expect(server.requestsTo('/token-long')).toHaveLength(1);
+    expect(new Set(tokens)).toEqual(new Set(['token-1-/token-long']));
+  }, 20_000);
+
+  test('4 processes at once, then again after expiry: exactly 1 request, then exactly 1 more', async () => {
+    server.route('/token-short', tokenEndpoint(4));
+    const first = await Promise.all(Array.from({ length: 4 }, () => worker('/token-short').done));
+    expect(server.requestsTo('/token-short')).toHaveLength(1);
+    // A 4 s token is renewed after half its life (token-cache.ts's skew rule).
+    await wait(2_300);
+    const second = await Promise.all(Array.from({ length: 4 }, () => worker('/token-short').done));
+    expect(server.requestsTo('/token-short')).toHaveLength(2);
+    expect(new Set(first)).toEqual(new Set(['token-1-/token-short']));
+    expect(new Set(second)).toEqual(new Set(['token-2-/token-short']));
+  }, 20_000);
+
+  test('a holder killed while holding the lock blocks the others only until the lock timeout', async () => {
+    server.route('/token-holder', tokenEndpoint(3600, true));
+    const holder = worker('/token-holder', { LOCK_TIMEOUT: '1500' });
+    while (server.requestsTo('/token-holder').length === 0) await wait(20);
+    (holder.child as ChildProcess).kill('SIGKILL');
+    expect(await holder.done).toBe('killed by SIGKILL');
+    const started = performance.now();
+    const tokens = await Promise.all(Array.from({ length: 3 }, () => worker('/token-holder', { LOCK_TIMEOUT: '1500' }).done));
+    const took = performance.now() - started;
+    expect(new Set(tokens)).toEqual(new Set(['token-2-/token-holder']));
+    expect(server.requestsTo('/token-holder')).toHaveLength(2);
+    // The lock ran out 1.5 s after the holder took it; process start-up is most of the rest.
+    expect(took).toBeLessThan(6_000);
+  }, 20_000);
+
+  test('no Redis key or value contains the client secret', async () => {
+    const keys = await client.keys('*');
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(key).not.toContain(SECRET);
+      const value = (await client.type(key)) === 'string' ? await client.get(key) : '';
+      expect(value ?? '').not.toContain(SECRET);
+      expect(value ?? '').not.toContain(btoa(`shop:${SECRET}`));
+    }
+  });
+});
