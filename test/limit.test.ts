@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { createClient, isHTTPError, isTimeoutError, type SturdyEvent } from '../src/index.ts';
 import { limit } from '../src/limit.ts';
 import { elapsed, modes, startServer, wait, type Handler, type TestServer } from './helpers/server.ts';
@@ -234,6 +235,23 @@ describe('options', () => {
   ])('%j is a TypeError naming the option', (options, name) => {
     expect(() => limit(options as never)).toThrow(TypeError);
     expect(() => limit(options as never)).toThrow(`\`${name}\``);
+  });
+
+  test('two instances sharing a store stay within its quota together, and a rejected attempt waits instead of asking again and again', async () => {
+    server.route('/store-shared', modes.json(200, { ok: true }));
+    const limiter = new RateLimiterMemory({ points: 5, duration: 1 });
+    let consumes = 0;
+    const store = { consume: (key: string, points?: number) => (consumes++, limiter.consume(key, points)) };
+    const [a, b] = [clientWith(limit({ rateLimit: { requests: 10, interval: 1_000, store } })), clientWith(limit({ rateLimit: { requests: 10, interval: 1_000, store } }))];
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 5 }, () => [a.get('store-shared').json(), b.get('store-shared').json()]).flat());
+    const at = server.requestsTo('/store-shared').map((request) => request.at);
+    expect(at).toHaveLength(10);
+    // Each instance alone would send all 5 of its calls at once: together 10, over the quota of 5.
+    expect(at[5]! - at[0]!).toBeGreaterThanOrEqual(950);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+    // 10 grants plus one rejection per waiting call per window: no polling.
+    expect(consumes).toBeLessThanOrEqual(10 + 5 + 2);
   });
 
   test('a store error is an error event naming the store, never the call failing', async () => {
