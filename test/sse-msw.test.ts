@@ -135,6 +135,17 @@ describe('redaction, auth, middleware', () => {
     expect(accepts).toEqual(['text/event-stream', 'text/event-stream']);
   });
 
+  test('a use middleware may answer the stream itself; the reconnect limit error still prints', async () => {
+    let calls = 0;
+    const answer: Middleware = async () => (calls++, new Response('retry: 1\n\n', { headers: { 'content-type': 'text/event-stream' } }));
+    const { error } = await drain(eventStream(client(), 'feed', { use: [answer], reconnect: { limit: 1 } }));
+    expect(isNetworkError(error)).toBe(true);
+    expect((error as Error).message).toContain('GET feed: the event stream ended 2 times in a row without an event (reconnect.limit 1)');
+    expect(String(error)).toContain('NetworkError');
+    expect(calls).toBe(2);
+    expect(recorder.requests).toEqual([]);
+  });
+
   test('a non-ASCII id goes out as its UTF-8 bytes in Last-Event-ID', async () => {
     const feed = scriptedStream(`${API}feed`, { events: [{ id: 'évt-1', data: 1 }, { id: 'évt-2', data: 2 }], dropAfter: 1 });
     server.use(feed);

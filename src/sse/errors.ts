@@ -93,7 +93,8 @@ export async function validateEvent(scope: ErrorScope, schema: StandardSchemaV1,
 export function endedTooOften(redact: StreamRedactor, method: string, url: string, times: number, limit: number): NetworkError {
   const shown = redact.url(url);
   // The request is rebuilt from the redacted URL and carries no headers: safe to print.
-  const error = new NetworkError(new Request(shown, { method }));
+  // A URL never seen on the wire (a middleware answered itself) may be relative: Request would refuse it.
+  const error = new NetworkError(new Request(URL.canParse(shown) ? shown : 'about:blank', { method }));
   error.message = `${method} ${shown}: the event stream ended ${times} times in a row without an event (reconnect.limit ${limit})`;
   return error;
 }
