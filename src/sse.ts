@@ -7,60 +7,25 @@
  * for await (const event of eventStream(api, 'feed')) console.log(event.id, event.data);
  */
 import type { SturdyClient } from './client.ts';
-import { TimeoutError, isNetworkError } from './errors.ts';
 import type { CallInfo, Middleware } from './middleware.ts';
 import { defaultRedactor } from './redact.ts';
 import { redactorOf } from './response.ts';
 import { backoff, normalizeRetry } from './retry.ts';
 import type { InferOutput, StandardSchemaV1 } from './schema.ts';
+import { EVENT_STREAM, firstText, isEventStream, mayReconnect, noop, plainHeaders } from './sse/connection.ts';
 import { badJson, endedTooOften, notAnEventStream, tooLarge, validateEvent, type ErrorScope, type StreamRedactor } from './sse/errors.ts';
 import { streamSettings, type EventStreamOptions } from './sse/options.ts';
 import { createEventParser, headerValue, utf8Length, type RawEvent } from './sse/parse.ts';
+import type { EventStream, ServerSentEvent } from './sse/types.ts';
 import { sleep, startDeadline, timeoutError } from './timeouts.ts';
 
 export { STREAM_DEFAULTS, type EventStreamOptions, type ReconnectOptions } from './sse/options.ts';
 export type { EventErrorFields } from './sse/errors.ts';
+export type { EventStream, ServerSentEvent } from './sse/types.ts';
 
-/**
- * One event: its data (parsed, validated), type, id and the reconnection time in effect.
- * @example
- * const event: ServerSentEvent<{ delta: string }> = { data: { delta: 'Hi' }, event: 'message', id: '1', retry: undefined };
- */
-export type ServerSentEvent<T = unknown> = {
-  data: T;
-  /** The `event` field; `'message'` when the server sent none (as EventSource). */
-  event: string;
-  /** The event's `id` field, if it had one (`stream.lastEventId` keeps the latest). */
-  id: string | undefined;
-  /** The server's last `retry` value in ms: the wait before a reconnect. */
-  retry: number | undefined;
-};
-
-/**
- * The events of one stream, as an async iterator; `break` or `close()` hang up at once.
- * @example
- * const stream = eventStream(api, 'feed');
- * setTimeout(() => stream.close(), 60_000);
- * for await (const event of stream) save(stream.lastEventId, event.data);
- */
-export type EventStream<T = unknown> = AsyncIterableIterator<ServerSentEvent<T>, void, undefined> & {
-  /** The id of the last event handed out (or of the last id-only block); `''` before any. */
-  readonly lastEventId: string;
-  /** Cancels the body and any reconnect wait; a pending or later `next()` finishes the stream. */
-  close(): void;
-};
-
-const EVENT_STREAM = 'text/event-stream';
 const DONE: IteratorReturnResult<void> = { done: true, value: undefined };
 /** What the reading generator yields per chunk: events, and the ids of blocks that only set an id. */
 type Entry = ServerSentEvent | string;
-const noop = () => {};
-
-const isEventStream = (contentType: string | null) => (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase() === EVENT_STREAM;
-
-/** A failure after which a reconnect may help: the network or a stall, never an answer or our own limit. */
-const mayReconnect = (error: unknown, fromBody: boolean) =>
-  (error as { timeout?: string } | null)?.timeout !== 'total' && (fromBody || isNetworkError(error) || error instanceof TimeoutError);
 
 /**
  * Reads a Server-Sent Events stream: `accept: text/event-stream`, each event's data parsed as JSON
@@ -288,25 +253,4 @@ export function eventStream(api: Pick<SturdyClient, 'request'>, input: string | 
     close,
   };
   return stream;
-}
-
-/** The caller's headers as a plain object; `undefined` values stay (they delete the client's). */
-function plainHeaders(headers: EventStreamOptions['headers']): Record<string, string | undefined> {
-  if (!headers) return {};
-  if (headers instanceof Headers || Array.isArray(headers)) return Object.fromEntries(headers as Iterable<[string, string]>);
-  return { ...(headers as Record<string, string | undefined>) };
-}
-
-/** The start of a body that should have been an event stream, for the error; the rest is cancelled. */
-async function firstText(response: Response): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  try {
-    const { value } = await reader.read();
-    return value ? new TextDecoder().decode(value.subarray(0, 1024)) : '';
-  } catch {
-    return '';
-  } finally {
-    void reader.cancel().catch(noop);
-  }
 }
