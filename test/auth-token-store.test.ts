@@ -50,6 +50,18 @@ describe('sharedTokenLoader in one process (unstorage memory driver)', () => {
     expect(loads).toBe(2);
   });
 
+  test('a token cached locally and fresh costs no store round trip', async () => {
+    const memory = createStorage();
+    let reads = 0;
+    const storage: TokenStorage = { ...memory, getItem: (key: string) => (reads++, memory.getItem(key)), setItem: memory.setItem, removeItem: memory.removeItem };
+    const cache = createTokenCache(sharedTokenLoader(async () => ({ token: 'fresh', expiresIn: 3600 }), { storage, identity }));
+    await cache.get();
+    const afterFirst = reads;
+    for (let i = 0; i < 100; i++) await cache.get();
+    expect(afterFirst).toBeGreaterThan(0);
+    expect(reads).toBe(afterFirst);
+  });
+
   test('a failing store never stops the token: it is fetched as without a store', async () => {
     const broken: TokenStorage = {
       getItem: () => Promise.reject(new Error('ECONNREFUSED')),
