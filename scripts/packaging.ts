@@ -21,13 +21,13 @@ const AUTH = ['bearer', 'apiKey', 'basic', 'clientCredentials'].filter((name) =>
 const CORE = ['createClient', 'isHTTPError', 'isTimeoutError', 'isNetworkError', 'isParseError', 'isValidationError', 'isSerializationError'];
 
 /** Minified browser ESM bundle of `import { names } from 'sturdy'`; ky external unless asked (it is a dependency). */
-async function bundle(names: string[] | '*', options: { ky?: boolean } = {}) {
-  const contents = names === '*' ? `export * from 'sturdy';` : `export { ${names.join(', ')} } from 'sturdy';`;
+async function bundle(names: string[] | '*', options: { ky?: boolean; also?: string; external?: string[] } = {}) {
+  const contents = (names === '*' ? `export * from 'sturdy';` : `export { ${names.join(', ')} } from 'sturdy';`) + (options.also ?? '');
   const result = await build({
     ...BROWSER_BUNDLE,
     stdin: { contents, resolveDir: process.cwd(), sourcefile: 'entry.js' },
     metafile: true,
-    external: options.ky ? [] : ['ky'],
+    external: [...(options.ky ? [] : ['ky']), ...(options.external ?? [])],
   });
   const [output] = Object.values(result.metafile.outputs);
   /** dist modules that put bytes into the bundle, e.g. `auth/bearer.js`. */
@@ -119,6 +119,21 @@ for (const name of AUTH) {
 }
 for (const [name, names] of Object.entries(entries)) writeFileSync(`${OUT}/${name}.js`, (await bundle(names)).code);
 writeFileSync(`${OUT}/everything-with-ky.js`, (await bundle('*', { ky: true })).code);
+// Each optional entry point with the core (minus the core's own row: what importing it adds; ky and optional peers external).
+const OPTIONAL: Record<string, string[]> = {
+  endpoint: ['endpoint'],
+  ndjson: ['ndjsonBody', 'ndjsonRecords'],
+  batch: ['batch'],
+  limit: ['limit'],
+  sse: ['eventStream'],
+  cache: ['httpCache', 'dedupe'],
+  paginate: ['paginate'],
+  otel: ['tracing'],
+};
+for (const [entry, names] of Object.entries(OPTIONAL)) {
+  const withCore = await bundle(CORE, { also: `\nexport { ${names.join(', ')} } from 'sturdy/${entry}';`, external: ['@opentelemetry/api'] });
+  writeFileSync(`${OUT}/core+${entry}.js`, withCore.code);
+}
 const sizes = tool('npx', ['size-limit', '--json', '--ignore-missing']);
 let results: Array<{ name: string; passed: boolean; size: number; sizeLimit?: number }> = [];
 try {

@@ -11,7 +11,6 @@ import { emit, type EventListener, type SturdyEvent } from './events.ts';
 import { JSON_ACCEPT, JSON_CONTENT_TYPE, serializeJson } from './json.ts';
 import { runChain, type CallInfo, type Middleware, type Next } from './middleware.ts';
 import { DEFAULTS, type CallOptions, type ClientOptions } from './options.ts';
-import type { Limiter } from './limiter.ts';
 import type { Redactor } from './redact.ts';
 import { IDEMPOTENCY_HEADER, isReplayableBody, isReplayableMethod, kyRetry, retryAfterMs, type NormalizedRetry, type RetryBudget } from './retry.ts';
 import { nameTimeout } from './timeouts.ts';
@@ -30,8 +29,6 @@ export type ClientState = {
   budget: RetryBudget;
   /** Does the client's own `headers` option set this header? */
   hasHeader(name: string): boolean;
-  /** Per-origin queues (`concurrency`, `rateLimit`), shared by the client's calls. */
-  limiter: Limiter | undefined;
 };
 
 /** Methods that send an Idempotency-Key (so that they may be retried). */
@@ -240,7 +237,6 @@ function chainFetch(state: CallState, options: CallOptions & ClientOptions, body
   }
   const use = options.use ? [...(client.options.use ?? []), ...options.use] : client.options.use;
   if (use) chain.push(...use);
-  if (client.limiter) chain.push(throughLimiter(client.limiter, state));
   const fetch = baseFetch(options, client);
   return (input, init) => {
     const request = input instanceof Request ? input : new Request(input, init);
@@ -263,18 +259,3 @@ function bodySourceError(error: unknown): unknown {
   for (let cause = error, depth = 0; cause instanceof Error && depth < 3; cause = cause.cause, depth++) if (isSturdyError(cause)) return cause;
   return error;
 }
-
-/** Runs each attempt in its origin's queue; a retry goes first; a 429 with a wait pauses the queue. */
-const throughLimiter =
-  (limiter: Limiter, state: CallState): Middleware =>
-  async (request, next) => {
-    const origin = new URL(request.url).origin;
-    const release = await limiter.acquire(origin, { signal: state.signal, timeoutMs: state.remaining(), first: state.attempt > 1, onTimeout: () => state.totalTimeoutError() });
-    try {
-      const response = await next(request);
-      if (response.status === 429) limiter.pause(origin, Math.min(retryAfterMs(response.headers) ?? 0, state.retry.maxRetryAfter));
-      return response;
-    } finally {
-      release();
-    }
-  };

@@ -7,8 +7,6 @@
 import ky, { type Options as KyOptions, type KyInstance } from 'ky';
 import { toOrigin } from './auth/scope.ts';
 import { CallState, callKyOptions, type ClientState } from './call.ts';
-import { createEndpoint, type EndpointFactory } from './endpoint.ts';
-import { createLimiter, type Limiter } from './limiter.ts';
 import { DEFAULTS, splitOptions, unwrapReplace, validateOptions, type CallOptions, type ClientOptions } from './options.ts';
 import { createRedactor, REDACTED, type Redactor } from './redact.ts';
 import { toResponsePromise, type ResponsePromise } from './response.ts';
@@ -31,8 +29,6 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'query';
 export type SturdyClient = CallFunction & { [M in Method]: CallFunction } & {
   /** Any method, given as `options.method` (default GET). */
   request: CallFunction;
-  /** A typed endpoint function: `api.endpoint({ method: 'GET', path: 'orders/:id', response: Order })`. */
-  endpoint: EndpointFactory;
   /** A new client whose defaults are these merged over this client's (ky's merge rules); a function gets this client's options. */
   extend: (options: ClientOptions | ((parent: ClientOptions) => ClientOptions)) => SturdyClient;
   /** A new client with only these defaults (ky's `create`): nothing of this client is inherited. */
@@ -88,15 +84,15 @@ export function createClient(options: ClientOptions = {}): SturdyClient {
   validateOptions(options, 'client');
   const redactor = createRedactor(options.redact);
   const instance = ky.create({ totalTimeout: DEFAULTS.totalTimeout, ...kyPart(options) });
-  return build(resolve(instance, options, redactor, createRetryBudget(options.retryBudget), normalizeRetry(options.retry), createLimiter(options)));
+  return build(resolve(instance, options, redactor, createRetryBudget(options.retryBudget), normalizeRetry(options.retry)));
 }
 
-function resolve(instance: KyInstance, own: ClientOptions, redactor: Redactor, budget: ClientState['budget'], retry: ClientState['retry'], limiter: Limiter | undefined): ClientState {
+function resolve(instance: KyInstance, own: ClientOptions, redactor: Redactor, budget: ClientState['budget'], retry: ClientState['retry']): ClientState {
   const defaults = defaultsOf(instance);
   const headers = new Headers(defaults.headers as HeadersInit | undefined);
   const options = { ...own, ...defaults, headers } as ClientOptions;
   if (options.auth) options.auth.register?.(redactor);
-  return { ky: instance, options, retry, origins: credentialOrigins(options), redactor, budget, limiter, hasHeader: (name) => headers.has(name) };
+  return { ky: instance, options, retry, origins: credentialOrigins(options), redactor, budget, hasHeader: (name) => headers.has(name) };
 }
 
 /** Where credentials may go: the baseUrl's origin (else the page's), `credentialOrigins` and the strategy's `origins`. */
@@ -122,11 +118,8 @@ function build(client: ClientState): SturdyClient {
     const budget = extra.retryBudget === undefined ? client.budget : createRetryBudget(extra.retryBudget);
     // Retry settings merge over the parent's normalized ones, so `retry: 5` keeps the parent's delay.
     const retry = normalizeRetry(extra.retry, client.retry);
-    // Same limits: the same queues (an extended client must not double the allowed rate).
-    const limiter = extra.concurrency === undefined && extra.rateLimit === undefined ? client.limiter : createLimiter(own);
-    return build(resolve(client.ky.extend(kyPart(extra)), own, redactor, budget, retry, limiter));
+    return build(resolve(client.ky.extend(kyPart(extra)), own, redactor, budget, retry));
   };
-  api.endpoint = ((definition: Parameters<typeof createEndpoint>[1]) => createEndpoint((input, options) => api(input, options), definition)) as EndpointFactory;
   api.create = (options) => createClient(options);
   Object.assign(api, { stop: ky.stop, retry: ky.retry });
   Object.defineProperty(api, 'options', { value: client.options, enumerable: true });

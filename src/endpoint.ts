@@ -1,5 +1,5 @@
 /**
- * Typed endpoints: `api.endpoint({ method, path: 'orders/:id', params, query, body, response })`
+ * sturdy/endpoint: typed endpoints, `endpoint(api, { method, path: 'orders/:id', params, query, body, response })`
  * gives a function whose input and output types flow from the schemas. Path
  * parameters are filled as single, percent-encoded segments and query values
  * are serialized as values, so no input can change which resource is addressed.
@@ -12,7 +12,7 @@ import { formatPath, isStandardSchema, validate, type InferInput, type InferOutp
 /**
  * HTTP methods an endpoint may use (either case).
  * @example
- * api.endpoint({ method: 'delete', path: 'orders/:id' });
+ * endpoint(api, { method: 'delete', path: 'orders/:id' });
  */
 export type EndpointMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'QUERY';
 
@@ -35,10 +35,10 @@ export type QueryValue = string | number | boolean | bigint | Date | null | unde
 type MaybeSchema = StandardSchemaV1 | undefined;
 
 /**
- * What `api.endpoint` takes. Every schema is optional; each one given types
+ * What `endpoint(api, definition)` takes. Every schema is optional; each one given types
  * and validates its part of the input (or, for `response`, the output).
  * @example
- * const getOrder = api.endpoint({ method: 'GET', path: 'orders/:id', response: Order });
+ * const getOrder = endpoint(api, { method: 'GET', path: 'orders/:id', response: Order });
  */
 export type EndpointDefinition<
   Path extends string = string,
@@ -103,7 +103,7 @@ export type EndpointOutput<Response extends MaybeSchema> = Response extends Stan
 /**
  * The `endpoint` method of a client.
  * @example
- * const createOrder = api.endpoint({ method: 'POST', path: 'orders', body: NewOrder, response: Order });
+ * const createOrder = endpoint(api, { method: 'POST', path: 'orders', body: NewOrder, response: Order });
  */
 export type EndpointFactory = <
   const Path extends string,
@@ -195,12 +195,30 @@ function serializeQuery(query: unknown): URLSearchParams | undefined {
 }
 
 /**
- * Builds an endpoint function over a client's `request`. Called by `api.endpoint`.
+ * A typed endpoint function of a client: its input (`{ params, query, body }`) and output types
+ * flow from the schemas; path parameters stay one encoded segment, query values stay values.
+ * @example
+ * import { endpoint } from 'sturdy/endpoint';
+ * const getOrder = endpoint(api, { method: 'GET', path: 'orders/:id', response: Order });
+ * const order = await getOrder({ params: { id: 42 } });
+ */
+export function endpoint<
+  const Path extends string,
+  Params extends MaybeSchema = undefined,
+  Query extends MaybeSchema = undefined,
+  Body extends MaybeSchema = undefined,
+  Response extends MaybeSchema = undefined,
+>(api: { request: RequestFunction }, definition: EndpointDefinition<Path, Params, Query, Body, Response>): Endpoint<EndpointInput<Path, Params, Query, Body>, EndpointOutput<Response>> {
+  return createEndpoint(api.request, definition as EndpointDefinition) as Endpoint<EndpointInput<Path, Params, Query, Body>, EndpointOutput<Response>>;
+}
+
+/**
+ * Builds an endpoint function over a client's `request` (what `endpoint(api, definition)` does).
  * @example
  * const getOrder = createEndpoint(api.request, { method: 'GET', path: 'orders/:id', response: Order });
  */
 export function createEndpoint(request: RequestFunction, definition: EndpointDefinition): (input?: EndpointInputValue, options?: EndpointCallOptions) => Promise<unknown> {
-  if (typeof definition !== 'object' || definition === null) throw new TypeError('sturdy: api.endpoint needs a definition like { method, path }');
+  if (typeof definition !== 'object' || definition === null) throw new TypeError('sturdy: endpoint() needs a definition like { method, path }');
   const method = typeof definition.method === 'string' ? definition.method.toUpperCase() : '';
   if (!METHODS.has(method)) throw new TypeError(`sturdy: endpoint \`method\` must be one of ${[...METHODS].join(', ')}; got ${JSON.stringify(definition.method)}`);
   const template = compilePath(definition.path);

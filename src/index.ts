@@ -4,7 +4,7 @@
  * import { createClient, bearer } from 'sturdy';
  * const api = createClient({ baseUrl: 'https://api.example.com/v1/', auth: bearer(process.env.API_TOKEN!) });
  */
-export { createClient, type SturdyClient } from './client.ts';
+export { createClient, type SturdyClient, type Input } from './client.ts';
 export type { ClientOptions, CallOptions, SturdyOwnOptions } from './options.ts';
 export type { ResponsePromise, Result } from './response.ts';
 export type { Middleware, Next, CallInfo } from './middleware.ts';
@@ -20,20 +20,6 @@ export type { ScopeOptions } from './auth/strategy.ts';
 export type { TokenGrant } from './auth/token-cache.ts';
 export { RedirectError, isRedirectError } from './redirect.ts';
 export type { StandardSchemaV1, InferInput, InferOutput } from './schema.ts';
-export { ndjsonBody, ndjsonRecords, NDJSON_CONTENT_TYPE, type NdjsonSource, type NdjsonReadOptions } from './ndjson.ts';
-export { batch, type BatchOptions, type BatchResults } from './batch.ts';
-export type { RateLimitOptions } from './limiter.ts';
-export type {
-  Endpoint,
-  EndpointCallOptions,
-  EndpointDefinition,
-  EndpointFactory,
-  EndpointInput,
-  EndpointMethod,
-  EndpointOutput,
-  PathParamNames,
-  QueryValue,
-} from './endpoint.ts';
 export {
   SturdyError,
   SerializationError,

@@ -9,7 +9,6 @@ import type { AuthStrategy } from './auth/types.ts';
 import { isAuthStrategy } from './auth/types.ts';
 import type { EventListener } from './events.ts';
 import { checkMiddleware, type Middleware } from './middleware.ts';
-import type { RateLimitOptions } from './limiter.ts';
 import type { RedactOptions } from './redact.ts';
 import type { RetryBudgetOptions, RetryOptions } from './retry.ts';
 import type { InferInput, StandardSchemaV1 } from './schema.ts';
@@ -56,10 +55,6 @@ export type ClientOptions = PassThroughOptions &
   SturdyOwnOptions & {
     /** Retry budget shared by every call of this client; `false` for none. @default { tokens: 10, refill: 0.1 } */
     retryBudget?: RetryBudgetOptions | false;
-    /** Most attempts in flight per origin (until response headers); others queue. `false`: no limit. @default false */
-    concurrency?: number | false;
-    /** Most attempt starts per origin in any `interval` ms; others queue. @default false */
-    rateLimit?: RateLimitOptions | false;
   };
 
 /**
@@ -77,7 +72,7 @@ export type CallOptions<Schema extends StandardSchemaV1 = StandardSchemaV1> = Pa
   };
 
 /** Every option sturdy consumes itself; ky never sees these. The compiler makes the table name each one. */
-export const OWN_KEYS: { readonly [K in keyof SturdyOwnOptions | 'retryBudget' | 'schema' | 'concurrency' | 'rateLimit']-?: true } = {
+export const OWN_KEYS: { readonly [K in keyof SturdyOwnOptions | 'retryBudget' | 'schema']-?: true } = {
   auth: true,
   credentialOrigins: true,
   allowInsecure: true,
@@ -88,8 +83,6 @@ export const OWN_KEYS: { readonly [K in keyof SturdyOwnOptions | 'retryBudget' |
   use: true,
   retryBudget: true,
   schema: true,
-  concurrency: true,
-  rateLimit: true,
 };
 
 /** sturdy's defaults that differ from ky's, written once. Retry and budget defaults live in retry.ts. */
@@ -101,6 +94,8 @@ export const DEFAULTS = {
 
 /** Options that moved out of the core: what to use instead. */
 const MOVED: Record<string, string> = {
+  concurrency: "`use: [limit({ concurrency })]` with `import { limit } from 'sturdy/limit'`",
+  rateLimit: "`use: [limit({ rateLimit })]` with `import { limit } from 'sturdy/limit'`",
   prefixUrl: '`prefix` (ky 2 renamed it) or `baseUrl`',
 };
 
@@ -189,17 +184,6 @@ export function validateOptions(options: ClientOptions & CallOptions, where: 'cl
   checkDuration('totalTimeout', options.totalTimeout, MAX_TIMER);
   checkDuration('idleTimeout', options.idleTimeout, MAX_TIMER);
   checkRetry(options.retry);
-  for (const name of ['concurrency', 'rateLimit'] as const) {
-    if (options[name] !== undefined && where === 'call') fail(name, 'set on the client (createClient or extend), not per call', options[name]);
-  }
-  const { concurrency, rateLimit } = options as ClientOptions;
-  if (concurrency !== undefined && concurrency !== false && !(Number.isInteger(concurrency) && concurrency >= 1)) fail('concurrency', 'a positive integer or false', concurrency);
-  if (rateLimit !== undefined && rateLimit !== false) {
-    const { requests, interval } = (typeof rateLimit === 'object' && rateLimit) || ({} as Partial<RateLimitOptions>);
-    if (!(Number.isInteger(requests) && requests! >= 1 && typeof interval === 'number' && Number.isFinite(interval) && interval > 0)) {
-      fail('rateLimit', '{ requests: a positive integer, interval: milliseconds > 0 } or false', rateLimit);
-    }
-  }
   const budget = options.retryBudget;
   if (budget !== undefined && budget !== false) {
     if (where === 'call') fail('retryBudget', 'set on the client (createClient or extend), not per call', budget);

@@ -79,8 +79,11 @@ export function toResponsePromise<T>(source: Promise<Response> & KyShortcuts, co
   // ky's shortcut is called at once: it sets its Accept header before the request goes out.
   const shortcut = <R>(name: keyof KyShortcuts, fallback: (response: Response) => Promise<R>) => {
     const ky = source[name];
-    return (): Promise<R> =>
-      (ky ? (ky() as Promise<R>) : call.then(fallback)).then(undefined, (error: unknown) => Promise.reject(context.finalize(error)));
+    return (): Promise<R> => {
+      // The shortcut reports the failure; the call's own promise must not as well (unhandled).
+      call.catch(() => {});
+      return (ky ? (ky() as Promise<R>) : call.then(fallback)).then(undefined, (error: unknown) => Promise.reject(context.finalize(error)));
+    };
   };
   const text = shortcut('text', (response) => response.text());
   const json = async (schema?: StandardSchemaV1): Promise<unknown> => {

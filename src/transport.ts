@@ -34,7 +34,8 @@ export async function transport(
   if (state.onEvent) state.emit({ type: 'request', url: state.redact.url(request.url) });
   const response = await fetch(request);
   if (state.onEvent) state.emit({ type: 'response', url: state.redact.url(request.url), status: response.status, durationMs: Math.round(now() - started) });
-  const failed = !response.ok && response.type !== 'opaque' && response.type !== 'opaqueredirect' && throwsFor(options, state.client.options, response.status);
+  // Only an error status has an error body to bound (a 304 has none, and a Response may not be built with one).
+  const failed = response.status >= 400 && throwsFor(options, state.client.options, response.status);
   if (!failed) state.client.budget.success();
   const idle = options.idleTimeout ?? state.client.options.idleTimeout ?? DEFAULTS.idleTimeout;
   const describe = () => `${state.method} ${state.redact.url(request.url)}`;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, expectTypeOf, test } from 'vitest';
-import { batch, createClient, isHTTPError } from '../src/index.ts';
+import { batch } from '../src/batch.ts';
+import { createClient, isHTTPError } from '../src/index.ts';
 import { modes, startServer, wait, type TestServer } from './helpers/server.ts';
 
 type User = { id: string; name: string };

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { createClient, isValidationError } from '../src/index.ts';
+import { endpoint } from '../src/endpoint.ts';
 
 // Every URL sturdy would fetch, recorded by a custom fetch (no network): the property is about URL building.
 const sent: URL[] = [];
@@ -12,8 +13,8 @@ const api = createClient({
     return Response.json({});
   },
 });
-const getOrder = api.endpoint({ method: 'GET', path: 'orders/:id' });
-const search = api.endpoint({ method: 'GET', path: 'search' });
+const getOrder = endpoint(api, { method: 'GET', path: 'orders/:id' });
+const search = endpoint(api, { method: 'GET', path: 'search' });
 
 // Strings made of the characters that move things in URLs, plus arbitrary Unicode.
 const tricky = fc.oneof(

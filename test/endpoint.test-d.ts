@@ -2,7 +2,8 @@
 import * as v from 'valibot';
 import { expectTypeOf } from 'vitest';
 import { z } from 'zod';
-import { createClient, type EndpointCallOptions, type PathParamNames, type QueryValue } from '../src/index.ts';
+import { createClient, } from '../src/index.ts';
+import { endpoint, type EndpointCallOptions, type PathParamNames, type QueryValue } from '../src/endpoint.ts';
 
 const api = createClient({ baseUrl: 'https://api.example.com/v1/' });
 
@@ -17,7 +18,7 @@ const Order = v.object({ id: v.string(), total: v.number(), placedAt: v.pipe(v.s
 type OrderOutput = { id: string; total: number; placedAt: Date };
 
 // Params from the path; body typed by the schema input; output by the response schema output.
-const updateOrder = api.endpoint({ method: 'PUT', path: 'orders/:id', body: NewOrder, response: Order });
+const updateOrder = endpoint(api, { method: 'PUT', path: 'orders/:id', body: NewOrder, response: Order });
 expectTypeOf(updateOrder)
   .parameter(0)
   .toEqualTypeOf<{ params: { id: string | number }; query?: Record<string, QueryValue>; body: { customer: { email: string }; total: string } }>();
@@ -34,7 +35,7 @@ updateOrder({ params: { id: 'ord_1', orderId: 'x' }, body: { customer: { email: 
 updateOrder({ params: { id: 'ord_1' }, body: { customer: { email: 'a@example.com' }, total: '1' } }, { json: {} });
 
 // A params schema types params by its input; a query schema with defaults makes those keys optional.
-const listLines = api.endpoint({
+const listLines = endpoint(api, {
   method: 'GET',
   path: 'orders/:orderId/lines',
   params: v.object({ orderId: v.pipe(v.string(), v.uuid()) }),
@@ -47,14 +48,14 @@ expectTypeOf(listLines).returns.resolves.toEqualTypeOf<OrderOutput[]>();
 listLines({ params: { orderId: 'x' }, query: { status: 'shipped' } });
 
 // No input needed: the input is optional; no response schema: the output is unknown.
-const health = api.endpoint({ method: 'get', path: 'health' });
+const health = endpoint(api, { method: 'get', path: 'health' });
 health();
 expectTypeOf(health).returns.resolves.toBeUnknown();
 // @ts-expect-error a method that does not exist
-api.endpoint({ method: 'GTE', path: 'health' });
+endpoint(api, { method: 'GTE', path: 'health' });
 
 // An optional query schema keeps the input optional; zod works the same way.
-const search = api.endpoint({ method: 'GET', path: 'search', query: z.object({ q: z.string() }).optional(), response: z.array(z.string()) });
+const search = endpoint(api, { method: 'GET', path: 'search', query: z.object({ q: z.string() }).optional(), response: z.array(z.string()) });
 search();
 search({ query: { q: 'shoes' } });
 expectTypeOf(search).returns.resolves.toEqualTypeOf<string[]>();

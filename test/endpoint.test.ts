@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createClient, isHTTPError, type SturdyClient } from '../src/index.ts';
+import { endpoint } from '../src/endpoint.ts';
 import { modes, startServer, type TestServer } from './helpers/server.ts';
 import { validationRejection } from './helpers/rejection.ts';
 
@@ -31,7 +32,7 @@ const order = { id: 'ord_1', total: 12.5, placedAt: '2026-11-25T00:00:00.000Z' }
 const receivedUrls = () => server.requests.map((request) => request.url);
 
 describe('path parameters', () => {
-  const getOrder = () => api.endpoint({ method: 'GET', path: 'orders/:id' });
+  const getOrder = () => endpoint(api, { method: 'GET', path: 'orders/:id' });
 
   test('fill their segment, percent-encoded', async () => {
     server.route('/v1/orders/ord%201%C3%A9', modes.json(200, order));
@@ -70,7 +71,7 @@ describe('path parameters', () => {
   });
 
   test('missing parameters are named before any request', async () => {
-    const line = api.endpoint({ method: 'GET', path: 'orders/:orderId/lines/:lineId' });
+    const line = endpoint(api, { method: 'GET', path: 'orders/:orderId/lines/:lineId' });
     const error = await validationRejection(line({ params: { orderId: 'o1' } } as never));
     expect(error.issues).toEqual([{ path: '$.lineId', message: 'missing: orders/:orderId/lines/:lineId needs params.lineId' }]);
     expect(error.message).toBe('request params invalid at $.lineId: missing: orders/:orderId/lines/:lineId needs params.lineId');
@@ -87,7 +88,7 @@ describe('path parameters', () => {
 
   test('a params schema validates and its output fills the path', async () => {
     server.route('/v1/orders/42/lines/7', modes.json(200, order));
-    const line = api.endpoint({
+    const line = endpoint(api, {
       method: 'GET',
       path: 'orders/:orderId/lines/:line',
       params: v.object({ orderId: v.pipe(v.string(), v.digits()), line: v.pipe(v.number(), v.integer(), v.transform((n) => n + 1)) }),
@@ -108,7 +109,7 @@ describe('query', () => {
     search: v.optional(v.string()),
     tag: v.optional(v.array(v.string())),
   });
-  const listOrders = () => api.endpoint({ method: 'GET', path: 'orders', query: ListQuery, response: v.array(Order) });
+  const listOrders = () => endpoint(api, { method: 'GET', path: 'orders', query: ListQuery, response: v.array(Order) });
 
   test('is validated, defaults applied, and serialized as values (`&`, `=`, `#` cannot add a parameter)', async () => {
     server.route('/v1/orders', modes.json(200, [order]));
@@ -135,7 +136,7 @@ describe('query', () => {
 
   test('without a schema: scalars, Dates and arrays; undefined and null left out; objects refused', async () => {
     server.route('/v1/search', modes.json(200, []));
-    const search = api.endpoint({ method: 'GET', path: 'search' });
+    const search = endpoint(api, { method: 'GET', path: 'search' });
     await search({ query: { q: 'x y', page: 2, exact: true, since: new Date('2026-01-01T00:00:00Z'), ids: [1, 2], gone: undefined, nil: null } });
     expect(receivedUrls()).toEqual(['/v1/search?q=x+y&page=2&exact=true&since=2026-01-01T00%3A00%3A00.000Z&ids=1&ids=2']);
     const error = await validationRejection(search({ query: { filter: { a: 1 } as never, ok: 'x', when: [new Date('x')] } }));
@@ -145,7 +146,7 @@ describe('query', () => {
 });
 
 describe('body and response', () => {
-  const createOrder = () => api.endpoint({ method: 'POST', path: 'orders', body: NewOrder, response: Order });
+  const createOrder = () => endpoint(api, { method: 'POST', path: 'orders', body: NewOrder, response: Order });
 
   test('the body schema output is sent and the response schema output returned', async () => {
     server.route('/v1/orders', modes.json(201, order));
@@ -173,7 +174,7 @@ describe('body and response', () => {
 
   test('per-call options reach the request; lowercase methods work', async () => {
     server.route('/v1/orders/o1', modes.echo());
-    const remove = api.endpoint({ method: 'delete', path: 'orders/:id' });
+    const remove = endpoint(api, { method: 'delete', path: 'orders/:id' });
     const echoed = (await remove({ params: { id: 'o1' } }, { headers: { 'x-trace': 't1' } })) as { method: string; headers: Record<string, string> };
     expect(echoed.method).toBe('DELETE');
     expect(echoed.headers['x-trace']).toBe('t1');
@@ -188,7 +189,7 @@ describe('definitions', () => {
     [{ method: 'GET', path: '' }, 'non-empty string'],
     [{ method: 'GET', path: 'orders', response: { parse() {} } }, '`response` must be a Standard Schema'],
   ])('%j is a TypeError when defined', (definition, message) => {
-    expect(() => api.endpoint(definition as never)).toThrow(TypeError);
-    expect(() => api.endpoint(definition as never)).toThrow(message);
+    expect(() => endpoint(api, definition as never)).toThrow(TypeError);
+    expect(() => endpoint(api, definition as never)).toThrow(message);
   });
 });

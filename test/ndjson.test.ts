@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from 'vitest';
 import { startBenchServer, type BenchServer } from '../bench/spawn.ts';
-import { createClient, isHTTPError, isParseError, isSerializationError, isValidationError, ndjsonBody, ndjsonRecords } from '../src/index.ts';
+import { createClient, isHTTPError, isParseError, isSerializationError, isValidationError } from '../src/index.ts';
+import { ndjsonBody, ndjsonRecords } from '../src/ndjson.ts';
 import { modes, startServer, wait, type TestServer } from './helpers/server.ts';
 
 let server: TestServer;

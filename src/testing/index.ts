@@ -30,3 +30,5 @@ export {
   type ExpiredTokenOptions,
 } from './oauth.ts';
 export { recordRequests, type RecordedRequest, type RecordableNetwork } from './recorder.ts';
+export { pagedCollection, type PagedCollectionOptions } from './paged.ts';
+export { eventStream, formatEvent, type EventStreamHandler, type EventStreamScenarioOptions, type ScriptedEvent } from './event-stream.ts';

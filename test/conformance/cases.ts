@@ -5,10 +5,8 @@
  * (some cases read what the server received first on a shared path).
  */
 import { registerAuthCases } from './cases/auth.ts';
-import { registerFlowCases } from './cases/flow.ts';
 import { registerRequestCases } from './cases/requests.ts';
 import { registerSchemaCases } from './cases/schemas.ts';
-import { registerStreamCases } from './cases/streams.ts';
 import { createContext, ENTRY_NAMES, type CaseContext, type ConformanceEnv, type EntryName } from './context.ts';
 import type { Registry } from './harness.ts';
 
@@ -26,8 +24,6 @@ export async function registerCases(registry: Registry, env: ConformanceEnv): Pr
   registerRequestCases(context);
   registerSchemaCases(context);
   registerAuthCases(context);
-  registerStreamCases(context);
-  registerFlowCases(context);
   for (const name of ENTRY_NAMES) if (env.entries[name]) await registerEntryCases(name, context);
 }
 

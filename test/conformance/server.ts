@@ -4,6 +4,7 @@
  * One server per runtime run: sequence routes count requests from zero.
  */
 import { modes, startServer, wait, type Handler, type TestServer } from '../helpers/server.ts';
+import { registerSseRoutes } from '../helpers/sse-server.ts';
 import { NDJSON_RECORDS } from './context.ts';
 
 /** Path of the route that tells a case what the server received on another path. */
@@ -124,5 +125,6 @@ export async function startConformanceServer(): Promise<TestServer> {
     const body = JSON.stringify(server.requestsTo(path));
     response.writeHead(200, { 'content-type': 'application/json' }).end(body);
   });
+  registerSseRoutes(server);
   return server;
 }

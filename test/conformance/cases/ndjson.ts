@@ -1,23 +1,26 @@
-/** Streaming bodies both ways: NDJSON records as they arrive, cancellation, uploads from factories. */
+/** sturdy/ndjson, streaming bodies both ways: NDJSON records as they arrive, cancellation, uploads from factories. */
 import * as v from 'valibot';
 import { NDJSON_RECORDS, type CaseContext } from '../context.ts';
 import { expect } from '../harness.ts';
 
 /**
  * @example
- * registerStreamCases(createContext(registry, { url, runtime: 'deno', sturdy }));
+ * registerNdjsonCases(createContext(registry, { url, runtime: 'deno', sturdy }));
  */
-export function registerStreamCases({ registry, url, sturdy, api, received, guarded }: CaseContext): void {
+type NdjsonModule = typeof import('../../../src/ndjson.ts');
+
+export function registerNdjsonCases({ registry, url, sturdy, api, received, guarded, entry }: CaseContext): void {
+  const { ndjsonRecords, ndjsonBody } = entry<NdjsonModule>('ndjson');
   registry.test('NDJSON download: records parse and validate as they arrive, across chunks cut inside characters', async () => {
     const Record = v.object({ id: v.number(), name: v.string() });
     const records: unknown[] = [];
-    for await (const record of sturdy.ndjsonRecords(api.get('ndjson'), Record)) records.push(record);
+    for await (const record of ndjsonRecords(api.get('ndjson'), Record)) records.push(record);
     expect(records).toEqual(NDJSON_RECORDS);
   });
 
   guarded('NDJSON download: stopping early (break) hangs up on an endless stream', 'bodyCancel', async () => {
     const seen: number[] = [];
-    for await (const record of sturdy.ndjsonRecords<{ n: number }>(api.get('ndjson-endless'))) {
+    for await (const record of ndjsonRecords<{ n: number }>(api.get('ndjson-endless'))) {
       seen.push(record.n);
       if (seen.length === 3) break;
     }
@@ -32,7 +35,7 @@ export function registerStreamCases({ registry, url, sturdy, api, received, guar
 
   guarded('NDJSON upload from a factory is streamed, and streamed again on retry', 'uploadStreams', async () => {
     const records = () => [{ a: 1 }, { a: 2 }];
-    const response = await api.post('ndjson-upload', { ...sturdy.ndjsonBody(records), retry: { limit: 2, delay: () => 10, jitter: false } });
+    const response = await api.post('ndjson-upload', { ...ndjsonBody(records), retry: { limit: 2, delay: () => 10, jitter: false } });
     expect(response.status).toBe(201);
     const requests = await received('/ndjson-upload');
     expect(requests.map((request) => request.body)).toEqual(['{"a":1}\n{"a":2}\n', '{"a":1}\n{"a":2}\n']);
