@@ -4,6 +4,17 @@
  */
 import { HTTPError, NetworkError, TimeoutError } from './errors.ts';
 
+/**
+ * ky's HTTPError as sturdy hands it out after a server-asked wait it did not keep (over
+ * `maxRetryAfter`, or past `totalTimeout`): `retryAfter` is that wait in ms.
+ * @example
+ * catch (e) { if (isHTTPError(e)) setTimeout(again, (e as HTTPErrorWithRetryAfter).retryAfter ?? 1_000) }
+ */
+export type HTTPErrorWithRetryAfter = HTTPError & {
+  /** The wait the server asked for (Retry-After or a rate-limit reset header), in ms; undefined when it named none. */
+  readonly retryAfter?: number;
+};
+
 /** Methods that are safe to repeat as they are (RFC 9110 idempotent methods fetch can send). */
 const IDEMPOTENT_METHODS = ['get', 'head', 'options', 'put', 'delete', 'query'];
 /** Methods that repeat only with an Idempotency-Key header. */
