@@ -101,27 +101,3 @@ export function boundBody(response: Response, limit = ERROR_BODY_LIMIT): Respons
   );
   return new Response(stream, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
-
-/**
- * The parsed error body for `HTTPError.data`: JSON when it parses, else the
- * text; at most ERROR_BODY_LIMIT bytes are read, the rest is cancelled.
- */
-export async function readErrorData(response: Response): Promise<unknown> {
-  let bounded: BoundedText;
-  try {
-    bounded = await readBounded(response);
-  } catch {
-    return undefined;
-  }
-  if (!bounded.complete) {
-    bounded.cancel();
-    return undefined;
-  }
-  if (bounded.text === '') return undefined;
-  if (!isJsonContentType(response.headers.get('content-type'))) return bounded.text;
-  try {
-    return JSON.parse(bounded.text);
-  } catch {
-    return bounded.text;
-  }
-}
