@@ -22,6 +22,15 @@ export async function buildNodeBundle(): Promise<string> {
   return outfile;
 }
 
+/** sturdy plus sturdy/ndjson as one ESM file (`ky` external), for the streaming child processes. */
+export async function buildStreamBundle(): Promise<string> {
+  mkdirSync(OUT, { recursive: true });
+  const outfile = resolve(OUT, 'sturdy-ndjson.js');
+  const contents = `export * from ${JSON.stringify(SRC_INDEX)}; export { ndjsonBody, ndjsonRecords } from ${JSON.stringify(resolve(ROOT, 'src/ndjson.ts'))};`;
+  await build({ stdin: { contents, resolveDir: ROOT, loader: 'ts' }, bundle: true, format: 'esm', platform: 'node', target: 'node22', external: ['ky'], outfile, logLevel: 'error' });
+  return outfile;
+}
+
 /** The package as shipped (tsc, one file per module), for cold-import timing. */
 export function buildDist(): string {
   const outDir = resolve(OUT, 'dist');

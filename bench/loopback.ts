@@ -4,8 +4,9 @@
  * (wall clock), and the client's CPU time per request (robust to other load).
  */
 import ky from 'ky';
+import { ofetch } from 'ofetch';
 import { alternate, cpuSince, median, pairedRatio, type Samples } from './stats.ts';
-import { BARE_ROW, sturdyBare, sturdyDefaults } from './stub.ts';
+import { meets, ROWS, sturdyBare, sturdyDefaults, sturdyNoRetry } from './stub.ts';
 
 const PAYLOAD = { sku: 'A1', quantity: 2, note: 'bench' };
 
@@ -27,12 +28,14 @@ async function throughput(op: () => Promise<unknown>, total: number, concurrency
 
 export type LoopbackResult = { sequential: Samples; concurrent: Samples; cpu: Samples };
 
-export async function benchLoopback(sturdy: Record<string, any>, baseUrl: string, rounds = 8): Promise<LoopbackResult> {
+export async function benchLoopback(sturdy: Record<string, any>, baseUrl: string, rounds = 6): Promise<LoopbackResult> {
   const url = `${baseUrl}/json`;
   const api = sturdyDefaults(sturdy, globalThis.fetch, `${baseUrl}/`);
+  const noRetry = sturdyNoRetry(sturdy, globalThis.fetch, `${baseUrl}/`);
   const bare = sturdyBare(sturdy, globalThis.fetch, `${baseUrl}/`);
+  const kyFloor = ky.create({ retry: 0, timeout: false });
   const ops: Record<string, () => Promise<unknown>> = {
-    'raw fetch': async () => {
+    [ROWS.fetch]: async () => {
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -40,9 +43,12 @@ export async function benchLoopback(sturdy: Record<string, any>, baseUrl: string
       });
       return response.json();
     },
-    'ky defaults': () => ky.post(url, { json: PAYLOAD }).json(),
-    'sturdy full defaults': () => api.post('json', { json: PAYLOAD }).json(),
-    [BARE_ROW]: () => bare.post('json', { json: PAYLOAD }).json(),
+    [ROWS.ky]: () => ky.post(url, { json: PAYLOAD }).json(),
+    [ROWS.kyFloor]: () => kyFloor.post(url, { json: PAYLOAD }).json(),
+    [ROWS.ofetch]: () => ofetch(url, { method: 'POST', body: PAYLOAD }),
+    [ROWS.full]: () => api.post('json', { json: PAYLOAD }).json(),
+    [ROWS.noRetry]: () => noRetry.post('json', { json: PAYLOAD }).json(),
+    [ROWS.bare]: () => bare.post('json', { json: PAYLOAD }).json(),
   };
   // CPU per request is taken from the sequential rounds (warmup rounds included, then dropped).
   const cpu: Samples = Object.fromEntries(Object.keys(ops).map((name) => [name, []]));
@@ -53,15 +59,21 @@ export async function benchLoopback(sturdy: Record<string, any>, baseUrl: string
   return { sequential, concurrent: await alternate(casesFor(1200, 32, false), rounds), cpu };
 }
 
+/** The issue's loopback target: sturdy's full defaults at least ky defaults' req/s, sequential and at concurrency 32. */
+const met = (samples: Samples, name: string) => (name === ROWS.full ? meets(pairedRatio(samples[name]!, samples[ROWS.ky]!), 1.0) : '-');
+
+/** Rows: req/s and its multiple of raw fetch's and ky defaults' (per-round ratios), target met?, client CPU per request. */
 export function loopbackRows({ sequential, concurrent, cpu }: LoopbackResult): string[][] {
-  const raw = (samples: Samples) => samples['raw fetch']!;
+  const figures = (samples: Samples, name: string) => [
+    Math.round(median(samples[name]!)).toString(),
+    pairedRatio(samples[name]!, samples[ROWS.fetch]!).toFixed(2),
+    pairedRatio(samples[name]!, samples[ROWS.ky]!).toFixed(2),
+    met(samples, name),
+  ];
   return Object.keys(sequential).map((name) => [
     name,
-    Math.round(median(sequential[name]!)).toString(),
-    pairedRatio(sequential[name]!, raw(sequential)).toFixed(2),
-    Math.round(median(concurrent[name]!)).toString(),
-    pairedRatio(concurrent[name]!, raw(concurrent)).toFixed(2),
+    ...figures(sequential, name),
+    ...figures(concurrent, name),
     Math.round(median(cpu[name]!)).toString(),
-    pairedRatio(raw(cpu), cpu[name]!).toFixed(2),
   ]);
 }

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import { buildDist, buildNodeBundle, ROOT } from './build.ts';
+import { buildDist, buildNodeBundle, buildStreamBundle, ROOT } from './build.ts';
 import { benchCold, coldRows } from './cold.ts';
 import { benchLoopback, loopbackRows } from './loopback.ts';
 import { benchSize, sizeBreakdown, sizeRows } from './size.ts';
@@ -30,16 +30,16 @@ try {
     log('stub fetch overhead ...');
     const result = await benchStub(sturdy);
     sections.push(
-      `### Per-request overhead, stub fetch (POST JSON + parse)\n\nsturdy with every default (retry, timeouts, idempotency key) and ${result.bearer === 'bearer()' ? '`bearer()`' : 'a custom bearer AuthStrategy'}. CPU time per request; ratios are medians of per-round ratios.\n\n` +
-        table(['client', 'CPU us/op', 'over raw fetch (us)', 'x ky defaults', 'overhead x ky defaults'], stubRows(result)),
+      `### Per-request overhead, stub fetch (POST JSON + parse)\n\nsturdy's full defaults (retry, timeouts, idempotency key) with ${result.bearer === 'bearer()' ? '`bearer()`' : 'a custom bearer AuthStrategy'}; "retries off" is \`retry: false\` with every other default and no auth; "all features off" also turns off every timeout and the idempotency key. ops/s is 1 / CPU time per call; ratios are medians of per-round ratios (higher is better).\n\n` +
+        table(['client', 'CPU us/op', 'ops/s', 'ops/s x ky defaults', "ops/s x ky's floor", 'target', 'met?'], stubRows(result)),
     );
   }
   if (wanted('loopback')) {
     log('loopback throughput ...');
     sections.push(
-      '### Loopback throughput (node:http on 127.0.0.1, separate process; POST JSON + parse)\n\n' +
+      '### Loopback throughput (node:http on 127.0.0.1, separate process; POST JSON + parse)\n\nTarget: sturdy full defaults + bearer >= 1.0x ky defaults\' req/s, sequential and at concurrency 32 (wall clock; CPU per request is the client process\'s, sequential rounds).\n\n' +
         table(
-          ['client', 'sequential req/s', 'x raw fetch', 'concurrency 32 req/s', 'x raw fetch', 'client CPU us/req', 'raw fetch CPU / this'],
+          ['client', 'sequential req/s', 'x raw fetch', 'x ky defaults', 'met?', 'concurrency 32 req/s', 'x raw fetch', 'x ky defaults', 'met?', 'client CPU us/req'],
           loopbackRows(await benchLoopback(sturdy, server.url)),
         ),
     );
@@ -47,18 +47,18 @@ try {
   if (wanted('size')) {
     log('bundle size ...');
     const size = await benchSize();
-    sections.push(`### Bundle size (esbuild, browser, minified, gzip -9)\n\n${table(['bundle', 'min+gz', 'target'], sizeRows(size))}\n\n${sizeBreakdown(size)}`);
+    sections.push(`### Bundle size (esbuild, browser, minified, gzip -9; KB = 1024 bytes, size-limit kB = 1000)\n\n${table(['bundle', 'min+gz', 'target', 'met?'], sizeRows(size))}\n\n${sizeBreakdown(size)}`);
   }
   if (wanted('cold')) {
     log('cold import ...');
     const cold = await benchCold({ 'ky 2.1': 'ky', 'sturdy (tsc dist, as shipped)': buildDist(), 'sturdy (one-file ESM bundle)': bundle }, server.url);
-    sections.push('### Cold import + first request (fresh process each, alternating)\n\n' + table(['library', 'import ms', 'import + first request ms', 'vs ky'], coldRows(cold)));
+    sections.push('### Cold import + first request (fresh process each, alternating)\n\n' + table(['library', 'import ms', 'import + first request ms', 'vs ky', 'x ky', 'target', 'met?'], coldRows(cold)));
   }
   if (wanted('streams')) {
     log('NDJSON streams, 512 MiB each way ...');
     sections.push(
       '### NDJSON streaming, 512 MiB each way (client in a fresh process, RSS sampled every 5 ms)\n\n' +
-        table(['transfer', 'MiB', 's', 'MiB/s', 'records', 'peak RSS growth MiB', 'target'], streamRows(await benchStreams(bundle, server.url))),
+        table(['transfer', 'MiB', 's', 'MiB/s', 'records', 'peak RSS growth MiB', 'target'], streamRows(await benchStreams(await buildStreamBundle(), server.url))),
     );
   }
 } finally {

@@ -36,8 +36,22 @@ export function sturdyDefaults(mod: Record<string, any>, fetchFunction: typeof f
 export const sturdyBare = (mod: Record<string, any>, fetchFunction: typeof fetch, baseUrl: string) =>
   mod.createClient({ baseUrl, fetch: fetchFunction, retry: false, timeout: false, totalTimeout: false, idleTimeout: false, idempotencyKey: false });
 
+/** sturdy's defaults with retries off (no auth): the row set against ky's floor. */
+export const sturdyNoRetry = (mod: Record<string, any>, fetchFunction: typeof fetch, baseUrl: string) =>
+  mod.createClient({ baseUrl, fetch: fetchFunction, retry: false });
+
+/** Row names shared by the stub and loopback tables. */
+export const ROWS = {
+  fetch: 'raw fetch',
+  ky: 'ky defaults',
+  kyFloor: 'ky retry:0 timeout:false',
+  ofetch: 'ofetch',
+  full: 'sturdy full defaults + bearer',
+  noRetry: 'sturdy, retries off',
+  bare: 'sturdy, all features off',
+} as const;
 /** The name of the all-off row, in every table that has one. */
-export const BARE_ROW = 'sturdy, all features off';
+export const BARE_ROW = ROWS.bare;
 
 export type StubResult = { samples: Samples; bearer: 'bearer()' | 'custom strategy' };
 
@@ -46,8 +60,9 @@ export async function benchStub(sturdy: Record<string, any>, rounds = 15, n = 15
   const ofetch = createFetch({ fetch: stubFetch, Headers, AbortController });
   const api = sturdyDefaults(sturdy, stubFetch, 'https://api.example.com/v1/');
   const bare = sturdyBare(sturdy, stubFetch, 'https://api.example.com/v1/');
+  const noRetry = sturdyNoRetry(sturdy, stubFetch, 'https://api.example.com/v1/');
   const cases = {
-    'raw fetch': () =>
+    [ROWS.fetch]: () =>
       perOp(async () => {
         const response = await stubFetch(URL_ABS, {
           method: 'POST',
@@ -56,28 +71,47 @@ export async function benchStub(sturdy: Record<string, any>, rounds = 15, n = 15
         });
         return response.json();
       }, n),
-    'ky defaults': () => perOp(() => ky.post(URL_ABS, { json: PAYLOAD, fetch: stubFetch }).json(), n),
-    'ky retry:0 timeout:false': () => perOp(() => kyFast.post(URL_ABS, { json: PAYLOAD, fetch: stubFetch }).json(), n),
-    ofetch: () => perOp(() => ofetch(URL_ABS, { method: 'POST', body: PAYLOAD }), n),
-    'sturdy full defaults': () => perOp(() => api.post('orders', { json: PAYLOAD }).json(), n),
-    [BARE_ROW]: () => perOp(() => bare.post('orders', { json: PAYLOAD }).json(), n),
+    [ROWS.ky]: () => perOp(() => ky.post(URL_ABS, { json: PAYLOAD, fetch: stubFetch }).json(), n),
+    [ROWS.kyFloor]: () => perOp(() => kyFast.post(URL_ABS, { json: PAYLOAD, fetch: stubFetch }).json(), n),
+    [ROWS.ofetch]: () => perOp(() => ofetch(URL_ABS, { method: 'POST', body: PAYLOAD }), n),
+    [ROWS.full]: () => perOp(() => api.post('orders', { json: PAYLOAD }).json(), n),
+    [ROWS.noRetry]: () => perOp(() => noRetry.post('orders', { json: PAYLOAD }).json(), n),
+    [ROWS.bare]: () => perOp(() => bare.post('orders', { json: PAYLOAD }).json(), n),
   };
-  // Sanity: every case really parses the reply.
-  const check = (await api.post('orders', { json: PAYLOAD }).json()) as { id: string };
-  if (check.id !== 'ord_1') throw new Error('sturdy stub bench: unexpected reply');
+  // Sanity: every sturdy case really parses the reply.
+  for (const client of [api, noRetry, bare]) {
+    const check = (await client.post('orders', { json: PAYLOAD }).json()) as { id: string };
+    if (check.id !== 'ord_1') throw new Error('sturdy stub bench: unexpected reply');
+  }
   return { samples: await alternate(cases, rounds, 2), bearer: typeof sturdy.bearer === 'function' ? 'bearer()' : 'custom strategy' };
 }
 
-/** Table rows: us/op, overhead over raw fetch, and ratios to ky defaults measured within each round. */
+/** The issue's stub targets: ops/s of a row as a multiple of a reference row's, measured within each round. */
+const TARGETS: Record<string, { of: string; at: number }> = {
+  [ROWS.full]: { of: ROWS.ky, at: 1.0 },
+  [ROWS.noRetry]: { of: ROWS.kyFloor, at: 0.9 },
+};
+
+/** `yes`, or `no` with the gap, for a measured ratio against its target (higher is better). */
+export const meets = (ratio: number, target: number): string => (ratio >= target ? 'yes' : `no (${ratio.toFixed(2)}x)`);
+
+/**
+ * Table rows: CPU us/op, ops/s (1 / CPU time), ops/s as a multiple of ky defaults' and of
+ * ky's floor (medians of per-round ratios, so drift between rounds cancels), target, met?.
+ */
 export function stubRows({ samples }: StubResult): string[][] {
-  const raw = samples['raw fetch']!;
-  const ky = samples['ky defaults']!;
-  const net = (values: number[]) => values.map((value, i) => value - raw[i]!);
-  return Object.entries(samples).map(([name, values]) => [
-    name,
-    median(values).toFixed(1),
-    median(net(values)).toFixed(1),
-    pairedRatio(values, ky).toFixed(2),
-    name === 'raw fetch' ? '-' : pairedRatio(net(values), net(ky)).toFixed(2),
-  ]);
+  const ratioTo = (values: number[], reference: string) => pairedRatio(samples[reference]!, values);
+  return Object.entries(samples).map(([name, values]) => {
+    const target = TARGETS[name];
+    const ratio = target ? ratioTo(values, target.of) : undefined;
+    return [
+      name,
+      median(values).toFixed(1),
+      Math.round(1e6 / median(values)).toLocaleString('en'),
+      ratioTo(values, ROWS.ky).toFixed(2),
+      ratioTo(values, ROWS.kyFloor).toFixed(2),
+      target ? `>= ${target.at.toFixed(1)}x ${target.of}` : '-',
+      target ? meets(ratio!, target.at) : '-',
+    ];
+  });
 }
