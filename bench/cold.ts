@@ -12,7 +12,7 @@ export type ColdResult = Record<string, Cold[]>;
 /** The row the target is set on (sturdy as shipped): import + first request <= 1.15x ky's. */
 export const COLD_TARGET_ROW = 'sturdy (tsc dist, as shipped)';
 
-export async function benchCold(targets: Record<string, string>, serverUrl: string, rounds = 10): Promise<ColdResult> {
+export async function benchCold(targets: Record<string, string>, serverUrl: string, rounds = 14): Promise<ColdResult> {
   const names = Object.keys(targets);
   const result: ColdResult = Object.fromEntries(names.map((name) => [name, []]));
   // Warm the OS file cache once for each, then rotate which goes first.

@@ -7,11 +7,11 @@ import { createFetch } from 'ofetch';
 import { alternate, median, pairedRatio, perOp, type Samples } from './stats.ts';
 
 const REPLY = JSON.stringify({ id: 'ord_1', total: 20, items: [{ sku: 'A1', quantity: 2 }] });
-const PAYLOAD = { sku: 'A1', quantity: 2, note: 'bench' };
+export const PAYLOAD = { sku: 'A1', quantity: 2, note: 'bench' };
 const URL_ABS = 'https://api.example.com/v1/orders';
 
 /** A fetch that answers at once. It reads a Request's body as fetch would send it (a string body is free to send). */
-const stubFetch = (async (input: RequestInfo | URL) => {
+export const stubFetch = (async (input: RequestInfo | URL) => {
   if (input instanceof Request && input.body) await input.arrayBuffer();
   return new Response(REPLY, { status: 200, headers: { 'content-type': 'application/json' } });
 }) as typeof fetch;
