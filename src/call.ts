@@ -6,7 +6,7 @@
 import type { Options as KyOptions, KyInstance } from 'ky';
 import { credentialPolicy } from './auth/policy.ts';
 import type { AuthStrategy } from './auth/types.ts';
-import { HTTPError, SerializationError, TimeoutError, isKyLike, isSturdyError, redactErrorChain, sanitizeKyError } from './errors.ts';
+import { HTTPError, NetworkError, SerializationError, TimeoutError, isKyLike, isSturdyError, redactErrorChain, sanitizeKyError } from './errors.ts';
 import { emit, type EventListener, type SturdyEvent } from './events.ts';
 import { JSON_ACCEPT, JSON_CONTENT_TYPE, serializeJson } from './json.ts';
 import { runChain, type CallInfo, type Middleware, type Next } from './middleware.ts';
@@ -14,7 +14,7 @@ import { DEFAULTS, type CallOptions, type ClientOptions } from './options.ts';
 import type { Redactor } from './redact.ts';
 import { IDEMPOTENCY_HEADER, isReplayableBody, isReplayableMethod, kyRetry, retryAfterMs, type NormalizedRetry, type RetryBudget } from './retry.ts';
 import { nameTimeout } from './timeouts.ts';
-import { transport } from './transport.ts';
+import { describeNetworkCause, transport } from './transport.ts';
 
 const now = () => globalThis.performance?.now() ?? Date.now();
 
@@ -124,6 +124,7 @@ export class CallState implements CallInfo {
       const wait = retryAfterMs(result.response.headers);
       if (wait !== undefined) Object.assign(result, { retryAfter: wait });
     }
+    if (result instanceof NetworkError) describeNetworkCause(result, (text) => this.redact.text(text));
     if (isSturdyError(result)) redactErrorChain(result, this.redact);
     else if (isKyLike(result)) {
       // The caller's beforeError hooks saw ky's real request; what leaves the call holds no secret.

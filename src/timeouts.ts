@@ -69,8 +69,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /**
  * Returns the response with a body that fails with TimeoutError when no chunk
- * arrives for `idleMs` while someone is reading (or the call's deadline passes).
+ * arrives for `idleMs` while someone is reading (or the call's deadline passes),
+ * and with `onBreak`'s error when the connection breaks mid-body.
  * Nothing is read ahead: an unread body never times out.
+ * @example
+ * return withIdleTimeout(response, 15_000, deadline, (kind, ms) => timeoutError('GET', url, kind, ms));
  */
 export function withIdleTimeout(
   response: Response,
@@ -78,12 +81,14 @@ export function withIdleTimeout(
   deadline: Deadline,
   onTimeout: (kind: TimeoutKind, ms: number) => Error,
   source: Response = response,
+  onBreak?: (error: TypeError) => Error,
 ): Response {
   if (!response.body || (source === response && idleMs === false && deadline.remaining() === Infinity)) return response;
-  return new GuardedResponse(source, response, { idleMs, deadline, onTimeout });
+  return new GuardedResponse(source, response, { idleMs, deadline, onTimeout, onBreak });
 }
 
-type Guard = { idleMs: number | false; deadline: Deadline; onTimeout: (kind: TimeoutKind, ms: number) => Error };
+/** `onBreak`: the error for a body the connection broke mid-way (fetch's bare `TypeError: terminated`). */
+type Guard = { idleMs: number | false; deadline: Deadline; onTimeout: (kind: TimeoutKind, ms: number) => Error; onBreak?: ((error: TypeError) => Error) | undefined };
 
 /** Reads one chunk, or fails with the guard's TimeoutError (and cancels the source) when none comes in time. */
 function readChunk(reader: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>>, guard: Guard): Promise<ReadableStreamReadResult<Uint8Array<ArrayBuffer>>> {
@@ -106,7 +111,8 @@ function readChunk(reader: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>>,
       },
       (error: unknown) => {
         clearTimeout(timer);
-        reject(error);
+        // fetch rejects a broken body with a bare TypeError; an abort (DOMException) stays as it is.
+        reject(error instanceof TypeError && guard.onBreak ? guard.onBreak(error) : error);
       },
     );
   });

@@ -6,10 +6,9 @@
  */
 import { boundBody } from './body.ts';
 import type { CallState } from './call.ts';
-import { TimeoutError } from './errors.ts';
+import { NetworkError, TimeoutError, redactErrorChain } from './errors.ts';
 import { DEFAULTS, type CallOptions, type ClientOptions } from './options.ts';
-import { nameTimeout } from './timeouts.ts';
-import { withIdleTimeout } from './timeouts.ts';
+import { nameTimeout, withIdleTimeout } from './timeouts.ts';
 
 const now = () => globalThis.performance?.now() ?? Date.now();
 
@@ -45,5 +44,44 @@ export async function transport(
     state,
     (kind, ms) => nameTimeout(new TimeoutError(state.safeRequest()), kind, ms, describe()),
     failed ? boundBody(response) : response,
+    // A body cut off after the headers is a network error of this request, named like one.
+    (error) => {
+      const broken = describeNetworkCause(new NetworkError(state.safeRequest(request), { cause: error }), (text) => state.redact.text(text));
+      redactErrorChain(broken, state.redact);
+      return broken;
+    },
   );
+}
+
+/** Cause codes worth naming: what a user searches for (`ECONNREFUSED`), not fetch's generic wrapper text. */
+const GENERIC = new Set(['fetch failed', 'terminated', 'network error', 'Failed to fetch', 'Load failed']);
+
+/**
+ * Appends a NetworkError's cause to its message, `(ECONNREFUSED)`, `(ENOTFOUND)` or the innermost
+ * cause's own words (`(bad port)`, redacted before they are cut): fetch hides it at `error.cause.cause`.
+ * @example
+ * describeNetworkCause(error, redactor.text).message // 'Request failed due to a network error: GET http://127.0.0.1:9/x (ECONNREFUSED)'
+ */
+export function describeNetworkCause<E extends Error>(error: E, redact: (text: string) => string): E {
+  let detail: string | undefined;
+  for (let cause = error.cause, depth = 0; cause instanceof Error && depth < 4; cause = cause.cause, depth++) {
+    const code = (cause as { code?: unknown }).code;
+    // A system code (ECONNREFUSED, ENOTFOUND, ECONNRESET) is what the user searches for; undici's own codes are not.
+    if (typeof code === 'string' && /^E[A-Z\d_]+$/.test(code)) {
+      detail = code;
+      break;
+    }
+    if (cause.message !== '' && !GENERIC.has(cause.message)) detail = redact(cause.message).slice(0, 80);
+  }
+  const original = error.message;
+  if (detail === undefined || original.endsWith(`(${detail})`)) return error;
+  try {
+    // V8 formats `stack` on first read: read it before the message changes, so the header is replaced once.
+    const stack = error.stack;
+    error.message = `${original} (${detail})`;
+    if (stack) error.stack = stack.replace(original, error.message);
+  } catch {
+    // A frozen error keeps its message.
+  }
+  return error;
 }

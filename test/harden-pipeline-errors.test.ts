@@ -1,0 +1,292 @@
+/**
+ * Issue 13, errors as users meet them on the ky pipeline (DESIGN 1, 5): a NetworkError's request
+ * is sanitized (4), extend({ redact }) takes effect (6), an unresolvable URL with onEvent is the
+ * real TypeError (24), timeout and network errors say what and why (25), prefix and a relative
+ * baseUrl as in ky (26), a 304 to the caller's own conditional GET (27), timeout: 0 refused (28),
+ * and a body cut off after the headers is a sturdy NetworkError, not `TypeError: terminated`.
+ */
+import { inspect } from 'node:util';
+import { afterEach, beforeEach, describe, expect, expectTypeOf, test } from 'vitest';
+import { apiKey, bearer, createClient, HTTPError, NetworkError, TimeoutError, type SturdyEvent } from '../src/index.ts';
+import type { HTTPErrorWithRetryAfter } from '../src/retry.ts';
+import { elapsed, modes, startServer, type TestServer } from './helpers/server.ts';
+
+let server: TestServer;
+beforeEach(async () => {
+  server = await startServer();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+/** Every way a user prints an error, with its causes. */
+const printed = (error: unknown) => {
+  const cause = (error as Error).cause as Error | undefined;
+  return [String(error), JSON.stringify(error), inspect(error, { depth: 10 }), (error as Error).stack ?? '', cause?.message ?? ''].join('\n');
+};
+
+/** An origin nothing listens on: a server started and closed again. */
+async function refusedOrigin(): Promise<string> {
+  const closed = await startServer();
+  await closed.close();
+  return closed.url;
+}
+
+describe('4: a NetworkError carries a sanitized real Request', () => {
+  test('no Authorization, no API key in its url, and none in any printed form', async () => {
+    server.route('/drop', modes.drop());
+    const bearerApi = createClient({ baseUrl: server.url, retry: 0, auth: bearer('bearer-secret-77') });
+    const keyApi = createClient({ baseUrl: server.url, retry: 0, auth: apiKey({ key: 'query-secret-88', query: 'appid' }) });
+    for (const [api, secret] of [[bearerApi, 'bearer-secret-77'], [keyApi, 'query-secret-88']] as const) {
+      const { error } = await elapsed(() => api.get('drop', { headers: { 'x-trace': 'trace-1' } }));
+      expect(error).toBeInstanceOf(NetworkError);
+      const { request } = error as NetworkError;
+      expect(request).toBeInstanceOf(Request);
+      expect(request.method).toBe('GET');
+      expect(request.headers.get('authorization')).toBeNull();
+      // What is not a credential stays, so the request is still useful to look at.
+      expect(request.headers.get('x-trace')).toBe('trace-1');
+      expect(request.url).toMatch(/\/drop/);
+      expect(request.url).not.toContain(secret);
+      expect(printed(error)).not.toContain(secret);
+    }
+    // The server did get the credentials: they were sent, then kept out of the error.
+    expect(server.requests[0]!.headers.authorization).toBe('Bearer bearer-secret-77');
+    expect(server.requests[1]!.url).toBe('/drop?appid=query-secret-88');
+  });
+});
+
+describe('6: extend({ redact }) builds the extended client a redactor of its own', () => {
+  test('a ?session= value hides in the extended client errors, and still shows in the parent', async () => {
+    server.route('/fail', modes.json(500, { error: 'boom' }));
+    const parent = createClient({ baseUrl: server.url, retry: 0 });
+    const child = parent.extend({ redact: { query: ['session'] } });
+    const { error: childError } = await elapsed(() => child.get('fail', { searchParams: { session: 'sess-value-99' } }));
+    expect(childError).toBeInstanceOf(HTTPError);
+    expect(printed(childError)).not.toContain('sess-value-99');
+    expect((childError as Error).message).toContain('session=[REDACTED]');
+    // The control: the parent was not told `session` is secret.
+    const { error: parentError } = await elapsed(() => parent.get('fail', { searchParams: { session: 'sess-value-99' } }));
+    expect((parentError as Error).message).toContain('sess-value-99');
+    // Names add up: the extended client keeps the parent's names too.
+    const grand = createClient({ baseUrl: server.url, retry: 0, redact: { query: ['tenant'] } }).extend({ redact: { query: ['session'] } });
+    const { error: both } = await elapsed(() => grand.get('fail', { searchParams: { tenant: 'tenant-x1', session: 'sess-y2' } }));
+    expect(printed(both)).not.toMatch(/tenant-x1|sess-y2/);
+    expect(server.requestsTo('/fail')).toHaveLength(3);
+  });
+});
+
+describe('24: with onEvent set, a URL that cannot be resolved is the real TypeError', () => {
+  test.each([
+    ['a relative URL without baseUrl', 'orders', /sturdy: cannot resolve url "orders": pass an absolute URL or set the baseUrl option/],
+    ['a malformed absolute URL', 'http://[bad/x', /Failed to parse URL from http:\/\/\[bad\/x|Invalid URL/],
+  ])('%s', async (_name, input, message) => {
+    const events: SturdyEvent[] = [];
+    const api = createClient({ onEvent: (event) => events.push(event) });
+    const { error } = await elapsed(() => api.get(input).json());
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toMatch(/Cannot read properties/);
+    expect(events.filter((event) => event.type === 'request')).toEqual([]);
+    expect(events.filter((event) => event.type === 'error').map((event) => event.reason)).toEqual([`TypeError: ${(error as Error).message}`]);
+  });
+});
+
+describe('25: timeout and network errors say what failed and why', () => {
+  test('an attempt TimeoutError has a real Request with the sent headers, credentials removed', async () => {
+    server.route('/hang', modes.hang());
+    const api = createClient({ baseUrl: server.url, retry: 0, timeout: 200, auth: bearer('timeout-secret-5') });
+    const { error, ms } = await elapsed(() => api.get('hang', { headers: { 'x-trace': 'abc' } }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    const { request } = error as TimeoutError;
+    expect(request).toBeInstanceOf(Request);
+    expect(request.headers.get('x-trace')).toBe('abc');
+    expect(request.headers.get('authorization')).toBeNull();
+    expect((error as Error).message).toBe(`Request timed out (timeout of 200 ms): GET ${server.url}/hang`);
+    expect(printed(error)).not.toContain('timeout-secret-5');
+    expect(ms).toBeGreaterThanOrEqual(190);
+    expect(server.requestsTo('/hang')[0]!.headers.authorization).toBe('Bearer timeout-secret-5');
+  });
+
+  test('an idle TimeoutError names the method and URL (query redacted) and error events carry durationMs', async () => {
+    server.route('/stall', modes.stallBody());
+    const events: SturdyEvent[] = [];
+    const api = createClient({ baseUrl: server.url, retry: 0, idleTimeout: 250, onEvent: (event) => events.push(event) });
+    const { error, ms } = await elapsed(() => api.get('stall', { searchParams: { token: 'idle-secret-3' } }).json());
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toBe(`Request timed out (idleTimeout of 250 ms): GET ${server.url}/stall?token=[REDACTED]`);
+    expect((error as TimeoutError).request).toBeInstanceOf(Request);
+    expect(ms).toBeGreaterThanOrEqual(240);
+    const failures = events.filter((event) => event.type === 'error');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.durationMs).toBeGreaterThanOrEqual(240);
+    expect(failures[0]!.reason).not.toContain('idle-secret-3');
+  });
+
+  test('a NetworkError message names its cause: ECONNREFUSED', async () => {
+    const origin = await refusedOrigin();
+    const events: SturdyEvent[] = [];
+    const api = createClient({ retry: 0, onEvent: (event) => events.push(event) });
+    const { error } = await elapsed(() => api.get(`${origin}/x?api_key=net-secret-1`));
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toBe(`Request failed due to a network error: GET ${origin}/x?api_key=[REDACTED] (ECONNREFUSED)`);
+    expect((error as Error).stack).toContain('(ECONNREFUSED)');
+    expect(printed(error)).not.toContain('net-secret-1');
+    const [failure] = events.filter((event) => event.type === 'error');
+    expect(failure!.reason).toContain('(ECONNREFUSED)');
+    expect(typeof failure!.durationMs).toBe('number');
+  });
+
+  test('a NetworkError message names its cause: a name that does not resolve', async () => {
+    const api = createClient({ retry: 0 });
+    const { error } = await elapsed(() => api.get('http://no-such-host.invalid/x'));
+    expect(error).toBeInstanceOf(NetworkError);
+    // ENOTFOUND with a resolver; EAI_AGAIN where none answers.
+    expect((error as Error).message).toMatch(/^Request failed due to a network error: GET http:\/\/no-such-host\.invalid\/x \((ENOTFOUND|EAI_AGAIN)\)$/);
+  });
+
+  test('a retried NetworkError is named once, after the last attempt', async () => {
+    const origin = await refusedOrigin();
+    const api = createClient({ retry: { limit: 2, delay: () => 0, jitter: false } });
+    const { error } = await elapsed(() => api.get(`${origin}/x`));
+    expect((error as Error).message.match(/\(ECONNREFUSED\)/g)).toHaveLength(1);
+  });
+
+  test('HTTPError.retryAfter is typed', () => {
+    expectTypeOf<HTTPErrorWithRetryAfter['retryAfter']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<HTTPErrorWithRetryAfter>().toMatchTypeOf<HTTPError>();
+  });
+});
+
+describe('26: prefix and baseUrl resolve as in ky', () => {
+  test('prefix applies to string inputs, never to a URL object', async () => {
+    server.route('/api/v1/items', modes.echo());
+    server.route('/absolute', modes.echo());
+    const api = createClient({ prefix: `${server.url}/api/v1/` });
+    expect(await api.get('items').json()).toMatchObject({ url: '/api/v1/items' });
+    expect(await api.get(new URL(`${server.url}/absolute`)).json()).toMatchObject({ url: '/absolute' });
+    expect(server.requests.map((request) => request.url)).toEqual(['/api/v1/items', '/absolute']);
+  });
+
+  describe('a relative baseUrl on a page', () => {
+    const undiciOrigin = Symbol.for('undici.globalOrigin.1');
+    const global = globalThis as unknown as Record<PropertyKey, unknown>;
+    beforeEach(() => {
+      // What a browser page gives: `location`, and fetch resolving relative URLs against it.
+      global.location = { href: `${server.url}/app/page`, origin: server.url };
+      global[undiciOrigin] = new URL(`${server.url}/app/page`);
+    });
+    afterEach(() => {
+      delete global.location;
+      delete global[undiciOrigin];
+    });
+
+    test("baseUrl '/api/' resolves against the page, and the page origin receives credentials", async () => {
+      server.route('/api/orders', modes.echo());
+      const api = createClient({ baseUrl: '/api/', auth: bearer('page-token') });
+      expect(await api.get('orders').json()).toMatchObject({ url: '/api/orders' });
+      expect(server.requestsTo('/api/orders')[0]!.headers.authorization).toBe('Bearer page-token');
+    });
+  });
+
+  test('without a page, a relative baseUrl is a TypeError naming baseUrl', () => {
+    expect(() => createClient({ baseUrl: '/api/' })).toThrow(/option `baseUrl` must be an absolute URL/);
+  });
+});
+
+describe('27: a 304 to the caller own conditional GET', () => {
+  const conditional = (server: TestServer) =>
+    server.route('/doc', (request, response) => {
+      if (request.headers['if-none-match'] === '"v1"') return void response.writeHead(304, { etag: '"v1"' }).end();
+      response.writeHead(200, { etag: '"v1"', 'content-type': 'application/json' }).end('{"v":1}');
+    });
+
+  test("is ky's HTTPError by default (status 304), and is not retried", async () => {
+    conditional(server);
+    const api = createClient({ baseUrl: server.url });
+    const first = await api.get('doc');
+    expect(await first.json()).toEqual({ v: 1 });
+    const { error } = await elapsed(() => api.get('doc', { headers: { 'if-none-match': first.headers.get('etag')! } }));
+    expect(error).toBeInstanceOf(HTTPError);
+    expect((error as HTTPError).response.status).toBe(304);
+    expect(server.requestsTo('/doc')).toHaveLength(2);
+  });
+
+  test('throwHttpErrors: (status) => status !== 304 gives the 304 Response, with no body', async () => {
+    conditional(server);
+    const api = createClient({ baseUrl: server.url, throwHttpErrors: (status) => status !== 304 });
+    const response = await api.get('doc', { headers: { 'if-none-match': '"v1"' } });
+    expect(response.status).toBe(304);
+    expect(response.headers.get('etag')).toBe('"v1"');
+    expect(await response.text()).toBe('');
+    // `.json()` on it is the empty-body rule: undefined.
+    expect(await api.get('doc', { headers: { 'if-none-match': '"v1"' } }).json()).toBeUndefined();
+    // Other errors still throw.
+    server.route('/gone', modes.json(410, { error: 'gone' }));
+    await expect(api.get('gone', { retry: 0 })).rejects.toBeInstanceOf(HTTPError);
+    expect(server.requestsTo('/doc').map((request) => request.headers['if-none-match'])).toEqual(['"v1"', '"v1"']);
+  });
+});
+
+describe('28: timeout: 0 is refused, not read as "none" nor as "fail at once"', () => {
+  test.each(['timeout', 'totalTimeout', 'idleTimeout'] as const)('%s: 0 is a TypeError naming it, at createClient, extend and per call', async (name) => {
+    server.route('/x', modes.echo());
+    const message = new RegExp(`option \`${name}\` must be a positive number of milliseconds.*or false for none; got 0`);
+    expect(() => createClient({ [name]: 0 })).toThrow(message);
+    const api = createClient({ baseUrl: server.url });
+    expect(() => api.extend({ [name]: 0 })).toThrow(message);
+    const { error } = await elapsed(() => api.get('x', { [name]: 0 }));
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(message);
+    expect(server.requests).toHaveLength(0);
+    // `false` is the way to say none.
+    expect(await api.get('x', { [name]: false }).json()).toMatchObject({ url: '/x' });
+  });
+});
+
+describe('a body cut off after the headers is a sturdy NetworkError', () => {
+  /** Headers and a first chunk of a longer body, then the socket is destroyed. */
+  const breakBody = (server: TestServer) =>
+    server.route('/break', (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      response.write('{"items":[1,2,');
+      setTimeout(() => response.socket?.destroy(), 30);
+    });
+
+  test.each([
+    ['.json()', (api: ReturnType<typeof createClient>) => api.get('break').json()],
+    ['.text()', (api: ReturnType<typeof createClient>) => api.get('break').text()],
+    ['.result()', async (api: ReturnType<typeof createClient>) => {
+      const result = await api.get('break').result();
+      if (!result.ok) throw result.error;
+      return result.data;
+    }],
+    ['response.text()', async (api: ReturnType<typeof createClient>) => (await api.get('break')).text()],
+    ['response.body reader', async (api: ReturnType<typeof createClient>) => {
+      const reader = (await api.get('break')).body!.getReader();
+      for (;;) if ((await reader.read()).done) return;
+    }],
+  ])('%s', async (_name, read) => {
+    breakBody(server);
+    const api = createClient({ baseUrl: server.url, auth: bearer('body-secret-4') });
+    const { error, ms } = await elapsed(() => read(api));
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toBe(`Request failed due to a network error: GET ${server.url}/break (other side closed)`);
+    expect((error as NetworkError).request.headers.get('authorization')).toBeNull();
+    expect(printed(error)).not.toContain('body-secret-4');
+    // It failed when the socket closed, not at the idle timeout (15 s).
+    expect(ms).toBeLessThan(10_000);
+    // A body read is not retried by ky: one request.
+    expect(server.requestsTo('/break')).toHaveLength(1);
+  });
+
+  test('an abort during the body read stays the caller abort', async () => {
+    server.route('/slow', modes.stallBody());
+    const controller = new AbortController();
+    const api = createClient({ baseUrl: server.url });
+    const response = await api.get('slow', { signal: controller.signal });
+    const reading = response.text();
+    controller.abort(new Error('user left'));
+    await expect(reading).rejects.toThrow('user left');
+  });
+});
