@@ -8,7 +8,7 @@ export { createClient, type SturdyClient, type Input } from './client.ts';
 export type { ClientOptions, CallOptions, SturdyOwnOptions } from './options.ts';
 export type { ResponsePromise, Result } from './response.ts';
 export type { Middleware, Next, CallInfo } from './middleware.ts';
-export type { RetryOptions, RetryBudgetOptions, ShouldRetryState } from './retry.ts';
+export type { RetryOptions, RetryBudgetOptions, ShouldRetryState, HTTPErrorWithRetryAfter } from './retry.ts';
 export type { SturdyEvent, EventListener } from './events.ts';
 export type { RedactOptions } from './redact.ts';
 export type { AuthStrategy, AuthTarget } from './auth/types.ts';
