@@ -229,6 +229,7 @@ function chainFetch(state: CallState, options: CallOptions & ClientOptions, body
         allowInsecure: auth.allowInsecure ?? options.allowInsecure ?? client.options.allowInsecure ?? false,
         fetch: baseFetch(options, client),
         replay: body.replay,
+        bodyIsOurs: !body.factory && !replacesRequest(client.options.hooks) && !replacesRequest(options.hooks),
         onRepeat: () => {
           state.emit({ type: 'retry', attempt: state.attempt + 1, delayMs: 0, reason: '401 refresh' });
           state.attempt += 1;
@@ -248,6 +249,10 @@ function chainFetch(state: CallState, options: CallOptions & ClientOptions, body
     return chain.length === 0 ? send(request) : runChain(chain, request, send, state);
   };
 }
+
+/** Hooks that may hand ky another Request (and so another body) than the one built from the call's options. */
+const replacesRequest = (hooks: ClientOptions['hooks']): boolean =>
+  Boolean(hooks && ((hooks.beforeRequest?.length ?? 0) > 0 || (hooks.beforeRetry?.length ?? 0) > 0 || (hooks.afterResponse?.length ?? 0) > 0));
 
 const baseFetch = (options: CallOptions & ClientOptions, client: ClientState): typeof globalThis.fetch =>
   (options.fetch as typeof globalThis.fetch | undefined) ?? (client.options.fetch as typeof globalThis.fetch | undefined) ?? globalThis.fetch.bind(globalThis);

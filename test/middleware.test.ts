@@ -67,3 +67,18 @@ test('use: anything but an array of functions is a TypeError naming the option',
   expect(() => createClient({ use: [42 as never] })).toThrow(/option `use`/);
   expect(() => createClient({ use: (() => {}) as never })).toThrow(/option `use`/);
 });
+
+test("with credentials, a beforeRequest hook's replacement Request (and its body) is what the server gets", async () => {
+  const bodies: string[] = [];
+  server.route('/echo-body', (request, response) => {
+    bodies.push(`${request.headers.authorization} ${request.body}`);
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  });
+  const api = createClient({ baseUrl: `${server.url}/`, auth: bearer('tok-abcdef12') });
+  await api.post('echo-body', { json: { from: 'options' } });
+  await api.post('echo-body', {
+    json: { from: 'options' },
+    hooks: { beforeRequest: [({ request }) => new Request(request, { body: JSON.stringify({ from: 'hook' }) })] },
+  });
+  expect(bodies).toEqual(['Bearer tok-abcdef12 {"from":"options"}', 'Bearer tok-abcdef12 {"from":"hook"}']);
+});

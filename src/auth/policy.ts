@@ -20,6 +20,11 @@ export type PolicyCall = {
   fetch: typeof globalThis.fetch;
   /** The request body once more (a 401 repeat, a 307/308 hop); undefined when it cannot be sent again (a stream). */
   replay: (() => BodyInit | null | undefined) | undefined;
+  /**
+   * The body is sturdy's own (no hook could have replaced ky's request): the first attempt sends it from its
+   * source too (a JSON string), instead of piping ky's request stream through a copy.
+   */
+  bodyIsOurs: boolean;
   /** Told before the repeat that follows a refresh. */
   onRepeat(): void;
 };
@@ -52,7 +57,7 @@ function copyTo(request: Request, url: URL, headers: Headers, body: BodyInit | n
 /**
  * The credential middleware for `auth` (sturdy adds it to every call that has a strategy).
  * @example
- * const chain = [credentialPolicy(bearer(token), { origins, allowInsecure: false, fetch, replay, onRepeat() {} }), ...use];
+ * const chain = [credentialPolicy(bearer(token), { origins, allowInsecure: false, fetch, replay, bodyIsOurs: true, onRepeat() {} }), ...use];
  */
 export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middleware {
   if (call.origins.size === 0) {
@@ -93,7 +98,7 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
       return { response, used, left };
     };
 
-    const result = await attempt(request.body);
+    const result = await attempt(call.bodyIsOurs && call.replay && request.body ? call.replay() : request.body);
     const { response, used, left } = result;
     // A 401 from beyond the credential origins never saw the credential: nothing to refresh.
     if (response.status !== 401 || !auth.refresh || left || !call.replay) return response;
