@@ -31,5 +31,6 @@ export function streamRows({ mib, transfers }: StreamResult): string[][] {
     transfer.count.toLocaleString('en'),
     transfer.peakGrowthMiB.toFixed(1),
     '< 64',
+    transfer.peakGrowthMiB < 64 ? 'yes' : 'no',
   ]);
 }
