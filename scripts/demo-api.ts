@@ -96,5 +96,26 @@ export async function startDemoApi(log: (line: string) => void): Promise<TestSer
 
   route('/v1/inventory', (_request, response, n) => (n < 2 ? reply(response, 503, { error: 'warming up' }) : reply(response, 200, { 'KB-1': 12, 'MS-1': 3 })));
   route('/v1/feed', (_request, response, n) => (n === 0 ? reply(response, 429, { error: 'slow down' }, { 'retry-after': '1' }) : reply(response, 200, { items: ['restocked KB-1'] })));
+  // An AI-style chat stream: tokens as Server-Sent Events, ending in [DONE].
+  route('/v1/chat', (_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+    const tokens = ['Your', ' order', ' ships', ' today.'];
+    tokens.forEach((token, index) => setTimeout(() => response.write(`id: ${index + 1}\ndata: ${JSON.stringify({ delta: token })}\n\n`), 40 * (index + 1)));
+    setTimeout(() => response.end('data: [DONE]\n\n'), 40 * (tokens.length + 1));
+  });
+  // A catalog that may be cached for a minute and revalidated by its ETag.
+  route('/v1/catalog', (request, response) => {
+    const headers = { 'content-type': 'application/json', 'cache-control': 'max-age=60', etag: '"catalog-v1"' };
+    if (header(request, 'if-none-match') === '"catalog-v1"') return void response.writeHead(304, headers).end();
+    response.writeHead(200, headers).end(JSON.stringify({ products: ['KB-1', 'MS-1'] }));
+  });
+  // Orders, two to a page, linked by RFC 8288 Link headers.
+  route('/v1/order-history', (request, response) => {
+    const page = Number(new URL(request.url, 'http://x').searchParams.get('page') ?? '1');
+    const all = ['ord_1', 'ord_2', 'ord_3', 'ord_4', 'ord_5'];
+    const link = page * 2 < all.length ? { link: `</v1/order-history?page=${page + 1}>; rel="next"` } : {};
+    response.writeHead(200, { 'content-type': 'application/json', ...link }).end(JSON.stringify(all.slice((page - 1) * 2, page * 2)));
+  });
+
   return server;
 }

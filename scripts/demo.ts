@@ -6,6 +6,9 @@
 import { styleText } from 'node:util';
 import * as v from 'valibot';
 import { apiKey, basic, bearer, clientCredentials, createClient, isHTTPError, isValidationError, type SturdyEvent } from '../src/index.ts';
+import { httpCache } from '../src/cache/index.ts';
+import { paginate } from '../src/paginate.ts';
+import { eventStream } from '../src/sse.ts';
 import { CREDENTIALS, startDemoApi } from './demo-api.ts';
 
 const say = {
@@ -98,6 +101,25 @@ try {
   const missing = await api.get('customers/404').result(StoredCustomer);
   if (missing.ok) say.ok('found', missing.data);
   else if (isHTTPError(missing.error)) say.failed(`not found: status ${missing.error.response.status}, data ${JSON.stringify(missing.error.data)}`);
+
+  say.step(8, 'An AI-style event stream: tokens as they arrive, validated, ending at [DONE]');
+  let answer = '';
+  for await (const event of eventStream(api, 'chat', { method: 'POST', json: { prompt: 'When does my order ship?' }, schema: v.object({ delta: v.string() }) })) {
+    answer += event.data.delta;
+  }
+  say.ok('streamed answer:', answer);
+
+  say.step(9, 'An HTTP cache (sturdy/cache): the second GET is served without a request');
+  const cached = api.extend({ use: [httpCache()] });
+  const before = server.requestsTo('/v1/catalog').length;
+  await cached.get('catalog').json();
+  const again = await cached.get('catalog').json();
+  say.ok(`${server.requestsTo('/v1/catalog').length - before} request for 2 GETs:`, again);
+
+  say.step(10, 'Pagination (sturdy/paginate): every order across Link-header pages, fetched lazily');
+  const history: string[] = [];
+  for await (const id of paginate(api, 'order-history', { schema: v.array(v.string()) })) history.push(id);
+  say.ok(`${history.length} orders from ${server.requestsTo('/v1/order-history').length} pages:`, history);
 
   console.log(`\n${styleText('green', 'demo finished')}: ${server.requests.length} requests served.`);
 } finally {
