@@ -107,9 +107,11 @@ function credentialOrigins(options: CallOptions & ClientOptions): Set<string> {
 }
 
 function build(client: ClientState): SturdyClient {
-  const api = ((input: Input | Request, options?: CallOptions) => send(client, options?.method ?? (input instanceof Request ? input.method : 'get'), input, options)) as SturdyClient;
+  // As in ky: the method from the options, else a Request input's own, else GET.
+  const call = ((input: Input | Request, options?: CallOptions) => send(client, options?.method ?? (input instanceof Request ? input.method : 'get'), input, options)) as CallFunction;
+  const api = call as SturdyClient;
   for (const method of METHODS) api[method] = ((input: Input | Request, options?: CallOptions) => send(client, method, input, options)) as CallFunction;
-  api.request = ((input: Input | Request, options?: CallOptions) => send(client, options?.method ?? 'get', input, options)) as CallFunction;
+  api.request = call;
   api.extend = (given) => {
     const extra = typeof given === 'function' ? given(client.options) : given;
     validateOptions(extra, 'client');
