@@ -12,6 +12,7 @@ import { basicCredentials } from './basic.ts';
 import { assertSecureTransport } from './scope.ts';
 import { checkCredential, createSecrets, type ScopeOptions } from './strategy.ts';
 import { createTokenCache, issuedToken, type TokenGrant } from './token-cache.ts';
+import { sharedTokenLoader, type TokenStorage } from './token-store.ts';
 import type { AuthStrategy } from './types.ts';
 
 /**
@@ -36,6 +37,15 @@ export type ClientCredentialsOptions = ScopeOptions & {
   method?: 'basic' | 'body';
   /** Longest wait for the token endpoint, in ms. @default 10_000 (the client's default `timeout`) */
   timeout?: number;
+  /**
+   * A store every instance shares the token through (an unstorage `Storage`: Redis, Cloudflare KV, ...): a valid
+   * token there is used instead of fetching one, and only one instance fetches a new one (a short lock with a
+   * timeout). The key is a hash of tokenUrl, clientId, scope, audience and resource, never of the secret; the
+   * stored value IS a bearer token: keep the store as private as the secret.
+   * @example
+   * clientCredentials({ tokenUrl, clientId, clientSecret, cache: createStorage({ driver: redisDriver({ url }) }) })
+   */
+  cache?: TokenStorage;
 };
 
 /**
@@ -215,7 +225,14 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
     const lifetime = typeof json.expires_in === 'number' || typeof json.expires_in === 'string' ? Number(json.expires_in) : Number.NaN;
     return { token, expiresIn: Number.isFinite(lifetime) && lifetime > 0 ? lifetime : DEFAULT_TOKEN_LIFETIME_S };
   };
-  const cache = createTokenCache<typeof globalThis.fetch>(load);
+  const shared = options.cache
+    ? sharedTokenLoader(load, {
+        storage: options.cache,
+        identity: [tokenUrl.href, clientId, scope, options.audience, ...list(options.resource ?? []).map(String)],
+        onToken: (token) => secrets.issue(issuedToken(token, `the access_token from the token store`)),
+      })
+    : load;
+  const cache = createTokenCache<typeof globalThis.fetch>(shared);
 
   return {
     kind: 'sturdy.auth',
