@@ -1,0 +1,36 @@
+/** httpCache({ store }) shared by two processes through a real Redis (DESIGN 10, issue 17). */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { redisAvailable, startRedis, type RedisServer } from './helpers/redis.ts';
+import { startServer, type TestServer } from './helpers/server.ts';
+
+const WORKER = fileURLToPath(new URL('./fixtures/cache-worker.ts', import.meta.url));
+
+describe.skipIf(!redisAvailable())('httpCache({ store }) through Redis', () => {
+  let redis: RedisServer;
+  let server: TestServer;
+  beforeAll(async () => {
+    [redis, server] = await Promise.all([startRedis(), startServer()]);
+    server.route('/catalog', (_request, response) =>
+      void response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=60' }).end(JSON.stringify({ products: ['KB-1'] })),
+    );
+  });
+  afterAll(async () => {
+    await Promise.all([redis?.stop(), server?.close()]);
+  });
+
+  const run = async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [WORKER], { env: { ...process.env, SERVER: server.url, REDIS_URL: redis.url }, timeout: 15_000 });
+    return JSON.parse(stdout.trim().split('\n').pop()!) as { body: unknown; outcomes: string[] };
+  };
+
+  test('a second process is served from the first one\'s entry: no second request', async () => {
+    const first = await run();
+    const second = await run();
+    expect(first).toEqual({ body: { products: ['KB-1'] }, outcomes: ['miss'] });
+    expect(second).toEqual({ body: { products: ['KB-1'] }, outcomes: ['hit'] });
+    expect(server.requestsTo('/catalog')).toHaveLength(1);
+  }, 40_000);
+});
