@@ -9,9 +9,9 @@ beforeAll(async () => {
   let issued = 0;
   server.route('/token', (_request, response) => {
     issued += 1;
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: `shared-token-${issued}`, token_type: 'Bearer', expires_in: 3600 }));
+    void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: `shared-token-${issued}`, token_type: 'Bearer', expires_in: 3600 }));
   });
-  server.route('/me', (request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ auth: request.headers.authorization })));
+  server.route('/me', (request, response) => void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ auth: request.headers.authorization })));
 });
 afterAll(() => server.close());
 
