@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { createStorage } from 'unstorage';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { clientCredentials } from '../src/index.ts';
 import { createTokenCache } from '../src/auth/token-cache.ts';
 import { sharedTokenLoader, tokenKey, type TokenStorage } from '../src/auth/token-store.ts';
 import { redisAvailable, startRedis, type RedisServer } from './helpers/redis.ts';
@@ -180,4 +181,13 @@ describe.skipIf(!redisAvailable())('shared token across processes (real Redis)',
       expect(value ?? '').not.toContain(btoa(`shop:${SECRET}`));
     }
   });
+});
+
+test('clientCredentials({ cache }) that is not a Storage is a TypeError naming the option', () => {
+  const options = { tokenUrl: 'https://auth.example.com/token', clientId: 'shop', clientSecret: SECRET };
+  for (const cache of [{}, 'redis://localhost', { getItem: () => undefined }]) {
+    expect(() => clientCredentials({ ...options, cache: cache as never })).toThrow(TypeError);
+    expect(() => clientCredentials({ ...options, cache: cache as never })).toThrow(/clientCredentials\(\{ cache \}\) must be an unstorage Storage/);
+  }
+  expect(() => clientCredentials({ ...options, cache: createStorage() })).not.toThrow();
 });

@@ -129,6 +129,10 @@ function checkOptions(options: ClientCredentialsOptions): URL {
   if (options.method !== undefined && options.method !== 'basic' && options.method !== 'body') {
     throw new TypeError(`sturdy: clientCredentials({ method }) must be 'basic' or 'body'; got ${JSON.stringify(options.method)}`);
   }
+  const { cache } = options;
+  if (cache !== undefined && (typeof cache?.getItem !== 'function' || typeof cache.setItem !== 'function' || typeof cache.removeItem !== 'function')) {
+    throw new TypeError('sturdy: clientCredentials({ cache }) must be an unstorage Storage (getItem, setItem, removeItem), like createStorage({ driver: redisDriver({ url }) })');
+  }
   const { timeout } = options;
   if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout > 0))) {
     throw new TypeError('sturdy: clientCredentials({ timeout }) must be a positive number of milliseconds');
@@ -229,6 +233,8 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
     ? sharedTokenLoader(load, {
         storage: options.cache,
         identity: [tokenUrl.href, clientId, scope, options.audience, ...list(options.resource ?? []).map(String)],
+        // A lock holder gets its token request's whole timeout before another instance takes over.
+        lockTimeout: timeout + 1_000,
         onToken: (token) => secrets.issue(issuedToken(token, `the access_token from the token store`)),
       })
     : load;
