@@ -12,7 +12,7 @@ import { clientCredentials } from '../src/index.ts';
 import { createTokenCache } from '../src/auth/token-cache.ts';
 import { sharedTokenLoader, tokenKey, type TokenStorage } from '../src/auth/token-store.ts';
 import { redisAvailable, startRedis, type RedisServer } from './helpers/redis.ts';
-import { startServer, wait, type Handler, type TestServer } from './helpers/server.ts';
+import { modes, startServer, wait, type Handler, type TestServer } from './helpers/server.ts';
 
 const WORKER = fileURLToPath(new URL('./fixtures/token-store-worker.ts', import.meta.url));
 const SECRET = 'super-secret-client-key-7f3a';
@@ -94,13 +94,14 @@ describe('sharedTokenLoader in one process (unstorage memory driver)', () => {
   });
 });
 
-describe.skipIf(!redisAvailable())('shared token across processes (real Redis)', () => {
+describe.skipIf(!redisAvailable())('clientCredentials({ cache }) across processes (real Redis)', () => {
   let redis: RedisServer;
   let server: TestServer;
   let client: Redis;
   beforeAll(async () => {
     [redis, server] = await Promise.all([startRedis(), startServer()]);
     client = new Redis({ host: '127.0.0.1', port: redis.port });
+    server.route('/api', modes.echo());
   });
   afterAll(async () => {
     client?.disconnect();
@@ -116,7 +117,7 @@ describe.skipIf(!redisAvailable())('shared token across processes (real Redis)',
 
   const worker = (path: string, env: Record<string, string> = {}) => {
     const child = spawn(process.execPath, [WORKER], {
-      env: { ...process.env, REDIS_PORT: String(redis.port), TOKEN_URL: `${server.url}${path}`, CLIENT_SECRET: SECRET, ...env },
+      env: { ...process.env, REDIS_PORT: String(redis.port), TOKEN_URL: `${server.url}${path}`, API_URL: `${server.url}/api`, CLIENT_SECRET: SECRET, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
