@@ -6,7 +6,7 @@
  */
 import { TimeoutError } from 'ky';
 import type { CallInfo, Middleware } from './middleware.ts';
-import { retryAfterMs } from './retry.ts';
+import { retryAfterMs } from './retry-after.ts';
 import { createQueues, now, type Ticket } from './limit/queue.ts';
 import { createSharedQuota, type RateLimitStore } from './limit/store.ts';
 import { pausedReply } from './limit/reply.ts';
