@@ -229,7 +229,8 @@ function chainFetch(state: CallState, options: CallOptions & ClientOptions, body
         allowInsecure: auth.allowInsecure ?? options.allowInsecure ?? client.options.allowInsecure ?? false,
         fetch: baseFetch(options, client),
         replay: body.replay,
-        bodyIsOurs: !body.factory && !replacesRequest(client.options.hooks) && !replacesRequest(options.hooks),
+        // Upload progress counts ky's own request stream: then that stream is what goes out.
+        bodyIsOurs: !body.factory && !(options.onUploadProgress ?? client.options.onUploadProgress) && !replacesRequest(client.options.hooks) && !replacesRequest(options.hooks),
         onRepeat: () => {
           state.emit({ type: 'retry', attempt: state.attempt + 1, delayMs: 0, reason: '401 refresh' });
           state.attempt += 1;

@@ -82,3 +82,12 @@ test("with credentials, a beforeRequest hook's replacement Request (and its body
   });
   expect(bodies).toEqual(['Bearer tok-abcdef12 {"from":"options"}', 'Bearer tok-abcdef12 {"from":"hook"}']);
 });
+
+test('with credentials and onUploadProgress, the upload is still counted (the body goes out through ky\'s own request)', async () => {
+  server.route('/upload', (request, response) => void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ length: request.body.length })));
+  const seen: number[] = [];
+  const api = createClient({ baseUrl: `${server.url}/`, auth: bearer('tok-abcdef12') });
+  const json = { data: 'x'.repeat(10_000) };
+  expect(await api.post('upload', { json, onUploadProgress: (progress) => void seen.push(progress.transferredBytes) }).json()).toEqual({ length: JSON.stringify(json).length });
+  expect(Math.max(...seen)).toBe(JSON.stringify(json).length);
+});
