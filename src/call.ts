@@ -154,15 +154,22 @@ export class CallState implements CallInfo {
   }
 }
 
-/** A call's body, as the policies need it: a way to send it again, or none (a stream). */
-type Body = { replay: (() => BodyInit | null | undefined) | undefined; factory: (() => BodyInit) | undefined };
+/**
+ * A call's body, as the policies need it: a way to send it again (none for a stream), and whether sturdy
+ * attaches it per attempt (`perAttempt`: a factory, or a JSON string ky never holds).
+ */
+type Body = { replay: (() => BodyInit | null | undefined) | undefined; perAttempt: (() => BodyInit) | undefined; json: boolean };
 
-const bodyOf = (options: CallOptions, json: { text?: string }): Body => {
+const bodyOf = (options: CallOptions, json: { text?: string }, direct: boolean): Body => {
   const { body } = options;
-  if (typeof body === 'function') return { replay: body as () => BodyInit, factory: body as () => BodyInit };
-  if (options.json !== undefined) return { replay: () => json.text, factory: undefined };
-  return { replay: isReplayableBody(body) ? () => body as BodyInit | null | undefined : undefined, factory: undefined };
+  if (typeof body === 'function') return { replay: body as () => BodyInit, perAttempt: body as () => BodyInit, json: false };
+  if (options.json !== undefined) return { replay: () => json.text, perAttempt: direct ? () => json.text! : undefined, json: true };
+  return { replay: isReplayableBody(body) ? () => body as BodyInit | null | undefined : undefined, perAttempt: undefined, json: false };
 };
+
+/** Hooks that see (or may replace) ky's request or its `json`: then ky builds the request body itself, as it documents. */
+const observes = (hooks: ClientOptions['hooks']): boolean =>
+  Boolean(hooks && ['init', 'beforeRequest', 'beforeRetry', 'afterResponse'].some((name) => ((hooks as Record<string, unknown[] | undefined>)[name]?.length ?? 0) > 0));
 
 /**
  * The ky options of one call (sturdy's keys removed by the caller), with sturdy's policies attached.
@@ -183,12 +190,20 @@ export function callKyOptions(state: CallState, kyPart: Record<string, unknown>,
   if (KEYED.has(method) && key !== false && !has(IDEMPOTENCY_HEADER)) extra[IDEMPOTENCY_HEADER] = typeof key === 'string' ? key : crypto.randomUUID();
 
   const json: { text?: string } = {};
-  const body = bodyOf(options, json);
   const userStringify = options.stringifyJson ?? client.options.stringifyJson;
+  // With no hook to see ky's request (nor upload progress to count it), a JSON body is sent from its string per
+  // attempt: ky then holds no body, so it has nothing to tee for its retries.
+  const observed = observes(client.options.hooks) || observes(options.hooks) || Boolean(options.onUploadProgress ?? client.options.onUploadProgress);
+  const direct = options.json !== undefined && !observed;
+  const body = bodyOf(options, json, direct);
   const kyOptions: KyOptions = { ...kyPart, method };
+  if (direct) {
+    json.text = serializeJson(options.json, userStringify);
+    delete kyOptions.json;
+  }
   // ky serializes after its init hooks ran, so their changes to `json` are kept; sturdy's serializer names the bad path.
-  kyOptions.stringifyJson = (value) => (json.text = serializeJson(value, userStringify));
-  if (body.factory) delete kyOptions.body;
+  else kyOptions.stringifyJson = (value) => (json.text = serializeJson(value, userStringify));
+  if (typeof options.body === 'function') delete kyOptions.body;
   if (options.headers || Object.keys(extra).length > 0) kyOptions.headers = mergeExtra(options.headers, extra);
   kyOptions.retry = kyRetry({
     retry: state.retry,
@@ -201,7 +216,7 @@ export function callKyOptions(state: CallState, kyPart: Record<string, unknown>,
     outOfTime: () => state.totalTimeoutError(),
   }) as NonNullable<KyOptions['retry']>;
   if (state.totalTimeout !== (client.options.totalTimeout ?? DEFAULTS.totalTimeout)) kyOptions.totalTimeout = state.totalTimeout;
-  kyOptions.fetch = chainFetch(state, options, body);
+  kyOptions.fetch = chainFetch(state, options, body, observed);
   return kyOptions;
 }
 
@@ -216,12 +231,15 @@ const mergeExtra = (headers: CallOptions['headers'], extra: Record<string, strin
 };
 
 /** The fetch ky calls once per attempt: the middleware chain down to the transport. */
-function chainFetch(state: CallState, options: CallOptions & ClientOptions, body: Body): NonNullable<KyOptions['fetch']> {
+function chainFetch(state: CallState, options: CallOptions & ClientOptions, body: Body, observed: boolean): NonNullable<KyOptions['fetch']> {
   const { client } = state;
   const auth: AuthStrategy | undefined = (options.auth === undefined ? client.options.auth : options.auth) || undefined;
   const chain: Middleware[] = [];
-  // A factory body is made per attempt here, so ky never holds (or tees) a stream it could not send twice.
-  if (body.factory) chain.push((request, next) => next(new Request(request, { body: body.factory!(), duplex: 'half' } as RequestInit)));
+  // A body made per attempt (a factory, a JSON string) is added here, so ky never holds (or tees) it; with
+  // credentials on a JSON body the credential policy adds it to the one copy it makes anyway.
+  const { perAttempt } = body;
+  const policyAttaches = Boolean(auth) && body.json;
+  if (perAttempt && !policyAttaches) chain.push((request, next) => next(new Request(request, { body: perAttempt(), duplex: 'half' } as RequestInit)));
   if (auth) {
     chain.push(
       credentialPolicy(auth, {
@@ -229,8 +247,9 @@ function chainFetch(state: CallState, options: CallOptions & ClientOptions, body
         allowInsecure: auth.allowInsecure ?? options.allowInsecure ?? client.options.allowInsecure ?? false,
         fetch: baseFetch(options, client),
         replay: body.replay,
-        // Upload progress counts ky's own request stream: then that stream is what goes out.
-        bodyIsOurs: !body.factory && !(options.onUploadProgress ?? client.options.onUploadProgress) && !replacesRequest(client.options.hooks) && !replacesRequest(options.hooks),
+        // A JSON body goes out from its string unless a hook may have replaced ky's request (or upload progress counts its stream).
+        sendBody: policyAttaches && !observed ? body.replay : undefined,
+        bodyless: policyAttaches && perAttempt !== undefined,
         onRepeat: () => {
           state.emit({ type: 'retry', attempt: state.attempt + 1, delayMs: 0, reason: '401 refresh' });
           state.attempt += 1;
@@ -250,10 +269,6 @@ function chainFetch(state: CallState, options: CallOptions & ClientOptions, body
     return chain.length === 0 ? send(request) : runChain(chain, request, send, state);
   };
 }
-
-/** Hooks that may hand ky another Request (and so another body) than the one built from the call's options. */
-const replacesRequest = (hooks: ClientOptions['hooks']): boolean =>
-  Boolean(hooks && ((hooks.beforeRequest?.length ?? 0) > 0 || (hooks.beforeRetry?.length ?? 0) > 0 || (hooks.afterResponse?.length ?? 0) > 0));
 
 const baseFetch = (options: CallOptions & ClientOptions, client: ClientState): typeof globalThis.fetch =>
   (options.fetch as typeof globalThis.fetch | undefined) ?? (client.options.fetch as typeof globalThis.fetch | undefined) ?? globalThis.fetch.bind(globalThis);

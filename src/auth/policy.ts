@@ -21,10 +21,12 @@ export type PolicyCall = {
   /** The request body once more (a 401 repeat, a 307/308 hop); undefined when it cannot be sent again (a stream). */
   replay: (() => BodyInit | null | undefined) | undefined;
   /**
-   * The body is sturdy's own (no hook could have replaced ky's request): the first attempt sends it from its
-   * source too (a JSON string), instead of piping ky's request stream through a copy.
+   * The body the first attempt sends instead of ky's request stream (a JSON string: no stream piped through
+   * the copy); undefined to send ky's request body.
    */
-  bodyIsOurs: boolean;
+  sendBody: (() => BodyInit | null | undefined) | undefined;
+  /** ky's request carries no body (sturdy adds it per attempt): a request sent on without credentials gets `sendBody` too. */
+  bodyless: boolean;
   /** Told before the repeat that follows a refresh. */
   onRepeat(): void;
 };
@@ -57,7 +59,7 @@ function copyTo(request: Request, url: URL, headers: Headers, body: BodyInit | n
 /**
  * The credential middleware for `auth` (sturdy adds it to every call that has a strategy).
  * @example
- * const chain = [credentialPolicy(bearer(token), { origins, allowInsecure: false, fetch, replay, bodyIsOurs: true, onRepeat() {} }), ...use];
+ * const chain = [credentialPolicy(bearer(token), { origins, allowInsecure: false, fetch, replay, sendBody: replay, bodyless: false, onRepeat() {} }), ...use];
  */
 export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middleware {
   if (call.origins.size === 0) {
@@ -72,7 +74,7 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
 
   return async (request, next, info) => {
     const first = new URL(request.url);
-    if (!mayReceive(first)) return next(request);
+    if (!mayReceive(first)) return next(call.bodyless && call.sendBody ? new Request(request, { body: call.sendBody() ?? null }) : request);
     const target = (): AuthTarget => ({ url: new URL(request.url), headers: new Headers(request.headers), signal: info.signal, fetch: call.fetch });
 
     const attempt = async (body: BodyInit | null | undefined): Promise<{ response: Response; used: unknown; left: boolean }> => {
@@ -98,7 +100,7 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
       return { response, used, left };
     };
 
-    const result = await attempt(call.bodyIsOurs && call.replay && request.body ? call.replay() : request.body);
+    const result = await attempt(call.sendBody ? call.sendBody() : request.body);
     const { response, used, left } = result;
     // A 401 from beyond the credential origins never saw the credential: nothing to refresh.
     if (response.status !== 401 || !auth.refresh || left || !call.replay) return response;
