@@ -87,6 +87,7 @@ const MODULES: Record<string, string> = {
   basic: 'auth/basic.js',
   clientCredentials: 'auth/client-credentials.js',
   createClient: 'client.js',
+  credentialPolicy: 'auth/policy.js',
 };
 const PAIRS = [
   ['bearer', 'clientCredentials'],
@@ -95,6 +96,8 @@ const PAIRS = [
   ['apiKey', 'clientCredentials'],
   ['basic', 'clientCredentials'],
   ['isParseError', 'createClient'],
+  // The credential policy and redirect follower come with the auth strategies, not with the client.
+  ['createClient', 'credentialPolicy'],
 ]
   .filter(([takes, other]) => exported.has(takes!) && exported.has(other!))
   .map(([takes, mustNotCarry]) => ({ takes: takes!, mustNotCarry: mustNotCarry!, module: MODULES[mustNotCarry!]! }));

@@ -4,7 +4,6 @@
  * (credentials, the user's `use`, the transport guards) and the JSON body's serializer.
  */
 import type { Options as KyOptions, KyInstance } from 'ky';
-import { credentialPolicy } from './auth/policy.ts';
 import type { AuthStrategy } from './auth/types.ts';
 import { HTTPError, NetworkError, SerializationError, TimeoutError, isKyLike, isSturdyError, redactErrorChain, sanitizeKyError } from './errors.ts';
 import { emit, type EventListener, type SturdyEvent } from './events.ts';
@@ -242,7 +241,7 @@ function chainFetch(state: CallState, options: CallOptions & ClientOptions, body
   if (perAttempt && !policyAttaches) chain.push((request, next) => next(new Request(request, { body: perAttempt(), duplex: 'half' } as RequestInit)));
   if (auth) {
     chain.push(
-      credentialPolicy(auth, {
+      auth.policy(auth, {
         origins: state.origins,
         allowInsecure: auth.allowInsecure ?? options.allowInsecure ?? client.options.allowInsecure ?? false,
         fetch: baseFetch(options, client),

@@ -194,7 +194,7 @@ export function validateOptions(options: ClientOptions & CallOptions, where: 'cl
     }
   }
   if (options.auth !== undefined && options.auth !== false && !isAuthStrategy(options.auth)) {
-    fail('auth', 'a strategy from bearer(), apiKey(), basic() or clientCredentials(), or false', options.auth);
+    fail('auth', 'a strategy from bearer(), apiKey(), basic() or clientCredentials() (a custom one needs `policy: credentialPolicy`), or false', options.auth);
   }
   if (options.allowInsecure !== undefined && typeof options.allowInsecure !== 'boolean') fail('allowInsecure', 'true or false (a boolean, not a string)', options.allowInsecure);
   const key = options.idempotencyKey;

@@ -91,3 +91,15 @@ test('with credentials and onUploadProgress, the upload is still counted (the bo
   expect(await api.post('upload', { json, onUploadProgress: (progress) => void seen.push(progress.transferredBytes) }).json()).toEqual({ length: JSON.stringify(json).length });
   expect(Math.max(...seen)).toBe(JSON.stringify(json).length);
 });
+
+test('a custom auth strategy brings the credential policy; without one it is refused before any request', async () => {
+  const { credentialPolicy } = await import('../src/index.ts');
+  server.route('/custom', (request, response) => void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: request.headers['x-token'] ?? null })));
+  const strategy = { kind: 'sturdy.auth' as const, type: 'custom', policy: credentialPolicy, authorize: ({ headers }: { headers: Headers }) => headers.set('x-token', 'custom-123') };
+  const api = createClient({ baseUrl: `${server.url}/`, auth: strategy });
+  expect(await api.get('custom').json()).toEqual({ token: 'custom-123' });
+  // The policy still scopes it: another origin gets nothing.
+  expect(await api.get(`http://localhost:${server.port}/custom`).json()).toEqual({ token: null });
+  const { policy: _policy, ...withoutPolicy } = strategy;
+  expect(() => createClient({ baseUrl: `${server.url}/`, auth: withoutPolicy as never })).toThrow(/policy: credentialPolicy/);
+});

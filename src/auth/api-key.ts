@@ -1,6 +1,7 @@
 /**
  * `apiKey`: a fixed key in a header (default `X-API-Key`) or a query parameter.
  */
+import { credentialPolicy } from './policy.ts';
 import { checkCredential, createSecrets, type ScopeOptions } from './strategy.ts';
 import type { AuthStrategy } from './types.ts';
 
@@ -48,6 +49,7 @@ export function apiKey(options: ApiKeyOptions): AuthStrategy {
   secrets.add(key);
   return {
     kind: 'sturdy.auth',
+    policy: credentialPolicy,
     type: 'apiKey',
     origins: options.origins,
     allowInsecure: options.allowInsecure,

@@ -3,6 +3,7 @@
  * runtime. `btoa` alone throws on characters outside Latin-1 (`✓`) and would
  * send Latin-1 for `é`, so the text is encoded to UTF-8 bytes first.
  */
+import { credentialPolicy } from './policy.ts';
 import { checkCredential, createSecrets, type ScopeOptions } from './strategy.ts';
 import type { AuthStrategy } from './types.ts';
 
@@ -55,6 +56,7 @@ export function basic(options: BasicOptions): AuthStrategy {
   secrets.add(value.slice('Basic '.length));
   return {
     kind: 'sturdy.auth',
+    policy: credentialPolicy,
     type: 'basic',
     origins: options.origins,
     allowInsecure: options.allowInsecure,

@@ -2,6 +2,7 @@
  * `bearer`: `Authorization: Bearer <token>` (RFC 6750) from a fixed token or
  * from a provider, with caching, single flight and one refresh after a 401.
  */
+import { credentialPolicy } from './policy.ts';
 import { AuthError, redactErrorChain } from '../errors.ts';
 import { createRedactor } from '../redact.ts';
 import { checkCredential, createSecrets, type ScopeOptions } from './strategy.ts';
@@ -69,6 +70,7 @@ export function bearer(token: string | BearerProvider, options: BearerOptions = 
   const secrets = createSecrets(scrub);
   const base = {
     kind: 'sturdy.auth' as const,
+    policy: credentialPolicy,
     type: 'bearer',
     origins: options.origins,
     allowInsecure: options.allowInsecure,

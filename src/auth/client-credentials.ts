@@ -3,6 +3,7 @@
  * 4.4). Fetches a token from `tokenUrl`, caches it until `expires_in` minus a
  * skew, shares one fetch among concurrent calls and renews it once after a 401.
  */
+import { credentialPolicy } from './policy.ts';
 import { readBounded } from '../body.ts';
 import { AuthError } from '../errors.ts';
 import { DEFAULTS } from '../options.ts';
@@ -242,6 +243,7 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
 
   return {
     kind: 'sturdy.auth',
+    policy: credentialPolicy,
     type: 'clientCredentials',
     origins: options.origins,
     allowInsecure: options.allowInsecure,

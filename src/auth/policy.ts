@@ -12,6 +12,13 @@ import { assertSecureTransport } from './scope.ts';
 import { credentialNames } from './strategy.ts';
 import type { AuthStrategy, AuthTarget } from './types.ts';
 
+/**
+ * What an auth strategy's `policy` is: `credentialPolicy` (strategies bring it, so the core does not).
+ * @example
+ * const strategy: AuthStrategy = { kind: 'sturdy.auth', type: 'custom', policy: credentialPolicy, authorize: ({ headers }) => headers.set('x-token', token) };
+ */
+export type CredentialPolicy = (auth: AuthStrategy, call: PolicyCall) => Middleware;
+
 /** What the policy needs to know about its call. */
 export type PolicyCall = {
   origins: ReadonlySet<string>;

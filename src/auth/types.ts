@@ -1,4 +1,5 @@
 import type { Redactor } from '../redact.ts';
+import type { CredentialPolicy } from './policy.ts';
 
 /** What a strategy sees of the request it authorizes. */
 export type AuthTarget = {
@@ -13,7 +14,8 @@ export type AuthTarget = {
 
 /**
  * An auth strategy: built by `bearer`, `apiKey`, `basic` or
- * `clientCredentials`, or your own object of this shape.
+ * `clientCredentials`, or your own object of this shape (with
+ * `policy: credentialPolicy` from 'sturdy').
  */
 export type AuthStrategy = {
   /** Marks a real strategy, so a typo'd option fails loudly. */
@@ -36,7 +38,14 @@ export type AuthStrategy = {
   refresh?(used: unknown, target: AuthTarget): Promise<boolean>;
   /** Registers this strategy's secrets and header/query names with a client's redactor. */
   register?(redactor: Redactor): void;
+  /**
+   * The credential policy that sends it (origins, plain-http refusal, redirects, 401 refresh): `credentialPolicy`
+   * from 'sturdy'. The strategy brings it, so a client without auth does not carry its code.
+   */
+  readonly policy: CredentialPolicy;
 };
 
 export const isAuthStrategy = (value: unknown): value is AuthStrategy =>
-  typeof value === 'object' && value !== null && (value as AuthStrategy).kind === 'sturdy.auth' && typeof (value as AuthStrategy).authorize === 'function';
+  typeof value === 'object' && value !== null && (value as AuthStrategy).kind === 'sturdy.auth' &&
+  typeof (value as AuthStrategy).authorize === 'function' &&
+  typeof (value as AuthStrategy).policy === 'function';
