@@ -3,6 +3,7 @@
  * sturdy's policies to ky's pipeline: the retry rules (retry.ts), the fetch middleware chain
  * (credentials, the user's `use`, the transport guards) and the JSON body's serializer.
  */
+import { now } from './clock.ts';
 import type { Options as KyOptions, KyInstance } from 'ky';
 import type { AuthStrategy } from './auth/types.ts';
 import { HTTPError, NetworkError, SerializationError, TimeoutError, isKyLike, isSturdyError, redactErrorChain, sanitizeKyError } from './errors.ts';
@@ -15,7 +16,6 @@ import { IDEMPOTENCY_HEADER, isReplayableBody, isReplayableMethod, kyRetry, retr
 import { nameTimeout } from './timeouts.ts';
 import { describeNetworkCause, transport } from './transport.ts';
 
-const now = () => globalThis.performance?.now() ?? Date.now();
 
 /** What a client resolved once for all its calls (client.ts builds it). */
 export type ClientState = {

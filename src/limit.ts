@@ -7,7 +7,8 @@
 import { TimeoutError } from 'ky';
 import type { CallInfo, Middleware } from './middleware.ts';
 import { retryAfterMs } from './retry-after.ts';
-import { createQueues, now, type Ticket } from './limit/queue.ts';
+import { now } from './clock.ts';
+import { createQueues, type Ticket } from './limit/queue.ts';
 import { createSharedQuota, type RateLimitStore } from './limit/store.ts';
 import { pausedReply } from './limit/reply.ts';
 

@@ -12,7 +12,7 @@ import { checkMiddleware, type Middleware } from './middleware.ts';
 import type { RedactOptions } from './redact.ts';
 import type { RetryBudgetOptions, RetryOptions } from './retry.ts';
 import type { InferInput, StandardSchemaV1 } from './schema.ts';
-import { MAX_TIMER } from './timeouts.ts';
+import { MAX_TIMER } from './clock.ts';
 
 /** Options sturdy adds to ky's; each may be set on the client or per call. */
 export type SturdyOwnOptions = {

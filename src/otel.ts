@@ -3,6 +3,7 @@
  * span per attempt and records `http.client.request.duration`, per the stable HTTP client semantic
  * conventions. `@opentelemetry/api` is an optional peer; without a registered SDK it adds no work.
  */
+import { now } from './clock.ts';
 import { ProxyTracerProvider, SpanKind, SpanStatusCode, context, createNoopMeter, metrics, propagation, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Histogram, MeterProvider, Span, SpanContext, Tracer, TracerProvider } from '@opentelemetry/api';
 import type { CallInfo, Middleware, Next } from './middleware.ts';
@@ -44,7 +45,6 @@ const OPTION_NAMES = ['propagateTo', 'tracerProvider', 'meterProvider'];
 /** Per call: the first attempt's span (what resends link to) and how many spans were sent. */
 type CallTrace = { first: SpanContext; sent: number };
 
-const now = () => globalThis.performance?.now() ?? Date.now();
 
 /**
  * Tracing and metrics middleware: one CLIENT span per attempt (retries, the repeat after a 401

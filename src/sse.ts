@@ -17,7 +17,8 @@ import { badJson, endedTooOften, notAnEventStream, tooLarge, validateEvent, type
 import { streamSettings, type EventStreamOptions } from './sse/options.ts';
 import { createEventParser, headerValue, utf8Length, type RawEvent } from './sse/parse.ts';
 import type { EventStream, ServerSentEvent } from './sse/types.ts';
-import { sleep, startDeadline, timeoutError } from './timeouts.ts';
+import { sleep } from './clock.ts';
+import { startDeadline, timeoutError } from './timeouts.ts';
 
 export { STREAM_DEFAULTS, type EventStreamOptions, type ReconnectOptions } from './sse/options.ts';
 export type { EventErrorFields } from './sse/errors.ts';

@@ -1,3 +1,4 @@
+import { MAX_TIMER, now } from './clock.ts';
 import { TimeoutError } from './errors.ts';
 
 /** Which limit ran out, on a TimeoutError sturdy raises. */
@@ -10,9 +11,8 @@ export type Deadline = {
 };
 
 /** setTimeout fires at once beyond this; longer waits are clamped to it. */
-export const MAX_TIMER = 2_147_483_647;
 
-const now = () => globalThis.performance?.now() ?? Date.now();
+
 
 export function startDeadline(totalTimeout: number | false): Deadline {
   if (totalTimeout === false) return { remaining: () => Infinity };
@@ -43,28 +43,6 @@ export function nameTimeout(error: TimeoutError, kind: TimeoutKind, ms: number, 
  */
 export function timeoutError(method: string, url: string, kind: TimeoutKind, ms: number): TimeoutError {
   return nameTimeout(new TimeoutError(new Request(url || 'about:blank', { method })), kind, ms, `${method} ${url}`);
-}
-
-/**
- * Waits `ms`, or rejects at once with the signal's reason when it aborts.
- * The timer is cleared on abort so nothing keeps the process alive.
- * @example
- * await sleep(250, signal);
- */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.min(ms, MAX_TIMER));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**

@@ -4,13 +4,13 @@
  * guard on every body read. ky has none of these (it bounds error bodies by time and
  * 10 MiB, and has no timeout between body chunks).
  */
+import { now } from './clock.ts';
 import { boundBody } from './body.ts';
 import type { CallState } from './call.ts';
 import { NetworkError, TimeoutError, redactErrorChain } from './errors.ts';
 import { DEFAULTS, type CallOptions, type ClientOptions } from './options.ts';
 import { nameTimeout, withIdleTimeout } from './timeouts.ts';
 
-const now = () => globalThis.performance?.now() ?? Date.now();
 
 /** Would ky throw an HTTPError for this status? (then its body is read only for `HTTPError.data`) */
 export function throwsFor(options: CallOptions & ClientOptions, client: ClientOptions, status: number): boolean {

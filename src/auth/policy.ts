@@ -5,6 +5,7 @@
  * and a 401 gets one refresh and one repeat. Credentials are added per attempt on a copy
  * of ky's request, so no hook, error or log of ky's ever holds them.
  */
+import { abortable } from '../clock.ts';
 import { AuthError } from '../errors.ts';
 import type { Middleware } from '../middleware.ts';
 import { canFollowRedirects, followRedirects, type Hop } from '../redirect.ts';
@@ -88,7 +89,7 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
       const into = target();
       // A strategy with the credential at hand (a fixed token) answers synchronously: no await then.
       const pending = auth.authorize(into);
-      const used = typeof (pending as PromiseLike<unknown> | undefined)?.then === 'function' ? await withinSignal(pending as Promise<unknown>, info.signal) : pending;
+      const used = typeof (pending as PromiseLike<unknown> | undefined)?.then === 'function' ? await abortable(pending as Promise<unknown>, info.signal) : pending;
       let left = false;
       const followHere = request.redirect === 'follow' && canFollowRedirects();
       if (!followHere) {
@@ -111,24 +112,11 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
     const { response, used, left } = result;
     // A 401 from beyond the credential origins never saw the credential: nothing to refresh.
     if (response.status !== 401 || !auth.refresh || left || !call.replay) return response;
-    const refreshed = await withinSignal(auth.refresh(used, target()), info.signal);
+    // A credential step stops waiting when the caller aborts; time is bounded by ky's timeout racing this middleware.
+    const refreshed = await abortable(auth.refresh(used, target()), info.signal);
     if (!refreshed) return response;
     void response.body?.cancel().catch(() => {});
     call.onRepeat();
     return (await attempt(call.replay())).response;
   };
-}
-
-/**
- * A credential step (a provider, a token request) stops waiting when the caller aborts. Time is
- * bounded by ky: its per-attempt `timeout` (capped by `totalTimeout`) races this whole middleware.
- */
-function withinSignal<T>(pending: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return pending;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

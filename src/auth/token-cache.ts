@@ -3,6 +3,7 @@
  * in-flight load shared by every caller (single flight), reuse until the
  * token's lifetime minus a skew, and the 401 rule of DESIGN.md section 3.
  */
+import { abortable, now } from '../clock.ts';
 import { AuthError } from '../errors.ts';
 
 /**
@@ -63,7 +64,6 @@ export type TokenCache<Context = undefined> = {
 /** `oneShot`: a token without a lifetime of 0 s (a bare string from a provider), never reused by a later call. */
 type Entry = { token: string; expiresAt: number; oneShot: boolean };
 
-const now = () => globalThis.performance?.now() ?? Date.now();
 
 /** When to stop using a token: its lifetime minus the skew, but never less than half its lifetime. */
 const expiresAt = (expiresIn: number | undefined): number => {
@@ -71,17 +71,6 @@ const expiresAt = (expiresIn: number | undefined): number => {
   const lifetimeMs = expiresIn * 1000;
   return now() + lifetimeMs - Math.min(EXPIRY_SKEW_MS, lifetimeMs / 2);
 };
-
-/** Waits for a shared promise, but lets this caller's signal stop only this caller. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
 
 /**
  * Creates a cache over `load`.

@@ -6,6 +6,7 @@
  * beyond the lock's timeout. The stored value is the access token itself: a
  * credential, so the store must be as private as the client secret.
  */
+import { sleep } from '../clock.ts';
 import { EXPIRY_SKEW_MS, type TokenGrant, type TokenLoader } from './token-cache.ts';
 
 /**
@@ -44,7 +45,6 @@ const SETTLE_MS = 30;
 /** Marks a failure of the store itself: then the token is fetched as without one. */
 const STORE_FAILED = Symbol('token store failed');
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The store key for a token: a SHA-256 of its identity, so no key names the client or carries the secret.

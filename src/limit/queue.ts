@@ -3,6 +3,7 @@
  * flight, at most `requests` attempts per `interval` counted conservatively,
  * and a pause of the whole origin when the server asks for a wait.
  */
+import { MAX_TIMER, now } from '../clock.ts';
 
 /**
  * Marks the end of an attempt's wait for response headers: frees its
@@ -48,13 +49,6 @@ export type OriginQueues = {
 
 const MIN_PRUNE = 64;
 
-/**
- * The longest delay setTimeout takes (2^31-1 ms); longer ones fire at once.
- * Own copy, not timeouts.ts's: importing that module would bundle the idle guard into sturdy/limit.
- * @example
- * setTimeout(wake, Math.min(MAX_TIMER, ms));
- */
-export const MAX_TIMER = 2_147_483_647;
 
 type Waiter = { deadline: number; settle: (outcome: Ticket | Promise<Response>) => void };
 
@@ -75,12 +69,6 @@ type Queue = {
   timerAt: number;
 };
 
-/**
- * The clock every deadline in sturdy/limit is on.
- * @example
- * const deadline = now() + call.remaining();
- */
-export const now = (): number => globalThis.performance?.now() ?? Date.now();
 
 /**
  * Makes the per-origin queues for one `limit()` instance.

@@ -4,7 +4,7 @@
  * per attempt start per origin, waits on a rejection, and falls back to the
  * local window when the store fails, so a store outage never stops the calls.
  */
-import { MAX_TIMER, now } from './queue.ts';
+import { now, sleep } from '../clock.ts';
 
 /**
  * What sturdy uses of a `rate-limiter-flexible` limiter: `consume` (resolves
@@ -116,12 +116,12 @@ export function createSharedQuota(store: RateLimitStore, settings: { interval: n
         }
         const windowEnd = now() + Math.max(MIN_WAIT_MS, msBeforeNext);
         if (windowEnd > wait.deadline) throw wait.onDeadline(windowEnd - now());
-        await sleep(windowEnd - now(), wait.signals);
+        await sleep(windowEnd - now(), ...wait.signals);
         // Read only now, once the ended window's first response is in (a cold first request is the slowest).
         const settled = windowEnd + (await margin(origin)) - now();
         if (settled > 0) {
           if (now() + settled > wait.deadline) throw wait.onDeadline(settled);
-          await sleep(settled, wait.signals);
+          await sleep(settled, ...wait.signals);
         }
       }
     },
@@ -139,21 +139,4 @@ export function createSharedQuota(store: RateLimitStore, settings: { interval: n
       within(() => store.set!(latencyKey(origin), Math.ceil(latencyMs), seconds)).catch(() => {});
     },
   };
-}
-
-/** Waits `ms`; rejects at once with the reason of any signal that aborts. */
-function sleep(ms: number, signals: readonly (AbortSignal | undefined)[]): Promise<void> {
-  const aborted = signals.find((signal) => signal?.aborted);
-  if (aborted) return Promise.reject(aborted.reason);
-  return new Promise((resolve, reject) => {
-    const finish = (error?: unknown) => {
-      clearTimeout(timer);
-      for (const signal of signals) signal?.removeEventListener('abort', onAbort);
-      if (error === undefined) resolve();
-      else reject(error);
-    };
-    const onAbort = (event: Event) => finish((event.target as AbortSignal).reason);
-    const timer = setTimeout(finish, Math.min(ms, MAX_TIMER));
-    for (const signal of signals) signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -2,6 +2,7 @@
  * A request recorder: every request msw sees (handled or not), with its
  * method, URL, headers and body, for asserting what the client really sent.
  */
+import { now } from '../clock.ts';
 
 /**
  * One request as the mock network received it.
@@ -61,7 +62,7 @@ export function recordRequests(
   stop(): void;
 } {
   const requests: RecordedRequest[] = [];
-  const started = globalThis.performance?.now() ?? Date.now();
+  const started = now();
   const listener = ({ request }: { request: Request }) => {
     // Cloned now, before a handler consumes the body; read only when asked.
     const copy = request.clone();
@@ -71,7 +72,7 @@ export function recordRequests(
       method: request.method,
       url: new URL(request.url),
       headers: new Headers(request.headers),
-      at: (globalThis.performance?.now() ?? Date.now()) - started,
+      at: now() - started,
       text,
       json: async () => {
         const value = await text();
