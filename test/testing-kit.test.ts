@@ -2,23 +2,13 @@
  * sturdy/testing, exercised the way a user would: msw's setupServer with the
  * kit's handlers, a sturdy client, and the recorder to see what was sent.
  */
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { bearer, createClient, HTTPError, isHTTPError, isTimeoutError, type SturdyEvent } from '../src/index.ts';
 import { bearerToken, defineScenario, expiredToken, flaky, oauthTokenEndpoint, rateLimited, recordRequests, slow, stalledBody } from '../src/testing/index.ts';
+import { useMswServer } from './helpers/msw-server.ts';
 
 const API = 'https://api.kit.test/v1/';
-const server = setupServer();
-const recorder = recordRequests(server);
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
-afterEach(() => {
-  server.resetHandlers();
-  recorder.clear();
-});
-afterAll(() => {
-  recorder.stop();
-  server.close();
-});
+const { server, recorder } = useMswServer();
 
 const client = (events: SturdyEvent[] = []) => createClient({ baseUrl: API, onEvent: (event) => events.push(event), retryBudget: false });
 
