@@ -28,8 +28,6 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/browser/**', 'test/edge/**', 'test/runtimes/**', 'test/conformance/**'],
           testTimeout: 20_000,
-          // The ky-compat files run every scenario against ky and, with this, against sturdy too.
-          env: { STURDY_KY_COMPAT: '1' },
         },
       },
       {

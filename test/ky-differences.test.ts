@@ -4,18 +4,17 @@
  * where ky has one, showing ky's so the difference is real. Everything not listed here must
  * behave as ky documents it (test/ky-*.test.ts).
  *
- * All hold on today's main (0bbb359) except those marked `afterCore` (run with STURDY_KY_COMPAT=1):
+ * All held on main 0bbb359 except those that needed the core on ky's pipeline:
  * - a server wait longer than what is left of totalTimeout: main throws TimeoutError, DESIGN section 2 says the HTTPError
  */
 import ky, { isHTTPError as kyIsHTTPError } from 'ky';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { bearer, createClient, isHTTPError, isParseError, isSerializationError, isTimeoutError } from '../src/index.ts';
-import { STURDY, useServer, type Route } from './helpers/ky-compat.ts';
+import { useServer, type Route } from './helpers/ky-compat.ts';
 import { elapsed, modes } from './helpers/server.ts';
 
 const server = useServer();
 /** A difference that holds only once the new core lands: gated like the sturdy half of the families. */
-const afterCore = STURDY ? test : test.skip;
 
 /** Fast, deterministic retries for both sides: the difference under test is not the wait. */
 const quick = { delay: () => 10, jitter: false } as const;
@@ -80,7 +79,7 @@ describe('a server-asked wait that does not fit fails at once with the HTTPError
   });
 
   // DESIGN section 2; test/retry.test.ts and test/timeouts.test.ts pin a TimeoutError today (ky: waits out the rest, then TimeoutError).
-  afterCore('longer than what is left of totalTimeout: the HTTPError, not a TimeoutError', async () => {
+  test('longer than what is left of totalTimeout: the HTTPError, not a TimeoutError', async () => {
     const route = server.route('total-retry-after', modes.retryAfter(503, 3));
     const { error, ms } = await elapsed(() => createClient({ baseUrl: server.url, totalTimeout: 1_000 }).get(route.path.slice(1)).json());
     expect(isHTTPError(error) && error.response.status).toBe(503);

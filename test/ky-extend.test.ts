@@ -3,7 +3,7 @@
  * deep merge of headers and hooks, removal with `undefined`, `extend(fn)`, `replaceOption`,
  * combined signals, call options over instance defaults, through ky and through sturdy.
  *
- * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded on main 0bbb359):
+ * sturdy cases that failed before the core ran on ky's pipeline (recorded on main 0bbb359; all pass now):
  * - `hooks.beforeRequest: undefined` in extend does not drop the parent's hooks
  * - extend(fn): TypeError 'client options must be an object'
  * - replaceOption: TypeError '(list ?? []) is not iterable' (the wrapper is merged as hooks)

@@ -1,7 +1,7 @@
 /**
  * ky's hooks as ky documents them (readme "hooks", types/hooks.d.ts), through ky and through sturdy.
  *
- * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded on main 0bbb359):
+ * sturdy cases that failed before the core ran on ky's pipeline (recorded on main 0bbb359; all pass now):
  * - init: mutations of json, searchParams, headers and retry: the hook's retry.limit 1 is lost (3 attempts)
  * - init: runs once per call: the hook runs again on the retry (3 runs for 2 calls)
  * - beforeRequest: runs once per call with retryCount 0: it runs on every attempt ([0, 0, 0])

@@ -4,7 +4,7 @@
  * Request inputs, the callable instance, every shortcut including `query`, through ky and
  * through sturdy.
  *
- * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded on main 0bbb359):
+ * sturdy cases that failed before the core ran on ky's pipeline (recorded on main 0bbb359; all pass now):
  * - a Request input: TypeError 'the url must be a string or URL'
  * - callable instance: `api` is not a function
  * - every shortcut: no `query`

@@ -4,7 +4,7 @@
  * HTTPError.data, stringifyJson for `json`, context shallow-merged and visible in every hook,
  * through ky and through sturdy.
  *
- * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded on main 0bbb359):
+ * sturdy cases that failed before the core ran on ky's pipeline (recorded on main 0bbb359; all pass now):
  * - parseJson for .json(): it gets no { request, response }, so a parser reading them throws, surfacing as a ParseError
  * - parseJson for HTTPError.data: not used
  * - HTTPError.data when a JSON body fails to parse: the raw text instead of undefined

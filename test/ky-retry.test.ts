@@ -4,7 +4,7 @@
  * and forced retries from afterResponse, through ky and through sturdy. Every side sets retry
  * and timeout explicitly (helpers/ky-compat.ts), so ky's and sturdy's defaults do not decide.
  *
- * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded on main 0bbb359):
+ * sturdy cases that failed before the core ran on ky's pipeline (recorded on main 0bbb359; all pass now):
  * - 413 is retried only with a retry timing header: a bare 413 is retried too (and the call succeeds)
  * - ky.retry() retries a 200 by its body: rejects with ForceRetryError
  * - ky.retry() respects retry.limit: no retry is made (1 request)

@@ -3,7 +3,7 @@
  * parameters are accumulated"): every input form, merged with the input URL's query, layers
  * of create/extend/call appended, `undefined` deleting, through ky and through sturdy.
  *
- * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded on main 0bbb359):
+ * sturdy cases that failed before the core ran on ky's pipeline (recorded on main 0bbb359; all pass now):
  * - an undefined value in the call deletes that key from the input URL: the key stays
  * - instance, extend and call layers accumulate: same-name layers replace instead of appending
  */

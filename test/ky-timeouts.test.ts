@@ -3,7 +3,7 @@
  * `timeout` per attempt and again for a shortcut's body read, `totalTimeout` for the whole
  * call with retry waits included, through ky and through sturdy.
  *
- * sturdy cases that fail on today's main (STURDY_KY_COMPAT=1, recorded on main 0bbb359):
+ * sturdy cases that failed before the core ran on ky's pipeline (recorded on main 0bbb359; all pass now):
  * - a shortcut body read has its own timeout: `.json()` on a stalled body waits for idleTimeout (15 s), not `timeout`
  */
 import { isTimeoutError } from 'ky';

@@ -2,15 +2,12 @@
  * The ky-compatibility families (test/ky-*.test.ts) run every scenario twice:
  * against plain ky and against sturdy, with the same options, so a scenario
  * that passes on ky and fails on sturdy is a place where sturdy breaks what ky
- * documents. The sturdy runs are gated until sturdy's core runs on ky's
- * pipeline (issue 12): STURDY_KY_COMPAT=1 turns them on.
+ * documents.
  */
 import ky, { type KyInstance, type Options } from 'ky';
 import { afterAll, beforeAll } from 'vitest';
+import { createClient } from '../../src/index.ts';
 import { startServer, type Handler, type ReceivedRequest, type TestServer } from './server.ts';
-
-/** The gate: the lead flips it (or CI sets the variable) when the new core lands. */
-export const STURDY = process.env.STURDY_KY_COMPAT === '1';
 
 /** Makes a client from ky options: `ky.create` or sturdy's `createClient`, typed as ky's instance. */
 export type MakeClient = (options?: Options) => KyInstance;
@@ -32,18 +29,16 @@ const withBase = (options: Options): Options => {
 };
 
 /**
- * `describe.each(implementations)('%s', (_name, make) => ...)`: ky always, sturdy behind the gate.
+ * `describe.each(implementations)('%s', (_name, make) => ...)`: the same scenario through ky and through sturdy.
  * @example
  * describe.each(implementations)('%s', (_name, make) => {
  *   test('GET', async () => expect(await make({ baseUrl }).get('x').json()).toEqual({}));
  * });
  */
-export const implementations: Array<[name: 'ky' | 'sturdy', make: MakeClient]> = [['ky', (options = {}) => ky.create(withBase(options))]];
-if (STURDY) {
-  // Loaded only behind the gate, so the ky half runs whatever state sturdy's core is in.
-  const { createClient } = await import('../../src/index.ts');
-  implementations.push(['sturdy', (options = {}) => createClient(withBase(options) as never) as unknown as KyInstance]);
-}
+export const implementations: Array<[name: 'ky' | 'sturdy', make: MakeClient]> = [
+  ['ky', (options = {}) => ky.create(withBase(options))],
+  ['sturdy', (options = {}) => createClient(withBase(options) as never) as unknown as KyInstance],
+];
 
 /** One route of the shared test server, unique per call so the ky and sturdy runs never share a path. */
 export type Route = {
