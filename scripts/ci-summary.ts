@@ -4,9 +4,19 @@
 // With more than one, each gets its own line first, so CI shows per-runtime counts.
 import { readFileSync } from 'node:fs';
 
-type VitestReport = { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; numFailedTestSuites: number };
-type OwnReport = { runtime: string; version?: string; passed: number; failed: number; skipped: number };
-type Counts = { passed: number; failed: number; skipped: number };
+type VitestReport = {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  numFailedTestSuites: number;
+  testResults?: { name: string; status: string; message?: string; assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[] }[];
+};
+type OwnReport = { runtime: string; version?: string; passed: number; failed: number; skipped: number; outcomes?: { name: string; status: string; detail?: string }[] };
+type Counts = { passed: number; failed: number; skipped: number; failures: string[]; flaky: string[] };
+
+// The first line of a failure message, short: enough to tell which assertion broke from CI's tail.
+const firstLine = (text: string | undefined) => (text ?? '').split('\n').find((line) => line.trim())?.trim().slice(0, 200) ?? '';
 
 const args = process.argv.slice(2);
 const files = args.length ? args : ['.ci/vitest.json'];
@@ -14,17 +24,41 @@ const files = args.length ? args : ['.ci/vitest.json'];
 function read(file: string): Counts & { version?: string } {
   const report = JSON.parse(readFileSync(file, 'utf8')) as VitestReport | OwnReport;
   if ('numPassedTests' in report) {
+    const failures: string[] = [];
+    // A failed test also fails its describe block, which vitest counts in numFailedTestSuites: count each test once,
+    // plus each file that failed without a failed test (an error in a hook or at import).
+    let fileErrors = 0;
+    const flaky: string[] = [];
+    for (const suite of report.testResults ?? []) {
+      // Passed with failure messages: it failed, then passed on vitest's retry (CI only, vite.config.ts).
+      for (const test of suite.assertionResults ?? []) {
+        if (test.status === 'passed' && test.failureMessages?.length) flaky.push(`${suite.name.replace(process.cwd() + '/', '')} > ${test.fullName}: ${firstLine(test.failureMessages[0])}`);
+      }
+      const failed = (suite.assertionResults ?? []).filter((test) => test.status === 'failed');
+      for (const test of failed) failures.push(`${suite.name.replace(process.cwd() + '/', '')} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+      if (!failed.length && suite.status === 'failed') {
+        fileErrors++;
+        failures.push(`${suite.name.replace(process.cwd() + '/', '')}: ${firstLine(suite.message)}`);
+      }
+    }
+    // Without per-file results (an old or cut report), the suite count is all there is to go on.
+    const suiteFailures = report.testResults ? fileErrors : report.numFailedTestSuites;
     return {
       passed: report.numPassedTests,
-      failed: report.numFailedTests + report.numFailedTestSuites,
+      failed: report.numFailedTests + suiteFailures,
       skipped: report.numPendingTests + report.numTodoTests,
+      failures,
+      flaky,
     };
   }
-  return { passed: report.passed, failed: report.failed, skipped: report.skipped, ...(report.version ? { version: report.version } : {}) };
+  const failures = (report.outcomes ?? []).filter((outcome) => outcome.status === 'failed').map((outcome) => `${outcome.name}: ${firstLine(outcome.detail)}`);
+  return { passed: report.passed, failed: report.failed, skipped: report.skipped, failures, flaky: [], ...(report.version ? { version: report.version } : {}) };
 }
 
-const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+const total = { passed: 0, failed: 0, skipped: 0 };
 const rows: string[] = [];
+const failed: string[] = [];
+const flaky: string[] = [];
 for (const arg of files) {
   const [label, file] = arg.includes('=') ? (arg.split('=', 2) as [string, string]) : [arg, arg];
   let counts: Counts & { version?: string };
@@ -32,13 +66,19 @@ for (const arg of files) {
     counts = read(file);
   } catch (error) {
     console.error(`ci-summary: no readable report at ${file}: ${(error as Error).message}`);
-    counts = { passed: 0, failed: 1, skipped: 0 };
+    counts = { passed: 0, failed: 1, skipped: 0, failures: [`no readable report at ${file}`], flaky: [] };
   }
   total.passed += counts.passed;
   total.failed += counts.failed;
   total.skipped += counts.skipped;
+  for (const failure of counts.failures) failed.push(`${label}: ${failure}`);
+  for (const test of counts.flaky) flaky.push(`${label}: ${test}`);
   // Indented and comma-free, so no per-runtime line can be mistaken for the closing line.
   if (files.length > 1) rows.push(`  ${`${label}${counts.version ? ` (${counts.version})` : ''}`.padEnd(52)} ${String(counts.passed).padStart(4)} passed ${String(counts.failed).padStart(3)} failed ${String(counts.skipped).padStart(3)} skipped`);
 }
 if (rows.length) console.log(['per runtime:', ...rows].join('\n'));
+const list = (title: string, lines: string[]) => [title, ...lines.slice(0, 30).map((line) => `  ${line}`), ...(lines.length > 30 ? [`  ... and ${lines.length - 30} more`] : [])].join('\n');
+if (flaky.length) console.log(list('flaky (failed, then passed on retry; fix these):', flaky));
+// What failed, named, just above the closing line: CI may keep only the tail of the log.
+if (failed.length) console.log(list('failed:', failed));
 console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);

@@ -10,10 +10,6 @@ export type Deadline = {
   remaining(): number;
 };
 
-/** setTimeout fires at once beyond this; longer waits are clamped to it. */
-
-
-
 export function startDeadline(totalTimeout: number | false): Deadline {
   if (totalTimeout === false) return { remaining: () => Infinity };
   const end = now() + totalTimeout;

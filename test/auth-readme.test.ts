@@ -30,7 +30,7 @@ const ENV = {
 
 // The README's Auth example, run as written against the built package with secrets from the environment.
 test("README's Auth example runs as written, secrets read from the environment", async () => {
-  const file = '.ci/readme-auth-example.tmp.ts';
+  const file = `.ci/readme-auth-example.${process.pid}.tmp.ts`;
   writeFileSync(file, example());
   try {
     const { stdout } = await run(process.execPath, [file], { env: { ...process.env, ...ENV } });

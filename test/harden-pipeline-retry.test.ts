@@ -73,16 +73,17 @@ describe('17: the retry budget is spent only on storms the server did not ask fo
 });
 
 describe('18: a server wait that cannot be kept gives the server HTTPError, never a TimeoutError', () => {
-  test('Retry-After 5 with totalTimeout 1000: the 503 with status, data and retryAfter, without waiting', async () => {
+  test('Retry-After 5 with totalTimeout 3000: the 503 with status, data and retryAfter, without waiting', async () => {
     server.route('/later', modes.json(503, { reason: 'maintenance' }, { 'retry-after': '5' }));
-    const api = createClient({ baseUrl: server.url, totalTimeout: 1_000 });
+    const api = createClient({ baseUrl: server.url, totalTimeout: 3_000 });
     const { error, ms } = await elapsed(() => api.get('later').json());
     expect(error).toBeInstanceOf(HTTPError);
     const http = error as HTTPErrorWithRetryAfter;
     expect(http.response.status).toBe(503);
     expect(http.data).toEqual({ reason: 'maintenance' });
     expect(http.retryAfter).toBe(5_000);
-    expect(ms).toBeLessThan(900);
+    // Waiting out the deadline would take 3 s.
+    expect(ms).toBeLessThan(1_500);
     expect(server.requestsTo('/later')).toHaveLength(1);
   });
 

@@ -11,7 +11,7 @@ import ky, { isHTTPError as kyIsHTTPError } from 'ky';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { bearer, createClient, isHTTPError, isParseError, isSerializationError, isTimeoutError } from '../src/index.ts';
 import { useServer, type Route } from './helpers/ky-compat.ts';
-import { elapsed, modes } from './helpers/server.ts';
+import { elapsed, modes, startServer } from './helpers/server.ts';
 
 const server = useServer();
 /** A difference that holds only once the new core lands: gated like the sturdy half of the families. */
@@ -144,9 +144,16 @@ test('credential scoping: auth goes to the baseUrl origin only, never to another
   const route = server.route('scoped', modes.echo());
   const api = createClient({ baseUrl: server.url, auth: bearer('t0ken') });
   await api.get(route.path.slice(1)).json();
-  // Same server, another origin: localhost is not 127.0.0.1.
-  await api.get(route.url.replace('127.0.0.1', 'localhost')).json();
-  expect(route.received().map((request) => request.headers.authorization)).toEqual(['Bearer t0ken', undefined]);
+  // Another origin: a second server on another port (not `localhost`, which some machines resolve to ::1 only).
+  const other = await startServer();
+  try {
+    other.route('/scoped', modes.echo());
+    await api.get(`${other.url}/scoped`).json();
+    expect(route.received().map((request) => request.headers.authorization)).toEqual(['Bearer t0ken']);
+    expect(other.requestsTo('/scoped').map((request) => request.headers.authorization)).toEqual([undefined]);
+  } finally {
+    await other.close();
+  }
 });
 
 describe("sturdy's defaults", () => {

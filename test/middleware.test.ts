@@ -98,8 +98,14 @@ test('a custom auth strategy brings the credential policy; without one it is ref
   const strategy = { kind: 'sturdy.auth' as const, type: 'custom', policy: credentialPolicy, authorize: ({ headers }: { headers: Headers }) => headers.set('x-token', 'custom-123') };
   const api = createClient({ baseUrl: `${server.url}/`, auth: strategy });
   expect(await api.get('custom').json()).toEqual({ token: 'custom-123' });
-  // The policy still scopes it: another origin gets nothing.
-  expect(await api.get(`http://localhost:${server.port}/custom`).json()).toEqual({ token: null });
+  // The policy still scopes it: another origin (a second server, another port) gets nothing.
+  const other = await startServer();
+  try {
+    other.route('/custom', (request, response) => void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: request.headers['x-token'] ?? null })));
+    expect(await api.get(`${other.url}/custom`).json()).toEqual({ token: null });
+  } finally {
+    await other.close();
+  }
   const { policy: _policy, ...withoutPolicy } = strategy;
   expect(() => createClient({ baseUrl: `${server.url}/`, auth: withoutPolicy as never })).toThrow(/policy: credentialPolicy/);
 });

@@ -42,7 +42,7 @@ test("README's Pagination example runs as written", async () => {
     .replace("from 'sturdy'", `from ${JSON.stringify(resolve('src/index.ts'))}`)
     .replaceAll('https://api.github.com/', `${server.url}/`)
     .replaceAll('https://api.example.com/v1/', `${server.url}/v1/`);
-  const file = '.ci/readme-paginate.tmp.ts';
+  const file = `.ci/readme-paginate.${process.pid}.tmp.ts`;
   writeFileSync(file, source);
   let stdout: string;
   try {

@@ -25,7 +25,7 @@ test("README's Schemas example runs as written", async () => {
   const readme = readFileSync('README.md', 'utf8');
   const example = /## Schemas\s[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
   expect(example).toBeDefined();
-  const file = '.ci/readme-schemas.tmp.ts';
+  const file = `.ci/readme-schemas.${process.pid}.tmp.ts`;
   writeFileSync(file, example!.replace('https://api.example.com/v1/', `${server.url}/v1/`));
   try {
     const { stdout } = await run(process.execPath, [file]);

@@ -22,7 +22,7 @@ test("README's first example runs as written", async () => {
   const readme = readFileSync('README.md', 'utf8');
   const example = /## First example\s+```ts\n([\s\S]*?)```/.exec(readme)?.[1];
   expect(example).toBeDefined();
-  const file = '.ci/readme-example.tmp.ts';
+  const file = `.ci/readme-example.${process.pid}.tmp.ts`;
   writeFileSync(file, example!.replace('https://api.example.com/v1/', `${server.url}/v1/`));
   try {
     const { stdout } = await run(process.execPath, [file]);

@@ -110,7 +110,9 @@ describe('server-asked waits', () => {
   });
 
   test('Retry-After as an HTTP-date, and rate-limit reset headers (epoch and delta), are obeyed', async () => {
-    const inTwoSeconds = Date.now() + 2_000;
+    // A whole second at least 2 s ahead: an HTTP-date drops the milliseconds, so "now + 2 s" could be
+    // only 1 s ahead, and a slow first answer would then make the gap look like less than 0.9 s.
+    const inTwoSeconds = (Math.floor(Date.now() / 1000) + 3) * 1000;
     server.route('/after-date', modes.retryAfter(503, new Date(inTwoSeconds).toUTCString()));
     server.route('/reset-epoch', modes.sequence([
       { status: 429, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(inTwoSeconds / 1000)) } },
@@ -158,10 +160,11 @@ describe('what is not retried, and what stops retrying', () => {
   test('a wait that does not fit in totalTimeout fails at once (the server\'s HTTPError) and spends no budget token', async () => {
     server.route('/busy-long', modes.sequence([{ status: 503, headers: { 'retry-after': '5' } }]));
     server.route('/blip', modes.sequence([503, { status: 200, body: { ok: true } }]));
-    const api = createClient({ baseUrl: server.url, retryBudget: { tokens: 1 }, totalTimeout: 1_000, retry: { delay: () => 1 } });
+    const api = createClient({ baseUrl: server.url, retryBudget: { tokens: 1 }, totalTimeout: 3_000, retry: { delay: () => 1 } });
     const { error, ms } = await elapsed(() => api.get('busy-long'));
     expect((error as Error).name).toBe('HTTPError');
-    expect(ms).toBeLessThan(500);
+    // Waiting out the deadline would take 3 s.
+    expect(ms).toBeLessThan(1_500);
     // The single token is still there: the next call's retry goes through.
     await expect(api.get('blip').json()).resolves.toEqual({ ok: true });
     expect(server.requestsTo('/blip')).toHaveLength(2);
@@ -187,7 +190,8 @@ describe('what is not retried, and what stops retrying', () => {
     expect(abortedAt).toBeGreaterThan(0);
     expect((error as Error).message).toBe('user left the page');
     expect(error).not.toBeInstanceOf(NetworkError);
-    expect(afterAbort).toBeLessThan(500);
+    // Left waiting, it would be 5 s.
+    expect(afterAbort).toBeLessThan(1_500);
     expect(server.requestsTo('/after-5')).toHaveLength(1);
   });
 });

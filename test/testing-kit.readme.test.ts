@@ -27,10 +27,10 @@ test("README's sturdy/testing example passes as written", async () => {
   const readme = readFileSync('README.md', 'utf8');
   const example = /## Testing your code with sturdy\/testing[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
   expect(example).toContain("from 'sturdy/testing'");
-  const file = '.ci/readme-testing.tmp.ts';
-  const shim = '.ci/readme-vitest-shim.tmp.ts';
+  const file = `.ci/readme-testing.${process.pid}.tmp.ts`;
+  const shim = `.ci/readme-vitest-shim.${process.pid}.tmp.ts`;
   writeFileSync(shim, SHIM);
-  writeFileSync(file, example!.replace("from 'vitest'", "from './readme-vitest-shim.tmp.ts'"));
+  writeFileSync(file, example!.replace("from 'vitest'", `from './readme-vitest-shim.${process.pid}.tmp.ts'`));
   try {
     const { stdout } = await promisify(execFile)(process.execPath, [file]);
     expect(stdout.trim()).toBe('passed: an order survives two 503s and is created once');
