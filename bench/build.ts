@@ -1,14 +1,14 @@
 /**
  * Builds what the bench measures, outside the source tree: an ESM bundle of
  * sturdy for in-process runs (ky left external, as an app would resolve it),
- * the tsc build the package ships (for cold import), and browser bundles for
+ * the dist the package ships (scripts/build.ts, for cold import), and browser bundles for
  * size. Output goes to node_modules/.cache so bare `ky` imports resolve.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { bundleDist } from '../scripts/build.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const OUT = resolve(ROOT, 'node_modules/.cache/sturdy-bench');
@@ -31,18 +31,10 @@ export async function buildStreamBundle(): Promise<string> {
   return outfile;
 }
 
-/** The package as shipped (tsc, one file per module), for cold-import timing. */
-export function buildDist(): string {
+/** The package's JavaScript as shipped (scripts/build.ts: one file per entry point, shared chunks), for cold-import timing. */
+export async function buildDist(): Promise<string> {
   const outDir = resolve(OUT, 'dist');
-  try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', outDir, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'], {
-      cwd: ROOT,
-      stdio: 'pipe',
-    });
-  } catch (error) {
-    // Type errors in files under edit still emit JS; only a missing output is fatal.
-    if (!existsSync(resolve(outDir, 'index.js'))) throw error;
-  }
+  await bundleDist(outDir);
   return resolve(outDir, 'index.js');
 }
 

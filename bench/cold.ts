@@ -1,7 +1,7 @@
 /**
  * Cold import + first request in alternating fresh processes: ky, sturdy as
- * shipped (the tsc build, one file per module) and sturdy as one ESM file
- * (what a bundled dist would give), each importing ky from node_modules.
+ * shipped (scripts/build.ts: one file per entry point plus shared chunks) and
+ * sturdy as one ESM file (the floor), each importing ky from node_modules.
  */
 import { median } from './stats.ts';
 import { runJson } from './spawn.ts';
@@ -10,9 +10,9 @@ type Cold = { importMs: number; totalMs: number };
 export type ColdResult = Record<string, Cold[]>;
 
 /** The row the target is set on (sturdy as shipped): import + first request <= 1.15x ky's. */
-export const COLD_TARGET_ROW = 'sturdy (tsc dist, as shipped)';
+export const COLD_TARGET_ROW = 'sturdy (dist, as shipped)';
 
-export async function benchCold(targets: Record<string, string>, serverUrl: string, rounds = 14): Promise<ColdResult> {
+export async function benchCold(targets: Record<string, string>, serverUrl: string, rounds = 30): Promise<ColdResult> {
   const names = Object.keys(targets);
   const result: ColdResult = Object.fromEntries(names.map((name) => [name, []]));
   // Warm the OS file cache once for each, then rotate which goes first.

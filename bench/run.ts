@@ -51,7 +51,7 @@ try {
   }
   if (wanted('cold')) {
     log('cold import ...');
-    const cold = await benchCold({ 'ky 2.1': 'ky', 'sturdy (tsc dist, as shipped)': buildDist(), 'sturdy (one-file ESM bundle)': bundle }, server.url);
+    const cold = await benchCold({ 'ky 2.1': 'ky', 'sturdy (dist, as shipped)': await buildDist(), 'sturdy (one-file ESM bundle)': bundle }, server.url);
     sections.push('### Cold import + first request (fresh process each, alternating)\n\n' + table(['library', 'import ms', 'import + first request ms', 'vs ky', 'x ky', 'target', 'met?'], coldRows(cold)));
   }
   if (wanted('streams')) {

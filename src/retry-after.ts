@@ -5,7 +5,7 @@
  */
 
 /** Reset headers (not Retry-After) may hold an epoch time instead of a delay: values past this are dates. */
-const EPOCH_THRESHOLD_MS = Date.UTC(2024, 0, 1);
+const EPOCH_THRESHOLD_MS = 1_704_067_200_000; // Date.UTC(2024, 0, 1), as a literal so bundlers can drop it unused
 const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
 // RFC 9110 HTTP-date: IMF-fixdate, and the obsolete RFC 850 and asctime forms; all in GMT.
 const IMF_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;

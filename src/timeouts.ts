@@ -110,7 +110,8 @@ function guardedStream(source: ReadableStream<Uint8Array<ArrayBuffer>>, guard: G
   );
 }
 
-const decoder = new TextDecoder();
+// Pure-annotated: a bundle that never reads a guarded body drops it (dist is one module per entry point).
+const decoder = /* @__PURE__ */ new TextDecoder();
 const NO_GUARD: Guard = { idleMs: false, deadline: { remaining: () => Infinity }, onTimeout: () => new Error('unreachable') };
 
 /**
@@ -119,108 +120,112 @@ const NO_GUARD: Guard = { idleMs: false, deadline: { remaining: () => Infinity }
  * methods read the source directly, one timer per chunk; `.body` (a wrapping
  * stream) is made only when asked for. A subclass, so a response costs one
  * construction and no per-instance closures (this is on every call's path).
+ * Made in a pure-annotated function: `extends Response` would otherwise keep the class (and the
+ * stream guard it uses) in every bundle of the core module, used or not.
  */
-class GuardedResponse extends Response {
-  readonly #source: Response;
-  readonly #meta: Response;
-  readonly #guard: Guard;
-  #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
+const GuardedResponse = /* @__PURE__ */ (() => {
+  class GuardedResponse extends Response {
+    readonly #source: Response;
+    readonly #meta: Response;
+    readonly #guard: Guard;
+    #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
 
-  constructor(source: Response, meta: Response, guard: Guard) {
-    // The headers are not copied: the getter hands out the source's own (as immutable as fetch made them).
-    super(null, { status: meta.status, statusText: meta.statusText });
-    this.#source = source;
-    this.#meta = meta;
-    this.#guard = guard;
-  }
-
-  override get headers(): Headers {
-    return this.#meta.headers;
-  }
-
-  override get url(): string {
-    return this.#meta.url;
-  }
-
-  override get redirected(): boolean {
-    return this.#meta.redirected;
-  }
-
-  override get type(): ResponseType {
-    return this.#meta.type;
-  }
-
-  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
-    if (this.#stream === undefined) {
-      const body = this.#source.body;
-      this.#stream = body && !this.#source.bodyUsed && !body.locked ? guardedStream(body, this.#guard) : body;
+    constructor(source: Response, meta: Response, guard: Guard) {
+      // The headers are not copied: the getter hands out the source's own (as immutable as fetch made them).
+      super(null, { status: meta.status, statusText: meta.statusText });
+      this.#source = source;
+      this.#meta = meta;
+      this.#guard = guard;
     }
-    return this.#stream;
-  }
 
-  override get bodyUsed(): boolean {
-    return this.#source.bodyUsed;
-  }
-
-  override clone(): Response {
-    if (this.#stream === undefined) return new GuardedResponse(this.#source.clone(), this.#meta, this.#guard);
-    if (!this.#stream || this.#stream.locked || this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
-    // The stream is already guarded: its tee branches are too.
-    const [mine, theirs] = this.#stream.tee();
-    this.#stream = mine;
-    return new GuardedResponse(new Response(theirs), this.#meta, NO_GUARD);
-  }
-
-  /** The whole body, one idle timer per chunk. */
-  async #read(): Promise<Uint8Array<ArrayBuffer>> {
-    const source = this.#source.body;
-    if (this.#stream !== undefined || !source || this.#source.bodyUsed || source.locked) {
-      // `.body` was handed out (or the body is gone): read that, with the platform's own errors.
-      return new Uint8Array(await new Response(this.body, { headers: this.headers }).arrayBuffer());
+    override get headers(): Headers {
+      return this.#meta.headers;
     }
-    const reader = source.getReader();
-    const chunks: Uint8Array<ArrayBuffer>[] = [];
-    let length = 0;
-    for (;;) {
-      const { done, value } = await readChunk(reader, this.#guard);
-      if (done) break;
-      chunks.push(value);
-      length += value.byteLength;
+
+    override get url(): string {
+      return this.#meta.url;
     }
-    if (chunks.length === 1 && chunks[0]!.byteLength === chunks[0]!.buffer.byteLength) return chunks[0]!;
-    const bytes = new Uint8Array(length);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
+
+    override get redirected(): boolean {
+      return this.#meta.redirected;
     }
-    return bytes;
-  }
 
-  override arrayBuffer(): Promise<ArrayBuffer> {
-    return this.#read().then((bytes) => bytes.buffer);
-  }
+    override get type(): ResponseType {
+      return this.#meta.type;
+    }
 
-  override async blob(): Promise<Blob> {
-    return new Response(await this.#read(), { headers: this.headers }).blob();
-  }
+    override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+      if (this.#stream === undefined) {
+        const body = this.#source.body;
+        this.#stream = body && !this.#source.bodyUsed && !body.locked ? guardedStream(body, this.#guard) : body;
+      }
+      return this.#stream;
+    }
 
-  override bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    return this.#read();
-  }
+    override get bodyUsed(): boolean {
+      return this.#source.bodyUsed;
+    }
 
-  override async formData(): Promise<FormData> {
-    return new Response(await this.#read(), { headers: this.headers }).formData();
-  }
+    override clone(): Response {
+      if (this.#stream === undefined) return new GuardedResponse(this.#source.clone(), this.#meta, this.#guard);
+      if (!this.#stream || this.#stream.locked || this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
+      // The stream is already guarded: its tee branches are too.
+      const [mine, theirs] = this.#stream.tee();
+      this.#stream = mine;
+      return new GuardedResponse(new Response(theirs), this.#meta, NO_GUARD);
+    }
 
-  override json(): Promise<unknown> {
-    return this.#read().then((bytes) => JSON.parse(decoder.decode(bytes)));
-  }
+    /** The whole body, one idle timer per chunk. */
+    async #read(): Promise<Uint8Array<ArrayBuffer>> {
+      const source = this.#source.body;
+      if (this.#stream !== undefined || !source || this.#source.bodyUsed || source.locked) {
+        // `.body` was handed out (or the body is gone): read that, with the platform's own errors.
+        return new Uint8Array(await new Response(this.body, { headers: this.headers }).arrayBuffer());
+      }
+      const reader = source.getReader();
+      const chunks: Uint8Array<ArrayBuffer>[] = [];
+      let length = 0;
+      for (;;) {
+        const { done, value } = await readChunk(reader, this.#guard);
+        if (done) break;
+        chunks.push(value);
+        length += value.byteLength;
+      }
+      if (chunks.length === 1 && chunks[0]!.byteLength === chunks[0]!.buffer.byteLength) return chunks[0]!;
+      const bytes = new Uint8Array(length);
+      let offset = 0;
+      for (const chunk of chunks) {
+        bytes.set(chunk, offset);
+        offset += chunk.byteLength;
+      }
+      return bytes;
+    }
 
-  override text(): Promise<string> {
-    return this.#read().then((bytes) => decoder.decode(bytes));
-  }
-}
+    override arrayBuffer(): Promise<ArrayBuffer> {
+      return this.#read().then((bytes) => bytes.buffer);
+    }
 
-// A runtime without Response#bytes keeps not having it.
-if (typeof Response.prototype.bytes !== 'function') delete (GuardedResponse.prototype as { bytes?: unknown }).bytes;
+    override async blob(): Promise<Blob> {
+      return new Response(await this.#read(), { headers: this.headers }).blob();
+    }
+
+    override bytes(): Promise<Uint8Array<ArrayBuffer>> {
+      return this.#read();
+    }
+
+    override async formData(): Promise<FormData> {
+      return new Response(await this.#read(), { headers: this.headers }).formData();
+    }
+
+    override json(): Promise<unknown> {
+      return this.#read().then((bytes) => JSON.parse(decoder.decode(bytes)));
+    }
+
+    override text(): Promise<string> {
+      return this.#read().then((bytes) => decoder.decode(bytes));
+    }
+  }
+  // A runtime without Response#bytes keeps not having it.
+  if (typeof Response.prototype.bytes !== 'function') delete (GuardedResponse.prototype as { bytes?: unknown }).bytes;
+  return GuardedResponse;
+})();
