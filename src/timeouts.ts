@@ -110,7 +110,7 @@ function guardedStream(source: ReadableStream<Uint8Array<ArrayBuffer>>, guard: G
   );
 }
 
-// Pure-annotated: a bundle that never reads a guarded body drops it (dist is one module per entry point).
+// Pure-annotated: a bundle that never reads a guarded body drops it (dist/chunks/core.js is one module).
 const decoder = /* @__PURE__ */ new TextDecoder();
 const NO_GUARD: Guard = { idleMs: false, deadline: { remaining: () => Infinity }, onTimeout: () => new Error('unreachable') };
 
