@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
+import { bundleDist } from '../scripts/build.ts';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '..');
@@ -21,13 +22,16 @@ test('LICENSE: MIT, copyright 2026 sturdy contributors, matching package.json', 
   expect(license).toContain('THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND');
 });
 
-test('the build (tsconfig.build.json) references only files the package ships', { timeout: 60_000 }, async () => {
+test('the build (scripts/build.ts, tsconfig.build.json) references only files the package ships', { timeout: 60_000 }, async () => {
   const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { files: string[] };
   const out = await mkdtemp(join(tmpdir(), 'sturdy-build-'));
   try {
-    await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', out]);
+    // What `npm run build` writes: esbuild's JavaScript, then tsc's declarations, here into a scratch folder.
+    await bundleDist(out);
+    await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--emitDeclarationOnly', '--outDir', out]);
     const built = (await readdir(out, { recursive: true })).map((file) => join(out, file));
     expect(built.some((file) => file.endsWith('index.js'))).toBe(true);
+    expect(built.some((file) => file.endsWith('index.d.ts'))).toBe(true);
     /** Where a built file lands in the package: the output folder is the package's dist/. */
     const shipped = (file: string) => {
       const inPackage = file.startsWith(out) ? join('dist', relative(out, file)) : relative(root, file);
