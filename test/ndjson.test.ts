@@ -108,6 +108,49 @@ describe('download', () => {
     expect((error as Error).message).toContain('NDJSON record 2');
   });
 
+  test('an async schema: records come out in order, validated; a bad one fails with its index and the body is hung up', async () => {
+    let closed = false;
+    server.route('/async-orders', async (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      response.on('close', () => (closed = true));
+      response.write('{"id":"a","total":1}\n{"id":"b","total":2}\n{"id":"c","total":"3"}\n');
+      for (let i = 0; i < 500 && !closed; i++) {
+        response.write(`{"id":"more-${i}","total":${i}}\n`);
+        await wait(5);
+      }
+      response.end();
+    });
+    const validated: string[] = [];
+    // A Standard Schema whose validate is async (a remote check, an async refinement), answering out of order.
+    const AsyncOrder = {
+      '~standard': {
+        version: 1 as const,
+        vendor: 'test',
+        validate: async (value: unknown) => {
+          const order = value as { id: string; total: unknown };
+          await wait(order.id === 'a' ? 20 : 1);
+          validated.push(order.id);
+          return typeof order.total === 'number' ? { value: order } : { issues: [{ message: 'total must be a number', path: ['total'] }] };
+        },
+      },
+    };
+    const api = createClient({ baseUrl: `${server.url}/` });
+    const seen: string[] = [];
+    let error: unknown;
+    try {
+      for await (const order of ndjsonRecords(api.get('async-orders'), AsyncOrder)) seen.push((order as { id: string }).id);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(seen).toEqual(['a', 'b']);
+    expect(validated).toEqual(['a', 'b', 'c']);
+    expect(isValidationError(error)).toBe(true);
+    expect((error as { issues: Array<{ path: string }> }).issues[0]!.path).toBe('$[2].total');
+    expect((error as Error).message).toContain('NDJSON record 2');
+    for (let i = 0; i < 100 && !closed; i++) await wait(10);
+    expect(closed).toBe(true);
+  });
+
   test('record types: the schema output with a schema, the type argument (or unknown) without', () => {
     const Order = v.object({ id: v.string(), total: v.pipe(v.string(), v.transform(Number)) });
     const response = new Response('');
