@@ -19,6 +19,13 @@ type Counts = { passed: number; failed: number; skipped: number; failures: strin
 const firstLine = (text: string | undefined) => (text ?? '').split('\n').find((line) => line.trim())?.trim().slice(0, 200) ?? '';
 
 const args = process.argv.slice(2);
+/** CI_EXIT_CODES: `report-file=exit-code` pairs separated by `;`, from .ci/run. */
+const exitCodes = new Map(
+  (process.env.CI_EXIT_CODES ?? '')
+    .split(';')
+    .filter((pair) => pair.includes('='))
+    .map((pair) => [pair.slice(0, pair.lastIndexOf('=')), Number(pair.slice(pair.lastIndexOf('=') + 1))] as const),
+);
 const files = args.length ? args : ['.ci/vitest.json'];
 
 function read(file: string): Counts & { version?: string } {
@@ -67,6 +74,13 @@ for (const arg of files) {
   } catch (error) {
     console.error(`ci-summary: no readable report at ${file}: ${(error as Error).message}`);
     counts = { passed: 0, failed: 1, skipped: 0, failures: [`no readable report at ${file}`], flaky: [] };
+  }
+  // A vitest run that exited non-zero with no failed test failed outside them (an unhandled error, a file that
+  // did not load): counted, so the closing line never says 0 failed for a red run.
+  const exit = exitCodes.get(file);
+  if (exit !== undefined && exit !== 0 && counts.failed === 0) {
+    counts.failed = 1;
+    counts.failures.push(`exited ${exit} with no failed test: an error outside the tests (vitest's "Unhandled Errors" in the log above)`);
   }
   total.passed += counts.passed;
   total.failed += counts.failed;
