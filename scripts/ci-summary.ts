@@ -37,15 +37,16 @@ function read(file: string): Counts & { version?: string } {
     let fileErrors = 0;
     const flaky: string[] = [];
     for (const suite of report.testResults ?? []) {
+      const where = suite.name.replace(`${process.cwd()}/`, '');
       // Passed with failure messages: it failed, then passed on vitest's retry (CI only, vite.config.ts).
       for (const test of suite.assertionResults ?? []) {
-        if (test.status === 'passed' && test.failureMessages?.length) flaky.push(`${suite.name.replace(process.cwd() + '/', '')} > ${test.fullName}: ${firstLine(test.failureMessages[0])}`);
+        if (test.status === 'passed' && test.failureMessages?.length) flaky.push(`${where} > ${test.fullName}: ${firstLine(test.failureMessages[0])}`);
       }
       const failed = (suite.assertionResults ?? []).filter((test) => test.status === 'failed');
-      for (const test of failed) failures.push(`${suite.name.replace(process.cwd() + '/', '')} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+      for (const test of failed) failures.push(`${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
       if (!failed.length && suite.status === 'failed') {
         fileErrors++;
-        failures.push(`${suite.name.replace(process.cwd() + '/', '')}: ${firstLine(suite.message)}`);
+        failures.push(`${where}: ${firstLine(suite.message)}`);
       }
     }
     // Without per-file results (an old or cut report), the suite count is all there is to go on.
