@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { bearer } from '../src/index.ts';
 import { dedupe } from '../src/cache/index.ts';
 import { eventually, recordingClient } from './helpers/cache-server.ts';
@@ -73,6 +73,25 @@ test('one caller aborting (before or after the response) leaves the other 19 int
   expect(reads[0]?.status).toBe('rejected');
   expect(reads.slice(1).every((result) => result.status === 'fulfilled' && result.value === BODY)).toBe(true);
   expect(server.requestsTo('/shared').length - before).toBe(2);
+});
+
+test('concurrent identical calls share one request even when hashing their key is slow (a loaded machine)', async () => {
+  server.route('/fast-head', (_request, response) => void response.writeHead(200, { 'content-type': 'text/plain' }).end('fast'));
+  // The first digest answers at once, every later one after 200 ms: by then the first call's response is back.
+  const digest = crypto.subtle.digest.bind(crypto.subtle);
+  let digests = 0;
+  const spy = vi.spyOn(crypto.subtle, 'digest').mockImplementation(async (...args: Parameters<SubtleCrypto['digest']>) => {
+    if (digests++ > 0) await sleep(200);
+    return digest(...args);
+  });
+  try {
+    const { api } = recordingClient(server, [dedupe()]);
+    const texts = await Promise.all(Array.from({ length: 3 }, () => api.get('fast-head').text()));
+    expect(texts).toEqual(['fast', 'fast', 'fast']);
+    expect(server.requestsTo('/fast-head')).toHaveLength(1);
+  } finally {
+    spy.mockRestore();
+  }
 });
 
 test('when every caller has gone, the shared request is cancelled: the server sees the connection close', async () => {

@@ -170,7 +170,7 @@ describe('what is not retried, and what stops retrying', () => {
     expect(server.requestsTo('/blip')).toHaveLength(2);
   });
 
-  test("aborting the caller's signal during a 5 s Retry-After wait rejects within 500 ms", async () => {
+  test("aborting the caller's signal during a 5 s Retry-After wait rejects at once, not after the wait", async () => {
     server.route('/after-5', modes.retryAfter(503, 5));
     const controller = new AbortController();
     let abortedAt = 0;

@@ -37,16 +37,26 @@ export type Hasher = (text: string) => Promise<string> | string;
  * const key = await hash(identityText(request, call));
  */
 export function createHasher(limit = 1000): Hasher {
-  const memo = new Map<string, string>();
+  // A text being hashed maps to its pending digest, so concurrent callers of one text share it and resume
+  // together: dedupe's first caller then starts the flight before any other looks, however slow digests are.
+  const memo = new Map<string, string | Promise<string>>();
   return (text) => {
     const known = memo.get(text);
     if (known !== undefined) return known;
-    return sha256Hex(text).then((hex) => {
-      memo.set(text, hex);
-      // Oldest first out: bounded whatever the number of distinct requests.
-      if (memo.size > limit) memo.delete(memo.keys().next().value!);
-      return hex;
-    });
+    const pending = sha256Hex(text).then(
+      (hex) => {
+        if (memo.get(text) === pending) memo.set(text, hex);
+        return hex;
+      },
+      (error: unknown) => {
+        if (memo.get(text) === pending) memo.delete(text);
+        throw error;
+      },
+    );
+    memo.set(text, pending);
+    // Oldest first out: bounded whatever the number of distinct requests.
+    if (memo.size > limit) memo.delete(memo.keys().next().value!);
+    return pending;
   };
 }
 
