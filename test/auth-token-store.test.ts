@@ -192,3 +192,46 @@ test('clientCredentials({ cache }) that is not a Storage is a TypeError naming t
   }
   expect(() => clientCredentials({ ...options, cache: createStorage() })).not.toThrow();
 });
+
+test('two clientCredentials configurations that differ only in params never share a stored token (another tenant, another token)', async () => {
+  const server = await startServer();
+  try {
+    server.route('/token', (request, response) => {
+      const tenant = new URLSearchParams(request.body).get('tenant');
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: `token-for-${tenant}`, token_type: 'Bearer', expires_in: 3600 }));
+    });
+    server.route('/api/me', (request, response) => void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ auth: request.headers.authorization })));
+    const { createClient } = await import('../src/index.ts');
+    const storage = createStorage();
+    const client = (tenant: string) =>
+      createClient({ baseUrl: `${server.url}/api/`, auth: clientCredentials({ tokenUrl: `${server.url}/token`, clientId: 'shop', clientSecret: SECRET, params: { tenant }, cache: storage }) });
+    expect(await client('acme').get('me').json()).toEqual({ auth: 'Bearer token-for-acme' });
+    expect(await client('globex').get('me').json()).toEqual({ auth: 'Bearer token-for-globex' });
+    expect(server.requestsTo('/token').map((request) => new URLSearchParams(request.body).get('tenant'))).toEqual(['acme', 'globex']);
+    // The same configuration again takes its token from the store.
+    expect(await client('acme').get('me').json()).toEqual({ auth: 'Bearer token-for-acme' });
+    expect(server.requestsTo('/token')).toHaveLength(2);
+  } finally {
+    await server.close();
+  }
+});
+
+test("a holder whose lock ran out does not remove the lock another instance holds by then", async () => {
+  const storage = createStorage();
+  const identity = ['https://auth.example.com/token', 'shop', 'orders'];
+  const key = await tokenKey(identity);
+  let release!: () => void;
+  // A load slower than the lock: the lock runs out while it is still fetching.
+  const slow = () => new Promise<{ token: string; expiresIn: number }>((resolve) => (release = () => resolve({ token: 'slow-token', expiresIn: 0 })));
+  const loader = sharedTokenLoader(slow, { storage, identity, lockTimeout: 50 });
+  const pending = loader(false, undefined as never);
+  await wait(100);
+  const locks = (await storage.getKeys()).filter((name) => name !== key && name.startsWith(key.split(':')[0]!));
+  expect(locks).toHaveLength(1);
+  // Another instance has taken the expired lock meanwhile.
+  const theirs = { owner: 'another-instance', until: Date.now() + 10_000 };
+  await storage.setItem(locks[0]!, theirs);
+  release();
+  await expect(pending).resolves.toMatchObject({ token: 'slow-token' });
+  expect(await storage.getItem(locks[0]!)).toEqual(theirs);
+});

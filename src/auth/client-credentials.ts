@@ -233,7 +233,9 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
   const shared = options.cache
     ? sharedTokenLoader(load, {
         storage: options.cache,
-        identity: [tokenUrl.href, clientId, scope, options.audience, ...list(options.resource ?? []).map(String)],
+        // Everything the token request sends that shapes the token (audience, resource and params among the fields):
+        // two configurations differing in any of it never share a stored token.
+        identity: [tokenUrl.href, clientId, scope, ...fields.flat()],
         // A lock holder gets its token request's whole timeout before another instance takes over.
         lockTimeout: timeout + 1_000,
         onToken: (token) => secrets.issue(issuedToken(token, `the access_token from the token store`)),

@@ -126,7 +126,9 @@ export function sharedTokenLoader<Context>(load: TokenLoader<Context>, options: 
       }
       return give(grant);
     } finally {
-      await storage.removeItem(key.lock).catch(() => {});
+      // Only this instance's own lock: one that ran out may be another instance's by now.
+      const held = (await storage.getItem(key.lock).catch(() => undefined)) as Lock | null | undefined;
+      if (held?.owner === owner) await storage.removeItem(key.lock).catch(() => {});
     }
   };
 
