@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { gzipSize, ROOT } from './build.ts';
+import { pump } from './pump.ts';
 import { startBenchServer } from './spawn.ts';
 import { alternate, fixed, median, pairedRatio } from './stats.ts';
 import { createClient, type Middleware } from '../src/index.ts';
@@ -137,15 +138,7 @@ function serveLargeBody(): void {
     const chunk = Buffer.alloc(Math.min(size, 64 * 1024), 'x');
     setTimeout(() => {
       response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) });
-      let sent = 0;
-      const pump = () => {
-        while (sent < size) {
-          sent += chunk.byteLength;
-          if (!response.write(chunk)) return void response.once('drain', pump);
-        }
-        response.end();
-      };
-      pump();
+      pump(response, size, () => chunk);
     }, 200);
   });
   server.listen(0, '127.0.0.1', () => process.stdout.write(`${(server.address() as AddressInfo).port}\n`));

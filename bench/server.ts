@@ -7,6 +7,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pump } from './pump.ts';
 
 const REPLY = JSON.stringify({ id: 'ord_1', total: 20, items: [{ sku: 'A1', quantity: 2 }] });
 /** One NDJSON record of about `bytes` bytes; `i` makes every line distinct. */
@@ -18,18 +19,12 @@ const server = createServer((request, response) => {
     const total = Number(url.searchParams.get('mb') ?? 1) * 1024 * 1024;
     const note = 'x'.repeat(Math.max(0, Number(url.searchParams.get('bytes') ?? 100) - 40));
     response.writeHead(200, { 'content-type': 'application/x-ndjson' });
-    let sent = 0;
     let i = 0;
-    const pump = () => {
-      while (sent < total) {
-        let chunk = '';
-        while (chunk.length < 64 * 1024) chunk += record(i++, note);
-        sent += chunk.length;
-        if (!response.write(chunk)) return void response.once('drain', pump);
-      }
-      response.end();
-    };
-    pump();
+    pump(response, total, () => {
+      let chunk = '';
+      while (chunk.length < 64 * 1024) chunk += record(i++, note);
+      return chunk;
+    });
     return;
   }
   let bytes = 0;

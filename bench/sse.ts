@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { pump } from './pump.ts';
 
 const EVENT_BYTES = 200;
 const ROUNDS = 2;
@@ -44,15 +45,7 @@ async function serve(): Promise<void> {
   const server = createServer((request, response) => {
     const total = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('bytes'));
     response.writeHead(200, { 'content-type': 'text/event-stream' });
-    let sent = 0;
-    const pump = () => {
-      while (sent < total) {
-        sent += block.length;
-        if (!response.write(block)) return void response.once('drain', pump);
-      }
-      response.end();
-    };
-    pump();
+    pump(response, total, () => block);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   console.log(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);

@@ -1,3 +1,4 @@
+import { concatBytes } from './bytes.ts';
 import { MAX_TIMER, now } from './clock.ts';
 import { TimeoutError } from './errors.ts';
 
@@ -191,14 +192,9 @@ const GuardedResponse = /* @__PURE__ */ (() => {
         chunks.push(value);
         length += value.byteLength;
       }
+      // One chunk that is its whole buffer is handed on as it is: nobody else holds it.
       if (chunks.length === 1 && chunks[0]!.byteLength === chunks[0]!.buffer.byteLength) return chunks[0]!;
-      const bytes = new Uint8Array(length);
-      let offset = 0;
-      for (const chunk of chunks) {
-        bytes.set(chunk, offset);
-        offset += chunk.byteLength;
-      }
-      return bytes;
+      return concatBytes(chunks, length);
     }
 
     override arrayBuffer(): Promise<ArrayBuffer> {

@@ -2,6 +2,7 @@
  * Bodies in and out of the cache: a response is stored while its reader streams it (never buffered
  * ahead of the reader, never past `maxEntryBytes`), and each hit is a fresh Response.
  */
+import { concatBytes } from '../bytes.ts';
 
 /** Statuses whose Response must have a null body. */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
@@ -79,12 +80,5 @@ async function settle(done: Promise<void> | void): Promise<void> {
 
 function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
   // A copy even of one chunk: the reader got that very chunk and may write into it.
-  if (chunks.length === 1) return chunks[0]!.slice();
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return chunks.length === 1 ? chunks[0]!.slice() : concatBytes(chunks, size);
 }
