@@ -164,8 +164,11 @@ describe('25: timeout and network errors say what failed and why', () => {
 
   test('a retried NetworkError is named once, after the last attempt', async () => {
     const origin = await refusedOrigin();
-    const api = createClient({ retry: { limit: 2, delay: () => 0, jitter: false } });
+    const events: SturdyEvent[] = [];
+    const api = createClient({ retry: { limit: 2, delay: () => 0, jitter: false }, onEvent: (event) => events.push(event) });
     const { error } = await elapsed(() => api.get(`${origin}/x`));
+    // Three attempts ran (so the cause was seen three times), and the message names it once.
+    expect(events.filter((event) => event.type === 'request')).toHaveLength(3);
     expect((error as Error).message.match(/\(ECONNREFUSED\)/g)).toHaveLength(1);
   });
 
