@@ -9,7 +9,7 @@
 // makes a chunk per combination of entry points (9 files for `sturdy`), hence the two passes.
 // Usage: node scripts/build.ts   (npm run build)
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
@@ -31,6 +31,8 @@ if (!entryPoints.some((entry) => entry.in === MAIN)) throw new Error('scripts/bu
 const CORE_OUT = 'chunks/core';
 
 const COMMON: BuildOptions = {
+  // Metafile paths are relative to this; the bench calls bundleDist from wherever it runs.
+  absWorkingDir: ROOT,
   bundle: true,
   format: 'esm',
   // No runtime's builtins or conditions: the same files run in browsers, Node, Deno, Bun and workers.
@@ -105,7 +107,8 @@ function importedFromCore(file: string): string[] {
   );
 }
 
-if (import.meta.filename === process.argv[1]) {
+// Run as a script (not imported by bench/ or a test); real paths, so a symlinked checkout still builds.
+if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(import.meta.filename)) {
   await bundleDist();
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--emitDeclarationOnly'], { cwd: ROOT, stdio: 'inherit' });
 }
