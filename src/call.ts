@@ -136,6 +136,8 @@ export class CallState implements CallInfo {
       }
       result = sanitizeKyError(result, this.redact, this.lastRequest?.url ?? '');
     }
+    // Any other error (the runtime's TypeError for `https://user:pass@host`, a hook's) leaves redacted too.
+    else redactErrorChain(result, this.redact);
     if (this.onEvent) {
       const reason = result instanceof Error ? `${result.name}: ${this.redact.text(result.message)}` : 'error';
       this.emit({ type: 'error', reason, durationMs: Math.round(now() - this.started) });

@@ -65,6 +65,8 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 
 /** `Bearer <x>` / `Basic <x>` as they appear in echoed text; the lookahead keeps the whole token68. */
 const SCHEME_CREDENTIAL = /\b(bearer|basic)(\s+)([\w\-.~+/]{6,}=*)(?![\w\-.~+/=])/gi;
+/** The userinfo of a URL (`https://user:password@host`): a credential whoever wrote it. */
+const URL_USERINFO = /(\b[a-z][a-z\d+.-]*:\/\/)[^\s/?#@]+@/gi;
 
 /**
  * Does the word after `Bearer`/`Basic` look like a credential? Tokens carry digits, symbols, padding or mixed
@@ -159,12 +161,14 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       const result: Record<string, string> = {};
       const entries = headers instanceof Headers ? headers.entries() : Object.entries(headers);
       for (const [name, value] of entries) {
-        result[name] = headerNames.has(name.toLowerCase()) ? REDACTED : redactSecrets(value);
+        // Every rule of text(): a Location or Link header may carry ?access_token= too.
+        result[name] = headerNames.has(name.toLowerCase()) ? REDACTED : redactor.text(value);
       }
       return result;
     },
     text(text) {
       let result = redactSecrets(text);
+      result = result.replace(URL_USERINFO, `$1${REDACTED}@`);
       result = result.replace(queryPattern!, `$1${REDACTED}`);
       result = result.replace(fieldPattern!, `$1"${REDACTED}"`);
       return result.replace(SCHEME_CREDENTIAL, (match, scheme: string, space: string, word: string, offset: number, whole: string) =>

@@ -310,3 +310,27 @@ describe('a body cut off after the headers is a sturdy NetworkError', () => {
     await expect(reading).rejects.toThrow('user left');
   });
 });
+
+describe('a URL with userinfo (user:password@) never shows its password', () => {
+  test("the runtime's refusal to send it is redacted, in the message and when printed", async () => {
+    const api = createClient({ retry: 0 });
+    const { error } = await elapsed(() => api.get('https://shop:s3cret-pass-9@api.example.com/x'));
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).not.toContain('s3cret-pass-9');
+    expect(printed(error)).not.toContain('s3cret-pass-9');
+  });
+
+  test('header views of an HTTPError redact a token in a Location header and userinfo in a Link header', async () => {
+    server.route('/moved', (_request, response) =>
+      void response.writeHead(400, { 'content-type': 'application/json', location: '/next?access_token=loc-token-123', link: '<https://u:link-pass-7@example.com/>; rel="next"' }).end('{}'),
+    );
+    const api = createClient({ baseUrl: server.url, retry: 0 });
+    const { error } = await elapsed(() => api.get('moved').json());
+    expect(error).toBeInstanceOf(HTTPError);
+    const json = JSON.stringify(error);
+    expect(json).toContain('access_token=[REDACTED]');
+    expect(json).not.toContain('loc-token-123');
+    expect(json).not.toContain('link-pass-7');
+    expect(printed(error)).not.toContain('loc-token-123');
+  });
+});
