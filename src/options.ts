@@ -107,8 +107,16 @@ const show = (value: unknown): string => {
   }
 };
 
+/** What a value is, without its content: for options that may hold a credential (auth, headers, baseUrl). */
+const kindOf = (value: unknown): string =>
+  typeof value === 'string' ? `a string of ${value.length} characters (not shown: it may be a credential)` : value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'function' ? 'a function' : typeof value;
+
 const fail = (option: string, expected: string, value: unknown): never => {
   throw new TypeError(`sturdy: option \`${option}\` must be ${expected}; got ${show(value)}`);
+};
+
+const failKind = (option: string, expected: string, value: unknown): never => {
+  throw new TypeError(`sturdy: option \`${option}\` must be ${expected}; got ${kindOf(value)}`);
 };
 
 /** A timeout: 0 would fail every attempt at once (axios users read it as "none"), so it is refused rather than guessed. */
@@ -139,7 +147,7 @@ const checkRetry = (retry: unknown) => {
 
 const checkHeaders = (headers: unknown) => {
   if (headers === undefined) return;
-  if (typeof headers !== 'object' || headers === null) fail('headers', 'an object, an array of pairs or a Headers', headers);
+  if (typeof headers !== 'object' || headers === null) failKind('headers', 'an object, an array of pairs or a Headers', headers);
   const entries = headers instanceof Headers ? [...headers] : Array.isArray(headers) ? headers : Object.entries(headers as object);
   for (const [name, value] of entries as Array<[string, unknown]>) {
     if (typeof value === 'string' && /[\r\n\0]/.test(value)) {
@@ -155,7 +163,7 @@ const checkBaseUrl = (value: unknown) => {
     // A relative baseUrl ('/api/') resolves against the page, as in ky.
     url = new URL(String(value), (globalThis as { location?: { href: string } }).location?.href);
   } catch {
-    return fail('baseUrl', "an absolute URL like 'https://api.example.com/v1/' (or, in a browser, a path like '/api/')", String(value));
+    return failKind('baseUrl', "an absolute URL like 'https://api.example.com/v1/' (or, in a browser, a path like '/api/')", value);
   }
   // Userinfo would make every request fail with a message that shows it: refuse it here, without echoing it.
   if (url.username || url.password) {
@@ -194,7 +202,7 @@ export function validateOptions(options: ClientOptions & CallOptions, where: 'cl
     }
   }
   if (options.auth !== undefined && options.auth !== false && !isAuthStrategy(options.auth)) {
-    fail('auth', 'a strategy from bearer(), apiKey(), basic() or clientCredentials() (a custom one needs `policy: credentialPolicy`), or false', options.auth);
+    failKind('auth', 'a strategy from bearer(), apiKey(), basic() or clientCredentials() (a custom one needs `policy: credentialPolicy`), or false', options.auth);
   }
   if (options.allowInsecure !== undefined && typeof options.allowInsecure !== 'boolean') fail('allowInsecure', 'true or false (a boolean, not a string)', options.allowInsecure);
   const key = options.idempotencyKey;

@@ -153,3 +153,22 @@ describe('12: the call timeouts bound the credential step', () => {
     expect(api.requests).toHaveLength(0);
   });
 });
+
+describe('an option that may hold a credential is never echoed in its TypeError', () => {
+  test.each([
+    ['auth', { auth: 'sk-live-4f9a8b7c6d5e' }],
+    ['headers', { headers: 'Authorization: Bearer sk-live-4f9a8b7c6d5e' }],
+    ['baseUrl', { baseUrl: 'https//api.example.com/?key=sk-live-4f9a8b7c6d5e' }],
+  ])('%s', (option, options) => {
+    let error: unknown;
+    try {
+      createClient(options as never);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toContain(`option \`${option}\``);
+    expect((error as Error).message).toMatch(/got a string of \d+ characters \(not shown: it may be a credential\)/);
+    expect((error as Error).message).not.toContain('sk-live-4f9a8b7c6d5e');
+  });
+});
