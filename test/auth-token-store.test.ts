@@ -235,3 +235,19 @@ test("a holder whose lock ran out does not remove the lock another instance hold
   await expect(pending).resolves.toMatchObject({ token: 'slow-token' });
   expect(await storage.getItem(locks[0]!)).toEqual(theirs);
 });
+
+test('a token in the store this instance refuses (a control character) is fetched anew, not an error for every call', async () => {
+  const storage = createStorage();
+  const identity = ['https://auth.example.com/token', 'shop', 'bad-stored'];
+  const key = await tokenKey(identity);
+  await storage.setItem(key, { token: 'bad\ntoken', expiresAt: Date.now() + 3_600_000, lifetimeMs: 3_600_000 });
+  let loads = 0;
+  const check = (token: string) => {
+    if (/[\r\n\0]/.test(token)) throw new Error('refused: a control character');
+  };
+  const load = async () => ({ token: `good-token-${++loads}`, expiresIn: 3600 });
+  const cache = createTokenCache(sharedTokenLoader(load, { storage, identity, onToken: check }));
+  expect(await cache.get()).toBe('good-token-1');
+  expect(loads).toBe(1);
+  expect(await storage.getItem(key)).toMatchObject({ token: 'good-token-1' });
+});

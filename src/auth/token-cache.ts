@@ -64,12 +64,19 @@ export type TokenCache<Context = undefined> = {
 /** `oneShot`: a token without a lifetime of 0 s (a bare string from a provider), never reused by a later call. */
 type Entry = { token: string; expiresAt: number; oneShot: boolean };
 
+/**
+ * How long before its expiry a token of `lifetimeMs` is renewed: the skew, but never more than half its
+ * lifetime. The one rule for this cache and for a token shared through a store (token-store.ts).
+ * @example
+ * renewBeforeMs(3_600_000) // 30_000
+ */
+export const renewBeforeMs = (lifetimeMs: number): number => Math.min(EXPIRY_SKEW_MS, lifetimeMs / 2);
 
-/** When to stop using a token: its lifetime minus the skew, but never less than half its lifetime. */
+/** When to stop using a token: its lifetime minus renewBeforeMs. */
 const expiresAt = (expiresIn: number | undefined): number => {
   if (expiresIn === undefined) return Infinity;
   const lifetimeMs = expiresIn * 1000;
-  return now() + lifetimeMs - Math.min(EXPIRY_SKEW_MS, lifetimeMs / 2);
+  return now() + lifetimeMs - renewBeforeMs(lifetimeMs);
 };
 
 /**

@@ -7,7 +7,7 @@
  * credential, so the store must be as private as the client secret.
  */
 import { sleep } from '../clock.ts';
-import { EXPIRY_SKEW_MS, type TokenGrant, type TokenLoader } from './token-cache.ts';
+import { renewBeforeMs, type TokenGrant, type TokenLoader } from './token-cache.ts';
 
 /**
  * What sturdy uses of an unstorage `Storage` (any driver); typed structurally so sturdy does not depend on unstorage.
@@ -79,8 +79,13 @@ export function sharedTokenLoader<Context>(load: TokenLoader<Context>, options: 
     if (!stored || typeof stored.token !== 'string' || typeof stored.expiresAt !== 'number' || typeof stored.lifetimeMs !== 'number') return undefined;
     const left = stored.expiresAt - Date.now();
     // Stale as the local cache would see it (token-cache.ts's skew): then one instance renews it for all.
-    if (left < Math.min(EXPIRY_SKEW_MS, stored.lifetimeMs / 2) || stored.token === refused) return undefined;
-    onToken?.(stored.token);
+    if (left < renewBeforeMs(stored.lifetimeMs) || stored.token === refused) return undefined;
+    try {
+      onToken?.(stored.token);
+    } catch {
+      // A stored token this instance refuses (empty, a control character): fetched anew, for every instance.
+      return undefined;
+    }
     return { token: stored.token, expiresIn: left / 1000 };
   };
 
