@@ -12,7 +12,7 @@ import { JSON_ACCEPT, JSON_CONTENT_TYPE, serializeJson } from './json.ts';
 import { runChain, type CallInfo, type Middleware, type Next } from './middleware.ts';
 import { DEFAULTS, type CallOptions, type ClientOptions } from './options.ts';
 import type { Redactor } from './redact.ts';
-import { IDEMPOTENCY_HEADER, isReplayableBody, isReplayableMethod, kyRetry, retryAfterMs, type NormalizedRetry, type RetryBudget } from './retry.ts';
+import { IDEMPOTENCY_HEADER, isKeyedMethod, isReplayableBody, isReplayableMethod, kyRetry, retryAfterMs, type NormalizedRetry, type RetryBudget } from './retry.ts';
 import { nameTimeout } from './timeouts.ts';
 import { describeNetworkCause, transport } from './transport.ts';
 
@@ -29,9 +29,6 @@ export type ClientState = {
   /** Does the client's own `headers` option set this header? */
   hasHeader(name: string): boolean;
 };
-
-/** Methods that send an Idempotency-Key (so that they may be retried). */
-const KEYED = new Set(['POST', 'PATCH']);
 
 const headerIn = (headers: CallOptions['headers'], name: string): boolean | undefined => {
   if (!headers) return undefined;
@@ -187,8 +184,8 @@ export function callKyOptions(state: CallState, kyPart: Record<string, unknown>,
   if (options.json !== undefined && !has('content-type')) extra['content-type'] = JSON_CONTENT_TYPE;
   if (options.json !== undefined && !has('accept')) extra.accept = JSON_ACCEPT;
   const key = options.idempotencyKey;
-  const keyed = KEYED.has(method) && (has(IDEMPOTENCY_HEADER) || key !== false);
-  if (KEYED.has(method) && key !== false && !has(IDEMPOTENCY_HEADER)) extra[IDEMPOTENCY_HEADER] = typeof key === 'string' ? key : crypto.randomUUID();
+  const keyed = isKeyedMethod(method) && (has(IDEMPOTENCY_HEADER) || key !== false);
+  if (keyed && key !== false && !has(IDEMPOTENCY_HEADER)) extra[IDEMPOTENCY_HEADER] = typeof key === 'string' ? key : crypto.randomUUID();
 
   const json: { text?: string } = {};
   const userStringify = options.stringifyJson ?? client.options.stringifyJson;

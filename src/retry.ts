@@ -20,8 +20,14 @@ export type HTTPErrorWithRetryAfter = HTTPError & {
 
 /** Methods that are safe to repeat as they are (RFC 9110 idempotent methods fetch can send). */
 const IDEMPOTENT_METHODS = ['get', 'head', 'options', 'put', 'delete', 'query'];
-/** Methods that repeat only with an Idempotency-Key header. */
-const KEYED_METHODS = ['post', 'patch'];
+/** Methods that repeat only with an Idempotency-Key header (lower case, as ky's `retry.methods`); sturdy sends one. */
+export const KEYED_METHODS: readonly string[] = ['post', 'patch'];
+/**
+ * Does `method` (any case) get an Idempotency-Key?
+ * @example
+ * isKeyedMethod('POST') // true
+ */
+export const isKeyedMethod = (method: string): boolean => KEYED_METHODS.includes(method.toLowerCase());
 
 /**
  * The header that lets a server recognise repeats of one POST/PATCH.
@@ -336,7 +342,7 @@ export function kyRetry(call: {
   const { retry } = call;
   let planned: number | undefined;
   let staleRetries = 0;
-  const methods = isReplayableMethod('post', call.keyed, retry) ? [...new Set([...retry.methods, 'post', 'patch'])] : retry.methods;
+  const methods = isReplayableMethod('post', call.keyed, retry) ? [...new Set([...retry.methods, ...KEYED_METHODS])] : retry.methods;
   return {
     limit: call.bodyReplayable ? retry.limit : 0,
     methods,
