@@ -101,21 +101,6 @@ export type Endpoint<Input, Output> = {} extends Input
 export type EndpointOutput<Response extends MaybeSchema> = Response extends StandardSchemaV1 ? InferOutput<Response> : unknown;
 
 /**
- * The `endpoint` method of a client.
- * @example
- * const createOrder = endpoint(api, { method: 'POST', path: 'orders', body: NewOrder, response: Order });
- */
-export type EndpointFactory = <
-  const Path extends string,
-  Params extends MaybeSchema = undefined,
-  Query extends MaybeSchema = undefined,
-  Body extends MaybeSchema = undefined,
-  Response extends MaybeSchema = undefined,
->(
-  definition: EndpointDefinition<Path, Params, Query, Body, Response>,
-) => Endpoint<EndpointInput<Path, Params, Query, Body>, EndpointOutput<Response>>;
-
-/**
  * How an endpoint sends: the client's `request`.
  * @example
  * const request: RequestFunction = (url, options) => api.request(url, options);
@@ -217,7 +202,7 @@ export function endpoint<
  * @example
  * const getOrder = createEndpoint(api.request, { method: 'GET', path: 'orders/:id', response: Order });
  */
-export function createEndpoint(request: RequestFunction, definition: EndpointDefinition): (input?: EndpointInputValue, options?: EndpointCallOptions) => Promise<unknown> {
+function createEndpoint(request: RequestFunction, definition: EndpointDefinition): (input?: EndpointInputValue, options?: EndpointCallOptions) => Promise<unknown> {
   if (typeof definition !== 'object' || definition === null) throw new TypeError('sturdy: endpoint() needs a definition like { method, path }');
   const method = typeof definition.method === 'string' ? definition.method.toUpperCase() : '';
   if (!METHODS.has(method)) throw new TypeError(`sturdy: endpoint \`method\` must be one of ${[...METHODS].join(', ')}; got ${JSON.stringify(definition.method)}`);

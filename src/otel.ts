@@ -45,7 +45,6 @@ const OPTION_NAMES = ['propagateTo', 'tracerProvider', 'meterProvider'];
 /** Per call: the first attempt's span (what resends link to) and how many spans were sent. */
 type CallTrace = { first: SpanContext; sent: number };
 
-
 /**
  * Tracing and metrics middleware: one CLIENT span per attempt (retries, the repeat after a 401
  * refresh and redirects sturdy follows itself each get theirs, linked to the call's first span,

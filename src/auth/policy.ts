@@ -43,7 +43,6 @@ export type PolicyCall = {
 const KEPT: Array<[keyof Request & keyof RequestInit, unknown]> = [
   ['credentials', 'same-origin'],
   ['cache', 'default'],
-  ['mode', 'cors'],
   ['referrerPolicy', ''],
   ['integrity', ''],
   ['keepalive', false],
@@ -59,7 +58,8 @@ function copyTo(request: Request, url: URL, headers: Headers, body: BodyInit | n
   for (const [name, fallback] of KEPT) {
     const value = (request as unknown as Record<string, unknown>)[name];
     // Some runtimes (workerd) refuse fields they do not implement: only what differs from the default is copied.
-    if (value !== undefined && value !== fallback && name !== 'mode') (init as Record<string, unknown>)[name] = value;
+    // (`mode` is not: a copy to another URL is a new request, and 'navigate' cannot be set.)
+    if (value !== undefined && value !== fallback) (init as Record<string, unknown>)[name] = value;
   }
   return new Request(url, init);
 }

@@ -45,7 +45,6 @@ const SETTLE_MS = 30;
 /** Marks a failure of the store itself: then the token is fetched as without one. */
 const STORE_FAILED = Symbol('token store failed');
 
-
 /**
  * The store key for a token: a SHA-256 of its identity, so no key names the client or carries the secret.
  * @example

@@ -49,7 +49,6 @@ export type OriginQueues = {
 
 const MIN_PRUNE = 64;
 
-
 type Waiter = { deadline: number; settle: (outcome: Ticket | Promise<Response>) => void };
 
 /** An attempt's rate slot: taken (Infinity) until its headers arrive, then until `interval` after them. */
@@ -68,7 +67,6 @@ type Queue = {
   timer: ReturnType<typeof setTimeout> | undefined;
   timerAt: number;
 };
-
 
 /**
  * Makes the per-origin queues for one `limit()` instance.
