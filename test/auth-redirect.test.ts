@@ -173,3 +173,26 @@ describe('Fetch standard redirect rules', () => {
     expect(response.headers.get('location')).toBe(`${other.url}/echo`);
   });
 });
+
+test('a custom strategy that registers nothing: the header and query parameter its authorize sets are stripped when a redirect leaves', async () => {
+  const { credentialPolicy } = await import('../src/index.ts');
+  const strategy: AuthStrategy = {
+    kind: 'sturdy.auth',
+    type: 'custom',
+    policy: credentialPolicy,
+    authorize: ({ headers, url }) => {
+      headers.set('x-token', 'custom-secret-123');
+      url.searchParams.set('sig', 'custom-sig-456');
+    },
+  };
+  home.route('/custom-leaves', (_request, response) => void response.writeHead(302, { location: `${other.url}/custom-landing?page=2` }).end());
+  other.route('/custom-landing', modes.json(200, { ok: true }));
+  const api = createClient({ baseUrl: `${home.url}/`, auth: strategy });
+  expect(await api.get('custom-leaves').json()).toEqual({ ok: true });
+  const [sent] = home.requestsTo('/custom-leaves');
+  expect(sent!.headers['x-token']).toBe('custom-secret-123');
+  expect(sent!.url).toContain('sig=custom-sig-456');
+  const [landed] = other.requestsTo('/custom-landing');
+  expect(landed!.headers['x-token']).toBeUndefined();
+  expect(landed!.url).toBe('/custom-landing?page=2');
+});

@@ -64,6 +64,16 @@ function copyTo(request: Request, url: URL, headers: Headers, body: BodyInit | n
   return new Request(url, init);
 }
 
+/** `names` plus every header and query parameter `authorize` added to or changed on ky's request. */
+function withAuthorized(names: { headers: string[]; query: string[] }, request: Request, into: AuthTarget): { headers: string[]; query: string[] } {
+  const headers = [...names.headers];
+  for (const [name, value] of into.headers) if (request.headers.get(name) !== value && !headers.includes(name)) headers.push(name);
+  const query = [...names.query];
+  const before = new URL(request.url).searchParams;
+  for (const [name, value] of into.url.searchParams) if (!before.getAll(name).includes(value) && !query.includes(name)) query.push(name);
+  return { headers, query };
+}
+
 /**
  * The credential middleware for `auth` (sturdy adds it to every call that has a strategy).
  * @example
@@ -100,7 +110,8 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
       const hop: Hop = { url: into.url, method: request.method, headers: into.headers, body };
       const response = await followRedirects(hop, (h) => next(copyTo(request, h.url, h.headers, h.body, 'manual', h.method)), {
         keepsCredentials: mayReceive,
-        names,
+        // What the strategy registered, and whatever its authorize set besides (a custom strategy may register nothing).
+        names: withAuthorized(names, request, into),
         replayBody: call.replay,
         describe: (url) => info.redact.url(url),
         onLeave: () => (left = true),
