@@ -265,6 +265,15 @@ describe('options', () => {
     expect(events.filter((event) => event.type === 'error').map((event) => event.reason)).toEqual([expect.stringMatching(/^rate limit store unavailable: connect ECONNREFUSED/)]);
   });
 
+  test('a store rejecting with a value that has no string form is still an error event, never a crash', async () => {
+    server.route('/store-odd', modes.json(200, { ok: true }));
+    const events: SturdyEvent[] = [];
+    const store = { consume: () => Promise.reject(Object.create(null)) };
+    const api = clientWith(limit({ rateLimit: { requests: 10, interval: 1_000, store } }), { onEvent: (event: SturdyEvent) => events.push(event) });
+    await expect(api.get('store-odd').json()).resolves.toEqual({ ok: true });
+    expect(events.filter((event) => event.type === 'error').map((event) => event.reason)).toEqual(['rate limit store unavailable: unknown error; using the local window for 1000 ms']);
+  });
+
   test('a store that never answers costs at most storeTimeout, then the local window applies', async () => {
     server.route('/store-hangs', modes.json(200, { ok: true }));
     const events: SturdyEvent[] = [];

@@ -87,7 +87,13 @@ export function createSharedQuota(store: RateLimitStore, settings: { interval: n
   const failed = (error: unknown, report: StoreWait['report']): void => {
     if (downUntil > now()) return;
     downUntil = now() + STORE_RETRY_MS;
-    report(`rate limit store unavailable: ${error instanceof Error ? error.message : String(error)}; using the local window for ${STORE_RETRY_MS} ms`);
+    let why = 'unknown error';
+    try {
+      why = error instanceof Error ? error.message : String(error);
+    } catch {
+      // A rejection value without a string form (a null-prototype object) still gets reported.
+    }
+    report(`rate limit store unavailable: ${why}; using the local window for ${STORE_RETRY_MS} ms`);
   };
 
   const within = <T>(operation: () => Promise<T>): Promise<T> => {
