@@ -13,6 +13,7 @@ import type { RedactOptions } from './redact.ts';
 import type { RetryBudgetOptions, RetryOptions } from './retry.ts';
 import type { InferInput, StandardSchemaV1 } from './schema.ts';
 import { MAX_TIMER } from './clock.ts';
+import { breaksHeader } from './header-value.ts';
 
 /** Options sturdy adds to ky's; each may be set on the client or per call. */
 export type SturdyOwnOptions = {
@@ -150,7 +151,7 @@ const checkHeaders = (headers: unknown) => {
   if (typeof headers !== 'object' || headers === null) failKind('headers', 'an object, an array of pairs or a Headers', headers);
   const entries = headers instanceof Headers ? [...headers] : Array.isArray(headers) ? headers : Object.entries(headers as object);
   for (const [name, value] of entries as Array<[string, unknown]>) {
-    if (typeof value === 'string' && /[\r\n\0]/.test(value)) {
+    if (typeof value === 'string' && breaksHeader(value)) {
       throw new TypeError(`sturdy: option \`headers\` value of ${JSON.stringify(name)} contains a line break or NUL; remove it (header injection)`);
     }
   }
@@ -206,8 +207,8 @@ export function validateOptions(options: ClientOptions & CallOptions, where: 'cl
   }
   if (options.allowInsecure !== undefined && typeof options.allowInsecure !== 'boolean') fail('allowInsecure', 'true or false (a boolean, not a string)', options.allowInsecure);
   const key = options.idempotencyKey;
-  if (key !== undefined && key !== false && (typeof key !== 'string' || key === '' || /[\r\n]/.test(key))) {
-    fail('idempotencyKey', 'a non-empty string without line breaks, or false', key);
+  if (key !== undefined && key !== false && (typeof key !== 'string' || key === '' || breaksHeader(key))) {
+    fail('idempotencyKey', 'a non-empty string without line breaks or NUL, or false', key);
   }
   // One key on a client would make all its POSTs one operation: the server would drop every one after the first.
   if (where === 'client' && typeof key === 'string') fail('idempotencyKey', 'false or unset on a client (give a string per call)', key);

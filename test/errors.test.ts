@@ -161,3 +161,14 @@ describe('network errors', () => {
     }
   });
 });
+
+test('a per-call idempotencyKey with a line break or NUL is a TypeError naming it, and nothing is sent', async () => {
+  let sent = 0;
+  const api = createClient({ baseUrl: 'https://api.example.com/', fetch: async () => (sent++, new Response('{}')) });
+  for (const key of ['a\r\nX-Evil: 1', 'a\0b']) {
+    const error = await api.post('orders', { json: {}, idempotencyKey: key }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toContain('option `idempotencyKey` must be a non-empty string without line breaks or NUL');
+  }
+  expect(sent).toBe(0);
+});

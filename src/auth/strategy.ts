@@ -4,6 +4,7 @@
  */
 import type { Redactor } from '../redact.ts';
 import type { AuthStrategy } from './types.ts';
+import { breaksHeader } from '../header-value.ts';
 
 /**
  * Where a strategy may send its credential, on top of the client's rules.
@@ -89,7 +90,7 @@ export function checkCredential(value: unknown, what: string): string {
   if (typeof value !== 'string' || value === '') {
     throw new TypeError(`sturdy: ${what} must be a non-empty string; got ${value === '' ? 'an empty string' : typeof value} (is the environment variable set?)`);
   }
-  if (/[\r\n\0]/.test(value)) throw new TypeError(`sturdy: ${what} contains a line break or NUL; remove it (header injection)`);
+  if (breaksHeader(value)) throw new TypeError(`sturdy: ${what} contains a line break or NUL; remove it (header injection)`);
   return value;
 }
 

@@ -2,6 +2,7 @@
  * `eventStream` options: their types, the stream defaults (written once, here) and the
  * checks that turn bad input into a TypeError naming the option, before any request.
  */
+import { breaksHeader } from '../header-value.ts';
 import type { CallOptions } from '../options.ts';
 import { isStandardSchema, type StandardSchemaV1 } from '../schema.ts';
 
@@ -109,7 +110,7 @@ export function streamSettings(options: EventStreamOptions): StreamSettings {
   const maxEventBytes = options.maxEventBytes ?? STREAM_DEFAULTS.maxEventBytes;
   if (!isCount(maxEventBytes) || maxEventBytes === 0) fail('maxEventBytes', 'a positive integer (bytes)', options.maxEventBytes);
   // The id goes out as a header value: a line break there would be header injection.
-  if (typeof lastEventId !== 'string' || /[\r\n\0]/.test(lastEventId)) fail('lastEventId', 'a string without line breaks or NUL', lastEventId);
+  if (typeof lastEventId !== 'string' || breaksHeader(lastEventId)) fail('lastEventId', 'a string without line breaks or NUL', lastEventId);
   return {
     method,
     parse,
