@@ -4,6 +4,7 @@
  * are the Fetch standard's "HTTP-redirect fetch": at most 20 redirects, 303
  * (and 301/302 after POST) become GET without a body, 307/308 keep both.
  */
+import { CREDENTIAL_HEADERS } from './header-value.ts';
 import { SturdyError, isSturdyError } from './errors.ts';
 
 /**
@@ -16,8 +17,6 @@ export const MAX_REDIRECTS = 20;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Fetch's request-body-header names, dropped with the body when a redirect becomes GET. */
 const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'];
-/** Credentials a request may carry besides a strategy's own header. */
-const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
 
 /**
  * A redirect sturdy would not follow: more than 20 in a row (a loop), a

@@ -6,6 +6,7 @@
  * beyond the lock's timeout. The stored value is the access token itself: a
  * credential, so the store must be as private as the client secret.
  */
+import { sha256Hex } from '../sha256.ts';
 import { sleep } from '../clock.ts';
 import { renewBeforeMs, type TokenGrant, type TokenLoader } from './token-cache.ts';
 
@@ -51,8 +52,7 @@ const STORE_FAILED = Symbol('token store failed');
  * await tokenKey(['https://auth.example.com/token', 'shop', 'orders:read', undefined]) // 'sturdy:token:3f1c...'
  */
 export async function tokenKey(identity: readonly (string | undefined)[]): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(identity)));
-  return `sturdy:token:${Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+  return `sturdy:token:${await sha256Hex(JSON.stringify(identity))}`;
 }
 
 /**

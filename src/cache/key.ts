@@ -4,22 +4,8 @@
  */
 import type { CallInfo } from '../middleware.ts';
 
-/** Credential headers that are always part of a key, whatever the client's redactor says. */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
-
-const encoder = /* @__PURE__ */ new TextEncoder();
-
-/**
- * Hex SHA-256 of `text` (Web Crypto: every runtime sturdy supports, a secure context in browsers).
- * @example
- * await sha256Hex('GET https://api.example.com/v1/orders') // '5d0c…' (64 hex digits)
- */
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
-  let hex = '';
-  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
-  return hex;
-}
+import { CREDENTIAL_HEADERS } from '../header-value.ts';
+import { sha256Hex } from '../sha256.ts';
 
 /**
  * Hashes text to hex; synchronous when the same text was hashed recently.
@@ -77,7 +63,8 @@ export function assertWebCrypto(what: string): void {
  * isCredentialHeader('authorization', call) // true
  */
 export function isCredentialHeader(name: string, call: CallInfo): boolean {
-  return CREDENTIAL_HEADERS.has(name) || call.redact.isSensitiveHeader(name);
+  // Credential headers are always part of a key, whatever the client's redactor says.
+  return CREDENTIAL_HEADERS.includes(name) || call.redact.isSensitiveHeader(name);
 }
 
 /**
