@@ -233,6 +233,7 @@ function chainFetch(state: CallState, options: CallOptions & ClientOptions, body
   const { client } = state;
   const auth: AuthStrategy | undefined = (options.auth === undefined ? client.options.auth : options.auth) || undefined;
   const chain: Middleware[] = [];
+  const fetch = baseFetch(options, client);
   // A body made per attempt (a factory, a JSON string) is added here, so ky never holds (or tees) it; with
   // credentials on a JSON body the credential policy adds it to the one copy it makes anyway.
   const { perAttempt } = body;
@@ -243,7 +244,7 @@ function chainFetch(state: CallState, options: CallOptions & ClientOptions, body
       auth.policy(auth, {
         origins: state.origins,
         allowInsecure: auth.allowInsecure ?? options.allowInsecure ?? client.options.allowInsecure ?? false,
-        fetch: baseFetch(options, client),
+        fetch,
         replay: body.replay,
         // A JSON body goes out from its string unless a hook may have replaced ky's request (or upload progress counts its stream).
         sendBody: policyAttaches && !observed ? body.replay : undefined,
@@ -257,7 +258,6 @@ function chainFetch(state: CallState, options: CallOptions & ClientOptions, body
   }
   const use = options.use ? [...(client.options.use ?? []), ...options.use] : client.options.use;
   if (use) chain.push(...use);
-  const fetch = baseFetch(options, client);
   return (input, init) => {
     const request = input instanceof Request ? input : new Request(input, init);
     state.attempt += 1;

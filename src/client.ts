@@ -71,7 +71,7 @@ function mergeOwn(parent: ClientOptions, extra: ClientOptions): ClientOptions {
       merged.redact = { headers: names('headers'), query: names('query'), fields: names('fields') };
     } else merged[key] = value;
   }
-  for (const key of PER_CALL) if (extra[key] !== undefined) merged[key] = key === 'retry' ? extra.retry : extra.fetch;
+  for (const key of PER_CALL) if (extra[key] !== undefined) merged[key] = extra[key];
   return merged as ClientOptions;
 }
 

@@ -5,7 +5,7 @@
 import { HTTPError, NetworkError, TimeoutError } from './errors.ts';
 import { retryAfterMs } from './retry-after.ts';
 
-export { parseHttpDate, retryAfterMs } from './retry-after.ts';
+export { retryAfterMs } from './retry-after.ts';
 
 /**
  * ky's HTTPError as sturdy hands it out after a server-asked wait it did not keep (over
@@ -140,7 +140,7 @@ export type RetryBudgetOptions = {
  * @example
  * BUDGET_DEFAULTS.tokens // 10
  */
-export const BUDGET_DEFAULTS = { tokens: 10, refill: 0.1 } as const;
+const BUDGET_DEFAULTS = { tokens: 10, refill: 0.1 } as const;
 
 /**
  * A token bucket shared by the calls of one client.
@@ -213,7 +213,7 @@ export function isReplayableMethod(method: string, keyed: boolean, retry: Normal
  * @example
  * if (!decision.retry) throw Object.assign(error, { retryAfter: decision.retryAfterMs });
  */
-export type RetryDecision =
+type RetryDecision =
   | { retry: true; delayMs: number; reason: string; stale?: true }
   | { retry: false; reason: string; retryAfterMs?: number; outOfTime?: true };
 
@@ -222,7 +222,7 @@ export type RetryDecision =
  * @example
  * describeFailure(new NetworkError(request)) // 'network error'
  */
-export function describeFailure(error: unknown): string {
+function describeFailure(error: unknown): string {
   if (error instanceof HTTPError) return `status ${error.response.status}`;
   if (error instanceof TimeoutError) return 'timeout';
   if (error instanceof NetworkError) return 'network error';
@@ -247,7 +247,7 @@ const isStaleSocket = (error: unknown): boolean => {
  * @example
  * const decision = await decideRetry({ error, retryCount: 1, retry: RETRY_DEFAULTS, replayable: true, budget });
  */
-export async function decideRetry(input: {
+async function decideRetry(input: {
   error: unknown;
   retryCount: number;
   retry: NormalizedRetry;

@@ -13,7 +13,7 @@ import { nameTimeout, withIdleTimeout } from './timeouts.ts';
 
 
 /** Would ky throw an HTTPError for this status? (then its body is read only for `HTTPError.data`) */
-export function throwsFor(options: CallOptions & ClientOptions, client: ClientOptions, status: number): boolean {
+function throwsFor(options: CallOptions & ClientOptions, client: ClientOptions, status: number): boolean {
   const setting = options.throwHttpErrors ?? client.throwHttpErrors ?? true;
   return typeof setting === 'function' ? setting(status) : setting;
 }
