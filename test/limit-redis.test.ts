@@ -35,7 +35,8 @@ describe.skipIf(!redisAvailable())('rateLimit.store: a quota shared through Redi
 
   /** Runs `processes` workers against `path` at the same moment; resolves with each one's report. */
   const runWorkers = async (path: string, processes: number, env: Record<string, string>) => {
-    const startAt = Date.now() + 1_500;
+    // Far enough ahead for 4 node processes to start on a loaded machine, so their calls really overlap.
+    const startAt = Date.now() + 3_000;
     const runs = Array.from({ length: processes }, () => {
       const child = spawn(process.execPath, [WORKER], {
         env: { ...process.env, SERVER: `${server.url}${path}`, CALLS: '15', START_AT: String(startAt), ...env },
