@@ -45,33 +45,41 @@ export default defineConfig({
           testTimeout: 20_000,
         },
       },
-      ...(browserTests?.run ? [{
-        // A local Chromium (found or installed by scripts/ensure-chromium.sh): Playwright cannot download its own here.
-        extends: true,
-        plugins: [msw({ mode: 'worker-only' })],
-        test: {
-          name: 'browser',
-          root: '.',
-          // Under `npm test` the browser's test files load while the node project's 70 run on the same CPUs: on a
-          // 2-CPU machine an iframe once took over vitest's 60 s to become ready (this variable is that wait).
-          env: { VITEST_BROWSER_IFRAME_TIMEOUT: '180000' },
-          include: ['test/browser/**/*.test.ts', 'test/conformance/browser.test.ts', 'test/conformance/browser-msw.test.ts'],
-          globalSetup: ['test/conformance/global-setup.ts'],
-          testTimeout: 20_000,
-          browser: {
-            enabled: true,
-            headless: true,
-            screenshotFailures: false,
-            provider: playwright({
-              launchOptions: {
-                executablePath: browserTests.executablePath,
-                args: CHROMIUM_ARGS,
+      ...(browserTests?.run
+        ? [
+            {
+              // A local Chromium (found or installed by scripts/ensure-chromium.sh): Playwright cannot download its own here.
+              extends: true,
+              plugins: [msw({ mode: 'worker-only' })],
+              test: {
+                name: 'browser',
+                root: '.',
+                // Under `npm test` the browser's test files load while the node project's 70 run on the same CPUs: on a
+                // 2-CPU machine an iframe once took over vitest's 60 s to become ready (this variable is that wait).
+                env: { VITEST_BROWSER_IFRAME_TIMEOUT: '180000' },
+                include: [
+                  'test/browser/**/*.test.ts',
+                  'test/conformance/browser.test.ts',
+                  'test/conformance/browser-msw.test.ts',
+                ],
+                globalSetup: ['test/conformance/global-setup.ts'],
+                testTimeout: 20_000,
+                browser: {
+                  enabled: true,
+                  headless: true,
+                  screenshotFailures: false,
+                  provider: playwright({
+                    launchOptions: {
+                      executablePath: browserTests.executablePath,
+                      args: CHROMIUM_ARGS,
+                    },
+                  }),
+                  instances: [{ browser: 'chromium' }],
+                },
               },
-            }),
-            instances: [{ browser: 'chromium' }],
-          },
-        },
-      } satisfies TestProjectConfiguration] : []),
+            } satisfies TestProjectConfiguration,
+          ]
+        : []),
     ],
   },
 });

@@ -18,7 +18,16 @@ export const SRC_INDEX = resolve(ROOT, 'src/index.ts');
 export async function buildNodeBundle(): Promise<string> {
   mkdirSync(OUT, { recursive: true });
   const outfile = resolve(OUT, 'sturdy.js');
-  await build({ entryPoints: [SRC_INDEX], bundle: true, format: 'esm', platform: 'node', target: 'node22', external: ['ky'], outfile, logLevel: 'error' });
+  await build({
+    entryPoints: [SRC_INDEX],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    external: ['ky'],
+    outfile,
+    logLevel: 'error',
+  });
   return outfile;
 }
 
@@ -26,8 +35,17 @@ export async function buildNodeBundle(): Promise<string> {
 export async function buildStreamBundle(): Promise<string> {
   mkdirSync(OUT, { recursive: true });
   const outfile = resolve(OUT, 'sturdy-ndjson.js');
-  const contents = `export * from ${JSON.stringify(SRC_INDEX)}; export { ndjsonBody, ndjsonRecords } from ${JSON.stringify(resolve(ROOT, 'src/ndjson.ts'))};`;
-  await build({ stdin: { contents, resolveDir: ROOT, loader: 'ts' }, bundle: true, format: 'esm', platform: 'node', target: 'node22', external: ['ky'], outfile, logLevel: 'error' });
+  const contents = `export * from ${JSON.stringify(SRC_INDEX)}; export { ndjsonBody, ndjsonRecords } from ${JSON.stringify(resolve(ROOT, 'src/ndjson/index.ts'))};`;
+  await build({
+    stdin: { contents, resolveDir: ROOT, loader: 'ts' },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    external: ['ky'],
+    outfile,
+    logLevel: 'error',
+  });
   return outfile;
 }
 
@@ -39,7 +57,15 @@ export async function buildDist(): Promise<string> {
 }
 
 /** How an app's bundler would pack sturdy for the browser (also used by scripts/packaging.ts). */
-export const BROWSER_BUNDLE = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, write: false, logLevel: 'error' } as const;
+export const BROWSER_BUNDLE = {
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  write: false,
+  logLevel: 'error',
+} as const;
 
 /** min+gzip bytes of a browser bundle of `contents` (an entry module's source). */
 export async function gzipSize(contents: string, external: string[] = []): Promise<number> {
@@ -49,7 +75,12 @@ export async function gzipSize(contents: string, external: string[] = []): Promi
 
 /** Minified bytes each source module puts into that bundle, largest first. */
 export async function moduleBytes(contents: string, external: string[] = []): Promise<Array<[string, number]>> {
-  const result = await build({ ...BROWSER_BUNDLE, stdin: { contents, resolveDir: ROOT, loader: 'ts' }, external, metafile: true });
+  const result = await build({
+    ...BROWSER_BUNDLE,
+    stdin: { contents, resolveDir: ROOT, loader: 'ts' },
+    external,
+    metafile: true,
+  });
   const [output] = Object.values(result.metafile.outputs);
   return Object.entries(output!.inputs)
     .map(([path, { bytesInOutput }]): [string, number] => [path, bytesInOutput])
@@ -62,7 +93,12 @@ export function exportedNames(): Set<string> {
   const names = new Set<string>();
   for (const match of text.matchAll(/export\s*\{([^}]*)\}/g)) {
     for (const part of match[1]!.split(',')) {
-      const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()!.trim();
+      const name = part
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop()!
+        .trim();
       if (name && !part.trim().startsWith('type ')) names.add(name);
     }
   }

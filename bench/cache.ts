@@ -30,28 +30,74 @@ async function main(): Promise<void> {
   log('fresh hit vs loopback ...');
   const hit = await benchHit();
   log('size ...');
-  const size = await gzipSize(`export { httpCache, dedupe } from ${JSON.stringify(resolve(ROOT, 'src/cache/index.ts'))};`, ['ky']);
+  const size = await gzipSize(
+    `export { httpCache, dedupe } from ${JSON.stringify(resolve(ROOT, 'src/cache/index.ts'))};`,
+    ['ky'],
+  );
   const rows = [
-    ['fresh hit (httpCache)', `${fixed(hit.hitUs)} us/op`, `${fixed(hit.ratio, 3)}x the loopback round trip (target <= 0.25x)`],
-    ['sturdy alone: a middleware answering at once', `${fixed(hit.floorUs)} us/op`, `${fixed(hit.floorRatio, 3)}x (the floor under any hit)`],
+    [
+      'fresh hit (httpCache)',
+      `${fixed(hit.hitUs)} us/op`,
+      `${fixed(hit.ratio, 3)}x the loopback round trip (target <= 0.25x)`,
+    ],
+    [
+      'sturdy alone: a middleware answering at once',
+      `${fixed(hit.floorUs)} us/op`,
+      `${fixed(hit.floorRatio, 3)}x (the floor under any hit)`,
+    ],
     ['loopback round trip, same GET, no cache', `${fixed(hit.loopbackUs)} us/op`, '1.00x'],
-    [`${CALLS} concurrent GETs of ${BODY_MIB} MiB through dedupe`, `${fan.upstream} upstream request(s)`, `${fan.complete}/${CALLS} callers read all ${BODY_MIB} MiB`],
-    ['peak RSS growth, first burst (cold process)', `${fixed(fan.coldMiB)} MiB`, `${fixed(fan.coldMiB / BODY_MIB, 2)}x one body`],
-    ['peak RSS growth, a later burst', `${fixed(fan.warmMiB)} MiB`, `${fixed(fan.warmMiB / BODY_MIB, 2)}x one body; ${fan.samples} RSS samples in all`],
-    ['the same burst of a 1 KiB body (the calls alone)', `${fixed(fan.controlMiB)} MiB`, 'RSS also counts garbage: 1,000 readers x 64 chunk reads of promises and results'],
-    ['peak growth of body bytes held (ArrayBuffers), either burst', `${fixed(fan.buffersMiB, 2)} MiB`, `${fixed(fan.buffersMiB / BODY_MIB, 2)}x one body (target <= 2x)`],
-    ['`sturdy/cache` min+gz (browser, ky external)', `${fixed(size / 1024, 2)} KB`, 'httpCache + dedupe + http-cache-semantics'],
+    [
+      `${CALLS} concurrent GETs of ${BODY_MIB} MiB through dedupe`,
+      `${fan.upstream} upstream request(s)`,
+      `${fan.complete}/${CALLS} callers read all ${BODY_MIB} MiB`,
+    ],
+    [
+      'peak RSS growth, first burst (cold process)',
+      `${fixed(fan.coldMiB)} MiB`,
+      `${fixed(fan.coldMiB / BODY_MIB, 2)}x one body`,
+    ],
+    [
+      'peak RSS growth, a later burst',
+      `${fixed(fan.warmMiB)} MiB`,
+      `${fixed(fan.warmMiB / BODY_MIB, 2)}x one body; ${fan.samples} RSS samples in all`,
+    ],
+    [
+      'the same burst of a 1 KiB body (the calls alone)',
+      `${fixed(fan.controlMiB)} MiB`,
+      'RSS also counts garbage: 1,000 readers x 64 chunk reads of promises and results',
+    ],
+    [
+      'peak growth of body bytes held (ArrayBuffers), either burst',
+      `${fixed(fan.buffersMiB, 2)} MiB`,
+      `${fixed(fan.buffersMiB / BODY_MIB, 2)}x one body (target <= 2x)`,
+    ],
+    [
+      '`sturdy/cache` min+gz (browser, ky external)',
+      `${fixed(size / 1024, 2)} KB`,
+      'httpCache + dedupe + http-cache-semantics',
+    ],
   ];
-  console.log(['| measure | value | note |', '|---|--:|---|', ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n'));
+  console.log(
+    ['| measure | value | note |', '|---|--:|---|', ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n'),
+  );
 }
 
 /** Wall time per sequential GET: a fresh hit vs the same request over loopback (8 alternating rounds). */
-async function benchHit(): Promise<{ hitUs: number; floorUs: number; loopbackUs: number; ratio: number; floorRatio: number }> {
+async function benchHit(): Promise<{
+  hitUs: number;
+  floorUs: number;
+  loopbackUs: number;
+  ratio: number;
+  floorRatio: number;
+}> {
   const server = await startBenchServer();
   try {
     const cacheable: Middleware = async (request, next) => {
       const response = await next(request);
-      return new Response(response.body, { status: response.status, headers: { 'content-type': 'application/json', 'cache-control': 'max-age=3600' } });
+      return new Response(response.body, {
+        status: response.status,
+        headers: { 'content-type': 'application/json', 'cache-control': 'max-age=3600' },
+      });
     };
     const cached = createClient({ baseUrl: `${server.url}/`, use: [httpCache(), cacheable] });
     const plain = createClient({ baseUrl: `${server.url}/` });
@@ -65,7 +111,11 @@ async function benchHit(): Promise<{ hitUs: number; floorUs: number; loopbackUs:
       return ((performance.now() - started) * 1000) / n;
     };
     const samples = await alternate(
-      { hit: () => wallPerOp(() => cached.get('json').json(), 2_000), floor: () => wallPerOp(() => floor.get('json').json(), 2_000), loopback: () => wallPerOp(() => plain.get('json').json(), 1_000) },
+      {
+        hit: () => wallPerOp(() => cached.get('json').json(), 2_000),
+        floor: () => wallPerOp(() => floor.get('json').json(), 2_000),
+        loopback: () => wallPerOp(() => plain.get('json').json(), 1_000),
+      },
       8,
     );
     return {
@@ -81,16 +131,33 @@ async function benchHit(): Promise<{ hitUs: number; floorUs: number; loopbackUs:
 }
 
 /** 1,000 concurrent GETs of one large body: each caller streams it and drops the bytes; RSS sampled every 2 ms. */
-async function benchDedupe(): Promise<{ upstream: number; complete: number; coldMiB: number; warmMiB: number; controlMiB: number; buffersMiB: number; samples: number }> {
+async function benchDedupe(): Promise<{
+  upstream: number;
+  complete: number;
+  coldMiB: number;
+  warmMiB: number;
+  controlMiB: number;
+  buffersMiB: number;
+  samples: number;
+}> {
   const child = spawn(process.execPath, [import.meta.filename, 'serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((done) => child.stdout!.once('data', (data: Buffer) => done(data.toString().trim())));
+  const port = await new Promise<string>((done) =>
+    child.stdout!.once('data', (data: Buffer) => done(data.toString().trim())),
+  );
   try {
     let upstream = 0;
     const counting: typeof fetch = (input, init) => {
       upstream += 1;
       return fetch(input, init);
     };
-    const api = createClient({ baseUrl: `http://127.0.0.1:${port}/`, use: [dedupe()], fetch: counting, idleTimeout: false, totalTimeout: false, timeout: false });
+    const api = createClient({
+      baseUrl: `http://127.0.0.1:${port}/`,
+      use: [dedupe()],
+      fetch: counting,
+      idleTimeout: false,
+      totalTimeout: false,
+      timeout: false,
+    });
     const burst = async (path: string) => {
       const read = async () => {
         const reader = (await api.get(path)).body!.getReader();
@@ -125,7 +192,15 @@ async function benchDedupe(): Promise<{ upstream: number; complete: number; cold
     upstream = 0;
     const warm = await measured('large');
     const complete = [...cold.sizes, ...warm.sizes].filter((bytes) => bytes === BODY_MIB << 20).length / 2;
-    return { upstream, complete, coldMiB: cold.growthMiB, warmMiB: warm.growthMiB, controlMiB: control.growthMiB, buffersMiB: Math.max(cold.buffersMiB, warm.buffersMiB), samples };
+    return {
+      upstream,
+      complete,
+      coldMiB: cold.growthMiB,
+      warmMiB: warm.growthMiB,
+      controlMiB: control.growthMiB,
+      buffersMiB: Math.max(cold.buffersMiB, warm.buffersMiB),
+      samples,
+    };
   } finally {
     child.kill();
   }

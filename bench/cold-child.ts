@@ -11,7 +11,10 @@ const payload = { sku: 'A1', quantity: 2 };
 if (target === 'ky') {
   await mod.default.post(`${serverUrl}/json`, { json: payload }).json();
 } else {
-  await mod.createClient({ baseUrl: `${serverUrl}/` }).post('json', { json: payload }).json();
+  await mod
+    .createClient({ baseUrl: `${serverUrl}/` })
+    .post('json', { json: payload })
+    .json();
 }
 const done = performance.now();
 process.stdout.write(JSON.stringify({ importMs: imported - started, totalMs: done - started }));

@@ -10,7 +10,7 @@
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { createClient } from '../src/index.ts';
-import { limit } from '../src/limit.ts';
+import { limit } from '../src/limit/index.ts';
 import { startRedis } from '../test/helpers/redis.ts';
 import { startBenchServer } from './spawn.ts';
 import { alternate, cpuSince, fixed, median, pairedRatio, type Samples } from './stats.ts';
@@ -28,12 +28,27 @@ const client = (use: ReturnType<typeof limit>[]) => createClient({ baseUrl: `${s
 const apis = {
   'no limiter': client([]),
   'limit(): local window': client([limit({ concurrency: 64, rateLimit: RATE })]),
-  'limit() + RateLimiterMemory': client([limit({ concurrency: 64, rateLimit: { ...RATE, store: new RateLimiterMemory({ points: RATE.requests, duration: 1 }) } })]),
-  'limit() + RateLimiterRedis': client([limit({ concurrency: 64, rateLimit: { ...RATE, store: new RateLimiterRedis({ storeClient: redis, points: RATE.requests, duration: 1 }) } })]),
+  'limit() + RateLimiterMemory': client([
+    limit({
+      concurrency: 64,
+      rateLimit: { ...RATE, store: new RateLimiterMemory({ points: RATE.requests, duration: 1 }) },
+    }),
+  ]),
+  'limit() + RateLimiterRedis': client([
+    limit({
+      concurrency: 64,
+      rateLimit: { ...RATE, store: new RateLimiterRedis({ storeClient: redis, points: RATE.requests, duration: 1 }) },
+    }),
+  ]),
 };
 
 /** Wall us per call for `total` calls, `concurrency` at a time; CPU us per call goes to `cpu`. */
-async function perCall(api: ReturnType<typeof createClient>, total: number, concurrency: number, cpu: number[]): Promise<number> {
+async function perCall(
+  api: ReturnType<typeof createClient>,
+  total: number,
+  concurrency: number,
+  cpu: number[],
+): Promise<number> {
   let next = 0;
   const worker = async () => {
     while (next++ < total) await api.post('json', { json: PAYLOAD }).json();
@@ -47,7 +62,12 @@ async function perCall(api: ReturnType<typeof createClient>, total: number, conc
 
 const run = async (total: number, concurrency: number) => {
   const cpu: Samples = Object.fromEntries(Object.keys(apis).map((name) => [name, []]));
-  const wall = await alternate(Object.fromEntries(Object.entries(apis).map(([name, api]) => [name, () => perCall(api, total, concurrency, cpu[name]!)])), rounds);
+  const wall = await alternate(
+    Object.fromEntries(
+      Object.entries(apis).map(([name, api]) => [name, () => perCall(api, total, concurrency, cpu[name]!)]),
+    ),
+    rounds,
+  );
   return { wall, cpu };
 };
 
@@ -55,7 +75,9 @@ try {
   const sequential = await run(300, 1);
   const concurrent = await run(1_200, 16);
   const base = 'limit() + RateLimiterMemory';
-  console.log(`sturdy/limit per call, loopback, ${rounds} rounds (medians; ratios paired per round against "${base}")\n`);
+  console.log(
+    `sturdy/limit per call, loopback, ${rounds} rounds (medians; ratios paired per round against "${base}")\n`,
+  );
   console.log('| case | seq us/call | seq CPU us/call | conc 16 us/call | seq ratio | seq CPU ratio | conc ratio |');
   console.log('|---|--:|--:|--:|--:|--:|--:|');
   for (const name of Object.keys(apis)) {

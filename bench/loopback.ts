@@ -11,7 +11,12 @@ import { meets, ROWS, sturdyBare, sturdyDefaults, sturdyNoRetry } from './stub.t
 const PAYLOAD = { sku: 'A1', quantity: 2, note: 'bench' };
 
 /** Requests per second for `total` calls of `op`, `concurrency` at a time; the CPU us per request goes to `cpu`. */
-async function throughput(op: () => Promise<unknown>, total: number, concurrency: number, cpu: number[]): Promise<number> {
+async function throughput(
+  op: () => Promise<unknown>,
+  total: number,
+  concurrency: number,
+  cpu: number[],
+): Promise<number> {
   let next = 0;
   const worker = async () => {
     while (next < total) {
@@ -53,14 +58,20 @@ export async function benchLoopback(sturdy: Record<string, any>, baseUrl: string
   // CPU per request is taken from the sequential rounds (warmup rounds included, then dropped).
   const cpu: Samples = Object.fromEntries(Object.keys(ops).map((name) => [name, []]));
   const casesFor = (total: number, concurrency: number, record: boolean) =>
-    Object.fromEntries(Object.entries(ops).map(([name, op]) => [name, () => throughput(op, total, concurrency, record ? cpu[name]! : [])]));
+    Object.fromEntries(
+      Object.entries(ops).map(([name, op]) => [
+        name,
+        () => throughput(op, total, concurrency, record ? cpu[name]! : []),
+      ]),
+    );
   const sequential = await alternate(casesFor(300, 1, true), rounds);
   for (const name of Object.keys(cpu)) cpu[name] = cpu[name]!.slice(-rounds);
   return { sequential, concurrent: await alternate(casesFor(1200, 32, false), rounds), cpu };
 }
 
 /** The issue's loopback target: sturdy's full defaults at least ky defaults' req/s, sequential and at concurrency 32. */
-const met = (samples: Samples, name: string) => (name === ROWS.full ? meets(pairedRatio(samples[name]!, samples[ROWS.ky]!), 1.0) : '-');
+const met = (samples: Samples, name: string) =>
+  name === ROWS.full ? meets(pairedRatio(samples[name]!, samples[ROWS.ky]!), 1.0) : '-';
 
 /** Rows: req/s and its multiple of raw fetch's and ky defaults' (per-round ratios), target met?, client CPU per request. */
 export function loopbackRows({ sequential, concurrent, cpu }: LoopbackResult): string[][] {

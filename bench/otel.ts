@@ -11,7 +11,7 @@ import { ExportResultCode, W3CTraceContextPropagator } from '@opentelemetry/core
 import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { bearer, createClient, type Middleware } from '../src/index.ts';
-import { tracing } from '../src/otel.ts';
+import { tracing } from '../src/otel/index.ts';
 import { alternate, median, pairedRatio, perOp, type Case } from './stats.ts';
 
 const REPLY = JSON.stringify({ id: 'ord_1', total: 20, items: [{ sku: 'A1', quantity: 2 }] });
@@ -30,12 +30,18 @@ const stubFetch = (async (input: RequestInfo | URL) => {
 
 const done = (callback: (result: { code: ExportResultCode }) => void) => callback({ code: ExportResultCode.SUCCESS });
 const noopSpanExporter: SpanExporter = { export: (_spans, callback) => done(callback), shutdown: async () => {} };
-const noopMetricExporter: PushMetricExporter = { export: (_metrics, callback) => done(callback), forceFlush: async () => {}, shutdown: async () => {} };
+const noopMetricExporter: PushMetricExporter = {
+  export: (_metrics, callback) => done(callback),
+  forceFlush: async () => {},
+  shutdown: async () => {},
+};
 
 /** The SDK as a Node service sets it up, with exporters that drop everything. */
 function startSdk() {
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(noopSpanExporter)] });
-  const meterProvider = new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter: noopMetricExporter, exportIntervalMillis: 1_000 })] });
+  const meterProvider = new MeterProvider({
+    readers: [new PeriodicExportingMetricReader({ exporter: noopMetricExporter, exportIntervalMillis: 1_000 })],
+  });
   const contextManager = new AsyncLocalStorageContextManager();
   const register = () => {
     trace.setGlobalTracerProvider(tracerProvider);
@@ -52,7 +58,8 @@ function startSdk() {
   return { register, unregister, shutdown: () => Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]) };
 }
 
-const client = (use: Middleware[]) => createClient({ baseUrl: BASE_URL, fetch: stubFetch, auth: bearer('bench-token'), use });
+const client = (use: Middleware[]) =>
+  createClient({ baseUrl: BASE_URL, fetch: stubFetch, auth: bearer('bench-token'), use });
 const call = (api: ReturnType<typeof client>) => () => api.post('orders', { json: PAYLOAD }).json();
 
 const rounds = Number(process.argv[2] ?? 21);
@@ -69,7 +76,8 @@ if (lastTraceparent !== null) throw new Error('otel bench: a traceparent was sen
 sdk.register();
 await traced();
 sdk.unregister();
-if (!(lastTraceparent as string | null)?.startsWith('00-')) throw new Error('otel bench: the SDK case sent no traceparent');
+if (!(lastTraceparent as string | null)?.startsWith('00-'))
+  throw new Error('otel bench: the SDK case sent no traceparent');
 
 const cases: Record<string, Case> = {
   'sturdy, no middleware': () => perOp(plain, n),
@@ -84,13 +92,17 @@ const cases: Record<string, Case> = {
     }
   },
 };
-const targets: Record<string, string> = { 'tracing(), API alone (no SDK)': '<= 1.03', 'tracing(), SDK + no-op exporters': '<= 1.3' };
+const targets: Record<string, string> = {
+  'tracing(), API alone (no SDK)': '<= 1.03',
+  'tracing(), SDK + no-op exporters': '<= 1.3',
+};
 
 const samples = await alternate(cases, rounds, 2);
 const baseline = samples['sturdy, no middleware']!;
 const passing = samples['a pass-through middleware']!;
 const rows = Object.entries(samples).map(
-  ([name, values]) => `| ${name} | ${median(values).toFixed(1)} | ${pairedRatio(values, baseline).toFixed(3)} | ${pairedRatio(values, passing).toFixed(3)} | ${targets[name] ?? '-'} |`,
+  ([name, values]) =>
+    `| ${name} | ${median(values).toFixed(1)} | ${pairedRatio(values, baseline).toFixed(3)} | ${pairedRatio(values, passing).toFixed(3)} | ${targets[name] ?? '-'} |`,
 );
 
 /** The middleware alone, around a `next` that answers at once: its own cost per attempt, without sturdy's noise. */
@@ -99,8 +111,20 @@ async function alone(setup: () => void, teardown: () => void): Promise<number> {
   const response = new Response(null);
   const next = async () => response;
   const request = new Request(`${BASE_URL}orders`, { method: 'POST' });
-  const info = { method: 'POST', attempt: 1, signal: undefined, remaining: () => Infinity, retry: { limit: 0, maxRetryAfter: 0 }, emit() {}, context: {} };
-  const call = { ...info, redact: { url: String, text: String, isSensitiveHeader: () => false }, isCredentialOrigin: () => true } as Parameters<Middleware>[2];
+  const info = {
+    method: 'POST',
+    attempt: 1,
+    signal: undefined,
+    remaining: () => Infinity,
+    retry: { limit: 0, maxRetryAfter: 0 },
+    emit() {},
+    context: {},
+  };
+  const call = {
+    ...info,
+    redact: { url: String, text: String, isSensitiveHeader: () => false },
+    isCredentialOrigin: () => true,
+  } as Parameters<Middleware>[2];
   setup();
   try {
     const costs: number[] = [];
@@ -113,7 +137,10 @@ async function alone(setup: () => void, teardown: () => void): Promise<number> {
     teardown();
   }
 }
-const aloneNoSdk = await alone(() => {}, () => {});
+const aloneNoSdk = await alone(
+  () => {},
+  () => {},
+);
 const aloneSdk = await alone(sdk.register, sdk.unregister);
 await sdk.shutdown();
 console.log(

@@ -18,7 +18,11 @@ const only = new Set(process.argv.slice(2));
 const wanted = (name: string) => only.size === 0 || only.has(name);
 const log = (text: string) => process.stderr.write(`${text}\n`);
 const table = (head: string[], rows: string[][]) =>
-  [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '--:')).join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  [
+    `| ${head.join(' | ')} |`,
+    `|${head.map((_, i) => (i === 0 ? '---' : '--:')).join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 
 const started = performance.now();
 const sections: string[] = [];
@@ -31,15 +35,29 @@ try {
     const result = await benchStub(sturdy);
     sections.push(
       `### Per-request overhead, stub fetch (POST JSON + parse)\n\nsturdy's full defaults (retry, timeouts, idempotency key) with ${result.bearer === 'bearer()' ? '`bearer()`' : 'a custom bearer AuthStrategy'}; "retries off" is \`retry: false\` with every other default and no auth; "all features off" also turns off every timeout and the idempotency key. ops/s is 1 / CPU time per call; ratios are medians of per-round ratios (higher is better).\n\n` +
-        table(['client', 'CPU us/op', 'ops/s', 'ops/s x ky defaults', "ops/s x ky's floor", 'target', 'met?'], stubRows(result)),
+        table(
+          ['client', 'CPU us/op', 'ops/s', 'ops/s x ky defaults', "ops/s x ky's floor", 'target', 'met?'],
+          stubRows(result),
+        ),
     );
   }
   if (wanted('loopback')) {
     log('loopback throughput ...');
     sections.push(
-      '### Loopback throughput (node:http on 127.0.0.1, separate process; POST JSON + parse)\n\nTarget: sturdy full defaults + bearer >= 1.0x ky defaults\' req/s, sequential and at concurrency 32 (wall clock; CPU per request is the client process\'s, sequential rounds).\n\n' +
+      "### Loopback throughput (node:http on 127.0.0.1, separate process; POST JSON + parse)\n\nTarget: sturdy full defaults + bearer >= 1.0x ky defaults' req/s, sequential and at concurrency 32 (wall clock; CPU per request is the client process's, sequential rounds).\n\n" +
         table(
-          ['client', 'sequential req/s', 'x raw fetch', 'x ky defaults', 'met?', 'concurrency 32 req/s', 'x raw fetch', 'x ky defaults', 'met?', 'client CPU us/req'],
+          [
+            'client',
+            'sequential req/s',
+            'x raw fetch',
+            'x ky defaults',
+            'met?',
+            'concurrency 32 req/s',
+            'x raw fetch',
+            'x ky defaults',
+            'met?',
+            'client CPU us/req',
+          ],
           loopbackRows(await benchLoopback(sturdy, server.url)),
         ),
     );
@@ -47,18 +65,29 @@ try {
   if (wanted('size')) {
     log('bundle size ...');
     const size = await benchSize();
-    sections.push(`### Bundle size (esbuild, browser, minified, gzip -9; KB = 1024 bytes, size-limit kB = 1000)\n\n${table(['bundle', 'min+gz', 'target', 'met?'], sizeRows(size))}\n\n${sizeBreakdown(size)}`);
+    sections.push(
+      `### Bundle size (esbuild, browser, minified, gzip -9; KB = 1024 bytes, size-limit kB = 1000)\n\n${table(['bundle', 'min+gz', 'target', 'met?'], sizeRows(size))}\n\n${sizeBreakdown(size)}`,
+    );
   }
   if (wanted('cold')) {
     log('cold import ...');
-    const cold = await benchCold({ 'ky 2.1': 'ky', 'sturdy (dist, as shipped)': await buildDist(), 'sturdy (one-file ESM bundle)': bundle }, server.url);
-    sections.push('### Cold import + first request (fresh process each, alternating)\n\n' + table(['library', 'import ms', 'import + first request ms', 'vs ky', 'x ky', 'target', 'met?'], coldRows(cold)));
+    const cold = await benchCold(
+      { 'ky 2.1': 'ky', 'sturdy (dist, as shipped)': await buildDist(), 'sturdy (one-file ESM bundle)': bundle },
+      server.url,
+    );
+    sections.push(
+      '### Cold import + first request (fresh process each, alternating)\n\n' +
+        table(['library', 'import ms', 'import + first request ms', 'vs ky', 'x ky', 'target', 'met?'], coldRows(cold)),
+    );
   }
   if (wanted('streams')) {
     log('NDJSON streams, 512 MiB each way ...');
     sections.push(
       '### NDJSON streaming, 512 MiB each way (client in a fresh process, RSS sampled every 5 ms)\n\n' +
-        table(['transfer', 'MiB', 's', 'MiB/s', 'records', 'peak RSS growth MiB', 'target', 'met?'], streamRows(await benchStreams(await buildStreamBundle(), server.url))),
+        table(
+          ['transfer', 'MiB', 's', 'MiB/s', 'records', 'peak RSS growth MiB', 'target', 'met?'],
+          streamRows(await benchStreams(await buildStreamBundle(), server.url)),
+        ),
     );
   }
 } finally {
@@ -73,6 +102,10 @@ if (only.size === 0) {
   const readmePath = resolve(ROOT, 'README.md');
   const readme = readFileSync(readmePath, 'utf8');
   const marked = /(<!-- bench:start -->\n)[\s\S]*?(<!-- bench:end -->)/;
-  if (marked.test(readme)) writeFileSync(readmePath, readme.replace(marked, (_, start: string, end: string) => `${start}${markdown}${end}`));
+  if (marked.test(readme))
+    writeFileSync(
+      readmePath,
+      readme.replace(marked, (_, start: string, end: string) => `${start}${markdown}${end}`),
+    );
 }
 process.stdout.write(markdown);

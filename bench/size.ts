@@ -10,17 +10,25 @@ import { exportedNames, gzipSize, moduleBytes, ROOT, SRC_INDEX } from './build.t
 
 const AUTH_STRATEGIES = ['bearer', 'apiKey', 'basic', 'clientCredentials'];
 /** The core as scripts/packaging.ts bundles it (its size-limit "core" row). */
-const CORE = ['createClient', 'isHTTPError', 'isTimeoutError', 'isNetworkError', 'isParseError', 'isValidationError', 'isSerializationError'];
+const CORE = [
+  'createClient',
+  'isHTTPError',
+  'isTimeoutError',
+  'isNetworkError',
+  'isParseError',
+  'isValidationError',
+  'isSerializationError',
+];
 /** Each optional entry point and the exports an app would take from it (as in scripts/packaging.ts). */
 export const ENTRIES: Record<string, { source: string; names: string[] }> = {
-  endpoint: { source: 'src/endpoint.ts', names: ['endpoint'] },
-  ndjson: { source: 'src/ndjson.ts', names: ['ndjsonBody', 'ndjsonRecords'] },
-  batch: { source: 'src/batch.ts', names: ['batch'] },
-  limit: { source: 'src/limit.ts', names: ['limit'] },
-  sse: { source: 'src/sse.ts', names: ['eventStream'] },
+  endpoint: { source: 'src/endpoint/index.ts', names: ['endpoint'] },
+  ndjson: { source: 'src/ndjson/index.ts', names: ['ndjsonBody', 'ndjsonRecords'] },
+  batch: { source: 'src/batch/index.ts', names: ['batch'] },
+  limit: { source: 'src/limit/index.ts', names: ['limit'] },
+  sse: { source: 'src/sse/index.ts', names: ['eventStream'] },
   cache: { source: 'src/cache/index.ts', names: ['httpCache', 'dedupe'] },
-  paginate: { source: 'src/paginate.ts', names: ['paginate'] },
-  otel: { source: 'src/otel.ts', names: ['tracing'] },
+  paginate: { source: 'src/paginate/index.ts', names: ['paginate'] },
+  otel: { source: 'src/otel/index.ts', names: ['tracing'] },
 };
 /** Optional peers an app brings itself (not sturdy's bytes). */
 const PEERS = ['@opentelemetry/api'];
@@ -44,20 +52,31 @@ export type SizeResult = {
 
 export async function benchSize(): Promise<SizeResult> {
   const exported = exportedNames();
-  const core = from(CORE.filter((name) => exported.has(name)), SRC_INDEX);
+  const core = from(
+    CORE.filter((name) => exported.has(name)),
+    SRC_INDEX,
+  );
   const ky = await gzipSize(`export { default } from 'ky';`);
   const coreWithKy = await gzipSize(core + WITH_KY);
   const coreExternal = await gzipSize(core, ['ky']);
   const auth = [];
   for (const name of AUTH_STRATEGIES) {
-    auth.push({ name, bytes: exported.has(name) ? (await gzipSize(`${core} ${from([name], SRC_INDEX)}${WITH_KY}`)) - ky : undefined });
+    auth.push({
+      name,
+      bytes: exported.has(name) ? (await gzipSize(`${core} ${from([name], SRC_INDEX)}${WITH_KY}`)) - ky : undefined,
+    });
   }
   const entries = [];
   const budgets = sizeLimits();
   for (const [name, { source, names }] of Object.entries(ENTRIES)) {
     const entry = `${core} ${from(names, resolve(ROOT, source))}`;
     const bytes = (await gzipSize(entry + WITH_KY, PEERS)) - coreWithKy;
-    entries.push({ name, bytes, withCore: await gzipSize(entry, ['ky', ...PEERS]), budget: budgets.get(`core + sturdy/${name}`) });
+    entries.push({
+      name,
+      bytes,
+      withCore: await gzipSize(entry, ['ky', ...PEERS]),
+      budget: budgets.get(`core + sturdy/${name}`),
+    });
   }
   const modules = (await moduleBytes(core, ['ky'])).filter(([path]) => path.startsWith('src/'));
   return { ky, core: coreWithKy - ky, coreExternal, auth, entries, modules };
@@ -65,7 +84,12 @@ export async function benchSize(): Promise<SizeResult> {
 
 /** package.json "size-limit" limits by row name, in bytes (size-limit's kB are 1000 bytes). */
 function sizeLimits(): Map<string, number> {
-  const rows = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { 'size-limit'?: Array<{ name: string; limit: string }> })['size-limit'] ?? [];
+  const rows =
+    (
+      JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as {
+        'size-limit'?: Array<{ name: string; limit: string }>;
+      }
+    )['size-limit'] ?? [];
   return new Map(rows.map(({ name, limit }) => [name, Number.parseFloat(limit) * 1000]));
 }
 
@@ -81,7 +105,12 @@ export function sizeRows(result: SizeResult): string[][] {
     ...result.auth.map(({ name, bytes }) =>
       bytes === undefined
         ? [`core + ${name}() over ky`, 'not exported', '-', '-']
-        : [`core + ${name}() over ky`, kb(bytes), name === 'bearer' ? '<= 4.60 KB' : '-', name === 'bearer' ? met(bytes, CORE_BEARER_TARGET) : '-'],
+        : [
+            `core + ${name}() over ky`,
+            kb(bytes),
+            name === 'bearer' ? '<= 4.60 KB' : '-',
+            name === 'bearer' ? met(bytes, CORE_BEARER_TARGET) : '-',
+          ],
     ),
     ...result.entries.map(({ name, bytes, withCore, budget }) => [
       `+ sturdy/${name} over the core (core + entry, ky external: ${(withCore / 1000).toFixed(2)} kB)`,

@@ -8,7 +8,9 @@ export type BenchServer = { url: string; close(): void };
 
 /** Starts bench/server.ts in its own process; resolves with its base URL. */
 export function startBenchServer(): Promise<BenchServer> {
-  const child: ChildProcess = spawn(process.execPath, [resolve(HERE, 'server.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [resolve(HERE, 'server.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolvePromise, reject) => {
     child.once('error', reject);
     child.stdout!.once('data', (data: Buffer) => {

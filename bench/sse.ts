@@ -26,10 +26,18 @@ type Run = { events: number; seconds: number; peakGrowthMiB: number; peakLiveMiB
 
 const KINDS: Array<{ kind: Kind; name: string; baseline?: Kind }> = [
   { kind: 'parser', name: 'eventsource-parser on a raw fetch body, events counted in its callback (data as text)' },
-  { kind: 'parser-stream', name: "eventsource-parser's EventSourceParserStream on a raw fetch body, for await per event", baseline: 'parser' },
+  {
+    kind: 'parser-stream',
+    name: "eventsource-parser's EventSourceParserStream on a raw fetch body, for await per event",
+    baseline: 'parser',
+  },
   { kind: 'sturdy-text', name: "sturdy eventStream, parse: 'text', for await per event", baseline: 'parser' },
   { kind: 'parser+json', name: 'eventsource-parser on a raw fetch body + JSON.parse' },
-  { kind: 'sturdy-json', name: 'sturdy eventStream (JSON data, the default), for await per event', baseline: 'parser+json' },
+  {
+    kind: 'sturdy-json',
+    name: 'sturdy eventStream (JSON data, the default), for await per event',
+    baseline: 'parser+json',
+  },
 ];
 
 /** An event of exactly EVENT_BYTES bytes: `data: {"n":...,"text":"..."}` and its blank line. */
@@ -55,14 +63,16 @@ async function serve(): Promise<void> {
 async function client(kind: Kind, url: string, bytes: number): Promise<void> {
   const { createParser } = await import('eventsource-parser');
   const { createClient } = await import('../src/index.ts');
-  const { eventStream } = await import('../src/sse.ts');
+  const { eventStream } = await import('../src/sse/index.ts');
   // Warm up the code paths on a small stream, then measure from a settled heap.
   const read = async (size: number): Promise<number> => {
     const target = `${url}/?bytes=${size}`;
     let events = 0;
     if (kind === 'parser-stream') {
       const { EventSourceParserStream } = await import('eventsource-parser/stream');
-      const stream = (await fetch(target)).body!.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
+      const stream = (await fetch(target))
+        .body!.pipeThrough(new TextDecoderStream())
+        .pipeThrough(new EventSourceParserStream());
       for await (const _message of stream) events++;
       return events;
     }
@@ -74,7 +84,11 @@ async function client(kind: Kind, url: string, bytes: number): Promise<void> {
       return events;
     }
     const api = createClient();
-    for await (const _event of eventStream(api, target, { parse: kind === 'sturdy-text' ? 'text' : 'json', reconnect: false })) events++;
+    for await (const _event of eventStream(api, target, {
+      parse: kind === 'sturdy-text' ? 'text' : 'json',
+      reconnect: false,
+    }))
+      events++;
     return events;
   };
   await read(8 * 1024 * 1024);
@@ -96,12 +110,21 @@ async function client(kind: Kind, url: string, bytes: number): Promise<void> {
   clearInterval(sampler);
   sample();
   const mib = (bytes: number) => bytes / 1024 / 1024;
-  console.log(JSON.stringify({ events, seconds, peakGrowthMiB: mib(peak.rss - base.rss), peakLiveMiB: mib(peak.live - base.live) } satisfies Run));
+  console.log(
+    JSON.stringify({
+      events,
+      seconds,
+      peakGrowthMiB: mib(peak.rss - base.rss),
+      peakLiveMiB: mib(peak.live - base.live),
+    } satisfies Run),
+  );
 }
 
 /** Runs this file in a child Node and returns its first stdout line (the child keeps running for `serve`). */
 function child(args: string[], keep = false): Promise<{ line: string; stop: () => void }> {
-  const process_ = spawn(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const process_ = spawn(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     process_.stdout.on('data', (chunk: Buffer) => {
@@ -109,7 +132,11 @@ function child(args: string[], keep = false): Promise<{ line: string; stop: () =
       const end = out.indexOf('\n');
       if (end !== -1 && keep) resolve({ line: out.slice(0, end), stop: () => process_.kill() });
     });
-    process_.on('exit', (code) => (code === 0 ? resolve({ line: out.trim(), stop() {} }) : reject(new Error(`bench child ${args.join(' ')} exited with ${code}`))));
+    process_.on('exit', (code) =>
+      code === 0
+        ? resolve({ line: out.trim(), stop() {} })
+        : reject(new Error(`bench child ${args.join(' ')} exited with ${code}`)),
+    );
   });
 }
 
@@ -126,21 +153,31 @@ async function main(): Promise<void> {
         const run = JSON.parse((await child(['client', kind, server.line, String(bytes)])).line) as Run;
         const best = results.get(kind);
         const faster = best && best.seconds <= run.seconds ? best : run;
-        results.set(kind, { ...faster, peakGrowthMiB: Math.max(run.peakGrowthMiB, best?.peakGrowthMiB ?? 0), peakLiveMiB: Math.max(run.peakLiveMiB, best?.peakLiveMiB ?? 0) });
+        results.set(kind, {
+          ...faster,
+          peakGrowthMiB: Math.max(run.peakGrowthMiB, best?.peakGrowthMiB ?? 0),
+          peakLiveMiB: Math.max(run.peakLiveMiB, best?.peakLiveMiB ?? 0),
+        });
       }
     }
   } finally {
     server.stop();
   }
-  console.log(`\n### sturdy/sse: ${mib} MiB of ${EVENT_BYTES}-byte events per run (Node ${process.versions.node}, server in its own process, client in a fresh process, best of ${ROUNDS} alternating rounds; RSS: the worst)\n`);
-  console.log('| reader | events | s | events/s | vs baseline (target >= 0.8) | peak RSS growth MiB (target < 32) | peak heap + buffers growth MiB |');
+  console.log(
+    `\n### sturdy/sse: ${mib} MiB of ${EVENT_BYTES}-byte events per run (Node ${process.versions.node}, server in its own process, client in a fresh process, best of ${ROUNDS} alternating rounds; RSS: the worst)\n`,
+  );
+  console.log(
+    '| reader | events | s | events/s | vs baseline (target >= 0.8) | peak RSS growth MiB (target < 32) | peak heap + buffers growth MiB |',
+  );
   console.log('|---|--:|--:|--:|--:|--:|--:|');
   for (const { kind, name, baseline } of KINDS) {
     const run = results.get(kind)!;
     const rate = run.events / run.seconds;
     const base = baseline ? results.get(baseline)! : undefined;
     const ratio = base ? (rate / (base.events / base.seconds)).toFixed(2) : '-';
-    console.log(`| ${name} | ${run.events.toLocaleString('en')} | ${run.seconds.toFixed(1)} | ${Math.round(rate).toLocaleString('en')} | ${ratio} | ${run.peakGrowthMiB.toFixed(1)} | ${run.peakLiveMiB.toFixed(1)} |`);
+    console.log(
+      `| ${name} | ${run.events.toLocaleString('en')} | ${run.seconds.toFixed(1)} | ${Math.round(rate).toLocaleString('en')} | ${ratio} | ${run.peakGrowthMiB.toFixed(1)} | ${run.peakLiveMiB.toFixed(1)} |`,
+    );
   }
 }
 

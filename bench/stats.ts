@@ -35,7 +35,8 @@ export async function alternate(cases: Record<string, Case>, rounds: number, war
 }
 
 /** Median over rounds of `a[i] / b[i]`: a ratio measured within each round, robust to drift between rounds. */
-export const pairedRatio = (a: readonly number[], b: readonly number[]): number => median(a.map((value, i) => value / b[i]!));
+export const pairedRatio = (a: readonly number[], b: readonly number[]): number =>
+  median(a.map((value, i) => value / b[i]!));
 
 /** CPU microseconds (user + system, all threads) this process spent since `since`. */
 export const cpuSince = (since: NodeJS.CpuUsage): number => {

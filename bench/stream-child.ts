@@ -3,7 +3,13 @@
  * Prints {seconds, peakGrowthMiB, count}.
  * Usage: node stream-child.ts <sturdy.js> <serverUrl> <up|down> <MiB> <record bytes>
  */
-const [bundle, serverUrl, direction, mib, recordBytes] = process.argv.slice(2) as [string, string, 'up' | 'down', string, string];
+const [bundle, serverUrl, direction, mib, recordBytes] = process.argv.slice(2) as [
+  string,
+  string,
+  'up' | 'down',
+  string,
+  string,
+];
 const MIB = 1024 * 1024;
 const { createClient, ndjsonBody, ndjsonRecords } = await import(bundle);
 const api = createClient({ baseUrl: `${serverUrl}/`, timeout: false, totalTimeout: false });
@@ -26,7 +32,8 @@ let count = 0;
 if (direction === 'up') {
   count = Math.ceil((Number(mib) * MIB) / lineBytes);
   const received = await api.post('upload', { ...ndjsonBody(records(count)) }).json();
-  if (received.lines !== count || received.bytes !== count * lineBytes) throw new Error(`server counted ${JSON.stringify(received)}`);
+  if (received.lines !== count || received.bytes !== count * lineBytes)
+    throw new Error(`server counted ${JSON.stringify(received)}`);
 } else {
   for await (const _ of ndjsonRecords(api.get(`download?mb=${mib}&bytes=${recordBytes}`))) count++;
 }

@@ -17,7 +17,10 @@ const CASES = [
 export async function benchStreams(bundle: string, serverUrl: string, mib = 512): Promise<StreamResult> {
   const transfers = [];
   for (const { name, direction, bytes } of CASES) {
-    transfers.push({ name, transfer: await runJson<Transfer>('stream-child.ts', [bundle, serverUrl, direction, String(mib), String(bytes)]) });
+    transfers.push({
+      name,
+      transfer: await runJson<Transfer>('stream-child.ts', [bundle, serverUrl, direction, String(mib), String(bytes)]),
+    });
   }
   return { mib, transfers };
 }

@@ -24,9 +24,13 @@ const steps: Array<[string, Record<string, unknown>]> = [
   ['+ retries (= sturdy defaults)', {}],
   ['+ bearer() (= full defaults + bearer)', { auth: bearer('bench-token') }],
 ];
-const withoutUndefined = (options: Record<string, unknown>) => Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+const withoutUndefined = (options: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 
-const kyCase = (instance: typeof ky): Case => () => perOp(() => instance.post(`${BASE}orders`, { json: PAYLOAD, fetch: stubFetch }).json(), n);
+const kyCase =
+  (instance: typeof ky): Case =>
+  () =>
+    perOp(() => instance.post(`${BASE}orders`, { json: PAYLOAD, fetch: stubFetch }).json(), n);
 const cases: Record<string, Case> = {
   "ky's floor (retry: 0, timeout: false)": kyCase(ky.create({ retry: 0, timeout: false })),
   'ky retry: 0 (its 10 s timeout on)': kyCase(ky.create({ retry: 0 })),

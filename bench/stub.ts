@@ -34,7 +34,15 @@ export function sturdyDefaults(mod: Record<string, any>, fetchFunction: typeof f
 
 /** sturdy with every feature off: what its layer costs over one ky call by itself. */
 export const sturdyBare = (mod: Record<string, any>, fetchFunction: typeof fetch, baseUrl: string) =>
-  mod.createClient({ baseUrl, fetch: fetchFunction, retry: false, timeout: false, totalTimeout: false, idleTimeout: false, idempotencyKey: false });
+  mod.createClient({
+    baseUrl,
+    fetch: fetchFunction,
+    retry: false,
+    timeout: false,
+    totalTimeout: false,
+    idleTimeout: false,
+    idempotencyKey: false,
+  });
 
 /** sturdy's defaults with retries off (no auth): the row set against ky's floor. */
 export const sturdyNoRetry = (mod: Record<string, any>, fetchFunction: typeof fetch, baseUrl: string) =>
@@ -83,7 +91,10 @@ export async function benchStub(sturdy: Record<string, any>, rounds = 15, n = 15
     const check = (await client.post('orders', { json: PAYLOAD }).json()) as { id: string };
     if (check.id !== 'ord_1') throw new Error('sturdy stub bench: unexpected reply');
   }
-  return { samples: await alternate(cases, rounds, 2), bearer: typeof sturdy.bearer === 'function' ? 'bearer()' : 'custom strategy' };
+  return {
+    samples: await alternate(cases, rounds, 2),
+    bearer: typeof sturdy.bearer === 'function' ? 'bearer()' : 'custom strategy',
+  };
 }
 
 /** The stub targets: ops/s of a row as a multiple of a reference row's, measured within each round. */

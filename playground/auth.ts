@@ -25,7 +25,11 @@ export function authFor(name: AuthName): AuthStrategy | undefined {
     case 'basic':
       return basic({ username: 'ada', password: 'pässwörd✓' });
     case 'clientCredentials':
-      return clientCredentials({ tokenUrl: new URL(TOKEN_PATH, location.origin).href, ...OAUTH_CLIENT, scope: 'orders:read' });
+      return clientCredentials({
+        tokenUrl: new URL(TOKEN_PATH, location.origin).href,
+        ...OAUTH_CLIENT,
+        scope: 'orders:read',
+      });
   }
 }
 
@@ -45,7 +49,8 @@ export function authCode(name: AuthName): string {
   }
 }
 
-const TRY_REFRESHING = 'Pick bearer or clientCredentials to see sturdy refresh the credential and repeat the call once.';
+const TRY_REFRESHING =
+  'Pick bearer or clientCredentials to see sturdy refresh the credential and repeat the call once.';
 
 /**
  * Why a 401 is final with this strategy, or undefined where sturdy refreshes (bearer with a provider, clientCredentials).

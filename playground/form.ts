@@ -33,7 +33,11 @@ function readSettings(): Settings {
   if (limit !== undefined) retry.limit = limit;
   if (backoffLimit !== undefined) retry.backoffLimit = backoffLimit;
   if (Object.keys(retry).length > 0) settings.retry = retry;
-  for (const [id, option] of [['timeout', 'timeout'], ['idle', 'idleTimeout'], ['total', 'totalTimeout']] as const) {
+  for (const [id, option] of [
+    ['timeout', 'timeout'],
+    ['idle', 'idleTimeout'],
+    ['total', 'totalTimeout'],
+  ] as const) {
     const value = optionalNumber(id);
     if (value !== undefined) settings[option] = value;
   }
@@ -65,7 +69,8 @@ export const readServer = () => ({ maxAgeSeconds: knob('max-age') });
 
 /** The misbehaviour picked for the mock API. */
 export function readScenario(): Scenario {
-  const kind = (document.querySelector<HTMLInputElement>('input[name="scenario"]:checked')?.value ?? 'healthy') as Scenario['kind'];
+  const kind = (document.querySelector<HTMLInputElement>('input[name="scenario"]:checked')?.value ??
+    'healthy') as Scenario['kind'];
   if (kind === 'fail') return { kind, failures: knob('failures') };
   if (kind === 'rateLimit') return { kind, retryAfterSeconds: knob('retry-after') };
   if (kind === 'slow') return { kind, delayMs: knob('delay') };
@@ -75,7 +80,9 @@ export function readScenario(): Scenario {
 /** An option value as it reads in source: `{ limit: 3 }`, `2000`. */
 const literal = (value: unknown): string =>
   typeof value === 'object' && value !== null
-    ? `{ ${Object.entries(value).map(([key, inner]) => `${key}: ${literal(inner)}`).join(', ')} }`
+    ? `{ ${Object.entries(value)
+        .map(([key, inner]) => `${key}: ${literal(inner)}`)
+        .join(', ')} }`
     : String(value);
 
 /**
@@ -99,7 +106,12 @@ export function codeFor(form: Form): string {
   ];
   if (form.stream) {
     // GET streams reconnect by default; a POST stream only when asked (this server resumes from Last-Event-ID).
-    const options = [`method: '${form.method}'`, json, schema ? `schema: ${schema}` : '', form.method === 'GET' ? '' : 'reconnect: true'].filter(Boolean);
+    const options = [
+      `method: '${form.method}'`,
+      json,
+      schema ? `schema: ${schema}` : '',
+      form.method === 'GET' ? '' : 'reconnect: true',
+    ].filter(Boolean);
     return [
       ...client,
       `const stream = eventStream(api, '${form.path}', { ${options.join(', ')} });`,

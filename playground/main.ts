@@ -3,7 +3,13 @@
  * the in-browser mock API, and shows the timeline and the outcome.
  */
 import { httpCache } from '../src/cache/index.ts';
-import { createClient, type CallOptions, type ClientOptions, type Middleware, type SturdyClient } from '../src/index.ts';
+import {
+  createClient,
+  type CallOptions,
+  type ClientOptions,
+  type Middleware,
+  type SturdyClient,
+} from '../src/index.ts';
 import { authFor, refreshHint } from './auth.ts';
 import { byId, codeFor, field, readForm, readScenario, readServer, WITH_BODY, type Form } from './form.ts';
 import { API_PATH, startMockApi, useScenario } from './mock-api.ts';
@@ -37,7 +43,10 @@ const failWith = (title: string, error: unknown): void => {
 };
 
 /** The client and call options, or undefined when the playground's input or sturdy's option checks refused them (shown as such). */
-function prepare(form: Form, onEvent: NonNullable<ClientOptions['onEvent']>): { api: SturdyClient; call: CallOptions } | undefined {
+function prepare(
+  form: Form,
+  onEvent: NonNullable<ClientOptions['onEvent']>,
+): { api: SturdyClient; call: CallOptions } | undefined {
   const call: CallOptions = { method: form.method };
   if (form.body !== undefined) {
     try {
@@ -48,7 +57,12 @@ function prepare(form: Form, onEvent: NonNullable<ClientOptions['onEvent']>): { 
     }
   }
   try {
-    const clientOptions: ClientOptions = { baseUrl: new URL(API_PATH, location.origin).href, ...form.settings, retryBudget: false, onEvent };
+    const clientOptions: ClientOptions = {
+      baseUrl: new URL(API_PATH, location.origin).href,
+      ...form.settings,
+      retryBudget: false,
+      onEvent,
+    };
     const auth = authFor(form.auth);
     if (auth) clientOptions.auth = auth;
     if (form.cache) clientOptions.use = [(cache ??= httpCache())];
@@ -99,13 +113,16 @@ async function run(): Promise<void> {
       else showFailure(form, ended.error, attempts, scenario.kind);
       return;
     }
-    const result = schema ? await api.request(form.path, call).result(schema) : await api.request(form.path, call).result();
+    const result = schema
+      ? await api.request(form.path, call).result(schema)
+      : await api.request(form.path, call).result();
     if (result.ok) {
       timeline.add('done', 'Done', ready());
       renderResult(byId('result'), { ok: true, data: result.data, status: result.response.status });
     } else showFailure(form, result.error, attempts, scenario.kind);
   } finally {
-    byId('summary').textContent = `${attempts} attempt${attempts === 1 ? '' : 's'} · ${Math.round(performance.now() - started)} ms`;
+    byId('summary').textContent =
+      `${attempts} attempt${attempts === 1 ? '' : 's'} · ${Math.round(performance.now() - started)} ms`;
     send.disabled = false;
   }
 }
@@ -141,7 +158,8 @@ function setUp(): void {
   }
   const main = document.querySelector('main')!;
   // An emptied number field means the default: say which.
-  for (const input of main.querySelectorAll<HTMLInputElement>('input[type="number"]')) input.placeholder = input.closest('.settings') ? 'default' : input.defaultValue;
+  for (const input of main.querySelectorAll<HTMLInputElement>('input[type="number"]'))
+    input.placeholder = input.closest('.settings') ? 'default' : input.defaultValue;
   main.addEventListener('input', showForm);
   main.addEventListener('change', showForm);
   main.addEventListener('keydown', onKey);

@@ -52,7 +52,8 @@ function cacheable(request: Request, etag: string, body: Record<string, unknown>
 }
 
 /** The chat reply, streamed a word at a time. */
-const CHAT_REPLY = 'sturdy retries without duplicate orders, bounds every stall with a timeout, keeps tokens on their own origin and tells you exactly what went wrong.';
+const CHAT_REPLY =
+  'sturdy retries without duplicate orders, bounds every stall with a timeout, keeps tokens on their own origin and tells you exactly what went wrong.';
 export const CHAT_TOKENS: readonly string[] = CHAT_REPLY.match(/\S+\s*/g) ?? [];
 /** The stream breaks after this many chunks (scenario "drop"); chunk BAD_CHUNK breaks the schema ("invalidShape"). */
 const DROP_AFTER = 6;
@@ -70,7 +71,8 @@ function chatStream(request: Request, mode: 'steady' | 'drop' | 'broken'): Respo
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      if (mode === 'drop' && sent === start + DROP_AFTER) return controller.error(new TypeError('mock API: connection reset mid-stream'));
+      if (mode === 'drop' && sent === start + DROP_AFTER)
+        return controller.error(new TypeError('mock API: connection reset mid-stream'));
       if (sent === CHAT_TOKENS.length) {
         controller.enqueue(encoder.encode('data: [DONE]\n\n'));
         return controller.close();
@@ -79,7 +81,9 @@ function chatStream(request: Request, mode: 'steady' | 'drop' | 'broken'): Respo
       sent += 1;
       const data = mode === 'broken' && sent === BAD_CHUNK ? { delta: 42 } : { delta: CHAT_TOKENS[sent - 1] };
       // The first chunk sets the reconnect wait: a resumed stream waits what the server asked.
-      controller.enqueue(encoder.encode(`${sent === 1 ? 'retry: 400\n' : ''}id: ${sent}\ndata: ${JSON.stringify(data)}\n\n`));
+      controller.enqueue(
+        encoder.encode(`${sent === 1 ? 'retry: 400\n' : ''}id: ${sent}\ndata: ${JSON.stringify(data)}\n\n`),
+      );
     },
   });
   return new HttpResponse(body, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } });
@@ -109,7 +113,9 @@ async function shop({ request }: ReplyInfo, variant: Variant = {}): Promise<Resp
   const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
   const json = body ? (JSON.parse(body) as Record<string, unknown>) : undefined;
   if (resource === 'users' && id) {
-    const user = broken ? { id: `user-${id}`, name: 'Ada Lovelace' } : { id: Number(id), name: 'Ada Lovelace', email: 'ada@example.com' };
+    const user = broken
+      ? { id: `user-${id}`, name: 'Ada Lovelace' }
+      : { id: Number(id), name: 'Ada Lovelace', email: 'ada@example.com' };
     return cacheable(request, `"user-${id}-${broken ? 'broken' : 'v1'}"`, user);
   }
   if (resource === 'orders' && request.method === 'POST') {
@@ -121,12 +127,24 @@ async function shop({ request }: ReplyInfo, variant: Variant = {}): Promise<Resp
       { sku: 'A1', description: 'Mechanical keyboard', quantity: 1, unitPrice: 129.0 },
       { sku: 'B7', description: 'USB-C cable', quantity: broken ? 'two' : 2, unitPrice: 9.5 },
     ];
-    return cacheable(request, `"invoice-${id}-${broken ? 'broken' : 'v1'}"`, { id: Number(id), customer: { id: 42, name: 'Ada Lovelace' }, currency: 'EUR', lines, total: 148.0 });
+    return cacheable(request, `"invoice-${id}-${broken ? 'broken' : 'v1'}"`, {
+      id: Number(id),
+      customer: { id: 42, name: 'Ada Lovelace' },
+      currency: 'EUR',
+      lines,
+      total: 148.0,
+    });
   }
-  return HttpResponse.json({ method: request.method, path: url.pathname, query: Object.fromEntries(url.searchParams), body: json ?? null });
+  return HttpResponse.json({
+    method: request.method,
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    body: json ?? null,
+  });
 }
 
-const HTML_PAGE = '<!doctype html><html><head><title>Bad gateway</title></head><body><h1>Our proxy is having a moment</h1></body></html>';
+const HTML_PAGE =
+  '<!doctype html><html><head><title>Bad gateway</title></head><body><h1>Our proxy is having a moment</h1></body></html>';
 
 /** The handler for /api/* under one scenario. */
 function scenarioHandler(scenario: Scenario): ScenarioHandler {

@@ -17,7 +17,14 @@ const Invoice = v.object({
   id: v.number(),
   customer: v.object({ id: v.number(), name: v.string() }),
   currency: v.picklist(['EUR', 'USD']),
-  lines: v.array(v.object({ sku: v.string(), description: v.string(), quantity: v.pipe(v.number(), v.integer()), unitPrice: v.number() })),
+  lines: v.array(
+    v.object({
+      sku: v.string(),
+      description: v.string(),
+      quantity: v.pipe(v.number(), v.integer()),
+      unitPrice: v.number(),
+    }),
+  ),
   total: v.number(),
 });
 
@@ -32,18 +39,33 @@ export type SchemaName = keyof typeof SCHEMAS;
 export const SCHEMA_SOURCE: Record<SchemaName, string> = {
   none: '// no schema: .result() returns the parsed JSON as is',
   User: 'v.object({ id: v.number(), name: v.string(), email: v.pipe(v.string(), v.email()) })',
-  Order: "v.object({ id: v.string(), status: v.picklist(['created', 'paid']), sku: v.string(),\n  quantity: v.pipe(v.number(), v.integer(), v.minValue(1)) })",
-  Invoice: "v.object({ id: v.number(), customer: v.object({ id: v.number(), name: v.string() }),\n  currency: v.picklist(['EUR', 'USD']), total: v.number(),\n  lines: v.array(v.object({ sku, description, quantity: integer, unitPrice })) })",
+  Order:
+    "v.object({ id: v.string(), status: v.picklist(['created', 'paid']), sku: v.string(),\n  quantity: v.pipe(v.number(), v.integer(), v.minValue(1)) })",
+  Invoice:
+    "v.object({ id: v.number(), customer: v.object({ id: v.number(), name: v.string() }),\n  currency: v.picklist(['EUR', 'USD']), total: v.number(),\n  lines: v.array(v.object({ sku, description, quantity: integer, unitPrice })) })",
   ChatChunk: '// each event of the stream: { delta: "next words " }\nv.object({ delta: v.string() })',
 };
 
 /** `stream`: read the answer as Server-Sent Events with sturdy/sse instead of one JSON body. */
-export type Example = { label: string; method: string; path: string; body: string; schema: SchemaName; stream?: boolean };
+export type Example = {
+  label: string;
+  method: string;
+  path: string;
+  body: string;
+  schema: SchemaName;
+  stream?: boolean;
+};
 
 /** One click fills the request form with these. */
 export const EXAMPLES: readonly Example[] = [
   { label: 'Get a user', method: 'GET', path: 'users/42', body: '', schema: 'User' },
-  { label: 'Create an order', method: 'POST', path: 'orders', body: '{\n  "sku": "A1",\n  "quantity": 2\n}', schema: 'Order' },
+  {
+    label: 'Create an order',
+    method: 'POST',
+    path: 'orders',
+    body: '{\n  "sku": "A1",\n  "quantity": 2\n}',
+    schema: 'Order',
+  },
   { label: 'Nested invoice', method: 'GET', path: 'invoices/7', body: '', schema: 'Invoice' },
   {
     label: 'AI chat stream',

@@ -3,7 +3,7 @@
  * each chunk appended to a bubble in the result card and counted on the timeline.
  */
 import type { StandardSchemaV1, SturdyClient } from '../src/index.ts';
-import { eventStream, type EventStreamOptions } from '../src/sse.ts';
+import { eventStream, type EventStreamOptions } from '../src/sse/index.ts';
 import type { Timeline } from './timeline.ts';
 
 /** What one chunk adds to the answer: its `delta` when it has one, else the data as JSON. */

@@ -3,20 +3,43 @@
  * received) and the final result or typed error. Everything shown is redacted.
  */
 import type { SturdyEvent } from '../src/index.ts';
-import { createRedactor } from '../src/redact.ts';
+import { createRedactor } from '../src/core/redact.ts';
 import type { RecordedRequest } from '../src/testing/index.ts';
 
-export type RowKind = 'request' | 'response' | 'retry' | 'refresh' | 'error' | 'server' | 'token' | 'done' | 'hint' | 'cache' | 'stream';
+export type RowKind =
+  | 'request'
+  | 'response'
+  | 'retry'
+  | 'refresh'
+  | 'error'
+  | 'server'
+  | 'token'
+  | 'done'
+  | 'hint'
+  | 'cache'
+  | 'stream';
 
 /** The same rules sturdy uses for its own output, for the headers the mock API saw. */
 const redactor = createRedactor();
 
 const STATUS_TEXT: Record<number, string> = {
-  200: 'OK', 201: 'Created', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
+  200: 'OK',
+  201: 'Created',
+  204: 'No Content',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
 };
 
-const element = <K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text = ''): HTMLElementTagNameMap[K] => {
+const element = <K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  text = '',
+): HTMLElementTagNameMap[K] => {
   const node = document.createElement(tag);
   node.className = className;
   node.textContent = text;
@@ -33,8 +56,10 @@ const CACHE_TITLE: Record<CacheOutcome, string> = {
 const CACHE_DETAIL: Record<CacheOutcome, string> = {
   miss: "not answered from sturdy/cache: the server's answer is used (and stored when its headers allow)",
   hit: 'fresh in sturdy/cache: answered without a request to the server',
-  revalidated: 'stale, so sturdy/cache asked with If-None-Match: the server said 304 Not Modified, the stored body is used',
-  stale: "past max-age, yet served from sturdy/cache as the server's headers allow (here stale-if-error: the server kept failing)",
+  revalidated:
+    'stale, so sturdy/cache asked with If-None-Match: the server said 304 Not Modified, the stored body is used',
+  stale:
+    "past max-age, yet served from sturdy/cache as the server's headers allow (here stale-if-error: the server kept failing)",
 };
 
 /** A URL as the timeline shows it: the path on the page's own origin, the whole URL (host included) elsewhere. */
@@ -102,9 +127,19 @@ export class Timeline {
           (event.status ?? 0) >= 400 ? 'failed' : '',
         );
       case 'retry':
-        if (event.reason === '401 refresh') return void this.add('refresh', 'Token refresh after 401', 'credentials renewed; repeating at once');
-        if (event.reason === 'reconnect') return void this.add('retry', `Reconnecting in ${event.delayMs} ms`, 'the stream dropped: the next request sends Last-Event-ID to resume');
-        return void this.add('retry', `Waiting ${event.delayMs} ms before attempt ${event.attempt}`, `because: ${event.reason}`);
+        if (event.reason === '401 refresh')
+          return void this.add('refresh', 'Token refresh after 401', 'credentials renewed; repeating at once');
+        if (event.reason === 'reconnect')
+          return void this.add(
+            'retry',
+            `Reconnecting in ${event.delayMs} ms`,
+            'the stream dropped: the next request sends Last-Event-ID to resume',
+          );
+        return void this.add(
+          'retry',
+          `Waiting ${event.delayMs} ms before attempt ${event.attempt}`,
+          `because: ${event.reason}`,
+        );
       case 'error':
         return void this.add('error', 'Failed', event.reason ?? '');
     }
@@ -113,24 +148,48 @@ export class Timeline {
   /** A row for a request the mock API received: what a server would log, secrets redacted. */
   received(request: RecordedRequest): void {
     const headers = redactor.headers(request.headers);
-    const shown = ['idempotency-key', 'authorization', 'x-api-key', 'last-event-id', 'if-none-match'].filter((name) => headers[name]).map((name) => `${name}: ${headers[name]}`);
+    const shown = ['idempotency-key', 'authorization', 'x-api-key', 'last-event-id', 'if-none-match']
+      .filter((name) => headers[name])
+      .map((name) => `${name}: ${headers[name]}`);
     const url = redactor.url(request.url.pathname + request.url.search);
     if (request.url.pathname.startsWith('/oauth/')) {
-      return void this.add('token', `Token endpoint called: POST ${url}`, shown.join(' · ') || 'client credentials in the form body');
+      return void this.add(
+        'token',
+        `Token endpoint called: POST ${url}`,
+        shown.join(' · ') || 'client credentials in the form body',
+      );
     }
-    this.add('server', `Mock API received ${request.method} ${url}`, shown.join(' · ') || 'no Idempotency-Key, no credentials');
+    this.add(
+      'server',
+      `Mock API received ${request.method} ${url}`,
+      shown.join(' · ') || 'no Idempotency-Key, no credentials',
+    );
   }
 }
 
 /** Plain fields of an error worth showing, from its redacted toJSON view. */
 function errorFields(error: Error): Record<string, unknown> {
-  const view = typeof (error as { toJSON?: unknown }).toJSON === 'function' ? (error as unknown as { toJSON(): Record<string, unknown> }).toJSON() : {};
+  const view =
+    typeof (error as { toJSON?: unknown }).toJSON === 'function'
+      ? (error as unknown as { toJSON(): Record<string, unknown> }).toJSON()
+      : {};
   const fields: Record<string, unknown> = { ...view };
   delete fields.name;
   delete fields.message;
   delete fields.requestHeaders;
   delete fields.responseHeaders;
-  for (const key of ['timeout', 'retryAfter', 'direction', 'issues', 'path', 'status', 'contentType', 'snippet', 'error', 'errorDescription'] as const) {
+  for (const key of [
+    'timeout',
+    'retryAfter',
+    'direction',
+    'issues',
+    'path',
+    'status',
+    'contentType',
+    'snippet',
+    'error',
+    'errorDescription',
+  ] as const) {
     const value = (error as unknown as Record<string, unknown>)[key];
     if (value !== undefined && !(key in fields)) fields[key] = value;
   }
@@ -153,7 +212,10 @@ export function renderPending(target: HTMLElement): void {
  * @example
  * renderResult(document.getElementById('result')!, { ok: true, data: { id: 42 }, status: 200 });
  */
-export function renderResult(target: HTMLElement, outcome: { ok: true; data: unknown; status: number } | { ok: false; error: Error }): void {
+export function renderResult(
+  target: HTMLElement,
+  outcome: { ok: true; data: unknown; status: number } | { ok: false; error: Error },
+): void {
   target.replaceChildren();
   if (outcome.ok) {
     const head = element('p', 'verdict ok', `✓ ${outcome.status} ${STATUS_TEXT[outcome.status] ?? ''}`);
@@ -164,8 +226,12 @@ export function renderResult(target: HTMLElement, outcome: { ok: true; data: unk
   const { error } = outcome;
   const head = element('p', 'verdict fail');
   head.dataset.outcome = 'error';
-  head.append(element('span', 'error-name', error.name), element('span', 'error-message', redactor.text(error.message)));
+  head.append(
+    element('span', 'error-name', error.name),
+    element('span', 'error-message', redactor.text(error.message)),
+  );
   target.append(head);
   const fields = errorFields(error);
-  if (Object.keys(fields).length > 0) target.append(element('pre', 'json', redactor.text(JSON.stringify(fields, null, 2))));
+  if (Object.keys(fields).length > 0)
+    target.append(element('pre', 'json', redactor.text(JSON.stringify(fields, null, 2))));
 }

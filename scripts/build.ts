@@ -27,7 +27,8 @@ const entryPoints = Object.values(pkg.exports)
     return { in: resolve(ROOT, `src/${out}.ts`), out };
   });
 const MAIN = resolve(ROOT, 'src/index.ts');
-if (!entryPoints.some((entry) => entry.in === MAIN)) throw new Error('scripts/build.ts: package.json "exports" has no "." -> ./dist/index.js');
+if (!entryPoints.some((entry) => entry.in === MAIN))
+  throw new Error('scripts/build.ts: package.json "exports" has no "." -> ./dist/index.js');
 const CORE_OUT = 'chunks/core';
 
 const COMMON: BuildOptions = {
@@ -49,7 +50,14 @@ const COMMON: BuildOptions = {
 async function graphs(): Promise<Map<string, Set<string>>> {
   const reached = new Map<string, Set<string>>();
   for (const entry of entryPoints) {
-    const result = await build({ ...COMMON, entryPoints: [entry.in], write: false, outdir: 'unused', metafile: true, logLevel: 'silent' });
+    const result = await build({
+      ...COMMON,
+      entryPoints: [entry.in],
+      write: false,
+      outdir: 'unused',
+      metafile: true,
+      logLevel: 'silent',
+    });
     reached.set(entry.in, new Set(Object.keys(result.metafile.inputs).map((input) => resolve(ROOT, input))));
   }
   return reached;
@@ -76,23 +84,46 @@ export async function bundleDist(outdir = resolve(ROOT, 'dist')): Promise<void> 
   const entries = new Set(entryPoints.map((entry) => entry.in));
   const count = new Map<string, number>();
   for (const modules of reached.values()) for (const module of modules) count.set(module, (count.get(module) ?? 0) + 1);
-  const core = new Set([...count].filter(([module, n]) => !entries.has(module) && (n > 1 || reached.get(MAIN)!.has(module))).map(([module]) => module));
+  const core = new Set(
+    [...count]
+      .filter(([module, n]) => !entries.has(module) && (n > 1 || reached.get(MAIN)!.has(module)))
+      .map(([module]) => module),
+  );
 
   const coreBuild = await build({
     ...COMMON,
-    stdin: { contents: [...core].sort().map((module) => `export * from ${JSON.stringify(module)};`).join('\n'), resolveDir: ROOT, loader: 'ts', sourcefile: 'core.ts' },
+    stdin: {
+      contents: [...core]
+        .sort()
+        .map((module) => `export * from ${JSON.stringify(module)};`)
+        .join('\n'),
+      resolveDir: ROOT,
+      loader: 'ts',
+      sourcefile: 'core.ts',
+    },
     outfile: resolve(outdir, `${CORE_OUT}.js`),
     metafile: true,
   });
   const coreExports = new Set(Object.values(coreBuild.metafile.outputs)[0]!.exports);
 
   for (const entry of entryPoints) {
-    const result = await build({ ...COMMON, entryPoints: [entry.in], outfile: resolve(outdir, `${entry.out}.js`), plugins: [toCore(core, entry.in, entry.out)], metafile: true });
+    const result = await build({
+      ...COMMON,
+      entryPoints: [entry.in],
+      outfile: resolve(outdir, `${entry.out}.js`),
+      plugins: [toCore(core, entry.in, entry.out)],
+      metafile: true,
+    });
     // An import core.js does not export (a name two core modules both export is exported by neither) would
     // fail only when the file loads: fail the build instead.
     const output = Object.values(result.metafile.outputs)[0]!;
-    const missing = output.imports.filter((item) => item.path.endsWith('core.js')).length ? importedFromCore(resolve(outdir, `${entry.out}.js`)).filter((name) => !coreExports.has(name)) : [];
-    if (missing.length) throw new Error(`scripts/build.ts: dist/${entry.out}.js imports ${missing.join(', ')} from core.js, which does not export them`);
+    const missing = output.imports.filter((item) => item.path.endsWith('core.js')).length
+      ? importedFromCore(resolve(outdir, `${entry.out}.js`)).filter((name) => !coreExports.has(name))
+      : [];
+    if (missing.length)
+      throw new Error(
+        `scripts/build.ts: dist/${entry.out}.js imports ${missing.join(', ')} from core.js, which does not export them`,
+      );
   }
 }
 

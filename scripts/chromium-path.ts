@@ -8,7 +8,16 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 /** Flags for the browser as root, offline, in a container (TOOLCHAIN.md). */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Where distributions and vendors install it, tried in this order. */
 const FIXED = [
@@ -22,7 +31,12 @@ const FIXED = [
 /** Names looked up in PATH, as `which` would. */
 const NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'chrome'];
 /** Inside one revision folder of Playwright's cache (chromium-<revision>/). */
-const PLAYWRIGHT_BINARIES = ['chrome-linux64/chrome', 'chrome-linux/chrome', 'chrome-mac/Chromium.app/Contents/MacOS/Chromium', 'chrome-mac-arm64/Chromium.app/Contents/MacOS/Chromium'];
+const PLAYWRIGHT_BINARIES = [
+  'chrome-linux64/chrome',
+  'chrome-linux/chrome',
+  'chrome-mac/Chromium.app/Contents/MacOS/Chromium',
+  'chrome-mac-arm64/Chromium.app/Contents/MacOS/Chromium',
+];
 
 export type ChromiumSearch = {
   /** Reads CHROMIUM_PATH, PATH, PLAYWRIGHT_BROWSERS_PATH; default process.env. */
@@ -76,7 +90,11 @@ export function findChromium(search: ChromiumSearch = {}): ChromiumFound {
   const chosen = env.CHROMIUM_PATH;
   if (chosen) {
     if (isExecutableFile(chosen)) return { path: chosen, from: 'CHROMIUM_PATH' };
-    return { path: undefined, looked: [`CHROMIUM_PATH=${chosen}`], problem: `CHROMIUM_PATH=${chosen} is not an executable file` };
+    return {
+      path: undefined,
+      looked: [`CHROMIUM_PATH=${chosen}`],
+      problem: `CHROMIUM_PATH=${chosen} is not an executable file`,
+    };
   }
   const fixed = search.fixed ?? FIXED;
   for (const path of fixed) if (isExecutableFile(path)) return { path, from: path };
@@ -87,14 +105,26 @@ export function findChromium(search: ChromiumSearch = {}): ChromiumFound {
   }
 
   const home = search.home ?? homedir();
-  const caches = env.PLAYWRIGHT_BROWSERS_PATH ? [env.PLAYWRIGHT_BROWSERS_PATH] : [join(home, '.cache/ms-playwright'), join(home, 'Library/Caches/ms-playwright')];
-  for (const path of caches.flatMap(playwrightCandidates)) if (isExecutableFile(path)) return { path, from: "Playwright's cache" };
+  const caches = env.PLAYWRIGHT_BROWSERS_PATH
+    ? [env.PLAYWRIGHT_BROWSERS_PATH]
+    : [join(home, '.cache/ms-playwright'), join(home, 'Library/Caches/ms-playwright')];
+  for (const path of caches.flatMap(playwrightCandidates))
+    if (isExecutableFile(path)) return { path, from: "Playwright's cache" };
 
-  return { path: undefined, looked: ['CHROMIUM_PATH (unset)', ...fixed, `PATH (${env.PATH ?? ''})`, `Playwright's cache (${caches.join(', ')})`] };
+  return {
+    path: undefined,
+    looked: [
+      'CHROMIUM_PATH (unset)',
+      ...fixed,
+      `PATH (${env.PATH ?? ''})`,
+      `Playwright's cache (${caches.join(', ')})`,
+    ],
+  };
 }
 
 /** CI=true (or any value but '', 'false', '0'), as CI services set it. */
-const inCI = (env: Record<string, string | undefined>): boolean => !['', 'false', '0', undefined].includes(env.CI?.toLowerCase());
+const inCI = (env: Record<string, string | undefined>): boolean =>
+  !['', 'false', '0', undefined].includes(env.CI?.toLowerCase());
 
 /**
  * Whether the browser tests run, and with which binary. In CI a missing
@@ -108,7 +138,8 @@ export function planBrowserTests(search: ChromiumSearch = {}): BrowserTestsPlan 
   const found = findChromium(search);
   if (found.path !== undefined) return { run: true, executablePath: found.path };
   const why = found.problem ?? `no Chromium found (looked at ${found.looked.join('; ')})`;
-  const enable = 'install it (Debian/Ubuntu: apt-get install chromium, which `bash scripts/ensure-chromium.sh` does when run as root) or set CHROMIUM_PATH=/path/to/chromium (any Chromium or Chrome binary)';
+  const enable =
+    'install it (Debian/Ubuntu: apt-get install chromium, which `bash scripts/ensure-chromium.sh` does when run as root) or set CHROMIUM_PATH=/path/to/chromium (any Chromium or Chrome binary)';
   if (inCI(env)) throw new Error(`CI needs Chromium for the browser tests: ${why}. To fix: ${enable}.`);
   return { run: false, message: `sturdy: browser tests skipped: ${why}. To enable them, ${enable}.` };
 }

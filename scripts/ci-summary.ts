@@ -10,13 +10,30 @@ type VitestReport = {
   numPendingTests: number;
   numTodoTests: number;
   numFailedTestSuites: number;
-  testResults?: { name: string; status: string; message?: string; assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[] }[];
+  testResults?: {
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[];
+  }[];
 };
-type OwnReport = { runtime: string; version?: string; passed: number; failed: number; skipped: number; outcomes?: { name: string; status: string; detail?: string }[] };
+type OwnReport = {
+  runtime: string;
+  version?: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  outcomes?: { name: string; status: string; detail?: string }[];
+};
 type Counts = { passed: number; failed: number; skipped: number; failures: string[]; flaky: string[] };
 
 // The first line of a failure message, short: enough to tell which assertion broke from CI's tail.
-const firstLine = (text: string | undefined) => (text ?? '').split('\n').find((line) => line.trim())?.trim().slice(0, 200) ?? '';
+const firstLine = (text: string | undefined) =>
+  (text ?? '')
+    .split('\n')
+    .find((line) => line.trim())
+    ?.trim()
+    .slice(0, 200) ?? '';
 
 const args = process.argv.slice(2);
 /** CI_EXIT_CODES: `report-file=exit-code` pairs separated by `;`, from .ci/run. */
@@ -40,7 +57,8 @@ function read(file: string): Counts & { version?: string } {
       const where = suite.name.replace(`${process.cwd()}/`, '');
       // Passed with failure messages: it failed, then passed on vitest's retry (CI only, vite.config.ts).
       for (const test of suite.assertionResults ?? []) {
-        if (test.status === 'passed' && test.failureMessages?.length) flaky.push(`${where} > ${test.fullName}: ${firstLine(test.failureMessages[0])}`);
+        if (test.status === 'passed' && test.failureMessages?.length)
+          flaky.push(`${where} > ${test.fullName}: ${firstLine(test.failureMessages[0])}`);
       }
       const failed = (suite.assertionResults ?? []).filter((test) => test.status === 'failed');
       for (const test of failed) failures.push(`${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
@@ -59,8 +77,17 @@ function read(file: string): Counts & { version?: string } {
       flaky,
     };
   }
-  const failures = (report.outcomes ?? []).filter((outcome) => outcome.status === 'failed').map((outcome) => `${outcome.name}: ${firstLine(outcome.detail)}`);
-  return { passed: report.passed, failed: report.failed, skipped: report.skipped, failures, flaky: [], ...(report.version ? { version: report.version } : {}) };
+  const failures = (report.outcomes ?? [])
+    .filter((outcome) => outcome.status === 'failed')
+    .map((outcome) => `${outcome.name}: ${firstLine(outcome.detail)}`);
+  return {
+    passed: report.passed,
+    failed: report.failed,
+    skipped: report.skipped,
+    failures,
+    flaky: [],
+    ...(report.version ? { version: report.version } : {}),
+  };
 }
 
 const total = { passed: 0, failed: 0, skipped: 0 };
@@ -81,7 +108,9 @@ for (const arg of files) {
   const exit = exitCodes.get(file);
   if (exit !== undefined && exit !== 0 && counts.failed === 0) {
     counts.failed = 1;
-    counts.failures.push(`exited ${exit} with no failed test: an error outside the tests (vitest's "Unhandled Errors" in the log above)`);
+    counts.failures.push(
+      `exited ${exit} with no failed test: an error outside the tests (vitest's "Unhandled Errors" in the log above)`,
+    );
   }
   total.passed += counts.passed;
   total.failed += counts.failed;
@@ -89,10 +118,18 @@ for (const arg of files) {
   for (const failure of counts.failures) failed.push(`${label}: ${failure}`);
   for (const test of counts.flaky) flaky.push(`${label}: ${test}`);
   // Indented and comma-free, so no per-runtime line can be mistaken for the closing line.
-  if (files.length > 1) rows.push(`  ${`${label}${counts.version ? ` (${counts.version})` : ''}`.padEnd(52)} ${String(counts.passed).padStart(4)} passed ${String(counts.failed).padStart(3)} failed ${String(counts.skipped).padStart(3)} skipped`);
+  if (files.length > 1)
+    rows.push(
+      `  ${`${label}${counts.version ? ` (${counts.version})` : ''}`.padEnd(52)} ${String(counts.passed).padStart(4)} passed ${String(counts.failed).padStart(3)} failed ${String(counts.skipped).padStart(3)} skipped`,
+    );
 }
 if (rows.length) console.log(['per runtime:', ...rows].join('\n'));
-const list = (title: string, lines: string[]) => [title, ...lines.slice(0, 30).map((line) => `  ${line}`), ...(lines.length > 30 ? [`  ... and ${lines.length - 30} more`] : [])].join('\n');
+const list = (title: string, lines: string[]) =>
+  [
+    title,
+    ...lines.slice(0, 30).map((line) => `  ${line}`),
+    ...(lines.length > 30 ? [`  ... and ${lines.length - 30} more`] : []),
+  ].join('\n');
 if (flaky.length) console.log(list('flaky (failed, then passed on retry; fix these):', flaky));
 // What failed, named, just above the closing line: CI may keep only the tail of the log.
 if (failed.length) console.log(list('failed:', failed));

@@ -37,14 +37,21 @@ const RUNTIME_LIMIT_MS = 180_000;
 const entries = exportedEntryNames().join(',');
 const requested = process.argv.slice(2);
 const runtimes = requested.length ? requested : ALL;
-for (const name of runtimes) if (!ALL.includes(name)) throw new Error(`conformance: unknown runtime ${name}; known: ${ALL.join(', ')}`);
+for (const name of runtimes)
+  if (!ALL.includes(name)) throw new Error(`conformance: unknown runtime ${name}; known: ${ALL.join(', ')}`);
 
 /** Runs one command-line runtime; resolves with its report (or a failure describing why there is none). */
 function runCommand(runtime: string, url: string): Promise<ConformanceReport> {
   const [command, ...args] = commands[runtime]!;
   return new Promise((resolve) => {
     const child = spawn(command!, args, {
-      env: { ...process.env, STURDY_CONFORMANCE_URL: url, STURDY_CONFORMANCE_RUNTIME: runtime, STURDY_CONFORMANCE_ENTRIES: entries, NO_COLOR: '1' },
+      env: {
+        ...process.env,
+        STURDY_CONFORMANCE_URL: url,
+        STURDY_CONFORMANCE_RUNTIME: runtime,
+        STURDY_CONFORMANCE_ENTRIES: entries,
+        NO_COLOR: '1',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
       // Its own process group, so a runtime that hangs is killed with the npx that started it.
       detached: true,
@@ -61,13 +68,16 @@ function runCommand(runtime: string, url: string): Promise<ConformanceReport> {
       while ((newline = buffered.indexOf('\n')) >= 0) {
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
-        if (line.startsWith('CONFORMANCE ')) report = JSON.parse(line.slice('CONFORMANCE '.length)) as ConformanceReport;
+        if (line.startsWith('CONFORMANCE '))
+          report = JSON.parse(line.slice('CONFORMANCE '.length)) as ConformanceReport;
         else console.log(line);
       }
     });
     child.on('close', (code) => {
       clearTimeout(killer);
-      resolve(report && code === 0 ? report : missing(runtime, `exited with ${code} ${report ? '' : 'without a report'}`));
+      resolve(
+        report && code === 0 ? report : missing(runtime, `exited with ${code} ${report ? '' : 'without a report'}`),
+      );
     });
     child.on('error', (error) => {
       clearTimeout(killer);
@@ -87,7 +97,16 @@ const missing = (runtime: string, why: string): ConformanceReport => ({
 
 mkdirSync('test-results', { recursive: true });
 if (runtimes.includes('node22.0')) {
-  await build({ entryPoints: [CLI], outfile: CLI_JS, bundle: true, format: 'esm', platform: 'node', target: 'node22.0', external: ['sturdy', 'sturdy/*', '@opentelemetry/*'], logLevel: 'warning' });
+  await build({
+    entryPoints: [CLI],
+    outfile: CLI_JS,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22.0',
+    external: ['sturdy', 'sturdy/*', '@opentelemetry/*'],
+    logLevel: 'warning',
+  });
 }
 let failures = 0;
 for (const runtime of runtimes) {
@@ -95,7 +114,10 @@ for (const runtime of runtimes) {
   const started = performance.now();
   let report: ConformanceReport;
   try {
-    report = runtime === 'workerd' ? await runInWorkerd(server.url, (line) => console.log(line)) : await runCommand(runtime, server.url);
+    report =
+      runtime === 'workerd'
+        ? await runInWorkerd(server.url, (line) => console.log(line))
+        : await runCommand(runtime, server.url);
   } catch (error) {
     report = missing(runtime, (error as Error).stack ?? String(error));
     console.log(`  FAIL  runner: ${(error as Error).message}`);
@@ -107,6 +129,8 @@ for (const runtime of runtimes) {
   failures += report.failed;
   writeFileSync(`test-results/conformance-${runtime}.json`, JSON.stringify(report, null, 2));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`${runtime} (${report.version}): ${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped in ${seconds} s`);
+  console.log(
+    `${runtime} (${report.version}): ${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped in ${seconds} s`,
+  );
 }
 process.exitCode = failures ? 1 : 0;

@@ -19,7 +19,8 @@ const reply = (response: ServerResponse, status: number, body?: unknown, headers
   response.end(body === undefined ? undefined : JSON.stringify(body));
 };
 
-const json = (request: ReceivedRequest): Record<string, unknown> => (request.body ? (JSON.parse(request.body) as Record<string, unknown>) : {});
+const json = (request: ReceivedRequest): Record<string, unknown> =>
+  request.body ? (JSON.parse(request.body) as Record<string, unknown>) : {};
 const header = (request: ReceivedRequest, name: string) => String(request.headers[name] ?? '');
 
 /** What the server prints for a request: method, URL and the headers that matter, credentials hidden. */
@@ -34,10 +35,15 @@ function logLine(request: ReceivedRequest): string {
 }
 
 /** Answers 401 unless `valid` approves the request. */
-const guarded = (valid: (request: ReceivedRequest) => boolean, then: Handler): Handler => (request, response, n, raw) =>
-  valid(request) ? then(request, response, n, raw) : reply(response, 401, { error: 'unauthorized' }, { 'www-authenticate': 'Bearer' });
+const guarded =
+  (valid: (request: ReceivedRequest) => boolean, then: Handler): Handler =>
+  (request, response, n, raw) =>
+    valid(request)
+      ? then(request, response, n, raw)
+      : reply(response, 401, { error: 'unauthorized' }, { 'www-authenticate': 'Bearer' });
 
-const utf8Basic = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+const utf8Basic = (username: string, password: string) =>
+  `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
 
 /**
  * Starts the shop; `log` receives one line per request received.
@@ -55,9 +61,15 @@ export async function startDemoApi(log: (line: string) => void): Promise<TestSer
   let customers = 0;
   let tokens = 0;
 
-  route('/v1/customers', (request, response) => reply(response, 201, { id: `cus_${(customers += 1)}`, ...json(request), createdAt: '2026-11-25T00:00:00Z' }));
-  route('/v1/customers/7', (_request, response) => reply(response, 200, { id: 7, name: 'Ada Lovelace', email: 'not-an-email', tier: 'platinum' }));
-  route('/v1/customers/404', (_request, response) => reply(response, 404, { error: 'not_found', message: 'no customer 404' }));
+  route('/v1/customers', (request, response) =>
+    reply(response, 201, { id: `cus_${(customers += 1)}`, ...json(request), createdAt: '2026-11-25T00:00:00Z' }),
+  );
+  route('/v1/customers/7', (_request, response) =>
+    reply(response, 200, { id: 7, name: 'Ada Lovelace', email: 'not-an-email', tier: 'platinum' }),
+  );
+  route('/v1/customers/404', (_request, response) =>
+    reply(response, 404, { error: 'not_found', message: 'no customer 404' }),
+  );
 
   route('/v1/products/search', (request, response) => {
     const query = Object.fromEntries(new URL(request.url, server.url).searchParams);
@@ -68,39 +80,96 @@ export async function startDemoApi(log: (line: string) => void): Promise<TestSer
       { sku: 'MS-1', name: 'Vertical mouse', category: 'mice', price: 49 },
     ];
     const hits = all.filter((item) => item.category === filter.category && item.price <= (filter.maxPrice ?? Infinity));
-    reply(response, 200, { query, filter, hits: query.sort === 'price' ? hits.sort((a, b) => a.price - b.price) : hits });
+    reply(response, 200, {
+      query,
+      filter,
+      hits: query.sort === 'price' ? hits.sort((a, b) => a.price - b.price) : hits,
+    });
   });
 
   route('/v1/invoices', (request, response) => {
-    const invoice = json(request) as { customer: unknown; lines: Array<{ sku: string; quantity: number; unitPrice: number }> };
+    const invoice = json(request) as {
+      customer: unknown;
+      lines: Array<{ sku: string; quantity: number; unitPrice: number }>;
+    };
     const lines = invoice.lines.map((line) => ({ ...line, amount: line.quantity * line.unitPrice }));
-    reply(response, 201, { id: 'inv_2026_0042', customer: invoice.customer, lines, total: lines.reduce((sum, line) => sum + line.amount, 0), currency: 'EUR' });
+    reply(response, 201, {
+      id: 'inv_2026_0042',
+      customer: invoice.customer,
+      lines,
+      total: lines.reduce((sum, line) => sum + line.amount, 0),
+      currency: 'EUR',
+    });
   });
 
-  route('/v1/me', guarded((request) => header(request, 'authorization') === `Bearer ${CREDENTIALS.bearer}`, (_request, response) => reply(response, 200, { id: 1, name: 'Demo user' })));
-  route('/v1/reports', guarded((request) => header(request, 'x-api-key') === CREDENTIALS.apiKey, (_request, response) => reply(response, 200, { revenue: 12_400, currency: 'EUR' })));
-  route('/v1/registry', guarded((request) => header(request, 'authorization') === utf8Basic(CREDENTIALS.basic.username, CREDENTIALS.basic.password), (_request, response) => reply(response, 200, { packages: ['sturdy'] })));
+  route(
+    '/v1/me',
+    guarded(
+      (request) => header(request, 'authorization') === `Bearer ${CREDENTIALS.bearer}`,
+      (_request, response) => reply(response, 200, { id: 1, name: 'Demo user' }),
+    ),
+  );
+  route(
+    '/v1/reports',
+    guarded(
+      (request) => header(request, 'x-api-key') === CREDENTIALS.apiKey,
+      (_request, response) => reply(response, 200, { revenue: 12_400, currency: 'EUR' }),
+    ),
+  );
+  route(
+    '/v1/registry',
+    guarded(
+      (request) =>
+        header(request, 'authorization') === utf8Basic(CREDENTIALS.basic.username, CREDENTIALS.basic.password),
+      (_request, response) => reply(response, 200, { packages: ['sturdy'] }),
+    ),
+  );
 
   // OAuth client credentials: the first token "expires" early, so the client refreshes once.
   route('/oauth/token', (request, response) => {
     const form = new URLSearchParams(request.body);
-    const client = utf8Basic(encodeURIComponent(CREDENTIALS.client.clientId), encodeURIComponent(CREDENTIALS.client.clientSecret));
-    if (header(request, 'authorization') !== client || form.get('grant_type') !== 'client_credentials') return reply(response, 401, { error: 'invalid_client' });
-    reply(response, 200, { access_token: `demo-access-token-${(tokens += 1)}`, token_type: 'Bearer', expires_in: 3600, scope: form.get('scope') });
+    const client = utf8Basic(
+      encodeURIComponent(CREDENTIALS.client.clientId),
+      encodeURIComponent(CREDENTIALS.client.clientSecret),
+    );
+    if (header(request, 'authorization') !== client || form.get('grant_type') !== 'client_credentials')
+      return reply(response, 401, { error: 'invalid_client' });
+    reply(response, 200, {
+      access_token: `demo-access-token-${(tokens += 1)}`,
+      token_type: 'Bearer',
+      expires_in: 3600,
+      scope: form.get('scope'),
+    });
   });
   route('/v1/orders', (request, response) =>
     header(request, 'authorization') === `Bearer demo-access-token-${Math.max(tokens, 2)}`
       ? reply(response, 200, [{ id: 'ord_1', total: 42 }])
-      : reply(response, 401, { error: 'invalid_token', error_description: 'token expired' }, { 'www-authenticate': 'Bearer error="invalid_token"' }),
+      : reply(
+          response,
+          401,
+          { error: 'invalid_token', error_description: 'token expired' },
+          { 'www-authenticate': 'Bearer error="invalid_token"' },
+        ),
   );
 
-  route('/v1/inventory', (_request, response, n) => (n < 2 ? reply(response, 503, { error: 'warming up' }) : reply(response, 200, { 'KB-1': 12, 'MS-1': 3 })));
-  route('/v1/feed', (_request, response, n) => (n === 0 ? reply(response, 429, { error: 'slow down' }, { 'retry-after': '1' }) : reply(response, 200, { items: ['restocked KB-1'] })));
+  route('/v1/inventory', (_request, response, n) =>
+    n < 2 ? reply(response, 503, { error: 'warming up' }) : reply(response, 200, { 'KB-1': 12, 'MS-1': 3 }),
+  );
+  route('/v1/feed', (_request, response, n) =>
+    n === 0
+      ? reply(response, 429, { error: 'slow down' }, { 'retry-after': '1' })
+      : reply(response, 200, { items: ['restocked KB-1'] }),
+  );
   // An AI-style chat stream: tokens as Server-Sent Events, ending in [DONE].
   route('/v1/chat', (_request, response) => {
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
     const tokens = ['Your', ' order', ' ships', ' today.'];
-    tokens.forEach((token, index) => setTimeout(() => response.write(`id: ${index + 1}\ndata: ${JSON.stringify({ delta: token })}\n\n`), 40 * (index + 1)));
+    tokens.forEach((token, index) =>
+      setTimeout(
+        () => response.write(`id: ${index + 1}\ndata: ${JSON.stringify({ delta: token })}\n\n`),
+        40 * (index + 1),
+      ),
+    );
     setTimeout(() => response.end('data: [DONE]\n\n'), 40 * (tokens.length + 1));
   });
   // A catalog that may be cached for a minute and revalidated by its ETag.
@@ -114,7 +183,9 @@ export async function startDemoApi(log: (line: string) => void): Promise<TestSer
     const page = Number(new URL(request.url, 'http://x').searchParams.get('page') ?? '1');
     const all = ['ord_1', 'ord_2', 'ord_3', 'ord_4', 'ord_5'];
     const link = page * 2 < all.length ? { link: `</v1/order-history?page=${page + 1}>; rel="next"` } : {};
-    response.writeHead(200, { 'content-type': 'application/json', ...link }).end(JSON.stringify(all.slice((page - 1) * 2, page * 2)));
+    response
+      .writeHead(200, { 'content-type': 'application/json', ...link })
+      .end(JSON.stringify(all.slice((page - 1) * 2, page * 2)));
   });
 
   return server;

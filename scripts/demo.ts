@@ -5,17 +5,27 @@
  */
 import { styleText } from 'node:util';
 import * as v from 'valibot';
-import { apiKey, basic, bearer, clientCredentials, createClient, isHTTPError, isValidationError, type SturdyEvent } from '../src/index.ts';
+import {
+  apiKey,
+  basic,
+  bearer,
+  clientCredentials,
+  createClient,
+  isHTTPError,
+  isValidationError,
+  type SturdyEvent,
+} from '../src/index.ts';
 import { httpCache } from '../src/cache/index.ts';
-import { paginate } from '../src/paginate.ts';
-import { eventStream } from '../src/sse.ts';
+import { paginate } from '../src/paginate/index.ts';
+import { eventStream } from '../src/sse/index.ts';
 import { CREDENTIALS, startDemoApi } from './demo-api.ts';
 
 const say = {
   step: (n: number, title: string) => console.log(`\n${styleText('bold', `${n}. ${title}`)}`),
   client: (text: string) => console.log(`   ${styleText('cyan', 'client')}  ${text}`),
   server: (text: string) => console.log(`   ${styleText('gray', 'server')}  ${text}`),
-  ok: (text: string, value?: unknown) => console.log(`   ${styleText('green', '✓')} ${text}${value === undefined ? '' : ` ${JSON.stringify(value)}`}`),
+  ok: (text: string, value?: unknown) =>
+    console.log(`   ${styleText('green', '✓')} ${text}${value === undefined ? '' : ` ${JSON.stringify(value)}`}`),
   failed: (text: string) => console.log(`   ${styleText('red', '✗')} ${text}`),
 };
 
@@ -29,7 +39,8 @@ function logEvent(event: SturdyEvent): void {
   const path = (url.origin === server.origin ? '' : url.origin) + url.pathname + url.search;
   if (event.type === 'request') say.client(`→ ${event.method} ${path} (attempt ${event.attempt})`);
   if (event.type === 'response') say.client(`← ${event.status} in ${event.durationMs} ms`);
-  if (event.type === 'retry') say.client(styleText('yellow', `↻ ${event.reason}: waiting ${event.delayMs} ms before attempt ${event.attempt}`));
+  if (event.type === 'retry')
+    say.client(styleText('yellow', `↻ ${event.reason}: waiting ${event.delayMs} ms before attempt ${event.attempt}`));
   if (event.type === 'error') say.client(styleText('red', `✗ ${event.reason}`));
 }
 
@@ -39,7 +50,14 @@ const StoredCustomer = v.object({ id: v.number(), name: v.string(), email: v.pip
 const Invoice = v.object({
   id: v.string(),
   customer: v.object({ id: v.string(), name: v.string() }),
-  lines: v.array(v.object({ sku: v.string(), quantity: v.pipe(v.number(), v.integer(), v.minValue(1)), unitPrice: v.number(), amount: v.number() })),
+  lines: v.array(
+    v.object({
+      sku: v.string(),
+      quantity: v.pipe(v.number(), v.integer(), v.minValue(1)),
+      unitPrice: v.number(),
+      amount: v.number(),
+    }),
+  ),
   total: v.number(),
   currency: v.literal('EUR'),
 });
@@ -49,18 +67,38 @@ console.log(`sturdy demo: a shop API is listening on ${server.url}`);
 
 try {
   say.step(1, 'Create a resource: POST JSON (content-type, accept and an Idempotency-Key are added)');
-  const customer = await api.post('customers', { json: { name: 'Grace Hopper', email: 'grace@example.com' }, schema: NewCustomer }).json(Customer);
+  const customer = await api
+    .post('customers', { json: { name: 'Grace Hopper', email: 'grace@example.com' }, schema: NewCustomer })
+    .json(Customer);
   say.ok('created', customer);
 
   say.step(2, 'Query parameters and a JSON body together');
-  const search = await api.post('products/search', { searchParams: { page: 1, sort: 'price' }, json: { category: 'keyboards', maxPrice: 150 } }).json<{ hits: Array<{ sku: string; price: number }> }>();
-  say.ok('found', search.hits.map((hit) => `${hit.sku} (${hit.price} EUR)`));
+  const search = await api
+    .post('products/search', {
+      searchParams: { page: 1, sort: 'price' },
+      json: { category: 'keyboards', maxPrice: 150 },
+    })
+    .json<{ hits: Array<{ sku: string; price: number }> }>();
+  say.ok(
+    'found',
+    search.hits.map((hit) => `${hit.sku} (${hit.price} EUR)`),
+  );
 
   say.step(3, 'A nested invoice, its response validated by a valibot schema');
   const invoice = await api
-    .post('invoices', { json: { customer: { id: customer.id, name: customer.name }, lines: [{ sku: 'KB-1', quantity: 2, unitPrice: 129 }, { sku: 'MS-1', quantity: 1, unitPrice: 49 }] } })
+    .post('invoices', {
+      json: {
+        customer: { id: customer.id, name: customer.name },
+        lines: [
+          { sku: 'KB-1', quantity: 2, unitPrice: 129 },
+          { sku: 'MS-1', quantity: 1, unitPrice: 49 },
+        ],
+      },
+    })
     .json(Invoice);
-  say.ok(`invoice ${invoice.id}: ${invoice.lines.map((line) => `${line.quantity} x ${line.sku} = ${line.amount}`).join(', ')}; total ${invoice.total} ${invoice.currency}`);
+  say.ok(
+    `invoice ${invoice.id}: ${invoice.lines.map((line) => `${line.quantity} x ${line.sku} = ${line.amount}`).join(', ')}; total ${invoice.total} ${invoice.currency}`,
+  );
 
   say.step(4, 'Auth: bearer, apiKey, basic (UTF-8) and OAuth client credentials, each sent only to the baseUrl origin');
   const withToken = api.extend({ auth: bearer(CREDENTIALS.bearer) });
@@ -68,15 +106,32 @@ try {
   // localhost is another origin than 127.0.0.1: the token stays home.
   const elsewhere = await withToken.get(`http://localhost:${server.port}/v1/me`).result();
   const sent = server.requestsTo('/v1/me').at(-1)?.headers.authorization;
-  if (!elsewhere.ok && sent === undefined) say.ok(`another origin (localhost:${server.port}) got no token: the server saw no Authorization header and answered ${isHTTPError(elsewhere.error) ? elsewhere.error.response.status : elsewhere.error.name}`);
-  else say.failed(`another origin (localhost:${server.port}) ${sent === undefined ? 'answered without a token' : 'was sent the token'}`);
-  const report = await api.extend({ auth: apiKey({ key: CREDENTIALS.apiKey }) }).get('reports').json();
+  if (!elsewhere.ok && sent === undefined)
+    say.ok(
+      `another origin (localhost:${server.port}) got no token: the server saw no Authorization header and answered ${isHTTPError(elsewhere.error) ? elsewhere.error.response.status : elsewhere.error.name}`,
+    );
+  else
+    say.failed(
+      `another origin (localhost:${server.port}) ${sent === undefined ? 'answered without a token' : 'was sent the token'}`,
+    );
+  const report = await api
+    .extend({ auth: apiKey({ key: CREDENTIALS.apiKey }) })
+    .get('reports')
+    .json();
   say.ok('apiKey', report);
-  const registry = await api.extend({ auth: basic(CREDENTIALS.basic) }).get('registry').json();
+  const registry = await api
+    .extend({ auth: basic(CREDENTIALS.basic) })
+    .get('registry')
+    .json();
   say.ok(`basic as ${CREDENTIALS.basic.username}`, registry);
-  const oauth = api.extend({ auth: clientCredentials({ tokenUrl: `${server.url}/oauth/token`, ...CREDENTIALS.client, scope: ['orders:read'] }) });
+  const oauth = api.extend({
+    auth: clientCredentials({ tokenUrl: `${server.url}/oauth/token`, ...CREDENTIALS.client, scope: ['orders:read'] }),
+  });
   const orders = await oauth.get('orders').json();
-  say.ok(`clientCredentials (the first token was refused, one refresh, token endpoint called ${server.requestsTo('/oauth/token').length}x)`, orders);
+  say.ok(
+    `clientCredentials (the first token was refused, one refresh, token endpoint called ${server.requestsTo('/oauth/token').length}x)`,
+    orders,
+  );
 
   say.step(5, 'Retry with backoff: 503, 503, then 200; and a 429 with Retry-After: 1');
   const inventory = await api.get('inventory').json();
@@ -90,21 +145,31 @@ try {
     await api.get('customers/7').json(StoredCustomer);
   } catch (error) {
     if (!isValidationError(error)) throw error;
-    say.failed(`${error.name} (${error.direction}, status ${error.status}): ${error.issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`);
+    say.failed(
+      `${error.name} (${error.direction}, status ${error.status}): ${error.issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
+    );
   }
   // Untrusted input (a form, a queue message): its type says one thing, its data another.
   const fromForm = JSON.parse('{"name":"No Email"}') as v.InferInput<typeof NewCustomer>;
   const refused = await api.post('customers', { json: fromForm, schema: NewCustomer }).result();
-  if (!refused.ok) say.failed(`request schema: ${refused.error.name}: ${refused.error.message} (nothing was sent: server saw ${server.requestsTo('/v1/customers').length} customer POST)`);
+  if (!refused.ok)
+    say.failed(
+      `request schema: ${refused.error.name}: ${refused.error.message} (nothing was sent: server saw ${server.requestsTo('/v1/customers').length} customer POST)`,
+    );
 
   say.step(7, 'Safe .result(): never throws; a 404 is a value to branch on');
   const missing = await api.get('customers/404').result(StoredCustomer);
   if (missing.ok) say.ok('found', missing.data);
-  else if (isHTTPError(missing.error)) say.failed(`not found: status ${missing.error.response.status}, data ${JSON.stringify(missing.error.data)}`);
+  else if (isHTTPError(missing.error))
+    say.failed(`not found: status ${missing.error.response.status}, data ${JSON.stringify(missing.error.data)}`);
 
   say.step(8, 'An AI-style event stream: tokens as they arrive, validated, ending at [DONE]');
   let answer = '';
-  for await (const event of eventStream(api, 'chat', { method: 'POST', json: { prompt: 'When does my order ship?' }, schema: v.object({ delta: v.string() }) })) {
+  for await (const event of eventStream(api, 'chat', {
+    method: 'POST',
+    json: { prompt: 'When does my order ship?' },
+    schema: v.object({ delta: v.string() }),
+  })) {
     answer += event.data.delta;
   }
   say.ok('streamed answer:', answer);

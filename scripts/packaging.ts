@@ -18,11 +18,24 @@ const OUT = 'node_modules/.cache/sturdy-size';
 const PACKAGE = 'sturdy';
 const exported = new Set(Object.keys((await import(PACKAGE)) as object));
 const AUTH = ['bearer', 'apiKey', 'basic', 'clientCredentials'].filter((name) => exported.has(name));
-const CORE = ['createClient', 'isHTTPError', 'isTimeoutError', 'isNetworkError', 'isParseError', 'isValidationError', 'isSerializationError'];
+const CORE = [
+  'createClient',
+  'isHTTPError',
+  'isTimeoutError',
+  'isNetworkError',
+  'isParseError',
+  'isValidationError',
+  'isSerializationError',
+];
 
 /** Minified browser ESM bundle of `import { names } from 'sturdy'`; ky external unless asked (it is a dependency). */
-async function bundle(names: string[] | '*', options: { ky?: boolean; also?: string; external?: string[]; minify?: boolean } = {}) {
-  const contents = (names === '*' ? `export * from 'sturdy';` : `export { ${names.join(', ')} } from 'sturdy';`) + (options.also ?? '');
+async function bundle(
+  names: string[] | '*',
+  options: { ky?: boolean; also?: string; external?: string[]; minify?: boolean } = {},
+) {
+  const contents =
+    (names === '*' ? `export * from 'sturdy';` : `export { ${names.join(', ')} } from 'sturdy';`) +
+    (options.also ?? '');
   const result = await build({
     ...BROWSER_BUNDLE,
     minify: options.minify ?? true,
@@ -41,7 +54,12 @@ const check = async (name: string, run: () => Promise<string | undefined> | stri
   } catch (error) {
     failure = (error as Error).message;
   }
-  const outcome: Outcome = { name, status: failure ? 'failed' : 'passed', ms: Math.round(performance.now() - started), ...(failure ? { detail: failure } : {}) };
+  const outcome: Outcome = {
+    name,
+    status: failure ? 'failed' : 'passed',
+    ms: Math.round(performance.now() - started),
+    ...(failure ? { detail: failure } : {}),
+  };
   outcomes.push(outcome);
   console.log(failure ? `  FAIL  ${name}: ${failure}` : `  ok    ${name} (${outcome.ms} ms)`);
 };
@@ -68,8 +86,11 @@ await check('jsr.json: version and entry points match package.json; deno publish
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string; exports: Record<string, unknown> };
   const jsr = JSON.parse(readFileSync('jsr.json', 'utf8')) as { version: string; exports: Record<string, string> };
   if (jsr.version !== pkg.version) return `jsr.json version ${jsr.version} != package.json ${pkg.version}`;
-  const npmEntries = Object.keys(pkg.exports).filter((key) => key !== './package.json').sort();
-  if (JSON.stringify(Object.keys(jsr.exports).sort()) !== JSON.stringify(npmEntries)) return `jsr.json exports ${Object.keys(jsr.exports)} != package.json ${npmEntries}`;
+  const npmEntries = Object.keys(pkg.exports)
+    .filter((key) => key !== './package.json')
+    .sort();
+  if (JSON.stringify(Object.keys(jsr.exports).sort()) !== JSON.stringify(npmEntries))
+    return `jsr.json exports ${Object.keys(jsr.exports)} != package.json ${npmEntries}`;
   const { ok, output } = tool('npx', ['deno', 'publish', '--dry-run', '--allow-dirty']);
   return ok ? undefined : output;
 });
@@ -83,12 +104,14 @@ const MODULES: Record<string, string> = {
   apiKey: 'auth/api-key.ts',
   basic: 'auth/basic.ts',
   clientCredentials: 'auth/client-credentials.ts',
-  createClient: 'client.ts',
+  createClient: 'core/client.ts',
   credentialPolicy: 'auth/policy.ts',
 };
 /** The names `src/<module>` declares at top level (exported or not). */
 const declared = (module: string) =>
-  [...readFileSync(`src/${module}`, 'utf8').matchAll(/^(?:export )?(?:async )?(?:function\*? ?|class )(\w+)/gm)].map((match) => match[1]!);
+  [...readFileSync(`src/${module}`, 'utf8').matchAll(/^(?:export )?(?:async )?(?:function\*? ?|class )(\w+)/gm)].map(
+    (match) => match[1]!,
+  );
 /** Which of `names` an unminified bundle declares. */
 const carried = (code: Uint8Array, names: string[]) => {
   const text = new TextDecoder().decode(code);
@@ -103,21 +126,25 @@ const PAIRS = [
   ['isParseError', 'createClient'],
   // The credential policy and redirect follower come with the auth strategies, not with the client.
   ['createClient', 'credentialPolicy'],
-]
-  .map(([takes, mustNotCarry]) => ({ takes: takes!, mustNotCarry: mustNotCarry!, module: MODULES[mustNotCarry!]! }));
+].map(([takes, mustNotCarry]) => ({ takes: takes!, mustNotCarry: mustNotCarry!, module: MODULES[mustNotCarry!]! }));
 for (const { takes, mustNotCarry, module } of PAIRS) {
-  await check(`tree-shaking: import { ${takes} } from 'sturdy' carries no ${mustNotCarry} code (src/${module})`, async () => {
-    // A renamed export fails the check rather than dropping it.
-    const missing = [takes, mustNotCarry].filter((name) => !exported.has(name));
-    if (missing.length) return `'sturdy' does not export ${missing.join(', ')}: update PAIRS in scripts/packaging.ts`;
-    const names = declared(module);
-    if (!names.includes(mustNotCarry)) return `src/${module} does not declare ${mustNotCarry}: update MODULES in scripts/packaging.ts`;
-    const alone = carried((await bundle([takes], { minify: false })).code, names);
-    if (alone.length) return `src/${module} is in the bundle: it declares ${alone.join(', ')}`;
-    const control = carried((await bundle([mustNotCarry], { minify: false })).code, names);
-    if (!control.includes(mustNotCarry)) return `control failed: a bundle of { ${mustNotCarry} } lacks ${mustNotCarry}'s declaration, so the check proves nothing`;
-    return undefined;
-  });
+  await check(
+    `tree-shaking: import { ${takes} } from 'sturdy' carries no ${mustNotCarry} code (src/${module})`,
+    async () => {
+      // A renamed export fails the check rather than dropping it.
+      const missing = [takes, mustNotCarry].filter((name) => !exported.has(name));
+      if (missing.length) return `'sturdy' does not export ${missing.join(', ')}: update PAIRS in scripts/packaging.ts`;
+      const names = declared(module);
+      if (!names.includes(mustNotCarry))
+        return `src/${module} does not declare ${mustNotCarry}: update MODULES in scripts/packaging.ts`;
+      const alone = carried((await bundle([takes], { minify: false })).code, names);
+      if (alone.length) return `src/${module} is in the bundle: it declares ${alone.join(', ')}`;
+      const control = carried((await bundle([mustNotCarry], { minify: false })).code, names);
+      if (!control.includes(mustNotCarry))
+        return `control failed: a bundle of { ${mustNotCarry} } lacks ${mustNotCarry}'s declaration, so the check proves nothing`;
+      return undefined;
+    },
+  );
 }
 
 // size-limit reads these files (package.json "size-limit"; min+gzip, limits there); stale files are
@@ -143,7 +170,10 @@ const OPTIONAL: Record<string, string[]> = {
   otel: ['tracing'],
 };
 for (const [entry, names] of Object.entries(OPTIONAL)) {
-  const withCore = await bundle(CORE, { also: `\nexport { ${names.join(', ')} } from 'sturdy/${entry}';`, external: ['@opentelemetry/api'] });
+  const withCore = await bundle(CORE, {
+    also: `\nexport { ${names.join(', ')} } from 'sturdy/${entry}';`,
+    external: ['@opentelemetry/api'],
+  });
   writeFileSync(`${OUT}/core+${entry}.js`, withCore.code);
 }
 const sizes = tool('npx', ['size-limit', '--json']);
@@ -155,12 +185,17 @@ try {
 }
 const kB = (bytes: number | undefined) => (bytes === undefined ? '?' : `${(bytes / 1000).toFixed(2)} kB`);
 for (const result of results) {
-  await check(`size-limit: ${result.name} is ${kB(result.size)} min+gz (limit ${kB(result.sizeLimit)})`, () => (result.passed ? undefined : 'over budget'));
+  await check(`size-limit: ${result.name} is ${kB(result.size)} min+gz (limit ${kB(result.sizeLimit)})`, () =>
+    result.passed ? undefined : 'over budget',
+  );
 }
 
 const passed = outcomes.filter((outcome) => outcome.status === 'passed').length;
 const failed = outcomes.length - passed;
 mkdirSync('test-results', { recursive: true });
-writeFileSync('test-results/packaging.json', JSON.stringify({ runtime: 'packaging', version: 'dist', outcomes, passed, failed, skipped: 0 }, null, 2));
+writeFileSync(
+  'test-results/packaging.json',
+  JSON.stringify({ runtime: 'packaging', version: 'dist', outcomes, passed, failed, skipped: 0 }, null, 2),
+);
 console.log(`packaging checks: ${passed} passed, ${failed} failed`);
 process.exitCode = failed ? 1 : 0;

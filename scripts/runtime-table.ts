@@ -15,15 +15,24 @@ const skipName = (reason: string | undefined) => (reason ?? '').split(':')[0]!.t
 
 function ranRuntimes(): Ran[] {
   const ran: Ran[] = [];
-  for (const file of readdirSync('test-results').filter((name) => /^conformance-.+\.json$/.test(name)).sort()) {
+  for (const file of readdirSync('test-results')
+    .filter((name) => /^conformance-.+\.json$/.test(name))
+    .sort()) {
     const report = JSON.parse(readFileSync(`test-results/${file}`, 'utf8')) as ConformanceReport;
-    const skips = new Set(report.outcomes.filter((outcome) => outcome.status === 'skipped').map((outcome) => skipName(outcome.detail)));
+    const skips = new Set(
+      report.outcomes.filter((outcome) => outcome.status === 'skipped').map((outcome) => skipName(outcome.detail)),
+    );
     ran.push({ id: report.runtime, version: report.version.split(',')[0]!.replace(/^\w+ /, ''), skips });
   }
   // vitest titles of skipped cases end with `[skipped in <runtime>: <reason>]` (runners/vitest.ts).
-  for (const [id, file] of [['edge-runtime', 'vitest-edge.json'], ['chromium', 'vitest-browser.json']] as const) {
+  for (const [id, file] of [
+    ['edge-runtime', 'vitest-edge.json'],
+    ['chromium', 'vitest-browser.json'],
+  ] as const) {
     if (!existsSync(`test-results/${file}`)) continue;
-    const report = JSON.parse(readFileSync(`test-results/${file}`, 'utf8')) as { testResults: Array<{ assertionResults: Array<{ title: string; status: string }> }> };
+    const report = JSON.parse(readFileSync(`test-results/${file}`, 'utf8')) as {
+      testResults: Array<{ assertionResults: Array<{ title: string; status: string }> }>;
+    };
     const skips = new Set<string>();
     let version: string | undefined;
     for (const result of report.testResults.flatMap((file) => file.assertionResults)) {
@@ -42,7 +51,10 @@ function readmeRows(): Map<string, string[]> {
   const section = /^## Runtimes\n([\s\S]*?)(?=^## )/m.exec(`${readme}\n## `)?.[1] ?? '';
   const rows = new Map<string, string[]>();
   for (const line of section.split('\n').filter((row) => row.startsWith('|'))) {
-    const cells = line.split('|').slice(1, -1).map((cell) => cell.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim());
     const id = /`([\w.-]+)`/.exec(cells[0] ?? '')?.[1];
     if (id) rows.set(id, cells);
   }
@@ -59,21 +71,47 @@ for (const runtime of ran) {
   if (!cells) problems.push(`no row with \`${runtime.id}\` in README's "## Runtimes" table`);
   else {
     const [, version = '', , skipsCell = ''] = cells;
-    if (runtime.version && !version.includes(runtime.version)) problems.push(`version cell "${version}" does not show ${runtime.version}, the version that ran`);
-    for (const name of runtime.skips) if (!skipsCell.includes(name)) problems.push(`skip "${name}" happened but the row does not name it`);
-    for (const name of knownSkips) if (!runtime.skips.has(name) && skipsCell.includes(name)) problems.push(`the row names skip "${name}", which did not happen`);
-    if (runtime.skips.size === 0 && skipsCell !== 'none') problems.push(`no case was skipped: the skips cell should say "none", not "${skipsCell}"`);
+    if (runtime.version && !version.includes(runtime.version))
+      problems.push(`version cell "${version}" does not show ${runtime.version}, the version that ran`);
+    for (const name of runtime.skips)
+      if (!skipsCell.includes(name)) problems.push(`skip "${name}" happened but the row does not name it`);
+    for (const name of knownSkips)
+      if (!runtime.skips.has(name) && skipsCell.includes(name))
+        problems.push(`the row names skip "${name}", which did not happen`);
+    if (runtime.skips.size === 0 && skipsCell !== 'none')
+      problems.push(`no case was skipped: the skips cell should say "none", not "${skipsCell}"`);
   }
   const detail = problems.join('; ');
-  outcomes.push({ name: `README runtime row for ${runtime.id}`, status: detail ? 'failed' : 'passed', ms: 0, ...(detail ? { detail } : {}) });
-  console.log(detail ? `  FAIL  ${runtime.id}: ${detail}` : `  ok    ${runtime.id}: row matches (skips: ${[...runtime.skips].join(', ') || 'none'})`);
+  outcomes.push({
+    name: `README runtime row for ${runtime.id}`,
+    status: detail ? 'failed' : 'passed',
+    ms: 0,
+    ...(detail ? { detail } : {}),
+  });
+  console.log(
+    detail
+      ? `  FAIL  ${runtime.id}: ${detail}`
+      : `  ok    ${runtime.id}: row matches (skips: ${[...runtime.skips].join(', ') || 'none'})`,
+  );
 }
 for (const id of rows.keys()) {
   if (ran.some((runtime) => runtime.id === id)) continue;
-  outcomes.push({ name: `README runtime row for ${id}`, status: 'failed', ms: 0, detail: 'the README lists it but no results for it were found' });
+  outcomes.push({
+    name: `README runtime row for ${id}`,
+    status: 'failed',
+    ms: 0,
+    detail: 'the README lists it but no results for it were found',
+  });
   console.log(`  FAIL  ${id}: the README lists it but no results for it were found`);
 }
 const failed = outcomes.filter((outcome) => outcome.status === 'failed').length;
-writeFileSync('test-results/readme-runtimes.json', JSON.stringify({ runtime: 'readme-runtimes', outcomes, passed: outcomes.length - failed, failed, skipped: 0 }, null, 2));
+writeFileSync(
+  'test-results/readme-runtimes.json',
+  JSON.stringify(
+    { runtime: 'readme-runtimes', outcomes, passed: outcomes.length - failed, failed, skipped: 0 },
+    null,
+    2,
+  ),
+);
 console.log(`README runtime table: ${outcomes.length - failed} passed, ${failed} failed`);
 process.exitCode = failed ? 1 : 0;

@@ -4,13 +4,13 @@
  * import { createClient, bearer } from 'sturdy';
  * const api = createClient({ baseUrl: 'https://api.example.com/v1/', auth: bearer(process.env.API_TOKEN!) });
  */
-export { createClient, type SturdyClient, type Input } from './client.ts';
-export type { ClientOptions, CallOptions, SturdyOwnOptions } from './options.ts';
-export type { ResponsePromise, Result } from './response.ts';
-export type { Middleware, Next, CallInfo } from './middleware.ts';
-export type { RetryOptions, RetryBudgetOptions, ShouldRetryState, HTTPErrorWithRetryAfter } from './retry.ts';
-export type { SturdyEvent, EventListener } from './events.ts';
-export type { RedactOptions } from './redact.ts';
+export { createClient, type SturdyClient, type Input } from './core/client.ts';
+export type { ClientOptions, CallOptions, SturdyOwnOptions } from './core/options.ts';
+export type { ResponsePromise, Result } from './core/response.ts';
+export type { Middleware, Next, CallInfo } from './core/middleware.ts';
+export type { RetryOptions, RetryBudgetOptions, ShouldRetryState, HTTPErrorWithRetryAfter } from './core/retry.ts';
+export type { SturdyEvent, EventListener } from './core/events.ts';
+export type { RedactOptions } from './core/redact.ts';
 export type { AuthStrategy, AuthTarget } from './auth/types.ts';
 export { credentialPolicy, type CredentialPolicy, type PolicyCall } from './auth/policy.ts';
 export { bearer, type BearerOptions, type BearerProvider, type BearerToken } from './auth/bearer.ts';
@@ -19,8 +19,8 @@ export { basic, type BasicOptions } from './auth/basic.ts';
 export { clientCredentials, type ClientCredentialsOptions } from './auth/client-credentials.ts';
 export type { ScopeOptions } from './auth/strategy.ts';
 export type { TokenGrant } from './auth/token-cache.ts';
-export { RedirectError, isRedirectError } from './redirect.ts';
-export type { StandardSchemaV1, InferInput, InferOutput } from './schema.ts';
+export { RedirectError, isRedirectError } from './auth/redirect.ts';
+export type { StandardSchemaV1, InferInput, InferOutput } from './core/schema.ts';
 export {
   SturdyError,
   SerializationError,
@@ -41,4 +41,4 @@ export {
   isNetworkError,
   isTimeoutError,
   type Issue,
-} from './errors.ts';
+} from './core/errors.ts';

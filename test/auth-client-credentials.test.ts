@@ -21,7 +21,13 @@ function tokenEndpoint(path: string, { expiresIn = 3600, delayMs = 0 }: { expire
   server.route(path, async (_request: ReceivedRequest, response: ServerResponse, n: number) => {
     await wait(delayMs);
     response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-    response.end(JSON.stringify({ access_token: `tok${path.replaceAll('/', '-')}-${n + 1}`, token_type: 'Bearer', expires_in: expiresIn }));
+    response.end(
+      JSON.stringify({
+        access_token: `tok${path.replaceAll('/', '-')}-${n + 1}`,
+        token_type: 'Bearer',
+        expires_in: expiresIn,
+      }),
+    );
   });
   return `${server.url}${path}`;
 }
@@ -36,24 +42,45 @@ const options = (tokenUrl: string, extra: Partial<ClientCredentialsOptions> = {}
 describe('the token request', () => {
   test('form-encoded POST with client auth in a Basic header (default), scope and audience', async () => {
     const tokenUrl = tokenEndpoint('/t-basic');
-    const api = createClient({ baseUrl: server.url, auth: clientCredentials(options(tokenUrl, { scope: ['orders:read', 'orders:write'], audience: 'https://api.example' })) });
-    expect(((await (await api.get('echo')).json()) as { headers: Record<string, string> }).headers.authorization).toBe('Bearer tok-t-basic-1');
+    const api = createClient({
+      baseUrl: server.url,
+      auth: clientCredentials(
+        options(tokenUrl, { scope: ['orders:read', 'orders:write'], audience: 'https://api.example' }),
+      ),
+    });
+    expect(((await (await api.get('echo')).json()) as { headers: Record<string, string> }).headers.authorization).toBe(
+      'Bearer tok-t-basic-1',
+    );
     const [token] = server.requestsTo('/t-basic');
     expect(token!.method).toBe('POST');
     expect(token!.headers['content-type']).toBe('application/x-www-form-urlencoded;charset=UTF-8');
-    expect(Object.fromEntries(new URLSearchParams(token!.body))).toEqual({ grant_type: 'client_credentials', scope: 'orders:read orders:write', audience: 'https://api.example' });
+    expect(Object.fromEntries(new URLSearchParams(token!.body))).toEqual({
+      grant_type: 'client_credentials',
+      scope: 'orders:read orders:write',
+      audience: 'https://api.example',
+    });
     // RFC 6749 section 2.3.1: id and secret are form-encoded, then Basic-encoded.
-    const decoded = Buffer.from((token!.headers.authorization as string).replace(/^Basic /, ''), 'base64').toString('utf8');
+    const decoded = Buffer.from((token!.headers.authorization as string).replace(/^Basic /, ''), 'base64').toString(
+      'utf8',
+    );
     expect(decoded).toBe(`shop+app:${new URLSearchParams({ s: SECRET }).toString().slice(2)}`);
   });
 
   test("method: 'body' puts client_id and client_secret in the form, no Authorization header", async () => {
     const tokenUrl = tokenEndpoint('/t-body');
-    const api = createClient({ baseUrl: server.url, auth: clientCredentials(options(tokenUrl, { method: 'body', scope: 'a b' })) });
+    const api = createClient({
+      baseUrl: server.url,
+      auth: clientCredentials(options(tokenUrl, { method: 'body', scope: 'a b' })),
+    });
     await api.get('echo');
     const [token] = server.requestsTo('/t-body');
     expect(token!.headers.authorization).toBeUndefined();
-    expect(Object.fromEntries(new URLSearchParams(token!.body))).toEqual({ grant_type: 'client_credentials', scope: 'a b', client_id: 'shop app', client_secret: SECRET });
+    expect(Object.fromEntries(new URLSearchParams(token!.body))).toEqual({
+      grant_type: 'client_credentials',
+      scope: 'a b',
+      client_id: 'shop app',
+      client_secret: SECRET,
+    });
   });
 });
 
@@ -61,7 +88,9 @@ describe('caching and single flight', () => {
   test('50 concurrent requests on a fresh client -> 1 token call', async () => {
     const tokenUrl = tokenEndpoint('/t-fifty', { delayMs: 50 });
     const api = createClient({ baseUrl: server.url, auth: clientCredentials(options(tokenUrl)) });
-    const responses = await Promise.all(Array.from({ length: 50 }, () => api.get('echo').json<{ headers: Record<string, string> }>()));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => api.get('echo').json<{ headers: Record<string, string> }>()),
+    );
     expect(server.requestsTo('/t-fifty')).toHaveLength(1);
     expect(new Set(responses.map((r) => r.headers.authorization))).toEqual(new Set(['Bearer tok-t-fifty-1']));
     await api.get('echo');
@@ -76,7 +105,9 @@ describe('caching and single flight', () => {
     await api.get('echo');
     expect(server.requestsTo('/t-expiry')).toHaveLength(1);
     await wait(2_100);
-    const after = await Promise.all(Array.from({ length: 10 }, () => api.get('echo').json<{ headers: Record<string, string> }>()));
+    const after = await Promise.all(
+      Array.from({ length: 10 }, () => api.get('echo').json<{ headers: Record<string, string> }>()),
+    );
     expect(server.requestsTo('/t-expiry')).toHaveLength(2);
     expect(new Set(after.map((r) => r.headers.authorization))).toEqual(new Set(['Bearer tok-t-expiry-2']));
   });
@@ -102,7 +133,13 @@ describe('401', () => {
 
 describe('token endpoint failures', () => {
   const assertNoSecret = (error: unknown) => {
-    for (const text of [(error as Error).message, String(error), JSON.stringify(error), inspect(error, { depth: 10 }), (error as Error).stack ?? '']) {
+    for (const text of [
+      (error as Error).message,
+      String(error),
+      JSON.stringify(error),
+      inspect(error, { depth: 10 }),
+      (error as Error).stack ?? '',
+    ]) {
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain(encodeURIComponent(SECRET));
       expect(text).not.toContain(new URLSearchParams({ s: SECRET }).toString().slice(2));
@@ -110,8 +147,15 @@ describe('token endpoint failures', () => {
   };
 
   test('OAuth error -> AuthError with error and errorDescription, and no secret even when the server echoes it', async () => {
-    server.route('/t-bad', modes.json(401, { error: 'invalid_client', error_description: `client secret ${SECRET} is wrong` }));
-    const api = createClient({ baseUrl: server.url, retry: false, auth: clientCredentials(options(`${server.url}/t-bad`)) });
+    server.route(
+      '/t-bad',
+      modes.json(401, { error: 'invalid_client', error_description: `client secret ${SECRET} is wrong` }),
+    );
+    const api = createClient({
+      baseUrl: server.url,
+      retry: false,
+      auth: clientCredentials(options(`${server.url}/t-bad`)),
+    });
     const before = server.requestsTo('/echo').length;
     const error = (await api.get('echo').catch((e: unknown) => e)) as AuthError;
     expect(error).toBeInstanceOf(AuthError);
@@ -124,10 +168,22 @@ describe('token endpoint failures', () => {
   });
 
   test('a failed token fetch is not cached: the next call tries again', async () => {
-    server.route('/t-flaky', modes.sequence([{ status: 503, body: { error: 'temporarily_unavailable' } }, { status: 200, body: { access_token: 'tok-flaky-ok', token_type: 'bearer' } }]));
+    server.route(
+      '/t-flaky',
+      modes.sequence([
+        { status: 503, body: { error: 'temporarily_unavailable' } },
+        { status: 200, body: { access_token: 'tok-flaky-ok', token_type: 'bearer' } },
+      ]),
+    );
     const api = createClient({ baseUrl: server.url, auth: clientCredentials(options(`${server.url}/t-flaky`)) });
-    await expect(api.get('echo')).rejects.toMatchObject({ name: 'AuthError', error: 'temporarily_unavailable', status: 503 });
-    expect(((await api.get('echo').json()) as { headers: Record<string, string> }).headers.authorization).toBe('Bearer tok-flaky-ok');
+    await expect(api.get('echo')).rejects.toMatchObject({
+      name: 'AuthError',
+      error: 'temporarily_unavailable',
+      status: 503,
+    });
+    expect(((await api.get('echo').json()) as { headers: Record<string, string> }).headers.authorization).toBe(
+      'Bearer tok-flaky-ok',
+    );
   });
 
   test('non-JSON, missing access_token, unsupported token_type, unreachable, too slow', async () => {
@@ -152,14 +208,22 @@ describe('token endpoint failures', () => {
   test('a plain-http token endpoint is refused before any request (the secret would travel in clear)', async () => {
     let calls = 0;
     const fetch = async () => (calls++, new Response('{}'));
-    const api = createClient({ baseUrl: 'https://api.example.test/', fetch, auth: clientCredentials(options('http://auth.example.test/token')) });
-    await expect(api.get('x')).rejects.toThrow(/refusing to send clientCredentials credentials over plain http to http:\/\/auth\.example\.test/);
+    const api = createClient({
+      baseUrl: 'https://api.example.test/',
+      fetch,
+      auth: clientCredentials(options('http://auth.example.test/token')),
+    });
+    await expect(api.get('x')).rejects.toThrow(
+      /refusing to send clientCredentials credentials over plain http to http:\/\/auth\.example\.test/,
+    );
     expect(calls).toBe(0);
   });
 
   test('bad options are TypeErrors naming them', () => {
     expect(() => clientCredentials(options('not a url'))).toThrow(/tokenUrl/);
-    expect(() => clientCredentials({ ...options('https://a.test/t'), clientSecret: undefined as never })).toThrow(/clientSecret.*environment variable/);
+    expect(() => clientCredentials({ ...options('https://a.test/t'), clientSecret: undefined as never })).toThrow(
+      /clientSecret.*environment variable/,
+    );
     expect(() => clientCredentials(options('https://a.test/t', { method: 'jwt' as never }))).toThrow(/method/);
   });
 });

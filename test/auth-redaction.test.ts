@@ -6,13 +6,30 @@
  */
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { apiKey, basic, bearer, clientCredentials, createClient, type AuthStrategy, type SturdyEvent } from '../src/index.ts';
+import {
+  apiKey,
+  basic,
+  bearer,
+  clientCredentials,
+  createClient,
+  type AuthStrategy,
+  type SturdyEvent,
+} from '../src/index.ts';
 import { modes, startServer, type TestServer } from './helpers/server.ts';
 
 const CLIENT_SECRET = 'rd-client-secret-1';
 const ISSUED_TOKEN = 'rd-issued-access-token-1';
 const BASIC_ENCODED = Buffer.from('ann:rd-basic-password-1').toString('base64');
-const SECRETS = ['rd-bearer-token-1', 'rd-provided-token-1', 'rd-header-key-1', 'rd-query-key-1', 'rd-basic-password-1', BASIC_ENCODED, CLIENT_SECRET, ISSUED_TOKEN];
+const SECRETS = [
+  'rd-bearer-token-1',
+  'rd-provided-token-1',
+  'rd-header-key-1',
+  'rd-query-key-1',
+  'rd-basic-password-1',
+  BASIC_ENCODED,
+  CLIENT_SECRET,
+  ISSUED_TOKEN,
+];
 
 let server: TestServer;
 beforeAll(async () => {
@@ -24,7 +41,12 @@ beforeAll(async () => {
   // A careless token endpoint that echoes what it got, secret included.
   server.route('/bad-token', (request, response) => {
     response.writeHead(400, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ error: 'invalid_client', error_description: `rejected ${request.body} ${request.headers.authorization ?? ''}` }));
+    response.end(
+      JSON.stringify({
+        error: 'invalid_client',
+        error_description: `rejected ${request.body} ${request.headers.authorization ?? ''}`,
+      }),
+    );
   });
 });
 afterAll(() => server.close());
@@ -35,7 +57,10 @@ const strategies: Array<[string, () => AuthStrategy]> = [
   ['apiKey header', () => apiKey({ key: 'rd-header-key-1' })],
   ['apiKey query', () => apiKey({ key: 'rd-query-key-1', query: 'app_key' })],
   ['basic', () => basic({ username: 'ann', password: 'rd-basic-password-1' })],
-  ['clientCredentials', () => clientCredentials({ tokenUrl: `${server.url}/token`, clientId: 'rd-app', clientSecret: CLIENT_SECRET })],
+  [
+    'clientCredentials',
+    () => clientCredentials({ tokenUrl: `${server.url}/token`, clientId: 'rd-app', clientSecret: CLIENT_SECRET }),
+  ],
 ];
 
 /** Every view of an error a user might log. */
@@ -53,7 +78,13 @@ const assertClean = (texts: string[]) => {
 
 async function failingCall(auth: AuthStrategy, path: string, extra: object = {}) {
   const events: SturdyEvent[] = [];
-  const api = createClient({ baseUrl: server.url, auth, retry: false, onEvent: (event) => events.push(event), ...extra });
+  const api = createClient({
+    baseUrl: server.url,
+    auth,
+    retry: false,
+    onEvent: (event) => events.push(event),
+    ...extra,
+  });
   const error = await api.get(path).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(Error);
   return { error, events };
@@ -65,7 +96,9 @@ describe.each(strategies)('%s', (_name, strategy) => {
     expect((error as Error).name).toBe('HTTPError');
     // The server did receive the credential (and echoed it in the body the error carries).
     const received = server.requestsTo('/echo-401').at(-1)!;
-    expect(SECRETS.some((secret) => JSON.stringify(received.headers).includes(secret) || received.url.includes(secret))).toBe(true);
+    expect(
+      SECRETS.some((secret) => JSON.stringify(received.headers).includes(secret) || received.url.includes(secret)),
+    ).toBe(true);
     assertClean(views(error));
     assertClean(events.map((event) => JSON.stringify(event)));
     expect(events.at(-1)!.type).toBe('error');
@@ -88,7 +121,12 @@ describe.each(strategies)('%s', (_name, strategy) => {
 
 test('token endpoint failure that echoes the secret: AuthError and events stay clean (basic and body client auth)', async () => {
   for (const method of ['basic', 'body'] as const) {
-    const auth = clientCredentials({ tokenUrl: `${server.url}/bad-token`, clientId: 'rd-app', clientSecret: CLIENT_SECRET, method });
+    const auth = clientCredentials({
+      tokenUrl: `${server.url}/bad-token`,
+      clientId: 'rd-app',
+      clientSecret: CLIENT_SECRET,
+      method,
+    });
     const { error, events } = await failingCall(auth, 'echo-401');
     expect(error).toMatchObject({ name: 'AuthError', error: 'invalid_client', status: 400 });
     expect((error as { errorDescription: string }).errorDescription).toContain('[REDACTED]');

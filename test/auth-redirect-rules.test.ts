@@ -5,7 +5,7 @@
 import { expect, test } from 'vitest';
 import { AuthError } from '../src/index.ts';
 import { assertSecureTransport } from '../src/auth/scope.ts';
-import { followRedirects, RedirectError, type Hop, type RedirectPolicy } from '../src/redirect.ts';
+import { followRedirects, RedirectError, type Hop, type RedirectPolicy } from '../src/auth/redirect.ts';
 
 const ORIGINS = new Set(['https://api.example.com', 'https://files.example.com', 'http://lan.example.com']);
 const policy: RedirectPolicy = {
@@ -25,7 +25,9 @@ function script(...replies: Array<[number, string] | number>) {
   const send = async (hop: Hop) => {
     hops.push(hop);
     const reply = replies[hops.length - 1] ?? 200;
-    return typeof reply === 'number' ? new Response('{}', { status: reply }) : new Response(null, { status: reply[0], headers: { location: reply[1] } });
+    return typeof reply === 'number'
+      ? new Response('{}', { status: reply })
+      : new Response(null, { status: reply[0], headers: { location: reply[1] } });
   };
   return { hops, send };
 }
@@ -33,7 +35,13 @@ function script(...replies: Array<[number, string] | number>) {
 const first = (method = 'GET', body: string | undefined = undefined): Hop => ({
   url: new URL('https://api.example.com/v1/a?api_key=k1'),
   method,
-  headers: new Headers({ authorization: 'Bearer t1', 'x-api-key': 'k1', cookie: 'c=1', 'content-type': 'application/json', accept: 'application/json' }),
+  headers: new Headers({
+    authorization: 'Bearer t1',
+    'x-api-key': 'k1',
+    cookie: 'c=1',
+    'content-type': 'application/json',
+    accept: 'application/json',
+  }),
   body,
 });
 
@@ -46,7 +54,11 @@ test('an https -> http downgrade on the same host leaves the credential origins:
 });
 
 test('credentials stay across listed origins, and once gone never return, even if a Location re-adds the key', async () => {
-  const { hops, send } = script([302, 'https://files.example.com/x'], [302, 'https://cdn.example.net/y'], [302, 'https://api.example.com/z?api_key=k1']);
+  const { hops, send } = script(
+    [302, 'https://files.example.com/x'],
+    [302, 'https://cdn.example.net/y'],
+    [302, 'https://api.example.com/z?api_key=k1'],
+  );
   await followRedirects(first(), send, policy);
   expect(hops.map((hop) => hop.headers.get('authorization'))).toEqual(['Bearer t1', 'Bearer t1', null, null]);
   expect(hops[3]!.url.href).toBe('https://api.example.com/z');

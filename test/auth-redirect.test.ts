@@ -58,7 +58,10 @@ describe('credentials never follow a redirect to another origin', () => {
     home.route('/to-401', modes.redirect(`${other.url}/denied`, 302));
     other.route('/denied', modes.json(401, { error: 'login at the CDN' }));
     let refreshes = 0;
-    const api = createClient({ baseUrl: home.url, auth: bearer(({ refresh }) => ((refreshes += refresh ? 1 : 0), { token: 'cdn-token' })) });
+    const api = createClient({
+      baseUrl: home.url,
+      auth: bearer(({ refresh }) => ((refreshes += refresh ? 1 : 0), { token: 'cdn-token' })),
+    });
     const error = await api.get('to-401').catch((e: unknown) => e);
     expect((error as { response: Response }).response.status).toBe(401);
     expect(refreshes).toBe(0);
@@ -84,7 +87,11 @@ describe('Fetch standard redirect rules', () => {
   test('303 after POST becomes GET without a body or content-type', async () => {
     home.route('/create', modes.redirect('/echo', 303));
     const api = createClient({ baseUrl: home.url, auth: bearer('post-token-1') });
-    const body = (await api.post('create', { json: { sku: 'A1' } }).json()) as { method: string; body: unknown; headers: Record<string, string> };
+    const body = (await api.post('create', { json: { sku: 'A1' } }).json()) as {
+      method: string;
+      body: unknown;
+      headers: Record<string, string>;
+    };
     expect(home.requestsTo('/create').at(-1)!.body).toBe('{"sku":"A1"}');
     expect(body.method).toBe('GET');
     expect(body.body).toBeUndefined();
@@ -102,16 +109,25 @@ describe('Fetch standard redirect rules', () => {
     expect(put).toMatchObject({ method: 'PUT', body: { a: 2 } });
   });
 
-  test.each([307, 308])('%i keeps POST and re-sends the JSON body from its string, to another origin without credentials', async (status) => {
-    home.route(`/keep-${status}`, modes.redirect(`${other.url}/echo`, status));
-    const api = createClient({ baseUrl: home.url, auth: bearer('keep-token') });
-    const body = (await api.post(`keep-${status}`, { json: { sku: 'A1', qty: 2 } }).json()) as { method: string; body: unknown; headers: Record<string, string> };
-    expect(body.method).toBe('POST');
-    expect(body.body).toEqual({ sku: 'A1', qty: 2 });
-    expect(body.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(body.headers['idempotency-key']).toBe(home.requestsTo(`/keep-${status}`).at(-1)!.headers['idempotency-key']);
-    expect(body.headers.authorization).toBeUndefined();
-  });
+  test.each([307, 308])(
+    '%i keeps POST and re-sends the JSON body from its string, to another origin without credentials',
+    async (status) => {
+      home.route(`/keep-${status}`, modes.redirect(`${other.url}/echo`, status));
+      const api = createClient({ baseUrl: home.url, auth: bearer('keep-token') });
+      const body = (await api.post(`keep-${status}`, { json: { sku: 'A1', qty: 2 } }).json()) as {
+        method: string;
+        body: unknown;
+        headers: Record<string, string>;
+      };
+      expect(body.method).toBe('POST');
+      expect(body.body).toEqual({ sku: 'A1', qty: 2 });
+      expect(body.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(body.headers['idempotency-key']).toBe(
+        home.requestsTo(`/keep-${status}`).at(-1)!.headers['idempotency-key'],
+      );
+      expect(body.headers.authorization).toBeUndefined();
+    },
+  );
 
   test('a redirect loop stops after 20 redirects with an error that says so (and is not retried)', async () => {
     home.route('/loop', modes.redirect('/loop', 302));
@@ -120,7 +136,9 @@ describe('Fetch standard redirect rules', () => {
     const error = await api.get('loop').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RedirectError);
     expect(isRedirectError(error)).toBe(true);
-    expect((error as RedirectError).message).toMatch(/stopped after 20 redirects, the limit: the server redirects in a loop/);
+    expect((error as RedirectError).message).toMatch(
+      /stopped after 20 redirects, the limit: the server redirects in a loop/,
+    );
     expect((error as RedirectError).redirects).toBe(20);
     expect(home.requestsTo('/loop').length - before).toBe(21);
   });
@@ -185,7 +203,10 @@ test('a custom strategy that registers nothing: the header and query parameter i
       url.searchParams.set('sig', 'custom-sig-456');
     },
   };
-  home.route('/custom-leaves', (_request, response) => void response.writeHead(302, { location: `${other.url}/custom-landing?page=2` }).end());
+  home.route(
+    '/custom-leaves',
+    (_request, response) => void response.writeHead(302, { location: `${other.url}/custom-landing?page=2` }).end(),
+  );
   other.route('/custom-landing', modes.json(200, { ok: true }));
   const api = createClient({ baseUrl: `${home.url}/`, auth: strategy });
   expect(await api.get('custom-leaves').json()).toEqual({ ok: true });

@@ -28,7 +28,10 @@ describe('sharedTokenLoader in one process (unstorage memory driver)', () => {
       await wait(30);
       return { token: `token-${loads}`, expiresIn: 3600 };
     };
-    const [a, b] = [createTokenCache(sharedTokenLoader(load, { storage, identity })), createTokenCache(sharedTokenLoader(load, { storage, identity }))];
+    const [a, b] = [
+      createTokenCache(sharedTokenLoader(load, { storage, identity })),
+      createTokenCache(sharedTokenLoader(load, { storage, identity })),
+    ];
     const tokens = await Promise.all([a.get(), b.get(), a.get(), b.get()]);
     expect(tokens).toEqual(['token-1', 'token-1', 'token-1', 'token-1']);
     expect(loads).toBe(1);
@@ -54,8 +57,15 @@ describe('sharedTokenLoader in one process (unstorage memory driver)', () => {
   test('a token cached locally and fresh costs no store round trip', async () => {
     const memory = createStorage();
     let reads = 0;
-    const storage: TokenStorage = { ...memory, getItem: (key: string) => (reads++, memory.getItem(key)), setItem: memory.setItem, removeItem: memory.removeItem };
-    const cache = createTokenCache(sharedTokenLoader(async () => ({ token: 'fresh', expiresIn: 3600 }), { storage, identity }));
+    const storage: TokenStorage = {
+      ...memory,
+      getItem: (key: string) => (reads++, memory.getItem(key)),
+      setItem: memory.setItem,
+      removeItem: memory.removeItem,
+    };
+    const cache = createTokenCache(
+      sharedTokenLoader(async () => ({ token: 'fresh', expiresIn: 3600 }), { storage, identity }),
+    );
     await cache.get();
     const afterFirst = reads;
     for (let i = 0; i < 100; i++) await cache.get();
@@ -69,7 +79,9 @@ describe('sharedTokenLoader in one process (unstorage memory driver)', () => {
       setItem: () => Promise.reject(new Error('ECONNREFUSED')),
       removeItem: () => Promise.reject(new Error('ECONNREFUSED')),
     };
-    const cache = createTokenCache(sharedTokenLoader(async () => ({ token: 'local', expiresIn: 60 }), { storage: broken, identity }));
+    const cache = createTokenCache(
+      sharedTokenLoader(async () => ({ token: 'local', expiresIn: 60 }), { storage: broken, identity }),
+    );
     await expect(cache.get()).resolves.toBe('local');
   });
 
@@ -109,15 +121,31 @@ describe.skipIf(!redisAvailable())('clientCredentials({ cache }) across processe
   });
 
   /** A token endpoint issuing `token-N` with `expiresIn`; checks the client's Basic credentials. */
-  const tokenEndpoint = (expiresIn: number, hangFirst = false): Handler => (request, response, n) => {
-    if (request.headers.authorization !== `Basic ${btoa(`shop:${SECRET}`)}`) return void response.writeHead(401).end();
-    if (hangFirst && n === 0) return;
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: `token-${n + 1}-${request.url}`, token_type: 'Bearer', expires_in: expiresIn }));
-  };
+  const tokenEndpoint =
+    (expiresIn: number, hangFirst = false): Handler =>
+    (request, response, n) => {
+      if (request.headers.authorization !== `Basic ${btoa(`shop:${SECRET}`)}`)
+        return void response.writeHead(401).end();
+      if (hangFirst && n === 0) return;
+      response.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          access_token: `token-${n + 1}-${request.url}`,
+          token_type: 'Bearer',
+          expires_in: expiresIn,
+        }),
+      );
+    };
 
   const worker = (path: string, env: Record<string, string> = {}) => {
     const child = spawn(process.execPath, [WORKER], {
-      env: { ...process.env, REDIS_PORT: String(redis.port), TOKEN_URL: `${server.url}${path}`, API_URL: `${server.url}/api`, CLIENT_SECRET: SECRET, ...env },
+      env: {
+        ...process.env,
+        REDIS_PORT: String(redis.port),
+        TOKEN_URL: `${server.url}${path}`,
+        API_URL: `${server.url}/api`,
+        CLIENT_SECRET: SECRET,
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -165,7 +193,9 @@ describe.skipIf(!redisAvailable())('clientCredentials({ cache }) across processe
     (holder.child as ChildProcess).kill('SIGKILL');
     expect(await holder.done).toBe('killed by SIGKILL');
     const started = performance.now();
-    const tokens = await Promise.all(Array.from({ length: 3 }, () => worker('/token-holder', { LOCK_TIMEOUT: '1500' }).done));
+    const tokens = await Promise.all(
+      Array.from({ length: 3 }, () => worker('/token-holder', { LOCK_TIMEOUT: '1500' }).done),
+    );
     const took = performance.now() - started;
     expect(new Set(tokens)).toEqual(new Set(['token-2-/token-holder']));
     expect(server.requestsTo('/token-holder')).toHaveLength(2);
@@ -189,7 +219,9 @@ test('clientCredentials({ cache }) that is not a Storage is a TypeError naming t
   const options = { tokenUrl: 'https://auth.example.com/token', clientId: 'shop', clientSecret: SECRET };
   for (const cache of [{}, 'redis://localhost', { getItem: () => undefined }]) {
     expect(() => clientCredentials({ ...options, cache: cache as never })).toThrow(TypeError);
-    expect(() => clientCredentials({ ...options, cache: cache as never })).toThrow(/clientCredentials\(\{ cache \}\) must be an unstorage Storage/);
+    expect(() => clientCredentials({ ...options, cache: cache as never })).toThrow(
+      /clientCredentials\(\{ cache \}\) must be an unstorage Storage/,
+    );
   }
   expect(() => clientCredentials({ ...options, cache: createStorage() })).not.toThrow();
 });
@@ -199,16 +231,36 @@ test('two clientCredentials configurations that differ only in params never shar
   try {
     server.route('/token', (request, response) => {
       const tenant = new URLSearchParams(request.body).get('tenant');
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: `token-for-${tenant}`, token_type: 'Bearer', expires_in: 3600 }));
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ access_token: `token-for-${tenant}`, token_type: 'Bearer', expires_in: 3600 }));
     });
-    server.route('/api/me', (request, response) => void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ auth: request.headers.authorization })));
+    server.route(
+      '/api/me',
+      (request, response) =>
+        void response
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ auth: request.headers.authorization })),
+    );
     const { createClient } = await import('../src/index.ts');
     const storage = createStorage();
     const client = (tenant: string) =>
-      createClient({ baseUrl: `${server.url}/api/`, auth: clientCredentials({ tokenUrl: `${server.url}/token`, clientId: 'shop', clientSecret: SECRET, params: { tenant }, cache: storage }) });
+      createClient({
+        baseUrl: `${server.url}/api/`,
+        auth: clientCredentials({
+          tokenUrl: `${server.url}/token`,
+          clientId: 'shop',
+          clientSecret: SECRET,
+          params: { tenant },
+          cache: storage,
+        }),
+      });
     expect(await client('acme').get('me').json()).toEqual({ auth: 'Bearer token-for-acme' });
     expect(await client('globex').get('me').json()).toEqual({ auth: 'Bearer token-for-globex' });
-    expect(server.requestsTo('/token').map((request) => new URLSearchParams(request.body).get('tenant'))).toEqual(['acme', 'globex']);
+    expect(server.requestsTo('/token').map((request) => new URLSearchParams(request.body).get('tenant'))).toEqual([
+      'acme',
+      'globex',
+    ]);
     // The same configuration again takes its token from the store.
     expect(await client('acme').get('me').json()).toEqual({ auth: 'Bearer token-for-acme' });
     expect(server.requestsTo('/token')).toHaveLength(2);
@@ -217,13 +269,16 @@ test('two clientCredentials configurations that differ only in params never shar
   }
 });
 
-test("a holder whose lock ran out does not remove the lock another instance holds by then", async () => {
+test('a holder whose lock ran out does not remove the lock another instance holds by then', async () => {
   const storage = createStorage();
   const identity = ['https://auth.example.com/token', 'shop', 'orders'];
   const key = await tokenKey(identity);
   let release!: () => void;
   // A load slower than the lock: the lock runs out while it is still fetching.
-  const slow = () => new Promise<{ token: string; expiresIn: number }>((resolve) => (release = () => resolve({ token: 'slow-token', expiresIn: 0 })));
+  const slow = () =>
+    new Promise<{ token: string; expiresIn: number }>(
+      (resolve) => (release = () => resolve({ token: 'slow-token', expiresIn: 0 })),
+    );
   const loader = sharedTokenLoader(slow, { storage, identity, lockTimeout: 50 });
   const pending = loader(false, undefined as never);
   await wait(100);

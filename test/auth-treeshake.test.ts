@@ -7,7 +7,11 @@ const index = fileURLToPath(new URL('../src/index.ts', import.meta.url));
 /** Bundles an app that imports `names` from sturdy and returns the minified code. */
 async function bundle(names: string): Promise<string> {
   const result = await build({
-    stdin: { contents: `import { createClient, ${names} } from ${JSON.stringify(index)}; console.log(createClient, ${names});`, loader: 'ts', resolveDir: '.' },
+    stdin: {
+      contents: `import { createClient, ${names} } from ${JSON.stringify(index)}; console.log(createClient, ${names});`,
+      loader: 'ts',
+      resolveDir: '.',
+    },
     bundle: true,
     minify: true,
     format: 'esm',

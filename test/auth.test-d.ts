@@ -1,6 +1,14 @@
 // Type tests: checked by `npm run typecheck` (tsc over test/), never run by vitest (it runs *.test.ts).
 import { expectTypeOf } from 'vitest';
-import { apiKey, basic, bearer, clientCredentials, createClient, type AuthStrategy, type BearerProvider } from '../src/index.ts';
+import {
+  apiKey,
+  basic,
+  bearer,
+  clientCredentials,
+  createClient,
+  type AuthStrategy,
+  type BearerProvider,
+} from '../src/index.ts';
 
 // Every strategy is an AuthStrategy, accepted by the client and per call.
 expectTypeOf(bearer('t')).toEqualTypeOf<AuthStrategy>();
@@ -26,8 +34,20 @@ apiKey({ key: 'k', query: 'api_key' });
 apiKey({ key: 'k', header: 'X-Token', query: 'api_key' });
 
 // clientCredentials: the method is 'basic' or 'body'; scope a string or a list.
-clientCredentials({ tokenUrl: 'https://a.example.com/token', clientId: 'id', clientSecret: 's', scope: ['a', 'b'], audience: 'api', method: 'body' });
-clientCredentials({ tokenUrl: new URL('https://a.example.com/token'), clientId: 'id', clientSecret: 's', scope: 'a b' });
+clientCredentials({
+  tokenUrl: 'https://a.example.com/token',
+  clientId: 'id',
+  clientSecret: 's',
+  scope: ['a', 'b'],
+  audience: 'api',
+  method: 'body',
+});
+clientCredentials({
+  tokenUrl: new URL('https://a.example.com/token'),
+  clientId: 'id',
+  clientSecret: 's',
+  scope: 'a b',
+});
 // @ts-expect-error unknown client authentication method
 clientCredentials({ tokenUrl: 'https://a.example.com/token', clientId: 'id', clientSecret: 's', method: 'jwt' });
 // @ts-expect-error the secret is required

@@ -21,7 +21,8 @@ const guarded = (path: string, valid: () => string) =>
     response.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(JSON.stringify({ ok }));
   });
 
-const echoed = async (promise: Promise<Response>) => ((await (await promise).json()) as { headers: Record<string, string>; url: string }).headers;
+const echoed = async (promise: Promise<Response>) =>
+  ((await (await promise).json()) as { headers: Record<string, string>; url: string }).headers;
 
 describe('bearer', () => {
   test('a static token is sent as Authorization: Bearer', async () => {
@@ -163,7 +164,10 @@ describe('bearer', () => {
     });
     const calls: boolean[] = [];
     // The refreshed token is only returned by the refresh call; a plain call would give the stale one again.
-    const api = createClient({ baseUrl: server.url, auth: bearer(({ refresh }) => (calls.push(refresh), refresh ? 'fresh-token-2' : 'stale-token-1')) });
+    const api = createClient({
+      baseUrl: server.url,
+      auth: bearer(({ refresh }) => (calls.push(refresh), refresh ? 'fresh-token-2' : 'stale-token-1')),
+    });
     await expect(api.get('refuse-old').json()).resolves.toEqual({ ok: true });
     expect(calls).toEqual([false, true]);
     const seen = server.requestsTo('/refuse-old').map((request) => request.headers.authorization);
@@ -181,7 +185,9 @@ describe('bearer', () => {
   });
 
   test('bad static tokens are TypeErrors at construction', () => {
-    expect(() => bearer(undefined as never)).toThrow(/bearer\(token\) must be a non-empty string.*environment variable/);
+    expect(() => bearer(undefined as never)).toThrow(
+      /bearer\(token\) must be a non-empty string.*environment variable/,
+    );
     expect(() => bearer('a\r\nx-evil: 1')).toThrow(/header injection/);
   });
 });
@@ -196,7 +202,10 @@ describe('apiKey', () => {
     const header = createClient({ baseUrl: server.url, auth: apiKey({ key: 'key-in-header-2', header: 'X-Token' }) });
     expect((await echoed(header.get('echo')))['x-token']).toBe('key-in-header-2');
     const query = createClient({ baseUrl: server.url, auth: apiKey({ key: 'key in query', query: 'api_key' }) });
-    const body = (await (await query.get('echo', { searchParams: { page: 2 } })).json()) as { url: string; headers: Record<string, string> };
+    const body = (await (await query.get('echo', { searchParams: { page: 2 } })).json()) as {
+      url: string;
+      headers: Record<string, string>;
+    };
     expect(new URL(body.url, server.url).searchParams.get('api_key')).toBe('key in query');
     expect(new URL(body.url, server.url).searchParams.get('page')).toBe('2');
     expect(body.headers['x-api-key']).toBeUndefined();
@@ -215,7 +224,12 @@ describe('basic', () => {
     // UTF-8 bytes of "José:pässwörd✓", base64 (worked out independently with Buffer).
     expect(header).toBe(`Basic ${Buffer.from('José:pässwörd✓', 'utf8').toString('base64')}`);
     expect(header).toBe('Basic Sm9zw6k6cMOkc3N3w7ZyZOKckw==');
-    expect(Buffer.from(header.slice(6), 'base64')).toEqual(Buffer.from([0x4a, 0x6f, 0x73, 0xc3, 0xa9, 0x3a, 0x70, 0xc3, 0xa4, 0x73, 0x73, 0x77, 0xc3, 0xb6, 0x72, 0x64, 0xe2, 0x9c, 0x93]));
+    expect(Buffer.from(header.slice(6), 'base64')).toEqual(
+      Buffer.from([
+        0x4a, 0x6f, 0x73, 0xc3, 0xa9, 0x3a, 0x70, 0xc3, 0xa4, 0x73, 0x73, 0x77, 0xc3, 0xb6, 0x72, 0x64, 0xe2, 0x9c,
+        0x93,
+      ]),
+    );
   });
 
   test('long values encode (no argument-limit overflow)', () => {
@@ -241,21 +255,45 @@ describe('scope: which requests get credentials', () => {
 
   test('loopback over http is allowed; allowInsecure opts out (client or strategy)', async () => {
     const seen: string[] = [];
-    const fetch = async (request: Request) => (seen.push(request.headers.get('authorization') ?? ''), new Response('{}'));
+    const fetch = async (request: Request) => (
+      seen.push(request.headers.get('authorization') ?? ''), new Response('{}')
+    );
     for (const base of ['http://127.0.0.1:1/', 'http://localhost:1/', 'http://[::1]:1/']) {
       await createClient({ baseUrl: base, auth: bearer('loopback-token'), fetch: fetch as never }).get('x');
     }
-    await createClient({ baseUrl: 'http://example.test/', auth: bearer('lan-token-1'), allowInsecure: true, fetch: fetch as never }).get('x');
-    await createClient({ baseUrl: 'http://example.test/', auth: bearer('lan-token-2', { allowInsecure: true }), fetch: fetch as never }).get('x');
-    expect(seen).toEqual(['Bearer loopback-token', 'Bearer loopback-token', 'Bearer loopback-token', 'Bearer lan-token-1', 'Bearer lan-token-2']);
-    expect((await echoed(createClient({ baseUrl: server.url, auth: bearer('loopback-real') }).get('echo'))).authorization).toBe('Bearer loopback-real');
+    await createClient({
+      baseUrl: 'http://example.test/',
+      auth: bearer('lan-token-1'),
+      allowInsecure: true,
+      fetch: fetch as never,
+    }).get('x');
+    await createClient({
+      baseUrl: 'http://example.test/',
+      auth: bearer('lan-token-2', { allowInsecure: true }),
+      fetch: fetch as never,
+    }).get('x');
+    expect(seen).toEqual([
+      'Bearer loopback-token',
+      'Bearer loopback-token',
+      'Bearer loopback-token',
+      'Bearer lan-token-1',
+      'Bearer lan-token-2',
+    ]);
+    expect(
+      (await echoed(createClient({ baseUrl: server.url, auth: bearer('loopback-real') }).get('echo'))).authorization,
+    ).toBe('Bearer loopback-real');
   });
 
   test('absolute URL to another origin goes out without credentials', async () => {
     const other = await startServer();
     try {
       other.route('/echo', modes.echo());
-      for (const auth of [bearer('origin-token-1'), apiKey({ key: 'origin-key-1' }), apiKey({ key: 'origin-key-2', query: 'api_key' }), basic({ username: 'u', password: 'origin-pw-1' })]) {
+      for (const auth of [
+        bearer('origin-token-1'),
+        apiKey({ key: 'origin-key-1' }),
+        apiKey({ key: 'origin-key-2', query: 'api_key' }),
+        basic({ username: 'u', password: 'origin-pw-1' }),
+      ]) {
         const api = createClient({ baseUrl: server.url, auth });
         await api.get(`${other.url}/echo`);
       }
@@ -266,9 +304,16 @@ describe('scope: which requests get credentials', () => {
       }
       expect(other.requests).toHaveLength(4);
       // ...unless that origin is listed (client credentialOrigins or the strategy's origins).
-      await createClient({ baseUrl: server.url, auth: bearer('listed-token-1'), credentialOrigins: [other.url] }).get(`${other.url}/echo`);
-      await createClient({ baseUrl: server.url, auth: bearer('listed-token-2', { origins: [other.url] }) }).get(`${other.url}/echo`);
-      expect(other.requests.slice(4).map((r) => r.headers.authorization)).toEqual(['Bearer listed-token-1', 'Bearer listed-token-2']);
+      await createClient({ baseUrl: server.url, auth: bearer('listed-token-1'), credentialOrigins: [other.url] }).get(
+        `${other.url}/echo`,
+      );
+      await createClient({ baseUrl: server.url, auth: bearer('listed-token-2', { origins: [other.url] }) }).get(
+        `${other.url}/echo`,
+      );
+      expect(other.requests.slice(4).map((r) => r.headers.authorization)).toEqual([
+        'Bearer listed-token-1',
+        'Bearer listed-token-2',
+      ]);
     } finally {
       await other.close();
     }

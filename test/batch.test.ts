@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, expectTypeOf, test } from 'vitest';
-import { batch } from '../src/batch.ts';
+import { batch } from '../src/batch/index.ts';
 import { createClient, isHTTPError } from '../src/index.ts';
 import { modes, startServer, wait, type TestServer } from './helpers/server.ts';
 
@@ -11,19 +11,24 @@ beforeAll(async () => {
   // A batch endpoint: one result per id, in order; unknown ids get an error entry.
   server.route('/users/batch', (request, response) => {
     const { ids } = JSON.parse(request.body) as { ids: string[] };
-    const results = ids.map((id) => (id.startsWith('missing') ? { error: 'not_found', id } : { id, name: id.toUpperCase() }));
+    const results = ids.map((id) =>
+      id.startsWith('missing') ? { error: 'not_found', id } : { id, name: id.toUpperCase() },
+    );
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results }));
   });
 });
 afterAll(() => server.close());
 
 const api = () => createClient({ baseUrl: `${server.url}/` });
-const sentIds = (path = '/users/batch') => server.requestsTo(path).map((request) => (JSON.parse(request.body) as { ids: string[] }).ids);
+const sentIds = (path = '/users/batch') =>
+  server.requestsTo(path).map((request) => (JSON.parse(request.body) as { ids: string[] }).ids);
 
 /** The loader a user would write: one POST for many ids, an Error for each id the API could not find. */
 const userLoader = (options?: Parameters<typeof batch<string, User>>[1], path = 'users/batch') =>
   batch<string, User>(async (ids) => {
-    const { results } = await api().post(path, { json: { ids } }).json<{ results: Array<User | { error: string; id: string }> }>();
+    const { results } = await api()
+      .post(path, { json: { ids } })
+      .json<{ results: Array<User | { error: string; id: string }> }>();
     return results.map((result) => ('error' in result ? new Error(`${result.error}: ${result.id}`) : result));
   }, options);
 
@@ -90,14 +95,20 @@ test('with `key`, duplicates in a batch are sent once and share the result; with
   expect(await Promise.all([byKey('a'), byKey('a'), byKey('b')])).toEqual(['user a', 'user a', 'user b']);
   const plain = batch(async (ids: string[]) => (seen.push(ids), ids.map((id) => `user ${id}`)));
   expect(await Promise.all([plain('a'), plain('a')])).toEqual(['user a', 'user a']);
-  expect(seen).toEqual([['a', 'b'], ['a', 'a']]);
+  expect(seen).toEqual([
+    ['a', 'b'],
+    ['a', 'a'],
+  ]);
 });
 
 test('results may come back as a Map by key; an item without a result rejects alone', async () => {
   const load = batch(async (ids: number[]) => new Map(ids.filter((id) => id !== 2).map((id) => [id, id * 10])));
   const [one, two, three] = await Promise.allSettled([load(1), load(2), load(3)]);
   expect(one).toEqual({ status: 'fulfilled', value: 10 });
-  expect(two).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('no result for item 2') } });
+  expect(two).toMatchObject({
+    status: 'rejected',
+    reason: { message: expect.stringContaining('no result for item 2') },
+  });
   expect(three).toEqual({ status: 'fulfilled', value: 30 });
 });
 

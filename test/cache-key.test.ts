@@ -7,7 +7,11 @@ afterEach(() => vi.restoreAllMocks());
 test('concurrent calls for one text share one digest; a repeat is answered synchronously', async () => {
   const digest = vi.spyOn(crypto.subtle, 'digest');
   const hash = createHasher();
-  const pending = [hash('GET\nhttps://api.example.com/me\n'), hash('GET\nhttps://api.example.com/me\n'), hash('GET\nhttps://api.example.com/me\n')];
+  const pending = [
+    hash('GET\nhttps://api.example.com/me\n'),
+    hash('GET\nhttps://api.example.com/me\n'),
+    hash('GET\nhttps://api.example.com/me\n'),
+  ];
   expect(pending.every((value) => value instanceof Promise)).toBe(true);
   const hexes = await Promise.all(pending);
   expect(new Set(hexes).size).toBe(1);
@@ -19,7 +23,9 @@ test('concurrent calls for one text share one digest; a repeat is answered synch
 
 test('a failed digest is not remembered: the next call tries again', async () => {
   const real = crypto.subtle.digest.bind(crypto.subtle);
-  vi.spyOn(crypto.subtle, 'digest').mockRejectedValueOnce(new Error('digest failed')).mockImplementation((...args: Parameters<SubtleCrypto['digest']>) => real(...args));
+  vi.spyOn(crypto.subtle, 'digest')
+    .mockRejectedValueOnce(new Error('digest failed'))
+    .mockImplementation((...args: Parameters<SubtleCrypto['digest']>) => real(...args));
   const hash = createHasher();
   await expect(hash('text')).rejects.toThrow('digest failed');
   await expect(hash('text')).resolves.toMatch(/^[0-9a-f]{64}$/);

@@ -13,8 +13,12 @@ describe.skipIf(!redisAvailable())('httpCache({ store }) through Redis', () => {
   let server: TestServer;
   beforeAll(async () => {
     [redis, server] = await Promise.all([startRedis(), startServer()]);
-    server.route('/catalog', (_request, response) =>
-      void response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=60' }).end(JSON.stringify({ products: ['KB-1'] })),
+    server.route(
+      '/catalog',
+      (_request, response) =>
+        void response
+          .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=60' })
+          .end(JSON.stringify({ products: ['KB-1'] })),
     );
   });
   afterAll(async () => {
@@ -22,11 +26,14 @@ describe.skipIf(!redisAvailable())('httpCache({ store }) through Redis', () => {
   });
 
   const run = async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [WORKER], { env: { ...process.env, SERVER: server.url, REDIS_URL: redis.url }, timeout: 15_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, [WORKER], {
+      env: { ...process.env, SERVER: server.url, REDIS_URL: redis.url },
+      timeout: 15_000,
+    });
     return JSON.parse(stdout.trim().split('\n').pop()!) as { body: unknown; outcomes: string[] };
   };
 
-  test('a second process is served from the first one\'s entry: no second request', async () => {
+  test("a second process is served from the first one's entry: no second request", async () => {
     const first = await run();
     const second = await run();
     expect(first).toEqual({ body: { products: ['KB-1'] }, outcomes: ['miss'] });

@@ -19,7 +19,10 @@ beforeAll(async () => {
     headers: { 'cache-control': 'private, max-age=60', etag: '"r1"', 'set-cookie': 'session=cookie-secret-9' },
     body: JSON.stringify({ n, who: request.headers.authorization, bytes: [0, 255, 128] }),
   }));
-  versioned(server, '/binary', () => ({ headers: { 'cache-control': 'max-age=60', 'content-type': 'application/octet-stream' }, body: '\u00ff\u0000\u00fe' }));
+  versioned(server, '/binary', () => ({
+    headers: { 'cache-control': 'max-age=60', 'content-type': 'application/octet-stream' },
+    body: '\u00ff\u0000\u00fe',
+  }));
 });
 afterAll(async () => {
   await server.close();
@@ -46,7 +49,8 @@ test('an unstorage memory store is shared: a second client (another instance) ge
 });
 
 test('an fs store survives a restart (a new storage on the same directory) and keeps bytes exact', async () => {
-  const open = () => recordingClient(server, [httpCache({ store: createStorage({ driver: fsDriver({ base: directory }) }) })]);
+  const open = () =>
+    recordingClient(server, [httpCache({ store: createStorage({ driver: fsDriver({ base: directory }) }) })]);
   const before = server.requestsTo('/binary').length;
   const bytes = new Uint8Array(await open().api.get('binary').arrayBuffer());
   const restarted = open();
@@ -55,12 +59,17 @@ test('an fs store survives a restart (a new storage on the same directory) and k
   expect(restarted.outcomes()).toEqual(['hit']);
   const [group] = await readdir(directory);
   const [file] = await readdir(join(directory, group!));
-  expect(JSON.parse(await readFile(join(directory, group!, file!), 'utf8'))).toMatchObject({ v: 1, body: expect.any(String) });
+  expect(JSON.parse(await readFile(join(directory, group!, file!), 'utf8'))).toMatchObject({
+    v: 1,
+    body: expect.any(String),
+  });
 });
 
 test('a POST through one instance invalidates the entry for every instance sharing the store', async () => {
   const storage = createStorage({ driver: memoryDriver() });
-  versioned(server, '/shared-doc', (n, request) => (request.method === 'PUT' ? { status: 204 } : { headers: { 'cache-control': 'max-age=60' }, body: `doc ${n}` }));
+  versioned(server, '/shared-doc', (n, request) =>
+    request.method === 'PUT' ? { status: 204 } : { headers: { 'cache-control': 'max-age=60' }, body: `doc ${n}` },
+  );
   const one = recordingClient(server, [httpCache({ store: storage })]).api;
   const two = recordingClient(server, [httpCache({ store: storage })]).api;
   expect(await one.get('shared-doc').text()).toBe('doc 0');

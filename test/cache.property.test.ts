@@ -67,8 +67,10 @@ function headersOf(drawn: Drawn, now: number): Record<string, string> {
   if (directives.length) headers['cache-control'] = directives.join(', ');
   if (drawn.age !== undefined) headers.age = String(drawn.age);
   if (drawn.date !== undefined) headers.date = new Date(serverNow).toUTCString();
-  if (drawn.expires !== undefined) headers.expires = drawn.expires === '0' ? '0' : new Date(serverNow + drawn.expires * 1000).toUTCString();
-  if (drawn.lastModified !== undefined) headers['last-modified'] = new Date(serverNow - drawn.lastModified * 1000).toUTCString();
+  if (drawn.expires !== undefined)
+    headers.expires = drawn.expires === '0' ? '0' : new Date(serverNow + drawn.expires * 1000).toUTCString();
+  if (drawn.lastModified !== undefined)
+    headers['last-modified'] = new Date(serverNow - drawn.lastModified * 1000).toUTCString();
   return headers;
 }
 
@@ -77,34 +79,43 @@ const seen = { hit: 0, stale: 0, miss: 0 };
 
 test('the second request is a hit, stale or a trip to the origin exactly when http-cache-semantics says so', async () => {
   await fc.assert(
-    fc.asyncProperty(response, requestDirective, fc.integer({ min: 0, max: 100 }), async (drawn, directive, elapsed) => {
-      // Date is frozen (and moved by hand) so the middleware and the reference see the same clock.
-      vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 0, 1, 12) });
-      const start = Date.now();
-      const headers = headersOf(drawn, start);
-      const path = `/property-${run++}`;
-      server.route(path, (_request, reply) => {
-        reply.sendDate = false;
-        reply.writeHead(drawn.status, headers).end('body');
-      });
-      const { api, outcomes } = recordingClient(server, [httpCache()], { throwHttpErrors: false });
-      const requestHeaders = { accept: 'application/json' };
-      const reference = new CachePolicy({ method: 'GET', url: path, headers: requestHeaders }, { status: drawn.status, headers }, { shared: false });
-      await api.get(path.slice(1)).text();
+    fc.asyncProperty(
+      response,
+      requestDirective,
+      fc.integer({ min: 0, max: 100 }),
+      async (drawn, directive, elapsed) => {
+        // Date is frozen (and moved by hand) so the middleware and the reference see the same clock.
+        vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 0, 1, 12) });
+        const start = Date.now();
+        const headers = headersOf(drawn, start);
+        const path = `/property-${run++}`;
+        server.route(path, (_request, reply) => {
+          reply.sendDate = false;
+          reply.writeHead(drawn.status, headers).end('body');
+        });
+        const { api, outcomes } = recordingClient(server, [httpCache()], { throwHttpErrors: false });
+        const requestHeaders = { accept: 'application/json' };
+        const reference = new CachePolicy(
+          { method: 'GET', url: path, headers: requestHeaders },
+          { status: drawn.status, headers },
+          { shared: false },
+        );
+        await api.get(path.slice(1)).text();
 
-      vi.setSystemTime(start + elapsed * 1000);
-      const second = directive === undefined ? requestHeaders : { ...requestHeaders, 'cache-control': directive };
-      const verdict = reference.evaluateRequest({ method: 'GET', url: path, headers: second });
-      const expected = !reference.storable() || !verdict.response ? 'miss' : verdict.revalidation ? 'stale' : 'hit';
-      await api.get(path.slice(1), { headers: second }).text();
+        vi.setSystemTime(start + elapsed * 1000);
+        const second = directive === undefined ? requestHeaders : { ...requestHeaders, 'cache-control': directive };
+        const verdict = reference.evaluateRequest({ method: 'GET', url: path, headers: second });
+        const expected = !reference.storable() || !verdict.response ? 'miss' : verdict.revalidation ? 'stale' : 'hit';
+        await api.get(path.slice(1), { headers: second }).text();
 
-      expect(outcomes()).toEqual(['miss', expected]);
-      seen[expected] += 1;
-      expect(server.requestsTo(path).length).toBe(expected === 'miss' ? 2 : 1);
-      // A stale answer refreshes in the background: once.
-      if (expected === 'stale') await eventually(() => server.requestsTo(path).length === 2);
-      vi.useRealTimers();
-    }),
+        expect(outcomes()).toEqual(['miss', expected]);
+        seen[expected] += 1;
+        expect(server.requestsTo(path).length).toBe(expected === 'miss' ? 2 : 1);
+        // A stale answer refreshes in the background: once.
+        if (expected === 'stale') await eventually(() => server.requestsTo(path).length === 2);
+        vi.useRealTimers();
+      },
+    ),
     { numRuns: 200 },
   );
   // The property is worth little if random headers hardly ever allow reuse.

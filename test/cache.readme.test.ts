@@ -12,12 +12,17 @@ const run = promisify(execFile);
 let server: TestServer;
 beforeAll(async () => {
   server = await startServer();
-  versioned(server, '/v1/catalog', () => ({ headers: { 'cache-control': 'private, max-age=60', 'content-type': 'application/json' }, body: '{"items":[]}' }));
+  versioned(server, '/v1/catalog', () => ({
+    headers: { 'cache-control': 'private, max-age=60', 'content-type': 'application/json' },
+    body: '{"items":[]}',
+  }));
 });
 afterAll(() => server.close());
 
 test("README's cache example runs as written: a miss, then a hit with no request", async () => {
-  const section = /## HTTP cache and de-duplication\n[\s\S]*?```ts\n([\s\S]*?)```/.exec(readFileSync('README.md', 'utf8'))?.[1];
+  const section = /## HTTP cache and de-duplication\n[\s\S]*?```ts\n([\s\S]*?)```/.exec(
+    readFileSync('README.md', 'utf8'),
+  )?.[1];
   expect(section).toBeDefined();
   const source = section!
     .replace("from 'sturdy/cache'", `from ${JSON.stringify(resolve('src/cache/index.ts'))}`)
@@ -32,5 +37,7 @@ test("README's cache example runs as written: a miss, then a hit with no request
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
-  expect(server.requestsTo('/v1/catalog').map((request) => request.headers.authorization)).toEqual(['Bearer readme-token-1']);
+  expect(server.requestsTo('/v1/catalog').map((request) => request.headers.authorization)).toEqual([
+    'Bearer readme-token-1',
+  ]);
 });

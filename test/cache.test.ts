@@ -74,7 +74,9 @@ test('no-cache and must-revalidate: revalidated on every use, even while fresh',
   for (const directive of ['no-cache', 'max-age=60, must-revalidate']) {
     const path = `/always-${directive.length}`;
     versioned(server, path, (n, request) =>
-      request.headers['if-none-match'] === '"e1"' ? { status: 304, headers: { etag: '"e1"' } } : { headers: { 'cache-control': directive, etag: '"e1"' }, body: `v${n}` },
+      request.headers['if-none-match'] === '"e1"'
+        ? { status: 304, headers: { etag: '"e1"' } }
+        : { headers: { 'cache-control': directive, etag: '"e1"' }, body: `v${n}` },
     );
     const { api, outcomes } = recordingClient(server, [httpCache()]);
     expect(await api.get(path.slice(1)).text()).toBe('v0');
@@ -85,10 +87,18 @@ test('no-cache and must-revalidate: revalidated on every use, even while fresh',
 });
 
 test('Vary: accept-language keeps one entry per language', async () => {
-  versioned(server, '/greeting', (_n, request) => ({ headers: { 'cache-control': 'max-age=60', vary: 'Accept-Language' }, body: `hello in ${request.headers['accept-language']}` }));
+  versioned(server, '/greeting', (_n, request) => ({
+    headers: { 'cache-control': 'max-age=60', vary: 'Accept-Language' },
+    body: `hello in ${request.headers['accept-language']}`,
+  }));
   const { api } = recordingClient(server, [httpCache()]);
   const get = (language: string) => api.get('greeting', { headers: { 'accept-language': language } }).text();
-  expect([await get('en'), await get('de'), await get('en'), await get('de')]).toEqual(['hello in en', 'hello in de', 'hello in en', 'hello in de']);
+  expect([await get('en'), await get('de'), await get('en'), await get('de')]).toEqual([
+    'hello in en',
+    'hello in de',
+    'hello in en',
+    'hello in de',
+  ]);
   expect(server.requestsTo('/greeting').length).toBe(2);
 });
 
@@ -115,7 +125,9 @@ test('ETag revalidation: a 304 updates the stored headers and keeps the stored b
 test('Last-Modified revalidation: If-Modified-Since, 304, body kept', async () => {
   const modified = new Date(Date.now() - 3_600_000).toUTCString();
   versioned(server, '/modified', (_n, request) =>
-    request.headers['if-modified-since'] === modified ? { status: 304, headers: { 'cache-control': 'no-cache' } } : { headers: { 'last-modified': modified, 'cache-control': 'no-cache' }, body: 'as of then' },
+    request.headers['if-modified-since'] === modified
+      ? { status: 304, headers: { 'cache-control': 'no-cache' } }
+      : { headers: { 'last-modified': modified, 'cache-control': 'no-cache' }, body: 'as of then' },
   );
   const { api, outcomes } = recordingClient(server, [httpCache()]);
   expect([await api.get('modified').text(), await api.get('modified').text()]).toEqual(['as of then', 'as of then']);
@@ -124,7 +136,10 @@ test('Last-Modified revalidation: If-Modified-Since, 304, body kept', async () =
 });
 
 test('stale-while-revalidate: stale is served at once, refreshed once in the background', async () => {
-  versioned(server, '/swr', (n) => ({ headers: { 'cache-control': 'max-age=1, stale-while-revalidate=60' }, body: `v${n}` }));
+  versioned(server, '/swr', (n) => ({
+    headers: { 'cache-control': 'max-age=1, stale-while-revalidate=60' },
+    body: `v${n}`,
+  }));
   const { api, outcomes } = recordingClient(server, [httpCache()]);
   await api.get('swr').text();
   later(2);
@@ -137,24 +152,40 @@ test('stale-while-revalidate: stale is served at once, refreshed once in the bac
 });
 
 test('stale-if-error: after a 503 storm and every retry, the stale entry is served; the 503 never replaces it', async () => {
-  versioned(server, '/sie', (n) => (n === 0 ? { headers: { 'cache-control': 'max-age=1, stale-if-error=600' }, body: 'good' } : { status: 503, body: 'down' }));
-  const { api, events } = recordingClient(server, [httpCache()], { retry: { limit: 2, delay: () => 1, jitter: false } });
+  versioned(server, '/sie', (n) =>
+    n === 0
+      ? { headers: { 'cache-control': 'max-age=1, stale-if-error=600' }, body: 'good' }
+      : { status: 503, body: 'down' },
+  );
+  const { api, events } = recordingClient(server, [httpCache()], {
+    retry: { limit: 2, delay: () => 1, jitter: false },
+  });
   await api.get('sie').text();
   later(2);
   expect(await api.get('sie').text()).toBe('good');
   // The retries happened first: 1 + 2 retries went to the origin; stale came on the last attempt.
   expect(server.requestsTo('/sie').length).toBe(4);
-  expect(events.filter((event) => event.type === 'cache').map((event) => [event.outcome, event.attempt])).toEqual([['miss', 1], ['miss', 1], ['miss', 2], ['stale', 3]]);
+  expect(events.filter((event) => event.type === 'cache').map((event) => [event.outcome, event.attempt])).toEqual([
+    ['miss', 1],
+    ['miss', 1],
+    ['miss', 2],
+    ['stale', 3],
+  ]);
   expect(await api.get('sie').text()).toBe('good');
   expect(server.requestsTo('/sie').length).toBe(7);
 });
 
 test('stale-if-error: an origin that cannot be reached (socket dropped) is answered stale on the last attempt', async () => {
   server.route('/sie-drop', (_request, response, n) => {
-    if (n === 0) response.writeHead(200, { 'cache-control': 'max-age=1, stale-if-error=600', 'content-type': 'text/plain' }).end('kept');
+    if (n === 0)
+      response
+        .writeHead(200, { 'cache-control': 'max-age=1, stale-if-error=600', 'content-type': 'text/plain' })
+        .end('kept');
     else response.socket?.destroy();
   });
-  const { api, outcomes } = recordingClient(server, [httpCache()], { retry: { limit: 1, delay: () => 1, jitter: false } });
+  const { api, outcomes } = recordingClient(server, [httpCache()], {
+    retry: { limit: 1, delay: () => 1, jitter: false },
+  });
   await api.get('sie-drop').text();
   later(2);
   expect(await api.get('sie-drop').text()).toBe('kept');
@@ -166,11 +197,16 @@ test('stale-if-error: an origin that cannot be reached (socket dropped) is answe
 });
 
 test('without stale-if-error, a stale entry does not hide the 503', async () => {
-  versioned(server, '/no-sie', (n) => (n === 0 ? { headers: { 'cache-control': 'max-age=1' }, body: 'good' } : { status: 503, body: 'down' }));
+  versioned(server, '/no-sie', (n) =>
+    n === 0 ? { headers: { 'cache-control': 'max-age=1' }, body: 'good' } : { status: 503, body: 'down' },
+  );
   const { api } = recordingClient(server, [httpCache()]);
   await api.get('no-sie').text();
   later(2);
-  const error = await api.get('no-sie').text().catch((caught: unknown) => caught);
+  const error = await api
+    .get('no-sie')
+    .text()
+    .catch((caught: unknown) => caught);
   expect(isHTTPError(error) && error.response.status).toBe(503);
 });
 
@@ -183,7 +219,11 @@ test('a successful POST invalidates its URL and its Location; a failed one does 
   expect(await both()).toEqual(['list 0', 'item 0']);
   // The POST goes to /items itself: route it by method.
   versioned(server, '/items', (n, request) =>
-    request.method === 'POST' ? (fail ? { status: 500, body: 'no' } : { status: 201, headers: { location: '/items/7' }, body: 'created' }) : { headers: { 'cache-control': 'max-age=60' }, body: `list ${n}` },
+    request.method === 'POST'
+      ? fail
+        ? { status: 500, body: 'no' }
+        : { status: 201, headers: { location: '/items/7' }, body: 'created' }
+      : { headers: { 'cache-control': 'max-age=60' }, body: `list ${n}` },
   );
   await api.post('items', { json: {}, throwHttpErrors: false });
   expect(await both()).toEqual(['list 0', 'item 0']);
@@ -193,7 +233,10 @@ test('a successful POST invalidates its URL and its Location; a failed one does 
 });
 
 test("token A's entry is never served to token B, and the store never holds a token", async () => {
-  versioned(server, '/me', (_n, request) => ({ headers: { 'cache-control': 'private, max-age=60', 'set-cookie': 'session=s3cr3t' }, body: `user ${request.headers.authorization}` }));
+  versioned(server, '/me', (_n, request) => ({
+    headers: { 'cache-control': 'private, max-age=60', 'set-cookie': 'session=s3cr3t' },
+    body: `user ${request.headers.authorization}`,
+  }));
   const cache = httpCache();
   const asA = recordingClient(server, [cache], { auth: bearer('token-A-123') }).api;
   const asB = recordingClient(server, [cache], { auth: bearer('token-B-456') }).api;
@@ -210,12 +253,19 @@ test('a query API key is a credential too: two keys, two entries', async () => {
   versioned(server, '/keyed', (_n, request) => ({ headers: { 'cache-control': 'max-age=60' }, body: request.url }));
   const { api } = recordingClient(server, [httpCache()]);
   const get = (key: string) => api.get('keyed', { searchParams: { api_key: key } }).text();
-  expect([await get('k1'), await get('k2'), await get('k1')]).toEqual(['/keyed?api_key=k1', '/keyed?api_key=k2', '/keyed?api_key=k1']);
+  expect([await get('k1'), await get('k2'), await get('k1')]).toEqual([
+    '/keyed?api_key=k1',
+    '/keyed?api_key=k2',
+    '/keyed?api_key=k1',
+  ]);
   expect(server.requestsTo('/keyed').length).toBe(2);
 });
 
 test('maxEntries: the least recently used entry goes first', async () => {
-  versioned(server, '/lru', (n, request) => ({ headers: { 'cache-control': 'max-age=60' }, body: `${request.url} ${n}` }));
+  versioned(server, '/lru', (n, request) => ({
+    headers: { 'cache-control': 'max-age=60' },
+    body: `${request.url} ${n}`,
+  }));
   const { api } = recordingClient(server, [httpCache({ maxEntries: 2 })]);
   const get = (id: string) => api.get('lru', { searchParams: { id } }).text();
   await get('a');
@@ -275,7 +325,9 @@ test('HEAD is cached apart from GET; POST and other methods pass straight throug
 test('bad options are TypeErrors naming the option', () => {
   expect(() => httpCache({ maxEntries: 0 })).toThrow(/option `maxEntries` must be a positive integer/);
   expect(() => httpCache({ maxBytes: Number.NaN })).toThrow(/option `maxBytes`/);
-  expect(() => httpCache({ maxEntryBytes: 2_000, maxBytes: 1_000 })).toThrow(/`maxEntryBytes` \(2000\) must not exceed `maxBytes` \(1000\)/);
+  expect(() => httpCache({ maxEntryBytes: 2_000, maxBytes: 1_000 })).toThrow(
+    /`maxEntryBytes` \(2000\) must not exceed `maxBytes` \(1000\)/,
+  );
   expect(() => httpCache({ store: {} as never })).toThrow(/option `store` must be an unstorage Storage/);
   expect(() => httpCache(null as never)).toThrow(/takes an object/);
 });

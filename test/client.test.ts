@@ -42,7 +42,11 @@ describe('method shortcuts and urls', () => {
 
 describe('extend and per-call options', () => {
   test('extend merges headers and searchParams as ky does: same-name parameters append, undefined removes', async () => {
-    const base = createClient({ baseUrl: 'https://api.test/', headers: { 'x-app': 'shop/3.2', 'x-trace': '1' }, searchParams: { lang: 'en', v: 1 } });
+    const base = createClient({
+      baseUrl: 'https://api.test/',
+      headers: { 'x-app': 'shop/3.2', 'x-trace': '1' },
+      searchParams: { lang: 'en', v: 1 },
+    });
     const child = base.extend({ headers: { 'x-trace': undefined, 'x-child': 'yes' }, searchParams: { v: 2 } });
     await child.get('x');
     expect(seen[0]!.headers.get('x-app')).toBe('shop/3.2');
@@ -66,7 +70,10 @@ describe('extend and per-call options', () => {
       baseUrl: 'https://api.test/',
       context: { tenant: 't1' },
       hooks: {
-        beforeRequest: [({ request, options }) => void log.push(`before ${request.method} ${(options.context as { tenant: string }).tenant}`)],
+        beforeRequest: [
+          ({ request, options }) =>
+            void log.push(`before ${request.method} ${(options.context as { tenant: string }).tenant}`),
+        ],
         afterResponse: [({ response }) => void log.push(`after ${response.status}`)],
       },
     });

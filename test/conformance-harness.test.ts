@@ -1,6 +1,13 @@
 // The conformance harness must be able to fail: its matchers, its rejection helper and its runner.
 import { describe, expect, test } from 'vitest';
-import { AssertionError, createRegistry, deepEqual, expect as check, rejection, runCases } from './conformance/harness.ts';
+import {
+  AssertionError,
+  createRegistry,
+  deepEqual,
+  expect as check,
+  rejection,
+  runCases,
+} from './conformance/harness.ts';
 
 describe('matchers', () => {
   test('deepEqual compares JSON-like values by structure, ignoring undefined properties', () => {
@@ -12,9 +19,11 @@ describe('matchers', () => {
 
   test('a failing matcher throws AssertionError showing both sides (errors by name and message)', () => {
     expect(() => check('a').toBe('b')).toThrow(new AssertionError('expected "a" to be "b"'));
-    expect(() => check(new TypeError('boom')).toSatisfy(function isTimeoutError() {
-      return false;
-    })).toThrow('expected TypeError("boom") to satisfy isTimeoutError');
+    expect(() =>
+      check(new TypeError('boom')).toSatisfy(function isTimeoutError() {
+        return false;
+      }),
+    ).toThrow('expected TypeError("boom") to satisfy isTimeoutError');
     expect(() => check('has s3cret').notToContain('s3cret')).toThrow(AssertionError);
     expect(() => check(5).toBeBelow(5)).toThrow(AssertionError);
     expect(() => check(1).toBeAtLeast(1)).not.toThrow();
@@ -23,7 +32,9 @@ describe('matchers', () => {
   test('rejection returns the reason, and fails when the promise resolves', async () => {
     const reason = new Error('no');
     await expect(rejection(Promise.reject(reason))).resolves.toBe(reason);
-    await expect(rejection(Promise.resolve(new Response(null, { status: 204 })))).rejects.toThrow('expected a rejection, got "Response 204"');
+    await expect(rejection(Promise.resolve(new Response(null, { status: 204 })))).rejects.toThrow(
+      'expected a rejection, got "Response 204"',
+    );
   });
 });
 

@@ -32,7 +32,8 @@ test('the slowest reader sets the pace: a reader that reads nothing holds the so
     for (let chunk = await fast.read(); !chunk.done; chunk = await fast.read()) read += chunk.value.byteLength;
   })();
   // The fast reader gets the first 8 KiB (so the fan-out does pull), then a pause shows it gets no further.
-  for (const started = Date.now(); read < 8 * 1024; await settle()) if (Date.now() - started > 2_000) throw new Error(`the fast reader got only ${read} bytes`);
+  for (const started = Date.now(); read < 8 * 1024; await settle())
+    if (Date.now() - started > 2_000) throw new Error(`the fast reader got only ${read} bytes`);
   await settle();
   // 8 KiB may wait for the idle reader, plus the chunk in hand: nowhere near the 1,000 KiB source.
   expect(state.pulled).toBeGreaterThanOrEqual(8);

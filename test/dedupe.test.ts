@@ -43,7 +43,9 @@ beforeAll(async () => {
   });
   server.route('/who', async (request, response) => {
     await sleep(50);
-    response.writeHead(200, { 'content-type': 'text/plain' }).end(`${request.method} ${request.headers.authorization ?? 'anonymous'}`);
+    response
+      .writeHead(200, { 'content-type': 'text/plain' })
+      .end(`${request.method} ${request.headers.authorization ?? 'anonymous'}`);
   });
 });
 afterAll(() => server.close());
@@ -67,7 +69,9 @@ test('one caller aborting (before or after the response) leaves the other 19 int
   expect(settled.slice(1).every((result) => result.status === 'fulfilled' && result.value === BODY)).toBe(true);
 
   const late = new AbortController();
-  const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => api.get('shared', i === 0 ? { signal: late.signal } : {})));
+  const responses = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => api.get('shared', i === 0 ? { signal: late.signal } : {})),
+  );
   late.abort(new Error('caller 0 left mid-body'));
   const reads = await Promise.allSettled(responses.map((response) => response.text()));
   expect(reads[0]?.status).toBe('rejected');
@@ -76,14 +80,19 @@ test('one caller aborting (before or after the response) leaves the other 19 int
 });
 
 test('concurrent identical calls share one request even when hashing their key is slow (a loaded machine)', async () => {
-  server.route('/fast-head', (_request, response) => void response.writeHead(200, { 'content-type': 'text/plain' }).end('fast'));
+  server.route(
+    '/fast-head',
+    (_request, response) => void response.writeHead(200, { 'content-type': 'text/plain' }).end('fast'),
+  );
   // The first digest answers at once, every later one after 200 ms: by then the first call's response is back.
   const digest = crypto.subtle.digest.bind(crypto.subtle);
   let digests = 0;
-  const spy = vi.spyOn(crypto.subtle, 'digest').mockImplementation(async (...args: Parameters<SubtleCrypto['digest']>) => {
-    if (digests++ > 0) await sleep(200);
-    return digest(...args);
-  });
+  const spy = vi
+    .spyOn(crypto.subtle, 'digest')
+    .mockImplementation(async (...args: Parameters<SubtleCrypto['digest']>) => {
+      if (digests++ > 0) await sleep(200);
+      return digest(...args);
+    });
   try {
     const { api } = recordingClient(server, [dedupe()]);
     const texts = await Promise.all(Array.from({ length: 3 }, () => api.get('fast-head').text()));
@@ -97,7 +106,11 @@ test('concurrent identical calls share one request even when hashing their key i
 test('when every caller has gone, the shared request is cancelled: the server sees the connection close', async () => {
   const { api } = recordingClient(server, [dedupe()]);
   const controllers = Array.from({ length: 3 }, () => new AbortController());
-  const responses = await Promise.all(controllers.map((controller) => api.get('trickle', { signal: controller.signal, idleTimeout: false, totalTimeout: false })));
+  const responses = await Promise.all(
+    controllers.map((controller) =>
+      api.get('trickle', { signal: controller.signal, idleTimeout: false, totalTimeout: false }),
+    ),
+  );
   expect(server.requestsTo('/trickle').length).toBe(1);
   const readers = responses.map((response) => response.body!.getReader());
   await Promise.all(readers.map((reader) => reader.read()));
@@ -134,15 +147,28 @@ test('POST is never shared; different credentials are never shared', async () =>
 
   const asA = recordingClient(server, [shared], { auth: bearer('token-A-123') }).api;
   const asB = recordingClient(server, [shared], { auth: bearer('token-B-456') }).api;
-  const users = await Promise.all([asA.get('who').text(), asB.get('who').text(), asA.get('who').text(), asB.get('who').text()]);
-  expect(users).toEqual(['GET Bearer token-A-123', 'GET Bearer token-B-456', 'GET Bearer token-A-123', 'GET Bearer token-B-456']);
+  const users = await Promise.all([
+    asA.get('who').text(),
+    asB.get('who').text(),
+    asA.get('who').text(),
+    asB.get('who').text(),
+  ]);
+  expect(users).toEqual([
+    'GET Bearer token-A-123',
+    'GET Bearer token-B-456',
+    'GET Bearer token-A-123',
+    'GET Bearer token-B-456',
+  ]);
   expect(server.requestsTo('/who').length - before).toBe(7);
 });
 
 test('different content negotiation is not shared; a newcomer after the response starts its own request', async () => {
   const { api } = recordingClient(server, [dedupe()]);
   const before = server.requestsTo('/who').length;
-  await Promise.all([api.get('who', { headers: { 'accept-language': 'en' } }).text(), api.get('who', { headers: { 'accept-language': 'de' } }).text()]);
+  await Promise.all([
+    api.get('who', { headers: { 'accept-language': 'en' } }).text(),
+    api.get('who', { headers: { 'accept-language': 'de' } }).text(),
+  ]);
   expect(server.requestsTo('/who').length - before).toBe(2);
   await api.get('who').text();
   await api.get('who').text();

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { createClient, isValidationError } from '../src/index.ts';
-import { endpoint } from '../src/endpoint.ts';
+import { endpoint } from '../src/endpoint/index.ts';
 
 // Every URL sturdy would fetch, recorded by a custom fetch (no network): the property is about URL building.
 const sent: URL[] = [];
@@ -19,7 +19,33 @@ const search = endpoint(api, { method: 'GET', path: 'search' });
 // Strings made of the characters that move things in URLs, plus arbitrary Unicode.
 const tricky = fc.oneof(
   fc.string({ unit: 'binary' }),
-  fc.array(fc.constantFrom('.', '..', '/', '\\', '?', '#', '%', '%2e', '%2E', '%2F', '%5C', ';', '&', '=', '+', ' ', ':', '@', '\t', 'a', 'é')).map((parts) => parts.join('')),
+  fc
+    .array(
+      fc.constantFrom(
+        '.',
+        '..',
+        '/',
+        '\\',
+        '?',
+        '#',
+        '%',
+        '%2e',
+        '%2E',
+        '%2F',
+        '%5C',
+        ';',
+        '&',
+        '=',
+        '+',
+        ' ',
+        ':',
+        '@',
+        '\t',
+        'a',
+        'é',
+      ),
+    )
+    .map((parts) => parts.join('')),
 );
 
 describe('properties', () => {
@@ -55,7 +81,9 @@ describe('properties', () => {
       fc.asyncProperty(fc.dictionary(tricky, fc.oneof(tricky, fc.array(tricky, { maxLength: 3 }))), async (query) => {
         sent.length = 0;
         await search({ query });
-        const expected = Object.entries(query).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((item) => [name, item]));
+        const expected = Object.entries(query).flatMap(([name, value]) =>
+          (Array.isArray(value) ? value : [value]).map((item) => [name, item]),
+        );
         expect([...sent[0]!.searchParams]).toEqual(expected);
         expect(sent[0]!.pathname).toBe('/v1/search');
         expect(sent[0]!.hash).toBe('');

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createClient, isHTTPError, type SturdyClient } from '../src/index.ts';
-import { endpoint } from '../src/endpoint.ts';
+import { endpoint } from '../src/endpoint/index.ts';
 import { modes, startServer, type TestServer } from './helpers/server.ts';
 import { validationRejection } from './helpers/rejection.ts';
 
@@ -19,14 +19,16 @@ afterAll(() => server.close());
 const Order = v.object({
   id: v.string(),
   total: v.pipe(v.number(), v.gtValue(0)),
-  placedAt: v.pipe(v.string(), v.transform((text) => new Date(text))),
+  placedAt: v.pipe(
+    v.string(),
+    v.transform((text) => new Date(text)),
+  ),
 });
 const NewOrder = v.object({
   customer: v.object({ email: v.pipe(v.string(), v.email()) }),
   total: v.pipe(v.string(), v.transform(Number), v.number(), v.gtValue(0)),
 });
 const order = { id: 'ord_1', total: 12.5, placedAt: '2026-11-25T00:00:00.000Z' };
-
 
 /** Paths the server received (query included), in order. */
 const receivedUrls = () => server.requests.map((request) => request.url);
@@ -73,16 +75,24 @@ describe('path parameters', () => {
   test('missing parameters are named before any request', async () => {
     const line = endpoint(api, { method: 'GET', path: 'orders/:orderId/lines/:lineId' });
     const error = await validationRejection(line({ params: { orderId: 'o1' } } as never));
-    expect(error.issues).toEqual([{ path: '$.lineId', message: 'missing: orders/:orderId/lines/:lineId needs params.lineId' }]);
-    expect(error.message).toBe('request params invalid at $.lineId: missing: orders/:orderId/lines/:lineId needs params.lineId');
+    expect(error.issues).toEqual([
+      { path: '$.lineId', message: 'missing: orders/:orderId/lines/:lineId needs params.lineId' },
+    ]);
+    expect(error.message).toBe(
+      'request params invalid at $.lineId: missing: orders/:orderId/lines/:lineId needs params.lineId',
+    );
     const none = await validationRejection((line as (input?: unknown) => Promise<unknown>)());
     expect(none.issues.map((issue) => issue.path)).toEqual(['$.orderId', '$.lineId']);
     expect(server.requests).toHaveLength(0);
   });
 
   test('objects and lone surrogates are refused', async () => {
-    expect((await validationRejection(getOrder()({ params: { id: { toString: () => 'x' } as never } }))).issues[0]!.message).toContain('string or number');
-    expect((await validationRejection(getOrder()({ params: { id: 'a\ud800' } }))).issues[0]!.message).toContain('lone surrogate');
+    expect(
+      (await validationRejection(getOrder()({ params: { id: { toString: () => 'x' } as never } }))).issues[0]!.message,
+    ).toContain('string or number');
+    expect((await validationRejection(getOrder()({ params: { id: 'a\ud800' } }))).issues[0]!.message).toContain(
+      'lone surrogate',
+    );
     expect(server.requests).toHaveLength(0);
   });
 
@@ -91,7 +101,14 @@ describe('path parameters', () => {
     const line = endpoint(api, {
       method: 'GET',
       path: 'orders/:orderId/lines/:line',
-      params: v.object({ orderId: v.pipe(v.string(), v.digits()), line: v.pipe(v.number(), v.integer(), v.transform((n) => n + 1)) }),
+      params: v.object({
+        orderId: v.pipe(v.string(), v.digits()),
+        line: v.pipe(
+          v.number(),
+          v.integer(),
+          v.transform((n) => n + 1),
+        ),
+      }),
     });
     await line({ params: { orderId: '42', line: 6 } });
     expect(receivedUrls()).toEqual(['/v1/orders/42/lines/7']);
@@ -137,9 +154,23 @@ describe('query', () => {
   test('without a schema: scalars, Dates and arrays; undefined and null left out; objects refused', async () => {
     server.route('/v1/search', modes.json(200, []));
     const search = endpoint(api, { method: 'GET', path: 'search' });
-    await search({ query: { q: 'x y', page: 2, exact: true, since: new Date('2026-01-01T00:00:00Z'), ids: [1, 2], gone: undefined, nil: null } });
-    expect(receivedUrls()).toEqual(['/v1/search?q=x+y&page=2&exact=true&since=2026-01-01T00%3A00%3A00.000Z&ids=1&ids=2']);
-    const error = await validationRejection(search({ query: { filter: { a: 1 } as never, ok: 'x', when: [new Date('x')] } }));
+    await search({
+      query: {
+        q: 'x y',
+        page: 2,
+        exact: true,
+        since: new Date('2026-01-01T00:00:00Z'),
+        ids: [1, 2],
+        gone: undefined,
+        nil: null,
+      },
+    });
+    expect(receivedUrls()).toEqual([
+      '/v1/search?q=x+y&page=2&exact=true&since=2026-01-01T00%3A00%3A00.000Z&ids=1&ids=2',
+    ]);
+    const error = await validationRejection(
+      search({ query: { filter: { a: 1 } as never, ok: 'x', when: [new Date('x')] } }),
+    );
     expect(error.issues.map((issue) => issue.path)).toEqual(['$.filter', '$.when[0]']);
     expect(server.requests).toHaveLength(1);
   });
@@ -167,7 +198,9 @@ describe('body and response', () => {
 
   test('an invalid response fails with direction response and the status', async () => {
     server.route('/v1/orders', modes.json(201, { ...order, total: 0 }));
-    const error = await validationRejection(createOrder()({ body: { customer: { email: 'ada@example.com' }, total: '1' } }));
+    const error = await validationRejection(
+      createOrder()({ body: { customer: { email: 'ada@example.com' }, total: '1' } }),
+    );
     expect(error).toMatchObject({ direction: 'response', status: 201 });
     expect(error.issues.map((issue) => issue.path)).toEqual(['$.total']);
   });
@@ -175,7 +208,10 @@ describe('body and response', () => {
   test('per-call options reach the request; lowercase methods work', async () => {
     server.route('/v1/orders/o1', modes.echo());
     const remove = endpoint(api, { method: 'delete', path: 'orders/:id' });
-    const echoed = (await remove({ params: { id: 'o1' } }, { headers: { 'x-trace': 't1' } })) as { method: string; headers: Record<string, string> };
+    const echoed = (await remove({ params: { id: 'o1' } }, { headers: { 'x-trace': 't1' } })) as {
+      method: string;
+      headers: Record<string, string>;
+    };
     expect(echoed.method).toBe('DELETE');
     expect(echoed.headers['x-trace']).toBe('t1');
   });

@@ -18,7 +18,10 @@ import {
 
 const server = setupServer(
   http.get('https://api.test/fail', () =>
-    HttpResponse.json({ message: 'bad', password: 'hunter2-secret' }, { status: 400, headers: { 'set-cookie': 'session=cookie-secret' } }),
+    HttpResponse.json(
+      { message: 'bad', password: 'hunter2-secret' },
+      { status: 400, headers: { 'set-cookie': 'session=cookie-secret' } },
+    ),
   ),
   http.get('https://api.test/huge', () => {
     const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
@@ -51,7 +54,12 @@ afterAll(() => server.close());
 
 describe('error classes', () => {
   test('all extend SturdyError and are recognised by their guards', () => {
-    const errors = [new SerializationError('x'), new ParseError({ status: 200, contentType: null, snippet: '', url: 'u' }), new ValidationError('request', []), new AuthError('x')];
+    const errors = [
+      new SerializationError('x'),
+      new ParseError({ status: 200, contentType: null, snippet: '', url: 'u' }),
+      new ValidationError('request', []),
+      new AuthError('x'),
+    ];
     for (const error of errors) {
       expect(error).toBeInstanceOf(SturdyError);
       expect(error).toBeInstanceOf(Error);
@@ -63,13 +71,18 @@ describe('error classes', () => {
   });
 
   test('guards work across realms (a copy without the same prototype)', () => {
-    const foreign = Object.assign(Object.create(Error.prototype), { name: 'AuthError', [Symbol.for('sturdy.error')]: true });
+    const foreign = Object.assign(Object.create(Error.prototype), {
+      name: 'AuthError',
+      [Symbol.for('sturdy.error')]: true,
+    });
     expect(foreign instanceof AuthError).toBe(false);
     expect(isAuthError(foreign)).toBe(true);
   });
 
   test('ValidationError lists the first issues with their paths', () => {
-    const error = new ValidationError('request', [{ path: '$.customer.email', message: 'Invalid email' }], { what: 'request body' });
+    const error = new ValidationError('request', [{ path: '$.customer.email', message: 'Invalid email' }], {
+      what: 'request body',
+    });
     expect(error.message).toBe('request body invalid at $.customer.email: Invalid email');
   });
 });
@@ -82,8 +95,15 @@ describe('redaction in errors and events', () => {
 
   test('HTTPError message, String, JSON and inspect carry no credential', async () => {
     const events: SturdyEvent[] = [];
-    const api = createClient({ baseUrl: 'https://api.test/', retry: false, onEvent: (e) => events.push(e), headers: { authorization: 'Bearer header-secret-value' } });
-    const error = (await api.get('fail', { searchParams: { access_token: 'url-secret-token', page: 2 } }).catch((e: unknown) => e)) as HTTPError;
+    const api = createClient({
+      baseUrl: 'https://api.test/',
+      retry: false,
+      onEvent: (e) => events.push(e),
+      headers: { authorization: 'Bearer header-secret-value' },
+    });
+    const error = (await api
+      .get('fail', { searchParams: { access_token: 'url-secret-token', page: 2 } })
+      .catch((e: unknown) => e)) as HTTPError;
     expect(error).toBeInstanceOf(HTTPError);
     expect(error.response.status).toBe(400);
     expect((error.data as { message: string }).message).toBe('bad');
@@ -107,7 +127,10 @@ describe('redaction in errors and events', () => {
 
   test('a huge HTML page is not read whole for a ParseError', async () => {
     const api = createClient({ baseUrl: 'https://api.test/', retry: false });
-    const error = (await api.get('huge-html').json().catch((e: unknown) => e)) as ParseError;
+    const error = (await api
+      .get('huge-html')
+      .json()
+      .catch((e: unknown) => e)) as ParseError;
     expect(error).toBeInstanceOf(ParseError);
     expect(error.snippet.startsWith('<p>xxx')).toBe(true);
   });
@@ -148,15 +171,27 @@ describe('network errors', () => {
     const api = createClient({
       retry: false,
       fetch: async () => {
-        throw new TypeError('fetch failed', { cause: new Error('connect failed for https://api.test/x?api_key=cause-secret-key') });
+        throw new TypeError('fetch failed', {
+          cause: new Error('connect failed for https://api.test/x?api_key=cause-secret-key'),
+        });
       },
     });
-    const error = (await api.get('https://api.test/x', { searchParams: { api_key: 'cause-secret-key' } }).catch((e: unknown) => e)) as Error;
+    const error = (await api
+      .get('https://api.test/x', { searchParams: { api_key: 'cause-secret-key' } })
+      .catch((e: unknown) => e)) as Error;
     expect(error.name).toBe('NetworkError');
     const cause = error.cause as Error;
     const rootCause = cause.cause as Error;
     expect(rootCause.message).toContain('api_key=[REDACTED]');
-    for (const text of [error.message, error.stack ?? '', cause.message, rootCause.message, rootCause.stack ?? '', inspect(error, { depth: 10 }), JSON.stringify(error)]) {
+    for (const text of [
+      error.message,
+      error.stack ?? '',
+      cause.message,
+      rootCause.message,
+      rootCause.stack ?? '',
+      inspect(error, { depth: 10 }),
+      JSON.stringify(error),
+    ]) {
       expect(text).not.toContain('cause-secret-key');
     }
   });
@@ -168,7 +203,9 @@ test('a per-call idempotencyKey with a line break or NUL is a TypeError naming i
   for (const key of ['a\r\nX-Evil: 1', 'a\0b']) {
     const error = await api.post('orders', { json: {}, idempotencyKey: key }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TypeError);
-    expect((error as Error).message).toContain('option `idempotencyKey` must be a non-empty string without line breaks or NUL');
+    expect((error as Error).message).toContain(
+      'option `idempotencyKey` must be a non-empty string without line breaks or NUL',
+    );
   }
   expect(sent).toBe(0);
 });

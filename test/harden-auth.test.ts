@@ -6,11 +6,19 @@
  */
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { AuthError, bearer, clientCredentials, createClient, isAuthError, type AuthStrategy, type ClientCredentialsOptions } from '../src/index.ts';
+import {
+  AuthError,
+  bearer,
+  clientCredentials,
+  createClient,
+  isAuthError,
+  type AuthStrategy,
+  type ClientCredentialsOptions,
+} from '../src/index.ts';
 import { DEFAULT_TOKEN_LIFETIME_S } from '../src/auth/client-credentials.ts';
 import { ISSUED_TOKENS_KEPT } from '../src/auth/strategy.ts';
 import { createTokenCache, EXPIRY_SKEW_MS, type TokenGrant } from '../src/auth/token-cache.ts';
-import { createRedactor, type Redactor } from '../src/redact.ts';
+import { createRedactor, type Redactor } from '../src/core/redact.ts';
 import { startServer, wait } from './helpers/server.ts';
 
 afterEach(() => {
@@ -19,7 +27,14 @@ afterEach(() => {
 
 const printed = (error: unknown) => {
   const cause = (error as Error).cause as Error | undefined;
-  return [String(error), JSON.stringify(error), inspect(error, { depth: 10 }), (error as Error).stack ?? '', cause?.message ?? '', cause?.stack ?? ''].join('\n');
+  return [
+    String(error),
+    JSON.stringify(error),
+    inspect(error, { depth: 10 }),
+    (error as Error).stack ?? '',
+    cause?.message ?? '',
+    cause?.stack ?? '',
+  ].join('\n');
 };
 
 /** A fetch standing in for a token endpoint (https://auth.test/token) and an API that reports the Authorization it got. */
@@ -56,7 +71,9 @@ describe("a failing bearer provider's AuthError names no token (item 5)", () => 
     const error = await api.get('me').catch((e: unknown) => e);
     await server.close();
     expect(isAuthError(error)).toBe(true);
-    expect((error as AuthError).message).toBe('bearer token provider failed: refresh of [REDACTED] failed: session expired');
+    expect((error as AuthError).message).toBe(
+      'bearer token provider failed: refresh of [REDACTED] failed: session expired',
+    );
     expect(printed(error)).not.toContain(current);
   });
 });
@@ -122,12 +139,18 @@ describe('an issued token a header cannot carry is an AuthError (item 13)', () =
     const api = createClient({ baseUrl: 'https://api.test/', fetch, auth: clientCredentials(ccOptions()) });
     const error = await api.get('me').catch((e: unknown) => e);
     expect(isAuthError(error)).toBe(true);
-    expect((error as Error).message).toMatch(/access_token from https:\/\/auth\.test\/token cannot go in an Authorization header/);
+    expect((error as Error).message).toMatch(
+      /access_token from https:\/\/auth\.test\/token cannot go in an Authorization header/,
+    );
     expect(printed(error)).not.toContain('hd-token');
   });
 
   test('a bearer provider returning a character outside Latin-1', async () => {
-    const api = createClient({ baseUrl: 'https://api.test/', fetch: async () => Response.json({}), auth: bearer(() => 'hd-token-€') });
+    const api = createClient({
+      baseUrl: 'https://api.test/',
+      fetch: async () => Response.json({}),
+      auth: bearer(() => 'hd-token-€'),
+    });
     const error = await api.get('me').catch((e: unknown) => e);
     expect(isAuthError(error)).toBe(true);
     expect(printed(error)).not.toContain('hd-token');
@@ -197,23 +220,35 @@ describe('clientCredentials lifetimes and fetch (item 15)', () => {
     ['0', 0],
     ['negative', -5],
     ['garbage', 'soon'],
-  ])('expires_in %s: the token is used for DEFAULT_TOKEN_LIFETIME_S minus the skew, then renewed once', async (_what, expiresIn) => {
-    vi.useFakeTimers({ toFake: ['performance', 'Date'] });
-    const { fetch, tokenRequests } = stubFetch((n) => ({ access_token: `hd-life-token-${n}`, token_type: 'Bearer', expires_in: expiresIn }));
-    const api = createClient({ baseUrl: 'https://api.test/', fetch, auth: clientCredentials(ccOptions()) });
-    for (let i = 0; i < 3; i++) expect(await api.get('me').json()).toEqual({ authorization: 'Bearer hd-life-token-1' });
-    expect(tokenRequests).toHaveLength(1);
-    vi.advanceTimersByTime(DEFAULT_TOKEN_LIFETIME_S * 1000 - EXPIRY_SKEW_MS - 1000);
-    await api.get('me');
-    expect(tokenRequests).toHaveLength(1);
-    vi.advanceTimersByTime(2000);
-    expect(await api.get('me').json()).toEqual({ authorization: 'Bearer hd-life-token-2' });
-    expect(tokenRequests).toHaveLength(2);
-  });
+  ])(
+    'expires_in %s: the token is used for DEFAULT_TOKEN_LIFETIME_S minus the skew, then renewed once',
+    async (_what, expiresIn) => {
+      vi.useFakeTimers({ toFake: ['performance', 'Date'] });
+      const { fetch, tokenRequests } = stubFetch((n) => ({
+        access_token: `hd-life-token-${n}`,
+        token_type: 'Bearer',
+        expires_in: expiresIn,
+      }));
+      const api = createClient({ baseUrl: 'https://api.test/', fetch, auth: clientCredentials(ccOptions()) });
+      for (let i = 0; i < 3; i++)
+        expect(await api.get('me').json()).toEqual({ authorization: 'Bearer hd-life-token-1' });
+      expect(tokenRequests).toHaveLength(1);
+      vi.advanceTimersByTime(DEFAULT_TOKEN_LIFETIME_S * 1000 - EXPIRY_SKEW_MS - 1000);
+      await api.get('me');
+      expect(tokenRequests).toHaveLength(1);
+      vi.advanceTimersByTime(2000);
+      expect(await api.get('me').json()).toEqual({ authorization: 'Bearer hd-life-token-2' });
+      expect(tokenRequests).toHaveLength(2);
+    },
+  );
 
   test('expires_in as a numeric string ("7200") is read as seconds', async () => {
     vi.useFakeTimers({ toFake: ['performance', 'Date'] });
-    const { fetch, tokenRequests } = stubFetch((n) => ({ access_token: `hd-str-token-${n}`, token_type: 'Bearer', expires_in: '7200' }));
+    const { fetch, tokenRequests } = stubFetch((n) => ({
+      access_token: `hd-str-token-${n}`,
+      token_type: 'Bearer',
+      expires_in: '7200',
+    }));
     const api = createClient({ baseUrl: 'https://api.test/', fetch, auth: clientCredentials(ccOptions()) });
     await api.get('me');
     vi.advanceTimersByTime(7200_000 - EXPIRY_SKEW_MS - 1000);
@@ -238,9 +273,17 @@ describe('clientCredentials lifetimes and fetch (item 15)', () => {
 
 describe('clientCredentials resource and params (item 16)', () => {
   test('resource (RFC 8707) as repeated form fields, params as extra fields', async () => {
-    const { fetch, tokenRequests } = stubFetch(() => ({ access_token: 'hd-res-token', token_type: 'Bearer', expires_in: 3600 }));
+    const { fetch, tokenRequests } = stubFetch(() => ({
+      access_token: 'hd-res-token',
+      token_type: 'Bearer',
+      expires_in: 3600,
+    }));
     const auth = clientCredentials(
-      ccOptions({ scope: 'read', resource: ['https://api.test/', 'https://files.test/'], params: { aud: 'hd-audience', tenant: ['t1', 't2'] } }),
+      ccOptions({
+        scope: 'read',
+        resource: ['https://api.test/', 'https://files.test/'],
+        params: { aud: 'hd-audience', tenant: ['t1', 't2'] },
+      }),
     );
     await createClient({ baseUrl: 'https://api.test/', fetch, auth }).get('me');
     expect([...tokenRequests[0]!]).toEqual([
@@ -255,8 +298,16 @@ describe('clientCredentials resource and params (item 16)', () => {
   });
 
   test('a single resource string', async () => {
-    const { fetch, tokenRequests } = stubFetch(() => ({ access_token: 'hd-res-token', token_type: 'Bearer', expires_in: 3600 }));
-    await createClient({ baseUrl: 'https://api.test/', fetch, auth: clientCredentials(ccOptions({ resource: 'https://api.test/v1' })) }).get('me');
+    const { fetch, tokenRequests } = stubFetch(() => ({
+      access_token: 'hd-res-token',
+      token_type: 'Bearer',
+      expires_in: 3600,
+    }));
+    await createClient({
+      baseUrl: 'https://api.test/',
+      fetch,
+      auth: clientCredentials(ccOptions({ resource: 'https://api.test/v1' })),
+    }).get('me');
     expect(tokenRequests[0]!.getAll('resource')).toEqual(['https://api.test/v1']);
   });
 

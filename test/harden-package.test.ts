@@ -22,13 +22,22 @@ test('LICENSE: MIT, copyright 2026 sturdy contributors, matching package.json', 
   expect(license).toContain('THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND');
 });
 
-test('the build (scripts/build.ts, tsconfig.build.json) references only files the package ships', { timeout: 60_000 }, async () => {
+test('the build (scripts/build.ts, tsconfig.build.json) references only files the package ships', {
+  timeout: 60_000,
+}, async () => {
   const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { files: string[] };
   const out = await mkdtemp(join(tmpdir(), 'sturdy-build-'));
   try {
     // What `npm run build` writes: esbuild's JavaScript, then tsc's declarations, here into a scratch folder.
     await bundleDist(out);
-    await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--emitDeclarationOnly', '--outDir', out]);
+    await run(process.execPath, [
+      join(root, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      join(root, 'tsconfig.build.json'),
+      '--emitDeclarationOnly',
+      '--outDir',
+      out,
+    ]);
     const built = (await readdir(out, { recursive: true })).map((file) => join(out, file));
     expect(built.some((file) => file.endsWith('index.js'))).toBe(true);
     expect(built.some((file) => file.endsWith('index.d.ts'))).toBe(true);
@@ -41,11 +50,13 @@ test('the build (scripts/build.ts, tsconfig.build.json) references only files th
     for (const file of built.filter((name) => /\.(js|d\.ts|map)$/.test(name))) {
       const text = await readFile(file, 'utf8');
       const url = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(text)?.[1];
-      if (url && !url.startsWith('data:') && !shipped(resolve(dirname(file), url))) missing.push(`${relative(out, file)} -> ${url}`);
+      if (url && !url.startsWith('data:') && !shipped(resolve(dirname(file), url)))
+        missing.push(`${relative(out, file)} -> ${url}`);
       if (!file.endsWith('.map')) continue;
       const map = JSON.parse(text) as { sources: string[]; sourceRoot?: string; sourcesContent?: unknown[] };
       map.sources.forEach((source, i) => {
-        if (map.sourcesContent?.[i] == null && !shipped(resolve(dirname(file), map.sourceRoot ?? '', source))) missing.push(`${relative(out, file)} -> ${source}`);
+        if (map.sourcesContent?.[i] == null && !shipped(resolve(dirname(file), map.sourceRoot ?? '', source)))
+          missing.push(`${relative(out, file)} -> ${source}`);
       });
     }
     expect(missing).toEqual([]);

@@ -64,16 +64,21 @@ describe('9: redirects are followed in code by runtime capability, not by a `doc
 });
 
 describe('10: allowInsecure is a boolean', () => {
-  test.each(['false', 'true', 0, 1, null])('allowInsecure: %j is a TypeError naming the option, before any request', async (value) => {
-    api.route('/x', modes.echo());
-    expect(() => createClient({ baseUrl: api.url, auth: bearer('t'), allowInsecure: value as never })).toThrow(/option `allowInsecure` must be true or false/);
-    const client = createClient({ baseUrl: api.url, auth: bearer('t') });
-    const { error } = await elapsed(() => client.get('x', { allowInsecure: value as never }));
-    expect(error).toBeInstanceOf(TypeError);
-    expect((error as Error).message).toMatch(/allowInsecure/);
-    expect(() => client.extend({ allowInsecure: value as never })).toThrow(TypeError);
-    expect(api.requests).toHaveLength(0);
-  });
+  test.each(['false', 'true', 0, 1, null])(
+    'allowInsecure: %j is a TypeError naming the option, before any request',
+    async (value) => {
+      api.route('/x', modes.echo());
+      expect(() => createClient({ baseUrl: api.url, auth: bearer('t'), allowInsecure: value as never })).toThrow(
+        /option `allowInsecure` must be true or false/,
+      );
+      const client = createClient({ baseUrl: api.url, auth: bearer('t') });
+      const { error } = await elapsed(() => client.get('x', { allowInsecure: value as never }));
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(/allowInsecure/);
+      expect(() => client.extend({ allowInsecure: value as never })).toThrow(TypeError);
+      expect(api.requests).toHaveLength(0);
+    },
+  );
 
   test('a token to plain http off loopback is refused unless allowInsecure is true (the boolean still works)', async () => {
     const sent: string[] = [];
@@ -85,7 +90,12 @@ describe('10: allowInsecure is a boolean', () => {
     const refused = createClient({ baseUrl: 'http://api.internal/', auth: bearer('plain-token'), fetch });
     await expect(refused.get('x')).rejects.toMatchObject({ name: 'AuthError' });
     expect(sent).toEqual([]);
-    const allowed = createClient({ baseUrl: 'http://api.internal/', auth: bearer('plain-token'), allowInsecure: true, fetch });
+    const allowed = createClient({
+      baseUrl: 'http://api.internal/',
+      auth: bearer('plain-token'),
+      allowInsecure: true,
+      fetch,
+    });
     await allowed.get('x');
     expect(sent).toEqual(['http://api.internal/x Bearer plain-token']);
   });
@@ -126,7 +136,11 @@ describe('11: userinfo in baseUrl', () => {
 describe('12: the call timeouts bound the credential step', () => {
   test('a provider that never settles with totalTimeout 500 ends as a TimeoutError after about 500 ms, no request sent', async () => {
     api.route('/x', modes.echo());
-    const client = createClient({ baseUrl: api.url, auth: bearer(() => new Promise<string>(() => {})), totalTimeout: 500 });
+    const client = createClient({
+      baseUrl: api.url,
+      auth: bearer(() => new Promise<string>(() => {})),
+      totalTimeout: 500,
+    });
     const { error, ms } = await elapsed(() => client.get('x'));
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toMatch(/totalTimeout of 500 ms/);
@@ -142,7 +156,12 @@ describe('12: the call timeouts bound the credential step', () => {
       asked += 1;
       return new Promise<string>(() => {});
     };
-    const client = createClient({ baseUrl: api.url, auth: bearer(provider), timeout: 200, retry: { limit: 1, delay: () => 0, jitter: false } });
+    const client = createClient({
+      baseUrl: api.url,
+      auth: bearer(provider),
+      timeout: 200,
+      retry: { limit: 1, delay: () => 0, jitter: false },
+    });
     const { error, ms } = await elapsed(() => client.get('x'));
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toMatch(/timeout of 200 ms/);

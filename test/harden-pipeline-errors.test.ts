@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, expectTypeOf, test } from 'vitest';
 import { apiKey, bearer, createClient, HTTPError, NetworkError, TimeoutError, type SturdyEvent } from '../src/index.ts';
-import type { HTTPErrorWithRetryAfter } from '../src/retry.ts';
+import type { HTTPErrorWithRetryAfter } from '../src/core/retry.ts';
 import { elapsed, modes, startServer, type TestServer } from './helpers/server.ts';
 
 let server: TestServer;
@@ -23,7 +23,13 @@ afterEach(async () => {
 /** Every way a user prints an error, with its causes. */
 const printed = (error: unknown) => {
   const cause = (error as Error).cause as Error | undefined;
-  return [String(error), JSON.stringify(error), inspect(error, { depth: 10 }), (error as Error).stack ?? '', cause?.message ?? ''].join('\n');
+  return [
+    String(error),
+    JSON.stringify(error),
+    inspect(error, { depth: 10 }),
+    (error as Error).stack ?? '',
+    cause?.message ?? '',
+  ].join('\n');
 };
 
 /** An origin nothing listens on: a server started and closed again. */
@@ -37,8 +43,15 @@ describe('4: a NetworkError carries a sanitized real Request', () => {
   test('no Authorization, no API key in its url, and none in any printed form', async () => {
     server.route('/drop', modes.drop());
     const bearerApi = createClient({ baseUrl: server.url, retry: 0, auth: bearer('bearer-secret-77') });
-    const keyApi = createClient({ baseUrl: server.url, retry: 0, auth: apiKey({ key: 'query-secret-88', query: 'appid' }) });
-    for (const [api, secret] of [[bearerApi, 'bearer-secret-77'], [keyApi, 'query-secret-88']] as const) {
+    const keyApi = createClient({
+      baseUrl: server.url,
+      retry: 0,
+      auth: apiKey({ key: 'query-secret-88', query: 'appid' }),
+    });
+    for (const [api, secret] of [
+      [bearerApi, 'bearer-secret-77'],
+      [keyApi, 'query-secret-88'],
+    ] as const) {
       const { error } = await elapsed(() => api.get('drop', { headers: { 'x-trace': 'trace-1' } }));
       expect(error).toBeInstanceOf(NetworkError);
       const { request } = error as NetworkError;
@@ -62,16 +75,24 @@ describe('6: extend({ redact }) builds the extended client a redactor of its own
     server.route('/fail', modes.json(500, { error: 'boom' }));
     const parent = createClient({ baseUrl: server.url, retry: 0 });
     const child = parent.extend({ redact: { query: ['session'] } });
-    const { error: childError } = await elapsed(() => child.get('fail', { searchParams: { session: 'sess-value-99' } }));
+    const { error: childError } = await elapsed(() =>
+      child.get('fail', { searchParams: { session: 'sess-value-99' } }),
+    );
     expect(childError).toBeInstanceOf(HTTPError);
     expect(printed(childError)).not.toContain('sess-value-99');
     expect((childError as Error).message).toContain('session=[REDACTED]');
     // The control: the parent was not told `session` is secret.
-    const { error: parentError } = await elapsed(() => parent.get('fail', { searchParams: { session: 'sess-value-99' } }));
+    const { error: parentError } = await elapsed(() =>
+      parent.get('fail', { searchParams: { session: 'sess-value-99' } }),
+    );
     expect((parentError as Error).message).toContain('sess-value-99');
     // Names add up: the extended client keeps the parent's names too.
-    const grand = createClient({ baseUrl: server.url, retry: 0, redact: { query: ['tenant'] } }).extend({ redact: { query: ['session'] } });
-    const { error: both } = await elapsed(() => grand.get('fail', { searchParams: { tenant: 'tenant-x1', session: 'sess-y2' } }));
+    const grand = createClient({ baseUrl: server.url, retry: 0, redact: { query: ['tenant'] } }).extend({
+      redact: { query: ['session'] },
+    });
+    const { error: both } = await elapsed(() =>
+      grand.get('fail', { searchParams: { tenant: 'tenant-x1', session: 'sess-y2' } }),
+    );
     expect(printed(both)).not.toMatch(/tenant-x1|sess-y2/);
     expect(server.requestsTo('/fail')).toHaveLength(3);
   });
@@ -79,7 +100,11 @@ describe('6: extend({ redact }) builds the extended client a redactor of its own
 
 describe('24: with onEvent set, a URL that cannot be resolved is the real TypeError', () => {
   test.each([
-    ['a relative URL without baseUrl', 'orders', /sturdy: cannot resolve url "orders": pass an absolute URL or set the baseUrl option/],
+    [
+      'a relative URL without baseUrl',
+      'orders',
+      /sturdy: cannot resolve url "orders": pass an absolute URL or set the baseUrl option/,
+    ],
     ['a malformed absolute URL', 'http://[bad/x', /Failed to parse URL from http:\/\/\[bad\/x|Invalid URL/],
   ])('%s', async (_name, input, message) => {
     const events: SturdyEvent[] = [];
@@ -89,7 +114,9 @@ describe('24: with onEvent set, a URL that cannot be resolved is the real TypeEr
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toMatch(/Cannot read properties/);
     expect(events.filter((event) => event.type === 'request')).toEqual([]);
-    expect(events.filter((event) => event.type === 'error').map((event) => event.reason)).toEqual([`TypeError: ${(error as Error).message}`]);
+    expect(events.filter((event) => event.type === 'error').map((event) => event.reason)).toEqual([
+      `TypeError: ${(error as Error).message}`,
+    ]);
   });
 });
 
@@ -112,10 +139,17 @@ describe('25: timeout and network errors say what failed and why', () => {
   test('an idle TimeoutError names the method and URL (query redacted) and error events carry durationMs', async () => {
     server.route('/stall', modes.stallBody());
     const events: SturdyEvent[] = [];
-    const api = createClient({ baseUrl: server.url, retry: 0, idleTimeout: 250, onEvent: (event) => events.push(event) });
+    const api = createClient({
+      baseUrl: server.url,
+      retry: 0,
+      idleTimeout: 250,
+      onEvent: (event) => events.push(event),
+    });
     const { error, ms } = await elapsed(() => api.get('stall', { searchParams: { token: 'idle-secret-3' } }).json());
     expect(error).toBeInstanceOf(TimeoutError);
-    expect((error as Error).message).toBe(`Request timed out (idleTimeout of 250 ms): GET ${server.url}/stall?token=[REDACTED]`);
+    expect((error as Error).message).toBe(
+      `Request timed out (idleTimeout of 250 ms): GET ${server.url}/stall?token=[REDACTED]`,
+    );
     expect((error as TimeoutError).request).toBeInstanceOf(Request);
     expect(ms).toBeGreaterThanOrEqual(240);
     const failures = events.filter((event) => event.type === 'error');
@@ -130,7 +164,9 @@ describe('25: timeout and network errors say what failed and why', () => {
     const api = createClient({ retry: 0, onEvent: (event) => events.push(event) });
     const { error } = await elapsed(() => api.get(`${origin}/x?api_key=net-secret-1`));
     expect(error).toBeInstanceOf(NetworkError);
-    expect((error as Error).message).toBe(`Request failed due to a network error: GET ${origin}/x?api_key=[REDACTED] (ECONNREFUSED)`);
+    expect((error as Error).message).toBe(
+      `Request failed due to a network error: GET ${origin}/x?api_key=[REDACTED] (ECONNREFUSED)`,
+    );
     expect((error as Error).stack).toContain('(ECONNREFUSED)');
     expect(printed(error)).not.toContain('net-secret-1');
     const [failure] = events.filter((event) => event.type === 'error');
@@ -149,14 +185,24 @@ describe('25: timeout and network errors say what failed and why', () => {
       if (host !== 'no-such-host.invalid') return lookup.call(dns, host, ...rest);
       asked.push(host);
       const callback = rest.at(-1) as (error: Error) => void;
-      process.nextTick(() => callback(Object.assign(new Error(`getaddrinfo EAI_FAIL ${host}`), { code: 'EAI_FAIL', syscall: 'getaddrinfo', hostname: host })));
+      process.nextTick(() =>
+        callback(
+          Object.assign(new Error(`getaddrinfo EAI_FAIL ${host}`), {
+            code: 'EAI_FAIL',
+            syscall: 'getaddrinfo',
+            hostname: host,
+          }),
+        ),
+      );
     };
     try {
       const api = createClient({ retry: 0 });
       const { error } = await elapsed(() => api.get('http://no-such-host.invalid/x'));
       expect(asked).toEqual(['no-such-host.invalid']);
       expect(error).toBeInstanceOf(NetworkError);
-      expect((error as Error).message).toBe('Request failed due to a network error: GET http://no-such-host.invalid/x (EAI_FAIL)');
+      expect((error as Error).message).toBe(
+        'Request failed due to a network error: GET http://no-such-host.invalid/x (EAI_FAIL)',
+      );
     } finally {
       dns.lookup = lookup;
     }
@@ -165,7 +211,10 @@ describe('25: timeout and network errors say what failed and why', () => {
   test('a retried NetworkError is named once, after the last attempt', async () => {
     const origin = await refusedOrigin();
     const events: SturdyEvent[] = [];
-    const api = createClient({ retry: { limit: 2, delay: () => 0, jitter: false }, onEvent: (event) => events.push(event) });
+    const api = createClient({
+      retry: { limit: 2, delay: () => 0, jitter: false },
+      onEvent: (event) => events.push(event),
+    });
     const { error } = await elapsed(() => api.get(`${origin}/x`));
     // Three attempts ran (so the cause was seen three times), and the message names it once.
     expect(events.filter((event) => event.type === 'request')).toHaveLength(3);
@@ -249,19 +298,24 @@ describe('27: a 304 to the caller own conditional GET', () => {
 });
 
 describe('28: timeout: 0 is refused, not read as "none" nor as "fail at once"', () => {
-  test.each(['timeout', 'totalTimeout', 'idleTimeout'] as const)('%s: 0 is a TypeError naming it, at createClient, extend and per call', async (name) => {
-    server.route('/x', modes.echo());
-    const message = new RegExp(`option \`${name}\` must be a positive number of milliseconds.*or false for none; got 0`);
-    expect(() => createClient({ [name]: 0 })).toThrow(message);
-    const api = createClient({ baseUrl: server.url });
-    expect(() => api.extend({ [name]: 0 })).toThrow(message);
-    const { error } = await elapsed(() => api.get('x', { [name]: 0 }));
-    expect(error).toBeInstanceOf(TypeError);
-    expect((error as Error).message).toMatch(message);
-    expect(server.requests).toHaveLength(0);
-    // `false` is the way to say none.
-    expect(await api.get('x', { [name]: false }).json()).toMatchObject({ url: '/x' });
-  });
+  test.each(['timeout', 'totalTimeout', 'idleTimeout'] as const)(
+    '%s: 0 is a TypeError naming it, at createClient, extend and per call',
+    async (name) => {
+      server.route('/x', modes.echo());
+      const message = new RegExp(
+        `option \`${name}\` must be a positive number of milliseconds.*or false for none; got 0`,
+      );
+      expect(() => createClient({ [name]: 0 })).toThrow(message);
+      const api = createClient({ baseUrl: server.url });
+      expect(() => api.extend({ [name]: 0 })).toThrow(message);
+      const { error } = await elapsed(() => api.get('x', { [name]: 0 }));
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(message);
+      expect(server.requests).toHaveLength(0);
+      // `false` is the way to say none.
+      expect(await api.get('x', { [name]: false }).json()).toMatchObject({ url: '/x' });
+    },
+  );
 });
 
 describe('a body cut off after the headers is a sturdy NetworkError', () => {
@@ -276,22 +330,30 @@ describe('a body cut off after the headers is a sturdy NetworkError', () => {
   test.each([
     ['.json()', (api: ReturnType<typeof createClient>) => api.get('break').json()],
     ['.text()', (api: ReturnType<typeof createClient>) => api.get('break').text()],
-    ['.result()', async (api: ReturnType<typeof createClient>) => {
-      const result = await api.get('break').result();
-      if (!result.ok) throw result.error;
-      return result.data;
-    }],
+    [
+      '.result()',
+      async (api: ReturnType<typeof createClient>) => {
+        const result = await api.get('break').result();
+        if (!result.ok) throw result.error;
+        return result.data;
+      },
+    ],
     ['response.text()', async (api: ReturnType<typeof createClient>) => (await api.get('break')).text()],
-    ['response.body reader', async (api: ReturnType<typeof createClient>) => {
-      const reader = (await api.get('break')).body!.getReader();
-      for (;;) if ((await reader.read()).done) return;
-    }],
+    [
+      'response.body reader',
+      async (api: ReturnType<typeof createClient>) => {
+        const reader = (await api.get('break')).body!.getReader();
+        for (;;) if ((await reader.read()).done) return;
+      },
+    ],
   ])('%s', async (_name, read) => {
     breakBody(server);
     const api = createClient({ baseUrl: server.url, auth: bearer('body-secret-4') });
     const { error, ms } = await elapsed(() => read(api));
     expect(error).toBeInstanceOf(NetworkError);
-    expect((error as Error).message).toBe(`Request failed due to a network error: GET ${server.url}/break (other side closed)`);
+    expect((error as Error).message).toBe(
+      `Request failed due to a network error: GET ${server.url}/break (other side closed)`,
+    );
     expect((error as NetworkError).request.headers.get('authorization')).toBeNull();
     expect(printed(error)).not.toContain('body-secret-4');
     // It failed when the socket closed, not at the idle timeout (15 s).
@@ -321,8 +383,16 @@ describe('a URL with userinfo (user:password@) never shows its password', () => 
   });
 
   test('header views of an HTTPError redact a token in a Location header and userinfo in a Link header', async () => {
-    server.route('/moved', (_request, response) =>
-      void response.writeHead(400, { 'content-type': 'application/json', location: '/next?access_token=loc-token-123', link: '<https://u:link-pass-7@example.com/>; rel="next"' }).end('{}'),
+    server.route(
+      '/moved',
+      (_request, response) =>
+        void response
+          .writeHead(400, {
+            'content-type': 'application/json',
+            location: '/next?access_token=loc-token-123',
+            link: '<https://u:link-pass-7@example.com/>; rel="next"',
+          })
+          .end('{}'),
     );
     const api = createClient({ baseUrl: server.url, retry: 0 });
     const { error } = await elapsed(() => api.get('moved').json());

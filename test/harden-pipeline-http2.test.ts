@@ -26,7 +26,9 @@ beforeEach(async () => {
     for await (const chunk of request) body += String(chunk);
     seen.push({ version: request.httpVersion, path: request.url, authorization: request.headers.authorization, body });
     const status = request.url === '/flaky' && seen.filter((s) => s.path === '/flaky').length === 1 ? 503 : 200;
-    response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ version: request.httpVersion }));
+    response
+      .writeHead(status, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ version: request.httpVersion }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -39,7 +41,12 @@ afterEach(async () => {
 test('dispatcher: new Agent({ allowH2: true }) sends every attempt over HTTP/2, credentials and retries included', async () => {
   const dispatcher = new Agent({ allowH2: true, connect: { ca: cert } });
   try {
-    const api = createClient({ baseUrl: origin, auth: bearer('h2-token'), retry: { delay: () => 0, jitter: false }, dispatcher } as Parameters<typeof createClient>[0]);
+    const api = createClient({
+      baseUrl: origin,
+      auth: bearer('h2-token'),
+      retry: { delay: () => 0, jitter: false },
+      dispatcher,
+    } as Parameters<typeof createClient>[0]);
     expect(await api.get('orders').json()).toEqual({ version: '2.0' });
     expect(await api.post('flaky', { json: { sku: 'A1' } }).json()).toEqual({ version: '2.0' });
     expect(seen.map((s) => [s.version, s.path, s.authorization])).toEqual([
@@ -57,7 +64,10 @@ test('dispatcher: new Agent({ allowH2: true }) sends every attempt over HTTP/2, 
 test("the typed form of the recipe: a fetch option that hands ky's init to the global fetch with the dispatcher", async () => {
   const dispatcher = new Agent({ allowH2: true, connect: { ca: cert } });
   try {
-    const api = createClient({ baseUrl: origin, fetch: (input, init) => fetch(input, { ...init, dispatcher } as RequestInit) });
+    const api = createClient({
+      baseUrl: origin,
+      fetch: (input, init) => fetch(input, { ...init, dispatcher } as RequestInit),
+    });
     expect(await api.get('a').json()).toEqual({ version: '2.0' });
     expect(seen.map((s) => s.version)).toEqual(['2.0']);
   } finally {

@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createClient, HTTPError, NetworkError } from '../src/index.ts';
-import type { HTTPErrorWithRetryAfter } from '../src/retry.ts';
+import type { HTTPErrorWithRetryAfter } from '../src/core/retry.ts';
 import { elapsed, modes, startServer, wait, type TestServer } from './helpers/server.ts';
 
 let server: TestServer;
@@ -25,7 +25,8 @@ describe('17: the retry budget is spent only on storms the server did not ask fo
   test('server-paced 503 + Retry-After waits take no token: 6 calls on a 1-token budget all succeed', async () => {
     // Every odd request (the first attempt of each call) is told to come back in 0 s.
     server.route('/paced', (_request, response, n) => {
-      if (n % 2 === 0) response.writeHead(503, { 'retry-after': '0', 'content-type': 'application/json' }).end('{"busy":true}');
+      if (n % 2 === 0)
+        response.writeHead(503, { 'retry-after': '0', 'content-type': 'application/json' }).end('{"busy":true}');
       else response.writeHead(200, { 'content-type': 'application/json' }).end(`{"n":${n}}`);
     });
     const api = createClient({ baseUrl: server.url, retryBudget: { tokens: 1, refill: 0 }, retry: fixed(10) });
@@ -120,7 +121,10 @@ describe('19: a 409 to a repeat of a keyed POST means "still in progress"', () =
         if (!response.destroyed) response.writeHead(201, { 'content-type': 'application/json' }).end('{"id":1}');
         return;
       }
-      if (n === 1) return void response.writeHead(409, { 'content-type': 'application/json' }).end('{"error":"request in progress"}');
+      if (n === 1)
+        return void response
+          .writeHead(409, { 'content-type': 'application/json' })
+          .end('{"error":"request in progress"}');
       response.writeHead(201, { 'content-type': 'application/json' }).end('{"id":1}');
     });
     const api = createClient({ baseUrl: server.url, timeout: 300, retry: fixed(200) });
@@ -133,7 +137,7 @@ describe('19: a 409 to a repeat of a keyed POST means "still in progress"', () =
     expect(received[2]!.at - received[1]!.at).toBeGreaterThanOrEqual(190);
   });
 
-  test('a 409 to the first attempt is the caller\'s conflict: not retried', async () => {
+  test("a 409 to the first attempt is the caller's conflict: not retried", async () => {
     server.route('/conflict', modes.json(409, { error: 'duplicate sku' }));
     const api = createClient({ baseUrl: server.url, retry: fixed(10) });
     const { error } = await elapsed(() => api.post('conflict', { json: { sku: 'A1' } }));
@@ -214,7 +218,9 @@ describe('23: an explicit retry.methods is the whole list', () => {
   test("methods: ['get', 'post'] retries that POST, per call as well", async () => {
     server.route('/listed', modes.sequence([503, { status: 201, body: { id: 7 } }]));
     const api = createClient({ baseUrl: server.url, retry: { methods: ['get'] } });
-    const created = await api.post('listed', { json: { a: 1 }, retry: { methods: ['get', 'post'], ...fixed(10) } }).json();
+    const created = await api
+      .post('listed', { json: { a: 1 }, retry: { methods: ['get', 'post'], ...fixed(10) } })
+      .json();
     expect(created).toEqual({ id: 7 });
     expect(server.requestsTo('/listed')).toHaveLength(2);
   });

@@ -9,30 +9,52 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { apiKey, bearer, createClient, isParseError, isValidationError, ParseError, ValidationError } from '../src/index.ts';
-import { ndjsonRecords } from '../src/ndjson.ts';
-import { parseSnippet, PARSE_SNIPPET_CHARS } from '../src/errors.ts';
-import { createRedactor } from '../src/redact.ts';
-import { validate } from '../src/schema.ts';
+import {
+  apiKey,
+  bearer,
+  createClient,
+  isParseError,
+  isValidationError,
+  ParseError,
+  ValidationError,
+} from '../src/index.ts';
+import { ndjsonRecords } from '../src/ndjson/index.ts';
+import { parseSnippet, PARSE_SNIPPET_CHARS } from '../src/core/errors.ts';
+import { createRedactor } from '../src/core/redact.ts';
+import { validate } from '../src/core/schema.ts';
 
 const KEY = 'rr-app-key-0123456789';
 const TOKEN = 'rr-bearer-token-0123456789';
 const server = setupServer(
-  http.get('https://api.test/export', () => new HttpResponse('{"id":1}\n{"id":2,\n', { headers: { 'content-type': 'application/x-ndjson' } })),
+  http.get(
+    'https://api.test/export',
+    () => new HttpResponse('{"id":1}\n{"id":2,\n', { headers: { 'content-type': 'application/x-ndjson' } }),
+  ),
   http.get('https://api.test/echo', ({ request }) => {
     const token = request.headers.get('authorization')?.replace('Bearer ', '') ?? '';
-    return new HttpResponse(`${JSON.stringify({ id: token })}\n`, { headers: { 'content-type': 'application/x-ndjson' } });
+    return new HttpResponse(`${JSON.stringify({ id: token })}\n`, {
+      headers: { 'content-type': 'application/x-ndjson' },
+    });
   }),
   http.get('https://api.test/edge', ({ request }) => {
     const token = request.headers.get('authorization')?.replace('Bearer ', '') ?? '';
-    return new HttpResponse(`${'x'.repeat(PARSE_SNIPPET_CHARS - 10)}${token}\n`, { headers: { 'content-type': 'application/x-ndjson' } });
+    return new HttpResponse(`${'x'.repeat(PARSE_SNIPPET_CHARS - 10)}${token}\n`, {
+      headers: { 'content-type': 'application/x-ndjson' },
+    });
   }),
 );
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-const printed = (error: unknown) => [(error as Error).message, String(error), JSON.stringify(error), inspect(error, { depth: 10 }), (error as Error).stack ?? ''].join('\n');
+const printed = (error: unknown) =>
+  [
+    (error as Error).message,
+    String(error),
+    JSON.stringify(error),
+    inspect(error, { depth: 10 }),
+    (error as Error).stack ?? '',
+  ].join('\n');
 
 async function firstError(records: AsyncIterable<unknown>): Promise<unknown> {
   try {
@@ -54,7 +76,9 @@ describe("NDJSON record errors use the client's redactor (item 2)", () => {
 
   test('the same for the awaited Response, and for a redact option of the client', async () => {
     const api = createClient({ baseUrl: 'https://api.test/', redact: { query: ['session'] } });
-    const error = await firstError(ndjsonRecords(await api.get('export', { searchParams: { session: 'rr-session-value-1' } })));
+    const error = await firstError(
+      ndjsonRecords(await api.get('export', { searchParams: { session: 'rr-session-value-1' } })),
+    );
     expect((error as Error).message).toContain('session=[REDACTED]');
     expect(printed(error)).not.toContain('rr-session-value-1');
   });
@@ -83,7 +107,9 @@ describe('validation issues are redacted (item 3)', () => {
   test("a request ValidationError never prints a rejected password's value", async () => {
     let requests = 0;
     const api = createClient({ baseUrl: 'https://api.test/', fetch: async () => (requests++, new Response('{}')) });
-    const error = await api.post('login', { json: { user: 'ann', password: 'rr-hunter2-password', pin: '0000' } as never, schema: Login }).catch((e: unknown) => e);
+    const error = await api
+      .post('login', { json: { user: 'ann', password: 'rr-hunter2-password', pin: '0000' } as never, schema: Login })
+      .catch((e: unknown) => e);
     expect(isValidationError(error)).toBe(true);
     expect(requests).toBe(0);
     const { issues } = error as ValidationError;
@@ -94,25 +120,39 @@ describe('validation issues are redacted (item 3)', () => {
     expect(printed(error)).not.toContain('rr-hunter2-password');
   });
 
-  test("validate() words issues with the redactor it is given: a server-echoed token in message, issues and toJSON", async () => {
+  test('validate() words issues with the redactor it is given: a server-echoed token in message, issues and toJSON', async () => {
     const redactor = createRedactor();
     redactor.addSecret(TOKEN);
-    const error = await validate(v.object({ count: v.number() }), { count: TOKEN }, 'response', { status: 200 }, redactor).catch((e: unknown) => e);
+    const error = await validate(
+      v.object({ count: v.number() }),
+      { count: TOKEN },
+      'response',
+      { status: 200 },
+      redactor,
+    ).catch((e: unknown) => e);
     expect(isValidationError(error)).toBe(true);
-    expect((error as ValidationError).issues[0]!.message).toBe('Invalid type: Expected number but received "[REDACTED]"');
+    expect((error as ValidationError).issues[0]!.message).toBe(
+      'Invalid type: Expected number but received "[REDACTED]"',
+    );
     expect(printed(error)).not.toContain(TOKEN);
   });
 
   test('a rejected secret-named value is hidden in any quoting and nested paths, numbers too', async () => {
     const schema = v.object({ auth: v.object({ clientSecret: v.literal('x') }), apiKey: v.string() });
-    const error = (await validate(schema, { auth: { clientSecret: 'rr-nested-secret' }, apiKey: 98765432 }, 'request').catch((e: unknown) => e)) as ValidationError;
+    const error = (await validate(
+      schema,
+      { auth: { clientSecret: 'rr-nested-secret' }, apiKey: 98765432 },
+      'request',
+    ).catch((e: unknown) => e)) as ValidationError;
     expect(error.issues.map((issue) => issue.path)).toEqual(['$.auth.clientSecret', '$.apiKey']);
     expect(printed(error)).not.toContain('rr-nested-secret');
     expect(printed(error)).not.toContain('98765432');
   });
 
   test('a ValidationError built by any module is redacted at least by the default rules', () => {
-    const error = new ValidationError('response', [{ path: '$.next', message: 'Invalid URL: https://x.test/?access_token=rr-query-token' }]);
+    const error = new ValidationError('response', [
+      { path: '$.next', message: 'Invalid URL: https://x.test/?access_token=rr-query-token' },
+    ]);
     expect(error.issues[0]!.message).toBe('Invalid URL: https://x.test/?access_token=[REDACTED]');
     expect(printed(error)).not.toContain('rr-query-token');
   });
@@ -124,7 +164,12 @@ describe('ParseError snippets (item 5)', () => {
     redactor.addSecret(TOKEN);
     const text = `${'x'.repeat(PARSE_SNIPPET_CHARS - 5)}${TOKEN}${'y'.repeat(1000)}`;
     expect(parseSnippet(text, redactor)).toBe(`${'x'.repeat(PARSE_SNIPPET_CHARS - 5)}[REDA`);
-    const error = new ParseError({ status: 200, contentType: 'text/html', snippet: redactor.text(text), url: 'https://api.test/' });
+    const error = new ParseError({
+      status: 200,
+      contentType: 'text/html',
+      snippet: redactor.text(text),
+      url: 'https://api.test/',
+    });
     expect(error.snippet).toHaveLength(PARSE_SNIPPET_CHARS);
     expect(printed(error)).not.toContain(TOKEN.slice(0, 5));
   });

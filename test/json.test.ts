@@ -8,12 +8,21 @@ const server = setupServer(
   http.all('https://api.test/echo', async ({ request }) => {
     received.push(request.clone());
     const text = await request.text();
-    return HttpResponse.json({ method: request.method, contentType: request.headers.get('content-type'), accept: request.headers.get('accept'), body: text });
+    return HttpResponse.json({
+      method: request.method,
+      contentType: request.headers.get('content-type'),
+      accept: request.headers.get('accept'),
+      body: text,
+    });
   }),
   http.get('https://api.test/empty-204', () => new HttpResponse(null, { status: 204 })),
   http.get('https://api.test/empty-200', () => new HttpResponse('', { status: 200 })),
-  http.get('https://api.test/html', () => HttpResponse.html('<!doctype html><html><body>Bad gateway, token=abc123secret</body></html>')),
-  http.get('https://api.test/problem', () => HttpResponse.json({ error: 'nope' }, { status: 422, headers: { 'content-type': 'application/problem+json' } })),
+  http.get('https://api.test/html', () =>
+    HttpResponse.html('<!doctype html><html><body>Bad gateway, token=abc123secret</body></html>'),
+  ),
+  http.get('https://api.test/problem', () =>
+    HttpResponse.json({ error: 'nope' }, { status: 422, headers: { 'content-type': 'application/problem+json' } }),
+  ),
 );
 
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
@@ -27,7 +36,9 @@ const api = createClient({ baseUrl: 'https://api.test/', retry: false });
 
 describe('json bodies', () => {
   test('serializes compactly with charset content-type and json accept', async () => {
-    const data = await api.post('echo', { json: { a: 1, b: [1, 2] } }).json<{ contentType: string; accept: string; body: string }>();
+    const data = await api
+      .post('echo', { json: { a: 1, b: [1, 2] } })
+      .json<{ contentType: string; accept: string; body: string }>();
     expect(data.body).toBe('{"a":1,"b":[1,2]}');
     expect(data.contentType).toBe('application/json; charset=utf-8');
     expect(data.accept).toBe('application/json');
@@ -35,7 +46,10 @@ describe('json bodies', () => {
 
   test('keeps a content-type and accept the caller set', async () => {
     const data = await api
-      .post('echo', { json: { a: 1 }, headers: { 'content-type': 'application/vnd.api+json', accept: 'application/vnd.api+json' } })
+      .post('echo', {
+        json: { a: 1 },
+        headers: { 'content-type': 'application/vnd.api+json', accept: 'application/vnd.api+json' },
+      })
       .json<{ contentType: string; accept: string }>();
     expect(data.contentType).toBe('application/vnd.api+json');
     expect(data.accept).toBe('application/vnd.api+json');
@@ -93,7 +107,10 @@ describe('json responses', () => {
   });
 
   test('HTML with 200 throws ParseError with status, content type and a redacted snippet', async () => {
-    const error = await api.get('html').json().catch((e: unknown) => e);
+    const error = await api
+      .get('html')
+      .json()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ParseError);
     expect(isParseError(error)).toBe(true);
     const parseError = error as ParseError;
@@ -106,7 +123,10 @@ describe('json responses', () => {
   });
 
   test('application/problem+json error bodies land in HTTPError.data', async () => {
-    const error = await api.get('problem').json().catch((e: unknown) => e);
+    const error = await api
+      .get('problem')
+      .json()
+      .catch((e: unknown) => e);
     expect((error as { data: unknown }).data).toEqual({ error: 'nope' });
     expect((error as { response: Response }).response.status).toBe(422);
   });

@@ -30,14 +30,21 @@ test('JSON body: sturdy sends content-type application/json; charset=utf-8 (ky: 
   await createClient({ baseUrl: server.url }).put(route.path.slice(1), { json: { a: 1 } });
   await ky.put(route.url, { json: { a: 1 } });
   const [fromSturdy, fromKy] = route.received();
-  expect([fromSturdy!.headers['content-type'], fromSturdy!.headers.accept]).toEqual(['application/json; charset=utf-8', 'application/json']);
+  expect([fromSturdy!.headers['content-type'], fromSturdy!.headers.accept]).toEqual([
+    'application/json; charset=utf-8',
+    'application/json',
+  ]);
   expect(fromKy!.headers['content-type']).toBe('application/json');
 });
 
 describe('POST and PATCH are retried, with one Idempotency-Key per call (ky: never retried by default)', () => {
   test.each(['post', 'patch'] as const)('%s: 503 then 201, two attempts carrying the same key', async (method) => {
     const route = server.route(`keyed-${method}`, modes.sequence([503, { status: 201, body: { id: 1 } }]));
-    expect(await createClient({ baseUrl: server.url, retry: quick })[method](route.path.slice(1), { json: { sku: 'A1' } }).json()).toEqual({ id: 1 });
+    expect(
+      await createClient({ baseUrl: server.url, retry: quick })
+        [method](route.path.slice(1), { json: { sku: 'A1' } })
+        .json(),
+    ).toEqual({ id: 1 });
     const keys = route.received().map((request) => request.headers['idempotency-key']);
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
@@ -50,7 +57,11 @@ describe('POST and PATCH are retried, with one Idempotency-Key per call (ky: nev
 
   test('idempotencyKey: false sends no key, and then the POST is not retried', async () => {
     const route = server.route('unkeyed', modes.sequence([503, { status: 201, body: {} }]));
-    const { error } = await elapsed(() => createClient({ baseUrl: server.url, retry: quick }).post(route.path.slice(1), { json: {}, idempotencyKey: false }).json());
+    const { error } = await elapsed(() =>
+      createClient({ baseUrl: server.url, retry: quick })
+        .post(route.path.slice(1), { json: {}, idempotencyKey: false })
+        .json(),
+    );
     expect(isHTTPError(error)).toBe(true);
     expect(route.received().map((request) => request.headers['idempotency-key'])).toEqual([undefined]);
   });
@@ -58,7 +69,11 @@ describe('POST and PATCH are retried, with one Idempotency-Key per call (ky: nev
 
 test('the retry budget: once a client spent its tokens, failures come back without retrying (ky retries every call)', async () => {
   const route = server.route('budget', modes.json(503, {}));
-  const api = createClient({ baseUrl: server.url, retry: { ...quick, limit: 3 }, retryBudget: { tokens: 2, refill: 0 } });
+  const api = createClient({
+    baseUrl: server.url,
+    retry: { ...quick, limit: 3 },
+    retryBudget: { tokens: 2, refill: 0 },
+  });
   await elapsed(() => api.get(route.path.slice(1)).json());
   await elapsed(() => api.get(route.path.slice(1)).json());
   // 1 + 2 retries (the 2 tokens), then 1 attempt: the budget is empty.
@@ -68,7 +83,11 @@ test('the retry budget: once a client spent its tokens, failures come back witho
 describe('a server-asked wait that does not fit fails at once with the HTTPError (ky caps the wait and retries)', () => {
   test('longer than maxRetryAfter', async () => {
     const route = server.route('max-retry-after', modes.retryAfter(429, 5));
-    const { error, ms } = await elapsed(() => createClient({ baseUrl: server.url, retry: { maxRetryAfter: 1_000 } }).get(route.path.slice(1)).json());
+    const { error, ms } = await elapsed(() =>
+      createClient({ baseUrl: server.url, retry: { maxRetryAfter: 1_000 } })
+        .get(route.path.slice(1))
+        .json(),
+    );
     expect(isHTTPError(error) && error.response.status).toBe(429);
     expect((error as { retryAfter?: number }).retryAfter).toBe(5_000);
     expect(route.received()).toHaveLength(1);
@@ -81,7 +100,9 @@ describe('a server-asked wait that does not fit fails at once with the HTTPError
   // DESIGN section 2; test/retry.test.ts and test/timeouts.test.ts pin a TimeoutError today (ky: waits out the rest, then TimeoutError).
   test('longer than what is left of totalTimeout: the HTTPError, not a TimeoutError', async () => {
     const route = server.route('total-retry-after', modes.retryAfter(503, 3));
-    const { error, ms } = await elapsed(() => createClient({ baseUrl: server.url, totalTimeout: 1_000 }).get(route.path.slice(1)).json());
+    const { error, ms } = await elapsed(() =>
+      createClient({ baseUrl: server.url, totalTimeout: 1_000 }).get(route.path.slice(1)).json(),
+    );
     expect(isHTTPError(error) && error.response.status).toBe(503);
     expect(isTimeoutError(error)).toBe(false);
     expect(ms).toBeLessThan(1_000);
@@ -91,7 +112,9 @@ describe('a server-asked wait that does not fit fails at once with the HTTPError
 test('full jitter by default: the backoff wait is random in [0, delay] (ky waits the delay itself)', async () => {
   vi.spyOn(Math, 'random').mockReturnValue(0);
   const route = server.route('jitter', modes.sequence([503, { status: 200, body: {} }]));
-  await createClient({ baseUrl: server.url, retry: { delay: () => 2_000 } }).get(route.path.slice(1)).json();
+  await createClient({ baseUrl: server.url, retry: { delay: () => 2_000 } })
+    .get(route.path.slice(1))
+    .json();
   expect(gap(route, 1)).toBeLessThan(1_000);
 });
 
@@ -123,7 +146,11 @@ test('a non-JSON body is a ParseError with status, content type and a snippet of
 describe('a body JSON cannot carry is a SerializationError naming the path, before any request (ky: a TypeError)', () => {
   test('a BigInt inside json', async () => {
     const route = server.route('bigint', modes.json(200, {}));
-    const { error } = await elapsed(() => createClient({ baseUrl: server.url }).put(route.path.slice(1), { json: { items: [{}, {}, { price: 10n }] } }).json());
+    const { error } = await elapsed(() =>
+      createClient({ baseUrl: server.url })
+        .put(route.path.slice(1), { json: { items: [{}, {}, { price: 10n }] } })
+        .json(),
+    );
     expect(isSerializationError(error)).toBe(true);
     expect((error as { path: string }).path).toBe('$.items[2].price');
     expect(route.received()).toEqual([]);
@@ -134,7 +161,11 @@ describe('a body JSON cannot carry is a SerializationError naming the path, befo
 
   test('json and body together', async () => {
     const route = server.route('json-and-body', modes.json(200, {}));
-    const { error } = await elapsed(() => createClient({ baseUrl: server.url }).put(route.path.slice(1), { json: { a: 1 }, body: 'b' } as never).json());
+    const { error } = await elapsed(() =>
+      createClient({ baseUrl: server.url })
+        .put(route.path.slice(1), { json: { a: 1 }, body: 'b' } as never)
+        .json(),
+    );
     expect(isSerializationError(error)).toBe(true);
     expect(route.received()).toEqual([]);
   });
@@ -178,7 +209,11 @@ describe("sturdy's defaults", () => {
     { name: 'totalTimeout 60 s for the call', options: { retry: false as const, timeout: false as const }, at: 60_000 },
   ])('$name', async ({ options, at }) => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
-    const call = elapsed(() => createClient({ baseUrl: 'http://127.0.0.1:9/', fetch: silentFetch(), ...options }).get('x').json());
+    const call = elapsed(() =>
+      createClient({ baseUrl: 'http://127.0.0.1:9/', fetch: silentFetch(), ...options })
+        .get('x')
+        .json(),
+    );
     await vi.advanceTimersByTimeAsync(at - 1);
     let settled = false;
     void call.then(() => (settled = true));

@@ -18,7 +18,10 @@ import { elapsed, modes } from './helpers/server.ts';
 const server = useServer();
 
 /** A beforeRequest hook that records its name, to read the order hooks ran in. */
-const recorder = (log: string[], name: string): BeforeRequestHook => () => void log.push(name);
+const recorder =
+  (log: string[], name: string): BeforeRequestHook =>
+  () =>
+    void log.push(name);
 
 /** The headers the echo route received, for the names a test sets. */
 const sentHeaders = async (api: KyInstance, path: string, names: string[]) => {
@@ -32,21 +35,34 @@ describe.each(implementations)('%s', (_name, make) => {
     const original = make({ baseUrl: server.url, headers: { rainbow: 'rainbow', unicorn: 'unicorn' } });
     const extended = original.extend({ headers: { rainbow: undefined, added: 'yes' } });
     const names = ['rainbow', 'unicorn', 'added'];
-    expect(await sentHeaders(extended, route.path.slice(1), names)).toEqual({ rainbow: undefined, unicorn: 'unicorn', added: 'yes' });
+    expect(await sentHeaders(extended, route.path.slice(1), names)).toEqual({
+      rainbow: undefined,
+      unicorn: 'unicorn',
+      added: 'yes',
+    });
     // The parent keeps its own defaults.
-    expect(await sentHeaders(original, route.path.slice(1), names)).toEqual({ rainbow: 'rainbow', unicorn: 'unicorn', added: undefined });
+    expect(await sentHeaders(original, route.path.slice(1), names)).toEqual({
+      rainbow: 'rainbow',
+      unicorn: 'unicorn',
+      added: undefined,
+    });
   });
 
   test('extend appends hooks after the parent, and call hooks after both; `hooks.x: undefined` drops the inherited ones', async () => {
     const route = server.route('extend-hooks', modes.json(200, {}));
     const log: string[] = [];
-    const original = make({ baseUrl: server.url, hooks: { beforeRequest: [recorder(log, 'parent')], afterResponse: [() => void log.push('after parent')] } });
+    const original = make({
+      baseUrl: server.url,
+      hooks: { beforeRequest: [recorder(log, 'parent')], afterResponse: [() => void log.push('after parent')] },
+    });
     const extended = original.extend({ hooks: { beforeRequest: [recorder(log, 'child')] } });
     await extended.get(route.path.slice(1), { hooks: { beforeRequest: [recorder(log, 'call')] } }).json();
     expect(log).toEqual(['parent', 'child', 'call', 'after parent']);
     log.length = 0;
     // ky's readme removes inherited hooks with an explicit undefined; its types (exactOptionalPropertyTypes) do not say so.
-    const dropped = original.extend({ hooks: { beforeRequest: undefined as never, afterResponse: [() => void log.push('after child')] } });
+    const dropped = original.extend({
+      hooks: { beforeRequest: undefined as never, afterResponse: [() => void log.push('after child')] },
+    });
     await dropped.get(route.path.slice(1)).json();
     expect(log).toEqual(['after parent', 'after child']);
   });
@@ -72,7 +88,10 @@ describe.each(implementations)('%s', (_name, make) => {
       headers: { authorization: 'Bearer token', 'x-custom': 'value' },
       hooks: { beforeRequest: [recorder(log, 'addAuth'), recorder(log, 'addTracking')] },
     });
-    const replaced = api.extend({ headers: replaceOption({ 'x-only': 'this' }), hooks: replaceOption({ beforeRequest: [recorder(log, 'onlyThis')] }) });
+    const replaced = api.extend({
+      headers: replaceOption({ 'x-only': 'this' }),
+      hooks: replaceOption({ beforeRequest: [recorder(log, 'onlyThis')] }),
+    });
     const headers = await sentHeaders(replaced, route.path.slice(1), ['authorization', 'x-custom', 'x-only']);
     expect(headers).toEqual({ authorization: undefined, 'x-custom': undefined, 'x-only': 'this' });
     expect(log).toEqual(['onlyThis']);
@@ -81,7 +100,11 @@ describe.each(implementations)('%s', (_name, make) => {
   test('create starts from fresh defaults: nothing of the instance it is called on is inherited', async () => {
     const route = server.route('create', modes.echo());
     const log: string[] = [];
-    const api = make({ baseUrl: `${server.url}/nowhere/`, headers: { 'x-parent': 'yes' }, hooks: { beforeRequest: [recorder(log, 'parent')] } });
+    const api = make({
+      baseUrl: `${server.url}/nowhere/`,
+      headers: { 'x-parent': 'yes' },
+      hooks: { beforeRequest: [recorder(log, 'parent')] },
+    });
     const fresh = api.create({ baseUrl: server.url, retry: 0 });
     expect(await sentHeaders(fresh, route.path.slice(1), ['x-parent'])).toEqual({ 'x-parent': undefined });
     expect(log).toEqual([]);
@@ -104,7 +127,9 @@ describe.each(implementations)('%s', (_name, make) => {
   test('call options merge over the instance: headers merged, a call header wins', async () => {
     const route = server.route('call-merge', modes.echo());
     const api = make({ baseUrl: server.url, headers: { 'x-app': 'shop', 'x-env': 'prod' } });
-    const { headers } = await api.get(route.path.slice(1), { headers: { 'x-env': 'staging', 'x-call': '1' } }).json<{ headers: Record<string, string> }>();
+    const { headers } = await api
+      .get(route.path.slice(1), { headers: { 'x-env': 'staging', 'x-call': '1' } })
+      .json<{ headers: Record<string, string> }>();
     expect([headers['x-app'], headers['x-env'], headers['x-call']]).toEqual(['shop', 'staging', '1']);
   });
 });

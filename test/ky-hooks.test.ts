@@ -95,7 +95,10 @@ describe.each(implementations)('%s', (_name, make) => {
 
   describe('beforeRequest', () => {
     test('runs once per call with retryCount 0; what it sets is on every attempt', async () => {
-      const route = server.route('before-request-once', modes.sequence([503, 503, { status: 200, body: { ok: true } }]));
+      const route = server.route(
+        'before-request-once',
+        modes.sequence([503, 503, { status: 200, body: { ok: true } }]),
+      );
       const counts: number[] = [];
       const retries: number[] = [];
       const api = make({
@@ -113,7 +116,11 @@ describe.each(implementations)('%s', (_name, make) => {
       expect(await api.get(route.path.slice(1)).json()).toEqual({ ok: true });
       expect(counts).toEqual([0]);
       expect(retries).toEqual([1, 2]);
-      expect(route.received().map((request) => request.headers.authorization)).toEqual(['token initial-token', 'token initial-token', 'token initial-token']);
+      expect(route.received().map((request) => request.headers.authorization)).toEqual([
+        'token initial-token',
+        'token initial-token',
+        'token initial-token',
+      ]);
     });
 
     test('runs once across a redirect, and afterResponse sees the final response', async () => {
@@ -123,7 +130,10 @@ describe.each(implementations)('%s', (_name, make) => {
       const finalUrls: string[] = [];
       const api = make({
         baseUrl: server.url,
-        hooks: { beforeRequest: [({ retryCount }) => void counts.push(retryCount)], afterResponse: [({ response }) => void finalUrls.push(response.url)] },
+        hooks: {
+          beforeRequest: [({ retryCount }) => void counts.push(retryCount)],
+          afterResponse: [({ response }) => void finalUrls.push(response.url)],
+        },
       });
       expect(await api.get(start.path.slice(1)).json()).toEqual({ landed: true });
       expect(counts).toEqual([0]);
@@ -158,7 +168,10 @@ describe.each(implementations)('%s', (_name, make) => {
       const api = make({
         baseUrl: server.url,
         hooks: {
-          beforeRequest: [() => (calls.push('first'), Response.json({ from: 'hook' })), () => void calls.push('second')],
+          beforeRequest: [
+            () => (calls.push('first'), Response.json({ from: 'hook' })),
+            () => void calls.push('second'),
+          ],
           afterResponse: [({ response }) => void calls.push(`after ${response.status}`)],
         },
       });
@@ -189,7 +202,13 @@ describe.each(implementations)('%s', (_name, make) => {
 
   describe('beforeRetry', () => {
     test('sees the HTTPError with .data; a returned Request is sent as the retry', async () => {
-      const route = server.route('before-retry-request', modes.sequence([{ status: 503, body: { processId: 'p-7' } }, { status: 200, body: { ok: true } }]));
+      const route = server.route(
+        'before-retry-request',
+        modes.sequence([
+          { status: 503, body: { processId: 'p-7' } },
+          { status: 200, body: { ok: true } },
+        ]),
+      );
       const errors: unknown[] = [];
       const api = make({
         baseUrl: server.url,
@@ -197,7 +216,12 @@ describe.each(implementations)('%s', (_name, make) => {
           beforeRetry: [
             ({ request, error }) => {
               errors.push(error);
-              if (isHTTPError(error) && typeof error.data === 'object' && error.data !== null && 'processId' in error.data) {
+              if (
+                isHTTPError(error) &&
+                typeof error.data === 'object' &&
+                error.data !== null &&
+                'processId' in error.data
+              ) {
                 const url = new URL(request.url);
                 url.searchParams.set('processId', String(error.data.processId));
                 return new Request(url, request);
@@ -214,7 +238,10 @@ describe.each(implementations)('%s', (_name, make) => {
     });
 
     test('a returned Response is used instead of retrying', async () => {
-      const route = server.route('before-retry-response', modes.sequence([503, { status: 200, body: { from: 'server' } }]));
+      const route = server.route(
+        'before-retry-response',
+        modes.sequence([503, { status: 200, body: { from: 'server' } }]),
+      );
       const api = make({ baseUrl: server.url, hooks: { beforeRetry: [() => Response.json({ from: 'cache' })] } });
       expect(await api.get(route.path.slice(1)).json()).toEqual({ from: 'cache' });
       expect(route.received()).toHaveLength(1);
@@ -223,7 +250,10 @@ describe.each(implementations)('%s', (_name, make) => {
     test('returning ky.stop ends the call with an undefined response and no error', async () => {
       const route = server.route('before-retry-stop', modes.sequence([503, { status: 200, body: {} }]));
       const beforeError: unknown[] = [];
-      const api = make({ baseUrl: server.url, hooks: { beforeRetry: [() => ky.stop], beforeError: [(state) => (beforeError.push(state), state.error)] } });
+      const api = make({
+        baseUrl: server.url,
+        hooks: { beforeRetry: [() => ky.stop], beforeError: [(state) => (beforeError.push(state), state.error)] },
+      });
       const { value, error } = await elapsed(() => api.get(route.path.slice(1)));
       expect(error).toBeUndefined();
       expect(value).toBeUndefined();
@@ -262,7 +292,12 @@ describe.each(implementations)('%s', (_name, make) => {
             (state) => {
               states.push(state);
               const { error } = state;
-              if (isHTTPError(error) && typeof error.data === 'object' && error.data !== null && 'message' in error.data) {
+              if (
+                isHTTPError(error) &&
+                typeof error.data === 'object' &&
+                error.data !== null &&
+                'message' in error.data
+              ) {
                 (error as Error).name = 'GitHubError';
                 error.message = `${String(error.data.message)} (${error.response.status})`;
               }
@@ -289,7 +324,12 @@ describe.each(implementations)('%s', (_name, make) => {
       const dropped = server.route('before-error-drop', modes.drop());
       const hung = server.route('before-error-hang', modes.hang());
       const names: string[] = [];
-      const api = make({ baseUrl: server.url, retry: 0, timeout: 200, hooks: { beforeError: [({ error }) => (names.push(error.name), error)] } });
+      const api = make({
+        baseUrl: server.url,
+        retry: 0,
+        timeout: 200,
+        hooks: { beforeError: [({ error }) => (names.push(error.name), error)] },
+      });
       await elapsed(() => api.get(dropped.path.slice(1)).json());
       await elapsed(() => api.get(hung.path.slice(1)).json());
       expect(names).toEqual(['NetworkError', 'TimeoutError']);
@@ -318,10 +358,12 @@ describe.each(implementations)('%s', (_name, make) => {
       ]);
     });
 
-    test("the token-refresh pattern: a 401 answered with ky.retry({ request }) repeats with the new header", async () => {
+    test('the token-refresh pattern: a 401 answered with ky.retry({ request }) repeats with the new header', async () => {
       const route = server.route('after-response-refresh', (request, response) => {
         const ok = request.headers.authorization === 'Bearer fresh';
-        response.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(JSON.stringify(ok ? { ok: true } : { error: 'expired' }));
+        response
+          .writeHead(ok ? 200 : 401, { 'content-type': 'application/json' })
+          .end(JSON.stringify(ok ? { ok: true } : { error: 'expired' }));
       });
       const retries: unknown[] = [];
       const api = make({
@@ -341,7 +383,10 @@ describe.each(implementations)('%s', (_name, make) => {
         },
       });
       expect(await api.get(route.path.slice(1)).json()).toEqual({ ok: true });
-      expect(route.received().map((request) => request.headers.authorization)).toEqual(['Bearer stale', 'Bearer fresh']);
+      expect(route.received().map((request) => request.headers.authorization)).toEqual([
+        'Bearer stale',
+        'Bearer fresh',
+      ]);
       expect(retries).toHaveLength(1);
       expect(isForceRetryError(retries[0])).toBe(true);
       expect((retries[0] as Error).message).toBe('Forced retry: TOKEN_REFRESHED');

@@ -50,7 +50,11 @@ describe.each(implementations)('%s', (_name, make) => {
     test('a Request input is sent with its own method, headers and body; baseUrl and prefix are ignored', async () => {
       const route = server.route('request-input', modes.echo(201));
       const api = make({ baseUrl: 'http://127.0.0.1:9/unused/', prefix: 'nope', headers: { 'x-app': 'shop' } });
-      const request = new Request(route.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request': 'yes' }, body: '{"sku":"A1"}' });
+      const request = new Request(route.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request': 'yes' },
+        body: '{"sku":"A1"}',
+      });
       expect(await api.post(request).json()).toMatchObject({ method: 'POST', body: { sku: 'A1' } });
       const [received] = route.received();
       expect(received!.url).toBe(route.path);
@@ -63,7 +67,10 @@ describe.each(implementations)('%s', (_name, make) => {
       const route = server.route('callable', modes.echo());
       const api = make({ baseUrl: server.url });
       expect(await api(route.path.slice(1)).json()).toMatchObject({ method: 'GET' });
-      expect(await api(route.path.slice(1), { method: 'put', json: { a: 1 } }).json()).toMatchObject({ method: 'PUT', body: { a: 1 } });
+      expect(await api(route.path.slice(1), { method: 'put', json: { a: 1 } }).json()).toMatchObject({
+        method: 'PUT',
+        body: { a: 1 },
+      });
     });
 
     test('has every shortcut, query included, each sending its method', async () => {
@@ -76,7 +83,15 @@ describe.each(implementations)('%s', (_name, make) => {
         expect(typeof shortcut, `api.${method}`).toBe('function');
         await (shortcut as typeof api.get)(path, method === 'query' ? { json: { filter: 'open' } } : {});
       }
-      expect(route.received().map((request) => request.method)).toEqual(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'QUERY']);
+      expect(route.received().map((request) => request.method)).toEqual([
+        'GET',
+        'POST',
+        'PUT',
+        'PATCH',
+        'DELETE',
+        'HEAD',
+        'QUERY',
+      ]);
       expect(route.received().at(-1)!.body).toBe('{"filter":"open"}');
     });
 
@@ -86,7 +101,11 @@ describe.each(implementations)('%s', (_name, make) => {
       await api.get(route.path.slice(1)).json();
       await api.get(route.path.slice(1)).text();
       await api.get(route.path.slice(1), { headers: { accept: 'application/vnd.api+json' } }).json();
-      expect(route.received().map((request) => request.headers.accept)).toEqual(['application/json', 'text/*', 'application/vnd.api+json']);
+      expect(route.received().map((request) => request.headers.accept)).toEqual([
+        'application/json',
+        'text/*',
+        'application/vnd.api+json',
+      ]);
     });
   });
 
@@ -113,12 +132,17 @@ describe.each(implementations)('%s', (_name, make) => {
     const records = Array.from({ length: 200 }, (_, id) => ({ id, name: `item ${id}` }));
     const route = server.route('progress', modes.json(200, records));
     const progress: Array<Progress & { chunk: number }> = [];
-    const api = make({ baseUrl: server.url, onDownloadProgress: (event, chunk) => void progress.push({ ...event, chunk: chunk.byteLength }) });
+    const api = make({
+      baseUrl: server.url,
+      onDownloadProgress: (event, chunk) => void progress.push({ ...event, chunk: chunk.byteLength }),
+    });
     expect(await api.get(route.path.slice(1)).json()).toEqual(records);
     const size = JSON.stringify(records).length;
     const last = progress.at(-1)!;
     expect(last).toMatchObject({ percent: 1, transferredBytes: size, totalBytes: size });
     expect(progress.reduce((sum, event) => sum + event.chunk, 0)).toBe(size);
-    expect(progress.every((event, index) => index === 0 || event.transferredBytes >= progress[index - 1]!.transferredBytes)).toBe(true);
+    expect(
+      progress.every((event, index) => index === 0 || event.transferredBytes >= progress[index - 1]!.transferredBytes),
+    ).toBe(true);
   });
 });

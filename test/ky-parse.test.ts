@@ -23,10 +23,12 @@ const server = useServer();
 type ParseCall = { text: string; url: string; status: number };
 
 /** A parseJson that records what it was given and tags what it returns. */
-const recordingParser = (calls: ParseCall[]) => (text: string, { request, response }: { request: Request; response: Response }) => {
-  calls.push({ text, url: request.url, status: response.status });
-  return { parsed: JSON.parse(text) as unknown };
-};
+const recordingParser =
+  (calls: ParseCall[]) =>
+  (text: string, { request, response }: { request: Request; response: Response }) => {
+    calls.push({ text, url: request.url, status: response.status });
+    return { parsed: JSON.parse(text) as unknown };
+  };
 
 describe.each(implementations)('%s', (_name, make) => {
   describe('parseJson', () => {
@@ -39,7 +41,10 @@ describe.each(implementations)('%s', (_name, make) => {
     });
 
     test('HTTPError.data of a JSON error body is parsed with it too', async () => {
-      const route = server.route('parse-error', modes.json(422, { error: 'invalid' }, { 'content-type': 'application/problem+json' }));
+      const route = server.route(
+        'parse-error',
+        modes.json(422, { error: 'invalid' }, { 'content-type': 'application/problem+json' }),
+      );
       const calls: ParseCall[] = [];
       const api = make({ baseUrl: server.url, retry: 0, parseJson: recordingParser(calls) });
       const { error } = await elapsed(() => api.get(route.path.slice(1)).json());
@@ -61,14 +66,21 @@ describe.each(implementations)('%s', (_name, make) => {
 
     test('custom handling of an empty body: parseJson decides what .json() resolves to', async () => {
       const route = server.route('parse-empty', modes.noContent());
-      const api = make({ baseUrl: server.url, parseJson: (text) => (text === '' ? { empty: true } : JSON.parse(text)) });
+      const api = make({
+        baseUrl: server.url,
+        parseJson: (text) => (text === '' ? { empty: true } : JSON.parse(text)),
+      });
       expect(await api.get(route.path.slice(1)).json()).toEqual({ empty: true });
     });
   });
 
   test('stringifyJson makes the body of `json`', async () => {
     const route = server.route('stringify', modes.echo());
-    const api = make({ baseUrl: server.url, stringifyJson: (data) => JSON.stringify(data, (key, value: unknown) => (key.endsWith('_at') ? `T${String(value)}` : value)) });
+    const api = make({
+      baseUrl: server.url,
+      stringifyJson: (data) =>
+        JSON.stringify(data, (key, value: unknown) => (key.endsWith('_at') ? `T${String(value)}` : value)),
+    });
     await api.put(route.path.slice(1), { json: { created_at: 5, name: 'a' } }).json();
     const [received] = route.received();
     expect(received!.body).toBe('{"created_at":"T5","name":"a"}');
@@ -80,7 +92,10 @@ describe.each(implementations)('%s', (_name, make) => {
       const route = server.route('context-empty', modes.sequence([503, { status: 200, body: {} }]));
       const seen: unknown[] = [];
       const record = ({ options }: { options: { context: unknown } }) => void seen.push(options.context);
-      const api = make({ baseUrl: server.url, hooks: { beforeRequest: [record], beforeRetry: [record], afterResponse: [record] } });
+      const api = make({
+        baseUrl: server.url,
+        hooks: { beforeRequest: [record], beforeRetry: [record], afterResponse: [record] },
+      });
       await api.get(route.path.slice(1)).json();
       expect(seen).toEqual([{}, {}, {}, {}]);
     });
@@ -88,7 +103,10 @@ describe.each(implementations)('%s', (_name, make) => {
     test('a call context merges shallowly over the instance context, and every hook sees the result', async () => {
       const route = server.route('context-merge', modes.sequence([503, 500]));
       const seen: Array<[string, unknown]> = [];
-      const record = (hook: string) => ({ options }: { options: { context: unknown } }) => void seen.push([hook, options.context]);
+      const record =
+        (hook: string) =>
+        ({ options }: { options: { context: unknown } }) =>
+          void seen.push([hook, options.context]);
       const api = make({
         baseUrl: server.url,
         retry: 1,
@@ -130,7 +148,12 @@ describe.each(implementations)('%s', (_name, make) => {
       await extended.get(route.path.slice(1), { context: { token: 'secret123' } }).json();
       const [received] = route.received();
       expect(received!.headers.authorization).toBe('Bearer secret123');
-      expect(JSON.parse(received!.headers['x-context'] as string)).toEqual({ a: 1, b: { updated: true }, c: 3, token: 'secret123' });
+      expect(JSON.parse(received!.headers['x-context'] as string)).toEqual({
+        a: 1,
+        b: { updated: true },
+        c: 3,
+        token: 'secret123',
+      });
     });
   });
 });

@@ -29,7 +29,11 @@ const hangOnce: Handler = (_request, response, n) => {
 describe.each(implementations)('%s', (_name, make) => {
   test('limit: a GET failing with 500 is sent 1 + limit times, then the HTTPError is thrown', async () => {
     const route = server.route('limit', modes.json(500, { error: 'down' }));
-    const { error } = await elapsed(() => make({ baseUrl: server.url, retry: { limit: 3 } }).get(route.path.slice(1)).json());
+    const { error } = await elapsed(() =>
+      make({ baseUrl: server.url, retry: { limit: 3 } })
+        .get(route.path.slice(1))
+        .json(),
+    );
     expect(isHTTPError(error) && error.response.status).toBe(500);
     expect(route.received()).toHaveLength(4);
     const shorthand = server.route('limit-number', modes.json(500, {}));
@@ -64,7 +68,11 @@ describe.each(implementations)('%s', (_name, make) => {
     const ignored = server.route('after-ignored', modes.retryAfter(503, 1));
     expect(await make({ baseUrl: server.url }).get(obeyed.path.slice(1)).json()).toEqual({ ok: true });
     expect(gap(obeyed, 1)).toBeGreaterThanOrEqual(950);
-    expect(await make({ baseUrl: server.url, retry: { afterStatusCodes: [] } }).get(ignored.path.slice(1)).json()).toEqual({ ok: true });
+    expect(
+      await make({ baseUrl: server.url, retry: { afterStatusCodes: [] } })
+        .get(ignored.path.slice(1))
+        .json(),
+    ).toEqual({ ok: true });
     // The backoff delay (10 ms here) instead of the server's 1 s.
     expect(gap(ignored, 1)).toBeLessThan(900);
   });
@@ -104,7 +112,10 @@ describe.each(implementations)('%s', (_name, make) => {
 
   test('shouldRetry is not asked for a method that is not retried, nor past the limit', async () => {
     const calls: number[] = [];
-    const api = make({ baseUrl: server.url, retry: { limit: 1, methods: ['get'], shouldRetry: ({ retryCount }) => (calls.push(retryCount), true) } });
+    const api = make({
+      baseUrl: server.url,
+      retry: { limit: 1, methods: ['get'], shouldRetry: ({ retryCount }) => (calls.push(retryCount), true) },
+    });
     const put = server.route('should-put', modes.json(500, {}));
     await elapsed(() => api.put(put.path.slice(1)).json());
     expect(calls).toEqual([]);
@@ -116,11 +127,19 @@ describe.each(implementations)('%s', (_name, make) => {
 
   test('retryOnTimeout: false throws the first TimeoutError; true sends the request again', async () => {
     const off = server.route('timeout-off', hangOnce);
-    const { error } = await elapsed(() => make({ baseUrl: server.url, timeout: 200, retry: { retryOnTimeout: false } }).get(off.path.slice(1)).json());
+    const { error } = await elapsed(() =>
+      make({ baseUrl: server.url, timeout: 200, retry: { retryOnTimeout: false } })
+        .get(off.path.slice(1))
+        .json(),
+    );
     expect(isTimeoutError(error)).toBe(true);
     expect(off.received()).toHaveLength(1);
     const on = server.route('timeout-on', hangOnce);
-    expect(await make({ baseUrl: server.url, timeout: 200, retry: { retryOnTimeout: true } }).get(on.path.slice(1)).json()).toEqual({ ok: true });
+    expect(
+      await make({ baseUrl: server.url, timeout: 200, retry: { retryOnTimeout: true } })
+        .get(on.path.slice(1))
+        .json(),
+    ).toEqual({ ok: true });
     expect(on.received()).toHaveLength(2);
   });
 
@@ -138,14 +157,28 @@ describe.each(implementations)('%s', (_name, make) => {
 
   describe('ky.retry() from afterResponse', () => {
     test('retries a 200 by its body, past shouldRetry and the method list; beforeRetry sees the ForceRetryError', async () => {
-      const route = server.route('force', modes.sequence([{ status: 200, body: { error: { code: 'TEMPORARY_ERROR' } } }, { status: 200, body: { ok: true } }]));
+      const route = server.route(
+        'force',
+        modes.sequence([
+          { status: 200, body: { error: { code: 'TEMPORARY_ERROR' } } },
+          { status: 200, body: { ok: true } },
+        ]),
+      );
       const seen: unknown[] = [];
       const api = make({
         baseUrl: server.url,
         retry: { methods: ['get'], shouldRetry: () => false },
         hooks: {
-          afterResponse: [async ({ response }) => (((await response.json()) as { error?: unknown }).error ? ky.retry({ code: 'TEMPORARY_ERROR' }) : undefined)],
-          beforeRetry: [({ error, retryCount }) => void seen.push({ force: isForceRetryError(error), message: error.message, retryCount })],
+          afterResponse: [
+            async ({ response }) =>
+              ((await response.json()) as { error?: unknown }).error
+                ? ky.retry({ code: 'TEMPORARY_ERROR' })
+                : undefined,
+          ],
+          beforeRetry: [
+            ({ error, retryCount }) =>
+              void seen.push({ force: isForceRetryError(error), message: error.message, retryCount }),
+          ],
         },
       });
       expect(await api.post(route.path.slice(1), { json: { sku: 'A1' } }).json()).toEqual({ ok: true });
@@ -159,7 +192,10 @@ describe.each(implementations)('%s', (_name, make) => {
       const api = make({
         baseUrl: server.url,
         retry: { limit: 1 },
-        hooks: { afterResponse: [() => ky.retry({ code: 'AGAIN' })], beforeError: [({ error }) => (beforeError.push(error), error)] },
+        hooks: {
+          afterResponse: [() => ky.retry({ code: 'AGAIN' })],
+          beforeError: [({ error }) => (beforeError.push(error), error)],
+        },
       });
       const { error } = await elapsed(() => api.get(route.path.slice(1)).json());
       expect(isForceRetryError(error)).toBe(true);
@@ -168,7 +204,13 @@ describe.each(implementations)('%s', (_name, make) => {
     });
 
     test('a custom delay is waited exactly, past backoffLimit', async () => {
-      const route = server.route('force-delay', modes.sequence([{ status: 200, body: { retryAfter: 0.3 } }, { status: 200, body: {} }]));
+      const route = server.route(
+        'force-delay',
+        modes.sequence([
+          { status: 200, body: { retryAfter: 0.3 } },
+          { status: 200, body: {} },
+        ]),
+      );
       const api = make({
         baseUrl: server.url,
         retry: { backoffLimit: 20 },
@@ -193,11 +235,18 @@ describe.each(implementations)('%s', (_name, make) => {
         hooks: {
           afterResponse: [
             ({ request, response, retryCount }) =>
-              retryCount === 0 && response.url === primary.url ? ky.retry({ request: new Request(backup.url, { method: request.method, headers: request.headers }), code: 'BACKUP' }) : undefined,
+              retryCount === 0 && response.url === primary.url
+                ? ky.retry({
+                    request: new Request(backup.url, { method: request.method, headers: request.headers }),
+                    code: 'BACKUP',
+                  })
+                : undefined,
           ],
         },
       });
-      expect(await api.get(primary.path.slice(1), { headers: { 'x-trace': 't-1' } }).json()).toEqual({ from: 'backup' });
+      expect(await api.get(primary.path.slice(1), { headers: { 'x-trace': 't-1' } }).json()).toEqual({
+        from: 'backup',
+      });
       expect(primary.received()).toHaveLength(1);
       expect(backup.received().map((request) => request.headers['x-trace'])).toEqual(['t-1']);
     });

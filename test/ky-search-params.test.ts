@@ -26,12 +26,47 @@ const sentQuery = async (make: MakeClient, options: Options, input = '', callOpt
 
 describe.each(implementations)('%s', (_name, make) => {
   test.each([
-    { form: 'a string', searchParams: 'a=1&b=two', expected: [['a', '1'], ['b', 'two']] },
+    {
+      form: 'a string',
+      searchParams: 'a=1&b=two',
+      expected: [
+        ['a', '1'],
+        ['b', 'two'],
+      ],
+    },
     { form: 'a string with a leading ?', searchParams: '?a=1', expected: [['a', '1']] },
-    { form: 'an object of strings, numbers and booleans', searchParams: { a: 'x', n: 2, yes: true }, expected: [['a', 'x'], ['n', '2'], ['yes', 'true']] },
-    { form: 'an object with undefined (dropped) and null (kept as "null")', searchParams: { gone: undefined, kept: null as unknown as string }, expected: [['kept', 'null']] },
-    { form: 'an array of pairs, keys repeating', searchParams: [['tag', 'a'], ['tag', 'b'], ['n', 1]] as Array<[string, string | number]>, expected: [['tag', 'a'], ['tag', 'b'], ['n', '1']] },
-    { form: 'a URLSearchParams', searchParams: new URLSearchParams([['q', 'café & more']]), expected: [['q', 'café & more']] },
+    {
+      form: 'an object of strings, numbers and booleans',
+      searchParams: { a: 'x', n: 2, yes: true },
+      expected: [
+        ['a', 'x'],
+        ['n', '2'],
+        ['yes', 'true'],
+      ],
+    },
+    {
+      form: 'an object with undefined (dropped) and null (kept as "null")',
+      searchParams: { gone: undefined, kept: null as unknown as string },
+      expected: [['kept', 'null']],
+    },
+    {
+      form: 'an array of pairs, keys repeating',
+      searchParams: [
+        ['tag', 'a'],
+        ['tag', 'b'],
+        ['n', 1],
+      ] as Array<[string, string | number]>,
+      expected: [
+        ['tag', 'a'],
+        ['tag', 'b'],
+        ['n', '1'],
+      ],
+    },
+    {
+      form: 'a URLSearchParams',
+      searchParams: new URLSearchParams([['q', 'café & more']]),
+      expected: [['q', 'café & more']],
+    },
   ])('$form', async ({ searchParams, expected }) => {
     expect(await sentQuery(make, {}, '', { searchParams: searchParams as Options['searchParams'] })).toEqual(expected);
   });
@@ -46,12 +81,16 @@ describe.each(implementations)('%s', (_name, make) => {
   });
 
   test('an undefined value in the call deletes that key from the input URL', async () => {
-    expect(await sentQuery(make, {}, '?page=1&debug=1', { searchParams: { debug: undefined } })).toEqual([['page', '1']]);
+    expect(await sentQuery(make, {}, '?page=1&debug=1', { searchParams: { debug: undefined } })).toEqual([
+      ['page', '1'],
+    ]);
   });
 
   test('instance, extend and call layers accumulate: the same name is appended, not replaced', async () => {
     const route = server.route('query-layers', modes.json(200, {}));
-    const api = make({ baseUrl: server.url, searchParams: { tag: 'client', client: 1 } }).extend({ searchParams: [['tag', 'extend']] });
+    const api = make({ baseUrl: server.url, searchParams: { tag: 'client', client: 1 } }).extend({
+      searchParams: [['tag', 'extend']],
+    });
     await api.get(route.path.slice(1), { searchParams: new URLSearchParams({ tag: 'call' }) }).json();
     expect(route.received()[0]!.url).toBe(`${route.path}?tag=client&client=1&tag=extend&tag=call`);
   });
@@ -62,7 +101,10 @@ describe.each(implementations)('%s', (_name, make) => {
     const withoutKey = api.extend({ searchParams: { apiKey: undefined } });
     await withoutKey.get(route.path.slice(1)).json();
     await withoutKey.get(route.path.slice(1), { searchParams: { apiKey: 'again' } }).json();
-    expect(route.received().map((request) => request.url)).toEqual([`${route.path}?page=1`, `${route.path}?page=1&apiKey=again`]);
+    expect(route.received().map((request) => request.url)).toEqual([
+      `${route.path}?page=1`,
+      `${route.path}?page=1&apiKey=again`,
+    ]);
   });
 
   test('instance searchParams are sent on every call, and a call does not change them for the next', async () => {

@@ -14,13 +14,15 @@ import { elapsed, modes, wait, type Handler } from './helpers/server.ts';
 const server = useServer();
 
 /** Headers after `headersMs`, then the body `{"ok":true}` after `bodyMs` more. */
-const slow = (headersMs: number, bodyMs: number): Handler => async (_request, response) => {
-  await wait(headersMs);
-  response.writeHead(200, { 'content-type': 'application/json' });
-  response.write('{"ok":');
-  await wait(bodyMs);
-  response.end('true}');
-};
+const slow =
+  (headersMs: number, bodyMs: number): Handler =>
+  async (_request, response) => {
+    await wait(headersMs);
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.write('{"ok":');
+    await wait(bodyMs);
+    response.end('true}');
+  };
 
 describe.each(implementations)('%s', (_name, make) => {
   test('timeout is per attempt: each retry gets the whole timeout again', async () => {
@@ -39,12 +41,16 @@ describe.each(implementations)('%s', (_name, make) => {
 
   test('a timeout rejects with TimeoutError carrying the request; timeout: false waits for a slow server', async () => {
     const hung = server.route('timeout-error', modes.hang());
-    const { error, ms } = await elapsed(() => make({ baseUrl: server.url, timeout: 200, retry: 0 }).get(hung.path.slice(1)).json());
+    const { error, ms } = await elapsed(() =>
+      make({ baseUrl: server.url, timeout: 200, retry: 0 }).get(hung.path.slice(1)).json(),
+    );
     expect(isTimeoutError(error)).toBe(true);
     expect(isTimeoutError(error) && error.request.url).toBe(hung.url);
     expect(ms).toBeGreaterThanOrEqual(180);
     const late = server.route('timeout-false', slow(400, 0));
-    expect(await make({ baseUrl: server.url, timeout: false, retry: 0 }).get(late.path.slice(1)).json()).toEqual({ ok: true });
+    expect(await make({ baseUrl: server.url, timeout: false, retry: 0 }).get(late.path.slice(1)).json()).toEqual({
+      ok: true,
+    });
   });
 
   test('totalTimeout includes the waits between retries: the call ends with TimeoutError when they do not fit', async () => {
@@ -59,7 +65,9 @@ describe.each(implementations)('%s', (_name, make) => {
 
   test('totalTimeout bounds one attempt that a longer timeout would let run', async () => {
     const route = server.route('total-one', modes.hang());
-    const { error, ms } = await elapsed(() => make({ baseUrl: server.url, timeout: 5_000, totalTimeout: 300 }).get(route.path.slice(1)).json());
+    const { error, ms } = await elapsed(() =>
+      make({ baseUrl: server.url, timeout: 5_000, totalTimeout: 300 }).get(route.path.slice(1)).json(),
+    );
     expect(isTimeoutError(error)).toBe(true);
     expect(ms).toBeGreaterThanOrEqual(280);
     expect(ms).toBeLessThan(2_000);

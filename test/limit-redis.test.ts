@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createClient, type SturdyEvent } from '../src/index.ts';
-import { limit } from '../src/limit.ts';
+import { limit } from '../src/limit/index.ts';
 import { redisAvailable, startRedis, type RedisServer } from './helpers/redis.ts';
 import { elapsed, modes, startServer, wait, type TestServer } from './helpers/server.ts';
 
@@ -81,7 +81,10 @@ describe.skipIf(!redisAvailable())('rateLimit.store: a quota shared through Redi
     server.route('/pause-once', modes.retryAfter(429, 1));
     server.route('/other-instance', modes.json(200, { ok: true }));
     const store = new RateLimiterRedis({ storeClient: connect(), points: 100, duration: 1, keyPrefix: 'pause' });
-    const [a, b] = [limit({ rateLimit: { requests: 100, interval: 1_000, store } }), limit({ rateLimit: { requests: 100, interval: 1_000, store } })];
+    const [a, b] = [
+      limit({ rateLimit: { requests: 100, interval: 1_000, store } }),
+      limit({ rateLimit: { requests: 100, interval: 1_000, store } }),
+    ];
     const first = createClient({ baseUrl: `${server.url}/`, use: [a] });
     const second = createClient({ baseUrl: `${server.url}/`, use: [b] });
     const limited = first.get('pause-once').json();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { createClient, isHTTPError, isTimeoutError, type SturdyEvent } from '../src/index.ts';
-import { limit } from '../src/limit.ts';
+import { limit } from '../src/limit/index.ts';
 import { elapsed, modes, startServer, wait, type Handler, type TestServer } from './helpers/server.ts';
 
 let server: TestServer;
@@ -24,7 +24,8 @@ const slow = (ms: number) => {
   return { state, handler };
 };
 
-const clientWith = (flow: ReturnType<typeof limit>, options: Record<string, unknown> = {}) => createClient({ baseUrl: `${server.url}/`, use: [flow], ...options });
+const clientWith = (flow: ReturnType<typeof limit>, options: Record<string, unknown> = {}) =>
+  createClient({ baseUrl: `${server.url}/`, use: [flow], ...options });
 
 describe('concurrency', () => {
   test('at most `concurrency` attempts reach the origin at once; the rest queue and all succeed', async () => {
@@ -42,11 +43,17 @@ describe('concurrency', () => {
     server.route('/shared', handler);
     const flow = limit({ concurrency: 2 });
     const [a, b] = [clientWith(flow), clientWith(flow, { headers: { 'x-client': 'b' } })];
-    await Promise.all([...Array.from({ length: 4 }, () => a.get('shared')), ...Array.from({ length: 4 }, () => b.get('shared'))]);
+    await Promise.all([
+      ...Array.from({ length: 4 }, () => a.get('shared')),
+      ...Array.from({ length: 4 }, () => b.get('shared')),
+    ]);
     expect(state.max).toBe(2);
     state.max = 0;
     const [c, d] = [clientWith(limit({ concurrency: 2 })), clientWith(limit({ concurrency: 2 }))];
-    await Promise.all([...Array.from({ length: 4 }, () => c.get('shared')), ...Array.from({ length: 4 }, () => d.get('shared'))]);
+    await Promise.all([
+      ...Array.from({ length: 4 }, () => c.get('shared')),
+      ...Array.from({ length: 4 }, () => d.get('shared')),
+    ]);
     expect(state.max).toBe(4);
   });
 
@@ -142,7 +149,10 @@ describe('a server-asked wait (item 20)', () => {
     server.route('/pressure', (_request, response) => {
       const at = performance.now();
       until ||= at + 300;
-      if (at < until) return void response.writeHead(503, { 'retry-after': '1', 'content-type': 'application/json' }).end('{"error":"busy"}');
+      if (at < until)
+        return void response
+          .writeHead(503, { 'retry-after': '1', 'content-type': 'application/json' })
+          .end('{"error":"busy"}');
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
     const api = clientWith(limit({ concurrency: 4 }));
@@ -169,7 +179,10 @@ describe('a server-asked wait (item 20)', () => {
   test('a queued call whose deadline falls inside the pause fails at once with the server answer (HTTPError, data, retryAfter)', async () => {
     server.route('/paused', async (_request, response, n) => {
       await wait(50);
-      if (n === 0) return void response.writeHead(429, { 'retry-after': '2', 'content-type': 'application/json' }).end('{"error":"quota"}');
+      if (n === 0)
+        return void response
+          .writeHead(429, { 'retry-after': '2', 'content-type': 'application/json' })
+          .end('{"error":"quota"}');
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
     const api = clientWith(limit({ concurrency: 1 }), { retry: 0 });
@@ -197,7 +210,10 @@ describe('a server-asked wait (item 20)', () => {
   test('with the default retry rules too: the refused call and the queued one both end as the server HTTPError, never a TimeoutError', async () => {
     server.route('/paused-default', async (_request, response, n) => {
       await wait(50);
-      if (n === 0) return void response.writeHead(429, { 'retry-after': '2', 'content-type': 'application/json' }).end('{"error":"quota"}');
+      if (n === 0)
+        return void response
+          .writeHead(429, { 'retry-after': '2', 'content-type': 'application/json' })
+          .end('{"error":"quota"}');
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
     const api = clientWith(limit({ concurrency: 1 }));
@@ -233,7 +249,10 @@ describe('options', () => {
     [{ rateLimit: { requests: 5 } }, 'rateLimit.interval'],
     [{ rateLimit: 10 }, 'rateLimit'],
     [{ rateLimit: { requests: 5, interval: 1000, store: {} } }, 'rateLimit.store'],
-    [{ rateLimit: { requests: 5, interval: 1000, store: { consume: async () => {} }, storeTimeout: -1 } }, 'rateLimit.storeTimeout'],
+    [
+      { rateLimit: { requests: 5, interval: 1000, store: { consume: async () => {} }, storeTimeout: -1 } },
+      'rateLimit.storeTimeout',
+    ],
   ])('%j is a TypeError naming the option', (options, name) => {
     expect(() => limit(options as never)).toThrow(TypeError);
     expect(() => limit(options as never)).toThrow(`\`${name}\``);
@@ -244,9 +263,14 @@ describe('options', () => {
     const limiter = new RateLimiterMemory({ points: 5, duration: 1 });
     let consumes = 0;
     const store = { consume: (key: string, points?: number) => (consumes++, limiter.consume(key, points)) };
-    const [a, b] = [clientWith(limit({ rateLimit: { requests: 10, interval: 1_000, store } })), clientWith(limit({ rateLimit: { requests: 10, interval: 1_000, store } }))];
+    const [a, b] = [
+      clientWith(limit({ rateLimit: { requests: 10, interval: 1_000, store } })),
+      clientWith(limit({ rateLimit: { requests: 10, interval: 1_000, store } })),
+    ];
     const started = performance.now();
-    await Promise.all(Array.from({ length: 5 }, () => [a.get('store-shared').json(), b.get('store-shared').json()]).flat());
+    await Promise.all(
+      Array.from({ length: 5 }, () => [a.get('store-shared').json(), b.get('store-shared').json()]).flat(),
+    );
     const at = server.requestsTo('/store-shared').map((request) => request.at);
     expect(at).toHaveLength(10);
     // Each instance alone would send all 5 of its calls at once: together 10, over the quota of 5.
@@ -260,29 +284,41 @@ describe('options', () => {
     server.route('/store-down', modes.json(200, { ok: true }));
     const events: SturdyEvent[] = [];
     const store = { consume: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:1')) };
-    const api = clientWith(limit({ rateLimit: { requests: 10, interval: 1_000, store } }), { onEvent: (event: SturdyEvent) => events.push(event) });
+    const api = clientWith(limit({ rateLimit: { requests: 10, interval: 1_000, store } }), {
+      onEvent: (event: SturdyEvent) => events.push(event),
+    });
     await expect(api.get('store-down').json()).resolves.toEqual({ ok: true });
-    expect(events.filter((event) => event.type === 'error').map((event) => event.reason)).toEqual([expect.stringMatching(/^rate limit store unavailable: connect ECONNREFUSED/)]);
+    expect(events.filter((event) => event.type === 'error').map((event) => event.reason)).toEqual([
+      expect.stringMatching(/^rate limit store unavailable: connect ECONNREFUSED/),
+    ]);
   });
 
   test('a store rejecting with a value that has no string form is still an error event, never a crash', async () => {
     server.route('/store-odd', modes.json(200, { ok: true }));
     const events: SturdyEvent[] = [];
     const store = { consume: () => Promise.reject(Object.create(null)) };
-    const api = clientWith(limit({ rateLimit: { requests: 10, interval: 1_000, store } }), { onEvent: (event: SturdyEvent) => events.push(event) });
+    const api = clientWith(limit({ rateLimit: { requests: 10, interval: 1_000, store } }), {
+      onEvent: (event: SturdyEvent) => events.push(event),
+    });
     await expect(api.get('store-odd').json()).resolves.toEqual({ ok: true });
-    expect(events.filter((event) => event.type === 'error').map((event) => event.reason)).toEqual(['rate limit store unavailable: unknown error; using the local window for 1000 ms']);
+    expect(events.filter((event) => event.type === 'error').map((event) => event.reason)).toEqual([
+      'rate limit store unavailable: unknown error; using the local window for 1000 ms',
+    ]);
   });
 
   test('a store that never answers costs at most storeTimeout, then the local window applies', async () => {
     server.route('/store-hangs', modes.json(200, { ok: true }));
     const events: SturdyEvent[] = [];
     const store = { consume: () => new Promise<never>(() => {}) };
-    const api = clientWith(limit({ rateLimit: { requests: 10, interval: 1_000, store, storeTimeout: 100 } }), { onEvent: (event: SturdyEvent) => events.push(event) });
+    const api = clientWith(limit({ rateLimit: { requests: 10, interval: 1_000, store, storeTimeout: 100 } }), {
+      onEvent: (event: SturdyEvent) => events.push(event),
+    });
     const { value, ms } = await elapsed(() => api.get('store-hangs').json());
     expect(value).toEqual({ ok: true });
     expect(ms).toBeGreaterThanOrEqual(95);
     expect(ms).toBeLessThan(600);
-    expect(events.some((event) => event.type === 'error' && /no answer within 100 ms/.test(event.reason ?? ''))).toBe(true);
+    expect(events.some((event) => event.type === 'error' && /no answer within 100 ms/.test(event.reason ?? ''))).toBe(
+      true,
+    );
   });
 });

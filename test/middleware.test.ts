@@ -6,7 +6,13 @@ let server: TestServer;
 beforeAll(async () => {
   server = await startServer();
   let flaky = 0;
-  server.route('/ok', (request, response) => void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ seen: request.headers['x-mw'] ?? null })));
+  server.route(
+    '/ok',
+    (request, response) =>
+      void response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ seen: request.headers['x-mw'] ?? null })),
+  );
   server.route('/flaky', (_request, response) => {
     flaky += 1;
     if (flaky === 1) response.writeHead(503).end();
@@ -52,15 +58,24 @@ test('use: one CallInfo per call, attempt counting up; a middleware may answer w
   expect(server.requests.length).toBe(before);
 });
 
-test('use: extend appends its middleware inside the parent client\'s; call info redacts and knows credential origins', async () => {
+test("use: extend appends its middleware inside the parent client's; call info redacts and knows credential origins", async () => {
   const order: string[] = [];
-  const named = (name: string): Middleware => (request, next, call) => {
-    order.push(`${name}:${call.redact.url(request.url)}:${call.isCredentialOrigin(request.url)}:${call.isCredentialOrigin('https://elsewhere.example')}`);
-    return next(request);
-  };
-  const api = createClient({ baseUrl: `${server.url}/`, auth: bearer('tok-123456'), use: [named('a')] }).extend({ use: [named('b')] });
+  const named =
+    (name: string): Middleware =>
+    (request, next, call) => {
+      order.push(
+        `${name}:${call.redact.url(request.url)}:${call.isCredentialOrigin(request.url)}:${call.isCredentialOrigin('https://elsewhere.example')}`,
+      );
+      return next(request);
+    };
+  const api = createClient({ baseUrl: `${server.url}/`, auth: bearer('tok-123456'), use: [named('a')] }).extend({
+    use: [named('b')],
+  });
   await api.get('ok', { searchParams: { token: 'secret-value' } });
-  expect(order).toEqual([`a:${server.url}/ok?token=[REDACTED]:true:false`, `b:${server.url}/ok?token=[REDACTED]:true:false`]);
+  expect(order).toEqual([
+    `a:${server.url}/ok?token=[REDACTED]:true:false`,
+    `b:${server.url}/ok?token=[REDACTED]:true:false`,
+  ]);
 });
 
 test('use: anything but an array of functions is a TypeError naming the option', () => {
@@ -83,29 +98,58 @@ test("with credentials, a beforeRequest hook's replacement Request (and its body
   expect(bodies).toEqual(['Bearer tok-abcdef12 {"from":"options"}', 'Bearer tok-abcdef12 {"from":"hook"}']);
 });
 
-test('with credentials and onUploadProgress, the upload is still counted (the body goes out through ky\'s own request)', async () => {
-  server.route('/upload', (request, response) => void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ length: request.body.length })));
+test("with credentials and onUploadProgress, the upload is still counted (the body goes out through ky's own request)", async () => {
+  server.route(
+    '/upload',
+    (request, response) =>
+      void response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ length: request.body.length })),
+  );
   const seen: number[] = [];
   const api = createClient({ baseUrl: `${server.url}/`, auth: bearer('tok-abcdef12') });
   const json = { data: 'x'.repeat(10_000) };
-  expect(await api.post('upload', { json, onUploadProgress: (progress) => void seen.push(progress.transferredBytes) }).json()).toEqual({ length: JSON.stringify(json).length });
+  expect(
+    await api
+      .post('upload', { json, onUploadProgress: (progress) => void seen.push(progress.transferredBytes) })
+      .json(),
+  ).toEqual({ length: JSON.stringify(json).length });
   expect(Math.max(...seen)).toBe(JSON.stringify(json).length);
 });
 
 test('a custom auth strategy brings the credential policy; without one it is refused before any request', async () => {
   const { credentialPolicy } = await import('../src/index.ts');
-  server.route('/custom', (request, response) => void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: request.headers['x-token'] ?? null })));
-  const strategy = { kind: 'sturdy.auth' as const, type: 'custom', policy: credentialPolicy, authorize: ({ headers }: { headers: Headers }) => headers.set('x-token', 'custom-123') };
+  server.route(
+    '/custom',
+    (request, response) =>
+      void response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ token: request.headers['x-token'] ?? null })),
+  );
+  const strategy = {
+    kind: 'sturdy.auth' as const,
+    type: 'custom',
+    policy: credentialPolicy,
+    authorize: ({ headers }: { headers: Headers }) => headers.set('x-token', 'custom-123'),
+  };
   const api = createClient({ baseUrl: `${server.url}/`, auth: strategy });
   expect(await api.get('custom').json()).toEqual({ token: 'custom-123' });
   // The policy still scopes it: another origin (a second server, another port) gets nothing.
   const other = await startServer();
   try {
-    other.route('/custom', (request, response) => void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: request.headers['x-token'] ?? null })));
+    other.route(
+      '/custom',
+      (request, response) =>
+        void response
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ token: request.headers['x-token'] ?? null })),
+    );
     expect(await api.get(`${other.url}/custom`).json()).toEqual({ token: null });
   } finally {
     await other.close();
   }
   const { policy: _policy, ...withoutPolicy } = strategy;
-  expect(() => createClient({ baseUrl: `${server.url}/`, auth: withoutPolicy as never })).toThrow(/policy: credentialPolicy/);
+  expect(() => createClient({ baseUrl: `${server.url}/`, auth: withoutPolicy as never })).toThrow(
+    /policy: credentialPolicy/,
+  );
 });

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from 'vitest';
 import { startBenchServer, type BenchServer } from '../bench/spawn.ts';
 import { createClient, isHTTPError, isParseError, isSerializationError, isValidationError } from '../src/index.ts';
-import { ndjsonBody, ndjsonRecords } from '../src/ndjson.ts';
+import { ndjsonBody, ndjsonRecords } from '../src/ndjson/index.ts';
 import { modes, startServer, wait, type TestServer } from './helpers/server.ts';
 
 let server: TestServer;
@@ -18,7 +18,11 @@ async function* generate(count: number, make: (i: number) => unknown = (i) => ({
   }
 }
 
-const lines = (body: string) => body.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+const lines = (body: string) =>
+  body
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 
 describe('upload', () => {
   test('an async iterable goes out as NDJSON with its content-type, one line per record', async () => {
@@ -36,7 +40,9 @@ describe('upload', () => {
   test('a stream body is sent once: a 503 is not retried (it cannot be replayed)', async () => {
     server.route('/once', modes.sequence([503, 200]));
     const api = createClient({ baseUrl: `${server.url}/`, retry: { limit: 2, delay: () => 10 } });
-    const error = await api.post('once', { ...ndjsonBody(generate(10)), idempotencyKey: 'k1' }).catch((caught: unknown) => caught);
+    const error = await api
+      .post('once', { ...ndjsonBody(generate(10)), idempotencyKey: 'k1' })
+      .catch((caught: unknown) => caught);
     expect(isHTTPError(error) && error.response.status).toBe(503);
     expect(server.requestsTo('/once')).toHaveLength(1);
   });
@@ -72,19 +78,24 @@ describe('upload', () => {
 });
 
 /** Writes `chunks` one by one with a pause, so lines and UTF-8 sequences are split across reads. */
-const chunked = (chunks: Array<string | Buffer>, contentType = 'application/x-ndjson') => async (_request: unknown, response: import('node:http').ServerResponse) => {
-  response.writeHead(200, { 'content-type': contentType });
-  for (const chunk of chunks) {
-    response.write(chunk);
-    await wait(5);
-  }
-  response.end();
-};
+const chunked =
+  (chunks: Array<string | Buffer>, contentType = 'application/x-ndjson') =>
+  async (_request: unknown, response: import('node:http').ServerResponse) => {
+    response.writeHead(200, { 'content-type': contentType });
+    for (const chunk of chunks) {
+      response.write(chunk);
+      await wait(5);
+    }
+    response.end();
+  };
 
 describe('download', () => {
   test('records split across chunks (and inside a UTF-8 sequence), CRLF, blank lines and no final newline', async () => {
     const euro = Buffer.from('{"name":"€uro"}\n');
-    server.route('/export', chunked(['{"id":1}\n{"id"', ':2}\r\n\n', euro.subarray(0, 10), euro.subarray(10), '  \n{"id":4}']));
+    server.route(
+      '/export',
+      chunked(['{"id":1}\n{"id"', ':2}\r\n\n', euro.subarray(0, 10), euro.subarray(10), '  \n{"id":4}']),
+    );
     const api = createClient({ baseUrl: `${server.url}/` });
     const records = [];
     for await (const record of ndjsonRecords(api.get('export'))) records.push(record);
@@ -92,7 +103,10 @@ describe('download', () => {
   });
 
   test('each record is validated by a Standard Schema; the error path starts with the record index', async () => {
-    server.route('/orders', chunked(['{"id":"a","total":1}\n{"id":"b","total":2}\n', '{"id":"c","total":"3"}\n{"id":"d","total":4}\n']));
+    server.route(
+      '/orders',
+      chunked(['{"id":"a","total":1}\n{"id":"b","total":2}\n', '{"id":"c","total":"3"}\n{"id":"d","total":4}\n']),
+    );
     const api = createClient({ baseUrl: `${server.url}/` });
     const Order = v.object({ id: v.string(), total: v.number() });
     const seen: string[] = [];
@@ -130,7 +144,9 @@ describe('download', () => {
           const order = value as { id: string; total: unknown };
           await wait(order.id === 'a' ? 20 : 1);
           validated.push(order.id);
-          return typeof order.total === 'number' ? { value: order } : { issues: [{ message: 'total must be a number', path: ['total'] }] };
+          return typeof order.total === 'number'
+            ? { value: order }
+            : { issues: [{ message: 'total must be a number', path: ['total'] }] };
         },
       },
     };
@@ -138,7 +154,8 @@ describe('download', () => {
     const seen: string[] = [];
     let error: unknown;
     try {
-      for await (const order of ndjsonRecords(api.get('async-orders'), AsyncOrder)) seen.push((order as { id: string }).id);
+      for await (const order of ndjsonRecords(api.get('async-orders'), AsyncOrder))
+        seen.push((order as { id: string }).id);
     } catch (caught) {
       error = caught;
     }
@@ -154,8 +171,12 @@ describe('download', () => {
   test('record types: the schema output with a schema, the type argument (or unknown) without', () => {
     const Order = v.object({ id: v.string(), total: v.pipe(v.string(), v.transform(Number)) });
     const response = new Response('');
-    expectTypeOf(ndjsonRecords(response, Order)).toEqualTypeOf<AsyncGenerator<{ id: string; total: number }, void, undefined>>();
-    expectTypeOf(ndjsonRecords<{ i: number }>(response)).toEqualTypeOf<AsyncGenerator<{ i: number }, void, undefined>>();
+    expectTypeOf(ndjsonRecords(response, Order)).toEqualTypeOf<
+      AsyncGenerator<{ id: string; total: number }, void, undefined>
+    >();
+    expectTypeOf(ndjsonRecords<{ i: number }>(response)).toEqualTypeOf<
+      AsyncGenerator<{ i: number }, void, undefined>
+    >();
     expectTypeOf(ndjsonRecords(response)).toEqualTypeOf<AsyncGenerator<unknown, void, undefined>>();
   });
 
@@ -172,7 +193,9 @@ describe('download', () => {
   test('a line longer than maxRecordBytes is a ParseError, not unbounded memory', async () => {
     server.route('/endless-line', chunked(['{"a":"', 'x'.repeat(4096), 'x'.repeat(4096)]));
     const api = createClient({ baseUrl: `${server.url}/` });
-    const error = await ndjsonRecords(api.get('endless-line'), undefined, { maxRecordBytes: 4096 }).next().catch((caught: unknown) => caught);
+    const error = await ndjsonRecords(api.get('endless-line'), undefined, { maxRecordBytes: 4096 })
+      .next()
+      .catch((caught: unknown) => caught);
     expect(isParseError(error)).toBe(true);
     expect((error as Error).message).toContain('longer than maxRecordBytes (4096)');
   });
@@ -223,13 +246,17 @@ describe('memory', () => {
     return (Math.max(peak, process.memoryUsage.rss()) - before) / MIB;
   };
 
-  test(`a ${SIZE / MIB} MiB upload and download keep RSS growth under 64 MiB, every byte counted`, { timeout: 60_000 }, async () => {
+  test(`a ${SIZE / MIB} MiB upload and download keep RSS growth under 64 MiB, every byte counted`, {
+    timeout: 60_000,
+  }, async () => {
     const api = createClient({ baseUrl: `${bench.url}/` });
     const record = { note: 'x'.repeat(1000) };
     const count = Math.ceil(SIZE / (JSON.stringify(record).length + 1));
     let uploaded: { bytes: number; lines: number } | undefined;
     const up = await peakGrowth(async () => {
-      uploaded = await api.post('upload', { ...ndjsonBody(generate(count, () => record)), timeout: false }).json<{ bytes: number; lines: number }>();
+      uploaded = await api
+        .post('upload', { ...ndjsonBody(generate(count, () => record)), timeout: false })
+        .json<{ bytes: number; lines: number }>();
     });
     expect(uploaded).toEqual({ bytes: count * (JSON.stringify(record).length + 1), lines: count });
     let records = 0;

@@ -6,7 +6,7 @@
 import { ProxyTracer, ProxyTracerProvider, context, createNoopMeter, propagation, trace } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest';
 import { createClient, type Middleware } from '../src/index.ts';
-import { tracing } from '../src/otel.ts';
+import { tracing } from '../src/otel/index.ts';
 import { disableGlobals, startSdk } from './helpers/otel-sdk.ts';
 import { modes, startServer, type TestServer } from './helpers/server.ts';
 

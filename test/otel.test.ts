@@ -6,7 +6,7 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, createTraceState, trac
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { apiKey, bearer, createClient, isNetworkError, isTimeoutError, type Middleware } from '../src/index.ts';
-import { tracing } from '../src/otel.ts';
+import { tracing } from '../src/otel/index.ts';
 import { startSdk, type TestSdk } from './helpers/otel-sdk.ts';
 import { modes, startServer, type TestServer } from './helpers/server.ts';
 
@@ -78,7 +78,10 @@ describe('spans', () => {
     expect(second!.attributes).not.toHaveProperty('error.type');
     expect(second!.status.code).toBe(SpanStatusCode.UNSET);
     expect(second!.links.map((link) => link.context.spanId)).toEqual([first!.spanContext().spanId]);
-    expect(server.requestsTo('/flaky').map((r) => r.headers.traceparent)).toEqual([traceparentOf(first!), traceparentOf(second!)]);
+    expect(server.requestsTo('/flaky').map((r) => r.headers.traceparent)).toEqual([
+      traceparentOf(first!),
+      traceparentOf(second!),
+    ]);
   });
 
   test('a 404 (not retried): error.type is the status code, span status ERROR', async () => {
@@ -89,7 +92,7 @@ describe('spans', () => {
     expect(span!.status).toEqual({ code: SpanStatusCode.ERROR });
   });
 
-  test('a network error: no status code, error.type is the runtime\'s code, status ERROR; a per-attempt timeout is TimeoutError', async () => {
+  test("a network error: no status code, error.type is the runtime's code, status ERROR; a per-attempt timeout is TimeoutError", async () => {
     const api = createClient({ baseUrl: `${server.url}/`, use: [tracing()], retry: false });
     const dropped = await api.get('drop').catch((error: unknown) => error);
     expect(isNetworkError(dropped)).toBe(true);
@@ -125,7 +128,10 @@ describe('spans', () => {
     expect(refused!.attributes).toMatchObject({ 'http.response.status_code': 401, 'error.type': '401' });
     expect(repeated!.attributes).toMatchObject({ 'http.response.status_code': 200, 'http.request.resend_count': 1 });
     expect(repeated!.links[0]!.context.spanId).toBe(refused!.spanContext().spanId);
-    expect(server.requestsTo('/guarded').map((r) => r.headers.traceparent)).toEqual([traceparentOf(refused!), traceparentOf(repeated!)]);
+    expect(server.requestsTo('/guarded').map((r) => r.headers.traceparent)).toEqual([
+      traceparentOf(refused!),
+      traceparentOf(repeated!),
+    ]);
     // The credential is on the wire but in no span.
     expect(JSON.stringify(sdk.spans().map((s) => [s.attributes, s.status, s.events]))).not.toMatch(/token-\d{4}/);
   });
@@ -137,7 +143,11 @@ describe('spans', () => {
     expect(sdk.spans()).toHaveLength(2);
     expect(hop!.attributes).toMatchObject({ 'http.response.status_code': 307, 'url.full': `${server.url}/moved` });
     expect(hop!.attributes).not.toHaveProperty('error.type');
-    expect(landed!.attributes).toMatchObject({ 'http.response.status_code': 200, 'url.full': `${server.url}/ok`, 'http.request.resend_count': 1 });
+    expect(landed!.attributes).toMatchObject({
+      'http.response.status_code': 200,
+      'url.full': `${server.url}/ok`,
+      'http.request.resend_count': 1,
+    });
     expect(landed!.links[0]!.context.spanId).toBe(hop!.spanContext().spanId);
   });
 
@@ -147,7 +157,10 @@ describe('spans', () => {
     const [span] = sdk.spans();
     expect(lastRequest(server, '/ok').method).toBe('PURGE');
     expect(span!.name).toBe('HTTP');
-    expect(span!.attributes).toMatchObject({ 'http.request.method': '_OTHER', 'http.request.method_original': 'PURGE' });
+    expect(span!.attributes).toMatchObject({
+      'http.request.method': '_OTHER',
+      'http.request.method_original': 'PURGE',
+    });
   });
 });
 
@@ -174,7 +187,7 @@ describe('credentials never reach a span', () => {
     expect(JSON.stringify(metric)).not.toMatch(/k-live|tok-5a4b|sess-1a2b/);
   });
 
-  test('a failure\'s status message is redacted too', async () => {
+  test("a failure's status message is redacted too", async () => {
     // An inner layer whose error quotes the URL, as a runtime's network error may.
     const quoting: Middleware = async (request) => {
       throw new Error(`connection reset for ${request.url}`);
@@ -213,10 +226,12 @@ describe('propagation', () => {
 
     const listed = createClient({ baseUrl: `${server.url}/`, use: [tracing({ propagateTo: [foreign.origin] })] });
     await context.with(parent, () => listed.get(`${foreign.url}/ok`));
-    expect(lastRequest(foreign, '/ok').headers.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+    expect(lastRequest(foreign, '/ok').headers.traceparent).toMatch(
+      /^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/,
+    );
   });
 
-  test('credentialOrigins count as credential origins; the caller\'s own headers and body arrive unchanged', async () => {
+  test("credentialOrigins count as credential origins; the caller's own headers and body arrive unchanged", async () => {
     const api = createClient({ baseUrl: `${server.url}/`, credentialOrigins: [foreign.origin], use: [tracing()] });
     await api.post(`${foreign.url}/ok`, { json: { sku: 'A1' }, headers: { 'x-app': 'shop' } });
     const received = lastRequest(foreign, '/ok');
@@ -251,7 +266,11 @@ describe('propagation', () => {
 describe('metrics', () => {
   test('http.client.request.duration: seconds, the advised buckets, one point per method/status/server/error.type', async () => {
     const meterOnly = startSdk({ global: false });
-    const api = createClient({ baseUrl: `${server.url}/`, use: [tracing({ meterProvider: meterOnly.meterProvider })], retry: quick });
+    const api = createClient({
+      baseUrl: `${server.url}/`,
+      use: [tracing({ meterProvider: meterOnly.meterProvider })],
+      retry: quick,
+    });
     await api.get('ok');
     await api.get('ok');
     await api.get('flaky-metrics');
@@ -260,9 +279,14 @@ describe('metrics', () => {
     const metric = await meterOnly.histogram('http.client.request.duration');
     await meterOnly.shutdown();
     expect(metric!.descriptor.unit).toBe('s');
-    const points = metric!.dataPoints.map((point) => ({ attributes: point.attributes, count: point.value.count, boundaries: point.value.buckets.boundaries }));
+    const points = metric!.dataPoints.map((point) => ({
+      attributes: point.attributes,
+      count: point.value.count,
+      boundaries: point.value.buckets.boundaries,
+    }));
     const where = { 'http.request.method': 'GET', 'server.address': '127.0.0.1', 'server.port': server.port };
-    const byOutcome = (outcome: Record<string, unknown>) => points.filter((p) => JSON.stringify(p.attributes) === JSON.stringify({ ...where, ...outcome }));
+    const byOutcome = (outcome: Record<string, unknown>) =>
+      points.filter((p) => JSON.stringify(p.attributes) === JSON.stringify({ ...where, ...outcome }));
     // /flaky-metrics answered 200 after its 503: the 200 point counts both /ok calls and the retry's success.
     expect(byOutcome({ 'http.response.status_code': 200 }).map((p) => p.count)).toEqual([3]);
     expect(byOutcome({ 'http.response.status_code': 503, 'error.type': '503' }).map((p) => p.count)).toEqual([1]);
@@ -277,7 +301,15 @@ describe('metrics', () => {
 
 describe('options', () => {
   test('propagateTo must be an array of origins: a TypeError naming the option otherwise', () => {
-    for (const bad of ['https://a.example', ['https://a.example/path'], ['a.example'], [42], ['https://user:pw@a.example'], ['ftp://a.example'], null]) {
+    for (const bad of [
+      'https://a.example',
+      ['https://a.example/path'],
+      ['a.example'],
+      [42],
+      ['https://user:pw@a.example'],
+      ['ftp://a.example'],
+      null,
+    ]) {
       expect(() => tracing({ propagateTo: bad as never })).toThrow(/option `propagateTo` must be an array of origins/);
     }
     expect(() => tracing({ propagateTo: ['https://user:pw@a.example'] })).not.toThrow(/pw/);
@@ -286,8 +318,12 @@ describe('options', () => {
 
   test('unknown options, bad providers and a non-object are TypeErrors that say what to pass', () => {
     expect(() => tracing({ propagateTO: [] } as never)).toThrow(/unknown option `propagateTO`.*propagateTo/);
-    expect(() => tracing({ tracerProvider: {} as never })).toThrow(/option `tracerProvider` must be an OpenTelemetry TracerProvider/);
-    expect(() => tracing({ meterProvider: 'x' as never })).toThrow(/option `meterProvider` must be an OpenTelemetry MeterProvider/);
+    expect(() => tracing({ tracerProvider: {} as never })).toThrow(
+      /option `tracerProvider` must be an OpenTelemetry TracerProvider/,
+    );
+    expect(() => tracing({ meterProvider: 'x' as never })).toThrow(
+      /option `meterProvider` must be an OpenTelemetry MeterProvider/,
+    );
     expect(() => tracing(42 as never)).toThrow(/tracing\(options\) takes an options object/);
   });
 

@@ -23,7 +23,10 @@ test('dist imports as `sturdy` in plain Node and performs a JSON POST', async ()
     console.log(JSON.stringify({ created, classes: [typeof HTTPError, typeof SerializationError] }));
   `;
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, server.url]);
-  const result = JSON.parse(stdout) as { created: { method: string; body: unknown; headers: Record<string, string> }; classes: string[] };
+  const result = JSON.parse(stdout) as {
+    created: { method: string; body: unknown; headers: Record<string, string> };
+    classes: string[];
+  };
   expect(result.created.method).toBe('POST');
   expect(result.created.body).toEqual({ sku: 'A1', qty: 2 });
   expect(result.created.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);

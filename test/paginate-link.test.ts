@@ -1,13 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { findLink, parseLinkHeader } from '../src/paginate.ts';
+import { findLink, parseLinkHeader } from '../src/paginate/index.ts';
 
 const base = 'https://api.example.com/v1/orders?page=1';
 const hrefs = (header: string) => parseLinkHeader(header, base).map((link) => link.url.href);
 
 describe('parseLinkHeader (RFC 8288)', () => {
   test('several links, several rels in one value, quoted and unquoted params', () => {
-    const links = parseLinkHeader('<https://api.example.com/v1/orders?page=2>; rel="next last"; title="Next", </v1/orders?page=1>;rel=first;type=application/json', base);
+    const links = parseLinkHeader(
+      '<https://api.example.com/v1/orders?page=2>; rel="next last"; title="Next", </v1/orders?page=1>;rel=first;type=application/json',
+      base,
+    );
     expect(links.map(({ url, rel, params }) => [url.href, rel, params])).toEqual([
       ['https://api.example.com/v1/orders?page=2', ['next', 'last'], { rel: 'next last', title: 'Next' }],
       ['https://api.example.com/v1/orders?page=1', ['first'], { rel: 'first', type: 'application/json' }],
@@ -39,7 +42,9 @@ describe('parseLinkHeader (RFC 8288)', () => {
   });
 
   test('a broken link-value is skipped and the links around it are kept', () => {
-    expect(hrefs('garbage, <?a=1>; rel=next, <?b=2> rel=oops, <?c=3>; rel="unterminated, <?d=4>; rel=last')).toEqual(['https://api.example.com/v1/orders?a=1']);
+    expect(hrefs('garbage, <?a=1>; rel=next, <?b=2> rel=oops, <?c=3>; rel="unterminated, <?d=4>; rel=last')).toEqual([
+      'https://api.example.com/v1/orders?a=1',
+    ]);
     expect(hrefs('<?a=1>; =x, <?b=2>; rel="ok"')).toEqual(['https://api.example.com/v1/orders?b=2']);
     expect(hrefs('<http://[bad>; rel=next, <?ok>; rel=next')).toEqual(['https://api.example.com/v1/orders?ok']);
     expect(parseLinkHeader(null, base)).toEqual([]);
@@ -48,9 +53,12 @@ describe('parseLinkHeader (RFC 8288)', () => {
 
   test('never throws, whatever the header holds', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('<', '>', '"', '\\', ',', ';', '=', ' ', 'a', 'rel', '?p=1', 'next') }), (header) => {
-        for (const link of parseLinkHeader(header, base)) expect(link.url).toBeInstanceOf(URL);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom('<', '>', '"', '\\', ',', ';', '=', ' ', 'a', 'rel', '?p=1', 'next') }),
+        (header) => {
+          for (const link of parseLinkHeader(header, base)) expect(link.url).toBeInstanceOf(URL);
+        },
+      ),
     );
   });
 });

@@ -38,6 +38,8 @@ test("README's Schemas example runs as written", async () => {
     rmSync(file, { force: true });
   }
   // The transformed (trimmed) email was sent; the bad order never was.
-  expect(server.requestsTo('/v1/orders').map((request) => JSON.parse(request.body))).toEqual([{ email: 'ada@example.com', total: 20 }]);
+  expect(server.requestsTo('/v1/orders').map((request) => JSON.parse(request.body))).toEqual([
+    { email: 'ada@example.com', total: 20 },
+  ]);
   expect(server.requestsTo('/v1/orders/ord_1')).toHaveLength(1);
 });

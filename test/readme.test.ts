@@ -9,7 +9,9 @@ let server: TestServer;
 beforeAll(async () => {
   server = await startServer();
   server.route('/v1/orders', (request, response) => {
-    response.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'ord_1', total: 20, received: JSON.parse(request.body) }));
+    response
+      .writeHead(201, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ id: 'ord_1', total: 20, received: JSON.parse(request.body) }));
   });
   server.route('/v1/orders/ord_1', (_request, response) => {
     response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not_found' }));
@@ -26,7 +28,7 @@ test("README's first example runs as written", async () => {
   writeFileSync(file, example!.replace('https://api.example.com/v1/', `${server.url}/v1/`));
   try {
     const { stdout } = await run(process.execPath, [file]);
-    expect(stdout.trim().split('\n')).toEqual(['ord_1', '404 { error: \'not_found\' }']);
+    expect(stdout.trim().split('\n')).toEqual(['ord_1', "404 { error: 'not_found' }"]);
   } finally {
     rmSync(file, { force: true });
   }

@@ -19,20 +19,39 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 describe('POST is retried with one Idempotency-Key', () => {
   test.each([
     { name: 'a random UUID by default', path: '/orders-default', options: {}, expected: UUID },
-    { name: "the caller's header, kept", path: '/orders-header', options: { headers: { 'Idempotency-Key': 'caller-7' } }, expected: /^caller-7$/ },
-    { name: "idempotencyKey: 'order-42'", path: '/orders-option', options: { idempotencyKey: 'order-42' }, expected: /^order-42$/ },
+    {
+      name: "the caller's header, kept",
+      path: '/orders-header',
+      options: { headers: { 'Idempotency-Key': 'caller-7' } },
+      expected: /^caller-7$/,
+    },
+    {
+      name: "idempotencyKey: 'order-42'",
+      path: '/orders-option',
+      options: { idempotencyKey: 'order-42' },
+      expected: /^order-42$/,
+    },
   ])('503, 503, 201: 3 attempts carrying $name', async ({ path, options, expected }) => {
     server.route(path, modes.sequence([503, 503, { status: 201, body: { id: 1 } }]));
     const events: SturdyEvent[] = [];
     const hookStates: Array<{ retryCount: number; key: string | null }> = [];
     // The jitter function makes the wait deterministic: half of delay().
-    const api = createClient({ baseUrl: server.url, retry: { delay: () => 20, jitter: (delay) => delay / 2 }, onEvent: (event) => events.push(event) });
+    const api = createClient({
+      baseUrl: server.url,
+      retry: { delay: () => 20, jitter: (delay) => delay / 2 },
+      onEvent: (event) => events.push(event),
+    });
     const order = await api
       .post(path.slice(1), {
         ...options,
         json: { sku: 'A1', quantity: 2 },
         retry: 2, // per-call number shorthand: limit 2, keeping the client's delay and jitter
-        hooks: { beforeRetry: [({ request, retryCount }) => void hookStates.push({ retryCount, key: request.headers.get('idempotency-key') })] },
+        hooks: {
+          beforeRetry: [
+            ({ request, retryCount }) =>
+              void hookStates.push({ retryCount, key: request.headers.get('idempotency-key') }),
+          ],
+        },
       })
       .json();
 
@@ -60,7 +79,9 @@ describe('POST is retried with one Idempotency-Key', () => {
     // 40 retries in a burst: the default budget (10 tokens) exists to refuse exactly that, so it is off here.
     const api = createClient({ baseUrl: server.url, retry: { delay: () => 5 }, retryBudget: false });
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, orderNumber) => api.post('flaky-orders', { json: { orderNumber } }).json<{ id: number }>()),
+      Array.from({ length: 20 }, (_, orderNumber) =>
+        api.post('flaky-orders', { json: { orderNumber } }).json<{ id: number }>(),
+      ),
     );
 
     const received = server.requestsTo('/flaky-orders');
@@ -94,7 +115,11 @@ describe('server-asked waits', () => {
     await expect(api.get('after-1').json()).resolves.toEqual({ ok: true });
     expect(server.requestsTo('/after-1')).toHaveLength(2);
     expect(gapBetweenAttempts('/after-1')).toBeGreaterThanOrEqual(900);
-    expect(events.find((event) => event.type === 'retry')).toMatchObject({ attempt: 2, delayMs: 1_000, reason: 'status 503' });
+    expect(events.find((event) => event.type === 'retry')).toMatchObject({
+      attempt: 2,
+      delayMs: 1_000,
+      reason: 'status 503',
+    });
   });
 
   test('Retry-After: 3600 (over maxRetryAfter) fails fast with retryAfter on the error and in toJSON', async () => {
@@ -114,11 +139,23 @@ describe('server-asked waits', () => {
     // only 1 s ahead, and a slow first answer would then make the gap look like less than 0.9 s.
     const inTwoSeconds = (Math.floor(Date.now() / 1000) + 3) * 1000;
     server.route('/after-date', modes.retryAfter(503, new Date(inTwoSeconds).toUTCString()));
-    server.route('/reset-epoch', modes.sequence([
-      { status: 429, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(inTwoSeconds / 1000)) } },
-      { status: 200, body: { ok: true } },
-    ]));
-    server.route('/reset-delta', modes.sequence([{ status: 429, headers: { 'ratelimit-reset': '1' } }, { status: 200, body: { ok: true } }]));
+    server.route(
+      '/reset-epoch',
+      modes.sequence([
+        {
+          status: 429,
+          headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(inTwoSeconds / 1000)) },
+        },
+        { status: 200, body: { ok: true } },
+      ]),
+    );
+    server.route(
+      '/reset-delta',
+      modes.sequence([
+        { status: 429, headers: { 'ratelimit-reset': '1' } },
+        { status: 200, body: { ok: true } },
+      ]),
+    );
     const api = createClient({ baseUrl: server.url });
     await Promise.all(['after-date', 'reset-epoch', 'reset-delta'].map((path) => api.get(path)));
     // An HTTP-date and an epoch have 1 s resolution: the wait is between 1 and 3 s; a backoff would be < 0.3 s.
@@ -157,10 +194,15 @@ describe('what is not retried, and what stops retrying', () => {
     expect(unbudgeted).toBe(240);
   });
 
-  test('a wait that does not fit in totalTimeout fails at once (the server\'s HTTPError) and spends no budget token', async () => {
+  test("a wait that does not fit in totalTimeout fails at once (the server's HTTPError) and spends no budget token", async () => {
     server.route('/busy-long', modes.sequence([{ status: 503, headers: { 'retry-after': '5' } }]));
     server.route('/blip', modes.sequence([503, { status: 200, body: { ok: true } }]));
-    const api = createClient({ baseUrl: server.url, retryBudget: { tokens: 1 }, totalTimeout: 3_000, retry: { delay: () => 1 } });
+    const api = createClient({
+      baseUrl: server.url,
+      retryBudget: { tokens: 1 },
+      totalTimeout: 3_000,
+      retry: { delay: () => 1 },
+    });
     const { error, ms } = await elapsed(() => api.get('busy-long'));
     expect((error as Error).name).toBe('HTTPError');
     // Waiting out the deadline would take 3 s.

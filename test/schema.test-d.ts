@@ -12,7 +12,14 @@ const NewOrder = v.object({
   customer: v.object({ email: v.pipe(v.string(), v.email()) }),
   total: v.pipe(v.string(), v.transform(Number), v.number(), v.minValue(0.01)),
 });
-const Order = v.object({ id: v.string(), total: v.pipe(v.number(), v.minValue(0.01)), placedAt: v.pipe(v.string(), v.transform((s) => new Date(s))) });
+const Order = v.object({
+  id: v.string(),
+  total: v.pipe(v.number(), v.minValue(0.01)),
+  placedAt: v.pipe(
+    v.string(),
+    v.transform((s) => new Date(s)),
+  ),
+});
 
 type NewOrderInput = { customer: { email: string }; total: string };
 
@@ -35,7 +42,9 @@ expectTypeOf(api.get<{ id: string }>('orders/1').json()).resolves.toEqualTypeOf<
 
 // The result is the response schema's OUTPUT type.
 expectTypeOf(api.get('orders/1').json(Order)).resolves.toEqualTypeOf<{ id: string; total: number; placedAt: Date }>();
-expectTypeOf(api.get('orders/1').result(Order)).resolves.toEqualTypeOf<Result<{ id: string; total: number; placedAt: Date }>>();
+expectTypeOf(api.get('orders/1').result(Order)).resolves.toEqualTypeOf<
+  Result<{ id: string; total: number; placedAt: Date }>
+>();
 const result = await api.get('orders/1').result(Order);
 if (result.ok) expectTypeOf(result.data.placedAt).toEqualTypeOf<Date>();
 else expectTypeOf(result.error).toEqualTypeOf<Error>();
@@ -54,5 +63,8 @@ api.post('orders', { json: { email: 'a@example.com', total: 3 }, schema: ArkOrde
 expectTypeOf(api.get('x').json(ArkOrder)).resolves.toEqualTypeOf<{ email: string; total: number }>();
 
 // Async schemas type like sync ones.
-const AsyncOrder = v.pipeAsync(v.object({ id: v.string() }), v.checkAsync(async (order) => order.id !== '', 'empty id'));
+const AsyncOrder = v.pipeAsync(
+  v.object({ id: v.string() }),
+  v.checkAsync(async (order) => order.id !== '', 'empty id'),
+);
 expectTypeOf(api.get('x').json(AsyncOrder)).resolves.toEqualTypeOf<{ id: string }>();

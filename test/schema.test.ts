@@ -4,15 +4,30 @@ import { setupServer } from 'msw/node';
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { createClient, isValidationError, ValidationError, type StandardSchemaV1, type SturdyEvent } from '../src/index.ts';
+import {
+  createClient,
+  isValidationError,
+  ValidationError,
+  type StandardSchemaV1,
+  type SturdyEvent,
+} from '../src/index.ts';
 import { validationRejection } from './helpers/rejection.ts';
 
 const received: Array<{ method: string; body: string; contentType: string | null }> = [];
-let orderReply: { status: number; body?: unknown } = { status: 201, body: { id: 'ord_1', total: 12.5, placedAt: '2026-11-25T00:00:00.000Z' } };
+let orderReply: { status: number; body?: unknown } = {
+  status: 201,
+  body: { id: 'ord_1', total: 12.5, placedAt: '2026-11-25T00:00:00.000Z' },
+};
 const server = setupServer(
   http.all('https://api.test/orders', async ({ request }) => {
-    received.push({ method: request.method, body: await request.text(), contentType: request.headers.get('content-type') });
-    return orderReply.body === undefined ? new HttpResponse(null, { status: orderReply.status }) : HttpResponse.json(orderReply.body as object, { status: orderReply.status });
+    received.push({
+      method: request.method,
+      body: await request.text(),
+      contentType: request.headers.get('content-type'),
+    });
+    return orderReply.body === undefined
+      ? new HttpResponse(null, { status: orderReply.status })
+      : HttpResponse.json(orderReply.body as object, { status: orderReply.status });
   }),
 );
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
@@ -34,16 +49,23 @@ const NewOrder = v.object({
 const Order = v.object({
   id: v.string(),
   total: v.pipe(v.number(), v.gtValue(0)),
-  placedAt: v.pipe(v.string(), v.isoTimestamp(), v.transform((text) => new Date(text))),
+  placedAt: v.pipe(
+    v.string(),
+    v.isoTimestamp(),
+    v.transform((text) => new Date(text)),
+  ),
 });
 const valid = { customer: { email: 'ada@example.com' }, total: '12.50' };
-
 
 describe('request validation (valibot)', () => {
   test('the schema output is what is sent: transforms and defaults applied', async () => {
     const order = await api.post('orders', { json: valid, schema: NewOrder }).json(Order);
     expect(received).toHaveLength(1);
-    expect(JSON.parse(received[0]!.body)).toEqual({ customer: { email: 'ada@example.com' }, total: 12.5, note: 'none' });
+    expect(JSON.parse(received[0]!.body)).toEqual({
+      customer: { email: 'ada@example.com' },
+      total: 12.5,
+      note: 'none',
+    });
     expect(received[0]!.contentType).toBe('application/json; charset=utf-8');
     expect(order).toEqual({ id: 'ord_1', total: 12.5, placedAt: new Date('2026-11-25T00:00:00.000Z') });
   });
@@ -51,7 +73,11 @@ describe('request validation (valibot)', () => {
   test('an invalid body throws ValidationError naming the path, and nothing is sent', async () => {
     const events: SturdyEvent[] = [];
     const error = await validationRejection(
-      api.post('orders', { json: { customer: { email: 'not-an-email' }, total: '12.50' }, schema: NewOrder, onEvent: (e) => events.push(e) }),
+      api.post('orders', {
+        json: { customer: { email: 'not-an-email' }, total: '12.50' },
+        schema: NewOrder,
+        onEvent: (e) => events.push(e),
+      }),
     );
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.direction).toBe('request');
@@ -106,7 +132,9 @@ describe('request validation (valibot)', () => {
   });
 
   test('something that is not a Standard Schema is a TypeError, before any request', async () => {
-    const error = await api.post('orders', { json: valid, schema: { parse: () => valid } as unknown as StandardSchemaV1 }).catch((e: unknown) => e);
+    const error = await api
+      .post('orders', { json: valid, schema: { parse: () => valid } as unknown as StandardSchemaV1 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toContain('Standard Schema');
     expect(received).toHaveLength(0);
@@ -158,13 +186,18 @@ describe('async schemas', () => {
   test('an async request schema is awaited before sending', async () => {
     await api.post('orders', { json: { email: 'new@example.com' }, schema: Signup });
     expect(JSON.parse(received[0]!.body)).toEqual({ email: 'new@example.com' });
-    const error = await validationRejection(api.post('orders', { json: { email: 'taken@example.com' }, schema: Signup }));
+    const error = await validationRejection(
+      api.post('orders', { json: { email: 'taken@example.com' }, schema: Signup }),
+    );
     expect(error.issues).toEqual([{ path: '$', message: 'email already registered' }]);
     expect(received).toHaveLength(1);
   });
 
   test('an async response schema is awaited, and its failure carries the status', async () => {
-    const AsyncOrder = v.pipeAsync(Order, v.transformAsync(async (order) => ({ ...order, checked: true })));
+    const AsyncOrder = v.pipeAsync(
+      Order,
+      v.transformAsync(async (order) => ({ ...order, checked: true })),
+    );
     expect(await api.get('orders').json(AsyncOrder)).toMatchObject({ id: 'ord_1', checked: true });
     orderReply = { status: 200, body: { id: 'ord_1', total: 0, placedAt: '2026-11-25T00:00:00.000Z' } };
     const error = await validationRejection(api.get('orders').json(AsyncOrder));
@@ -176,9 +209,13 @@ describe('any Standard Schema', () => {
   test('zod: request transform sent, bad request not sent, response output typed', async () => {
     const ZodNewOrder = z.object({ email: z.email(), total: z.string().transform(Number).pipe(z.number().positive()) });
     const ZodOrder = z.object({ id: z.string(), total: z.number().positive() });
-    expect(await api.post('orders', { json: { email: 'ada@example.com', total: '4' }, schema: ZodNewOrder }).json(ZodOrder)).toEqual({ id: 'ord_1', total: 12.5 });
+    expect(
+      await api.post('orders', { json: { email: 'ada@example.com', total: '4' }, schema: ZodNewOrder }).json(ZodOrder),
+    ).toEqual({ id: 'ord_1', total: 12.5 });
     expect(JSON.parse(received[0]!.body)).toEqual({ email: 'ada@example.com', total: 4 });
-    const error = await validationRejection(api.post('orders', { json: { email: 'nope', total: '4' }, schema: ZodNewOrder }));
+    const error = await validationRejection(
+      api.post('orders', { json: { email: 'nope', total: '4' }, schema: ZodNewOrder }),
+    );
     expect(error.issues).toEqual([{ path: '$.email', message: 'Invalid email address' }]);
     expect(received).toHaveLength(1);
     orderReply = { status: 200, body: { id: 'ord_1', total: -2 } };
@@ -188,9 +225,13 @@ describe('any Standard Schema', () => {
   test('arktype: request morph sent, bad request not sent, response validated', async () => {
     const ArkNewOrder = type({ email: 'string.email', total: 'string.numeric.parse' });
     const ArkOrder = type({ id: 'string', total: 'number > 0' });
-    expect(await api.post('orders', { json: { email: 'ada@example.com', total: '4' }, schema: ArkNewOrder }).json(ArkOrder)).toMatchObject({ id: 'ord_1', total: 12.5 });
+    expect(
+      await api.post('orders', { json: { email: 'ada@example.com', total: '4' }, schema: ArkNewOrder }).json(ArkOrder),
+    ).toMatchObject({ id: 'ord_1', total: 12.5 });
     expect(JSON.parse(received[0]!.body)).toEqual({ email: 'ada@example.com', total: 4 });
-    const error = await validationRejection(api.post('orders', { json: { email: 'nope', total: '4' }, schema: ArkNewOrder }));
+    const error = await validationRejection(
+      api.post('orders', { json: { email: 'nope', total: '4' }, schema: ArkNewOrder }),
+    );
     expect(error.issues[0]!.path).toBe('$.email');
     expect(error.message).toContain('request body invalid at $.email: email must be an email address');
     expect(received).toHaveLength(1);

@@ -2,7 +2,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, test } from 'vitest';
 import { bearer, createClient, isNetworkError, isParseError, type Middleware, type SturdyEvent } from '../src/index.ts';
-import { eventStream } from '../src/sse.ts';
+import { eventStream } from '../src/sse/index.ts';
 import { eventStream as scriptedStream, formatEvent } from '../src/testing/event-stream.ts';
 import { useMswServer } from './helpers/msw-server.ts';
 import { drain } from './helpers/sse-wire.ts';
@@ -11,7 +11,12 @@ const API = 'https://api.sse.test/v1/';
 const { server, recorder } = useMswServer();
 
 const client = (events: SturdyEvent[] = [], extra: Parameters<typeof createClient>[0] = {}) =>
-  createClient({ baseUrl: API, onEvent: (event) => events.push(event), retry: { limit: 1, delay: () => 5, jitter: false }, ...extra });
+  createClient({
+    baseUrl: API,
+    onEvent: (event) => events.push(event),
+    retry: { limit: 1, delay: () => 5, jitter: false },
+    ...extra,
+  });
 
 /** A handler streaming the given pieces of text as an event stream, one chunk each, as the client pulls. */
 const streamOf = (path: string, pieces: () => Iterable<string>) =>
@@ -30,7 +35,11 @@ const streamOf = (path: string, pieces: () => Iterable<string>) =>
 
 describe('sturdy/testing eventStream handler', () => {
   test('drops after N events, then resumes from the Last-Event-ID the client sends; [DONE] ends it', async () => {
-    const feed = scriptedStream(`${API}feed`, { events: [1, 2, 3, 4].map((n) => ({ id: String(n), data: { n } })), dropAfter: 2, done: true });
+    const feed = scriptedStream(`${API}feed`, {
+      events: [1, 2, 3, 4].map((n) => ({ id: String(n), data: { n } })),
+      dropAfter: 2,
+      done: true,
+    });
     server.use(feed);
     const stream = eventStream(client(), 'feed', { reconnect: { limit: 1 } });
     const { events, error } = await drain(stream);
@@ -43,7 +52,9 @@ describe('sturdy/testing eventStream handler', () => {
   });
 
   test('formatEvent writes fields and one data line per line', () => {
-    expect(formatEvent({ comment: 'hb', event: 'delta', id: '9', retry: 100, data: 'a\nb' })).toBe(': hb\nevent: delta\nid: 9\nretry: 100\ndata: a\ndata: b\n\n');
+    expect(formatEvent({ comment: 'hb', event: 'delta', id: '9', retry: 100, data: 'a\nb' })).toBe(
+      ': hb\nevent: delta\nid: 9\nretry: 100\ndata: a\ndata: b\n\n',
+    );
     expect(formatEvent({ data: { n: 1 } })).toBe('data: {"n":1}\n\n');
     expect(() => scriptedStream(`${API}x`, { events: 'nope' } as never)).toThrow(/option `events` must be an array/);
     expect(() => scriptedStream(`${API}x`, { events: [], dropAfter: -1 })).toThrow(/option `dropAfter`/);
@@ -81,7 +92,12 @@ describe('options', () => {
 
 describe('bounded memory', () => {
   test('an event larger than maxEventBytes (counted in UTF-8 bytes) is a ParseError naming it', async () => {
-    server.use(streamOf('big', () => [formatEvent({ id: 'ok', data: 'é'.repeat(500) }), formatEvent({ id: 'big', data: 'é'.repeat(501) })]));
+    server.use(
+      streamOf('big', () => [
+        formatEvent({ id: 'ok', data: 'é'.repeat(500) }),
+        formatEvent({ id: 'big', data: 'é'.repeat(501) }),
+      ]),
+    );
     const { events, error } = await drain(eventStream(client(), 'big', { parse: 'text', maxEventBytes: 1000 }));
     expect(events.map((event) => event.id)).toEqual(['ok']);
     expect(isParseError(error)).toBe(true);
@@ -115,7 +131,12 @@ describe('redaction, auth, middleware', () => {
     const api = client(seen, { redact: { fields: ['session'] }, auth: bearer('tok-0123456789') });
     const { error } = await drain(eventStream(api, 'private?api_key=k-987654321'));
     expect(isParseError(error)).toBe(true);
-    const printed = [(error as Error).message, JSON.stringify(error), String(error), ...seen.map((event) => JSON.stringify(event))].join('\n');
+    const printed = [
+      (error as Error).message,
+      JSON.stringify(error),
+      String(error),
+      ...seen.map((event) => JSON.stringify(event)),
+    ].join('\n');
     for (const secret of ['sess-abcdef123', 'tok-0123456789', 'k-987654321']) expect(printed).not.toContain(secret);
     expect((error as Error).message).toContain('api_key=[REDACTED]');
     expect(recorder.requests[0]?.headers.get('authorization')).toBe('Bearer tok-0123456789');
@@ -128,7 +149,9 @@ describe('redaction, auth, middleware', () => {
       accepts.push(request.headers.get('accept'));
       return next(request);
     };
-    const { events, error } = await drain(eventStream(client(), 'feed', { use: [spy], reconnect: { limit: 1 }, retry: 0 }));
+    const { events, error } = await drain(
+      eventStream(client(), 'feed', { use: [spy], reconnect: { limit: 1 }, retry: 0 }),
+    );
     // The resumed connection has nothing after id 1 and ends: with limit 1 that is the end.
     expect(events.map((event) => event.data)).toEqual([1]);
     expect(isNetworkError(error)).toBe(true);
@@ -137,22 +160,36 @@ describe('redaction, auth, middleware', () => {
 
   test('a use middleware may answer the stream itself; the reconnect limit error still prints', async () => {
     let calls = 0;
-    const answer: Middleware = async () => (calls++, new Response('retry: 1\n\n', { headers: { 'content-type': 'text/event-stream' } }));
+    const answer: Middleware = async () => (
+      calls++, new Response('retry: 1\n\n', { headers: { 'content-type': 'text/event-stream' } })
+    );
     const { error } = await drain(eventStream(client(), 'feed', { use: [answer], reconnect: { limit: 1 } }));
     expect(isNetworkError(error)).toBe(true);
-    expect((error as Error).message).toContain('GET feed: the event stream ended 2 times in a row without an event (reconnect.limit 1)');
+    expect((error as Error).message).toContain(
+      'GET feed: the event stream ended 2 times in a row without an event (reconnect.limit 1)',
+    );
     expect(String(error)).toContain('NetworkError');
     expect(calls).toBe(2);
     expect(recorder.requests).toEqual([]);
   });
 
   test('a non-ASCII id goes out as its UTF-8 bytes in Last-Event-ID', async () => {
-    const feed = scriptedStream(`${API}feed`, { events: [{ id: 'évt-1', data: 1 }, { id: 'évt-2', data: 2 }], dropAfter: 1 });
+    const feed = scriptedStream(`${API}feed`, {
+      events: [
+        { id: 'évt-1', data: 1 },
+        { id: 'évt-2', data: 2 },
+      ],
+      dropAfter: 1,
+    });
     server.use(feed);
     const { events } = await drain(eventStream(client(), 'feed', { lastEventId: 'début', reconnect: { limit: 1 } }));
     expect(events.map((event) => event.id)).toEqual(['évt-1', 'évt-2']);
     const sent = recorder.requests.map((request) => request.headers.get('last-event-id'));
-    expect(sent.map((value) => new TextDecoder().decode(Uint8Array.from(value!, (c) => c.charCodeAt(0))))).toEqual(['début', 'évt-1', 'évt-2']);
+    expect(sent.map((value) => new TextDecoder().decode(Uint8Array.from(value!, (c) => c.charCodeAt(0))))).toEqual([
+      'début',
+      'évt-1',
+      'évt-2',
+    ]);
     expect(feed.lastEventIds).toEqual(['début', 'évt-1', 'évt-2']);
   });
 });

@@ -3,12 +3,18 @@ import * as v from 'valibot';
 import { expectTypeOf } from 'vitest';
 import { z } from 'zod';
 import { createClient } from '../src/index.ts';
-import { eventStream, type EventStream, type ServerSentEvent } from '../src/sse.ts';
+import { eventStream, type EventStream, type ServerSentEvent } from '../src/sse/index.ts';
 
 const api = createClient({ baseUrl: 'https://api.example.com/v1/' });
 
 // With a schema, event.data is the schema's OUTPUT (transforms applied), from valibot or zod.
-const Chunk = v.object({ delta: v.string(), at: v.pipe(v.string(), v.transform((s) => new Date(s))) });
+const Chunk = v.object({
+  delta: v.string(),
+  at: v.pipe(
+    v.string(),
+    v.transform((s) => new Date(s)),
+  ),
+});
 const chat = eventStream(api, 'chat/completions', { method: 'POST', json: { stream: true }, schema: Chunk });
 expectTypeOf(chat).toEqualTypeOf<EventStream<{ delta: string; at: Date }>>();
 for await (const event of chat) {
@@ -23,11 +29,15 @@ expectTypeOf(eventStream(api, 'ticks', { schema: Tick })).toEqualTypeOf<EventStr
 
 // parse: 'text' without a schema: strings; with one, the schema's output.
 expectTypeOf(eventStream(api, 'log', { parse: 'text' })).toEqualTypeOf<EventStream<string>>();
-expectTypeOf(eventStream(api, 'log', { parse: 'text', schema: v.pipe(v.string(), v.length(3)) })).toEqualTypeOf<EventStream<string>>();
+expectTypeOf(eventStream(api, 'log', { parse: 'text', schema: v.pipe(v.string(), v.length(3)) })).toEqualTypeOf<
+  EventStream<string>
+>();
 
 // No schema: unknown, or the type the caller names.
 expectTypeOf(eventStream(api, 'feed')).toEqualTypeOf<EventStream<unknown>>();
-expectTypeOf(eventStream<{ price: number }>(api, 'feed', { reconnect: { limit: 10 } })).toEqualTypeOf<EventStream<{ price: number }>>();
+expectTypeOf(eventStream<{ price: number }>(api, 'feed', { reconnect: { limit: 10 } })).toEqualTypeOf<
+  EventStream<{ price: number }>
+>();
 
 // The stream's surface.
 expectTypeOf(chat.lastEventId).toEqualTypeOf<string>();

@@ -1,8 +1,16 @@
 // sturdy/sse against a real node:http server: wire format, POST chat, errors, reconnects, stalls, hang-ups.
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createClient, isHTTPError, isNetworkError, isParseError, isTimeoutError, isValidationError, type SturdyEvent } from '../src/index.ts';
-import { eventStream } from '../src/sse.ts';
+import {
+  createClient,
+  isHTTPError,
+  isNetworkError,
+  isParseError,
+  isTimeoutError,
+  isValidationError,
+  type SturdyEvent,
+} from '../src/index.ts';
+import { eventStream } from '../src/sse/index.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 import { registerSseRoutes } from './helpers/sse-server.ts';
 import { CHAT_TOKENS, WIRE_EVENTS, drain } from './helpers/sse-wire.ts';
@@ -15,11 +23,20 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const client = (events: SturdyEvent[] = []) => createClient({ baseUrl: `${server.url}/sse/`, onEvent: (event) => events.push(event), retry: { limit: 1, delay: () => 10, jitter: false } });
+const client = (events: SturdyEvent[] = []) =>
+  createClient({
+    baseUrl: `${server.url}/sse/`,
+    onEvent: (event) => events.push(event),
+    retry: { limit: 1, delay: () => 10, jitter: false },
+  });
 
 /** Polls until the server saw the named connection close; returns when (ms on the server's clock). */
 async function hangUpOf(name: string, withinMs = 2_000): Promise<number | undefined> {
-  for (const end = performance.now() + withinMs; performance.now() < end; await new Promise((resolve) => setTimeout(resolve, 10))) {
+  for (
+    const end = performance.now() + withinMs;
+    performance.now() < end;
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  ) {
     const at = observed.hangUps.get(name);
     if (at !== undefined) return at;
   }
@@ -28,7 +45,10 @@ async function hangUpOf(name: string, withinMs = 2_000): Promise<number | undefi
 
 describe('wire format', () => {
   test('BOM, comments, LF/CRLF/CR, multi-line and empty data, event/id/retry fields, cut every 3 bytes', async () => {
-    const stream = eventStream(createClient({ baseUrl: `${server.url}/sse/` }), 'wire', { parse: 'text', reconnect: false });
+    const stream = eventStream(createClient({ baseUrl: `${server.url}/sse/` }), 'wire', {
+      parse: 'text',
+      reconnect: false,
+    });
     const { events, error } = await drain(stream);
     expect(error).toBeUndefined();
     expect(events).toEqual(WIRE_EVENTS);
@@ -45,7 +65,11 @@ describe('POST chat stream', () => {
 
   test('typed chunks until [DONE]; the body is cancelled at [DONE] although the server keeps it open', async () => {
     const events: SturdyEvent[] = [];
-    const stream = eventStream(client(events), 'chat', { method: 'POST', json: { model: 'm', stream: true }, schema: Chunk });
+    const stream = eventStream(client(events), 'chat', {
+      method: 'POST',
+      json: { model: 'm', stream: true },
+      schema: Chunk,
+    });
     const started = performance.now();
     const tokens: string[] = [];
     for await (const event of stream) tokens.push(event.data.choices[0]!.delta.content);
@@ -64,12 +88,19 @@ describe('POST chat stream', () => {
     const { events, error } = await drain(eventStream(client(), 'mismatch', { schema: Event }));
     expect(events.map((event) => event.data.n)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(isValidationError(error)).toBe(true);
-    const failure = error as Error & { index: number; eventId: string; issues: Array<{ path: string }>; direction: string };
+    const failure = error as Error & {
+      index: number;
+      eventId: string;
+      issues: Array<{ path: string }>;
+      direction: string;
+    };
     expect(failure.index).toBe(7);
     expect(failure.eventId).toBe('7');
     expect(failure.direction).toBe('response');
     expect(failure.issues[0]?.path).toBe('$.n');
-    expect(failure.message).toMatch(/^event 7 \(id "7"\) of GET http:\/\/127\.0\.0\.1:\d+\/sse\/mismatch invalid at \$\.n/);
+    expect(failure.message).toMatch(
+      /^event 7 \(id "7"\) of GET http:\/\/127\.0\.0\.1:\d+\/sse\/mismatch invalid at \$\.n/,
+    );
   });
 
   test('bad JSON is a ParseError naming the event, its secret redacted and its data cut short', async () => {
@@ -83,7 +114,8 @@ describe('POST chat stream', () => {
     expect(failure.contentType).toBe('text/event-stream; charset=utf-8');
     expect(failure.message).toContain('event 1 (id "b")');
     expect(failure.message).toContain('is not valid JSON');
-    for (const text of [failure.message, failure.snippet, JSON.stringify(failure), String(failure)]) expect(text).not.toContain('sk-live-1234567890');
+    for (const text of [failure.message, failure.snippet, JSON.stringify(failure), String(failure)])
+      expect(text).not.toContain('sk-live-1234567890');
     // The error also reached onEvent, redacted.
     const reported = seen.find((event) => event.type === 'error');
     expect(reported?.reason).toMatch(/^ParseError: event 1/);
@@ -94,7 +126,9 @@ describe('POST chat stream', () => {
     const { events, error } = await drain(eventStream(client(), 'refused'));
     expect(events).toEqual([]);
     expect(isHTTPError(error)).toBe(true);
-    expect((error as { data: unknown }).data).toEqual({ error: { code: 'context_length_exceeded', message: 'too long' } });
+    expect((error as { data: unknown }).data).toEqual({
+      error: { code: 'context_length_exceeded', message: 'too long' },
+    });
     expect(server.requestsTo('/sse/refused')).toHaveLength(1);
   });
 
@@ -139,7 +173,9 @@ describe('reconnection', () => {
   });
 
   test('a POST stream does not reconnect by default: the drop ends it with the error, one request', async () => {
-    const { events, error } = await drain(eventStream(client(), 'chat-drop', { method: 'POST', json: { stream: true } }));
+    const { events, error } = await drain(
+      eventStream(client(), 'chat-drop', { method: 'POST', json: { stream: true } }),
+    );
     expect(events).toHaveLength(2);
     expect(error).toBeInstanceOf(Error);
     expect(server.requestsTo('/sse/chat-drop')).toHaveLength(1);
@@ -158,7 +194,9 @@ describe('stalls, hang-ups, cancellation', () => {
 
   test('a GET feed reconnects after a stall with Last-Event-ID; the TimeoutError ends it once the limit is spent', async () => {
     const seen: SturdyEvent[] = [];
-    const { events, error } = await drain(eventStream(client(seen), 'stall-once', { idleTimeout: 150, reconnect: { limit: 1 } }));
+    const { events, error } = await drain(
+      eventStream(client(seen), 'stall-once', { idleTimeout: 150, reconnect: { limit: 1 } }),
+    );
     expect(events.map((event) => event.id)).toEqual(['first']);
     const requests = server.requestsTo('/sse/stall-once');
     expect(requests.map((request) => request.headers['last-event-id'])).toEqual([undefined, 'first']);

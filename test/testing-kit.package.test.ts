@@ -34,7 +34,9 @@ test('only dist/testing imports msw: the main entry works without it', () => {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) return importsOf(path);
       if (!entry.name.endsWith('.js')) return [];
-      return [...readFileSync(path, 'utf8').matchAll(/from\s+["']([^"']+)["']/g)].map((match) => `${path} -> ${match[1]}`);
+      return [...readFileSync(path, 'utf8').matchAll(/from\s+["']([^"']+)["']/g)].map(
+        (match) => `${path} -> ${match[1]}`,
+      );
     });
   const mswImports = importsOf('dist').filter((line) => / -> msw/.test(line));
   expect(mswImports.length).toBeGreaterThan(0);

@@ -4,13 +4,24 @@
  */
 import { describe, expect, test } from 'vitest';
 import { bearer, createClient, HTTPError, isHTTPError, isTimeoutError, type SturdyEvent } from '../src/index.ts';
-import { bearerToken, defineScenario, expiredToken, flaky, oauthTokenEndpoint, rateLimited, recordRequests, slow, stalledBody } from '../src/testing/index.ts';
+import {
+  bearerToken,
+  defineScenario,
+  expiredToken,
+  flaky,
+  oauthTokenEndpoint,
+  rateLimited,
+  recordRequests,
+  slow,
+  stalledBody,
+} from '../src/testing/index.ts';
 import { useMswServer } from './helpers/msw-server.ts';
 
 const API = 'https://api.kit.test/v1/';
 const { server, recorder } = useMswServer();
 
-const client = (events: SturdyEvent[] = []) => createClient({ baseUrl: API, onEvent: (event) => events.push(event), retryBudget: false });
+const client = (events: SturdyEvent[] = []) =>
+  createClient({ baseUrl: API, onEvent: (event) => events.push(event), retryBudget: false });
 
 describe('flaky', () => {
   test('fails N times with 503, then replies; a POST is retried with one Idempotency-Key and the same body', async () => {
@@ -19,7 +30,9 @@ describe('flaky', () => {
     );
     server.use(orders);
     const events: SturdyEvent[] = [];
-    const created = await client(events).post('orders', { json: { sku: 'A1', qty: 2 }, retry: { limit: 3, backoffLimit: 20 } }).json();
+    const created = await client(events)
+      .post('orders', { json: { sku: 'A1', qty: 2 }, retry: { limit: 3, backoffLimit: 20 } })
+      .json();
     expect(created).toEqual({ id: 'ord_1', sku: 'A1', qty: 2 });
     expect(orders.calls).toBe(3);
     const sent = recorder.to('/v1/orders');
@@ -28,20 +41,30 @@ describe('flaky', () => {
     expect(keys.size).toBe(1);
     expect([...keys][0]).toMatch(/^[0-9a-f-]{36}$/);
     for (const request of sent) expect(await request.json()).toEqual({ sku: 'A1', qty: 2 });
-    expect(events.filter((event) => event.type === 'retry').map((event) => event.reason)).toEqual(['status 503', 'status 503']);
+    expect(events.filter((event) => event.type === 'retry').map((event) => event.reason)).toEqual([
+      'status 503',
+      'status 503',
+    ]);
   });
 
   test('the failure can be a dropped connection', async () => {
     const items = flaky(`${API}items`, { failures: 1, status: 'network' }, [1, 2]);
     server.use(items);
-    expect(await client().get('items', { retry: { limit: 1, backoffLimit: 10 } }).json()).toEqual([1, 2]);
+    expect(
+      await client()
+        .get('items', { retry: { limit: 1, backoffLimit: 10 } })
+        .json(),
+    ).toEqual([1, 2]);
     expect(items.calls).toBe(2);
   });
 
   test('with retries off the first failure is the HTTPError, with the JSON error body; reset() starts over', async () => {
     const items = flaky(`${API}items`, { failures: 1, status: 500 }, { ok: true });
     server.use(items);
-    const error = await client().get('items', { retry: false }).json().catch((caught: unknown) => caught);
+    const error = await client()
+      .get('items', { retry: false })
+      .json()
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(HTTPError);
     expect((error as HTTPError).response.status).toBe(500);
     expect((error as HTTPError).data).toEqual({ error: { status: 500, message: 'failure 1 of 1' } });
@@ -81,7 +104,10 @@ describe('rateLimited', () => {
     const search = rateLimited(`${API}search`, { retryAfter: 120, times: 5 }, 'never');
     server.use(search);
     const started = performance.now();
-    const error = await client().get('search').json().catch((caught: unknown) => caught);
+    const error = await client()
+      .get('search')
+      .json()
+      .catch((caught: unknown) => caught);
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(isHTTPError(error) && error.response.status).toBe(429);
     expect((error as { retryAfter?: number }).retryAfter).toBe(120_000);
@@ -95,7 +121,11 @@ describe('slow and stalledBody', () => {
     server.use(report);
     const events: SturdyEvent[] = [];
     const started = performance.now();
-    expect(await client(events).get('report', { timeout: 300, retry: { limit: 1, backoffLimit: 10 } }).json()).toEqual({ rows: 3 });
+    expect(
+      await client(events)
+        .get('report', { timeout: 300, retry: { limit: 1, backoffLimit: 10 } })
+        .json(),
+    ).toEqual({ rows: 3 });
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
     expect(performance.now() - started).toBeLessThan(4_000);
     expect(report.calls).toBe(2);
@@ -105,7 +135,10 @@ describe('slow and stalledBody', () => {
   test('a body that stalls after its first bytes fails with an idle TimeoutError', async () => {
     server.use(stalledBody(`${API}export`));
     const started = performance.now();
-    const error = await client().get('export', { idleTimeout: 300, retry: false }).json().catch((caught: unknown) => caught);
+    const error = await client()
+      .get('export', { idleTimeout: 300, retry: false })
+      .json()
+      .catch((caught: unknown) => caught);
     expect(isTimeoutError(error)).toBe(true);
     expect((error as { timeout?: string }).timeout).toBe('idle');
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
@@ -121,15 +154,28 @@ describe('oauthTokenEndpoint', () => {
   const TOKEN_URL = 'https://auth.kit.test/token';
   const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
   const post = (body: string, headers: Record<string, string> = {}) =>
-    fetch(TOKEN_URL, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+    fetch(TOKEN_URL, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    });
 
   test('issues tokens to a client authenticated by Basic header or form fields, and remembers the grants', async () => {
     const tokens = oauthTokenEndpoint(TOKEN_URL, { clientId: 'app', clientSecret: 's3:cr et', expiresIn: 60 });
     server.use(tokens);
     const basic = btoa(`app:${encodeURIComponent('s3:cr et')}`);
-    const first = await post(form({ grant_type: 'client_credentials', scope: 'orders:read' }), { authorization: `Basic ${basic}` });
-    expect(await first.json()).toEqual({ access_token: 'access-token-1', token_type: 'Bearer', expires_in: 60, scope: 'orders:read' });
-    const second = await post(form({ grant_type: 'client_credentials', client_id: 'app', client_secret: 's3:cr et', audience: 'api' }));
+    const first = await post(form({ grant_type: 'client_credentials', scope: 'orders:read' }), {
+      authorization: `Basic ${basic}`,
+    });
+    expect(await first.json()).toEqual({
+      access_token: 'access-token-1',
+      token_type: 'Bearer',
+      expires_in: 60,
+      scope: 'orders:read',
+    });
+    const second = await post(
+      form({ grant_type: 'client_credentials', client_id: 'app', client_secret: 's3:cr et', audience: 'api' }),
+    );
     expect(((await second.json()) as { access_token: string }).access_token).toBe('access-token-2');
     expect(tokens.calls).toBe(2);
     expect(tokens.grants).toEqual([
@@ -144,7 +190,9 @@ describe('oauthTokenEndpoint', () => {
 
   test('answers OAuth errors for a wrong secret and a wrong grant type', async () => {
     server.use(oauthTokenEndpoint(TOKEN_URL, { clientId: 'app', clientSecret: 'right' }));
-    const wrongSecret = await post(form({ grant_type: 'client_credentials', client_id: 'app', client_secret: 'wrong' }));
+    const wrongSecret = await post(
+      form({ grant_type: 'client_credentials', client_id: 'app', client_secret: 'wrong' }),
+    );
     expect(wrongSecret.status).toBe(401);
     expect(await wrongSecret.json()).toMatchObject({ error: 'invalid_client' });
     const wrongGrant = await post(form({ grant_type: 'password', client_id: 'app', client_secret: 'right' }));
@@ -159,7 +207,9 @@ describe('expiredToken', () => {
     const api = client();
     const first = await api.get('me', { retry: false }).result();
     expect(first.ok).toBe(false);
-    expect(!first.ok && isHTTPError(first.error) && first.error.response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    expect(!first.ok && isHTTPError(first.error) && first.error.response.headers.get('www-authenticate')).toBe(
+      'Bearer error="invalid_token"',
+    );
     expect((await api.get('me', { headers: { authorization: 'Bearer stale' } }).result()).ok).toBe(false);
     expect(await api.get('me', { headers: { authorization: 'Bearer fresh' } }).json()).toEqual({ id: 7 });
   });
@@ -168,11 +218,17 @@ describe('expiredToken', () => {
     const me = expiredToken(`${API}me`, { accept: (request) => bearerToken(request) === 'token-2' }, { id: 7 });
     server.use(me);
     const asked: boolean[] = [];
-    const api = createClient({ baseUrl: API, auth: bearer(({ refresh }) => (asked.push(refresh), { token: `token-${asked.length}` })) });
+    const api = createClient({
+      baseUrl: API,
+      auth: bearer(({ refresh }) => (asked.push(refresh), { token: `token-${asked.length}` })),
+    });
     expect(await api.get('me').json()).toEqual({ id: 7 });
     expect(asked).toEqual([false, true]);
     expect(me.calls).toBe(2);
-    expect(recorder.to('/v1/me').map((request) => request.headers.get('authorization'))).toEqual(['Bearer token-1', 'Bearer token-2']);
+    expect(recorder.to('/v1/me').map((request) => request.headers.get('authorization'))).toEqual([
+      'Bearer token-1',
+      'Bearer token-2',
+    ]);
   });
 });
 
@@ -206,5 +262,7 @@ test('bad options are a TypeError naming the option, when the handler is made', 
   expect(() => flaky(`${API}x`, { failures: -1 })).toThrow(/`failures` must be a non-negative integer; got -1/);
   expect(() => rateLimited(`${API}x`, { times: 1.5 })).toThrow(/`times` must be a non-negative integer/);
   expect(() => slow(`${API}x`, {} as never)).toThrow(/slow\(\) needs `delayMs`/);
-  expect(() => defineScenario(`${API}x`, { method: 'fetch' as never }, () => new Response())).toThrow(/`method` must be one of all, head, get, post/);
+  expect(() => defineScenario(`${API}x`, { method: 'fetch' as never }, () => new Response())).toThrow(
+    /`method` must be one of all, head, get, post/,
+  );
 });

@@ -1,7 +1,7 @@
 /** sturdy/testing's pagedCollection, walked by sturdy/paginate the way a user's test would. */
 import { describe, expect, test } from 'vitest';
 import { createClient } from '../src/index.ts';
-import { paginate } from '../src/paginate.ts';
+import { paginate } from '../src/paginate/index.ts';
 import { pagedCollection } from '../src/testing/paged.ts';
 import { useMswServer } from './helpers/msw-server.ts';
 
@@ -29,7 +29,12 @@ describe('pagedCollection', () => {
     expect(sent('/v1/orders')).toEqual(['?state=open', '?state=open&page=2', '?state=open&page=3']);
     const response = await api.get('orders', { searchParams: { page: 2 } });
     expect(response.headers.get('link')).toBe(
-      [`<${API}orders?page=1>; rel="prev"`, `<${API}orders?page=3>; rel="next"`, `<${API}orders?page=3>; rel="last"`, `<${API}orders?page=1>; rel="first"`].join(', '),
+      [
+        `<${API}orders?page=1>; rel="prev"`,
+        `<${API}orders?page=3>; rel="next"`,
+        `<${API}orders?page=3>; rel="last"`,
+        `<${API}orders?page=1>; rel="first"`,
+      ].join(', '),
     );
   });
 
@@ -40,7 +45,11 @@ describe('pagedCollection', () => {
       next: ({ page }) => page.next_cursor && { searchParams: { cursor: page.next_cursor } },
     });
     expect(await collect(events)).toEqual(rows(5));
-    const last = await api.get('events', { searchParams: { cursor: new URL(recorder.to('/v1/events')[2]!.url).searchParams.get('cursor')! } }).json();
+    const last = await api
+      .get('events', {
+        searchParams: { cursor: new URL(recorder.to('/v1/events')[2]!.url).searchParams.get('cursor')! },
+      })
+      .json();
     expect(last).toEqual({ data: [{ id: 5 }], next_cursor: null });
     expect((await api.get('events', { searchParams: { cursor: 'made-up' }, throwHttpErrors: false })).status).toBe(400);
   });
@@ -50,10 +59,16 @@ describe('pagedCollection', () => {
     type Page = { data: Row[]; offset: number; limit: number; total: number };
     const all = paginate(api, 'rows', {
       items: (page: Page) => page.data,
-      next: ({ page }) => (page.offset + page.limit < page.total ? { searchParams: { offset: page.offset + page.limit } } : undefined),
+      next: ({ page }) =>
+        page.offset + page.limit < page.total ? { searchParams: { offset: page.offset + page.limit } } : undefined,
     });
     expect(await collect(all)).toEqual(rows(7));
-    expect(await api.get('rows', { searchParams: { offset: 1, limit: 2 } }).json()).toEqual({ data: [{ id: 2 }, { id: 3 }], offset: 1, limit: 2, total: 7 });
+    expect(await api.get('rows', { searchParams: { offset: 1, limit: 2 } }).json()).toEqual({
+      data: [{ id: 2 }, { id: 3 }],
+      offset: 1,
+      limit: 2,
+      total: 7,
+    });
     expect(await api.get('rows', { searchParams: { limit: 50 } }).json()).toMatchObject({ limit: 3 });
   });
 

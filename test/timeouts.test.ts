@@ -50,7 +50,12 @@ describe('timeout (per attempt, until headers)', () => {
 
 describe('totalTimeout (whole call)', () => {
   test('caps retries and waits: hang with timeout 150, total 400 -> TimeoutError near 400 ms', async () => {
-    const api = createClient({ baseUrl: server.url, timeout: 150, totalTimeout: 400, retry: { limit: 10, delay: () => 20, jitter: false } });
+    const api = createClient({
+      baseUrl: server.url,
+      timeout: 150,
+      totalTimeout: 400,
+      retry: { limit: 10, delay: () => 20, jitter: false },
+    });
     const { error, ms } = await elapsed(() => api.get('hang'));
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toMatch(/totalTimeout of 400 ms/);
@@ -72,7 +77,11 @@ describe('totalTimeout (whole call)', () => {
 
   test('a backoff wait longer than the time left fails at once with a totalTimeout TimeoutError', async () => {
     server.route('/down-long', modes.sequence([503]));
-    const api = createClient({ baseUrl: server.url, totalTimeout: 3_000, retry: { delay: () => 5_000, backoffLimit: 5_000, jitter: false } });
+    const api = createClient({
+      baseUrl: server.url,
+      totalTimeout: 3_000,
+      retry: { delay: () => 5_000, backoffLimit: 5_000, jitter: false },
+    });
     const { error, ms } = await elapsed(() => api.get('down-long'));
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toMatch(/totalTimeout of 3000 ms/);
@@ -109,7 +118,8 @@ describe('idleTimeout (between body chunks)', () => {
     for (const path of ['/trickle', '/to-trickle']) {
       const raw = await fetch(`${server.url}${path}`);
       const guarded = await api.get(path.slice(1));
-      for (const field of ['status', 'statusText', 'url', 'redirected', 'type', 'ok'] as const) expect(guarded[field]).toEqual(raw[field]);
+      for (const field of ['status', 'statusText', 'url', 'redirected', 'type', 'ok'] as const)
+        expect(guarded[field]).toEqual(raw[field]);
       expect(guarded.headers.get('content-type')).toBe(raw.headers.get('content-type'));
       expect(guarded).toBeInstanceOf(Response);
       await expect(guarded.json()).resolves.toEqual(await raw.json());

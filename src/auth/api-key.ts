@@ -32,7 +32,8 @@ const TOKEN_CHARS = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * createClient({ baseUrl: 'https://maps.example.com/', auth: apiKey({ key: process.env.MAPS_KEY!, query: 'key' }) });
  */
 export function apiKey(options: ApiKeyOptions): AuthStrategy {
-  if (typeof options !== 'object' || options === null) throw new TypeError('sturdy: apiKey() takes { key, header } or { key, query }');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('sturdy: apiKey() takes { key, header } or { key, query }');
   const key = checkCredential(options.key, 'apiKey({ key })');
   const { query } = options;
   if (query !== undefined && options.header !== undefined) {
@@ -43,7 +44,9 @@ export function apiKey(options: ApiKeyOptions): AuthStrategy {
   }
   const header = options.header ?? DEFAULT_API_KEY_HEADER;
   if (query === undefined && (typeof header !== 'string' || !TOKEN_CHARS.test(header))) {
-    throw new TypeError(`sturdy: apiKey({ header }) must be a header name like 'X-API-Key'; got ${JSON.stringify(header)}`);
+    throw new TypeError(
+      `sturdy: apiKey({ header }) must be a header name like 'X-API-Key'; got ${JSON.stringify(header)}`,
+    );
   }
   const secrets = createSecrets();
   secrets.add(key);

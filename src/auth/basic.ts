@@ -32,7 +32,8 @@ export function utf8Base64(text: string): string {
  * @example
  * basicCredentials('aladdin', 'open sesame') // 'Basic YWxhZGRpbjpvcGVuIHNlc2FtZQ=='
  */
-export const basicCredentials = (username: string, password: string): string => `Basic ${utf8Base64(`${username}:${password}`)}`;
+export const basicCredentials = (username: string, password: string): string =>
+  `Basic ${utf8Base64(`${username}:${password}`)}`;
 
 /**
  * Sends `Authorization: Basic ...` to the client's credential origins.
@@ -43,13 +44,18 @@ export const basicCredentials = (username: string, password: string): string => 
  * });
  */
 export function basic(options: BasicOptions): AuthStrategy {
-  if (typeof options !== 'object' || options === null) throw new TypeError('sturdy: basic() takes { username, password }');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('sturdy: basic() takes { username, password }');
   const { username, password } = options;
-  if (typeof username !== 'string') throw new TypeError(`sturdy: basic({ username }) must be a string; got ${typeof username}`);
-  if (username.includes(':')) throw new TypeError('sturdy: basic({ username }) cannot contain ":" (RFC 7617: the first colon ends the user-id)');
-  if (/[\0-\x1f\x7f]/.test(username)) throw new TypeError('sturdy: basic({ username }) cannot contain control characters (RFC 7617)');
+  if (typeof username !== 'string')
+    throw new TypeError(`sturdy: basic({ username }) must be a string; got ${typeof username}`);
+  if (username.includes(':'))
+    throw new TypeError('sturdy: basic({ username }) cannot contain ":" (RFC 7617: the first colon ends the user-id)');
+  if (/[\0-\x1f\x7f]/.test(username))
+    throw new TypeError('sturdy: basic({ username }) cannot contain control characters (RFC 7617)');
   checkCredential(password, 'basic({ password })');
-  if (/[\0-\x1f\x7f]/.test(password)) throw new TypeError('sturdy: basic({ password }) cannot contain control characters (RFC 7617)');
+  if (/[\0-\x1f\x7f]/.test(password))
+    throw new TypeError('sturdy: basic({ password }) cannot contain control characters (RFC 7617)');
   const value = basicCredentials(username, password);
   const secrets = createSecrets();
   secrets.add(password);

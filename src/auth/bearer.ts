@@ -3,8 +3,8 @@
  * from a provider, with caching, single flight and one refresh after a 401.
  */
 import { credentialPolicy } from './policy.ts';
-import { AuthError, redactErrorChain } from '../errors.ts';
-import { createRedactor } from '../redact.ts';
+import { AuthError, redactErrorChain } from '../core/errors.ts';
+import { createRedactor } from '../core/redact.ts';
 import { checkCredential, createSecrets, type ScopeOptions } from './strategy.ts';
 import { createTokenCache, issuedToken, type TokenGrant } from './token-cache.ts';
 import type { AuthStrategy } from './types.ts';
@@ -46,12 +46,16 @@ function toGrant(value: unknown): TokenGrant {
   // A bare string has no known lifetime: it serves the callers already waiting for it, and the next call asks again.
   const grant = typeof value === 'string' ? { token: value, expiresIn: 0 } : (value as TokenGrant | null);
   if (typeof grant !== 'object' || grant === null || typeof grant.token !== 'string') {
-    throw new AuthError(`bearer token provider must return a token string or { token, expiresIn }; got ${shapeOf(value)}`);
+    throw new AuthError(
+      `bearer token provider must return a token string or { token, expiresIn }; got ${shapeOf(value)}`,
+    );
   }
   issuedToken(grant.token, 'the bearer token from the provider');
   const { expiresIn } = grant;
   if (expiresIn !== undefined && (typeof expiresIn !== 'number' || !(expiresIn >= 0))) {
-    throw new AuthError(`bearer token provider returned expiresIn ${JSON.stringify(expiresIn)}; give seconds (a number >= 0) or leave it out`);
+    throw new AuthError(
+      `bearer token provider returned expiresIn ${JSON.stringify(expiresIn)}; give seconds (a number >= 0) or leave it out`,
+    );
   }
   return { token: grant.token, expiresIn };
 }
@@ -93,7 +97,10 @@ export function bearer(token: string | BearerProvider, options: BearerOptions = 
       value = await token({ refresh });
     } catch (error) {
       redactErrorChain(error, scrub);
-      throw new AuthError(scrub.text(`bearer token provider failed: ${error instanceof Error ? error.message : String(error)}`), { cause: error });
+      throw new AuthError(
+        scrub.text(`bearer token provider failed: ${error instanceof Error ? error.message : String(error)}`),
+        { cause: error },
+      );
     }
     const grant = toGrant(value);
     secrets.issue(grant.token);

@@ -4,11 +4,11 @@
  * skew, shares one fetch among concurrent calls and renews it once after a 401.
  */
 import { credentialPolicy } from './policy.ts';
-import { readBounded } from '../body.ts';
-import { AuthError } from '../errors.ts';
-import { DEFAULTS } from '../options.ts';
-import { createRedactor } from '../redact.ts';
-import { refuseRedirects } from '../redirect.ts';
+import { readBounded } from '../core/body.ts';
+import { AuthError } from '../core/errors.ts';
+import { DEFAULTS } from '../core/options.ts';
+import { createRedactor } from '../core/redact.ts';
+import { refuseRedirects } from './redirect.ts';
 import { basicCredentials } from './basic.ts';
 import { assertSecureTransport } from './scope.ts';
 import { checkCredential, createSecrets, type ScopeOptions } from './strategy.ts';
@@ -64,7 +64,8 @@ const RESERVED_PARAMS = ['grant_type', 'client_id', 'client_secret', 'scope'];
 /** RFC 6749 appendix B: client id and secret are form-encoded before Basic encoding. */
 const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2);
 
-const asString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const asString = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
 
 const parseJson = (text: string): Record<string, unknown> | undefined => {
   try {
@@ -89,11 +90,14 @@ const isResource = (value: unknown): boolean => {
 /** The form fields after grant_type, scope and the client's: audience, resource indicators, params; checked once. */
 function extraFields(options: ClientCredentialsOptions): Array<[string, string]> {
   const fields: Array<[string, string]> = [];
-  if (options.audience !== undefined) fields.push(['audience', checkCredential(options.audience, 'clientCredentials({ audience })')]);
+  if (options.audience !== undefined)
+    fields.push(['audience', checkCredential(options.audience, 'clientCredentials({ audience })')]);
   if (options.resource !== undefined) {
     for (const resource of list(options.resource)) {
       if (!isResource(resource)) {
-        throw new TypeError(`sturdy: clientCredentials({ resource }) must be absolute URIs without a fragment (RFC 8707), like 'https://api.example.com/'; got ${JSON.stringify(resource)}`);
+        throw new TypeError(
+          `sturdy: clientCredentials({ resource }) must be absolute URIs without a fragment (RFC 8707), like 'https://api.example.com/'; got ${JSON.stringify(resource)}`,
+        );
       }
       fields.push(['resource', resource as string]);
     }
@@ -101,16 +105,27 @@ function extraFields(options: ClientCredentialsOptions): Array<[string, string]>
   const { params } = options;
   if (params === undefined) return fields;
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
-    throw new TypeError(`sturdy: clientCredentials({ params }) must be an object of form fields, like { aud: 'https://api.example.com' }`);
+    throw new TypeError(
+      `sturdy: clientCredentials({ params }) must be an object of form fields, like { aud: 'https://api.example.com' }`,
+    );
   }
   for (const [name, value] of Object.entries(params)) {
-    if (RESERVED_PARAMS.includes(name)) throw new TypeError(`sturdy: clientCredentials({ params }) cannot set ${name}: sturdy sets it from the clientId, clientSecret and scope options`);
-    if ((name === 'audience' && options.audience !== undefined) || (name === 'resource' && options.resource !== undefined)) {
+    if (RESERVED_PARAMS.includes(name))
+      throw new TypeError(
+        `sturdy: clientCredentials({ params }) cannot set ${name}: sturdy sets it from the clientId, clientSecret and scope options`,
+      );
+    if (
+      (name === 'audience' && options.audience !== undefined) ||
+      (name === 'resource' && options.resource !== undefined)
+    ) {
       throw new TypeError(`sturdy: clientCredentials() got ${name} both as an option and in params; give it once`);
     }
     // Values are not shown: a param may carry a secret (a client assertion).
     for (const item of list(value)) {
-      if (typeof item !== 'string') throw new TypeError(`sturdy: clientCredentials({ params }) field ${name} must be a string or a list of strings`);
+      if (typeof item !== 'string')
+        throw new TypeError(
+          `sturdy: clientCredentials({ params }) field ${name} must be a string or a list of strings`,
+        );
       fields.push([name, item]);
     }
   }
@@ -118,21 +133,33 @@ function extraFields(options: ClientCredentialsOptions): Array<[string, string]>
 }
 
 function checkOptions(options: ClientCredentialsOptions): URL {
-  if (typeof options !== 'object' || options === null) throw new TypeError('sturdy: clientCredentials() takes { tokenUrl, clientId, clientSecret, ... }');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('sturdy: clientCredentials() takes { tokenUrl, clientId, clientSecret, ... }');
   let tokenUrl: URL;
   try {
     tokenUrl = new URL(options.tokenUrl);
   } catch {
-    throw new TypeError(`sturdy: clientCredentials({ tokenUrl }) must be an absolute URL like 'https://auth.example.com/oauth/token'`);
+    throw new TypeError(
+      `sturdy: clientCredentials({ tokenUrl }) must be an absolute URL like 'https://auth.example.com/oauth/token'`,
+    );
   }
   checkCredential(options.clientId, 'clientCredentials({ clientId })');
   checkCredential(options.clientSecret, 'clientCredentials({ clientSecret })');
   if (options.method !== undefined && options.method !== 'basic' && options.method !== 'body') {
-    throw new TypeError(`sturdy: clientCredentials({ method }) must be 'basic' or 'body'; got ${JSON.stringify(options.method)}`);
+    throw new TypeError(
+      `sturdy: clientCredentials({ method }) must be 'basic' or 'body'; got ${JSON.stringify(options.method)}`,
+    );
   }
   const { cache } = options;
-  if (cache !== undefined && (typeof cache?.getItem !== 'function' || typeof cache.setItem !== 'function' || typeof cache.removeItem !== 'function')) {
-    throw new TypeError('sturdy: clientCredentials({ cache }) must be an unstorage Storage (getItem, setItem, removeItem), like createStorage({ driver: redisDriver({ url }) })');
+  if (
+    cache !== undefined &&
+    (typeof cache?.getItem !== 'function' ||
+      typeof cache.setItem !== 'function' ||
+      typeof cache.removeItem !== 'function')
+  ) {
+    throw new TypeError(
+      'sturdy: clientCredentials({ cache }) must be an unstorage Storage (getItem, setItem, removeItem), like createStorage({ driver: redisDriver({ url }) })',
+    );
   }
   const { timeout } = options;
   if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout > 0))) {
@@ -170,7 +197,8 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
   // Its own redactor too: an error message is built before any client's redactor sees it.
   const scrub = createRedactor();
   const secrets = createSecrets(scrub);
-  for (const secret of [clientSecret, formEncode(clientSecret), basicHeader.slice('Basic '.length)]) secrets.add(secret);
+  for (const secret of [clientSecret, formEncode(clientSecret), basicHeader.slice('Basic '.length)])
+    secrets.add(secret);
   const where = scrub.url(tokenUrl);
 
   const fail = (message: string, details: ConstructorParameters<typeof AuthError>[1] = {}): AuthError => {
@@ -181,12 +209,18 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
   };
 
   // Each load goes through the fetch of the call that started it (a custom or mocked fetch sees it too).
-  const load = async (_refresh: boolean, fetchToken: typeof globalThis.fetch = globalThis.fetch): Promise<TokenGrant> => {
+  const load = async (
+    _refresh: boolean,
+    fetchToken: typeof globalThis.fetch = globalThis.fetch,
+  ): Promise<TokenGrant> => {
     assertSecureTransport(tokenUrl, 'clientCredentials', options.allowInsecure);
     const body = new URLSearchParams({ grant_type: 'client_credentials' });
     if (scope) body.set('scope', scope);
     for (const [name, value] of fields) body.append(name, value);
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' };
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
+      accept: 'application/json',
+    };
     if (useBasic) headers.authorization = basicHeader;
     else {
       body.set('client_id', clientId);
@@ -195,17 +229,28 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
     let response: Response;
     try {
       // A redirect must not carry the secret to wherever it points (a 3xx under 'manual' is refused below).
-      response = await fetchToken(tokenUrl, { method: 'POST', headers, body, redirect: refuseRedirects(), signal: AbortSignal.timeout(timeout) });
+      response = await fetchToken(tokenUrl, {
+        method: 'POST',
+        headers,
+        body,
+        redirect: refuseRedirects(),
+        signal: AbortSignal.timeout(timeout),
+      });
     } catch (error) {
       const timedOut = (error as Error)?.name === 'TimeoutError';
       throw fail(
-        timedOut ? `token endpoint ${where} did not answer within ${timeout} ms` : `token request to ${where} failed: ${(error as Error)?.message ?? 'network error'}`,
+        timedOut
+          ? `token endpoint ${where} did not answer within ${timeout} ms`
+          : `token request to ${where} failed: ${(error as Error)?.message ?? 'network error'}`,
         { cause: error },
       );
     }
     if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
       void response.body?.cancel().catch(() => {});
-      throw fail(`token endpoint ${where} answered a redirect (${response.status}); the client secret is not sent on to another URL: use the final token URL`, { status: response.status });
+      throw fail(
+        `token endpoint ${where} answered a redirect (${response.status}); the client secret is not sent on to another URL: use the final token URL`,
+        { status: response.status },
+      );
     }
     const { text, complete, cancel } = await readBounded(response);
     if (!complete) cancel();
@@ -221,13 +266,20 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
       });
     }
     const token = asString(json?.access_token);
-    if (!json || !token) throw fail(`token endpoint ${where} answered ${response.status} without an access_token in a JSON body`, { status: response.status });
+    if (!json || !token)
+      throw fail(`token endpoint ${where} answered ${response.status} without an access_token in a JSON body`, {
+        status: response.status,
+      });
     const tokenType = asString(json.token_type);
     if (tokenType !== undefined && tokenType.toLowerCase() !== 'bearer') {
-      throw fail(`token endpoint ${where} issued a token of type ${JSON.stringify(tokenType)}; only token_type "bearer" is supported`, { status: response.status });
+      throw fail(
+        `token endpoint ${where} issued a token of type ${JSON.stringify(tokenType)}; only token_type "bearer" is supported`,
+        { status: response.status },
+      );
     }
     secrets.issue(issuedToken(token, `the access_token from ${where}`));
-    const lifetime = typeof json.expires_in === 'number' || typeof json.expires_in === 'string' ? Number(json.expires_in) : Number.NaN;
+    const lifetime =
+      typeof json.expires_in === 'number' || typeof json.expires_in === 'string' ? Number(json.expires_in) : Number.NaN;
     return { token, expiresIn: Number.isFinite(lifetime) && lifetime > 0 ? lifetime : DEFAULT_TOKEN_LIFETIME_S };
   };
   const shared = options.cache

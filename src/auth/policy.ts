@@ -5,10 +5,10 @@
  * and a 401 gets one refresh and one repeat. Credentials are added per attempt on a copy
  * of ky's request, so no hook, error or log of ky's ever holds them.
  */
-import { abortable } from '../clock.ts';
-import { AuthError } from '../errors.ts';
-import type { Middleware } from '../middleware.ts';
-import { canFollowRedirects, followRedirects, type Hop } from '../redirect.ts';
+import { abortable } from '../shared/clock.ts';
+import { AuthError } from '../core/errors.ts';
+import type { Middleware } from '../core/middleware.ts';
+import { canFollowRedirects, followRedirects, type Hop } from './redirect.ts';
 import { assertSecureTransport } from './scope.ts';
 import { credentialNames } from './strategy.ts';
 import type { AuthStrategy, AuthTarget } from './types.ts';
@@ -49,7 +49,14 @@ const KEPT: Array<[keyof Request & keyof RequestInit, unknown]> = [
 ];
 
 /** `request` sent to `url` with `headers` and `body` (a URL cannot change in `new Request(request, init)`). */
-function copyTo(request: Request, url: URL, headers: Headers, body: BodyInit | null | undefined, redirect: RequestRedirect, method = request.method): Request {
+function copyTo(
+  request: Request,
+  url: URL,
+  headers: Headers,
+  body: BodyInit | null | undefined,
+  redirect: RequestRedirect,
+  method = request.method,
+): Request {
   const init: RequestInit & { duplex?: 'half' } = { method, headers, signal: request.signal, redirect };
   if (body !== undefined && body !== null) {
     init.body = body;
@@ -65,12 +72,18 @@ function copyTo(request: Request, url: URL, headers: Headers, body: BodyInit | n
 }
 
 /** `names` plus every header and query parameter `authorize` added to or changed on ky's request. */
-function withAuthorized(names: { headers: string[]; query: string[] }, request: Request, into: AuthTarget): { headers: string[]; query: string[] } {
+function withAuthorized(
+  names: { headers: string[]; query: string[] },
+  request: Request,
+  into: AuthTarget,
+): { headers: string[]; query: string[] } {
   const headers = [...names.headers];
-  for (const [name, value] of into.headers) if (request.headers.get(name) !== value && !headers.includes(name)) headers.push(name);
+  for (const [name, value] of into.headers)
+    if (request.headers.get(name) !== value && !headers.includes(name)) headers.push(name);
   const query = [...names.query];
   const before = new URL(request.url).searchParams;
-  for (const [name, value] of into.url.searchParams) if (!before.getAll(name).includes(value) && !query.includes(name)) query.push(name);
+  for (const [name, value] of into.url.searchParams)
+    if (!before.getAll(name).includes(value) && !query.includes(name)) query.push(name);
   return { headers, query };
 }
 
@@ -81,7 +94,9 @@ function withAuthorized(names: { headers: string[]; query: string[] }, request: 
  */
 export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middleware {
   if (call.origins.size === 0) {
-    throw new AuthError(`${auth.type} credentials have no origin to go to: set baseUrl, credentialOrigins or the strategy's origins`);
+    throw new AuthError(
+      `${auth.type} credentials have no origin to go to: set baseUrl, credentialOrigins or the strategy's origins`,
+    );
   }
   const names = credentialNames(auth);
   const mayReceive = (url: URL): boolean => {
@@ -92,30 +107,48 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
 
   return async (request, next, info) => {
     const first = new URL(request.url);
-    if (!mayReceive(first)) return next(call.bodyless && call.sendBody ? new Request(request, { body: call.sendBody() ?? null }) : request);
-    const target = (): AuthTarget => ({ url: new URL(request.url), headers: new Headers(request.headers), signal: info.signal, fetch: call.fetch });
+    if (!mayReceive(first))
+      return next(call.bodyless && call.sendBody ? new Request(request, { body: call.sendBody() ?? null }) : request);
+    const target = (): AuthTarget => ({
+      url: new URL(request.url),
+      headers: new Headers(request.headers),
+      signal: info.signal,
+      fetch: call.fetch,
+    });
 
-    const attempt = async (body: BodyInit | null | undefined): Promise<{ response: Response; used: unknown; left: boolean }> => {
+    const attempt = async (
+      body: BodyInit | null | undefined,
+    ): Promise<{ response: Response; used: unknown; left: boolean }> => {
       const into = target();
       // A strategy with the credential at hand (a fixed token) answers synchronously: no await then.
       const pending = auth.authorize(into);
-      const used = typeof (pending as PromiseLike<unknown> | undefined)?.then === 'function' ? await abortable(pending as Promise<unknown>, info.signal) : pending;
+      const used =
+        typeof (pending as PromiseLike<unknown> | undefined)?.then === 'function'
+          ? await abortable(pending as Promise<unknown>, info.signal)
+          : pending;
       let left = false;
       const followHere = request.redirect === 'follow' && canFollowRedirects();
       if (!followHere) {
         const sameUrl = into.url.href === request.url;
-        const outgoing = sameUrl && body === request.body ? new Request(request, { headers: into.headers }) : copyTo(request, into.url, into.headers, body, request.redirect);
+        const outgoing =
+          sameUrl && body === request.body
+            ? new Request(request, { headers: into.headers })
+            : copyTo(request, into.url, into.headers, body, request.redirect);
         return { response: await next(outgoing), used, left };
       }
       const hop: Hop = { url: into.url, method: request.method, headers: into.headers, body };
-      const response = await followRedirects(hop, (h) => next(copyTo(request, h.url, h.headers, h.body, 'manual', h.method)), {
-        keepsCredentials: mayReceive,
-        // What the strategy registered, and whatever its authorize set besides (a custom strategy may register nothing).
-        names: withAuthorized(names, request, into),
-        replayBody: call.replay,
-        describe: (url) => info.redact.url(url),
-        onLeave: () => (left = true),
-      });
+      const response = await followRedirects(
+        hop,
+        (h) => next(copyTo(request, h.url, h.headers, h.body, 'manual', h.method)),
+        {
+          keepsCredentials: mayReceive,
+          // What the strategy registered, and whatever its authorize set besides (a custom strategy may register nothing).
+          names: withAuthorized(names, request, into),
+          replayBody: call.replay,
+          describe: (url) => info.redact.url(url),
+          onLeave: () => (left = true),
+        },
+      );
       return { response, used, left };
     };
 

@@ -2,7 +2,7 @@
  * The shared credential rules: which origins may receive a credential, and
  * over which transports (DESIGN.md section 3).
  */
-import { AuthError } from '../errors.ts';
+import { AuthError } from '../core/errors.ts';
 
 /** `localhost`, `*.localhost`, 127.0.0.0/8 and [::1] never leave the machine. */
 export function isLoopback(hostname: string): boolean {
@@ -19,7 +19,9 @@ export function toOrigin(value: string | URL, option: string): string {
     if (origin === 'null') throw new TypeError('opaque origin');
     return origin;
   } catch {
-    throw new TypeError(`sturdy: ${option} must be absolute URLs or origins like 'https://api.example.com'; got ${JSON.stringify(String(value))}`);
+    throw new TypeError(
+      `sturdy: ${option} must be absolute URLs or origins like 'https://api.example.com'; got ${JSON.stringify(String(value))}`,
+    );
   }
 }
 

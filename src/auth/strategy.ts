@@ -2,9 +2,9 @@
  * What every auth strategy shares: its scope options, the check on values that
  * go into a header, and the list of redactors its secrets must reach.
  */
-import type { Redactor } from '../redact.ts';
+import type { Redactor } from '../core/redact.ts';
 import type { AuthStrategy } from './types.ts';
-import { breaksHeader } from '../header-value.ts';
+import { breaksHeader } from '../shared/header-value.ts';
 
 /**
  * Where a strategy may send its credential, on top of the client's rules.
@@ -88,9 +88,12 @@ export function createSecrets(own?: Redactor): Secrets {
  */
 export function checkCredential(value: unknown, what: string): string {
   if (typeof value !== 'string' || value === '') {
-    throw new TypeError(`sturdy: ${what} must be a non-empty string; got ${value === '' ? 'an empty string' : typeof value} (is the environment variable set?)`);
+    throw new TypeError(
+      `sturdy: ${what} must be a non-empty string; got ${value === '' ? 'an empty string' : typeof value} (is the environment variable set?)`,
+    );
   }
-  if (breaksHeader(value)) throw new TypeError(`sturdy: ${what} contains a line break or NUL; remove it (header injection)`);
+  if (breaksHeader(value))
+    throw new TypeError(`sturdy: ${what} contains a line break or NUL; remove it (header injection)`);
   return value;
 }
 

@@ -3,8 +3,8 @@
  * in-flight load shared by every caller (single flight), reuse until the
  * token's lifetime minus a skew, and the 401 rule of DESIGN.md section 3.
  */
-import { abortable, now } from '../clock.ts';
-import { AuthError } from '../errors.ts';
+import { abortable, now } from '../shared/clock.ts';
+import { AuthError } from '../core/errors.ts';
 
 /**
  * What a token source gives: the token and, when known, its lifetime in seconds (OAuth `expires_in`).
@@ -98,7 +98,8 @@ export function createTokenCache<Context = undefined>(load: TokenLoader<Context>
   const start = (refresh: boolean, context: Context | undefined): Promise<Entry> => {
     owedRepeats = 0;
     const promise = load(refresh, context as Context).then(
-      (grant) => (current = { token: grant.token, expiresAt: expiresAt(grant.expiresIn), oneShot: grant.expiresIn === 0 }),
+      (grant) =>
+        (current = { token: grant.token, expiresAt: expiresAt(grant.expiresIn), oneShot: grant.expiresIn === 0 }),
     );
     flight = promise;
     // A failed load is not cached: the next caller tries again.
@@ -131,7 +132,8 @@ export function createTokenCache<Context = undefined>(load: TokenLoader<Context>
         return true;
       }
       // Single flight for failures too: the calls already holding the refused token share the refresh that failed.
-      if (!flight && failed && failed.token === token && isUse && (used as TokenUse).failures < failures) throw failed.error;
+      if (!flight && failed && failed.token === token && isUse && (used as TokenUse).failures < failures)
+        throw failed.error;
       let promise = flight;
       if (!promise) {
         promise = start(true, context);
@@ -158,9 +160,14 @@ export function createTokenCache<Context = undefined>(load: TokenLoader<Context>
  * const token = issuedToken(json.access_token, 'the access_token from https://auth.example.com/token');
  */
 export function issuedToken(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value === '') throw new AuthError(`${what} must be a non-empty string; got ${value === '' ? 'an empty string' : value === null ? 'null' : typeof value}`);
+  if (typeof value !== 'string' || value === '')
+    throw new AuthError(
+      `${what} must be a non-empty string; got ${value === '' ? 'an empty string' : value === null ? 'null' : typeof value}`,
+    );
   if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
-    throw new AuthError(`${what} cannot go in an Authorization header: it contains a line break, a control character or a character outside Latin-1`);
+    throw new AuthError(
+      `${what} cannot go in an Authorization header: it contains a line break, a control character or a character outside Latin-1`,
+    );
   }
   return value;
 }

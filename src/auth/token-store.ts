@@ -6,8 +6,8 @@
  * beyond the lock's timeout. The stored value is the access token itself: a
  * credential, so the store must be as private as the client secret.
  */
-import { sha256Hex } from '../sha256.ts';
-import { sleep } from '../clock.ts';
+import { sha256Hex } from '../shared/sha256.ts';
+import { sleep } from '../shared/clock.ts';
 import { renewBeforeMs, type TokenGrant, type TokenLoader } from './token-cache.ts';
 
 /**
@@ -62,12 +62,21 @@ export async function tokenKey(identity: readonly (string | undefined)[]): Promi
  * @example
  * const cache = createTokenCache(sharedTokenLoader(load, { storage, identity: [tokenUrl.href, clientId, scope, audience] }));
  */
-export function sharedTokenLoader<Context>(load: TokenLoader<Context>, options: SharedTokenOptions): TokenLoader<Context> {
+export function sharedTokenLoader<Context>(
+  load: TokenLoader<Context>,
+  options: SharedTokenOptions,
+): TokenLoader<Context> {
   const { lockTimeout = 10_000, onToken } = options;
   // A store that fails must not stop the calls: its errors are told apart from the token endpoint's.
-  const wrap = <A extends unknown[], R>(operation: (...args: A) => Promise<R>) => (...args: A): Promise<R> =>
-    operation.apply(options.storage, args).catch((cause: unknown) => Promise.reject({ [STORE_FAILED]: cause }));
-  const storage = { getItem: wrap(options.storage.getItem), setItem: wrap(options.storage.setItem), removeItem: wrap(options.storage.removeItem) };
+  const wrap =
+    <A extends unknown[], R>(operation: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> =>
+      operation.apply(options.storage, args).catch((cause: unknown) => Promise.reject({ [STORE_FAILED]: cause }));
+  const storage = {
+    getItem: wrap(options.storage.getItem),
+    setItem: wrap(options.storage.setItem),
+    removeItem: wrap(options.storage.removeItem),
+  };
   const owner = crypto.randomUUID();
   let keys: Promise<{ token: string; lock: string }> | undefined;
   /** The token this instance last handed out: after a 401 it is the refused one. */
@@ -75,7 +84,13 @@ export function sharedTokenLoader<Context>(load: TokenLoader<Context>, options: 
 
   const fresh = async (key: string, refused: string | undefined): Promise<TokenGrant | undefined> => {
     const stored = (await storage.getItem(key)) as Stored | null | undefined;
-    if (!stored || typeof stored.token !== 'string' || typeof stored.expiresAt !== 'number' || typeof stored.lifetimeMs !== 'number') return undefined;
+    if (
+      !stored ||
+      typeof stored.token !== 'string' ||
+      typeof stored.expiresAt !== 'number' ||
+      typeof stored.lifetimeMs !== 'number'
+    )
+      return undefined;
     const left = stored.expiresAt - Date.now();
     // Stale as the local cache would see it (token-cache.ts's skew): then one instance renews it for all.
     if (left < renewBeforeMs(stored.lifetimeMs) || stored.token === refused) return undefined;
@@ -91,7 +106,9 @@ export function sharedTokenLoader<Context>(load: TokenLoader<Context>, options: 
   const tryLock = async (key: string): Promise<boolean> => {
     const held = (await storage.getItem(key)) as Lock | null | undefined;
     if (held && typeof held.until === 'number' && held.until > Date.now() && held.owner !== owner) return false;
-    await storage.setItem(key, { owner, until: Date.now() + lockTimeout } satisfies Lock, { ttl: Math.ceil(lockTimeout / 1000) });
+    await storage.setItem(key, { owner, until: Date.now() + lockTimeout } satisfies Lock, {
+      ttl: Math.ceil(lockTimeout / 1000),
+    });
     await sleep(SETTLE_MS);
     return ((await storage.getItem(key)) as Lock | null | undefined)?.owner === owner;
   };

@@ -1,4 +1,4 @@
-import type { Redactor } from '../redact.ts';
+import type { Redactor } from '../core/redact.ts';
 import type { CredentialPolicy } from './policy.ts';
 
 /** What a strategy sees of the request it authorizes. */
@@ -46,6 +46,8 @@ export type AuthStrategy = {
 };
 
 export const isAuthStrategy = (value: unknown): value is AuthStrategy =>
-  typeof value === 'object' && value !== null && (value as AuthStrategy).kind === 'sturdy.auth' &&
+  typeof value === 'object' &&
+  value !== null &&
+  (value as AuthStrategy).kind === 'sturdy.auth' &&
   typeof (value as AuthStrategy).authorize === 'function' &&
   typeof (value as AuthStrategy).policy === 'function';

@@ -2,7 +2,7 @@
  * Bodies in and out of the cache: a response is stored while its reader streams it (never buffered
  * ahead of the reader, never past `maxEntryBytes`), and each hit is a fresh Response.
  */
-import { concatBytes } from '../bytes.ts';
+import { concatBytes } from '../shared/bytes.ts';
 
 /** Statuses whose Response must have a null body. */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
@@ -25,7 +25,12 @@ export function responseWith(body: BodyInit | null, init: ResponseInit & { statu
  * @example
  * return captureBody(response, request.url, 1 << 20, (bytes) => store.set(key, entryOf(bytes)));
  */
-export async function captureBody(response: Response, url: string, maxBytes: number, onComplete: (bytes: Uint8Array) => Promise<void> | void): Promise<Response> {
+export async function captureBody(
+  response: Response,
+  url: string,
+  maxBytes: number,
+  onComplete: (bytes: Uint8Array) => Promise<void> | void,
+): Promise<Response> {
   const source = response.body;
   if (!source) {
     await settle(onComplete(new Uint8Array(0)));
@@ -57,7 +62,11 @@ export async function captureBody(response: Response, url: string, maxBytes: num
     },
     { highWaterMark: 0 },
   );
-  return responseWith(stream, { status: response.status, statusText: response.statusText, headers: response.headers }, url);
+  return responseWith(
+    stream,
+    { status: response.status, statusText: response.statusText, headers: response.headers },
+    url,
+  );
 }
 
 /**

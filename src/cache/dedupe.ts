@@ -2,7 +2,7 @@
  * dedupe(): concurrent identical GET/HEAD requests share one network request. Each caller gets its
  * own Response whose body is fanned out from the one upstream body (fan-out.ts).
  */
-import type { Middleware, Next } from '../middleware.ts';
+import type { Middleware, Next } from '../core/middleware.ts';
 import { responseWith } from './body.ts';
 import { fanOut } from './fan-out.ts';
 import { assertWebCrypto, createHasher, identityText } from './key.ts';
@@ -58,7 +58,11 @@ export function dedupe(options: DedupeOptions = {}): Middleware {
         if (waiters.length === 0) return void response.body?.cancel().catch(() => {});
         const fan = response.body ? fanOut(response.body, bufferBytes) : undefined;
         for (const waiter of waiters) {
-          const init = { status: response.status, statusText: response.statusText, headers: new Headers(response.headers) };
+          const init = {
+            status: response.status,
+            statusText: response.statusText,
+            headers: new Headers(response.headers),
+          };
           waiter.deliver(responseWith(fan ? fan.add(waiter.signal) : null, init, response.url || request.url));
         }
       },
@@ -108,11 +112,21 @@ function join(flight: Flight, signal: AbortSignal): Promise<Response> {
 }
 
 function checkOptions(options: DedupeOptions): { keyHeaders: string[]; bufferBytes: number } {
-  if (typeof options !== 'object' || options === null) throw new TypeError('sturdy/cache: dedupe(options) takes an object, e.g. dedupe({ headers: ["x-tenant"] })');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('sturdy/cache: dedupe(options) takes an object, e.g. dedupe({ headers: ["x-tenant"] })');
   const { headers = [], bufferBytes = DEFAULT_BUFFER_BYTES } = options;
-  if (!Array.isArray(headers) || headers.some((name) => typeof name !== 'string' || !/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(name))) {
-    throw new TypeError('sturdy/cache: option `headers` of dedupe() must be an array of header names, e.g. ["x-tenant"]');
+  if (
+    !Array.isArray(headers) ||
+    headers.some((name) => typeof name !== 'string' || !/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(name))
+  ) {
+    throw new TypeError(
+      'sturdy/cache: option `headers` of dedupe() must be an array of header names, e.g. ["x-tenant"]',
+    );
   }
-  if (!Number.isSafeInteger(bufferBytes) || bufferBytes <= 0) throw new TypeError(`sturdy/cache: option \`bufferBytes\` must be a positive integer, got ${String(bufferBytes)}`);
-  return { keyHeaders: [...new Set([...KEY_HEADERS, ...headers.map((name) => name.toLowerCase())])].sort(), bufferBytes };
+  if (!Number.isSafeInteger(bufferBytes) || bufferBytes <= 0)
+    throw new TypeError(`sturdy/cache: option \`bufferBytes\` must be a positive integer, got ${String(bufferBytes)}`);
+  return {
+    keyHeaders: [...new Set([...KEY_HEADERS, ...headers.map((name) => name.toLowerCase())])].sort(),
+    bufferBytes,
+  };
 }

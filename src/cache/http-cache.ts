@@ -3,10 +3,18 @@
  * freshness, revalidation and storability; this module keys, stores and serves.
  */
 import CachePolicy from 'http-cache-semantics';
-import type { CallInfo, Middleware, Next } from '../middleware.ts';
-import { retryAfterMs } from '../retry.ts';
+import type { CallInfo, Middleware, Next } from '../core/middleware.ts';
+import { retryAfterMs } from '../core/retry.ts';
 import { captureBody, drain, responseWith } from './body.ts';
-import { assertWebCrypto, createHasher, identityText, requestUrl, urlGroup, withoutCredentials, type Hasher } from './key.ts';
+import {
+  assertWebCrypto,
+  createHasher,
+  identityText,
+  requestUrl,
+  urlGroup,
+  withoutCredentials,
+  type Hasher,
+} from './key.ts';
 import { checkOptions, type HttpCacheOptions } from './options.ts';
 import { memoryStore, storageStore, type CacheEntry, type CacheStore } from './store.ts';
 
@@ -53,7 +61,12 @@ export function httpCache(options: HttpCacheOptions = {}): Middleware {
   };
 
   /** Stores `response` if the policy allows it (as its reader streams it); drops what it replaces otherwise. */
-  const storeResponse = async (response: Response, found: Lookup, request: Request, call: CallInfo): Promise<Response> => {
+  const storeResponse = async (
+    response: Response,
+    found: Lookup,
+    request: Request,
+    call: CallInfo,
+  ): Promise<Response> => {
     const headers = withoutCredentials(response.headers, call);
     for (const name of WIRE_HEADERS) delete headers[name];
     const policy = new CachePolicy(found.request, { status: response.status, headers }, { shared: false });
@@ -72,15 +85,29 @@ export function httpCache(options: HttpCacheOptions = {}): Middleware {
       // The decoded length (a HEAD has no body to measure: it keeps no length).
       if (request.method === 'GET') stored.resh['content-length'] = String(body.byteLength);
       if (vary.length) await store.set(found.group, found.base, { v: 1, vary }, ttl);
-      await store.set(found.group, key, { v: 1, url: found.request.url!, policy: stored, statusText: response.statusText, body }, ttl);
+      await store.set(
+        found.group,
+        key,
+        { v: 1, url: found.request.url!, policy: stored, statusText: response.statusText, body },
+        ttl,
+      );
     });
   };
 
   /** What the origin's answer to a request for a stored entry means: merge a 304, serve stale on error, or replace. */
-  const afterOrigin = async (response: Response, found: Lookup & { entry: CacheEntry }, request: Request, call: CallInfo, last: boolean): Promise<{ response: Response; outcome: Outcome }> => {
+  const afterOrigin = async (
+    response: Response,
+    found: Lookup & { entry: CacheEntry },
+    request: Request,
+    call: CallInfo,
+    last: boolean,
+  ): Promise<{ response: Response; outcome: Outcome }> => {
     const policy = CachePolicy.fromObject(found.entry.policy);
     if (response.status === 304) {
-      const { policy: updated, matches } = policy.revalidatedPolicy(found.request, { status: 304, headers: withoutCredentials(response.headers, call) });
+      const { policy: updated, matches } = policy.revalidatedPolicy(found.request, {
+        status: 304,
+        headers: withoutCredentials(response.headers, call),
+      });
       await response.body?.cancel();
       // Our own conditional request was answered "not modified": the stored response stands, but only a
       // 304 with matching validators may update its headers (RFC 9111 4.3.4).
@@ -102,7 +129,13 @@ export function httpCache(options: HttpCacheOptions = {}): Middleware {
   };
 
   /** stale-while-revalidate: one refresh per entry at a time, in the background, bounded in time. */
-  const refreshInBackground = (found: Lookup & { entry: CacheEntry }, request: Request, next: Next, call: CallInfo, headers: CachePolicy.Headers) => {
+  const refreshInBackground = (
+    found: Lookup & { entry: CacheEntry },
+    request: Request,
+    next: Next,
+    call: CallInfo,
+    headers: CachePolicy.Headers,
+  ) => {
     if (refreshing.has(found.key)) return;
     refreshing.add(found.key);
     const timeout = AbortSignal.timeout(Math.max(1, Math.round(Math.min(call.remaining(), REFRESH_TIMEOUT_MS))));
@@ -118,7 +151,8 @@ export function httpCache(options: HttpCacheOptions = {}): Middleware {
     const method = request.method;
     if (method !== 'GET' && method !== 'HEAD') {
       const response = await next(request);
-      if (!SAFE_METHODS.has(method) && response.status >= 200 && response.status < 400) await invalidate(store, request, response, call);
+      if (!SAFE_METHODS.has(method) && response.status >= 200 && response.status < 400)
+        await invalidate(store, request, response, call);
       return response;
     }
     const found = await lookup(request, call);
@@ -178,7 +212,11 @@ function conditionalRequest(request: Request, revalidation: CachePolicy.Headers,
  * stale-if-error, decided by http-cache-semantics (an error response, or none for a network error, keeps
  * the old policy when the entry may be served stale).
  */
-function mayServeStale(policy: CachePolicy, request: CachePolicy.Request, error: CachePolicy.Response | undefined): boolean {
+function mayServeStale(
+  policy: CachePolicy,
+  request: CachePolicy.Request,
+  error: CachePolicy.Response | undefined,
+): boolean {
   try {
     return policy.revalidatedPolicy(request, error as CachePolicy.Response).policy === policy;
   } catch {
@@ -223,7 +261,10 @@ function parseUrl(value: string, base: string): URL | undefined {
 /** The Vary field's names, lower case and sorted; '*' when it varies on everything (never stored). */
 function varyNames(vary: string | null): string[] | '*' {
   if (!vary) return [];
-  const names = vary.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const names = vary
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
   return names.includes('*') ? '*' : [...new Set(names)].sort();
 }
 

@@ -2,10 +2,10 @@
  * Cache and de-duplication keys: hashes of what makes two requests the same, never the credential
  * itself. Shared by httpCache and dedupe so both agree on "same request, same user".
  */
-import type { CallInfo } from '../middleware.ts';
+import type { CallInfo } from '../core/middleware.ts';
 
-import { CREDENTIAL_HEADERS } from '../header-value.ts';
-import { sha256Hex } from '../sha256.ts';
+import { CREDENTIAL_HEADERS } from '../shared/header-value.ts';
+import { sha256Hex } from '../shared/sha256.ts';
 
 /**
  * Hashes text to hex; synchronous when the same text was hashed recently.
@@ -53,7 +53,9 @@ export function createHasher(limit = 1000): Hasher {
  */
 export function assertWebCrypto(what: string): void {
   if (typeof globalThis.crypto?.subtle?.digest !== 'function') {
-    throw new TypeError(`sturdy/cache: ${what}() needs crypto.subtle (Web Crypto) to hash credentials into its keys; in a browser it exists only in secure contexts (https: or localhost)`);
+    throw new TypeError(
+      `sturdy/cache: ${what}() needs crypto.subtle (Web Crypto) to hash credentials into its keys; in a browser it exists only in secure contexts (https: or localhost)`,
+    );
   }
 }
 

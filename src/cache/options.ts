@@ -50,22 +50,31 @@ export type CacheLimits = { maxEntries: number; maxBytes: number; maxEntryBytes:
  * const limits = checkOptions({ maxBytes: 50 << 20 }); // { maxEntries: 1000, maxBytes: 52428800, maxEntryBytes: 1048576 }
  */
 export function checkOptions(options: HttpCacheOptions): CacheLimits {
-  if (typeof options !== 'object' || options === null) throw new TypeError('sturdy/cache: httpCache(options) takes an object, e.g. httpCache({ maxBytes: 50 << 20 })');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('sturdy/cache: httpCache(options) takes an object, e.g. httpCache({ maxBytes: 50 << 20 })');
   const limits: CacheLimits = { ...CACHE_DEFAULTS };
   for (const name of ['maxEntries', 'maxBytes', 'maxEntryBytes'] as const) {
     const value = options[name];
     if (value === undefined) continue;
-    if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`sturdy/cache: option \`${name}\` must be a positive integer, got ${String(value)}`);
+    if (!Number.isSafeInteger(value) || value <= 0)
+      throw new TypeError(`sturdy/cache: option \`${name}\` must be a positive integer, got ${String(value)}`);
     limits[name] = value;
   }
   if (options.store !== undefined) {
-    if (!isKeyValueStorage(options.store)) throw new TypeError('sturdy/cache: option `store` must be an unstorage Storage (createStorage() from unstorage), with getItem, setItem, removeItem and getKeys');
+    if (!isKeyValueStorage(options.store))
+      throw new TypeError(
+        'sturdy/cache: option `store` must be an unstorage Storage (createStorage() from unstorage), with getItem, setItem, removeItem and getKeys',
+      );
     if (options.maxEntries !== undefined || options.maxBytes !== undefined) {
-      throw new TypeError('sturdy/cache: options `maxEntries` and `maxBytes` bound the memory store; with `store`, bound the store itself (Redis maxmemory, KV limits)');
+      throw new TypeError(
+        'sturdy/cache: options `maxEntries` and `maxBytes` bound the memory store; with `store`, bound the store itself (Redis maxmemory, KV limits)',
+      );
     }
   }
   if (options.store === undefined && limits.maxEntryBytes > limits.maxBytes) {
-    throw new TypeError(`sturdy/cache: option \`maxEntryBytes\` (${limits.maxEntryBytes}) must not exceed \`maxBytes\` (${limits.maxBytes})`);
+    throw new TypeError(
+      `sturdy/cache: option \`maxEntryBytes\` (${limits.maxEntryBytes}) must not exceed \`maxBytes\` (${limits.maxBytes})`,
+    );
   }
   return limits;
 }

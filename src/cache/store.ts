@@ -49,7 +49,8 @@ export type CacheStore = {
 };
 
 /** What one record costs in memory, roughly: body bytes plus its headers. */
-const recordBytes = (record: StoredRecord): number => ('body' in record ? record.body.byteLength + JSON.stringify(record.policy.resh).length : 64);
+const recordBytes = (record: StoredRecord): number =>
+  'body' in record ? record.body.byteLength + JSON.stringify(record.policy.resh).length : 64;
 
 /**
  * An in-memory LRU bounded by record count and bytes; expired records are dropped when read.
@@ -109,7 +110,10 @@ export function storageStore(storage: KeyValueStorage, hash: Hasher): CacheStore
   const keyOf = async (group: string, id: string) => `${await prefix(group)}:${id}`;
   return {
     async get(group, id) {
-      const raw = (await storage.getItem(await keyOf(group, id))) as (Omit<CacheEntry, 'body'> & { body: string }) | VaryRecord | null;
+      const raw = (await storage.getItem(await keyOf(group, id))) as
+        | (Omit<CacheEntry, 'body'> & { body: string })
+        | VaryRecord
+        | null;
       if (!raw || typeof raw !== 'object' || raw.v !== 1) return undefined;
       return 'body' in raw ? { ...raw, body: fromBase64(raw.body) } : raw;
     },
@@ -131,13 +135,20 @@ export function storageStore(storage: KeyValueStorage, hash: Hasher): CacheStore
  */
 export function isKeyValueStorage(value: unknown): value is KeyValueStorage {
   const storage = value as Partial<KeyValueStorage> | null;
-  return typeof storage === 'object' && storage !== null && ['getItem', 'setItem', 'removeItem', 'getKeys'].every((name) => typeof storage[name as keyof KeyValueStorage] === 'function');
+  return (
+    typeof storage === 'object' &&
+    storage !== null &&
+    ['getItem', 'setItem', 'removeItem', 'getKeys'].every(
+      (name) => typeof storage[name as keyof KeyValueStorage] === 'function',
+    )
+  );
 }
 
 // btoa/atob work on binary strings; chunks keep String.fromCharCode's argument list short.
 function toBase64(bytes: Uint8Array): string {
   let binary = '';
-  for (let start = 0; start < bytes.length; start += 0x8000) binary += String.fromCharCode(...bytes.subarray(start, start + 0x8000));
+  for (let start = 0; start < bytes.length; start += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(start, start + 0x8000));
   return btoa(binary);
 }
 

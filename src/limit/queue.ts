@@ -3,7 +3,7 @@
  * flight, at most `requests` attempts per `interval` counted conservatively,
  * and a pause of the whole origin when the server asks for a wait.
  */
-import { MAX_TIMER, now } from '../clock.ts';
+import { MAX_TIMER, now } from '../shared/clock.ts';
 
 /**
  * Marks the end of an attempt's wait for response headers: frees its
@@ -80,13 +80,34 @@ export function createQueues(settings: { concurrency: number; requests: number; 
 
   const queueOf = (origin: string): Queue => {
     let queue = queues.get(origin);
-    if (!queue) queues.set(origin, (queue = { origin, active: 0, slots: [], pruneAt: MIN_PRUNE, latest: 0, waiting: [], paused: undefined, timer: undefined, timerAt: 0 }));
+    if (!queue)
+      queues.set(
+        origin,
+        (queue = {
+          origin,
+          active: 0,
+          slots: [],
+          pruneAt: MIN_PRUNE,
+          latest: 0,
+          waiting: [],
+          paused: undefined,
+          timer: undefined,
+          timerAt: 0,
+        }),
+      );
     return queue;
   };
 
   /** Drops an origin once nothing about it can matter, so calling many origins does not grow the map. */
   const forgetIfIdle = (queue: Queue): void => {
-    if (queue.active > 0 || queue.waiting.length > 0 || queue.timer !== undefined || queue.paused || queue.latest > now()) return;
+    if (
+      queue.active > 0 ||
+      queue.waiting.length > 0 ||
+      queue.timer !== undefined ||
+      queue.paused ||
+      queue.latest > now()
+    )
+      return;
     queues.delete(queue.origin);
   };
 
@@ -156,10 +177,13 @@ export function createQueues(settings: { concurrency: number; requests: number; 
     if (queue.timer === undefined || queue.timerAt > when) {
       clearTimeout(queue.timer);
       queue.timerAt = when;
-      queue.timer = setTimeout(() => {
-        queue.timer = undefined;
-        drain(queue);
-      }, Math.min(MAX_TIMER, Math.max(0, when - now())));
+      queue.timer = setTimeout(
+        () => {
+          queue.timer = undefined;
+          drain(queue);
+        },
+        Math.min(MAX_TIMER, Math.max(0, when - now())),
+      );
     }
     // A queue waiting only to forget itself must not keep a process alive (Node, Deno, Bun timers have unref).
     const timer = queue.timer as { ref?: () => void; unref?: () => void };
@@ -197,7 +221,8 @@ export function createQueues(settings: { concurrency: number; requests: number; 
           },
         };
         for (const signal of wait.signals) signal?.addEventListener('abort', onAbort, { once: true });
-        if (wait.deadline !== Infinity) timer = setTimeout(() => leave(wait.onDeadline()), Math.min(MAX_TIMER, Math.max(0, wait.deadline - at)));
+        if (wait.deadline !== Infinity)
+          timer = setTimeout(() => leave(wait.onDeadline()), Math.min(MAX_TIMER, Math.max(0, wait.deadline - at)));
         if (wait.first) queue.waiting.unshift(waiter);
         else queue.waiting.push(waiter);
         drain(queue);

@@ -3,7 +3,7 @@
  * whose deadline falls inside the pause: the call then fails at once with the
  * server's HTTPError (status, data, retryAfter) instead of a TimeoutError.
  */
-import { now } from '../clock.ts';
+import { now } from '../shared/clock.ts';
 
 /** Error bodies of 429/503 are small; a larger one is replayed without its body rather than held. */
 const MAX_REPLY_BYTES = 64 * 1024;

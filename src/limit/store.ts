@@ -4,7 +4,7 @@
  * per attempt start per origin, waits on a rejection, and falls back to the
  * local window when the store fails, so a store outage never stops the calls.
  */
-import { now, sleep } from '../clock.ts';
+import { now, sleep } from '../shared/clock.ts';
 
 /**
  * What sturdy uses of a `rate-limiter-flexible` limiter: `consume` (resolves
@@ -72,7 +72,8 @@ export function createSharedQuota(store: RateLimitStore, settings: { interval: n
   let downUntil = 0;
   // The largest latency of this interval and the one before: a slow response widens waits for a while, not forever.
   let latency = { since: 0, previous: 0, current: 0 };
-  const localMargin = () => (now() - latency.since > 2 * settings.interval ? 0 : Math.max(latency.previous, latency.current));
+  const localMargin = () =>
+    now() - latency.since > 2 * settings.interval ? 0 : Math.max(latency.previous, latency.current);
   const latencyKey = (origin: string) => `${origin} first-latency`;
   /** The first attempt of a window may have been another instance's: its latency comes through the store. */
   const margin = async (origin: string): Promise<number> => {
@@ -134,7 +135,9 @@ export function createSharedQuota(store: RateLimitStore, settings: { interval: n
     pause(origin, ms, report) {
       if (!store.block || downUntil > now()) return;
       // Redis (and others) store whole seconds; 0 would mean "forever".
-      within(() => store.block!(origin, Math.max(1, Math.ceil(ms / 1000)))).catch((error: unknown) => failed(error, report));
+      within(() => store.block!(origin, Math.max(1, Math.ceil(ms / 1000)))).catch((error: unknown) =>
+        failed(error, report),
+      );
     },
     observe(origin, latencyMs, opened) {
       const at = now();

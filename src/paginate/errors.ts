@@ -1,4 +1,4 @@
-import { SturdyError, isSturdyError } from '../errors.ts';
+import { SturdyError, isSturdyError } from '../core/errors.ts';
 
 /**
  * Pagination could not go on safely: the next page's URL was already fetched (`reason: 'loop'`), or
@@ -26,4 +26,5 @@ export class PaginationError extends SturdyError {
  * @example
  * if (isPaginationError(error)) console.error(error.reason);
  */
-export const isPaginationError = (error: unknown): error is PaginationError => isSturdyError(error) && error.name === 'PaginationError';
+export const isPaginationError = (error: unknown): error is PaginationError =>
+  isSturdyError(error) && error.name === 'PaginationError';

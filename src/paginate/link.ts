@@ -106,7 +106,10 @@ export function parseLinkHeader(header: string | null | undefined, base: string 
     } catch {
       continue;
     }
-    const rel = (parsed.params.rel ?? '').toLowerCase().split(/[ \t]+/).filter(Boolean);
+    const rel = (parsed.params.rel ?? '')
+      .toLowerCase()
+      .split(/[ \t]+/)
+      .filter(Boolean);
     links.push({ url, rel, params: parsed.params });
   }
   return links;
@@ -120,5 +123,7 @@ export function parseLinkHeader(header: string | null | undefined, base: string 
  */
 export function findLink(header: string | null | undefined, rel: string, base: string | URL): URL | undefined {
   const wanted = rel.toLowerCase();
-  return parseLinkHeader(header, base).find((link) => link.rel.includes(wanted) && !Object.hasOwn(link.params, 'anchor'))?.url;
+  return parseLinkHeader(header, base).find(
+    (link) => link.rel.includes(wanted) && !Object.hasOwn(link.params, 'anchor'),
+  )?.url;
 }

@@ -2,8 +2,8 @@
  * What `paginate` accepts: its types, its defaults, and the checks that turn bad input into a
  * TypeError naming the option before any request.
  */
-import type { CallOptions } from '../options.ts';
-import { isStandardSchema, type InferOutput, type StandardSchemaV1 } from '../schema.ts';
+import type { CallOptions } from '../core/options.ts';
+import { isStandardSchema, type InferOutput, type StandardSchemaV1 } from '../core/schema.ts';
 
 /** Pages fetched at most, unless `maxPages` says otherwise. */
 const DEFAULT_MAX_PAGES = 1000;
@@ -99,7 +99,8 @@ export type PageSettings = {
   call: PageCallOptions;
 };
 
-const describe = (value: unknown): string => (typeof value === 'function' ? 'a function' : typeof value === 'string' ? JSON.stringify(value) : String(value));
+const describe = (value: unknown): string =>
+  typeof value === 'function' ? 'a function' : typeof value === 'string' ? JSON.stringify(value) : String(value);
 
 const fail = (option: string, expected: string, value: unknown): never => {
   throw new TypeError(`sturdy/paginate: option \`${option}\` must be ${expected}; got ${describe(value)}`);
@@ -111,13 +112,27 @@ const fail = (option: string, expected: string, value: unknown): never => {
  * @example
  * const { maxPages, call } = checkPaginateOptions({ maxPages: 10, searchParams: { limit: 50 } });
  */
-export function checkPaginateOptions(options: PaginateOptions<unknown, unknown> & { schema?: unknown } = {}): PageSettings {
+export function checkPaginateOptions(
+  options: PaginateOptions<unknown, unknown> & { schema?: unknown } = {},
+): PageSettings {
   if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
   const { schema, items, next = 'link', maxPages = DEFAULT_MAX_PAGES, maxItems = Infinity, ...call } = options;
-  if (schema !== undefined && !isStandardSchema(schema)) fail('schema', 'a Standard Schema (valibot, zod, arktype, ...) of one page', schema);
-  if (items !== undefined && typeof items !== 'function') fail('items', 'a function (page) => the array of its items', items);
-  if (next !== 'link' && typeof next !== 'function') fail('next', "'link' or a function ({ response, page, url }) => the next URL, call options or undefined", next);
-  if (!Number.isInteger(maxPages) || maxPages < 1) fail('maxPages', 'a positive integer (a bound: pagination never runs unbounded)', maxPages);
-  if (!(maxItems === Infinity || (Number.isInteger(maxItems) && maxItems >= 0))) fail('maxItems', 'a non-negative integer or Infinity', maxItems);
-  return { schema: schema as StandardSchemaV1 | undefined, items: items as PageSettings['items'], next: next as PageSettings['next'], maxPages, maxItems, call };
+  if (schema !== undefined && !isStandardSchema(schema))
+    fail('schema', 'a Standard Schema (valibot, zod, arktype, ...) of one page', schema);
+  if (items !== undefined && typeof items !== 'function')
+    fail('items', 'a function (page) => the array of its items', items);
+  if (next !== 'link' && typeof next !== 'function')
+    fail('next', "'link' or a function ({ response, page, url }) => the next URL, call options or undefined", next);
+  if (!Number.isInteger(maxPages) || maxPages < 1)
+    fail('maxPages', 'a positive integer (a bound: pagination never runs unbounded)', maxPages);
+  if (!(maxItems === Infinity || (Number.isInteger(maxItems) && maxItems >= 0)))
+    fail('maxItems', 'a non-negative integer or Infinity', maxItems);
+  return {
+    schema: schema as StandardSchemaV1 | undefined,
+    items: items as PageSettings['items'],
+    next: next as PageSettings['next'],
+    maxPages,
+    maxItems,
+    call,
+  };
 }

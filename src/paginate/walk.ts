@@ -2,12 +2,12 @@
  * The walk from page to page: each page is one call of the client (so it gets retries, auth and
  * its scoping), fetched only when the consumer asks past the previous page's items.
  */
-import type { Input, SturdyClient } from '../client.ts';
-import { ValidationError, isValidationError } from '../errors.ts';
-import type { CallInfo, Middleware } from '../middleware.ts';
-import { defaultRedactor } from '../redact.ts';
-import { redactorOf } from '../response.ts';
-import { validate } from '../schema.ts';
+import type { Input, SturdyClient } from '../core/client.ts';
+import { ValidationError, isValidationError } from '../core/errors.ts';
+import type { CallInfo, Middleware } from '../core/middleware.ts';
+import { defaultRedactor } from '../core/redact.ts';
+import { redactorOf } from '../core/response.ts';
+import { validate } from '../core/schema.ts';
 import { PaginationError } from './errors.ts';
 import { findLink } from './link.ts';
 import type { NextPage, PageCallOptions, PageSettings, PaginatedPage } from './options.ts';
@@ -27,7 +27,11 @@ type Seen = Map<string, number>;
 
 const loopError = (redact: PageRedactor, url: string, page: number, first: number) => {
   const shown = redact.url(url);
-  return new PaginationError('loop', `sturdy/paginate: page ${page} would fetch ${shown} again (it was page ${first}): the next links loop`, { page, url: shown });
+  return new PaginationError(
+    'loop',
+    `sturdy/paginate: page ${page} would fetch ${shown} again (it was page ${first}): the next links loop`,
+    { page, url: shown },
+  );
 };
 
 /**
@@ -35,7 +39,11 @@ const loopError = (redact: PageRedactor, url: string, page: number, first: numbe
  * @example
  * for await (const { items } of walkPages(api, 'orders', checkPaginateOptions({}))) console.log(items.length);
  */
-export async function* walkPages(api: Pageable, input: Input, settings: PageSettings): AsyncGenerator<PaginatedPage<unknown, unknown>, void, undefined> {
+export async function* walkPages(
+  api: Pageable,
+  input: Input,
+  settings: PageSettings,
+): AsyncGenerator<PaginatedPage<unknown, unknown>, void, undefined> {
   const { call, maxPages, maxItems } = settings;
   const seen: Seen = new Map();
   let request: PageRequest | undefined = { input, options: call };
@@ -60,7 +68,13 @@ export async function* walkPages(api: Pageable, input: Input, settings: PageSett
 type Fetched = PaginatedPage<unknown, never> & { redact: PageRedactor };
 
 /** One page through the whole call pipeline, with its URL checked against the ones already fetched. */
-async function fetchPage(api: Pageable, request: PageRequest, number: number, seen: Seen, settings: PageSettings): Promise<Fetched> {
+async function fetchPage(
+  api: Pageable,
+  request: PageRequest,
+  number: number,
+  seen: Seen,
+  settings: PageSettings,
+): Promise<Fetched> {
   let info: CallInfo | undefined;
   let sent: string | undefined;
   let refused: PaginationError | undefined;
@@ -88,7 +102,9 @@ async function fetchPage(api: Pageable, request: PageRequest, number: number, se
       seen.set(url.href, number);
     }
     const data = await promise.json();
-    const page = settings.schema ? await validatePage(settings.schema, data, response, { number, url, redact, info }) : data;
+    const page = settings.schema
+      ? await validatePage(settings.schema, data, response, { number, url, redact, info })
+      : data;
     return { page, items: [], response, url, number, redact };
   } finally {
     // Stopped before reading it (a loop): the unread body would hold the connection.
@@ -97,7 +113,12 @@ async function fetchPage(api: Pageable, request: PageRequest, number: number, se
 }
 
 /** A page that fails its schema: a ValidationError naming the page, worded with the client's redaction rules. */
-async function validatePage(schema: NonNullable<PageSettings['schema']>, data: unknown, response: Response, page: { number: number; url: URL; redact: PageRedactor; info: CallInfo | undefined }) {
+async function validatePage(
+  schema: NonNullable<PageSettings['schema']>,
+  data: unknown,
+  response: Response,
+  page: { number: number; url: URL; redact: PageRedactor; info: CallInfo | undefined },
+) {
   try {
     return await validate(schema, data, 'response');
   } catch (error) {
@@ -106,7 +127,10 @@ async function validatePage(schema: NonNullable<PageSettings['schema']>, data: u
     const url = redact.url(page.url);
     // Issues may quote the server's values: the client's redactor knows secrets the default one does not.
     const issues = error.issues.map((issue) => ({ path: issue.path, message: redact.text(issue.message) }));
-    const named = Object.assign(new ValidationError('response', issues, { status: response.status, what: `page ${number} from ${url}` }), { page: number, url });
+    const named = Object.assign(
+      new ValidationError('response', issues, { status: response.status, what: `page ${number} from ${url}` }),
+      { page: number, url },
+    );
     page.info?.emit({ type: 'error', status: response.status, reason: `${named.name}: ${named.message}` });
     throw named;
   }
@@ -123,25 +147,39 @@ function selectItems(settings: PageSettings, page: unknown, number: number): rea
   const items = settings.items ? settings.items(page) : page;
   if (!Array.isArray(items)) {
     const got = items === null ? 'null' : typeof items;
-    const what = settings.items ? 'option `items` must return an array' : 'a page must be an array unless option `items` picks its items (items: (page) => page.data)';
+    const what = settings.items
+      ? 'option `items` must return an array'
+      : 'a page must be an array unless option `items` picks its items (items: (page) => page.data)';
     throw new TypeError(`sturdy/paginate: ${what}; page ${number} gave ${got}`);
   }
   return items;
 }
 
 /** The request for the page after `fetched`, or undefined after the last one. */
-async function following(settings: PageSettings, fetched: Fetched, firstInput: Input): Promise<PageRequest | undefined> {
+async function following(
+  settings: PageSettings,
+  fetched: Fetched,
+  firstInput: Input,
+): Promise<PageRequest | undefined> {
   const { call, next } = settings;
   if (next === 'link') {
     const link = findLink(fetched.response.headers.get('link'), 'next', fetched.url);
     return link && urlRequest(link, call);
   }
-  const result: NextPage = await next({ response: fetched.response, page: fetched.page, url: fetched.url, number: fetched.number });
+  const result: NextPage = await next({
+    response: fetched.response,
+    page: fetched.page,
+    url: fetched.url,
+    number: fetched.number,
+  });
   if (result === undefined || result === null || result === false) return undefined;
   if (result instanceof URL || (typeof result === 'string' && result !== '')) return urlRequest(result, call);
-  if (typeof result === 'object' && !Array.isArray(result)) return { input: firstInput, options: mergePageOptions(call, result) };
+  if (typeof result === 'object' && !Array.isArray(result))
+    return { input: firstInput, options: mergePageOptions(call, result) };
   const got = result === '' ? 'an empty string' : typeof result;
-  throw new TypeError(`sturdy/paginate: option \`next\` must return the next URL, call options ({ searchParams: { cursor } }) or undefined after the last page; got ${got}`);
+  throw new TypeError(
+    `sturdy/paginate: option \`next\` must return the next URL, call options ({ searchParams: { cursor } }) or undefined after the last page; got ${got}`,
+  );
 }
 
 /**
@@ -178,8 +216,11 @@ function byName(base: object | string, extra: object | string, caseless: boolean
 function mergePageOptions(base: PageCallOptions, extra: PageCallOptions): PageCallOptions {
   const merged: PageCallOptions = { ...base, ...extra };
   if (base.searchParams && extra.searchParams) {
-    merged.searchParams = new URLSearchParams(byName(base.searchParams, extra.searchParams, false).map(([name, value]) => [name, String(value)]));
+    merged.searchParams = new URLSearchParams(
+      byName(base.searchParams, extra.searchParams, false).map(([name, value]) => [name, String(value)]),
+    );
   }
-  if (base.headers && extra.headers) merged.headers = byName(base.headers, extra.headers, true) as Array<[string, string]>;
+  if (base.headers && extra.headers)
+    merged.headers = byName(base.headers, extra.headers, true) as Array<[string, string]>;
   return merged;
 }

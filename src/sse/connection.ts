@@ -2,7 +2,7 @@
  * What one connection of an event stream needs besides the client: the media type check,
  * which failures a reconnect may cure, the caller's headers, and the start of a wrong body.
  */
-import { TimeoutError, isNetworkError } from '../errors.ts';
+import { TimeoutError, isNetworkError } from '../core/errors.ts';
 import type { EventStreamOptions } from './options.ts';
 
 /** The media type sent as `accept` and required of a 2xx answer. */
@@ -20,7 +20,8 @@ export const noop = (): void => {};
  * @example
  * isEventStream('text/event-stream; charset=utf-8') // true
  */
-export const isEventStream = (contentType: string | null): boolean => (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase() === EVENT_STREAM;
+export const isEventStream = (contentType: string | null): boolean =>
+  (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase() === EVENT_STREAM;
 
 /**
  * A failure after which a reconnect may help: the network or a stall, never an answer or our own limit.
@@ -28,7 +29,8 @@ export const isEventStream = (contentType: string | null): boolean => (contentTy
  * mayReconnect(new TypeError('terminated'), true) // true: the body broke off
  */
 export const mayReconnect = (error: unknown, fromBody: boolean): boolean =>
-  (error as { timeout?: string } | null)?.timeout !== 'total' && (fromBody || isNetworkError(error) || error instanceof TimeoutError);
+  (error as { timeout?: string } | null)?.timeout !== 'total' &&
+  (fromBody || isNetworkError(error) || error instanceof TimeoutError);
 
 /**
  * The caller's headers as a plain object; `undefined` values stay (they delete the client's).
@@ -37,7 +39,8 @@ export const mayReconnect = (error: unknown, fromBody: boolean): boolean =>
  */
 export function plainHeaders(headers: EventStreamOptions['headers']): Record<string, string | undefined> {
   if (!headers) return {};
-  if (headers instanceof Headers || Array.isArray(headers)) return Object.fromEntries(headers as Iterable<[string, string]>);
+  if (headers instanceof Headers || Array.isArray(headers))
+    return Object.fromEntries(headers as Iterable<[string, string]>);
   return { ...(headers as Record<string, string | undefined>) };
 }
 

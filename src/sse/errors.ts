@@ -2,9 +2,9 @@
  * The errors an event stream builds itself: each names the event (0-based index, id) and
  * the request, worded through the client's redactor, with at most a short snippet of data.
  */
-import { NetworkError, ParseError, ValidationError } from '../errors.ts';
-import type { Redactor } from '../redact.ts';
-import { validate, type StandardSchemaV1 } from '../schema.ts';
+import { NetworkError, ParseError, ValidationError } from '../core/errors.ts';
+import type { Redactor } from '../core/redact.ts';
+import { validate, type StandardSchemaV1 } from '../core/schema.ts';
 
 /** What an event's error carries besides its class's fields. */
 export type EventErrorFields = {
@@ -30,10 +30,16 @@ const excerpt = (redact: StreamRedactor, text: string, length: number): string =
   return shown.length < text.length ? `${shown}…` : shown;
 };
 
-const naming = (index: number, eventId: string | undefined) => `event ${index}${eventId === undefined ? '' : ` (id ${JSON.stringify(eventId)})`}`;
+const naming = (index: number, eventId: string | undefined) =>
+  `event ${index}${eventId === undefined ? '' : ` (id ${JSON.stringify(eventId)})`}`;
 
 function parseError(scope: ErrorScope, text: string, message: string, fields?: EventErrorFields): ParseError {
-  const error = new ParseError({ status: scope.status, contentType: scope.contentType, snippet: excerpt(scope.redact, text, SNIPPET), url: scope.request });
+  const error = new ParseError({
+    status: scope.status,
+    contentType: scope.contentType,
+    snippet: excerpt(scope.redact, text, SNIPPET),
+    url: scope.request,
+  });
   error.message = scope.redact.text(message);
   return fields ? Object.assign(error, fields) : error;
 }
@@ -43,9 +49,17 @@ function parseError(scope: ErrorScope, text: string, message: string, fields?: E
  * @example
  * throw badJson(scope, 7, '7', '{oops');
  */
-export function badJson(scope: ErrorScope, index: number, eventId: string | undefined, data: string): ParseError & EventErrorFields {
+export function badJson(
+  scope: ErrorScope,
+  index: number,
+  eventId: string | undefined,
+  data: string,
+): ParseError & EventErrorFields {
   const shown = JSON.stringify(excerpt(scope.redact, data, MESSAGE_SNIPPET));
-  return parseError(scope, data, `${naming(index, eventId)} of ${scope.request} is not valid JSON: ${shown}`, { index, eventId }) as ParseError & EventErrorFields;
+  return parseError(scope, data, `${naming(index, eventId)} of ${scope.request} is not valid JSON: ${shown}`, {
+    index,
+    eventId,
+  }) as ParseError & EventErrorFields;
 }
 
 /**
@@ -53,7 +67,12 @@ export function badJson(scope: ErrorScope, index: number, eventId: string | unde
  * @example
  * throw tooLarge(scope, 3, undefined, 1024);
  */
-export function tooLarge(scope: ErrorScope, index: number, eventId: string | undefined, maxEventBytes: number): ParseError & EventErrorFields {
+export function tooLarge(
+  scope: ErrorScope,
+  index: number,
+  eventId: string | undefined,
+  maxEventBytes: number,
+): ParseError & EventErrorFields {
   const message = `${naming(index, eventId)} of ${scope.request} is larger than maxEventBytes (${maxEventBytes}): raise the option if such events are expected`;
   return parseError(scope, '', message, { index, eventId }) as ParseError & EventErrorFields;
 }
@@ -65,7 +84,11 @@ export function tooLarge(scope: ErrorScope, index: number, eventId: string | und
  */
 export function notAnEventStream(scope: ErrorScope, text: string): ParseError {
   const shown = text === '' ? '' : `: ${JSON.stringify(excerpt(scope.redact, text, MESSAGE_SNIPPET))}`;
-  return parseError(scope, text, `${scope.request} answered status ${scope.status} with content-type ${scope.contentType ?? 'none'}, not text/event-stream${shown}`);
+  return parseError(
+    scope,
+    text,
+    `${scope.request} answered status ${scope.status} with content-type ${scope.contentType ?? 'none'}, not text/event-stream${shown}`,
+  );
 }
 
 /**
@@ -73,7 +96,13 @@ export function notAnEventStream(scope: ErrorScope, text: string): ParseError {
  * @example
  * const data = await validateEvent(scope, Chunk, parsed, 7, '7');
  */
-export async function validateEvent(scope: ErrorScope, schema: StandardSchemaV1, value: unknown, index: number, eventId: string | undefined): Promise<unknown> {
+export async function validateEvent(
+  scope: ErrorScope,
+  schema: StandardSchemaV1,
+  value: unknown,
+  index: number,
+  eventId: string | undefined,
+): Promise<unknown> {
   const what = `${naming(index, eventId)} of ${scope.request}`;
   try {
     return await validate(schema, value, 'response', { status: scope.status, what });
@@ -90,7 +119,13 @@ export async function validateEvent(scope: ErrorScope, schema: StandardSchemaV1,
  * @example
  * throw endedTooOften(redactor, 'GET', url, 6, 5);
  */
-export function endedTooOften(redact: StreamRedactor, method: string, url: string, times: number, limit: number): NetworkError {
+export function endedTooOften(
+  redact: StreamRedactor,
+  method: string,
+  url: string,
+  times: number,
+  limit: number,
+): NetworkError {
   const shown = redact.url(url);
   // The request is rebuilt from the redacted URL and carries no headers: safe to print.
   // A URL never seen on the wire (a middleware answered itself) may be relative: Request would refuse it.

@@ -2,9 +2,9 @@
  * `eventStream` options: their types, the stream defaults (written once, here) and the
  * checks that turn bad input into a TypeError naming the option, before any request.
  */
-import { breaksHeader } from '../header-value.ts';
-import type { CallOptions } from '../options.ts';
-import { isStandardSchema, type StandardSchemaV1 } from '../schema.ts';
+import { breaksHeader } from '../shared/header-value.ts';
+import type { CallOptions } from '../core/options.ts';
+import { isStandardSchema, type StandardSchemaV1 } from '../core/schema.ts';
 
 /**
  * Reconnection of a dropped or ended stream: `true`/`false`, or `{ limit }`.
@@ -83,7 +83,8 @@ const fail = (option: string, expected: string, value: unknown): never => {
 const duration = (option: string, value: unknown, fallback: number | false): number | false => {
   if (value === undefined) return fallback;
   if (value === false) return false;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(option, 'a non-negative number of milliseconds or false', value);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    fail(option, 'a non-negative number of milliseconds or false', value);
   return value as number;
 };
 
@@ -97,10 +98,17 @@ const isCount = (value: unknown): value is number => typeof value === 'number' &
 export function streamSettings(options: EventStreamOptions): StreamSettings {
   if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
   const method = (options.method ?? 'GET').toUpperCase();
-  const { parse = STREAM_DEFAULTS.parse, done = STREAM_DEFAULTS.done, schema, reconnect = method === 'GET', lastEventId = '' } = options;
+  const {
+    parse = STREAM_DEFAULTS.parse,
+    done = STREAM_DEFAULTS.done,
+    schema,
+    reconnect = method === 'GET',
+    lastEventId = '',
+  } = options;
   if (parse !== 'json' && parse !== 'text') fail('parse', "'json' or 'text'", parse);
   if (typeof done !== 'function') fail('done', 'a function (data: string) => boolean', done);
-  if (schema !== undefined && !isStandardSchema(schema)) fail('schema', 'a Standard Schema (valibot, zod, arktype, ...)', schema);
+  if (schema !== undefined && !isStandardSchema(schema))
+    fail('schema', 'a Standard Schema (valibot, zod, arktype, ...)', schema);
   let reconnectLimit = -1;
   if (reconnect === true) reconnectLimit = STREAM_DEFAULTS.reconnectLimit;
   else if (typeof reconnect === 'object' && reconnect !== null) {
@@ -108,9 +116,11 @@ export function streamSettings(options: EventStreamOptions): StreamSettings {
     if (!isCount(reconnectLimit)) fail('reconnect.limit', 'a non-negative integer', reconnect.limit);
   } else if (reconnect !== false) fail('reconnect', 'true, false or { limit }', reconnect);
   const maxEventBytes = options.maxEventBytes ?? STREAM_DEFAULTS.maxEventBytes;
-  if (!isCount(maxEventBytes) || maxEventBytes === 0) fail('maxEventBytes', 'a positive integer (bytes)', options.maxEventBytes);
+  if (!isCount(maxEventBytes) || maxEventBytes === 0)
+    fail('maxEventBytes', 'a positive integer (bytes)', options.maxEventBytes);
   // The id goes out as a header value: a line break there would be header injection.
-  if (typeof lastEventId !== 'string' || breaksHeader(lastEventId)) fail('lastEventId', 'a string without line breaks or NUL', lastEventId);
+  if (typeof lastEventId !== 'string' || breaksHeader(lastEventId))
+    fail('lastEventId', 'a string without line breaks or NUL', lastEventId);
   return {
     method,
     parse,

@@ -57,12 +57,19 @@ export type EventStreamHandler = ScenarioHandler & {
  * formatEvent({ id: '1', data: { n: 1 } }) // 'id: 1\ndata: {"n":1}\n\n'
  */
 export function formatEvent(event: ScriptedEvent | string): string {
-  const { data, event: type, id, retry, comment } = typeof event === 'string' ? ({ data: event } as ScriptedEvent) : event;
+  const {
+    data,
+    event: type,
+    id,
+    retry,
+    comment,
+  } = typeof event === 'string' ? ({ data: event } as ScriptedEvent) : event;
   let text = comment === undefined ? '' : `: ${comment}\n`;
   if (type !== undefined) text += `event: ${type}\n`;
   if (id !== undefined) text += `id: ${id}\n`;
   if (retry !== undefined) text += `retry: ${retry}\n`;
-  for (const line of (typeof data === 'string' ? data : JSON.stringify(data)).split(/\r\n|\r|\n/)) text += `data: ${line}\n`;
+  for (const line of (typeof data === 'string' ? data : JSON.stringify(data)).split(/\r\n|\r|\n/))
+    text += `data: ${line}\n`;
   return `${text}\n`;
 }
 
@@ -85,7 +92,10 @@ function fromHeaderValue(value: string | null): string | null {
  * expect(feed.lastEventIds).toEqual([null, '1']);
  */
 export function eventStream(path: Path, options: EventStreamScenarioOptions): EventStreamHandler {
-  if (!Array.isArray(options?.events)) throw new TypeError('sturdy/testing: option `events` must be an array of events ({ data, id?, event?, retry? } or strings)');
+  if (!Array.isArray(options?.events))
+    throw new TypeError(
+      'sturdy/testing: option `events` must be an array of events ({ data, id?, event?, retry? } or strings)',
+    );
   const dropAfter = checkNumber('dropAfter', options.dropAfter, Infinity, { integer: options.dropAfter !== undefined });
   const drops = checkNumber('drops', options.drops, 1, { integer: true });
   const intervalMs = checkNumber('intervalMs', options.intervalMs, 0);
@@ -94,7 +104,10 @@ export function eventStream(path: Path, options: EventStreamScenarioOptions): Ev
   const handler = defineScenario(path, options, ({ request }) => {
     const resumeFrom = fromHeaderValue(request.headers.get('last-event-id'));
     lastEventIds.push(resumeFrom);
-    const found = resumeFrom === null || options.resume === false ? -1 : options.events.findIndex((event) => typeof event !== 'string' && event.id === resumeFrom);
+    const found =
+      resumeFrom === null || options.resume === false
+        ? -1
+        : options.events.findIndex((event) => typeof event !== 'string' && event.id === resumeFrom);
     const events = options.events.slice(found + 1);
     const drop = dropped < drops && dropAfter < events.length;
     if (drop) dropped += 1;

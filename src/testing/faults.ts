@@ -5,7 +5,16 @@
  */
 import { HttpResponse } from 'msw';
 import type { Path } from 'msw';
-import { checkNumber, defineScenario, errorBody, reply, wait, type Reply, type ScenarioHandler, type ScenarioOptions } from './scenario.ts';
+import {
+  checkNumber,
+  defineScenario,
+  errorBody,
+  reply,
+  wait,
+  type Reply,
+  type ScenarioHandler,
+  type ScenarioOptions,
+} from './scenario.ts';
 
 /**
  * Options of {@link flaky}.
@@ -68,7 +77,10 @@ export function rateLimited(path: Path, options: RateLimitedOptions = {}, then?:
   const value = retryAfter instanceof Date ? retryAfter.toUTCString() : String(retryAfter);
   return defineScenario(path, options, (info) => {
     if (info.call > times) return reply(then, info);
-    return HttpResponse.json(errorBody(status, 'rate limited'), { status, headers: { [options.header ?? 'retry-after']: value } });
+    return HttpResponse.json(errorBody(status, 'rate limited'), {
+      status,
+      headers: { [options.header ?? 'retry-after']: value },
+    });
   });
 }
 
@@ -92,7 +104,8 @@ export type SlowOptions = ScenarioOptions & {
  * await api.get('report', { timeout: 1_000 }).json(); // attempt 1 times out, attempt 2 answers at once
  */
 export function slow(path: Path, options: SlowOptions, then?: Reply): ScenarioHandler {
-  if (typeof options?.delayMs !== 'number') throw new TypeError('sturdy/testing: slow() needs `delayMs`, the wait in milliseconds');
+  if (typeof options?.delayMs !== 'number')
+    throw new TypeError('sturdy/testing: slow() needs `delayMs`, the wait in milliseconds');
   const delayMs = checkNumber('delayMs', options.delayMs, 0);
   const times = checkNumber('times', options.times, Infinity, { integer: true });
   return defineScenario(path, options, async (info) => {
@@ -146,6 +159,9 @@ export function stalledBody(path: Path, options: StalledBodyOptions = {}): Scena
         clearTimeout(timer);
       },
     });
-    return new HttpResponse(body, { status: options.status ?? 200, headers: { 'content-type': 'application/json', 'content-length': contentLength } });
+    return new HttpResponse(body, {
+      status: options.status ?? 200,
+      headers: { 'content-type': 'application/json', 'content-length': contentLength },
+    });
   });
 }

@@ -9,7 +9,14 @@
  * server.listen({ onUnhandledFrame: 'error' });
  * const recorder = recordRequests(server);
  */
-export { defineScenario, type Reply, type ReplyInfo, type ScenarioHandler, type ScenarioMethod, type ScenarioOptions } from './scenario.ts';
+export {
+  defineScenario,
+  type Reply,
+  type ReplyInfo,
+  type ScenarioHandler,
+  type ScenarioMethod,
+  type ScenarioOptions,
+} from './scenario.ts';
 export {
   flaky,
   rateLimited,
@@ -31,4 +38,10 @@ export {
 } from './oauth.ts';
 export { recordRequests, type RecordedRequest, type RecordableNetwork } from './recorder.ts';
 export { pagedCollection, type PagedCollectionOptions } from './paged.ts';
-export { eventStream, formatEvent, type EventStreamHandler, type EventStreamScenarioOptions, type ScriptedEvent } from './event-stream.ts';
+export {
+  eventStream,
+  formatEvent,
+  type EventStreamHandler,
+  type EventStreamScenarioOptions,
+  type ScriptedEvent,
+} from './event-stream.ts';

@@ -5,7 +5,15 @@
  */
 import { HttpResponse } from 'msw';
 import type { Path } from 'msw';
-import { checkNumber, defineScenario, reply, wait, type Reply, type ScenarioHandler, type ScenarioOptions } from './scenario.ts';
+import {
+  checkNumber,
+  defineScenario,
+  reply,
+  wait,
+  type Reply,
+  type ScenarioHandler,
+  type ScenarioOptions,
+} from './scenario.ts';
 
 /**
  * Options of {@link oauthTokenEndpoint}.
@@ -93,7 +101,12 @@ export function oauthTokenEndpoint(tokenUrl: Path, options: TokenEndpointOptions
       return oauthError(400, 'unsupported_grant_type', 'only client_credentials is supported');
     }
     const token = `access-token-${call}`;
-    grants.push({ token, clientAuth: basic ? 'basic' : 'body', scope: form.get('scope') ?? undefined, audience: form.get('audience') ?? undefined });
+    grants.push({
+      token,
+      clientAuth: basic ? 'basic' : 'body',
+      scope: form.get('scope') ?? undefined,
+      audience: form.get('audience') ?? undefined,
+    });
     const scope = form.get('scope');
     return HttpResponse.json(
       { access_token: token, token_type: 'Bearer', expires_in: options.expiresIn ?? 3600, ...(scope ? { scope } : {}) },
@@ -103,7 +116,8 @@ export function oauthTokenEndpoint(tokenUrl: Path, options: TokenEndpointOptions
   const reset = handler.reset;
   return Object.assign(handler, {
     grants,
-    isValid: (token: string | null | undefined) => token != null && grants.some((grant) => grant.token === token) && !revoked.has(token),
+    isValid: (token: string | null | undefined) =>
+      token != null && grants.some((grant) => grant.token === token) && !revoked.has(token),
     revokeAll: () => grants.forEach((grant) => revoked.add(grant.token)),
     reset: () => {
       reset();

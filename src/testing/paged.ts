@@ -60,11 +60,15 @@ const badRequest = (message: string) => HttpResponse.json(errorBody(400, message
  * expect(orders.calls).toBe(3);
  */
 export function pagedCollection(path: Path, options: PagedCollectionOptions): ScenarioHandler {
-  if (!Array.isArray(options?.items)) throw new TypeError('sturdy/testing: option `items` of pagedCollection must be an array (the whole collection)');
+  if (!Array.isArray(options?.items))
+    throw new TypeError('sturdy/testing: option `items` of pagedCollection must be an array (the whole collection)');
   const { items, style = 'link' } = options;
   const pageSize = checkNumber('pageSize', options.pageSize, 10, { integer: true });
   if (pageSize < 1) throw new TypeError('sturdy/testing: option `pageSize` must be at least 1');
-  if (!STYLES.includes(style)) throw new TypeError(`sturdy/testing: option \`style\` must be one of ${STYLES.join(', ')}; got ${JSON.stringify(style)}`);
+  if (!STYLES.includes(style))
+    throw new TypeError(
+      `sturdy/testing: option \`style\` must be one of ${STYLES.join(', ')}; got ${JSON.stringify(style)}`,
+    );
   return defineScenario(path, options, ({ request }) => {
     const url = new URL(request.url);
     const size = integerParam(url.searchParams, style === 'link' ? 'per_page' : 'limit', pageSize);

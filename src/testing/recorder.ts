@@ -2,7 +2,7 @@
  * A request recorder: every request msw sees (handled or not), with its
  * method, URL, headers and body, for asserting what the client really sent.
  */
-import { now } from '../clock.ts';
+import { now } from '../shared/clock.ts';
 
 /**
  * One request as the mock network received it.

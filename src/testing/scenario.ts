@@ -75,7 +75,9 @@ export function defineScenario(
 ): ScenarioHandler {
   const method = options?.method ?? 'all';
   if (typeof http[method] !== 'function') {
-    throw new TypeError(`sturdy/testing: option \`method\` must be one of ${Object.keys(http).join(', ')}; got ${JSON.stringify(method)}`);
+    throw new TypeError(
+      `sturdy/testing: option \`method\` must be one of ${Object.keys(http).join(', ')}; got ${JSON.stringify(method)}`,
+    );
   }
   let calls = 0;
   const handler = http[method](path, ({ request, params }) => {
@@ -96,7 +98,9 @@ export function defineScenario(
 export function checkNumber(name: string, value: unknown, fallback: number, { integer = false } = {}): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value >= 0) || (integer && !Number.isInteger(value))) {
-    throw new TypeError(`sturdy/testing: option \`${name}\` must be a non-negative ${integer ? 'integer' : 'number'}; got ${JSON.stringify(value)}`);
+    throw new TypeError(
+      `sturdy/testing: option \`${name}\` must be a non-negative ${integer ? 'integer' : 'number'}; got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }

@@ -41,7 +41,10 @@ test('a 429 with Retry-After: 1 is waited before the retry', async () => {
 });
 
 test('clientCredentials: one token for concurrent calls, sent only to the API, secret in no error', async () => {
-  const tokens = testing.oauthTokenEndpoint('https://auth.test/token', { clientId: 'app', clientSecret: 'cl13nt-s3cret' });
+  const tokens = testing.oauthTokenEndpoint('https://auth.test/token', {
+    clientId: 'app',
+    clientSecret: 'cl13nt-s3cret',
+  });
   const seen: Array<string | null> = [];
   worker.use(
     tokens,
@@ -50,17 +53,27 @@ test('clientCredentials: one token for concurrent calls, sent only to the API, s
       return Response.json({ ok: true });
     }),
   );
-  const auth = sturdy.clientCredentials({ tokenUrl: 'https://auth.test/token', clientId: 'app', clientSecret: 'cl13nt-s3cret' });
+  const auth = sturdy.clientCredentials({
+    tokenUrl: 'https://auth.test/token',
+    clientId: 'app',
+    clientSecret: 'cl13nt-s3cret',
+  });
   const api = createClient({ baseUrl: 'https://api.test/', auth });
   await Promise.all([api.get('items/1').json(), api.get('items/2').json(), api.get('items/3').json()]);
   expect(tokens.calls).toBe(1);
   expect(seen.length).toBe(3);
   expect(seen.every((token) => token !== null && tokens.isValid(token))).toBe(true);
-  const refused = sturdy.clientCredentials({ tokenUrl: 'https://auth.test/token', clientId: 'app', clientSecret: 'wrong-s3cret' });
-  const error = await createClient({ baseUrl: 'https://api.test/', auth: refused }).get('items/4').then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
+  const refused = sturdy.clientCredentials({
+    tokenUrl: 'https://auth.test/token',
+    clientId: 'app',
+    clientSecret: 'wrong-s3cret',
+  });
+  const error = await createClient({ baseUrl: 'https://api.test/', auth: refused })
+    .get('items/4')
+    .then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
   expect(sturdy.isAuthError(error)).toBe(true);
   expect((error as { error?: string }).error).toBe('invalid_client');
   expect(JSON.stringify(error) + String(error)).not.toContain('wrong-s3cret');

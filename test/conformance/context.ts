@@ -22,11 +22,14 @@ export type Limit = 'uploadStreams' | 'manualRedirects' | 'bodyCancel';
 
 const LIMITS: Partial<Record<RuntimeName, Partial<Record<Limit, string>>>> = {
   'node22.0': {
-    bodyCancel: "body cancel: Node 22.0's fetch keeps the connection open after its body is cancelled (later 22.x releases close it)",
+    bodyCancel:
+      "body cancel: Node 22.0's fetch keeps the connection open after its body is cancelled (later 22.x releases close it)",
   },
   chromium: {
-    uploadStreams: 'upload streams: Chromium streams request bodies only over HTTP/2 and the test server speaks HTTP/1.1',
-    manualRedirects: "manual redirects: a page gets an opaque response for redirect: 'manual'; the browser follows redirects itself (and drops Authorization across origins)",
+    uploadStreams:
+      'upload streams: Chromium streams request bodies only over HTTP/2 and the test server speaks HTTP/1.1',
+    manualRedirects:
+      "manual redirects: a page gets an opaque response for redirect: 'manual'; the browser follows redirects itself (and drops Authorization across origins)",
   },
 };
 
@@ -35,7 +38,7 @@ export const ENTRY_NAMES = ['endpoint', 'ndjson', 'batch', 'limit', 'sse', 'cach
 export type EntryName = (typeof ENTRY_NAMES)[number];
 /**
  * One loaded entry point (`sturdy/<name>`, built). Loose because its source may not exist yet:
- * a cases file narrows it, `context.entry<typeof import('../../../src/sse.ts')>('sse')`.
+ * a cases file narrows it, `context.entry<typeof import('../../../src/sse/index.ts')>('sse')`.
  */
 export type EntryModule = Record<string, any>;
 /** The entry points package.json `exports` lists, loaded; the others are absent and their cases not registered. */
@@ -62,7 +65,10 @@ export function listedEntries(exportsField: unknown): Partial<Record<EntryName, 
  * @example
  * const entries = await loadEntries(['sse'], (name) => import(`sturdy/${name}`));
  */
-export async function loadEntries(names: Iterable<EntryName>, load: (name: EntryName) => Promise<unknown>): Promise<Entries> {
+export async function loadEntries(
+  names: Iterable<EntryName>,
+  load: (name: EntryName) => Promise<unknown>,
+): Promise<Entries> {
   const entries: Entries = {};
   for (const name of names) entries[name] = (await load(name)) as EntryModule;
   return entries;
@@ -128,7 +134,10 @@ export function createContext(registry: Registry, env: ConformanceEnv): CaseCont
     },
     entry<M>(name: EntryName) {
       const loaded = env.entries[name];
-      if (!loaded) throw new TypeError(`conformance: sturdy/${name} is not loaded; its cases run only when package.json "exports" lists "./${name}"`);
+      if (!loaded)
+        throw new TypeError(
+          `conformance: sturdy/${name} is not loaded; its cases run only when package.json "exports" lists "./${name}"`,
+        );
       return loaded as M;
     },
   };

@@ -68,7 +68,10 @@ const within = <T>(promise: Promise<T>, ms: number, name: string): Promise<T> =>
  * @example
  * const outcomes = await runCases(registry.cases, { onOutcome: (o) => console.log(o.status, o.name) });
  */
-export async function runCases(cases: readonly Case[], options: { onOutcome?: (outcome: Outcome) => void; caseTimeoutMs?: number } = {}): Promise<Outcome[]> {
+export async function runCases(
+  cases: readonly Case[],
+  options: { onOutcome?: (outcome: Outcome) => void; caseTimeoutMs?: number } = {},
+): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const entry of cases) {
     const started = now();
@@ -89,7 +92,8 @@ export async function runCases(cases: readonly Case[], options: { onOutcome?: (o
   return outcomes;
 }
 
-const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+const describe = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
 /** `name passed` / `name failed: why` / `name skipped: why`, one line per outcome. */
 export const formatOutcome = (outcome: Outcome): string =>
@@ -113,7 +117,8 @@ export class AssertionError extends Error {
 
 const show = (value: unknown): string => {
   if (typeof value === 'string') return JSON.stringify(value.length > 300 ? `${value.slice(0, 300)}...` : value);
-  if (value instanceof Error) return `${value.name}(${JSON.stringify(value.message)}${value.cause === undefined ? "" : `, cause: ${show(value.cause)}`})`;
+  if (value instanceof Error)
+    return `${value.name}(${JSON.stringify(value.message)}${value.cause === undefined ? '' : `, cause: ${show(value.cause)}`})`;
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
@@ -143,18 +148,31 @@ const check = (ok: boolean, message: () => string) => {
  */
 export function expect(actual: unknown) {
   return {
-    toBe: (expected: unknown) => check(Object.is(actual, expected), () => `expected ${show(actual)} to be ${show(expected)}`),
-    toEqual: (expected: unknown) => check(deepEqual(actual, expected), () => `expected ${show(actual)} to equal ${show(expected)}`),
-    toMatch: (pattern: RegExp) => check(typeof actual === 'string' && pattern.test(actual), () => `expected ${show(actual)} to match ${pattern}`),
-    toContain: (part: string) => check(typeof actual === 'string' && actual.includes(part), () => `expected ${show(actual)} to contain ${show(part)}`),
-    notToContain: (part: string) => check(typeof actual === 'string' && !actual.includes(part), () => `expected ${show(actual)} not to contain ${show(part)}`),
+    toBe: (expected: unknown) =>
+      check(Object.is(actual, expected), () => `expected ${show(actual)} to be ${show(expected)}`),
+    toEqual: (expected: unknown) =>
+      check(deepEqual(actual, expected), () => `expected ${show(actual)} to equal ${show(expected)}`),
+    toMatch: (pattern: RegExp) =>
+      check(typeof actual === 'string' && pattern.test(actual), () => `expected ${show(actual)} to match ${pattern}`),
+    toContain: (part: string) =>
+      check(
+        typeof actual === 'string' && actual.includes(part),
+        () => `expected ${show(actual)} to contain ${show(part)}`,
+      ),
+    notToContain: (part: string) =>
+      check(
+        typeof actual === 'string' && !actual.includes(part),
+        () => `expected ${show(actual)} not to contain ${show(part)}`,
+      ),
     toBeInstanceOf: (type: abstract new (...args: never[]) => unknown) =>
       check(actual instanceof type, () => `expected ${show(actual)} to be an instance of ${type.name}`),
     /** `expect(error).toSatisfy(isTimeoutError)`: the message shows what the value was instead. */
     toSatisfy: (predicate: (value: unknown) => boolean) =>
       check(predicate(actual), () => `expected ${show(actual)} to satisfy ${predicate.name || 'the predicate'}`),
-    toBeAtLeast: (floor: number) => check(typeof actual === 'number' && actual >= floor, () => `expected ${show(actual)} to be >= ${floor}`),
-    toBeBelow: (ceiling: number) => check(typeof actual === 'number' && actual < ceiling, () => `expected ${show(actual)} to be < ${ceiling}`),
+    toBeAtLeast: (floor: number) =>
+      check(typeof actual === 'number' && actual >= floor, () => `expected ${show(actual)} to be >= ${floor}`),
+    toBeBelow: (ceiling: number) =>
+      check(typeof actual === 'number' && actual < ceiling, () => `expected ${show(actual)} to be < ${ceiling}`),
   };
 }
 
@@ -166,7 +184,9 @@ export function expect(actual: unknown) {
 export async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
     const value = await promise;
-    throw new AssertionError(`expected a rejection, got ${show(value instanceof Response ? `Response ${value.status}` : value)}`);
+    throw new AssertionError(
+      `expected a rejection, got ${show(value instanceof Response ? `Response ${value.status}` : value)}`,
+    );
   } catch (error) {
     if (error instanceof AssertionError) throw error;
     return error;

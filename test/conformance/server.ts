@@ -31,10 +31,13 @@ const tokenEndpoint: Handler = (request, response) => {
     .split(':')
     .map((part) => decodeURIComponent(part.replace(/\+/g, ' ')));
   const reply = (status: number, body: unknown): void => {
-    response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+    response
+      .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      .end(JSON.stringify(body));
   };
   if (form.get('grant_type') !== 'client_credentials') return reply(400, { error: 'unsupported_grant_type' });
-  if (id !== OAUTH_CLIENT.id || secret !== OAUTH_CLIENT.secret) return reply(401, { error: 'invalid_client', error_description: 'unknown client or wrong secret' });
+  if (id !== OAUTH_CLIENT.id || secret !== OAUTH_CLIENT.secret)
+    return reply(401, { error: 'invalid_client', error_description: 'unknown client or wrong secret' });
   return reply(200, { access_token: `at-${form.get('scope') ?? 'none'}`, token_type: 'Bearer', expires_in: 3600 });
 };
 
@@ -51,7 +54,9 @@ export async function startConformanceServer(): Promise<TestServer> {
   other.route('/landing', modes.echo(200));
   other.route('/token-landing', modes.echo(200));
   other.route('/__landed', (_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count: other.requestsTo('/token-landing').length }));
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ count: other.requestsTo('/token-landing').length }));
   });
   const close = server.close;
   server.close = async () => {
@@ -118,7 +123,9 @@ export async function startConformanceServer(): Promise<TestServer> {
   // A batch endpoint: answers each id of the JSON array in order, null for unknown ones.
   server.route('/users/batch', (request, response) => {
     const ids = JSON.parse(request.body) as string[];
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(ids.map((id) => (id.startsWith('u') ? { id } : null))));
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify(ids.map((id) => (id.startsWith('u') ? { id } : null))));
   });
   server.route(RECEIVED_PATH, (request, response) => {
     const path = new URL(request.url, server.url).searchParams.get('path') ?? '';

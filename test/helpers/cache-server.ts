@@ -4,7 +4,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { createClient, type SturdyEvent } from '../../src/index.ts';
-import type { Middleware } from '../../src/middleware.ts';
+import type { Middleware } from '../../src/core/middleware.ts';
 import type { ReceivedRequest, TestServer } from './server.ts';
 
 export type CacheReply = { status?: number; headers?: Record<string, string>; body?: string };
@@ -14,7 +14,11 @@ export type CacheReply = { status?: number; headers?: Record<string, string>; bo
  * @example
  * versioned(server, '/fresh', (n) => ({ headers: { 'cache-control': 'max-age=60' }, body: `v${n}` }));
  */
-export function versioned(server: TestServer, path: string, reply: (n: number, request: ReceivedRequest) => CacheReply): void {
+export function versioned(
+  server: TestServer,
+  path: string,
+  reply: (n: number, request: ReceivedRequest) => CacheReply,
+): void {
   server.route(path, (request, response: ServerResponse, n) => {
     const { status = 200, headers = {}, body } = reply(n, request);
     response.writeHead(status, { 'content-type': 'text/plain', ...headers });
@@ -27,10 +31,24 @@ export function versioned(server: TestServer, path: string, reply: (n: number, r
  * @example
  * const { api, outcomes } = recordingClient(server, [httpCache()]);
  */
-export function recordingClient(server: TestServer, use: Middleware[], options: Parameters<typeof createClient>[0] = {}) {
+export function recordingClient(
+  server: TestServer,
+  use: Middleware[],
+  options: Parameters<typeof createClient>[0] = {},
+) {
   const events: SturdyEvent[] = [];
-  const api = createClient({ baseUrl: `${server.url}/`, retry: false, ...options, use, onEvent: (event) => events.push(event) });
-  return { api, events, outcomes: () => events.filter((event) => event.type === 'cache').map((event) => event.outcome) };
+  const api = createClient({
+    baseUrl: `${server.url}/`,
+    retry: false,
+    ...options,
+    use,
+    onEvent: (event) => events.push(event),
+  });
+  return {
+    api,
+    events,
+    outcomes: () => events.filter((event) => event.type === 'cache').map((event) => event.outcome),
+  };
 }
 
 /** Resolves once `check()` holds, polling (background work the test cannot await). */

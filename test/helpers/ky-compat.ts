@@ -56,7 +56,11 @@ export type Route = {
  * const server = useServer();
  * const route = server.route('orders', modes.json(200, { id: 1 }));
  */
-export function useServer(): { readonly url: string; route(name: string, handler: Handler): Route; readonly server: TestServer } {
+export function useServer(): {
+  readonly url: string;
+  route(name: string, handler: Handler): Route;
+  readonly server: TestServer;
+} {
   let server: TestServer | undefined;
   let next = 0;
   beforeAll(async () => {
@@ -89,8 +93,6 @@ export function useServer(): { readonly url: string; route(name: string, handler
  * @example
  * make({ hooks: { beforeRequest: [throwing(new Error('no token'))] } });
  */
-export const throwing =
-  (error: Error) =>
-  (): never => {
-    throw error;
-  };
+export const throwing = (error: Error) => (): never => {
+  throw error;
+};

@@ -29,7 +29,12 @@ const query = (request: ReceivedRequest) => new URL(request.url, 'http://x').sea
  * @example
  * server.route('/orders', linkPages(collection(5), 2, githubLinks));
  */
-export function linkPages(items: Item[], pageSize: number, links: (context: LinkContext) => string | undefined, origin = ''): Handler {
+export function linkPages(
+  items: Item[],
+  pageSize: number,
+  links: (context: LinkContext) => string | undefined,
+  origin = '',
+): Handler {
   const pages = Math.max(1, Math.ceil(items.length / pageSize));
   return (request, response) => {
     const page = Number(query(request).get('page') ?? 1);
@@ -69,9 +74,12 @@ export function offsetPages(items: Item[]): Handler {
     const params = query(request);
     const offset = Number(params.get('offset') ?? 0);
     const limit = Number(params.get('limit') ?? 2);
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: items.slice(offset, offset + limit), total: items.length }));
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ data: items.slice(offset, offset + limit), total: items.length }));
   };
 }
 
 /** The `page` (or another) query value of each request, in order. */
-export const requested = (requests: ReceivedRequest[], name = 'page'): Array<string | null> => requests.map((request) => query(request).get(name));
+export const requested = (requests: ReceivedRequest[], name = 'page'): Array<string | null> =>
+  requests.map((request) => query(request).get(name));

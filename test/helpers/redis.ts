@@ -27,7 +27,9 @@ export function redisAvailable(): boolean {
   const found = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
   if (found) return true;
   if (process.env.CI) throw new Error('redis-server is missing in CI: .ci/run installs it (scripts/ensure-redis.sh)');
-  console.warn('[redis] redis-server not found: the Redis tests are skipped. Install it with `bash scripts/ensure-redis.sh` (Debian, as root) or `apt-get install redis-server`.');
+  console.warn(
+    '[redis] redis-server not found: the Redis tests are skipped. Install it with `bash scripts/ensure-redis.sh` (Debian, as root) or `apt-get install redis-server`.',
+  );
   return false;
 }
 
@@ -38,7 +40,11 @@ export function redisAvailable(): boolean {
  */
 export async function startRedis(): Promise<RedisServer> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-2000)));
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-2000)));

@@ -16,7 +16,12 @@ export type ReceivedRequest = {
 };
 
 /** A route: handles one request; `n` counts requests to this route from 0. */
-export type Handler = (request: ReceivedRequest, response: ServerResponse, n: number, raw: IncomingMessage) => void | Promise<void>;
+export type Handler = (
+  request: ReceivedRequest,
+  response: ServerResponse,
+  n: number,
+  raw: IncomingMessage,
+) => void | Promise<void>;
 
 export type TestServer = {
   /** `http://127.0.0.1:PORT` */
@@ -101,7 +106,10 @@ type Reply = { status: number; headers?: Record<string, string>; body?: unknown 
 
 const send = (response: ServerResponse, reply: Reply) => {
   const isText = typeof reply.body === 'string';
-  const headers = { ...(reply.body !== undefined && !isText ? { 'content-type': 'application/json' } : {}), ...reply.headers };
+  const headers = {
+    ...(reply.body !== undefined && !isText ? { 'content-type': 'application/json' } : {}),
+    ...reply.headers,
+  };
   response.writeHead(reply.status, headers);
   response.end(reply.body === undefined ? undefined : isText ? (reply.body as string) : JSON.stringify(reply.body));
 };
@@ -109,45 +117,60 @@ const send = (response: ServerResponse, reply: Reply) => {
 /** Fault modes, each a Handler. */
 export const modes = {
   /** JSON (or text, for a string body) with a status. */
-  json: (status: number, body?: unknown, headers?: Record<string, string>): Handler => (_request, response) => send(response, { status, body, ...(headers ? { headers } : {}) }),
+  json:
+    (status: number, body?: unknown, headers?: Record<string, string>): Handler =>
+    (_request, response) =>
+      send(response, { status, body, ...(headers ? { headers } : {}) }),
   /** Echoes what was received as JSON: method, headers, body (parsed when JSON). */
-  echo: (status = 200): Handler => (request, response) => {
-    let body: unknown = request.body;
-    try {
-      body = request.body === '' ? undefined : JSON.parse(request.body);
-    } catch {}
-    send(response, { status, body: { method: request.method, url: request.url, headers: request.headers, body } });
-  },
+  echo:
+    (status = 200): Handler =>
+    (request, response) => {
+      let body: unknown = request.body;
+      try {
+        body = request.body === '' ? undefined : JSON.parse(request.body);
+      } catch {}
+      send(response, { status, body: { method: request.method, url: request.url, headers: request.headers, body } });
+    },
   /** Replies from a list in order (the last repeats): a status number or a full reply. */
-  sequence: (replies: Array<number | Reply>): Handler => (_request, response, n) => {
-    const reply = replies[Math.min(n, replies.length - 1)]!;
-    send(response, typeof reply === 'number' ? { status: reply, body: { status: reply } } : reply);
-  },
+  sequence:
+    (replies: Array<number | Reply>): Handler =>
+    (_request, response, n) => {
+      const reply = replies[Math.min(n, replies.length - 1)]!;
+      send(response, typeof reply === 'number' ? { status: reply, body: { status: reply } } : reply);
+    },
   /** A status with Retry-After (seconds, or an HTTP-date string). */
-  retryAfter: (status: number, retryAfter: string | number, then: Reply = { status: 200, body: { ok: true } }): Handler => (_request, response, n) =>
-    send(response, n === 0 ? { status, headers: { 'retry-after': String(retryAfter) }, body: { status } } : then),
+  retryAfter:
+    (status: number, retryAfter: string | number, then: Reply = { status: 200, body: { ok: true } }): Handler =>
+    (_request, response, n) =>
+      send(response, n === 0 ? { status, headers: { 'retry-after': String(retryAfter) }, body: { status } } : then),
   /** Never answers. */
   hang: (): Handler => () => new Promise(() => {}),
   /** Sends headers and a first chunk, then stalls forever. */
-  stallBody: (status = 200, firstChunk = '{"items":['): Handler => (_request, response) => {
-    response.writeHead(status, { 'content-type': 'application/json' });
-    response.write(firstChunk);
-  },
+  stallBody:
+    (status = 200, firstChunk = '{"items":['): Handler =>
+    (_request, response) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.write(firstChunk);
+    },
   /** Reads the request, then destroys the socket without answering. */
   drop: (): Handler => (_request, response) => {
     response.socket?.destroy();
   },
   /** An HTML page with status 200 (a proxy's error page, a login redirect target). */
-  html: (status = 200, html = '<!doctype html><html><body><h1>Service unavailable</h1></body></html>'): Handler => (_request, response) =>
-    send(response, { status, headers: { 'content-type': 'text/html; charset=utf-8' }, body: html }),
+  html:
+    (status = 200, html = '<!doctype html><html><body><h1>Service unavailable</h1></body></html>'): Handler =>
+    (_request, response) =>
+      send(response, { status, headers: { 'content-type': 'text/html; charset=utf-8' }, body: html }),
   /** 204 No Content. */
   noContent: (): Handler => (_request, response) => {
     response.writeHead(204).end();
   },
   /** A redirect to `location` (absolute, maybe another origin). */
-  redirect: (location: string, status = 307): Handler => (_request, response) => {
-    response.writeHead(status, { location }).end();
-  },
+  redirect:
+    (location: string, status = 307): Handler =>
+    (_request, response) => {
+      response.writeHead(status, { location }).end();
+    },
   /**
    * A create endpoint that de-duplicates by Idempotency-Key: a new key (or no key)
    * creates a record (pushed to `created`), a known key gets the first record back.

@@ -36,7 +36,8 @@ export function registerSseRoutes(server: TestServer): { hangUps: HangUps; drops
   /** When the resume route dropped its first connection (performance.now()). */
   const drops: number[] = [];
   const started = performance.now();
-  const recordHangUp = (name: string, response: ServerResponse) => response.on('close', () => hangUps.set(name, performance.now() - started));
+  const recordHangUp = (name: string, response: ServerResponse) =>
+    response.on('close', () => hangUps.set(name, performance.now() - started));
 
   server.route('/sse/wire', async (_request, response) => {
     response.writeHead(200, SSE_HEADERS);
@@ -48,7 +49,12 @@ export function registerSseRoutes(server: TestServer): { hangUps: HangUps; drops
     if (request.method !== 'POST') return void response.writeHead(405).end();
     response.writeHead(200, SSE_HEADERS);
     recordHangUp('chat', response);
-    await writeCut(response, events([...CHAT_TOKENS.map((token, n) => ({ data: chatChunk(n, token) })), '[DONE]']), 7, 1);
+    await writeCut(
+      response,
+      events([...CHAT_TOKENS.map((token, n) => ({ data: chatChunk(n, token) })), '[DONE]']),
+      7,
+      1,
+    );
   });
   // Ten events; event 7 has the wrong shape (n is a string).
   server.route('/sse/mismatch', (_request, response) => {
@@ -57,13 +63,22 @@ export function registerSseRoutes(server: TestServer): { hangUps: HangUps; drops
   });
   server.route('/sse/bad-json', (_request, response) => {
     response.writeHead(200, SSE_HEADERS);
-    response.end(events([{ id: 'a', data: { ok: true } }, { id: 'b', data: '{"token": "sk-live-1234567890", oops' }]));
+    response.end(
+      events([
+        { id: 'a', data: { ok: true } },
+        { id: 'b', data: '{"token": "sk-live-1234567890", oops' },
+      ]),
+    );
   });
   server.route('/sse/refused', (_request, response) => {
-    response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'context_length_exceeded', message: 'too long' } }));
+    response
+      .writeHead(400, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: { code: 'context_length_exceeded', message: 'too long' } }));
   });
   server.route('/sse/not-sse', (_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'stream: true was not set' }));
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: 'stream: true was not set' }));
   });
   // A feed: connection 0 sends retry 250 and ids 1-2 then drops; connection 1 (resumed) sends 3-4 and ends; then 204.
   server.route('/sse/resume', async (_request, response, n) => {
@@ -117,7 +132,9 @@ export function registerSseRoutes(server: TestServer): { hangUps: HangUps; drops
     recordHangUp('endless', response);
   });
   server.route('/sse/__hangups', (_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...Object.fromEntries(hangUps), now: performance.now() - started }));
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ ...Object.fromEntries(hangUps), now: performance.now() - started }));
   });
   return { hangUps, drops };
 }

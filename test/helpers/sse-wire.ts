@@ -34,7 +34,12 @@ export const CUT_BYTES = 3;
 export const CHAT_TOKENS = ['Hel', 'lo', ', wor', 'ld'];
 
 /** The chunk shape of the chat route, as a plain object. */
-export const chatChunk = (index: number, content: string) => ({ id: 'cmpl-1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content } }], n: index });
+export const chatChunk = (index: number, content: string) => ({
+  id: 'cmpl-1',
+  object: 'chat.completion.chunk',
+  choices: [{ index: 0, delta: { content } }],
+  n: index,
+});
 
 /**
  * Collects a stream's events, and the error it ended with (undefined when it ended cleanly).

@@ -9,13 +9,29 @@ import { CREDENTIALS } from '../../scripts/demo-api.ts';
 
 test('the demo runs every step, exits 0 by itself and prints no credential', async () => {
   // Exactly what a reader of the README types.
-  const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'demo'], { env: { ...process.env, NO_COLOR: '1' }, timeout: 30_000 });
-  for (const step of ['1. Create a resource', '2. Query parameters', '3. A nested invoice', '4. Auth', '5. Retry with backoff', '6. Validation failure', '7. Safe .result()', '8. An AI-style event stream', '9. An HTTP cache', '10. Pagination']) {
+  const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'demo'], {
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: 30_000,
+  });
+  for (const step of [
+    '1. Create a resource',
+    '2. Query parameters',
+    '3. A nested invoice',
+    '4. Auth',
+    '5. Retry with backoff',
+    '6. Validation failure',
+    '7. Safe .result()',
+    '8. An AI-style event stream',
+    '9. An HTTP cache',
+    '10. Pagination',
+  ]) {
     expect(stdout).toContain(step);
   }
   expect(stdout).toContain('✓ created {"id":"cus_1"');
   // Origin scoping is a success, printed as one, with the other origin's host in the client's log.
-  expect(stdout).toMatch(/✓ another origin \(localhost:\d+\) got no token: the server saw no Authorization header and answered 401/);
+  expect(stdout).toMatch(
+    /✓ another origin \(localhost:\d+\) got no token: the server saw no Authorization header and answered 401/,
+  );
   expect(stdout).not.toContain('✗ another origin');
   expect(stdout).toMatch(/→ GET http:\/\/localhost:\d+\/v1\/me \(attempt 1\)/);
   expect(stdout).toMatch(/→ GET \/v1\/me \(attempt 1\)/);
@@ -29,7 +45,13 @@ test('the demo runs every step, exits 0 by itself and prints no credential', asy
   expect(stdout).toContain('✓ 1 request for 2 GETs');
   expect(stdout).toContain('✓ 5 orders from 3 pages');
   expect(stdout).toMatch(/demo finished: \d+ requests served/);
-  for (const secret of [CREDENTIALS.bearer, CREDENTIALS.apiKey, CREDENTIALS.basic.password, CREDENTIALS.client.clientSecret, 'demo-access-token-']) {
+  for (const secret of [
+    CREDENTIALS.bearer,
+    CREDENTIALS.apiKey,
+    CREDENTIALS.basic.password,
+    CREDENTIALS.client.clientSecret,
+    'demo-access-token-',
+  ]) {
     expect(stdout).not.toContain(secret);
   }
 }, 60_000);

@@ -27,7 +27,11 @@ type Row = { kind: string | undefined; text: string };
 
 /** The timeline as rows of kind and text. */
 const timelineRows = (): Promise<Row[]> =>
-  page.locator('#timeline li').evaluateAll((items) => items.map((item) => ({ kind: (item as HTMLElement).dataset.kind, text: item.textContent ?? '' })));
+  page
+    .locator('#timeline li')
+    .evaluateAll((items) =>
+      items.map((item) => ({ kind: (item as HTMLElement).dataset.kind, text: item.textContent ?? '' })),
+    );
 
 /** Fills the fields (by id) and picks the auth strategy; every test says what it relies on. */
 async function setForm(settings: Record<string, string>, auth = 'none') {
@@ -61,8 +65,28 @@ describe.runIf(plan.run)('playground in Chromium', () => {
     // The same config `npm start` uses; VITEST unset so it builds the playground root.
     const env = { ...process.env };
     delete env.VITEST;
-    await promisify(execFile)(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'vite.config.ts', '--outDir', SITE, '--emptyOutDir', '--logLevel', 'warn'], { env });
-    server = await preview({ configFile: false, root: OUT, build: { outDir: 'site' }, preview: { host: '127.0.0.1', port: 0, strictPort: false }, logLevel: 'silent' });
+    await promisify(execFile)(
+      process.execPath,
+      [
+        'node_modules/vite/bin/vite.js',
+        'build',
+        '--config',
+        'vite.config.ts',
+        '--outDir',
+        SITE,
+        '--emptyOutDir',
+        '--logLevel',
+        'warn',
+      ],
+      { env },
+    );
+    server = await preview({
+      configFile: false,
+      root: OUT,
+      build: { outDir: 'site' },
+      preview: { host: '127.0.0.1', port: 0, strictPort: false },
+      logLevel: 'silent',
+    });
     browser = await chromium.launch({ executablePath: plan.executablePath, headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
     page.on('pageerror', (error) => pageErrors.push(String(error)));
@@ -86,19 +110,23 @@ describe.runIf(plan.run)('playground in Chromium', () => {
   }, 60_000);
 
   test('retry after 503s: a POST is retried with backoff and one Idempotency-Key, then created', async () => {
-    const { rows, outcome, result } = await runScenario('Create an order', 'fail', { failures: '2', retry: '3', backoff: '300' });
+    const { rows, outcome, result } = await runScenario('Create an order', 'fail', {
+      failures: '2',
+      retry: '3',
+      backoff: '300',
+    });
     expect(outcome).toBe('ok');
     const kinds = rows.map((row) => row.kind);
     expect(kinds.filter((kind) => kind === 'request')).toHaveLength(3);
     const retries = rows.filter((row) => row.kind === 'retry');
     expect(retries).toHaveLength(2);
     for (const retry of retries) expect(retry.text).toMatch(/Waiting \d+ ms before attempt \d.*because: status 503/);
-    expect(rows.filter((row) => row.kind === 'response').map((row) => row.text.match(/\d{3} [A-Za-z ]+?(?=attempt)/)?.[0])).toEqual([
-      '503 Service Unavailable',
-      '503 Service Unavailable',
-      '201 Created',
-    ]);
-    const keys = rows.filter((row) => row.kind === 'server').map((row) => row.text.match(/idempotency-key: ([0-9a-f-]{36})/)?.[1]);
+    expect(
+      rows.filter((row) => row.kind === 'response').map((row) => row.text.match(/\d{3} [A-Za-z ]+?(?=attempt)/)?.[0]),
+    ).toEqual(['503 Service Unavailable', '503 Service Unavailable', '201 Created']);
+    const keys = rows
+      .filter((row) => row.kind === 'server')
+      .map((row) => row.text.match(/idempotency-key: ([0-9a-f-]{36})/)?.[1]);
     expect(keys).toHaveLength(3);
     expect(keys[0]).toBeDefined();
     expect(new Set(keys).size).toBe(1);
@@ -123,8 +151,12 @@ describe.runIf(plan.run)('playground in Chromium', () => {
     expect(outcome).toBe('ok');
     expect(rows.filter((row) => row.kind === 'token')).toHaveLength(2);
     expect(rows.filter((row) => row.kind === 'refresh')).toHaveLength(1);
-    expect(rows.filter((row) => row.kind === 'response').map((row) => row.text.match(/ms(\d{3}) /)?.[1])).toEqual(['401', '200']);
-    for (const row of rows.filter((row) => row.kind === 'server')) expect(row.text).toContain('authorization: [REDACTED]');
+    expect(rows.filter((row) => row.kind === 'response').map((row) => row.text.match(/ms(\d{3}) /)?.[1])).toEqual([
+      '401',
+      '200',
+    ]);
+    for (const row of rows.filter((row) => row.kind === 'server'))
+      expect(row.text).toContain('authorization: [REDACTED]');
     const text = await page.locator('body').innerText();
     for (const secret of ['access-token-', 'pg-client-secret']) expect(text).not.toContain(secret);
     await page.screenshot({ path: resolve(OUT, 'refresh.png'), fullPage: true });
@@ -165,7 +197,14 @@ describe.runIf(plan.run)('playground in Chromium', () => {
 
   test('an empty number field means "use the default", never 0 (0 retries, a 0 ms timeout, 0 failures)', async () => {
     // 2 503s (the failures field's own default), sturdy's default retry limit, no timeout of 0 ms.
-    const { rows, outcome } = await runScenario('Get a user', 'fail', { failures: '', retry: '', backoff: '', timeout: '', idle: '', total: '' });
+    const { rows, outcome } = await runScenario('Get a user', 'fail', {
+      failures: '',
+      retry: '',
+      backoff: '',
+      timeout: '',
+      idle: '',
+      total: '',
+    });
     expect(outcome).toBe('ok');
     expect(rows.filter((row) => row.kind === 'request')).toHaveLength(3);
     const code = await page.locator('#code').innerText();
@@ -192,7 +231,9 @@ describe.runIf(plan.run)('playground in Chromium', () => {
     await page.locator('#path').press('Enter');
     const typed = await outcomeOfSend();
     expect(typed.outcome).toBe('ok');
-    expect(typed.rows.filter((row) => row.kind === 'request').map((row) => row.text)).toEqual([expect.stringContaining('GET /api/users/7')]);
+    expect(typed.rows.filter((row) => row.kind === 'request').map((row) => row.text)).toEqual([
+      expect.stringContaining('GET /api/users/7'),
+    ]);
 
     await page.getByRole('button', { name: 'Create an order' }).click();
     await page.locator('input[name="scenario"][value="healthy"]').check();
@@ -215,7 +256,9 @@ describe.runIf(plan.run)('playground in Chromium', () => {
       expect(await hint.innerText()).toMatch(/bearer.*clientCredentials/);
       const { rows, outcome } = await runScenario('Get a user', 'expiredToken', {}, auth);
       expect(outcome).toBe('error');
-      expect(rows.filter((row) => row.kind === 'response').map((row) => row.text)).toEqual([expect.stringContaining('401')]);
+      expect(rows.filter((row) => row.kind === 'response').map((row) => row.text)).toEqual([
+        expect.stringContaining('401'),
+      ]);
       const why = rows.find((row) => row.kind === 'hint');
       expect(why?.text).toContain(auth === 'none' ? 'no credential' : auth);
       expect(why?.text).toMatch(/cannot refresh|nothing to refresh/);
@@ -234,7 +277,11 @@ describe.runIf(plan.run)('playground in Chromium', () => {
     await page.locator('#send').click();
     const seen: string[] = [];
     while (await page.locator('#send').isDisabled()) {
-      const text = (await page.locator('#answer').textContent().catch(() => null)) ?? '';
+      const text =
+        (await page
+          .locator('#answer')
+          .textContent()
+          .catch(() => null)) ?? '';
       if (text !== '' && text !== seen.at(-1)) seen.push(text);
       await page.waitForTimeout(25);
     }
@@ -256,7 +303,9 @@ describe.runIf(plan.run)('playground in Chromium', () => {
     await page.locator('input[name="scenario"][value="healthy"]').check();
     await setForm({ retry: '3', backoff: '2000', timeout: '3000', idle: '2000', total: '20000' });
     expect(await page.locator('#stream').isChecked()).toBe(true);
-    expect(await page.locator('#code').innerText()).toContain("eventStream(api, 'chat/completions', { method: 'POST', json: {");
+    expect(await page.locator('#code').innerText()).toContain(
+      "eventStream(api, 'chat/completions', { method: 'POST', json: {",
+    );
     const seen = await sendAndWatchAnswer();
     const { rows, outcome, result } = await outcomeOfSend();
     expect(outcome).toBe('ok');
@@ -277,7 +326,18 @@ describe.runIf(plan.run)('playground in Chromium', () => {
     const { rows, outcome } = await runChat('drop');
     expect(outcome).toBe('ok');
     expect(await page.locator('#answer').innerText()).toMatch(FULL_ANSWER);
-    expect(rows.map((row) => row.kind)).toEqual(['request', 'server', 'response', 'stream', 'retry', 'request', 'server', 'response', 'stream', 'done']);
+    expect(rows.map((row) => row.kind)).toEqual([
+      'request',
+      'server',
+      'response',
+      'stream',
+      'retry',
+      'request',
+      'server',
+      'response',
+      'stream',
+      'done',
+    ]);
     expect(rows[3]?.text).toContain('6 chunks so far · last event id 6');
     expect(rows[4]?.text).toContain('Reconnecting in 400 ms');
     expect(rows[1]?.text).not.toContain('last-event-id');

@@ -14,7 +14,10 @@ const row = (option: string) => readme.split('\n').find((line) => line.startsWit
 
 test("the `timeout` row is ky's timeout, including the separate body-read timeout of ky's shortcut methods", () => {
   const kyTimeoutDoc = kyOptions.slice(0, kyOptions.indexOf('timeout?: number | false;'));
-  const kyBoundsBodyReads = /shortcut methods also use this value as a separate timeout for reading the response body/.test(kyTimeoutDoc.slice(kyTimeoutDoc.lastIndexOf('/**')));
+  const kyBoundsBodyReads =
+    /shortcut methods also use this value as a separate timeout for reading the response body/.test(
+      kyTimeoutDoc.slice(kyTimeoutDoc.lastIndexOf('/**')),
+    );
   const timeout = row('timeout');
   expect(timeout).toBeDefined();
   expect(timeout).toContain("ky's `timeout`");
@@ -26,12 +29,22 @@ test("the `timeout` row is ky's timeout, including the separate body-read timeou
 
 test('the Playground section names how to enable skipped browser tests, as the skip message does', async () => {
   const { planBrowserTests } = await import('../../scripts/chromium-path.ts');
-  const section = readme.slice(readme.indexOf('## Playground'), readme.indexOf('\n## ', readme.indexOf('## Playground') + 1));
+  const section = readme.slice(
+    readme.indexOf('## Playground'),
+    readme.indexOf('\n## ', readme.indexOf('## Playground') + 1),
+  );
   const plan = planBrowserTests({ env: {}, fixed: [], home: '/nonexistent' });
   expect(plan.run).toBe(false);
   for (const way of ['CHROMIUM_PATH=', 'apt-get']) {
     expect(section).toContain(way);
     if (!plan.run) expect(plan.message).toContain(way);
   }
-  for (const place of ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', "Playwright's browser cache", '`CI=true`']) expect(section).toContain(place);
+  for (const place of [
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    "Playwright's browser cache",
+    '`CI=true`',
+  ])
+    expect(section).toContain(place);
 });

@@ -7,16 +7,19 @@ import { expect } from '../harness.ts';
  * @example
  * registerNdjsonCases(createContext(registry, { url, runtime: 'deno', sturdy }));
  */
-type NdjsonModule = typeof import('../../../src/ndjson.ts');
+type NdjsonModule = typeof import('../../../src/ndjson/index.ts');
 
 export function registerNdjsonCases({ registry, url, sturdy, api, received, guarded, entry }: CaseContext): void {
   const { ndjsonRecords, ndjsonBody } = entry<NdjsonModule>('ndjson');
-  registry.test('NDJSON download: records parse and validate as they arrive, across chunks cut inside characters', async () => {
-    const Record = v.object({ id: v.number(), name: v.string() });
-    const records: unknown[] = [];
-    for await (const record of ndjsonRecords(api.get('ndjson'), Record)) records.push(record);
-    expect(records).toEqual(NDJSON_RECORDS);
-  });
+  registry.test(
+    'NDJSON download: records parse and validate as they arrive, across chunks cut inside characters',
+    async () => {
+      const Record = v.object({ id: v.number(), name: v.string() });
+      const records: unknown[] = [];
+      for await (const record of ndjsonRecords(api.get('ndjson'), Record)) records.push(record);
+      expect(records).toEqual(NDJSON_RECORDS);
+    },
+  );
 
   guarded('NDJSON download: stopping early (break) hangs up on an endless stream', 'bodyCancel', async () => {
     const seen: number[] = [];
@@ -35,7 +38,10 @@ export function registerNdjsonCases({ registry, url, sturdy, api, received, guar
 
   guarded('NDJSON upload from a factory is streamed, and streamed again on retry', 'uploadStreams', async () => {
     const records = () => [{ a: 1 }, { a: 2 }];
-    const response = await api.post('ndjson-upload', { ...ndjsonBody(records), retry: { limit: 2, delay: () => 10, jitter: false } });
+    const response = await api.post('ndjson-upload', {
+      ...ndjsonBody(records),
+      retry: { limit: 2, delay: () => 10, jitter: false },
+    });
     expect(response.status).toBe(201);
     const requests = await received('/ndjson-upload');
     expect(requests.map((request) => request.body)).toEqual(['{"a":1}\n{"a":2}\n', '{"a":1}\n{"a":2}\n']);
@@ -52,7 +58,11 @@ export function registerNdjsonCases({ registry, url, sturdy, api, received, guar
           controller.close();
         },
       });
-    const response = await api.post('upload', { body: stream, headers: { 'content-type': 'text/plain' }, retry: { limit: 2, delay: () => 10, jitter: false } });
+    const response = await api.post('upload', {
+      body: stream,
+      headers: { 'content-type': 'text/plain' },
+      retry: { limit: 2, delay: () => 10, jitter: false },
+    });
     expect(response.status).toBe(201);
     const requests = await received('/upload');
     expect(requests.map((request) => request.body)).toEqual(['chunk-1,chunk-2', 'chunk-1,chunk-2']);

@@ -9,7 +9,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import type { CaseContext, Echo } from '../context.ts';
 import { expect, rejection } from '../harness.ts';
 
-type OtelModule = typeof import('../../../src/otel.ts');
+type OtelModule = typeof import('../../../src/otel/index.ts');
 
 /**
  * @example
@@ -29,31 +29,36 @@ export function registerOtelCases({ registry, url, sturdy, received, otherOrigin
 
   registry.test('otel: bad propagateTo is a TypeError naming the option', async () => {
     const { tracing } = entry<OtelModule>('otel');
-    const error = await rejection(Promise.resolve().then(() => tracing({ propagateTo: ['https://uploads.example.com/path'] })));
+    const error = await rejection(
+      Promise.resolve().then(() => tracing({ propagateTo: ['https://uploads.example.com/path'] })),
+    );
     expect(error instanceof TypeError && /option `propagateTo`/.test(error.message)).toBe(true);
   });
 
-  registry.test('otel: an in-memory SDK as tracerProvider gets a CLIENT span per attempt with the HTTP client attributes', async () => {
-    const { tracing } = entry<OtelModule>('otel');
-    const exporter = new InMemorySpanExporter();
-    const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-    const api = createClient({ baseUrl: `${url}/`, use: [tracing({ tracerProvider })], retry: false });
-    await api.get('auth-echo', { searchParams: { token: 'tok-OTEL-secret', page: '1' } });
-    expect(await rejection(api.get('missing'))).toSatisfy(sturdy.isHTTPError);
-    const [ok, missing] = exporter.getFinishedSpans();
-    expect(exporter.getFinishedSpans().length).toBe(2);
-    expect(ok!.name).toBe('GET');
-    expect(ok!.kind).toBe(SpanKind.CLIENT);
-    const { hostname, port } = new URL(url);
-    expect(ok!.attributes['server.address']).toBe(hostname);
-    expect(ok!.attributes['server.port']).toBe(Number(port));
-    expect(ok!.attributes['http.response.status_code']).toBe(200);
-    expect(String(ok!.attributes['url.full'])).toMatch(/\/auth-echo\?token=.*page=1$/);
-    expect(String(ok!.attributes['url.full'])).notToContain('tok-OTEL-secret');
-    expect(missing!.attributes['error.type']).toBe('404');
-    expect(missing!.status.code).toBe(SpanStatusCode.ERROR);
-    await tracerProvider.shutdown();
-  });
+  registry.test(
+    'otel: an in-memory SDK as tracerProvider gets a CLIENT span per attempt with the HTTP client attributes',
+    async () => {
+      const { tracing } = entry<OtelModule>('otel');
+      const exporter = new InMemorySpanExporter();
+      const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+      const api = createClient({ baseUrl: `${url}/`, use: [tracing({ tracerProvider })], retry: false });
+      await api.get('auth-echo', { searchParams: { token: 'tok-OTEL-secret', page: '1' } });
+      expect(await rejection(api.get('missing'))).toSatisfy(sturdy.isHTTPError);
+      const [ok, missing] = exporter.getFinishedSpans();
+      expect(exporter.getFinishedSpans().length).toBe(2);
+      expect(ok!.name).toBe('GET');
+      expect(ok!.kind).toBe(SpanKind.CLIENT);
+      const { hostname, port } = new URL(url);
+      expect(ok!.attributes['server.address']).toBe(hostname);
+      expect(ok!.attributes['server.port']).toBe(Number(port));
+      expect(ok!.attributes['http.response.status_code']).toBe(200);
+      expect(String(ok!.attributes['url.full'])).toMatch(/\/auth-echo\?token=.*page=1$/);
+      expect(String(ok!.attributes['url.full'])).notToContain('tok-OTEL-secret');
+      expect(missing!.attributes['error.type']).toBe('404');
+      expect(missing!.status.code).toBe(SpanStatusCode.ERROR);
+      await tracerProvider.shutdown();
+    },
+  );
 
   registry.test('otel: traceparent reaches the baseUrl origin and never another origin', async () => {
     const { tracing } = entry<OtelModule>('otel');

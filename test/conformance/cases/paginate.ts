@@ -8,7 +8,7 @@ import type { Middleware } from '../../../src/index.ts';
 import type { CaseContext, Echo, Received } from '../context.ts';
 import { expect, rejection } from '../harness.ts';
 
-type PaginateModule = typeof import('../../../src/paginate.ts');
+type PaginateModule = typeof import('../../../src/paginate/index.ts');
 
 /** A query value of a URL as the server saw it (path and query). */
 const param = (path: string, name: string) => new URL(path, 'http://x').searchParams.get(name);
@@ -38,19 +38,28 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 export function registerPaginateCases({ registry, url, sturdy, api, received, otherOrigin, entry }: CaseContext): void {
   const { paginate, isPaginationError } = entry<PaginateModule>('paginate');
   const runOf = () => `run-${crypto.randomUUID()}`;
-  const sentFor = async (path: string, run: string): Promise<Received[]> => (await received(path)).filter((request) => request.url.includes(run));
+  const sentFor = async (path: string, run: string): Promise<Received[]> =>
+    (await received(path)).filter((request) => request.url.includes(run));
 
-  registry.test('paginate: relative Link rel="next" (several rels, quoted commas) followed lazily to the last page', async () => {
-    const run = runOf();
-    const links = withLinks((page) => (page < 3 ? `<auth-echo?page=${page + 1}&run=${run}>; rel="next last"; title="a, b; c"` : undefined));
-    const pages = paginate(api, `auth-echo?page=1&run=${run}`, { items: (echo: Echo) => [param(echo.url, 'page')], use: [links] });
-    expect((await pages.next()).value).toBe('1');
-    expect((await sentFor('/auth-echo', run)).length).toBe(1);
-    expect(await collect(pages)).toEqual(['2', '3']);
-    expect((await sentFor('/auth-echo', run)).map((request) => param(request.url, 'page'))).toEqual(['1', '2', '3']);
-  });
+  registry.test(
+    'paginate: relative Link rel="next" (several rels, quoted commas) followed lazily to the last page',
+    async () => {
+      const run = runOf();
+      const links = withLinks((page) =>
+        page < 3 ? `<auth-echo?page=${page + 1}&run=${run}>; rel="next last"; title="a, b; c"` : undefined,
+      );
+      const pages = paginate(api, `auth-echo?page=1&run=${run}`, {
+        items: (echo: Echo) => [param(echo.url, 'page')],
+        use: [links],
+      });
+      expect((await pages.next()).value).toBe('1');
+      expect((await sentFor('/auth-echo', run)).length).toBe(1);
+      expect(await collect(pages)).toEqual(['2', '3']);
+      expect((await sentFor('/auth-echo', run)).map((request) => param(request.url, 'page'))).toEqual(['1', '2', '3']);
+    },
+  );
 
-  registry.test('paginate: a cursor goes out as a search parameter merged with the first page\'s', async () => {
+  registry.test("paginate: a cursor goes out as a search parameter merged with the first page's", async () => {
     const run = runOf();
     const cursors = paginate(api, 'auth-echo', {
       searchParams: { run, limit: 2 },
@@ -66,27 +75,48 @@ export function registerPaginateCases({ registry, url, sturdy, api, received, ot
     const run = runOf();
     const elsewhere = `${await otherOrigin()}/landing?page=2&run=${run}`;
     const authed = sturdy.createClient({ baseUrl: `${url}/`, auth: sturdy.bearer('tok-PAGINATE-secret') });
-    const echoes = await collect(paginate(authed, `auth-echo?run=${run}`, { items: (echo: Echo) => [echo], next: ({ number }) => (number === 1 ? elsewhere : undefined) }));
+    const echoes = await collect(
+      paginate(authed, `auth-echo?run=${run}`, {
+        items: (echo: Echo) => [echo],
+        next: ({ number }) => (number === 1 ? elsewhere : undefined),
+      }),
+    );
     expect(echoes.map((echo) => echo.headers.authorization)).toEqual(['Bearer tok-PAGINATE-secret', undefined]);
   });
 
   registry.test('paginate: a schema mismatch on page 2 is a ValidationError naming the page', async () => {
     const run = runOf();
-    const NoPageTwo = v.object({ url: v.pipe(v.string(), v.check((text) => !text.includes('page=2'), 'page 2 is refused')) });
+    const NoPageTwo = v.object({
+      url: v.pipe(
+        v.string(),
+        v.check((text) => !text.includes('page=2'), 'page 2 is refused'),
+      ),
+    });
     const links = withLinks((page) => `<auth-echo?page=${page + 1}&run=${run}&token=t0ken-value>; rel=next`);
-    const error = await rejection(collect(paginate(api, `auth-echo?page=1&run=${run}`, { schema: NoPageTwo, items: (echo) => [echo.url], use: [links] })));
+    const error = await rejection(
+      collect(
+        paginate(api, `auth-echo?page=1&run=${run}`, { schema: NoPageTwo, items: (echo) => [echo.url], use: [links] }),
+      ),
+    );
     expect(error).toSatisfy(sturdy.isValidationError);
     expect((error as { page?: number }).page).toBe(2);
-    expect((error as Error).message).toMatch(/^page 2 from http:\/\/127\.0\.0\.1:\d+\/auth-echo\?page=2&run=run-[\w-]+&token=\[REDACTED\] invalid at \$\.url: page 2 is refused/);
+    expect((error as Error).message).toMatch(
+      /^page 2 from http:\/\/127\.0\.0\.1:\d+\/auth-echo\?page=2&run=run-[\w-]+&token=\[REDACTED\] invalid at \$\.url: page 2 is refused/,
+    );
     expect(JSON.stringify(error) + String(error)).notToContain('t0ken-value');
   });
 
-  registry.test('paginate: a next link back to a fetched page is a PaginationError; the repeat is never sent', async () => {
-    const run = runOf();
-    const links = withLinks(() => `<auth-echo?page=1&run=${run}>; rel=next`);
-    const error = await rejection(collect(paginate(api, `auth-echo?page=1&run=${run}`, { items: (echo: Echo) => [echo], use: [links] })));
-    expect(error).toSatisfy(isPaginationError);
-    expect((error as { reason?: string }).reason).toBe('loop');
-    expect((await sentFor('/auth-echo', run)).length).toBe(1);
-  });
+  registry.test(
+    'paginate: a next link back to a fetched page is a PaginationError; the repeat is never sent',
+    async () => {
+      const run = runOf();
+      const links = withLinks(() => `<auth-echo?page=1&run=${run}>; rel=next`);
+      const error = await rejection(
+        collect(paginate(api, `auth-echo?page=1&run=${run}`, { items: (echo: Echo) => [echo], use: [links] })),
+      );
+      expect(error).toSatisfy(isPaginationError);
+      expect((error as { reason?: string }).reason).toBe('loop');
+      expect((await sentFor('/auth-echo', run)).length).toBe(1);
+    },
+  );
 }

@@ -9,17 +9,20 @@ import { expect, rejection } from '../harness.ts';
 export function registerRequestCases({ registry, url, sturdy, api, received }: CaseContext): void {
   const { createClient } = sturdy;
 
-  registry.test('JSON POST round trip: the server receives the compact body, JSON headers and an Idempotency-Key', async () => {
-    const payload = { sku: 'A1', qty: 2, note: 'grüße 😀', nested: { list: [1, null, true] } };
-    const echoed = (await api.post('echo', { json: payload }).json()) as Echo;
-    expect(echoed.method).toBe('POST');
-    expect(echoed.body).toEqual(payload);
-    expect(echoed.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(echoed.headers.accept).toBe('application/json');
-    expect(echoed.headers['idempotency-key']).toMatch(UUID);
-    const [request] = await received('/echo');
-    expect(request?.body).toBe(JSON.stringify(payload));
-  });
+  registry.test(
+    'JSON POST round trip: the server receives the compact body, JSON headers and an Idempotency-Key',
+    async () => {
+      const payload = { sku: 'A1', qty: 2, note: 'grüße 😀', nested: { list: [1, null, true] } };
+      const echoed = (await api.post('echo', { json: payload }).json()) as Echo;
+      expect(echoed.method).toBe('POST');
+      expect(echoed.body).toEqual(payload);
+      expect(echoed.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(echoed.headers.accept).toBe('application/json');
+      expect(echoed.headers['idempotency-key']).toMatch(UUID);
+      const [request] = await received('/echo');
+      expect(request?.body).toBe(JSON.stringify(payload));
+    },
+  );
 
   registry.test('POST retried on 503, 503, 201 carries one Idempotency-Key on all three attempts', async () => {
     const retrying = createClient({ baseUrl: `${url}/`, retry: { limit: 3, delay: () => 20, jitter: false } });
@@ -66,32 +69,47 @@ export function registerRequestCases({ registry, url, sturdy, api, received }: C
     expect((error as { timeout?: string }).timeout).toBe('idle');
   });
 
-  registry.test('ParseError: an HTML page with status 200 from .json() names status, content type and a short snippet', async () => {
-    const error = await rejection(api.get('html').json());
-    expect(error).toSatisfy(sturdy.isParseError);
-    const parse = error as InstanceType<SturdyModule['ParseError']>;
-    expect(parse.status).toBe(200);
-    expect(parse.contentType).toMatch(/^text\/html/);
-    expect(parse.snippet).toContain('Service unavailable');
-    expect(parse.snippet.length).toBeBelow(201);
-  });
+  registry.test(
+    'ParseError: an HTML page with status 200 from .json() names status, content type and a short snippet',
+    async () => {
+      const error = await rejection(api.get('html').json());
+      expect(error).toSatisfy(sturdy.isParseError);
+      const parse = error as InstanceType<SturdyModule['ParseError']>;
+      expect(parse.status).toBe(200);
+      expect(parse.contentType).toMatch(/^text\/html/);
+      expect(parse.snippet).toContain('Service unavailable');
+      expect(parse.snippet.length).toBeBelow(201);
+    },
+  );
 
-  registry.test('redaction: a token in the query string reaches the server but no error message, JSON or event', async () => {
-    const secret = 'tok-S3CRET-4242';
-    const events: unknown[] = [];
-    const error = await rejection(api.get('missing', { searchParams: { token: secret, page: 2 }, retry: false, onEvent: (event) => events.push(event) }));
-    expect(error).toSatisfy(sturdy.isHTTPError);
-    const http = error as InstanceType<SturdyModule['HTTPError']>;
-    expect(http.response.status).toBe(404);
-    expect(http.data).toEqual({ error: 'not_found', detail: 'no such order' });
-    for (const text of [http.message, String(http), JSON.stringify(http), http.request.url, JSON.stringify(events)]) expect(text).notToContain(secret);
-    expect(http.message).toContain('REDACTED');
-    expect(events.length).toBeAtLeast(2);
-    const [request] = await received('/missing');
-    expect(request?.url).toContain(`token=${secret}`);
-    const timeout = await rejection(api.get('hang', { searchParams: { access_token: secret }, timeout: 100, retry: false }));
-    expect((timeout as Error).message).notToContain(secret);
-  });
+  registry.test(
+    'redaction: a token in the query string reaches the server but no error message, JSON or event',
+    async () => {
+      const secret = 'tok-S3CRET-4242';
+      const events: unknown[] = [];
+      const error = await rejection(
+        api.get('missing', {
+          searchParams: { token: secret, page: 2 },
+          retry: false,
+          onEvent: (event) => events.push(event),
+        }),
+      );
+      expect(error).toSatisfy(sturdy.isHTTPError);
+      const http = error as InstanceType<SturdyModule['HTTPError']>;
+      expect(http.response.status).toBe(404);
+      expect(http.data).toEqual({ error: 'not_found', detail: 'no such order' });
+      for (const text of [http.message, String(http), JSON.stringify(http), http.request.url, JSON.stringify(events)])
+        expect(text).notToContain(secret);
+      expect(http.message).toContain('REDACTED');
+      expect(events.length).toBeAtLeast(2);
+      const [request] = await received('/missing');
+      expect(request?.url).toContain(`token=${secret}`);
+      const timeout = await rejection(
+        api.get('hang', { searchParams: { access_token: secret }, timeout: 100, retry: false }),
+      );
+      expect((timeout as Error).message).notToContain(secret);
+    },
+  );
 
   registry.test('SerializationError names the path ($.items[0].price) and nothing is sent', async () => {
     const error = await rejection(api.post('never', { json: { items: [{ price: 10n }] } }));
@@ -100,11 +118,17 @@ export function registerRequestCases({ registry, url, sturdy, api, received }: C
     expect((await received('/never')).length).toBe(0);
   });
 
-  registry.test('.result() resolves { ok: false } with HTTPError and its parsed data instead of rejecting', async () => {
-    const result = await api.get('missing', { retry: false }).result();
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.error).toSatisfy(sturdy.isHTTPError);
-    expect((result.error as InstanceType<SturdyModule['HTTPError']>).data).toEqual({ error: 'not_found', detail: 'no such order' });
-  });
+  registry.test(
+    '.result() resolves { ok: false } with HTTPError and its parsed data instead of rejecting',
+    async () => {
+      const result = await api.get('missing', { retry: false }).result();
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.error).toSatisfy(sturdy.isHTTPError);
+      expect((result.error as InstanceType<SturdyModule['HTTPError']>).data).toEqual({
+        error: 'not_found',
+        detail: 'no such order',
+      });
+    },
+  );
 }

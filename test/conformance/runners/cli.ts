@@ -13,10 +13,14 @@ const runtime = process.env.STURDY_CONFORMANCE_RUNTIME as RuntimeName | undefine
 // Comma-separated, empty when package.json exports none: required, so a forgotten variable cannot skip their cases.
 const entryList = process.env.STURDY_CONFORMANCE_ENTRIES;
 if (!url || !runtime || entryList === undefined) {
-  throw new Error('set STURDY_CONFORMANCE_URL, STURDY_CONFORMANCE_RUNTIME and STURDY_CONFORMANCE_ENTRIES (scripts/conformance.ts does)');
+  throw new Error(
+    'set STURDY_CONFORMANCE_URL, STURDY_CONFORMANCE_RUNTIME and STURDY_CONFORMANCE_ENTRIES (scripts/conformance.ts does)',
+  );
 }
 const entryNames = entryList.split(',').filter(Boolean) as EntryName[];
-for (const name of entryNames) if (!ENTRY_NAMES.includes(name)) throw new Error(`STURDY_CONFORMANCE_ENTRIES: unknown entry ${name}; known: ${ENTRY_NAMES.join(', ')}`);
+for (const name of entryNames)
+  if (!ENTRY_NAMES.includes(name))
+    throw new Error(`STURDY_CONFORMANCE_ENTRIES: unknown entry ${name}; known: ${ENTRY_NAMES.join(', ')}`);
 
 // A variable specifier: resolved at run time through package.json `exports`
 // (self-reference), so this is the published entry point, not the source.
@@ -24,7 +28,14 @@ const specifier = process.env.STURDY_CONFORMANCE_IMPORT ?? 'sturdy';
 const sturdy = (await import(specifier)) as SturdyModule;
 const entries = await loadEntries(entryNames, (name) => import(`sturdy/${name}`));
 
-const report = await runConformance({ url, runtime, sturdy, entries, version: runtimeVersion(), log: (line) => console.log(line) });
+const report = await runConformance({
+  url,
+  runtime,
+  sturdy,
+  entries,
+  version: runtimeVersion(),
+  log: (line) => console.log(line),
+});
 console.log(`CONFORMANCE ${JSON.stringify(report)}`);
 
 // Nothing should keep the runtime alive after the last case. When something does (Node 22.0's

@@ -19,7 +19,9 @@ export type ConformanceReport = {
  * @example
  * const report = await runConformance({ url, runtime: 'bun', sturdy, entries: {}, version: Bun.version });
  */
-export async function runConformance(env: ConformanceEnv & { version: string; log?: (line: string) => void }): Promise<ConformanceReport> {
+export async function runConformance(
+  env: ConformanceEnv & { version: string; log?: (line: string) => void },
+): Promise<ConformanceReport> {
   const registry = createRegistry();
   await registerCases(registry, env);
   env.log?.(`conformance: ${env.runtime} (${env.version}) against ${env.url}`);

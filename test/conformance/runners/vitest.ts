@@ -6,7 +6,14 @@
  */
 import { inject, test } from 'vitest';
 import packageJson from '../../../package.json' with { type: 'json' };
-import { listedEntries, loadEntries, registerCases, type EntryName, type RuntimeName, type SturdyModule } from '../cases.ts';
+import {
+  listedEntries,
+  loadEntries,
+  registerCases,
+  type EntryName,
+  type RuntimeName,
+  type SturdyModule,
+} from '../cases.ts';
 import { createRegistry } from '../harness.ts';
 
 /** Root-relative, so vite serves dist/index.js (and resolves its `ky` import) in both environments. */
@@ -20,7 +27,10 @@ export async function registerConformanceTests(runtime: RuntimeName): Promise<vo
   const sturdy = (await import(/* @vite-ignore */ BUILT)) as SturdyModule;
   // `./dist/sse.js` in exports is `/dist/sse.js` from the root vite serves.
   const files = listedEntries(packageJson.exports);
-  const entries = await loadEntries(Object.keys(files) as EntryName[], (name) => import(/* @vite-ignore */ files[name]!.replace(/^\./, '')));
+  const entries = await loadEntries(
+    Object.keys(files) as EntryName[],
+    (name) => import(/* @vite-ignore */ files[name]!.replace(/^\./, '')),
+  );
   const registry = createRegistry();
   await registerCases(registry, { url: inject('conformanceUrl'), runtime, sturdy, entries });
   for (const entry of registry.cases) {

@@ -16,7 +16,14 @@ export function conformanceWorker(sturdy: SturdyModule, entries: Entries, versio
   return {
     async fetch(_request: Request, env: { SERVER_URL: string }): Promise<Response> {
       const lines: string[] = [];
-      const report = await runConformance({ url: env.SERVER_URL, runtime: 'workerd', sturdy, entries, version: `${version}, ${navigator.userAgent}`, log: (line) => lines.push(line) });
+      const report = await runConformance({
+        url: env.SERVER_URL,
+        runtime: 'workerd',
+        sturdy,
+        entries,
+        version: `${version}, ${navigator.userAgent}`,
+        log: (line) => lines.push(line),
+      });
       return Response.json({ report, lines });
     },
   };

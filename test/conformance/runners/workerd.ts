@@ -18,7 +18,8 @@ const COMPATIBILITY_DATE = '2026-07-01';
  * const report = await runInWorkerd(server.url, console.log);
  */
 export async function runInWorkerd(url: string, log: (line: string) => void): Promise<ConformanceReport> {
-  const workerd = (JSON.parse(readFileSync('node_modules/workerd/package.json', 'utf8')) as { version: string }).version;
+  const workerd = (JSON.parse(readFileSync('node_modules/workerd/package.json', 'utf8')) as { version: string })
+    .version;
   // Static imports: the bundle has to contain every entry the worker loads.
   const names = exportedEntryNames();
   const contents = [
@@ -43,7 +44,12 @@ export async function runInWorkerd(url: string, log: (line: string) => void): Pr
     logLevel: 'warning',
   });
   const script = bundle.outputFiles[0]!.text;
-  const miniflare = new Miniflare({ modules: true, script, compatibilityDate: COMPATIBILITY_DATE, bindings: { SERVER_URL: url } });
+  const miniflare = new Miniflare({
+    modules: true,
+    script,
+    compatibilityDate: COMPATIBILITY_DATE,
+    bindings: { SERVER_URL: url },
+  });
   try {
     const response = await miniflare.dispatchFetch('http://conformance.local/');
     const { report, lines } = (await response.json()) as { report: ConformanceReport; lines: string[] };

@@ -3,19 +3,36 @@
  * sturdy's policies to ky's pipeline: the retry rules (retry.ts), the fetch middleware chain
  * (credentials, the user's `use`, the transport guards) and the JSON body's serializer.
  */
-import { now } from './clock.ts';
+import { now } from '../shared/clock.ts';
 import type { Options as KyOptions, KyInstance } from 'ky';
-import type { AuthStrategy } from './auth/types.ts';
-import { HTTPError, NetworkError, SerializationError, TimeoutError, isKyLike, isSturdyError, redactErrorChain, sanitizeKyError } from './errors.ts';
+import type { AuthStrategy } from '../auth/types.ts';
+import {
+  HTTPError,
+  NetworkError,
+  SerializationError,
+  TimeoutError,
+  isKyLike,
+  isSturdyError,
+  redactErrorChain,
+  sanitizeKyError,
+} from './errors.ts';
 import { emit, type EventListener, type SturdyEvent } from './events.ts';
 import { JSON_ACCEPT, JSON_CONTENT_TYPE, serializeJson } from './json.ts';
 import { runChain, type CallInfo, type Middleware, type Next } from './middleware.ts';
 import { DEFAULTS, type CallOptions, type ClientOptions } from './options.ts';
 import type { Redactor } from './redact.ts';
-import { IDEMPOTENCY_HEADER, isKeyedMethod, isReplayableBody, isReplayableMethod, kyRetry, retryAfterMs, type NormalizedRetry, type RetryBudget } from './retry.ts';
+import {
+  IDEMPOTENCY_HEADER,
+  isKeyedMethod,
+  isReplayableBody,
+  isReplayableMethod,
+  kyRetry,
+  retryAfterMs,
+  type NormalizedRetry,
+  type RetryBudget,
+} from './retry.ts';
 import { nameTimeout } from './timeouts.ts';
 import { describeNetworkCause, transport } from './transport.ts';
-
 
 /** What a client resolved once for all its calls (client.ts builds it). */
 export type ClientState = {
@@ -34,7 +51,8 @@ const headerIn = (headers: CallOptions['headers'], name: string): boolean | unde
   if (!headers) return undefined;
   if (headers instanceof Headers) return headers.has(name) || undefined;
   if (Array.isArray(headers)) return headers.some(([key]) => String(key).toLowerCase() === name) || undefined;
-  for (const key in headers) if (key.toLowerCase() === name) return (headers as Record<string, string | undefined>)[key] !== undefined;
+  for (const key in headers)
+    if (key.toLowerCase() === name) return (headers as Record<string, string | undefined>)[key] !== undefined;
   return undefined;
 };
 
@@ -64,7 +82,14 @@ export class CallState implements CallInfo {
   /** Where this call's credentials may go (the client's, unless the call changes baseUrl, auth or credentialOrigins). */
   readonly origins: ReadonlySet<string>;
 
-  constructor(client: ClientState, method: string, options: CallOptions & ClientOptions, retry: NormalizedRetry, redactor: Redactor, origins = client.origins) {
+  constructor(
+    client: ClientState,
+    method: string,
+    options: CallOptions & ClientOptions,
+    retry: NormalizedRetry,
+    redactor: Redactor,
+    origins = client.origins,
+  ) {
     this.client = client;
     this.origins = origins;
     this.method = method;
@@ -96,12 +121,18 @@ export class CallState implements CallInfo {
   }
 
   emit(event: { type: SturdyEvent['type'] } & Partial<SturdyEvent>): void {
-    if (this.onEvent) emit(this.onEvent, { method: this.method, url: this.safeUrl, attempt: this.attempt, ...event } as SturdyEvent);
+    if (this.onEvent)
+      emit(this.onEvent, { method: this.method, url: this.safeUrl, attempt: this.attempt, ...event } as SturdyEvent);
   }
 
   /** A TimeoutError for `totalTimeout`, named and with the request as it may be shown. */
   totalTimeoutError(): TimeoutError {
-    return nameTimeout(new TimeoutError(this.safeRequest()), 'total', Number(this.totalTimeout), `${this.method} ${this.safeUrl}`);
+    return nameTimeout(
+      new TimeoutError(this.safeRequest()),
+      'total',
+      Number(this.totalTimeout),
+      `${this.method} ${this.safeUrl}`,
+    );
   }
 
   /**
@@ -114,9 +145,18 @@ export class CallState implements CallInfo {
     let result = bodySourceError(error);
     if (result instanceof TimeoutError && !('timeout' in result)) {
       const total = this.remaining() <= 5;
-      nameTimeout(result, total ? 'total' : 'attempt', Number(total ? this.totalTimeout : this.timeout), `${this.method} ${this.safeUrl}`);
+      nameTimeout(
+        result,
+        total ? 'total' : 'attempt',
+        Number(total ? this.totalTimeout : this.timeout),
+        `${this.method} ${this.safeUrl}`,
+      );
     }
-    if (result instanceof HTTPError && (result as { retryAfter?: number }).retryAfter === undefined && this.retry.afterStatusCodes.includes(result.response.status)) {
+    if (
+      result instanceof HTTPError &&
+      (result as { retryAfter?: number }).retryAfter === undefined &&
+      this.retry.afterStatusCodes.includes(result.response.status)
+    ) {
       const wait = retryAfterMs(result.response.headers);
       if (wait !== undefined) Object.assign(result, { retryAfter: wait });
     }
@@ -126,7 +166,11 @@ export class CallState implements CallInfo {
       // The caller's beforeError hooks saw ky's real request; what leaves the call holds no secret.
       if (result.request instanceof Request) {
         try {
-          Object.defineProperty(result, 'request', { value: this.safeRequest(result.request), configurable: true, writable: true });
+          Object.defineProperty(result, 'request', {
+            value: this.safeRequest(result.request),
+            configurable: true,
+            writable: true,
+          });
         } catch {
           // A frozen error keeps its request; its views below are redacted all the same.
         }
@@ -146,7 +190,8 @@ export class CallState implements CallInfo {
   /** A request (the last one by default) without credential headers and with a redacted URL: what errors carry. */
   safeRequest(request = this.lastRequest): Request {
     const headers = new Headers();
-    for (const [name, value] of request?.headers ?? []) if (!this.redact.isSensitiveHeader(name)) headers.set(name, this.redact.text(value));
+    for (const [name, value] of request?.headers ?? [])
+      if (!this.redact.isSensitiveHeader(name)) headers.set(name, this.redact.text(value));
     const url = request ? this.redact.url(request.url) : this.safeUrl;
     return new Request(url || 'about:blank', { method: request?.method ?? this.method, headers });
   }
@@ -156,42 +201,68 @@ export class CallState implements CallInfo {
  * A call's body, as the policies need it: a way to send it again (none for a stream), and whether sturdy
  * attaches it per attempt (`perAttempt`: a factory, or a JSON string ky never holds).
  */
-type Body = { replay: (() => BodyInit | null | undefined) | undefined; perAttempt: (() => BodyInit) | undefined; json: boolean };
+type Body = {
+  replay: (() => BodyInit | null | undefined) | undefined;
+  perAttempt: (() => BodyInit) | undefined;
+  json: boolean;
+};
 
 const bodyOf = (options: CallOptions, json: { text?: string }, direct: boolean): Body => {
   const { body } = options;
-  if (typeof body === 'function') return { replay: body as () => BodyInit, perAttempt: body as () => BodyInit, json: false };
-  if (options.json !== undefined) return { replay: () => json.text, perAttempt: direct ? () => json.text! : undefined, json: true };
-  return { replay: isReplayableBody(body) ? () => body as BodyInit | null | undefined : undefined, perAttempt: undefined, json: false };
+  if (typeof body === 'function')
+    return { replay: body as () => BodyInit, perAttempt: body as () => BodyInit, json: false };
+  if (options.json !== undefined)
+    return { replay: () => json.text, perAttempt: direct ? () => json.text! : undefined, json: true };
+  return {
+    replay: isReplayableBody(body) ? () => body as BodyInit | null | undefined : undefined,
+    perAttempt: undefined,
+    json: false,
+  };
 };
 
 /** Hooks that see (or may replace) ky's request or its `json`: then ky builds the request body itself, as it documents. */
 const observes = (hooks: ClientOptions['hooks']): boolean =>
-  Boolean(hooks && ['init', 'beforeRequest', 'beforeRetry', 'afterResponse'].some((name) => ((hooks as Record<string, unknown[] | undefined>)[name]?.length ?? 0) > 0));
+  Boolean(
+    hooks &&
+      ['init', 'beforeRequest', 'beforeRetry', 'afterResponse'].some(
+        (name) => ((hooks as Record<string, unknown[] | undefined>)[name]?.length ?? 0) > 0,
+      ),
+  );
 
 /**
  * The ky options of one call (sturdy's keys removed by the caller), with sturdy's policies attached.
  * @example
  * const response = await client.ky(input, callKyOptions(state, kyPart, options, input));
  */
-export function callKyOptions(state: CallState, kyPart: Record<string, unknown>, options: CallOptions & ClientOptions, input: unknown): KyOptions {
+export function callKyOptions(
+  state: CallState,
+  kyPart: Record<string, unknown>,
+  options: CallOptions & ClientOptions,
+  input: unknown,
+): KyOptions {
   const { client, method } = state;
   if (options.json !== undefined && options.body !== undefined) {
     throw new SerializationError('pass either json or body, not both: json is serialized and would replace body');
   }
-  const has = (name: string) => headerIn(options.headers, name) ?? (input instanceof Request && input.headers.has(name) ? true : client.hasHeader(name));
+  const has = (name: string) =>
+    headerIn(options.headers, name) ??
+    (input instanceof Request && input.headers.has(name) ? true : client.hasHeader(name));
   const extra: Record<string, string> = {};
   if (options.json !== undefined && !has('content-type')) extra['content-type'] = JSON_CONTENT_TYPE;
   if (options.json !== undefined && !has('accept')) extra.accept = JSON_ACCEPT;
   const key = options.idempotencyKey;
   const keyed = isKeyedMethod(method) && (has(IDEMPOTENCY_HEADER) || key !== false);
-  if (keyed && key !== false && !has(IDEMPOTENCY_HEADER)) extra[IDEMPOTENCY_HEADER] = typeof key === 'string' ? key : crypto.randomUUID();
+  if (keyed && key !== false && !has(IDEMPOTENCY_HEADER))
+    extra[IDEMPOTENCY_HEADER] = typeof key === 'string' ? key : crypto.randomUUID();
 
   const json: { text?: string } = {};
   const userStringify = options.stringifyJson ?? client.options.stringifyJson;
   // With no hook to see ky's request (nor upload progress to count it), a JSON body is sent from its string per
   // attempt: ky then holds no body, so it has nothing to tee for its retries.
-  const observed = observes(client.options.hooks) || observes(options.hooks) || Boolean(options.onUploadProgress ?? client.options.onUploadProgress);
+  const observed =
+    observes(client.options.hooks) ||
+    observes(options.hooks) ||
+    Boolean(options.onUploadProgress ?? client.options.onUploadProgress);
   const direct = options.json !== undefined && !observed;
   const body = bodyOf(options, json, direct);
   const kyOptions: KyOptions = { ...kyPart, method };
@@ -210,15 +281,25 @@ export function callKyOptions(state: CallState, kyPart: Record<string, unknown>,
     keyed,
     budget: client.budget,
     remaining: () => state.remaining(),
-    onRetry: (decision) => state.emit({ type: 'retry', attempt: state.attempt + 1, delayMs: Math.round(decision.delayMs), reason: decision.reason }),
+    onRetry: (decision) =>
+      state.emit({
+        type: 'retry',
+        attempt: state.attempt + 1,
+        delayMs: Math.round(decision.delayMs),
+        reason: decision.reason,
+      }),
     outOfTime: () => state.totalTimeoutError(),
   }) as NonNullable<KyOptions['retry']>;
-  if (state.totalTimeout !== (client.options.totalTimeout ?? DEFAULTS.totalTimeout)) kyOptions.totalTimeout = state.totalTimeout;
+  if (state.totalTimeout !== (client.options.totalTimeout ?? DEFAULTS.totalTimeout))
+    kyOptions.totalTimeout = state.totalTimeout;
   kyOptions.fetch = chainFetch(state, options, body, observed);
   return kyOptions;
 }
 
-const mergeExtra = (headers: CallOptions['headers'], extra: Record<string, string>): NonNullable<KyOptions['headers']> => {
+const mergeExtra = (
+  headers: CallOptions['headers'],
+  extra: Record<string, string>,
+): NonNullable<KyOptions['headers']> => {
   if (!headers) return extra;
   if (headers instanceof Headers || Array.isArray(headers)) {
     const merged = new Headers(headers as HeadersInit);
@@ -229,7 +310,12 @@ const mergeExtra = (headers: CallOptions['headers'], extra: Record<string, strin
 };
 
 /** The fetch ky calls once per attempt: the middleware chain down to the transport. */
-function chainFetch(state: CallState, options: CallOptions & ClientOptions, body: Body, observed: boolean): NonNullable<KyOptions['fetch']> {
+function chainFetch(
+  state: CallState,
+  options: CallOptions & ClientOptions,
+  body: Body,
+  observed: boolean,
+): NonNullable<KyOptions['fetch']> {
   const { client } = state;
   const auth: AuthStrategy | undefined = (options.auth === undefined ? client.options.auth : options.auth) || undefined;
   const chain: Middleware[] = [];
@@ -238,7 +324,8 @@ function chainFetch(state: CallState, options: CallOptions & ClientOptions, body
   // credentials on a JSON body the credential policy adds it to the one copy it makes anyway.
   const { perAttempt } = body;
   const policyAttaches = Boolean(auth) && body.json;
-  if (perAttempt && !policyAttaches) chain.push((request, next) => next(new Request(request, { body: perAttempt(), duplex: 'half' } as RequestInit)));
+  if (perAttempt && !policyAttaches)
+    chain.push((request, next) => next(new Request(request, { body: perAttempt(), duplex: 'half' } as RequestInit)));
   if (auth) {
     chain.push(
       auth.policy(auth, {
@@ -269,13 +356,16 @@ function chainFetch(state: CallState, options: CallOptions & ClientOptions, body
 }
 
 const baseFetch = (options: CallOptions & ClientOptions, client: ClientState): typeof globalThis.fetch =>
-  (options.fetch as typeof globalThis.fetch | undefined) ?? (client.options.fetch as typeof globalThis.fetch | undefined) ?? globalThis.fetch.bind(globalThis);
+  (options.fetch as typeof globalThis.fetch | undefined) ??
+  (client.options.fetch as typeof globalThis.fetch | undefined) ??
+  globalThis.fetch.bind(globalThis);
 
 /**
  * A request body stream that failed with sturdy's own error (an NDJSON record JSON cannot carry)
  * reaches us wrapped by fetch and ky (NetworkError > TypeError > ours): surface ours, not a network error.
  */
 function bodySourceError(error: unknown): unknown {
-  for (let cause = error, depth = 0; cause instanceof Error && depth < 3; cause = cause.cause, depth++) if (isSturdyError(cause)) return cause;
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 3; cause = cause.cause, depth++)
+    if (isSturdyError(cause)) return cause;
   return error;
 }

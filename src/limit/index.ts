@@ -5,14 +5,14 @@
  * With `rateLimit.store` the quota is shared by every instance.
  */
 import { TimeoutError } from 'ky';
-import type { CallInfo, Middleware } from './middleware.ts';
-import { retryAfterMs } from './retry-after.ts';
-import { now } from './clock.ts';
-import { createQueues, type Ticket } from './limit/queue.ts';
-import { createSharedQuota, type RateLimitStore } from './limit/store.ts';
-import { pausedReply } from './limit/reply.ts';
+import type { CallInfo, Middleware } from '../core/middleware.ts';
+import { retryAfterMs } from '../core/retry-after.ts';
+import { now } from '../shared/clock.ts';
+import { createQueues, type Ticket } from './queue.ts';
+import { createSharedQuota, type RateLimitStore } from './store.ts';
+import { pausedReply } from './reply.ts';
 
-export type { RateLimitStore } from './limit/store.ts';
+export type { RateLimitStore } from './store.ts';
 
 /**
  * At most `requests` attempts start per `interval` ms per origin. An attempt
@@ -66,9 +66,15 @@ export function limit(options: LimitOptions = {}): Middleware {
   checkOptions(options);
   const { concurrency, rateLimit } = options;
   const interval = rateLimit?.interval ?? 0;
-  const queues = createQueues({ concurrency: concurrency ?? Infinity, requests: rateLimit?.requests ?? Infinity, interval });
+  const queues = createQueues({
+    concurrency: concurrency ?? Infinity,
+    requests: rateLimit?.requests ?? Infinity,
+    interval,
+  });
   const store = rateLimit?.store;
-  const shared = store ? createSharedQuota(store, { interval, timeout: rateLimit?.storeTimeout ?? DEFAULT_STORE_TIMEOUT }) : undefined;
+  const shared = store
+    ? createSharedQuota(store, { interval, timeout: rateLimit?.storeTimeout ?? DEFAULT_STORE_TIMEOUT })
+    : undefined;
 
   return async (request, next, call) => {
     const origin = new URL(request.url).origin;
@@ -79,7 +85,8 @@ export function limit(options: LimitOptions = {}): Middleware {
       signals,
       deadline,
       first: call.attempt > 1,
-      onDeadline: () => timeoutError(request, call, `waited ${Math.round(now() - queued)} ms in the queue for ${origin}`),
+      onDeadline: () =>
+        timeoutError(request, call, `waited ${Math.round(now() - queued)} ms in the queue for ${origin}`),
     });
     if (granted instanceof Response) return granted;
     const ticket: Ticket = granted;
@@ -92,7 +99,12 @@ export function limit(options: LimitOptions = {}): Middleware {
           signals,
           deadline,
           report,
-          onDeadline: (ms) => timeoutError(request, call, `the shared rate limit allows the next attempt to ${origin} in ${Math.round(ms)} ms`),
+          onDeadline: (ms) =>
+            timeoutError(
+              request,
+              call,
+              `the shared rate limit allows the next attempt to ${origin} in ${Math.round(ms)} ms`,
+            ),
         }));
       }
     } catch (error) {
@@ -129,22 +141,48 @@ function timeoutError(request: Request, call: CallInfo, what: string): TimeoutEr
 }
 
 function checkOptions(options: LimitOptions): void {
-  if (typeof options !== 'object' || options === null) throw new TypeError('sturdy/limit: limit(options) takes an object like { concurrency: 4, rateLimit: { requests: 10, interval: 1000 } }');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(
+      'sturdy/limit: limit(options) takes an object like { concurrency: 4, rateLimit: { requests: 10, interval: 1000 } }',
+    );
   const { concurrency, rateLimit } = options;
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
-    throw new TypeError(`sturdy/limit: option \`concurrency\` must be a whole number >= 1 (attempts in flight per origin); got ${describe(concurrency)}. Omit it for no limit.`);
+    throw new TypeError(
+      `sturdy/limit: option \`concurrency\` must be a whole number >= 1 (attempts in flight per origin); got ${describe(concurrency)}. Omit it for no limit.`,
+    );
   }
   if (rateLimit === undefined) return;
-  if (typeof rateLimit !== 'object' || rateLimit === null) throw new TypeError(`sturdy/limit: option \`rateLimit\` must be { requests, interval } (attempts per interval in ms); got ${describe(rateLimit)}`);
+  if (typeof rateLimit !== 'object' || rateLimit === null)
+    throw new TypeError(
+      `sturdy/limit: option \`rateLimit\` must be { requests, interval } (attempts per interval in ms); got ${describe(rateLimit)}`,
+    );
   const { requests, interval, store, storeTimeout } = rateLimit;
-  if (!(Number.isInteger(requests) && requests >= 1)) throw new TypeError(`sturdy/limit: option \`rateLimit.requests\` must be a whole number >= 1; got ${describe(requests)}`);
-  if (!(typeof interval === 'number' && interval > 0 && Number.isFinite(interval))) throw new TypeError(`sturdy/limit: option \`rateLimit.interval\` must be a number of milliseconds > 0; got ${describe(interval)}`);
+  if (!(Number.isInteger(requests) && requests >= 1))
+    throw new TypeError(
+      `sturdy/limit: option \`rateLimit.requests\` must be a whole number >= 1; got ${describe(requests)}`,
+    );
+  if (!(typeof interval === 'number' && interval > 0 && Number.isFinite(interval)))
+    throw new TypeError(
+      `sturdy/limit: option \`rateLimit.interval\` must be a number of milliseconds > 0; got ${describe(interval)}`,
+    );
   if (store !== undefined && typeof (store as { consume?: unknown } | null)?.consume !== 'function') {
-    throw new TypeError(`sturdy/limit: option \`rateLimit.store\` must be a rate-limiter-flexible limiter (an object with consume(key)), e.g. new RateLimiterRedis({ storeClient, points, duration }); got ${describe(store)}`);
+    throw new TypeError(
+      `sturdy/limit: option \`rateLimit.store\` must be a rate-limiter-flexible limiter (an object with consume(key)), e.g. new RateLimiterRedis({ storeClient, points, duration }); got ${describe(store)}`,
+    );
   }
-  if (storeTimeout !== undefined && !(typeof storeTimeout === 'number' && storeTimeout > 0 && Number.isFinite(storeTimeout))) {
-    throw new TypeError(`sturdy/limit: option \`rateLimit.storeTimeout\` must be a number of milliseconds > 0; got ${describe(storeTimeout)}`);
+  if (
+    storeTimeout !== undefined &&
+    !(typeof storeTimeout === 'number' && storeTimeout > 0 && Number.isFinite(storeTimeout))
+  ) {
+    throw new TypeError(
+      `sturdy/limit: option \`rateLimit.storeTimeout\` must be a number of milliseconds > 0; got ${describe(storeTimeout)}`,
+    );
   }
 }
 
-const describe = (value: unknown): string => (typeof value === 'number' || typeof value === 'boolean' || value == null ? String(value) : typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value);
+const describe = (value: unknown): string =>
+  typeof value === 'number' || typeof value === 'boolean' || value == null
+    ? String(value)
+    : typeof value === 'string'
+      ? JSON.stringify(value.slice(0, 40))
+      : typeof value;

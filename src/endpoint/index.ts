@@ -4,10 +4,17 @@
  * parameters are filled as single, percent-encoded segments and query values
  * are serialized as values, so no input can change which resource is addressed.
  */
-import { ValidationError, type Issue } from './errors.ts';
-import type { CallOptions } from './options.ts';
-import type { ResponsePromise } from './response.ts';
-import { formatPath, isStandardSchema, validate, type InferInput, type InferOutput, type StandardSchemaV1 } from './schema.ts';
+import { ValidationError, type Issue } from '../core/errors.ts';
+import type { CallOptions } from '../core/options.ts';
+import type { ResponsePromise } from '../core/response.ts';
+import {
+  formatPath,
+  isStandardSchema,
+  validate,
+  type InferInput,
+  type InferOutput,
+  type StandardSchemaV1,
+} from '../core/schema.ts';
 
 /**
  * HTTP methods an endpoint may use (either case).
@@ -23,14 +30,23 @@ type Segments<Path extends string> = Path extends `${infer Head}/${infer Tail}` 
  * @example
  * type Names = PathParamNames<'orders/:id/lines/:line'>; // 'id' | 'line'
  */
-export type PathParamNames<Path extends string> = Segments<Path> extends infer Segment ? (Segment extends `:${infer Name}` ? Name : never) : never;
+export type PathParamNames<Path extends string> =
+  Segments<Path> extends infer Segment ? (Segment extends `:${infer Name}` ? Name : never) : never;
 
 /**
  * A value `query` may hold without a schema (arrays repeat the parameter; `undefined` and `null` are left out).
  * @example
  * search({ query: { q: 'shoes', size: [41, 42], since: new Date(), page: undefined } }); // ?q=shoes&size=41&size=42&since=...
  */
-export type QueryValue = string | number | boolean | bigint | Date | null | undefined | ReadonlyArray<string | number | boolean | bigint | Date>;
+export type QueryValue =
+  | string
+  | number
+  | boolean
+  | bigint
+  | Date
+  | null
+  | undefined
+  | ReadonlyArray<string | number | boolean | bigint | Date>;
 
 type MaybeSchema = StandardSchemaV1 | undefined;
 
@@ -81,7 +97,12 @@ type ParamsPart<Path extends string, Params extends MaybeSchema> = [PathParamNam
  * type In = EndpointInput<'orders/:id', undefined, undefined, typeof NewOrder>;
  * // { params: { id: string | number }; query?: Record<string, QueryValue>; body: InferInput<typeof NewOrder> }
  */
-export type EndpointInput<Path extends string, Params extends MaybeSchema, Query extends MaybeSchema, Body extends MaybeSchema> = Simplify<
+export type EndpointInput<
+  Path extends string,
+  Params extends MaybeSchema,
+  Query extends MaybeSchema,
+  Body extends MaybeSchema,
+> = Simplify<
   ParamsPart<Path, Params> & Part<'query', Query, { query?: Record<string, QueryValue> }> & Part<'body', Body, {}>
 >;
 
@@ -98,7 +119,9 @@ export type Endpoint<Input, Output> = {} extends Input
   : (input: Input, options?: EndpointCallOptions) => Promise<Output>;
 
 /** What the function resolves to: the response schema's output, or the parsed JSON. */
-export type EndpointOutput<Response extends MaybeSchema> = Response extends StandardSchemaV1 ? InferOutput<Response> : unknown;
+export type EndpointOutput<Response extends MaybeSchema> = Response extends StandardSchemaV1
+  ? InferOutput<Response>
+  : unknown;
 
 /**
  * How an endpoint sends: the client's `request`.
@@ -114,13 +137,21 @@ const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIO
 
 /** Splits `orders/:id` into literal and parameter segments; a bad template is the developer's TypeError. */
 function compilePath(path: unknown): Template {
-  if (typeof path !== 'string' || path === '') throw new TypeError(`sturdy: endpoint \`path\` must be a non-empty string like 'orders/:id'; got ${JSON.stringify(path)}`);
-  if (/[?#]/.test(path)) throw new TypeError(`sturdy: endpoint \`path\` ${JSON.stringify(path)} must not contain '?' or '#': give query values through the \`query\` input`);
+  if (typeof path !== 'string' || path === '')
+    throw new TypeError(
+      `sturdy: endpoint \`path\` must be a non-empty string like 'orders/:id'; got ${JSON.stringify(path)}`,
+    );
+  if (/[?#]/.test(path))
+    throw new TypeError(
+      `sturdy: endpoint \`path\` ${JSON.stringify(path)} must not contain '?' or '#': give query values through the \`query\` input`,
+    );
   return path.split('/').map((segment) => {
     if (!segment.startsWith(':')) return segment;
     const param = segment.slice(1);
     if (!PARAM_NAME.test(param)) {
-      throw new TypeError(`sturdy: endpoint \`path\` segment ${JSON.stringify(segment)} is not a parameter name: a parameter is a whole segment like ':id'`);
+      throw new TypeError(
+        `sturdy: endpoint \`path\` segment ${JSON.stringify(segment)} is not a parameter name: a parameter is a whole segment like ':id'`,
+      );
     }
     return { param };
   });
@@ -131,11 +162,13 @@ const issue = (path: PropertyKey[], message: string): Issue => ({ path: formatPa
 /** Encodes one value as exactly one path segment, or returns why it cannot be one. */
 function encodeSegment(value: unknown, name: string, path: string): { segment: string } | { problem: string } {
   if (value === undefined || value === null) return { problem: `missing: ${path} needs params.${name}` };
-  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint') return { problem: `must be a string or number; got ${typeof value}` };
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint')
+    return { problem: `must be a string or number; got ${typeof value}` };
   if (typeof value === 'number' && !Number.isFinite(value)) return { problem: `must be a finite number; got ${value}` };
   const text = String(value);
   // encodeURIComponent keeps '.', and a '.' or '..' segment would move up the path; '' would drop the segment.
-  if (text === '' || text === '.' || text === '..') return { problem: `${JSON.stringify(text)} cannot be a path segment` };
+  if (text === '' || text === '.' || text === '..')
+    return { problem: `${JSON.stringify(text)} cannot be a path segment` };
   try {
     return { segment: encodeURIComponent(text) };
   } catch {
@@ -157,14 +190,19 @@ function fillPath(template: Template, params: unknown, path: string): string {
 }
 
 const isQueryScalar = (value: unknown): value is string | number | boolean | bigint | Date =>
-  ['string', 'number', 'boolean', 'bigint'].includes(typeof value) || (value instanceof Date && !Number.isNaN(value.getTime()));
+  ['string', 'number', 'boolean', 'bigint'].includes(typeof value) ||
+  (value instanceof Date && !Number.isNaN(value.getTime()));
 
-const queryText = (value: string | number | boolean | bigint | Date): string => (value instanceof Date ? value.toISOString() : String(value));
+const queryText = (value: string | number | boolean | bigint | Date): string =>
+  value instanceof Date ? value.toISOString() : String(value);
 
 /** Serializes a query object as search parameters: values stay values (URLSearchParams encodes `&`, `=`, `#`). */
 function serializeQuery(query: unknown): URLSearchParams | undefined {
   if (query === undefined || query === null) return undefined;
-  if (typeof query !== 'object' || Array.isArray(query)) throw new ValidationError('request', [issue([], 'the query must be an object of values')], { what: 'request query' });
+  if (typeof query !== 'object' || Array.isArray(query))
+    throw new ValidationError('request', [issue([], 'the query must be an object of values')], {
+      what: 'request query',
+    });
   const params = new URLSearchParams();
   const issues: Issue[] = [];
   for (const [name, value] of Object.entries(query)) {
@@ -172,7 +210,13 @@ function serializeQuery(query: unknown): URLSearchParams | undefined {
     const list: unknown[] = Array.isArray(value) ? value : [value];
     list.forEach((item, index) => {
       if (isQueryScalar(item)) params.append(name, queryText(item));
-      else issues.push(issue(Array.isArray(value) ? [name, index] : [name], 'a query value must be a string, number, boolean, bigint, valid Date or an array of them'));
+      else
+        issues.push(
+          issue(
+            Array.isArray(value) ? [name, index] : [name],
+            'a query value must be a string, number, boolean, bigint, valid Date or an array of them',
+          ),
+        );
     });
   }
   if (issues.length > 0) throw new ValidationError('request', issues, { what: 'request query' });
@@ -193,8 +237,14 @@ export function endpoint<
   Query extends MaybeSchema = undefined,
   Body extends MaybeSchema = undefined,
   Response extends MaybeSchema = undefined,
->(api: { request: RequestFunction }, definition: EndpointDefinition<Path, Params, Query, Body, Response>): Endpoint<EndpointInput<Path, Params, Query, Body>, EndpointOutput<Response>> {
-  return createEndpoint(api.request, definition as EndpointDefinition) as Endpoint<EndpointInput<Path, Params, Query, Body>, EndpointOutput<Response>>;
+>(
+  api: { request: RequestFunction },
+  definition: EndpointDefinition<Path, Params, Query, Body, Response>,
+): Endpoint<EndpointInput<Path, Params, Query, Body>, EndpointOutput<Response>> {
+  return createEndpoint(api.request, definition as EndpointDefinition) as Endpoint<
+    EndpointInput<Path, Params, Query, Body>,
+    EndpointOutput<Response>
+  >;
 }
 
 /**
@@ -202,23 +252,36 @@ export function endpoint<
  * @example
  * const getOrder = createEndpoint(api.request, { method: 'GET', path: 'orders/:id', response: Order });
  */
-function createEndpoint(request: RequestFunction, definition: EndpointDefinition): (input?: EndpointInputValue, options?: EndpointCallOptions) => Promise<unknown> {
-  if (typeof definition !== 'object' || definition === null) throw new TypeError('sturdy: endpoint() needs a definition like { method, path }');
+function createEndpoint(
+  request: RequestFunction,
+  definition: EndpointDefinition,
+): (input?: EndpointInputValue, options?: EndpointCallOptions) => Promise<unknown> {
+  if (typeof definition !== 'object' || definition === null)
+    throw new TypeError('sturdy: endpoint() needs a definition like { method, path }');
   const method = typeof definition.method === 'string' ? definition.method.toUpperCase() : '';
-  if (!METHODS.has(method)) throw new TypeError(`sturdy: endpoint \`method\` must be one of ${[...METHODS].join(', ')}; got ${JSON.stringify(definition.method)}`);
+  if (!METHODS.has(method))
+    throw new TypeError(
+      `sturdy: endpoint \`method\` must be one of ${[...METHODS].join(', ')}; got ${JSON.stringify(definition.method)}`,
+    );
   const template = compilePath(definition.path);
   for (const part of ['params', 'query', 'body', 'response'] as const) {
     const schema = definition[part];
     if (schema !== undefined && !isStandardSchema(schema)) {
-      throw new TypeError(`sturdy: endpoint \`${part}\` must be a Standard Schema (valibot, zod, arktype, ...); got ${typeof schema}`);
+      throw new TypeError(
+        `sturdy: endpoint \`${part}\` must be a Standard Schema (valibot, zod, arktype, ...); got ${typeof schema}`,
+      );
     }
   }
   const { params: paramsSchema, query: querySchema, body: bodySchema, response: responseSchema } = definition;
   return async (given, options = {}) => {
     const input = given ?? {};
-    const params = paramsSchema ? await validate(paramsSchema, input.params, 'request', { what: 'request params' }) : input.params;
+    const params = paramsSchema
+      ? await validate(paramsSchema, input.params, 'request', { what: 'request params' })
+      : input.params;
     const url = fillPath(template, params, definition.path);
-    const query = querySchema ? await validate(querySchema, input.query, 'request', { what: 'request query' }) : input.query;
+    const query = querySchema
+      ? await validate(querySchema, input.query, 'request', { what: 'request query' })
+      : input.query;
     const searchParams = serializeQuery(query);
     const callOptions: CallOptions = { ...options, method };
     if (searchParams) callOptions.searchParams = searchParams;

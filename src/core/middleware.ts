@@ -24,7 +24,11 @@ export type CallInfo = {
   /** The call's retry settings that a transport policy needs. */
   readonly retry: { readonly limit: number; readonly maxRetryAfter: number };
   /** The client's redactor: URLs and text as they may appear in logs, events and spans. */
-  readonly redact: { url(url: string | URL): string; text(text: string): string; isSensitiveHeader(name: string): boolean };
+  readonly redact: {
+    url(url: string | URL): string;
+    text(text: string): string;
+    isSensitiveHeader(name: string): boolean;
+  };
   /** Does `url` belong to the client's credential origins (baseUrl, credentialOrigins, auth.origins)? */
   isCredentialOrigin(url: string | URL): boolean;
   /** Sends an event to the client's `onEvent` (method and url are filled in when missing). */
@@ -57,7 +61,12 @@ export type Middleware = (request: Request, next: Next, call: CallInfo) => Promi
  * @example
  * const response = await runChain([timing], request, (r) => fetch(r), call);
  */
-export function runChain(chain: readonly Middleware[], request: Request, send: Next, call: CallInfo): Promise<Response> {
+export function runChain(
+  chain: readonly Middleware[],
+  request: Request,
+  send: Next,
+  call: CallInfo,
+): Promise<Response> {
   const step = (index: number, current: Request): Promise<Response> => {
     const middleware = chain[index];
     if (!middleware) return send(current);
@@ -78,6 +87,8 @@ export function runChain(chain: readonly Middleware[], request: Request, send: N
 export function checkMiddleware(value: unknown): void {
   if (value === undefined) return;
   if (!Array.isArray(value) || value.some((item) => typeof item !== 'function')) {
-    throw new TypeError('sturdy: option `use` must be an array of middleware functions `(request, next, call) => Promise<Response>`');
+    throw new TypeError(
+      'sturdy: option `use` must be an array of middleware functions `(request, next, call) => Promise<Response>`',
+    );
   }
 }

@@ -40,7 +40,9 @@ type Pending<Item, Result> = {
 const check = (option: string, value: unknown, min: number, integer: boolean) => {
   if (value === undefined) return;
   if (typeof value !== 'number' || !(value >= min) || (integer ? !Number.isInteger(value) : !Number.isFinite(value))) {
-    throw new TypeError(`sturdy: batch option \`${option}\` must be ${integer ? 'an integer' : 'a number'} >= ${min}; got ${String(value)}`);
+    throw new TypeError(
+      `sturdy: batch option \`${option}\` must be ${integer ? 'an integer' : 'a number'} >= ${min}; got ${String(value)}`,
+    );
   }
 };
 
@@ -63,7 +65,8 @@ export function batch<Item, Result>(
   if (typeof send !== 'function') throw new TypeError('sturdy: batch needs a function that sends an array of items');
   check('windowMs', options.windowMs, 0, false);
   check('maxSize', options.maxSize, 1, true);
-  if (options.key !== undefined && typeof options.key !== 'function') throw new TypeError('sturdy: batch option `key` must be a function (item) => key');
+  if (options.key !== undefined && typeof options.key !== 'function')
+    throw new TypeError('sturdy: batch option `key` must be a function (item) => key');
   const { windowMs = 0, maxSize = 100, key } = options;
   let queue: Array<Pending<Item, Result>> = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -98,14 +101,20 @@ export function batch<Item, Result>(
     const isMap = results instanceof Map;
     if (!isMap && !(Array.isArray(results) && results.length === unique.length)) {
       const got = Array.isArray(results) ? `${results.length} results` : typeof results;
-      const error = new TypeError(`sturdy: the batch function must return one result per item (${unique.length}) or a Map; got ${got}`);
+      const error = new TypeError(
+        `sturdy: the batch function must return one result per item (${unique.length}) or a Map; got ${got}`,
+      );
       for (const entry of pending) entry.reject(error);
       return;
     }
     for (const entry of pending) {
       const map = results as ReadonlyMap<unknown, Result | Error>;
       if (isMap && !map.has(entry.key)) {
-        entry.reject(new Error(`sturdy: the batch function returned no result for item ${JSON.stringify(entry.key) ?? String(entry.key)}`));
+        entry.reject(
+          new Error(
+            `sturdy: the batch function returned no result for item ${JSON.stringify(entry.key) ?? String(entry.key)}`,
+          ),
+        );
         continue;
       }
       const result = isMap ? map.get(entry.key) : (results as ReadonlyArray<Result | Error>)[entry.slot];

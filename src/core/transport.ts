@@ -4,13 +4,12 @@
  * guard on every body read. ky has none of these (it bounds error bodies by time and
  * 10 MiB, and has no timeout between body chunks).
  */
-import { now } from './clock.ts';
+import { now } from '../shared/clock.ts';
 import { boundBody } from './body.ts';
 import type { CallState } from './call.ts';
 import { NetworkError, TimeoutError, redactErrorChain } from './errors.ts';
 import { DEFAULTS, type CallOptions, type ClientOptions } from './options.ts';
 import { nameTimeout, withIdleTimeout } from './timeouts.ts';
-
 
 /** Would ky throw an HTTPError for this status? (then its body is read only for `HTTPError.data`) */
 function throwsFor(options: CallOptions & ClientOptions, client: ClientOptions, status: number): boolean {
@@ -32,7 +31,13 @@ export async function transport(
   const started = state.onEvent ? now() : 0;
   if (state.onEvent) state.emit({ type: 'request', url: state.redact.url(request.url) });
   const response = await fetch(request);
-  if (state.onEvent) state.emit({ type: 'response', url: state.redact.url(request.url), status: response.status, durationMs: Math.round(now() - started) });
+  if (state.onEvent)
+    state.emit({
+      type: 'response',
+      url: state.redact.url(request.url),
+      status: response.status,
+      durationMs: Math.round(now() - started),
+    });
   // Only an error status has an error body to bound (a 304 has none, and a Response may not be built with one).
   const failed = response.status >= 400 && throwsFor(options, state.client.options, response.status);
   if (!failed) state.client.budget.success();
@@ -46,7 +51,9 @@ export async function transport(
     failed ? boundBody(response) : response,
     // A body cut off after the headers is a network error of this request, named like one.
     (error) => {
-      const broken = describeNetworkCause(new NetworkError(state.safeRequest(request), { cause: error }), (text) => state.redact.text(text));
+      const broken = describeNetworkCause(new NetworkError(state.safeRequest(request), { cause: error }), (text) =>
+        state.redact.text(text),
+      );
       redactErrorChain(broken, state.redact);
       return broken;
     },

@@ -17,8 +17,13 @@ type StandardPathSegment = PropertyKey | { readonly key: PropertyKey };
  * @example
  * { message: 'Invalid type: Expected number but received "x"', path: ['items', 0, 'price'] }
  */
-export type StandardIssue = { readonly message: string; readonly path?: ReadonlyArray<StandardPathSegment> | undefined };
-type StandardResult<Output> = { readonly value: Output; readonly issues?: undefined } | { readonly issues: ReadonlyArray<StandardIssue> };
+export type StandardIssue = {
+  readonly message: string;
+  readonly path?: ReadonlyArray<StandardPathSegment> | undefined;
+};
+type StandardResult<Output> =
+  | { readonly value: Output; readonly issues?: undefined }
+  | { readonly issues: ReadonlyArray<StandardIssue> };
 
 /** The type a schema accepts. */
 export type InferInput<S extends StandardSchemaV1> = NonNullable<S['~standard']['types']>['input'];
@@ -30,7 +35,8 @@ export const isStandardSchema = (value: unknown): value is StandardSchemaV1 =>
   value !== null &&
   typeof (value as StandardSchemaV1)['~standard']?.validate === 'function';
 
-const keyOf = (segment: StandardPathSegment): PropertyKey => (typeof segment === 'object' && segment !== null ? segment.key : segment);
+const keyOf = (segment: StandardPathSegment): PropertyKey =>
+  typeof segment === 'object' && segment !== null ? segment.key : segment;
 
 /** `['items', 2, 'price']` -> `$.items[2].price` */
 export function formatPath(path: ReadonlyArray<StandardPathSegment> | undefined): string {
@@ -48,7 +54,9 @@ export function formatPath(path: ReadonlyArray<StandardPathSegment> | undefined)
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   try {
     let current = value;
-    for (const key of path) current = typeof current === 'object' && current !== null ? (current as Record<PropertyKey, unknown>)[key] : undefined;
+    for (const key of path)
+      current =
+        typeof current === 'object' && current !== null ? (current as Record<PropertyKey, unknown>)[key] : undefined;
     return current;
   } catch {
     return undefined;
@@ -57,7 +65,13 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 
 /** `message` without the rejected value of a field named like a secret, in the forms schema libraries quote it. */
 function withoutValue(message: string, rejected: unknown): string {
-  if (typeof rejected !== 'string' && typeof rejected !== 'number' && typeof rejected !== 'bigint' && typeof rejected !== 'boolean') return message;
+  if (
+    typeof rejected !== 'string' &&
+    typeof rejected !== 'number' &&
+    typeof rejected !== 'bigint' &&
+    typeof rejected !== 'boolean'
+  )
+    return message;
   const text = String(rejected);
   const forms = [JSON.stringify(text), `'${text}'`, `\`${text}\``];
   // A bare short value ('5') would also match ordinary words and numbers of the message.
@@ -73,11 +87,17 @@ function withoutValue(message: string, rejected: unknown): string {
  * @example
  * toIssues(result.issues, value, redactor, [index]) // [{ path: '$[3].password', message: 'Expected number but received [REDACTED]' }]
  */
-export function toIssues(issues: ReadonlyArray<StandardIssue>, value: unknown, redactor: Redactor = defaultRedactor, prefix: readonly PropertyKey[] = []): Issue[] {
+export function toIssues(
+  issues: ReadonlyArray<StandardIssue>,
+  value: unknown,
+  redactor: Redactor = defaultRedactor,
+  prefix: readonly PropertyKey[] = [],
+): Issue[] {
   return issues.map((issue) => {
     const keys = (issue.path ?? []).map(keyOf);
     let message = redactor.text(String(issue.message));
-    if (keys.some((key) => typeof key === 'string' && redactor.isSensitiveField(key))) message = withoutValue(message, valueAt(value, keys));
+    if (keys.some((key) => typeof key === 'string' && redactor.isSensitiveField(key)))
+      message = withoutValue(message, valueAt(value, keys));
     return { message, path: redactor.text(formatPath([...prefix, ...keys])) };
   });
 }
@@ -97,7 +117,9 @@ export async function validate<S extends StandardSchemaV1>(
   redactor: Redactor = defaultRedactor,
 ): Promise<InferOutput<S>> {
   if (!isStandardSchema(schema)) {
-    throw new TypeError(`sturdy: the ${direction} schema must be a Standard Schema (valibot, zod, arktype, ...); got ${typeof schema}`);
+    throw new TypeError(
+      `sturdy: the ${direction} schema must be a Standard Schema (valibot, zod, arktype, ...); got ${typeof schema}`,
+    );
   }
   let result = schema['~standard'].validate(value);
   if (result instanceof Promise) result = await result;

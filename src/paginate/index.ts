@@ -6,15 +6,29 @@
  * import { paginate } from 'sturdy/paginate';
  * for await (const order of paginate(api, 'orders', { schema: OrdersPage, items: (page) => page.data })) console.log(order.id);
  */
-import type { Input } from './client.ts';
-import { checkPaginateOptions, type ElementOf, type PaginatedPage, type PaginateOptions, type SchemaPaginateOptions } from './paginate/options.ts';
-import { walkPages, type Pageable } from './paginate/walk.ts';
-import type { InferOutput, StandardSchemaV1 } from './schema.ts';
+import type { Input } from '../core/client.ts';
+import {
+  checkPaginateOptions,
+  type ElementOf,
+  type PaginatedPage,
+  type PaginateOptions,
+  type SchemaPaginateOptions,
+} from './options.ts';
+import { walkPages, type Pageable } from './walk.ts';
+import type { InferOutput, StandardSchemaV1 } from '../core/schema.ts';
 
-export { parseLinkHeader, findLink, type Link } from './paginate/link.ts';
-export { PaginationError, isPaginationError } from './paginate/errors.ts';
-export type { ElementOf, NextPage, PageCallOptions, PageContext, PaginatedPage, PaginateOptions, SchemaPaginateOptions } from './paginate/options.ts';
-export type { Pageable } from './paginate/walk.ts';
+export { parseLinkHeader, findLink, type Link } from './link.ts';
+export { PaginationError, isPaginationError } from './errors.ts';
+export type {
+  ElementOf,
+  NextPage,
+  PageCallOptions,
+  PageContext,
+  PaginatedPage,
+  PaginateOptions,
+  SchemaPaginateOptions,
+} from './options.ts';
+export type { Pageable } from './walk.ts';
 
 /**
  * `paginate(api, input, options)`: the items of every page, lazily (a page is fetched when the
@@ -26,8 +40,16 @@ export type { Pageable } from './paginate/walk.ts';
  * for await (const { number, items } of paginate.pages(api, 'orders', { schema: OrdersPage, items: (page) => page.data })) log(number, items.length);
  */
 export type Paginate = {
-  <S extends StandardSchemaV1, Item = ElementOf<InferOutput<S>>>(api: Pageable, input: Input, options: SchemaPaginateOptions<S, Item>): AsyncGenerator<Item, void, undefined>;
-  <Item = unknown, Page = unknown>(api: Pageable, input: Input, options?: PaginateOptions<Page, Item> & { schema?: undefined }): AsyncGenerator<Item, void, undefined>;
+  <S extends StandardSchemaV1, Item = ElementOf<InferOutput<S>>>(
+    api: Pageable,
+    input: Input,
+    options: SchemaPaginateOptions<S, Item>,
+  ): AsyncGenerator<Item, void, undefined>;
+  <Item = unknown, Page = unknown>(
+    api: Pageable,
+    input: Input,
+    options?: PaginateOptions<Page, Item> & { schema?: undefined },
+  ): AsyncGenerator<Item, void, undefined>;
   /** One `{ page, items, response, url, number }` per page, for page-at-a-time consumers. */
   pages: {
     <S extends StandardSchemaV1, Item = ElementOf<InferOutput<S>>>(
@@ -44,16 +66,25 @@ export type Paginate = {
 };
 
 const checkClient = (api: Pageable) => {
-  if (typeof api?.request !== 'function') throw new TypeError('sturdy/paginate: the first argument must be a client from createClient()');
+  if (typeof api?.request !== 'function')
+    throw new TypeError('sturdy/paginate: the first argument must be a client from createClient()');
 };
 
-function pages(api: Pageable, input: Input, options?: PaginateOptions<unknown, unknown>): AsyncGenerator<PaginatedPage<unknown, unknown>, void, undefined> {
+function pages(
+  api: Pageable,
+  input: Input,
+  options?: PaginateOptions<unknown, unknown>,
+): AsyncGenerator<PaginatedPage<unknown, unknown>, void, undefined> {
   checkClient(api);
   // Checked here, not in the generator: bad options throw at the call, before anything is iterated.
   return walkPages(api, input, checkPaginateOptions(options));
 }
 
-function items(api: Pageable, input: Input, options?: PaginateOptions<unknown, unknown>): AsyncGenerator<unknown, void, undefined> {
+function items(
+  api: Pageable,
+  input: Input,
+  options?: PaginateOptions<unknown, unknown>,
+): AsyncGenerator<unknown, void, undefined> {
   const walk = pages(api, input, options);
   const signal = options?.signal;
   return (async function* () {

@@ -8,10 +8,18 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 export const JSON_ACCEPT = 'application/json';
 
 const pathKey = (path: string, key: string | number) =>
-  typeof key === 'number' ? `${path}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+  typeof key === 'number'
+    ? `${path}[${key}]`
+    : /^[A-Za-z_$][\w$]*$/.test(key)
+      ? `${path}.${key}`
+      : `${path}[${JSON.stringify(key)}]`;
 
 /** Finds the first place JSON cannot carry, for the error message. */
-function findUnserializable(value: unknown, path: string, seen: Set<object>): { path: string; reason: string } | undefined {
+function findUnserializable(
+  value: unknown,
+  path: string,
+  seen: Set<object>,
+): { path: string; reason: string } | undefined {
   if (typeof value === 'bigint') return { path, reason: 'a BigInt (convert it to a string or number first)' };
   if (typeof value === 'function') return { path, reason: 'a function' };
   if (typeof value === 'symbol') return { path, reason: 'a symbol' };
@@ -21,7 +29,9 @@ function findUnserializable(value: unknown, path: string, seen: Set<object>): { 
     return findUnserializable((value as { toJSON: () => unknown }).toJSON(), path, seen);
   }
   seen.add(value);
-  const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((item, index) => [index, item]) : Object.entries(value);
+  const entries: Array<[string | number, unknown]> = Array.isArray(value)
+    ? value.map((item, index) => [index, item])
+    : Object.entries(value);
   for (const [key, item] of entries) {
     // undefined object members are left out by JSON, as everywhere.
     if (item === undefined && typeof key === 'string') continue;
@@ -48,11 +58,14 @@ export function serializeJson(value: unknown, stringify?: (data: unknown) => str
     text = stringify ? stringify(value) : JSON.stringify(value, rejectFunctions);
   } catch (error) {
     const found = findUnserializable(value, '$', new Set());
-    if (found) throw new SerializationError(`json body cannot be serialized: ${found.reason} at ${found.path}`, found.path);
+    if (found)
+      throw new SerializationError(`json body cannot be serialized: ${found.reason} at ${found.path}`, found.path);
     throw new SerializationError(`json body cannot be serialized: ${(error as Error).message}`);
   }
   if (text === undefined) {
-    throw new SerializationError(`json body cannot be serialized: the value is ${value === undefined ? 'undefined' : `a ${typeof value}`} (pass null or omit json)`);
+    throw new SerializationError(
+      `json body cannot be serialized: the value is ${value === undefined ? 'undefined' : `a ${typeof value}`} (pass null or omit json)`,
+    );
   }
   return text;
 }
@@ -76,7 +89,9 @@ export async function parseJsonResponse(
     return parse ? parse('') : undefined;
   }
   // A body labelled JSON is read whole (by ky's shortcut, with its body timeout); only an unlabelled one needs the bounded read.
-  const text = isJsonContentType(response.headers.get('content-type')) ? await readLabelled() : await readJsonText(response, redactor);
+  const text = isJsonContentType(response.headers.get('content-type'))
+    ? await readLabelled()
+    : await readJsonText(response, redactor);
   if (text === '' && !parse) return undefined;
   try {
     return parse ? await parse(text) : JSON.parse(text);

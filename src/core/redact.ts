@@ -6,9 +6,30 @@
 export const REDACTED = '[REDACTED]';
 
 /** Header names whose values are always credentials. */
-const DEFAULT_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'api-key', 'x-auth-token'];
+const DEFAULT_HEADERS = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'api-key',
+  'x-auth-token',
+];
 /** Query parameter names (and JSON field names) whose values are always secrets. */
-const DEFAULT_QUERY = ['token', 'access_token', 'refresh_token', 'id_token', 'api_key', 'apikey', 'key', 'secret', 'client_secret', 'password', 'signature', 'sig'];
+const DEFAULT_QUERY = [
+  'token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'api_key',
+  'apikey',
+  'key',
+  'secret',
+  'client_secret',
+  'password',
+  'signature',
+  'sig',
+];
 
 /** How deep, how many entries and how long a string `Redactor.data` copies: printing a huge or deep body stays cheap. */
 const DATA_LIMITS = { depth: 10, entries: 1000, chars: 10_000 };
@@ -117,7 +138,8 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       return text.length > DATA_LIMITS.chars ? text.slice(0, DATA_LIMITS.chars) + CUT : text;
     }
     if (typeof value === 'bigint') return String(value);
-    if (typeof value !== 'object' || value === null) return typeof value === 'function' || typeof value === 'symbol' ? undefined : value;
+    if (typeof value !== 'object' || value === null)
+      return typeof value === 'function' || typeof value === 'symbol' ? undefined : value;
     if (seen.has(value)) return '[Circular]';
     if (depth >= DATA_LIMITS.depth) return CUT;
     seen.add(value);
@@ -140,7 +162,10 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
           break;
         }
         const field = (value as Record<string, unknown>)[key];
-        fields.push([redactSecrets(key), redactor.isSensitiveField(key) && field != null ? REDACTED : copy(field, depth + 1, seen, budget)]);
+        fields.push([
+          redactSecrets(key),
+          redactor.isSensitiveField(key) && field != null ? REDACTED : copy(field, depth + 1, seen, budget),
+        ]);
       }
       // fromEntries defines, never assigns: a server's "__proto__" key stays a plain field.
       return Object.fromEntries(fields);
@@ -171,8 +196,10 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       result = result.replace(URL_USERINFO, `$1${REDACTED}@`);
       result = result.replace(queryPattern!, `$1${REDACTED}`);
       result = result.replace(fieldPattern!, `$1"${REDACTED}"`);
-      return result.replace(SCHEME_CREDENTIAL, (match, scheme: string, space: string, word: string, offset: number, whole: string) =>
-        looksLikeToken(word, whole.charAt(offset + match.length)) ? `${scheme}${space}${REDACTED}` : match,
+      return result.replace(
+        SCHEME_CREDENTIAL,
+        (match, scheme: string, space: string, word: string, offset: number, whole: string) =>
+          looksLikeToken(word, whole.charAt(offset + match.length)) ? `${scheme}${space}${REDACTED}` : match,
       );
     },
     data(value) {

@@ -1,7 +1,16 @@
 import { HTTPError, KyError, NetworkError, TimeoutError } from 'ky';
 import { defaultRedactor, type Redactor } from './redact.ts';
 
-export { HTTPError, KyError, NetworkError, TimeoutError, isHTTPError, isKyError, isNetworkError, isTimeoutError } from 'ky';
+export {
+  HTTPError,
+  KyError,
+  NetworkError,
+  TimeoutError,
+  isHTTPError,
+  isKyError,
+  isNetworkError,
+  isTimeoutError,
+} from 'ky';
 
 const BRAND = Symbol.for('sturdy.error');
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -100,9 +109,15 @@ export class ParseError extends SturdyError {
   /** At most {@link PARSE_SNIPPET_CHARS} characters of the body, redacted. */
   readonly snippet: string;
   /** `details.snippet` is redacted text, longer is fine: it is cut here, after redaction. */
-  constructor(details: { status: number; contentType: string | null; snippet: string; url: string }, options?: { cause?: unknown }) {
+  constructor(
+    details: { status: number; contentType: string | null; snippet: string; url: string },
+    options?: { cause?: unknown },
+  ) {
     const snippet = defaultRedactor.text(details.snippet).slice(0, PARSE_SNIPPET_CHARS);
-    super(`Response body of ${details.url} (status ${details.status}, content-type ${details.contentType ?? 'none'}) is not valid JSON: ${JSON.stringify(snippet)}`, options);
+    super(
+      `Response body of ${details.url} (status ${details.status}, content-type ${details.contentType ?? 'none'}) is not valid JSON: ${JSON.stringify(snippet)}`,
+      options,
+    );
     this.status = details.status;
     this.contentType = details.contentType;
     this.snippet = snippet;
@@ -120,10 +135,20 @@ export class ValidationError extends SturdyError {
   readonly issues: readonly Issue[];
   /** The response status, for `direction: 'response'`. */
   readonly status?: number;
-  constructor(direction: 'request' | 'response', given: readonly Issue[], details: { status?: number; what?: string } = {}) {
+  constructor(
+    direction: 'request' | 'response',
+    given: readonly Issue[],
+    details: { status?: number; what?: string } = {},
+  ) {
     // The floor: validate() words issues with the client's redactor first; this catches what any caller passes.
-    const issues = given.map((issue) => ({ message: defaultRedactor.text(String(issue.message)), path: defaultRedactor.text(String(issue.path)) }));
-    const shown = issues.slice(0, 3).map((issue) => `at ${issue.path}: ${issue.message}`).join('; ');
+    const issues = given.map((issue) => ({
+      message: defaultRedactor.text(String(issue.message)),
+      path: defaultRedactor.text(String(issue.path)),
+    }));
+    const shown = issues
+      .slice(0, 3)
+      .map((issue) => `at ${issue.path}: ${issue.message}`)
+      .join('; ');
     const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
     super(`${details.what ?? `${direction} body`} invalid ${shown}${more}`);
     this.direction = direction;
@@ -146,7 +171,10 @@ export class AuthError extends SturdyError {
   readonly errorDescription?: string;
   /** HTTP status of the token endpoint, when it answered. */
   readonly status?: number;
-  constructor(message: string, details: { error?: string; errorDescription?: string; status?: number; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    details: { error?: string; errorDescription?: string; status?: number; cause?: unknown } = {},
+  ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     if (details.error !== undefined) this.error = details.error;
     if (details.errorDescription !== undefined) this.errorDescription = details.errorDescription;
@@ -165,12 +193,20 @@ const guard =
 /** True for every error sturdy creates, across realms. */
 export const isSturdyError = (error: unknown): error is SturdyError => isBranded(error);
 // Explicit types: JSR refuses inferred ("slow") types in a public API.
-export const isSerializationError: (error: unknown) => error is SerializationError = guard<SerializationError>('SerializationError');
+export const isSerializationError: (error: unknown) => error is SerializationError =
+  guard<SerializationError>('SerializationError');
 export const isParseError: (error: unknown) => error is ParseError = guard<ParseError>('ParseError');
-export const isValidationError: (error: unknown) => error is ValidationError = guard<ValidationError>('ValidationError');
+export const isValidationError: (error: unknown) => error is ValidationError =
+  guard<ValidationError>('ValidationError');
 export const isAuthError: (error: unknown) => error is AuthError = guard<AuthError>('AuthError');
 
-type KyLikeError = KyError & { request?: Request; response?: Response; options?: unknown; data?: unknown; retryAfter?: number };
+type KyLikeError = KyError & {
+  request?: Request;
+  response?: Response;
+  options?: unknown;
+  data?: unknown;
+  retryAfter?: number;
+};
 
 /** Redacts an error's message and the same text in its stack. */
 function redactMessage(error: Error, redactor: Redactor): void {
@@ -193,7 +229,8 @@ function redactMessage(error: Error, redactor: Redactor): void {
  */
 export function redactErrorChain(error: unknown, redactor: Redactor): void {
   let current = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1, current = current.cause) redactMessage(current, redactor);
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1, current = current.cause)
+    redactMessage(current, redactor);
 }
 
 /**
@@ -230,4 +267,7 @@ export function sanitizeKyError(error: KyLikeError, redactor: Redactor, url: str
 }
 
 export const isKyLike = (error: unknown): error is KyLikeError =>
-  error instanceof HTTPError || error instanceof TimeoutError || error instanceof NetworkError || error instanceof KyError;
+  error instanceof HTTPError ||
+  error instanceof TimeoutError ||
+  error instanceof NetworkError ||
+  error instanceof KyError;

@@ -3,10 +3,28 @@
  * span per attempt and records `http.client.request.duration`, per the stable HTTP client semantic
  * conventions. `@opentelemetry/api` is an optional peer; without a registered SDK it adds no work.
  */
-import { now } from './clock.ts';
-import { ProxyTracerProvider, SpanKind, SpanStatusCode, context, createNoopMeter, metrics, propagation, trace } from '@opentelemetry/api';
-import type { Attributes, Context, Histogram, MeterProvider, Span, SpanContext, Tracer, TracerProvider } from '@opentelemetry/api';
-import type { CallInfo, Middleware, Next } from './middleware.ts';
+import { now } from '../shared/clock.ts';
+import {
+  ProxyTracerProvider,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  createNoopMeter,
+  metrics,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
+import type {
+  Attributes,
+  Context,
+  Histogram,
+  MeterProvider,
+  Span,
+  SpanContext,
+  Tracer,
+  TracerProvider,
+} from '@opentelemetry/api';
+import type { CallInfo, Middleware, Next } from '../core/middleware.ts';
 
 /** Options of {@link tracing}. */
 export type TracingOptions = {
@@ -70,9 +88,19 @@ export function tracing(options: TracingOptions = {}): Middleware {
   };
 }
 
-type Observer = { tracer: Tracer | undefined; histogram: Histogram | undefined; calls: WeakMap<CallInfo, CallTrace>; propagateTo: ReadonlySet<string> };
+type Observer = {
+  tracer: Tracer | undefined;
+  histogram: Histogram | undefined;
+  calls: WeakMap<CallInfo, CallTrace>;
+  propagateTo: ReadonlySet<string>;
+};
 
-async function observe(request: Request, next: Next, call: CallInfo, { tracer, histogram, calls, propagateTo }: Observer): Promise<Response> {
+async function observe(
+  request: Request,
+  next: Next,
+  call: CallInfo,
+  { tracer, histogram, calls, propagateTo }: Observer,
+): Promise<Response> {
   const url = new URL(request.url);
   const known = KNOWN_METHODS.includes(request.method);
   const base: Attributes = {
@@ -89,7 +117,11 @@ async function observe(request: Request, next: Next, call: CallInfo, { tracer, h
     if (!known) attributes['http.request.method_original'] = request.method;
     const previous = calls.get(call);
     if (previous) attributes['http.request.resend_count'] = previous.sent;
-    span = tracer.startSpan(known ? request.method : 'HTTP', { kind: SpanKind.CLIENT, attributes, ...(previous ? { links: [{ context: previous.first }] } : {}) }, active);
+    span = tracer.startSpan(
+      known ? request.method : 'HTTP',
+      { kind: SpanKind.CLIENT, attributes, ...(previous ? { links: [{ context: previous.first }] } : {}) },
+      active,
+    );
     if (previous) previous.sent += 1;
     else calls.set(call, { first: span.spanContext(), sent: 1 });
     active = trace.setSpan(active, span);
@@ -112,7 +144,11 @@ async function observe(request: Request, next: Next, call: CallInfo, { tracer, h
       if (status > 0) span.setAttribute('http.response.status_code', status);
       if (errorType !== undefined) {
         span.setAttribute('error.type', errorType);
-        span.setStatus(failure ? { code: SpanStatusCode.ERROR, message: messageOf(failure.error, call) } : { code: SpanStatusCode.ERROR });
+        span.setStatus(
+          failure
+            ? { code: SpanStatusCode.ERROR, message: messageOf(failure.error, call) }
+            : { code: SpanStatusCode.ERROR },
+        );
       }
       span.end();
     }
@@ -213,26 +249,44 @@ const delegateOf = (provider: TracerProvider): unknown => {
 /** Validates tracing()'s options; returns the `propagateTo` origins. */
 function checkOptions(options: TracingOptions): Set<string> {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError('sturdy/otel: tracing(options) takes an options object such as { propagateTo: [...] }, or nothing');
+    throw new TypeError(
+      'sturdy/otel: tracing(options) takes an options object such as { propagateTo: [...] }, or nothing',
+    );
   }
   for (const key of Object.keys(options)) {
-    if (!OPTION_NAMES.includes(key)) throw new TypeError(`sturdy/otel: unknown option \`${key}\` for tracing(); the options are ${OPTION_NAMES.join(', ')}`);
+    if (!OPTION_NAMES.includes(key))
+      throw new TypeError(
+        `sturdy/otel: unknown option \`${key}\` for tracing(); the options are ${OPTION_NAMES.join(', ')}`,
+      );
   }
   if (options.tracerProvider !== undefined && typeof options.tracerProvider?.getTracer !== 'function') {
-    throw new TypeError('sturdy/otel: option `tracerProvider` must be an OpenTelemetry TracerProvider (with getTracer), or left out to use the global one');
+    throw new TypeError(
+      'sturdy/otel: option `tracerProvider` must be an OpenTelemetry TracerProvider (with getTracer), or left out to use the global one',
+    );
   }
   if (options.meterProvider !== undefined && typeof options.meterProvider?.getMeter !== 'function') {
-    throw new TypeError('sturdy/otel: option `meterProvider` must be an OpenTelemetry MeterProvider (with getMeter), or left out to use the global one');
+    throw new TypeError(
+      'sturdy/otel: option `meterProvider` must be an OpenTelemetry MeterProvider (with getMeter), or left out to use the global one',
+    );
   }
   const origins = new Set<string>();
   const list: unknown = options.propagateTo;
   if (list === undefined) return origins;
   const bad = (what: string) =>
-    new TypeError(`sturdy/otel: option \`propagateTo\` must be an array of origins such as 'https://uploads.example.com' (scheme, host, optional port; no path, query or credentials): ${what}`);
+    new TypeError(
+      `sturdy/otel: option \`propagateTo\` must be an array of origins such as 'https://uploads.example.com' (scheme, host, optional port; no path, query or credentials): ${what}`,
+    );
   if (!Array.isArray(list)) throw bad(`got ${list === null ? 'null' : typeof list}`);
   list.forEach((item: unknown, index) => {
     const url = typeof item === 'string' && URL.canParse(item) ? new URL(item) : undefined;
-    const isOrigin = url && /^https?:$/.test(url.protocol) && !url.username && !url.password && url.pathname === '/' && !url.search && !url.hash;
+    const isOrigin =
+      url &&
+      /^https?:$/.test(url.protocol) &&
+      !url.username &&
+      !url.password &&
+      url.pathname === '/' &&
+      !url.search &&
+      !url.hash;
     if (!isOrigin) throw bad(`item ${index} is not one`);
     origins.add(url.origin);
   });

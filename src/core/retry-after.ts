@@ -9,12 +9,21 @@ const EPOCH_THRESHOLD_MS = 1_704_067_200_000; // Date.UTC(2024, 0, 1), as a lite
 const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
 // RFC 9110 HTTP-date: IMF-fixdate, and the obsolete RFC 850 and asctime forms; all in GMT.
 const IMF_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
-const RFC850_DATE = /^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const RFC850_DATE =
+  /^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
 const ASCTIME_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) ( \d|\d{2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/;
 
-const utc = (year: number, month: string, day: string, hours: string, minutes: string, seconds: string): number | undefined => {
+const utc = (
+  year: number,
+  month: string,
+  day: string,
+  hours: string,
+  minutes: string,
+  seconds: string,
+): number | undefined => {
   const monthIndex = MONTHS.indexOf(month) / 3;
-  if (!Number.isInteger(monthIndex) || Number(hours) > 23 || Number(minutes) > 59 || Number(seconds) > 60) return undefined;
+  if (!Number.isInteger(monthIndex) || Number(hours) > 23 || Number(minutes) > 59 || Number(seconds) > 60)
+    return undefined;
   const time = Date.UTC(year, monthIndex, Number(day), Number(hours), Number(minutes), Math.min(Number(seconds), 59));
   // Date.UTC rolls Feb 30 into March: a date that does not round-trip is not a date.
   return new Date(time).getUTCDate() === Number(day) ? time : undefined;
@@ -69,9 +78,16 @@ export function retryAfterMs(headers: Headers, nowMs = Date.now()): number | und
   // IETF draft: `RateLimit: "default";r=0;t=30` (draft 8+) or `limit=10, remaining=0, reset=30` (draft 7).
   const structured = headers.get('ratelimit') ?? '';
   const param = (names: string) => new RegExp(`(?:^|[;,\\s])(?:${names})=(\\d+)`).exec(structured)?.[1];
-  const remaining = param('r|remaining') ?? headers.get('ratelimit-remaining') ?? headers.get('x-ratelimit-remaining') ?? headers.get('x-rate-limit-remaining');
+  const remaining =
+    param('r|remaining') ??
+    headers.get('ratelimit-remaining') ??
+    headers.get('x-ratelimit-remaining') ??
+    headers.get('x-rate-limit-remaining');
   if (remaining != null && Number(remaining) > 0) return undefined;
-  const reset = param('t|reset') ?? headers.get('ratelimit-reset') ?? headers.get('x-ratelimit-reset') ?? headers.get('x-rate-limit-reset');
+  const reset =
+    param('t|reset') ??
+    headers.get('ratelimit-reset') ??
+    headers.get('x-ratelimit-reset') ??
+    headers.get('x-rate-limit-reset');
   return reset === null ? undefined : parseWait(reset, nowMs, true);
 }
-

@@ -4,8 +4,8 @@
  * are the Fetch standard's "HTTP-redirect fetch": at most 20 redirects, 303
  * (and 301/302 after POST) become GET without a body, 307/308 keep both.
  */
-import { CREDENTIAL_HEADERS } from './header-value.ts';
-import { SturdyError, isSturdyError } from './errors.ts';
+import { CREDENTIAL_HEADERS } from '../shared/header-value.ts';
+import { SturdyError, isSturdyError } from '../core/errors.ts';
 
 /**
  * The Fetch standard's redirect limit: the 21st redirect in a row is an error.
@@ -43,7 +43,8 @@ export class RedirectError extends SturdyError {
  * @example
  * catch (e) { if (isRedirectError(e)) console.log(`gave up after ${e.redirects} redirects`) }
  */
-export const isRedirectError = (error: unknown): error is RedirectError => isSturdyError(error) && error.name === 'RedirectError';
+export const isRedirectError = (error: unknown): error is RedirectError =>
+  isSturdyError(error) && error.name === 'RedirectError';
 
 /**
  * Can code here see and follow redirects? Decided by the runtime, not by a `document` global (jsdom,
@@ -54,7 +55,13 @@ export const isRedirectError = (error: unknown): error is RedirectError => isStu
  * const redirect = canFollowRedirects() ? 'manual' : 'follow';
  */
 export const canFollowRedirects = (): boolean => {
-  const runtime = globalThis as { process?: { versions?: { node?: unknown } }; Deno?: unknown; Bun?: unknown; EdgeRuntime?: unknown; navigator?: { userAgent?: string } };
+  const runtime = globalThis as {
+    process?: { versions?: { node?: unknown } };
+    Deno?: unknown;
+    Bun?: unknown;
+    EdgeRuntime?: unknown;
+    navigator?: { userAgent?: string };
+  };
   return (
     typeof runtime.process?.versions?.node === 'string' ||
     typeof runtime.Deno === 'object' ||
@@ -73,7 +80,9 @@ export const canFollowRedirects = (): boolean => {
  * await fetch(tokenUrl, { method: 'POST', body, redirect: refuseRedirects() });
  */
 export const refuseRedirects = (): 'error' | 'manual' =>
-  (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === 'Cloudflare-Workers' ? 'manual' : 'error';
+  (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === 'Cloudflare-Workers'
+    ? 'manual'
+    : 'error';
 
 /**
  * One request of a redirect chain.
@@ -106,7 +115,11 @@ export type RedirectPolicy = {
  * @example
  * const response = await followRedirects(hop, (h) => fetch(h.url, { ...h, redirect: 'manual' }), policy);
  */
-export async function followRedirects(first: Hop, send: (hop: Hop) => Promise<Response>, policy: RedirectPolicy): Promise<Response> {
+export async function followRedirects(
+  first: Hop,
+  send: (hop: Hop) => Promise<Response>,
+  policy: RedirectPolicy,
+): Promise<Response> {
   let hop = first;
   let credentialed = true;
   for (let redirects = 0; ; redirects++) {
@@ -115,25 +128,37 @@ export async function followRedirects(first: Hop, send: (hop: Hop) => Promise<Re
     if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
     // The body of a redirect is never read; free the connection.
     void response.body?.cancel().catch(() => {});
-    const fail = (why: string) => new RedirectError(`${why} (${response.status} from ${hop.method} ${policy.describe(hop.url)})`, { redirects, status: response.status });
-    if (redirects === MAX_REDIRECTS) throw fail(`stopped after ${MAX_REDIRECTS} redirects, the limit: the server redirects in a loop`);
+    const fail = (why: string) =>
+      new RedirectError(`${why} (${response.status} from ${hop.method} ${policy.describe(hop.url)})`, {
+        redirects,
+        status: response.status,
+      });
+    if (redirects === MAX_REDIRECTS)
+      throw fail(`stopped after ${MAX_REDIRECTS} redirects, the limit: the server redirects in a loop`);
     let url: URL;
     try {
       url = new URL(location, hop.url);
     } catch {
       throw fail('the redirect Location is not a valid URL');
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fail(`the redirect points to a ${url.protocol} URL; only http and https are followed`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw fail(`the redirect points to a ${url.protocol} URL; only http and https are followed`);
 
     const headers = new Headers(hop.headers);
     let { method } = hop;
     let body: Hop['body'];
     const status = response.status;
-    if (((status === 301 || status === 302) && method === 'POST') || (status === 303 && method !== 'GET' && method !== 'HEAD')) {
+    if (
+      ((status === 301 || status === 302) && method === 'POST') ||
+      (status === 303 && method !== 'GET' && method !== 'HEAD')
+    ) {
       method = 'GET';
       for (const name of BODY_HEADERS) headers.delete(name);
     } else if (hop.body !== undefined && hop.body !== null) {
-      if (!policy.replayBody) throw fail('cannot send a streaming body again to follow the redirect; pass `body` as a function returning a fresh body');
+      if (!policy.replayBody)
+        throw fail(
+          'cannot send a streaming body again to follow the redirect; pass `body` as a function returning a fresh body',
+        );
       body = policy.replayBody();
     }
     // Once the chain has left the credential origins, credentials never come back.

@@ -1,5 +1,5 @@
-import { concatBytes } from './bytes.ts';
-import { MAX_TIMER, now } from './clock.ts';
+import { concatBytes } from '../shared/bytes.ts';
+import { MAX_TIMER, now } from '../shared/clock.ts';
 import { TimeoutError } from './errors.ts';
 
 /** Which limit ran out, on a TimeoutError sturdy raises. */
@@ -63,10 +63,18 @@ export function withIdleTimeout(
 }
 
 /** `onBreak`: the error for a body the connection broke mid-way (fetch's bare `TypeError: terminated`). */
-type Guard = { idleMs: number | false; deadline: Deadline; onTimeout: (kind: TimeoutKind, ms: number) => Error; onBreak?: ((error: TypeError) => Error) | undefined };
+type Guard = {
+  idleMs: number | false;
+  deadline: Deadline;
+  onTimeout: (kind: TimeoutKind, ms: number) => Error;
+  onBreak?: ((error: TypeError) => Error) | undefined;
+};
 
 /** Reads one chunk, or fails with the guard's TimeoutError (and cancels the source) when none comes in time. */
-function readChunk(reader: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>>, guard: Guard): Promise<ReadableStreamReadResult<Uint8Array<ArrayBuffer>>> {
+function readChunk(
+  reader: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>>,
+  guard: Guard,
+): Promise<ReadableStreamReadResult<Uint8Array<ArrayBuffer>>> {
   const remaining = guard.deadline.remaining();
   const idle = guard.idleMs === false ? Infinity : guard.idleMs;
   const kind: TimeoutKind = remaining < idle ? 'total' : 'idle';
@@ -94,7 +102,10 @@ function readChunk(reader: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>>,
 }
 
 /** The source's body as a stream guarded chunk by chunk (for `.body`, streaming readers and clones). */
-function guardedStream(source: ReadableStream<Uint8Array<ArrayBuffer>>, guard: Guard): ReadableStream<Uint8Array<ArrayBuffer>> {
+function guardedStream(
+  source: ReadableStream<Uint8Array<ArrayBuffer>>,
+  guard: Guard,
+): ReadableStream<Uint8Array<ArrayBuffer>> {
   const reader = source.getReader();
   return new ReadableStream<Uint8Array<ArrayBuffer>>(
     {
@@ -113,7 +124,11 @@ function guardedStream(source: ReadableStream<Uint8Array<ArrayBuffer>>, guard: G
 
 // Pure-annotated: a bundle that never reads a guarded body drops it (dist/chunks/core.js is one module).
 const decoder = /* @__PURE__ */ new TextDecoder();
-const NO_GUARD: Guard = { idleMs: false, deadline: { remaining: () => Infinity }, onTimeout: () => new Error('unreachable') };
+const NO_GUARD: Guard = {
+  idleMs: false,
+  deadline: { remaining: () => Infinity },
+  onTimeout: () => new Error('unreachable'),
+};
 
 /**
  * What withIdleTimeout hands out: the source's status, headers (the same object), url,
@@ -169,7 +184,8 @@ const GuardedResponse = /* @__PURE__ */ (() => {
 
     override clone(): Response {
       if (this.#stream === undefined) return new GuardedResponse(this.#source.clone(), this.#meta, this.#guard);
-      if (!this.#stream || this.#stream.locked || this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
+      if (!this.#stream || this.#stream.locked || this.bodyUsed)
+        throw new TypeError('Response.clone: Body has already been consumed.');
       // The stream is already guarded: its tee branches are too.
       const [mine, theirs] = this.#stream.tee();
       this.#stream = mine;

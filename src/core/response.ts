@@ -49,7 +49,9 @@ const REDACTOR = Symbol.for('sturdy.redactor');
  * const redactor = redactorOf(source) ?? defaultRedactor;
  */
 export function redactorOf(value: unknown): Redactor | undefined {
-  return typeof value === 'object' && value !== null ? ((value as Record<symbol, Redactor | undefined>)[REDACTOR] ?? undefined) : undefined;
+  return typeof value === 'object' && value !== null
+    ? ((value as Record<symbol, Redactor | undefined>)[REDACTOR] ?? undefined)
+    : undefined;
 }
 
 const brand = <T extends object>(value: T, redactor: Redactor): T => {
@@ -61,7 +63,9 @@ const brand = <T extends object>(value: T, redactor: Redactor): T => {
   return value;
 };
 
-type KyShortcuts = Partial<Record<'json' | 'text' | 'blob' | 'arrayBuffer' | 'formData' | 'bytes', () => Promise<unknown>>>;
+type KyShortcuts = Partial<
+  Record<'json' | 'text' | 'blob' | 'arrayBuffer' | 'formData' | 'bytes', () => Promise<unknown>>
+>;
 
 /**
  * Decorates ky's ResponsePromise: ky's body shortcuts (with ky's body-read timeout) with errors
@@ -70,7 +74,10 @@ type KyShortcuts = Partial<Record<'json' | 'text' | 'blob' | 'arrayBuffer' | 'fo
  * @example
  * return toResponsePromise(ky(input, options), { redactor, parse, finalize });
  */
-export function toResponsePromise<T>(source: Promise<Response> & KyShortcuts, context: BodyContext): ResponsePromise<T> {
+export function toResponsePromise<T>(
+  source: Promise<Response> & KyShortcuts,
+  context: BodyContext,
+): ResponsePromise<T> {
   const call = source.then(
     (response) => brand(response, context.redactor),
     (error: unknown) => Promise.reject(context.finalize(error)),
@@ -82,7 +89,9 @@ export function toResponsePromise<T>(source: Promise<Response> & KyShortcuts, co
     return (): Promise<R> => {
       // The shortcut reports the failure; the call's own promise must not as well (unhandled).
       call.catch(() => {});
-      return (ky ? (ky() as Promise<R>) : call.then(fallback)).then(undefined, (error: unknown) => Promise.reject(context.finalize(error)));
+      return (ky ? (ky() as Promise<R>) : call.then(fallback)).then(undefined, (error: unknown) =>
+        Promise.reject(context.finalize(error)),
+      );
     };
   };
   const text = shortcut('text', (response) => response.text());
@@ -91,8 +100,21 @@ export function toResponsePromise<T>(source: Promise<Response> & KyShortcuts, co
     const response = await call;
     try {
       const parse = context.parse && ((text: string) => context.parse!(text, response));
-      const data = await parseJsonResponse(response, context.redactor, parse, source.text ? () => source.text!() as Promise<string> : undefined);
-      return schema === undefined ? data : await validate(schema, data, 'response', { status: response.status, what: 'response body' }, context.redactor);
+      const data = await parseJsonResponse(
+        response,
+        context.redactor,
+        parse,
+        source.text ? () => source.text!() as Promise<string> : undefined,
+      );
+      return schema === undefined
+        ? data
+        : await validate(
+            schema,
+            data,
+            'response',
+            { status: response.status, what: 'response body' },
+            context.redactor,
+          );
     } catch (error) {
       throw context.finalize(error);
     }

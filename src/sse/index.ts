@@ -6,23 +6,31 @@
  * import { eventStream } from 'sturdy/sse';
  * for await (const event of eventStream(api, 'feed')) console.log(event.id, event.data);
  */
-import type { SturdyClient } from './client.ts';
-import type { CallInfo, Middleware } from './middleware.ts';
-import { defaultRedactor } from './redact.ts';
-import { redactorOf } from './response.ts';
-import { backoff, normalizeRetry } from './retry.ts';
-import type { InferOutput, StandardSchemaV1 } from './schema.ts';
-import { EVENT_STREAM, firstText, isEventStream, mayReconnect, noop, plainHeaders } from './sse/connection.ts';
-import { badJson, endedTooOften, notAnEventStream, tooLarge, validateEvent, type ErrorScope, type StreamRedactor } from './sse/errors.ts';
-import { streamSettings, type EventStreamOptions } from './sse/options.ts';
-import { createEventParser, headerValue, utf8Length, type RawEvent } from './sse/parse.ts';
-import type { EventStream, ServerSentEvent } from './sse/types.ts';
-import { sleep } from './clock.ts';
-import { startDeadline, timeoutError } from './timeouts.ts';
+import type { SturdyClient } from '../core/client.ts';
+import type { CallInfo, Middleware } from '../core/middleware.ts';
+import { defaultRedactor } from '../core/redact.ts';
+import { redactorOf } from '../core/response.ts';
+import { backoff, normalizeRetry } from '../core/retry.ts';
+import type { InferOutput, StandardSchemaV1 } from '../core/schema.ts';
+import { EVENT_STREAM, firstText, isEventStream, mayReconnect, noop, plainHeaders } from './connection.ts';
+import {
+  badJson,
+  endedTooOften,
+  notAnEventStream,
+  tooLarge,
+  validateEvent,
+  type ErrorScope,
+  type StreamRedactor,
+} from './errors.ts';
+import { streamSettings, type EventStreamOptions } from './options.ts';
+import { createEventParser, headerValue, utf8Length, type RawEvent } from './parse.ts';
+import type { EventStream, ServerSentEvent } from './types.ts';
+import { sleep } from '../shared/clock.ts';
+import { startDeadline, timeoutError } from '../core/timeouts.ts';
 
-export { STREAM_DEFAULTS, type EventStreamOptions, type ReconnectOptions } from './sse/options.ts';
-export type { EventErrorFields } from './sse/errors.ts';
-export type { EventStream, ServerSentEvent } from './sse/types.ts';
+export { STREAM_DEFAULTS, type EventStreamOptions, type ReconnectOptions } from './options.ts';
+export type { EventErrorFields } from './errors.ts';
+export type { EventStream, ServerSentEvent } from './types.ts';
 
 const DONE: IteratorReturnResult<void> = { done: true, value: undefined };
 /** What the reading generator yields per chunk: events, and the ids of blocks that only set an id. */
@@ -43,12 +51,33 @@ export function eventStream<S extends StandardSchemaV1>(
   input: string | URL,
   options: EventStreamOptions<S> & { schema: S },
 ): EventStream<InferOutput<S>>;
-export function eventStream(api: Pick<SturdyClient, 'request'>, input: string | URL, options: EventStreamOptions<undefined> & { parse: 'text' }): EventStream<string>;
-export function eventStream<T = unknown>(api: Pick<SturdyClient, 'request'>, input: string | URL, options?: EventStreamOptions<undefined>): EventStream<T>;
-export function eventStream(api: Pick<SturdyClient, 'request'>, input: string | URL, options: EventStreamOptions = {}): EventStream {
-  if (typeof api?.request !== 'function') throw new TypeError('sturdy/sse: eventStream(api, input, options) needs a client from createClient() as `api`');
+export function eventStream(
+  api: Pick<SturdyClient, 'request'>,
+  input: string | URL,
+  options: EventStreamOptions<undefined> & { parse: 'text' },
+): EventStream<string>;
+export function eventStream<T = unknown>(
+  api: Pick<SturdyClient, 'request'>,
+  input: string | URL,
+  options?: EventStreamOptions<undefined>,
+): EventStream<T>;
+export function eventStream(
+  api: Pick<SturdyClient, 'request'>,
+  input: string | URL,
+  options: EventStreamOptions = {},
+): EventStream {
+  if (typeof api?.request !== 'function')
+    throw new TypeError('sturdy/sse: eventStream(api, input, options) needs a client from createClient() as `api`');
   const settings = streamSettings(options);
-  const { parse: _parse, done: _done, schema: _schema, reconnect: _reconnect, maxEventBytes: _max, lastEventId: _id, ...call } = options;
+  const {
+    parse: _parse,
+    done: _done,
+    schema: _schema,
+    reconnect: _reconnect,
+    maxEventBytes: _max,
+    lastEventId: _id,
+    ...call
+  } = options;
   const controller = new AbortController();
   const userSignal = options.signal ?? undefined;
   const signal = userSignal ? AbortSignal.any([userSignal, controller.signal]) : controller.signal;
@@ -61,7 +90,11 @@ export function eventStream(api: Pick<SturdyClient, 'request'>, input: string | 
   let lastEventId = resumeId;
   let closed = false;
   /** What the last connection's request looked like from inside the client (its CallInfo, its URL). */
-  let seen: { call: CallInfo | undefined; url: string; redact: StreamRedactor } = { call: undefined, url: String(input), redact: defaultRedactor };
+  let seen: { call: CallInfo | undefined; url: string; redact: StreamRedactor } = {
+    call: undefined,
+    url: String(input),
+    redact: defaultRedactor,
+  };
   const capture: Middleware = (request, next, info) => {
     seen = { call: info, url: request.url, redact: info.redact };
     return next(request);
@@ -73,7 +106,11 @@ export function eventStream(api: Pick<SturdyClient, 'request'>, input: string | 
     const promise = api.request(input, {
       ...call,
       method: settings.method,
-      headers: { ...headers, ...(setsAccept ? {} : { accept: EVENT_STREAM }), 'last-event-id': resumeId === '' ? undefined : headerValue(resumeId) },
+      headers: {
+        ...headers,
+        ...(setsAccept ? {} : { accept: EVENT_STREAM }),
+        'last-event-id': resumeId === '' ? undefined : headerValue(resumeId),
+      },
       signal,
       // The client's totalTimeout is for request/response calls: a stream is bounded by its own.
       totalTimeout: remaining === Infinity ? false : Math.max(1, Math.ceil(remaining)),
@@ -89,7 +126,8 @@ export function eventStream(api: Pick<SturdyClient, 'request'>, input: string | 
   async function* run(): AsyncGenerator<Entry[], void, undefined> {
     const parser = createEventParser(settings.maxEventBytes);
     const deadline = startDeadline(settings.totalTimeout);
-    const totalTimeout = () => timeoutError(settings.method, seen.redact.url(seen.url), 'total', settings.totalTimeout as number);
+    const totalTimeout = () =>
+      timeoutError(settings.method, seen.redact.url(seen.url), 'total', settings.totalTimeout as number);
     let index = 0;
     let failures = 0;
     for (let connection = 1; ; connection++) {
@@ -103,7 +141,12 @@ export function eventStream(api: Pick<SturdyClient, 'request'>, input: string | 
       }
       if (response?.status === 204) return void response.body?.cancel().catch(noop);
       if (response) {
-        const scope: ErrorScope = { redact: seen.redact, request: describe(), status: response.status, contentType: response.headers.get('content-type') };
+        const scope: ErrorScope = {
+          redact: seen.redact,
+          request: describe(),
+          status: response.status,
+          contentType: response.headers.get('content-type'),
+        };
         if (!isEventStream(scope.contentType)) throw report(notAnEventStream(scope, await firstText(response)));
         const reader = response.body?.getReader();
         const decoder = new TextDecoder();
@@ -143,7 +186,8 @@ export function eventStream(api: Pick<SturdyClient, 'request'>, input: string | 
               index += 1;
               failures = 0;
             }
-            if (parser.overflowed && error === undefined && !ended) error = report(tooLarge(scope, index, undefined, settings.maxEventBytes));
+            if (parser.overflowed && error === undefined && !ended)
+              error = report(tooLarge(scope, index, undefined, settings.maxEventBytes));
             if (batch.length > 0) yield batch;
             if (error !== undefined) throw error;
             if (ended) return;
@@ -156,11 +200,14 @@ export function eventStream(api: Pick<SturdyClient, 'request'>, input: string | 
       if (closed) return;
       if (userSignal?.aborted) throw userSignal.reason;
       if ((failure as { timeout?: string } | null)?.timeout === 'total') throw report(totalTimeout());
-      if (failure !== undefined && (settings.reconnectLimit < 0 || !mayReconnect(failure, fromBody))) throw fromBody ? report(failure) : failure;
+      if (failure !== undefined && (settings.reconnectLimit < 0 || !mayReconnect(failure, fromBody)))
+        throw fromBody ? report(failure) : failure;
       if (settings.reconnectLimit < 0) return;
       failures += 1;
       if (failures > settings.reconnectLimit) {
-        throw report(failure ?? endedTooOften(seen.redact, settings.method, seen.url, failures, settings.reconnectLimit));
+        throw report(
+          failure ?? endedTooOften(seen.redact, settings.method, seen.url, failures, settings.reconnectLimit),
+        );
       }
       const delayMs = parser.retryMs ?? backoff(failures, retry);
       if (delayMs >= deadline.remaining()) throw report(totalTimeout());
@@ -173,7 +220,8 @@ export function eventStream(api: Pick<SturdyClient, 'request'>, input: string | 
   const toEvent = (scope: ErrorScope, event: RawEvent, index: number): ServerSentEvent | Promise<ServerSentEvent> => {
     const text = event.data;
     // Only an event that could exceed the limit in bytes is measured.
-    if (text.length * 3 > settings.maxEventBytes && utf8Length(text) > settings.maxEventBytes) throw report(tooLarge(scope, index, event.id, settings.maxEventBytes));
+    if (text.length * 3 > settings.maxEventBytes && utf8Length(text) > settings.maxEventBytes)
+      throw report(tooLarge(scope, index, event.id, settings.maxEventBytes));
     const result = event as ServerSentEvent;
     if (settings.parse === 'json') {
       try {
@@ -191,7 +239,11 @@ export function eventStream(api: Pick<SturdyClient, 'request'>, input: string | 
 
   /** Errors made here (not by the client's call) reach onEvent as `error` events too. */
   const report = (error: unknown): unknown => {
-    if (!closed) seen.call?.emit({ type: 'error', reason: error instanceof Error ? `${error.name}: ${seen.redact.text(error.message)}` : 'error' });
+    if (!closed)
+      seen.call?.emit({
+        type: 'error',
+        reason: error instanceof Error ? `${error.name}: ${seen.redact.text(error.message)}` : 'error',
+      });
     return error;
   };
 

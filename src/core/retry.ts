@@ -112,12 +112,16 @@ export const RETRY_DEFAULTS: NormalizedRetry = {
  * @example
  * normalizeRetry({ limit: 1 }, normalizeRetry({ backoffLimit: 2_000 })) // limit 1, backoffLimit 2000
  */
-export function normalizeRetry(value: RetryOptions | number | boolean | undefined, base: NormalizedRetry = RETRY_DEFAULTS): NormalizedRetry {
+export function normalizeRetry(
+  value: RetryOptions | number | boolean | undefined,
+  base: NormalizedRetry = RETRY_DEFAULTS,
+): NormalizedRetry {
   if (value === undefined || value === true) return base;
   if (value === false) return { ...base, limit: 0 };
   if (typeof value === 'number') return { ...base, limit: value };
   const merged = { ...base };
-  for (const [key, item] of Object.entries(value)) if (item !== undefined) (merged as Record<string, unknown>)[key] = item;
+  for (const [key, item] of Object.entries(value))
+    if (item !== undefined) (merged as Record<string, unknown>)[key] = item;
   merged.methods = merged.methods.map((method) => method.toLowerCase());
   if (value.methods !== undefined) merged.methodsGiven = true;
   return merged;
@@ -191,7 +195,10 @@ export function createRetryBudget(options: RetryBudgetOptions | false | undefine
  */
 export function isReplayableBody(body: unknown): boolean {
   if (body === undefined || body === null || typeof body !== 'object') return true;
-  return !(body instanceof ReadableStream) && typeof (body as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== 'function';
+  return (
+    !(body instanceof ReadableStream) &&
+    typeof (body as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== 'function'
+  );
 }
 
 /**
@@ -263,7 +270,10 @@ async function decideRetry(input: {
   const { error, retryCount, retry, replayable, budget, timeLeftMs = Infinity } = input;
   const reason = describeFailure(error);
   const status = error instanceof HTTPError ? error.response.status : undefined;
-  const serverWait = status !== undefined && retry.afterStatusCodes.includes(status) ? retryAfterMs((error as HTTPError).response.headers) : undefined;
+  const serverWait =
+    status !== undefined && retry.afterStatusCodes.includes(status)
+      ? retryAfterMs((error as HTTPError).response.headers)
+      : undefined;
   const stop = (why?: string): RetryDecision & { retry: false } => ({
     retry: false,
     reason: why ? `${reason}; ${why}` : reason,
@@ -291,15 +301,21 @@ async function decideRetry(input: {
   // ky's rule: a 413 is worth repeating only when the server says when (the body will not shrink).
   if (status === 413 && serverWait === undefined && wanted === undefined) return stop();
   if (serverWait !== undefined) {
-    if (serverWait > retry.maxRetryAfter) return stop(`server asked to wait ${serverWait} ms (over maxRetryAfter ${retry.maxRetryAfter} ms)`);
+    if (serverWait > retry.maxRetryAfter)
+      return stop(`server asked to wait ${serverWait} ms (over maxRetryAfter ${retry.maxRetryAfter} ms)`);
     // The server's own answer is what the caller needs when its wait cannot be kept (never a TimeoutError).
-    if (serverWait >= timeLeftMs) return stop(`server asked to wait ${serverWait} ms, more than the ${Math.round(timeLeftMs)} ms left of totalTimeout`);
+    if (serverWait >= timeLeftMs)
+      return stop(
+        `server asked to wait ${serverWait} ms, more than the ${Math.round(timeLeftMs)} ms left of totalTimeout`,
+      );
     // A wait the server paced is not a storm: no budget token.
     return { retry: true, delayMs: serverWait, reason };
   }
   const delayMs = backoff(retryCount, retry);
-  if (delayMs >= timeLeftMs) return { ...stop(`a wait of ${Math.round(delayMs)} ms does not fit in the time left`), outOfTime: true };
-  if (error instanceof NetworkError && (input.staleRetries ?? 0) === 0 && isStaleSocket(error)) return { retry: true, delayMs: 0, reason, stale: true };
+  if (delayMs >= timeLeftMs)
+    return { ...stop(`a wait of ${Math.round(delayMs)} ms does not fit in the time left`), outOfTime: true };
+  if (error instanceof NetworkError && (input.staleRetries ?? 0) === 0 && isStaleSocket(error))
+    return { retry: true, delayMs: 0, reason, stale: true };
   if (!budget.take()) return stop('retry budget exhausted');
   return { retry: true, delayMs, reason };
 }
@@ -342,7 +358,9 @@ export function kyRetry(call: {
   const { retry } = call;
   let planned: number | undefined;
   let staleRetries = 0;
-  const methods = isReplayableMethod('post', call.keyed, retry) ? [...new Set([...retry.methods, ...KEYED_METHODS])] : retry.methods;
+  const methods = isReplayableMethod('post', call.keyed, retry)
+    ? [...new Set([...retry.methods, ...KEYED_METHODS])]
+    : retry.methods;
   return {
     limit: call.bodyReplayable ? retry.limit : 0,
     methods,
@@ -358,7 +376,16 @@ export function kyRetry(call: {
       return wait;
     },
     async shouldRetry({ error, retryCount }: ShouldRetryState): Promise<boolean> {
-      const decision = await decideRetry({ error, retryCount, retry, replayable: call.methodReplayable, keyed: call.keyed, budget: call.budget, timeLeftMs: call.remaining(), staleRetries });
+      const decision = await decideRetry({
+        error,
+        retryCount,
+        retry,
+        replayable: call.methodReplayable,
+        keyed: call.keyed,
+        budget: call.budget,
+        timeLeftMs: call.remaining(),
+        staleRetries,
+      });
       if (decision.retry) {
         planned = decision.delayMs;
         if (decision.stale) staleRetries += 1;

@@ -5,9 +5,16 @@
  * attaches each call's policies in call.ts.
  */
 import ky, { type Options as KyOptions, type KyInstance } from 'ky';
-import { toOrigin } from './auth/scope.ts';
+import { toOrigin } from '../auth/scope.ts';
 import { CallState, callKyOptions, type ClientState } from './call.ts';
-import { DEFAULTS, splitOptions, unwrapReplace, validateOptions, type CallOptions, type ClientOptions } from './options.ts';
+import {
+  DEFAULTS,
+  splitOptions,
+  unwrapReplace,
+  validateOptions,
+  type CallOptions,
+  type ClientOptions,
+} from './options.ts';
 import { createRedactor, REDACTED, type Redactor } from './redact.ts';
 import { toResponsePromise, type ResponsePromise } from './response.ts';
 import { createRetryBudget, normalizeRetry } from './retry.ts';
@@ -16,7 +23,10 @@ import { validate, type StandardSchemaV1 } from './schema.ts';
 /** What a call is given as its URL (a `Request` works too, as in ky). */
 export type Input = string | URL;
 
-type CallFunction = <T = unknown, S extends StandardSchemaV1 = StandardSchemaV1>(input: Input | Request, options?: CallOptions<S>) => ResponsePromise<T>;
+type CallFunction = <T = unknown, S extends StandardSchemaV1 = StandardSchemaV1>(
+  input: Input | Request,
+  options?: CallOptions<S>,
+) => ResponsePromise<T>;
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'query';
 
 /**
@@ -67,7 +77,10 @@ function mergeOwn(parent: ClientOptions, extra: ClientOptions): ClientOptions {
     if (value === undefined) continue;
     if (key === 'use' && !replace) merged.use = [...(parent.use ?? []), ...(value as ClientOptions['use'] & object)];
     else if (key === 'redact' && !replace && parent.redact) {
-      const names = (name: 'headers' | 'query' | 'fields') => [...(parent.redact?.[name] ?? []), ...((value as ClientOptions['redact'])?.[name] ?? [])];
+      const names = (name: 'headers' | 'query' | 'fields') => [
+        ...(parent.redact?.[name] ?? []),
+        ...((value as ClientOptions['redact'])?.[name] ?? []),
+      ];
       merged.redact = { headers: names('headers'), query: names('query'), fields: names('fields') };
     } else merged[key] = value;
   }
@@ -84,21 +97,38 @@ export function createClient(options: ClientOptions = {}): SturdyClient {
   validateOptions(options, 'client');
   const redactor = createRedactor(options.redact);
   const instance = ky.create({ totalTimeout: DEFAULTS.totalTimeout, ...kyPart(options) });
-  return build(resolve(instance, options, redactor, createRetryBudget(options.retryBudget), normalizeRetry(options.retry)));
+  return build(
+    resolve(instance, options, redactor, createRetryBudget(options.retryBudget), normalizeRetry(options.retry)),
+  );
 }
 
-function resolve(instance: KyInstance, own: ClientOptions, redactor: Redactor, budget: ClientState['budget'], retry: ClientState['retry']): ClientState {
+function resolve(
+  instance: KyInstance,
+  own: ClientOptions,
+  redactor: Redactor,
+  budget: ClientState['budget'],
+  retry: ClientState['retry'],
+): ClientState {
   const defaults = defaultsOf(instance);
   const headers = new Headers(defaults.headers as HeadersInit | undefined);
   const options = { ...own, ...defaults, headers } as ClientOptions;
   if (options.auth) options.auth.register?.(redactor);
-  return { ky: instance, options, retry, origins: credentialOrigins(options), redactor, budget, hasHeader: (name) => headers.has(name) };
+  return {
+    ky: instance,
+    options,
+    retry,
+    origins: credentialOrigins(options),
+    redactor,
+    budget,
+    hasHeader: (name) => headers.has(name),
+  };
 }
 
 /** Where credentials may go: the baseUrl's origin (else the page's), `credentialOrigins` and the strategy's `origins`. */
 function credentialOrigins(options: CallOptions & ClientOptions): Set<string> {
   const origins = new Set<string>();
-  if (options.baseUrl !== undefined) origins.add(toOrigin(new URL(String(options.baseUrl), globalThis.location?.href), 'baseUrl'));
+  if (options.baseUrl !== undefined)
+    origins.add(toOrigin(new URL(String(options.baseUrl), globalThis.location?.href), 'baseUrl'));
   // Without a baseUrl, relative URLs resolve against the page, so the page's origin is the base origin.
   else if (/^https?:/.test(String(globalThis.location?.origin))) origins.add(globalThis.location.origin);
   for (const origin of options.credentialOrigins ?? []) origins.add(toOrigin(origin, 'credentialOrigins'));
@@ -108,9 +138,12 @@ function credentialOrigins(options: CallOptions & ClientOptions): Set<string> {
 
 function build(client: ClientState): SturdyClient {
   // As in ky: the method from the options, else a Request input's own, else GET.
-  const call = ((input: Input | Request, options?: CallOptions) => send(client, options?.method ?? (input instanceof Request ? input.method : 'get'), input, options)) as CallFunction;
+  const call = ((input: Input | Request, options?: CallOptions) =>
+    send(client, options?.method ?? (input instanceof Request ? input.method : 'get'), input, options)) as CallFunction;
   const api = call as SturdyClient;
-  for (const method of METHODS) api[method] = ((input: Input | Request, options?: CallOptions) => send(client, method, input, options)) as CallFunction;
+  for (const method of METHODS)
+    api[method] = ((input: Input | Request, options?: CallOptions) =>
+      send(client, method, input, options)) as CallFunction;
   api.request = call;
   api.extend = (given) => {
     const extra = typeof given === 'function' ? given(client.options) : given;
@@ -135,7 +168,12 @@ function build(client: ClientState): SturdyClient {
 const composeRedactors = (base: Redactor, extra: Redactor, keep = false): Redactor => ({
   ...base,
   ...(keep
-    ? { addSecret: extra.addSecret, removeSecret: extra.removeSecret, addHeader: extra.addHeader, addQuery: extra.addQuery }
+    ? {
+        addSecret: extra.addSecret,
+        removeSecret: extra.removeSecret,
+        addHeader: extra.addHeader,
+        addQuery: extra.addQuery,
+      }
     : {}),
   url: (url) => extra.text(base.url(url)),
   text: (text) => extra.text(base.text(text)),
@@ -178,7 +216,12 @@ const bodyOnly = (options: object) => {
 
 const EMPTY: CallOptions = {};
 
-function send<T>(client: ClientState, method: string, input: Input | Request, given: CallOptions | undefined): ResponsePromise<T> {
+function send<T>(
+  client: ClientState,
+  method: string,
+  input: Input | Request,
+  given: CallOptions | undefined,
+): ResponsePromise<T> {
   const options = given ?? EMPTY;
   let state: CallState | undefined;
   const finalize = (error: unknown) => (state ? state.fail(error) : error);
@@ -187,38 +230,73 @@ function send<T>(client: ClientState, method: string, input: Input | Request, gi
   };
   const userParse = options.parseJson ?? client.options.parseJson;
   // ky's context for parseJson: the request that got this response.
-  const parse = userParse && ((text: string, response: Response) => userParse(text, { request: state?.lastRequest ?? (input as Request), response }));
+  const parse =
+    userParse &&
+    ((text: string, response: Response) =>
+      userParse(text, { request: state?.lastRequest ?? (input as Request), response }));
   try {
     if (given && !bodyOnly(given)) validateOptions(given, 'call');
     const retry = options.retry === undefined ? client.retry : normalizeRetry(options.retry, client.retry);
     const redactor = callRedactor(client, options);
     // A call that changes where credentials may go gets its own origin set; the common call reuses the client's.
     const scoped = options.auth || options.credentialOrigins || options.baseUrl !== undefined;
-    const origins = scoped ? credentialOrigins({ ...client.options, ...options } as CallOptions & ClientOptions) : client.origins;
-    const callState = (state = new CallState(client, method.toUpperCase(), options as CallOptions & ClientOptions, retry, redactor, origins));
+    const origins = scoped
+      ? credentialOrigins({ ...client.options, ...options } as CallOptions & ClientOptions)
+      : client.origins;
+    const callState = (state = new CallState(
+      client,
+      method.toUpperCase(),
+      options as CallOptions & ClientOptions,
+      retry,
+      redactor,
+      origins,
+    ));
     const { ky: kyGiven } = options === EMPTY ? { ky: {} } : splitOptions(options);
     const start = (json: unknown, withJson: boolean) => {
       const call = withJson ? { ...options, json } : options;
       const part = withJson ? { ...kyGiven, json } : kyGiven;
       return client.ky(input, callKyOptions(callState, part, call as CallOptions & ClientOptions, input));
     };
-    if (options.schema === undefined) return toResponsePromise<T>(start(undefined, false), { redactor, parse, finalize, wantJson });
+    if (options.schema === undefined)
+      return toResponsePromise<T>(start(undefined, false), { redactor, parse, finalize, wantJson });
     // Request validation is asynchronous (any Standard Schema); ky's shortcuts are reached through the started call.
-    const started = validate(options.schema, options.json, 'request', { what: 'request body' }, redactor).then((value) => ({ call: start(value, true) }));
+    const started = validate(options.schema, options.json, 'request', { what: 'request body' }, redactor).then(
+      (value) => ({ call: start(value, true) }),
+    );
     const source = Object.assign(
       started.then((box) => box.call),
-      Object.fromEntries(['text', 'json', 'blob', 'arrayBuffer', 'formData', 'bytes'].map((name) => [name, () => started.then((box) => (box.call as unknown as Record<string, () => Promise<unknown>>)[name]!())])),
+      Object.fromEntries(
+        ['text', 'json', 'blob', 'arrayBuffer', 'formData', 'bytes'].map((name) => [
+          name,
+          () => started.then((box) => (box.call as unknown as Record<string, () => Promise<unknown>>)[name]!()),
+        ]),
+      ),
     );
     return toResponsePromise<T>(source, { redactor, parse, finalize, wantJson });
   } catch (error) {
     // Bad options reject the call (so `.result()` still never rejects) instead of throwing synchronously.
-    return toResponsePromise<T>(Promise.reject(relativeUrlHint(error, input, client, options)), { redactor: client.redactor, parse, finalize, wantJson });
+    return toResponsePromise<T>(Promise.reject(relativeUrlHint(error, input, client, options)), {
+      redactor: client.redactor,
+      parse,
+      finalize,
+      wantJson,
+    });
   }
 }
 
 /** A relative URL with nothing to resolve it against: say what to do. */
 function relativeUrlHint(error: unknown, input: Input | Request, client: ClientState, options: CallOptions): unknown {
   const base = options.baseUrl ?? client.options.baseUrl ?? options.prefix ?? client.options.prefix;
-  if (typeof input !== 'string' || base || /^[a-z][\d+.a-z-]*:/i.test(input) || globalThis.location || !(error instanceof TypeError)) return error;
-  return new TypeError(`sturdy: cannot resolve url ${JSON.stringify(client.redactor.url(input))}: pass an absolute URL or set the baseUrl option`, { cause: error });
+  if (
+    typeof input !== 'string' ||
+    base ||
+    /^[a-z][\d+.a-z-]*:/i.test(input) ||
+    globalThis.location ||
+    !(error instanceof TypeError)
+  )
+    return error;
+  return new TypeError(
+    `sturdy: cannot resolve url ${JSON.stringify(client.redactor.url(input))}: pass an absolute URL or set the baseUrl option`,
+    { cause: error },
+  );
 }

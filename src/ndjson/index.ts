@@ -5,12 +5,12 @@
  * Helpers rather than client methods, so an app that never streams does not
  * bundle them.
  */
-import { ParseError, SerializationError, ValidationError, parseSnippet } from './errors.ts';
-import { serializeJson } from './json.ts';
-import { defaultRedactor } from './redact.ts';
-import { refuseRedirects } from './redirect.ts';
-import { redactorOf } from './response.ts';
-import { isStandardSchema, toIssues, type InferOutput, type StandardSchemaV1 } from './schema.ts';
+import { ParseError, SerializationError, ValidationError, parseSnippet } from '../core/errors.ts';
+import { serializeJson } from '../core/json.ts';
+import { defaultRedactor } from '../core/redact.ts';
+import { refuseRedirects } from '../auth/redirect.ts';
+import { redactorOf } from '../core/response.ts';
+import { isStandardSchema, toIssues, type InferOutput, type StandardSchemaV1 } from '../core/schema.ts';
 
 /**
  * The content-type `ndjsonBody` sends.
@@ -33,7 +33,9 @@ const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
 function toStream(records: NdjsonSource): ReadableStream<Uint8Array> {
   const iterator =
-    Symbol.asyncIterator in records ? (records as AsyncIterable<unknown>)[Symbol.asyncIterator]() : (records as Iterable<unknown>)[Symbol.iterator]();
+    Symbol.asyncIterator in records
+      ? (records as AsyncIterable<unknown>)[Symbol.asyncIterator]()
+      : (records as Iterable<unknown>)[Symbol.iterator]();
   const encoder = new TextEncoder();
   let index = 0;
   /** A line that did not fit the previous chunk. */
@@ -81,7 +83,13 @@ function serializeRecord(value: unknown, index: number): string {
   } catch (error) {
     if (!(error instanceof SerializationError)) throw error;
     const path = error.path.replace(/^\$/, `$[${index}]`);
-    throw new SerializationError(`NDJSON record ${index} cannot be serialized: ${error.message.replace(/^json body cannot be serialized: /, '')}`.replace(error.path, path), path);
+    throw new SerializationError(
+      `NDJSON record ${index} cannot be serialized: ${error.message.replace(/^json body cannot be serialized: /, '')}`.replace(
+        error.path,
+        path,
+      ),
+      path,
+    );
   }
 }
 
@@ -133,7 +141,11 @@ export function ndjsonRecords<S extends StandardSchemaV1>(
   schema: S,
   options?: NdjsonReadOptions,
 ): AsyncGenerator<InferOutput<S>, void, undefined>;
-export function ndjsonRecords<T = unknown>(source: Response | PromiseLike<Response>, schema?: undefined, options?: NdjsonReadOptions): AsyncGenerator<T, void, undefined>;
+export function ndjsonRecords<T = unknown>(
+  source: Response | PromiseLike<Response>,
+  schema?: undefined,
+  options?: NdjsonReadOptions,
+): AsyncGenerator<T, void, undefined>;
 export async function* ndjsonRecords(
   source: Response | PromiseLike<Response>,
   schema?: StandardSchemaV1,
@@ -149,13 +161,27 @@ export async function* ndjsonRecords(
   if (!reader) return;
   const decoder = new TextDecoder();
   const fail = (index: number, line: string, why: string) => {
-    const error = new ParseError({ status: response.status, contentType: response.headers.get('content-type'), snippet: parseSnippet(line, redactor), url: '' });
-    error.message = redactor.text(`NDJSON record ${index} of ${redactor.url(response.url)} ${why}: ${JSON.stringify(error.snippet)}`);
+    const error = new ParseError({
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      snippet: parseSnippet(line, redactor),
+      url: '',
+    });
+    error.message = redactor.text(
+      `NDJSON record ${index} of ${redactor.url(response.url)} ${why}: ${JSON.stringify(error.snippet)}`,
+    );
     return error;
   };
-  const checked = (result: Awaited<ReturnType<StandardSchemaV1['~standard']['validate']>>, value: unknown, index: number): unknown => {
+  const checked = (
+    result: Awaited<ReturnType<StandardSchemaV1['~standard']['validate']>>,
+    value: unknown,
+    index: number,
+  ): unknown => {
     if (!result.issues) return result.value;
-    throw new ValidationError('response', toIssues(result.issues, value, redactor, [index]), { status: response.status, what: `NDJSON record ${index}` });
+    throw new ValidationError('response', toIssues(result.issues, value, redactor, [index]), {
+      status: response.status,
+      what: `NDJSON record ${index}`,
+    });
   };
   // Synchronous unless the schema is: millions of small records should not cost a promise each
   // (`yield` awaits whatever it is given, so one path serves both).
@@ -168,7 +194,9 @@ export async function* ndjsonRecords(
     }
     if (!schema) return value;
     const result = schema['~standard'].validate(value);
-    return result instanceof Promise ? result.then((settled) => checked(settled, value, index)) : checked(result, value, index);
+    return result instanceof Promise
+      ? result.then((settled) => checked(settled, value, index))
+      : checked(result, value, index);
   };
 
   /** The start of a line whose end has not arrived yet. */
@@ -196,7 +224,8 @@ export async function* ndjsonRecords(
         if (/\S/.test(line)) yield parse(line, index++);
       }
       pending += start === 0 ? text : text.slice(start);
-      if (pending.length > maxRecordBytes) throw fail(index, pending, `is longer than maxRecordBytes (${maxRecordBytes})`);
+      if (pending.length > maxRecordBytes)
+        throw fail(index, pending, `is longer than maxRecordBytes (${maxRecordBytes})`);
     }
     // The last record may lack its line break.
     if (/\S/.test(pending)) yield parse(pending, index);
