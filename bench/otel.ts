@@ -124,6 +124,7 @@ async function alone(setup: () => void, teardown: () => void): Promise<number> {
     ...info,
     redact: { url: String, text: String, isSensitiveHeader: () => false },
     isCredentialOrigin: () => true,
+    credential: undefined,
   } as Parameters<Middleware>[2];
   setup();
   try {

@@ -153,3 +153,29 @@ test('a custom auth strategy brings the credential policy; without one it is ref
     /policy: credentialPolicy/,
   );
 });
+
+test('call.credential names every header and query parameter the strategy set on this attempt, registered or not; undefined elsewhere', async () => {
+  const { credentialPolicy, apiKey } = await import('../src/index.ts');
+  const seen: Array<CallInfo['credential']> = [];
+  const recorder: Middleware = (request, next, call) => {
+    seen.push(call.credential);
+    return next(request);
+  };
+  const custom = {
+    kind: 'sturdy.auth' as const,
+    type: 'custom',
+    policy: credentialPolicy,
+    authorize: ({ headers, url }: { headers: Headers; url: URL }) => {
+      headers.set('x-token', 'tok_custom_1');
+      url.searchParams.set('sig', 'abc123');
+    },
+  };
+  const api = createClient({ baseUrl: `${server.url}/`, use: [recorder] });
+  await api.get('ok', { auth: custom });
+  await api.get('ok', { auth: apiKey({ key: 'key_12345', query: 'api_key' }) });
+  await api.get('ok');
+  expect(seen[0]?.headers).toContain('x-token');
+  expect(seen[0]?.query).toEqual(['sig']);
+  expect(seen[1]?.query).toEqual(['api_key']);
+  expect(seen[2]).toBeUndefined();
+});

@@ -7,7 +7,7 @@
  */
 import { abortable } from '../shared/clock.ts';
 import { AuthError } from '../core/errors.ts';
-import type { Middleware } from '../core/middleware.ts';
+import type { CredentialNames, Middleware } from '../core/middleware.ts';
 import { canFollowRedirects, followRedirects, type Hop } from './redirect.ts';
 import { assertSecureTransport } from './scope.ts';
 import { credentialNames } from './strategy.ts';
@@ -107,6 +107,9 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
 
   return async (request, next, info) => {
     const first = new URL(request.url);
+    // The one place CallInfo.credential is written: what this attempt carries.
+    const carried = info as { credential: CredentialNames | undefined };
+    carried.credential = undefined;
     if (!mayReceive(first))
       return next(call.bodyless && call.sendBody ? new Request(request, { body: call.sendBody() ?? null }) : request);
     const target = (): AuthTarget => ({
@@ -126,6 +129,9 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
         typeof (pending as PromiseLike<unknown> | undefined)?.then === 'function'
           ? await abortable(pending as Promise<unknown>, info.signal)
           : pending;
+      // What the strategy registered, and whatever its authorize set besides (a custom strategy may register nothing).
+      const authorized = withAuthorized(names, request, into);
+      carried.credential = authorized;
       let left = false;
       const followHere = request.redirect === 'follow' && canFollowRedirects();
       if (!followHere) {
@@ -142,8 +148,7 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
         (h) => next(copyTo(request, h.url, h.headers, h.body, 'manual', h.method)),
         {
           keepsCredentials: mayReceive,
-          // What the strategy registered, and whatever its authorize set besides (a custom strategy may register nothing).
-          names: withAuthorized(names, request, into),
+          names: authorized,
           replayBody: call.replay,
           describe: (url) => info.redact.url(url),
           onLeave: () => (left = true),

@@ -70,6 +70,8 @@ export class CallState implements CallInfo {
   wantsJson = false;
   /** The request ky handed to fetch last (parseJson's `request`, error views). */
   lastRequest: Request | undefined;
+  /** Set by the credential policy per attempt (see CallInfo). */
+  credential: CallInfo['credential'] = undefined;
   readonly started = now();
   readonly totalTimeout: number | false;
   readonly client: ClientState;

@@ -35,7 +35,20 @@ export type CallInfo = {
   emit(event: { type: SturdyEvent['type'] } & Partial<SturdyEvent>): void;
   /** ky's `context` option of the call. */
   readonly context: Readonly<Record<string, unknown>>;
+  /**
+   * The header and query parameter names the call's auth strategy set on this attempt (registered with the
+   * redactor or not: a custom strategy's too); undefined when this attempt carries no credential. A cache or
+   * de-duplication key must separate requests by these values; nothing may store or show them.
+   */
+  readonly credential: CredentialNames | undefined;
 };
+
+/**
+ * Names of the headers and query parameters that carry a credential.
+ * @example
+ * { headers: ['authorization', 'x-token'], query: ['api_key'] }
+ */
+export type CredentialNames = { readonly headers: readonly string[]; readonly query: readonly string[] };
 
 /**
  * Sends the request on: to the next middleware, and from the last one to fetch.
