@@ -1,7 +1,17 @@
 // sturdy/sse unit behaviour with msw, and the sturdy/testing eventStream handler: options, limits, redaction, timeouts.
+import { inspect } from 'node:util';
 import { http, HttpResponse } from 'msw';
+import * as v from 'valibot';
 import { describe, expect, test } from 'vitest';
-import { bearer, createClient, isNetworkError, isParseError, type Middleware, type SturdyEvent } from '../src/index.ts';
+import {
+  bearer,
+  createClient,
+  isNetworkError,
+  isParseError,
+  isValidationError,
+  type Middleware,
+  type SturdyEvent,
+} from '../src/index.ts';
 import { eventStream } from '../src/sse/index.ts';
 import { eventStream as scriptedStream, formatEvent } from '../src/testing/event-stream.ts';
 import { useMswServer } from './helpers/msw-server.ts';
@@ -140,6 +150,42 @@ describe('redaction, auth, middleware', () => {
     for (const secret of ['sess-abcdef123', 'tok-0123456789', 'k-987654321']) expect(printed).not.toContain(secret);
     expect((error as Error).message).toContain('api_key=[REDACTED]');
     expect(recorder.requests[0]?.headers.get('authorization')).toBe('Bearer tok-0123456789');
+  });
+
+  test("an event id echoing the bearer token is hidden by the client's redactor in every form of the error", async () => {
+    const token = 'tok_live_0123456789abcdef';
+    server.use(
+      streamOf('echo-schema', () => [formatEvent({ id: token, data: { [token]: 'one' } })]),
+      streamOf('echo-json', () => [formatEvent({ id: token, data: '{"n": 1, oops' })]),
+    );
+    const seen: SturdyEvent[] = [];
+    const api = client(seen, { auth: bearer(token) });
+    const cases = [
+      {
+        stream: () => eventStream(api, 'echo-schema', { schema: v.record(v.string(), v.number()) }),
+        guard: isValidationError,
+      },
+      { stream: () => eventStream(api, 'echo-json'), guard: isParseError },
+    ];
+    for (const { stream, guard } of cases) {
+      const { error } = await drain(stream());
+      expect(guard(error)).toBe(true);
+      const failure = error as Error & { index: number; eventId: string };
+      expect(failure).toMatchObject({ index: 0, eventId: '[REDACTED]' });
+      expect(failure.message).toContain('event 0 (id "[REDACTED]")');
+      expect(failure.stack?.startsWith(`${failure.name}: ${failure.message}\n`)).toBe(true);
+      const printed = [
+        failure.message,
+        String(failure),
+        failure.stack,
+        JSON.stringify(failure),
+        inspect(failure, { showHidden: true, depth: 10 }),
+        ...Object.values(failure).map((value) => inspect(value, { depth: 10 })),
+      ];
+      for (const text of printed) expect(text).not.toContain(token);
+    }
+    expect(JSON.stringify(seen)).not.toContain(token);
+    expect(recorder.requests[0]?.headers.get('authorization')).toBe(`Bearer ${token}`);
   });
 
   test("the caller's use middleware sees each connection with accept: text/event-stream", async () => {

@@ -14,23 +14,26 @@ export type EventErrorFields = {
   readonly eventId: string | undefined;
 };
 
-/** The client's redactor as `CallInfo.redact` hands it out. */
-export type StreamRedactor = Pick<Redactor, 'url' | 'text'>;
-
 /** Where an error happened: the redactor and the request, already redacted (`GET https://...`). */
-export type ErrorScope = { redact: StreamRedactor; request: string; status: number; contentType: string | null };
+export type ErrorScope = { redact: Redactor; request: string; status: number; contentType: string | null };
 
 /** Longest excerpt of a server's text in a message; ParseError.snippet keeps up to 200. */
 const MESSAGE_SNIPPET = 60;
 const SNIPPET = 200;
 
 /** Redacts a window wider than the excerpt, so a secret cut by the excerpt's end is still caught. */
-const excerpt = (redact: StreamRedactor, text: string, length: number): string => {
+const excerpt = (redact: Redactor, text: string, length: number): string => {
   const shown = redact.text(text.slice(0, length * 4)).slice(0, length);
   return shown.length < text.length ? `${shown}…` : shown;
 };
 
-const naming = (index: number, eventId: string | undefined) =>
+/** The event as an error names it: its id is the server's text and may echo a credential (a token). */
+const eventFields = (scope: ErrorScope, index: number, eventId: string | undefined): EventErrorFields => ({
+  index,
+  eventId: eventId === undefined ? undefined : scope.redact.text(eventId),
+});
+
+const naming = ({ index, eventId }: EventErrorFields) =>
   `event ${index}${eventId === undefined ? '' : ` (id ${JSON.stringify(eventId)})`}`;
 
 function parseError(scope: ErrorScope, text: string, message: string, fields?: EventErrorFields): ParseError {
@@ -55,11 +58,10 @@ export function badJson(
   eventId: string | undefined,
   data: string,
 ): ParseError & EventErrorFields {
+  const fields = eventFields(scope, index, eventId);
   const shown = JSON.stringify(excerpt(scope.redact, data, MESSAGE_SNIPPET));
-  return parseError(scope, data, `${naming(index, eventId)} of ${scope.request} is not valid JSON: ${shown}`, {
-    index,
-    eventId,
-  }) as ParseError & EventErrorFields;
+  const message = `${naming(fields)} of ${scope.request} is not valid JSON: ${shown}`;
+  return parseError(scope, data, message, fields) as ParseError & EventErrorFields;
 }
 
 /**
@@ -73,8 +75,9 @@ export function tooLarge(
   eventId: string | undefined,
   maxEventBytes: number,
 ): ParseError & EventErrorFields {
-  const message = `${naming(index, eventId)} of ${scope.request} is larger than maxEventBytes (${maxEventBytes}): raise the option if such events are expected`;
-  return parseError(scope, '', message, { index, eventId }) as ParseError & EventErrorFields;
+  const fields = eventFields(scope, index, eventId);
+  const message = `${naming(fields)} of ${scope.request} is larger than maxEventBytes (${maxEventBytes}): raise the option if such events are expected`;
+  return parseError(scope, '', message, fields) as ParseError & EventErrorFields;
 }
 
 /**
@@ -92,7 +95,7 @@ export function notAnEventStream(scope: ErrorScope, text: string): ParseError {
 }
 
 /**
- * Validates one event's data; a mismatch is a ValidationError naming the event, its issues redacted.
+ * Validates one event's data; a mismatch is a ValidationError naming the event, worded with the client's redactor.
  * @example
  * const data = await validateEvent(scope, Chunk, parsed, 7, '7');
  */
@@ -103,14 +106,14 @@ export async function validateEvent(
   index: number,
   eventId: string | undefined,
 ): Promise<unknown> {
-  const what = `${naming(index, eventId)} of ${scope.request}`;
   try {
-    return await validate(schema, value, 'response', { status: scope.status, what });
+    return await validate(schema, value, 'response', { status: scope.status }, scope.redact);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    // An issue message may quote the server's value.
-    const issues = error.issues.map((issue) => ({ path: issue.path, message: scope.redact.text(issue.message) }));
-    throw Object.assign(new ValidationError('response', issues, { status: scope.status, what }), { index, eventId });
+    // Named only on failure: redacting the id on every event would tax the hot path.
+    const fields = eventFields(scope, index, eventId);
+    const what = `${naming(fields)} of ${scope.request}`;
+    throw Object.assign(new ValidationError('response', error.issues, { status: scope.status, what }), fields);
   }
 }
 
@@ -120,7 +123,7 @@ export async function validateEvent(
  * throw endedTooOften(redactor, 'GET', url, 6, 5);
  */
 export function endedTooOften(
-  redact: StreamRedactor,
+  redact: Redactor,
   method: string,
   url: string,
   times: number,

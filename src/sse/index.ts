@@ -8,20 +8,12 @@
  */
 import type { SturdyClient } from '../core/client.ts';
 import type { CallInfo, Middleware } from '../core/middleware.ts';
-import { defaultRedactor } from '../core/redact.ts';
+import { defaultRedactor, type Redactor } from '../core/redact.ts';
 import { redactorOf } from '../core/response.ts';
 import { backoff, normalizeRetry } from '../core/retry.ts';
 import type { InferOutput, StandardSchemaV1 } from '../core/schema.ts';
 import { EVENT_STREAM, firstText, isEventStream, mayReconnect, noop, plainHeaders } from './connection.ts';
-import {
-  badJson,
-  endedTooOften,
-  notAnEventStream,
-  tooLarge,
-  validateEvent,
-  type ErrorScope,
-  type StreamRedactor,
-} from './errors.ts';
+import { badJson, endedTooOften, notAnEventStream, tooLarge, validateEvent, type ErrorScope } from './errors.ts';
 import { streamSettings, type EventStreamOptions } from './options.ts';
 import { createEventParser, headerValue, utf8Length, type RawEvent } from './parse.ts';
 import type { EventStream, ServerSentEvent } from './types.ts';
@@ -90,16 +82,14 @@ export function eventStream(
   let lastEventId = resumeId;
   let closed = false;
   /** What the last connection's request looked like from inside the client (its CallInfo, its URL). */
-  let seen: { call: CallInfo | undefined; url: string; redact: StreamRedactor } = {
-    call: undefined,
-    url: String(input),
-    redact: defaultRedactor,
-  };
+  let seen: { call: CallInfo | undefined; url: string } = { call: undefined, url: String(input) };
+  /** The call's redactor (the client's rules and its credentials): every error and event is worded with it. */
+  let redact: Redactor = defaultRedactor;
   const capture: Middleware = (request, next, info) => {
-    seen = { call: info, url: request.url, redact: info.redact };
+    seen = { call: info, url: request.url };
     return next(request);
   };
-  const describe = () => `${settings.method} ${seen.redact.url(seen.url)}`;
+  const describe = () => `${settings.method} ${redact.url(seen.url)}`;
 
   const open = (deadline: { remaining(): number }): Promise<Response> => {
     const remaining = deadline.remaining();
@@ -118,8 +108,7 @@ export function eventStream(
       throwHttpErrors: true,
       use: [...(options.use ?? []), capture],
     });
-    const redactor = redactorOf(promise);
-    if (redactor) seen = { ...seen, redact: redactor };
+    redact = redactorOf(promise) ?? redact;
     return promise;
   };
 
@@ -127,7 +116,7 @@ export function eventStream(
     const parser = createEventParser(settings.maxEventBytes);
     const deadline = startDeadline(settings.totalTimeout);
     const totalTimeout = () =>
-      timeoutError(settings.method, seen.redact.url(seen.url), 'total', settings.totalTimeout as number);
+      timeoutError(settings.method, redact.url(seen.url), 'total', settings.totalTimeout as number);
     let index = 0;
     let failures = 0;
     for (let connection = 1; ; connection++) {
@@ -142,7 +131,7 @@ export function eventStream(
       if (response?.status === 204) return void response.body?.cancel().catch(noop);
       if (response) {
         const scope: ErrorScope = {
-          redact: seen.redact,
+          redact,
           request: describe(),
           status: response.status,
           contentType: response.headers.get('content-type'),
@@ -205,9 +194,7 @@ export function eventStream(
       if (settings.reconnectLimit < 0) return;
       failures += 1;
       if (failures > settings.reconnectLimit) {
-        throw report(
-          failure ?? endedTooOften(seen.redact, settings.method, seen.url, failures, settings.reconnectLimit),
-        );
+        throw report(failure ?? endedTooOften(redact, settings.method, seen.url, failures, settings.reconnectLimit));
       }
       const delayMs = parser.retryMs ?? backoff(failures, retry);
       if (delayMs >= deadline.remaining()) throw report(totalTimeout());
@@ -242,7 +229,7 @@ export function eventStream(
     if (!closed)
       seen.call?.emit({
         type: 'error',
-        reason: error instanceof Error ? `${error.name}: ${seen.redact.text(error.message)}` : 'error',
+        reason: error instanceof Error ? `${error.name}: ${redact.text(error.message)}` : 'error',
       });
     return error;
   };
