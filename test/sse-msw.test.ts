@@ -81,6 +81,8 @@ describe('options', () => {
       [{ reconnect: 'yes' }, /option `reconnect` must be true, false or \{ limit \}/],
       [{ maxEventBytes: 0 }, /option `maxEventBytes` must be a positive integer/],
       [{ lastEventId: 'a\r\nx-evil: 1' }, /option `lastEventId` must be a string without line breaks/],
+      // Allowed in an event's id by the event-stream format, refused in a header by fetch (undici).
+      [{ lastEventId: 'a\x01b' }, /option `lastEventId` must be a string without line breaks or other control/],
       [{ schema: { parse() {} } }, /option `schema` must be a Standard Schema/],
       [{ idleTimeout: -5 }, /option `idleTimeout` must be a non-negative number/],
       [{ totalTimeout: 'long' }, /option `totalTimeout`/],

@@ -11,6 +11,7 @@ import {
   type SturdyEvent,
 } from '../src/index.ts';
 import { eventStream } from '../src/sse/index.ts';
+import { formatEvent } from '../src/testing/event-stream.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 import { registerSseRoutes } from './helpers/sse-server.ts';
 import { CHAT_TOKENS, WIRE_EVENTS, drain } from './helpers/sse-wire.ts';
@@ -160,6 +161,22 @@ describe('reconnection', () => {
       { reason: 'reconnect', delayMs: 250, attempt: 3, method: 'GET' },
     ]);
     expect(stream.lastEventId).toBe('4');
+  });
+
+  test('an id with a control character is not sent back as Last-Event-ID, and reconnection goes on', async () => {
+    server.route('/sse/control-id', (_request, response, n) => {
+      if (n >= 2) return void response.writeHead(204).end();
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      const ids = n === 0 ? ['1', 'a\x01b'] : ['3'];
+      response.end(`retry: 20\n${ids.map((id) => formatEvent({ id, data: { id } })).join('')}`);
+    });
+    const stream = eventStream(client(), 'control-id');
+    const { events, error } = await drain(stream);
+    expect(error).toBeUndefined();
+    expect(events.map((event) => event.id)).toEqual(['1', 'a\x01b', '3']);
+    const sent = server.requestsTo('/sse/control-id').map((request) => request.headers['last-event-id']);
+    expect(sent).toEqual([undefined, undefined, '3']);
+    expect(stream.lastEventId).toBe('3');
   });
 
   test('the reconnect limit: a feed that keeps ending without events fails after limit reconnects', async () => {

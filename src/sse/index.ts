@@ -15,7 +15,7 @@ import type { InferOutput, StandardSchemaV1 } from '../core/schema.ts';
 import { EVENT_STREAM, firstText, isEventStream, mayReconnect, noop, plainHeaders } from './connection.ts';
 import { badJson, endedTooOften, notAnEventStream, tooLarge, validateEvent, type ErrorScope } from './errors.ts';
 import { streamSettings, type EventStreamOptions } from './options.ts';
-import { createEventParser, headerValue, utf8Length, type RawEvent } from './parse.ts';
+import { createEventParser, lastEventIdHeader, utf8Length, type RawEvent } from './parse.ts';
 import type { EventStream, ServerSentEvent } from './types.ts';
 import { sleep } from '../shared/clock.ts';
 import { startDeadline, timeoutError } from '../core/timeouts.ts';
@@ -99,7 +99,7 @@ export function eventStream(
       headers: {
         ...headers,
         ...(setsAccept ? {} : { accept: EVENT_STREAM }),
-        'last-event-id': resumeId === '' ? undefined : headerValue(resumeId),
+        'last-event-id': lastEventIdHeader(resumeId),
       },
       signal,
       // The client's totalTimeout is for request/response calls: a stream is bounded by its own.

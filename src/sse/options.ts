@@ -118,9 +118,13 @@ export function streamSettings(options: EventStreamOptions): StreamSettings {
   const maxEventBytes = options.maxEventBytes ?? STREAM_DEFAULTS.maxEventBytes;
   if (!isCount(maxEventBytes) || maxEventBytes === 0)
     fail('maxEventBytes', 'a positive integer (bytes)', options.maxEventBytes);
-  // The id goes out as a header value: a line break there would be header injection.
+  // The id goes out as a header value: a line break would be header injection, another control character fails the request.
   if (typeof lastEventId !== 'string' || breaksHeader(lastEventId))
-    fail('lastEventId', 'a string without line breaks or NUL', lastEventId);
+    fail(
+      'lastEventId',
+      'a string without line breaks or other control characters (it is sent as Last-Event-ID)',
+      lastEventId,
+    );
   return {
     method,
     parse,

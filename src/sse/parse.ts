@@ -3,6 +3,7 @@
  * standard parser: decoded text in, completed blocks out, with memory bounded per event.
  */
 import { createParser } from 'eventsource-parser';
+import { breaksHeader } from '../shared/header-value.ts';
 
 /** One parsed event in the shape it is handed out (`data` still the text; `event` 'message' when unnamed). */
 export type RawEvent = { data: string; event: string; id: string | undefined; retry: number | undefined };
@@ -89,13 +90,17 @@ export function utf8Length(text: string): number {
 }
 
 /**
- * A header value carrying `text` as UTF-8 bytes (fetch takes header values as byte strings).
+ * The Last-Event-ID header for `id`: its UTF-8 bytes, one per char (fetch takes header values as byte strings);
+ * undefined when there is none to send: no id, or one that cannot travel as a header (a control character,
+ * which the event-stream format allows in an id). Such an id is not sent back, so reconnecting still works.
  * @example
- * headerValue('évt-1') // 'Ã©vt-1': the two UTF-8 bytes of é, one per char
+ * lastEventIdHeader('évt-1') // 'Ã©vt-1': the two UTF-8 bytes of é
+ * lastEventIdHeader('a\x01b') // undefined
  */
-export function headerValue(text: string): string {
-  if (/^[\x20-\x7e]*$/.test(text)) return text;
+export function lastEventIdHeader(id: string): string | undefined {
+  if (id === '' || breaksHeader(id)) return undefined;
+  if (/^[\x20-\x7e]*$/.test(id)) return id;
   let result = '';
-  for (const byte of new TextEncoder().encode(text)) result += String.fromCharCode(byte);
+  for (const byte of new TextEncoder().encode(id)) result += String.fromCharCode(byte);
   return result;
 }
