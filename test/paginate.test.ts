@@ -181,6 +181,24 @@ describe('laziness and bounds', () => {
     ]);
   });
 
+  test('next links that differ only by #fragment are the same request: a loop, caught before the repeat is sent', async () => {
+    server.route('/fragments', (_request, response, n) => {
+      response
+        .writeHead(200, { 'content-type': 'application/json', link: `</fragments?page=1#more-${n}>; rel="next"` })
+        .end(JSON.stringify({ data: [{ id: n + 1 }] }));
+    });
+    const error = await rejection(
+      collect(paginate(client(), 'fragments?page=1#top', { schema: Page, items: data, maxPages: 25 })),
+    );
+    expect(error).toMatchObject({
+      name: 'PaginationError',
+      reason: 'loop',
+      page: 2,
+      url: `${server.url}/fragments?page=1`,
+    });
+    expect(server.requestsTo('/fragments')).toHaveLength(1);
+  });
+
   test("maxPages: a next page beyond it throws after the last allowed page's items; a list that fits does not", async () => {
     server.route('/endless', linkPages(collection(1_000), 1, githubLinks));
     const items: number[] = [];
@@ -249,12 +267,12 @@ describe('laziness and bounds', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
-  test('a loop is caught even when a middleware outside paginate answers (a cache): by the response URL', async () => {
+  test('a loop is caught even when a middleware outside paginate answers (a cache): by the URL, without fragment', async () => {
     let answered = 0;
     const cache = async () => {
       answered += 1;
       return new Response(JSON.stringify({ data: [{ id: answered }] }), {
-        headers: { 'content-type': 'application/json', link: '<cached>; rel="next"' },
+        headers: { 'content-type': 'application/json', link: `<cached#${answered}>; rel="next"` },
       });
     };
     const error = await rejection(collect(paginate(client({ use: [cache] }), 'cached', { schema: Page, items: data })));

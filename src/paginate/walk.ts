@@ -22,8 +22,14 @@ export type Pageable = Pick<SturdyClient, 'request'> & { readonly options?: Stur
 type PageRequest = { input: Input; options: PageCallOptions };
 /** The client's redactor, as a middleware's CallInfo or a branded Response carries it. */
 type PageRedactor = { url(url: string | URL): string; text(text: string): string };
-/** Each URL fetched, with the number of the page it gave; bounded by maxPages. */
+/** Each URL fetched (as sent: without its fragment), with the number of the page it gave; bounded by maxPages. */
 type Seen = Map<string, number>;
+
+/** A URL as it goes on the wire: the `#fragment` never leaves the client, so links differing only there are one request. */
+const asSent = (url: string): string => {
+  const hash = url.indexOf('#');
+  return hash === -1 ? url : url.slice(0, hash);
+};
 
 const loopError = (redact: PageRedactor, url: string, page: number, first: number) => {
   const shown = redact.url(url);
@@ -83,7 +89,7 @@ async function fetchPage(
     if (refused) throw refused;
     if (sent === undefined) {
       info = call;
-      sent = outgoing.url;
+      sent = asSent(outgoing.url);
       const first = seen.get(sent);
       if (first !== undefined) throw (refused = loopError(call.redact, sent, number, first));
       seen.set(sent, number);
@@ -97,9 +103,10 @@ async function fetchPage(
     const url = pageUrl(response, sent, request.input, api);
     // A middleware outside ours (a cache) answered: the response's URL is all we can check.
     if (sent === undefined) {
-      const first = seen.get(url.href);
-      if (first !== undefined) throw loopError(redact, url.href, number, first);
-      seen.set(url.href, number);
+      const key = asSent(url.href);
+      const first = seen.get(key);
+      if (first !== undefined) throw loopError(redact, key, number, first);
+      seen.set(key, number);
     }
     const data = await promise.json();
     const page = settings.schema
