@@ -112,6 +112,77 @@ test('results may come back as a Map by key; an item without a result rejects al
   expect(three).toEqual({ status: 'fulfilled', value: 30 });
 });
 
+/** Settles every promise, or says 'hung' after 2 s; records unhandled rejections meanwhile. */
+async function settleWatched(promises: Array<Promise<unknown>>) {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const results = await Promise.race([Promise.allSettled(promises), wait(2_000).then(() => 'hung' as const)]);
+    // Unhandled rejections are reported after the microtask queue drains.
+    await new Promise((resolve) => setImmediate(resolve));
+    return { results, unhandled };
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+}
+
+test('a Map result missing a BigInt key: each caller of that item gets a clear error, the others their results', async () => {
+  const load = batch(
+    async (ids: bigint[]) => new Map(ids.filter((id) => id !== 2n).map((id) => [id, Number(id) * 10])),
+  );
+  const { results, unhandled } = await settleWatched([load(1n), load(2n), load(3n), load(2n)]);
+  expect(unhandled).toEqual([]);
+  expect(results).not.toBe('hung');
+  const [one, two, three, twoAgain] = results as PromiseSettledResult<number>[];
+  expect(one).toEqual({ status: 'fulfilled', value: 10 });
+  expect(three).toEqual({ status: 'fulfilled', value: 30 });
+  for (const missing of [two, twoAgain])
+    expect(missing).toMatchObject({
+      status: 'rejected',
+      reason: { message: expect.stringContaining('no result for item 2n') },
+    });
+});
+
+test('printing a missing key never throws: a cycle, a throwing toJSON and toString, no prototype, a symbol, a long string', async () => {
+  const cycle: Record<string, unknown> = { name: 'cycle' };
+  cycle.self = cycle;
+  const hostile = {
+    toJSON() {
+      throw new Error('no JSON');
+    },
+    toString() {
+      throw new Error('no string');
+    },
+  };
+  const keys: unknown[] = [cycle, hostile, Object.create(null), Symbol('s'), 'x'.repeat(10_000)];
+  const load = batch(async () => new Map<unknown, string>(), { key: (index: number) => keys[index] });
+  const { results, unhandled } = await settleWatched(keys.map((_, index) => load(index)));
+  expect(unhandled).toEqual([]);
+  expect(results).not.toBe('hung');
+  for (const result of results as PromiseSettledResult<string>[]) {
+    expect(result.status).toBe('rejected');
+    const { message } = (result as PromiseRejectedResult).reason as Error;
+    expect(message).toMatch(/^sturdy: the batch function returned no result for item /);
+    expect(message.length).toBeLessThan(300);
+  }
+});
+
+test('a result Map that throws when read fails every caller still waiting with its error, never an unhandled rejection', async () => {
+  class BrokenMap extends Map<string, string> {
+    override get(): never {
+      throw new Error('broken map');
+    }
+  }
+  const load = batch(async (ids: string[]) => new BrokenMap(ids.map((id) => [id, id])));
+  const { results, unhandled } = await settleWatched([load('a'), load('b')]);
+  expect(unhandled).toEqual([]);
+  expect(results).toEqual([
+    { status: 'rejected', reason: new Error('broken map') },
+    { status: 'rejected', reason: new Error('broken map') },
+  ]);
+});
+
 test('a result array of the wrong length rejects every item with a TypeError that says what is expected', async () => {
   const load = batch(async (ids: string[]) => ids.slice(1));
   const results = await Promise.allSettled([load('a'), load('b')]);

@@ -3,6 +3,7 @@
  * single-item calls made close together are collected for a short window (or
  * until a batch is full) and sent as one, and each caller gets its own result.
  */
+import { showValue } from '../shared/show.ts';
 
 /**
  * Options of `batch`.
@@ -76,7 +77,11 @@ export function batch<Item, Result>(
     timer = undefined;
     const pending = queue;
     queue = [];
-    if (pending.length > 0) void dispatch(pending);
+    // Whatever goes wrong in a dispatch, every caller still waiting hears of it (settled ones ignore it).
+    if (pending.length > 0)
+      dispatch(pending).catch((error: unknown) => {
+        for (const entry of pending) entry.reject(error);
+      });
   };
 
   const dispatch = async (pending: Array<Pending<Item, Result>>) => {
@@ -110,11 +115,7 @@ export function batch<Item, Result>(
     for (const entry of pending) {
       const map = results as ReadonlyMap<unknown, Result | Error>;
       if (isMap && !map.has(entry.key)) {
-        entry.reject(
-          new Error(
-            `sturdy: the batch function returned no result for item ${JSON.stringify(entry.key) ?? String(entry.key)}`,
-          ),
-        );
+        entry.reject(new Error(`sturdy: the batch function returned no result for item ${showValue(entry.key)}`));
         continue;
       }
       const result = isMap ? map.get(entry.key) : (results as ReadonlyArray<Result | Error>)[entry.slot];

@@ -3,6 +3,7 @@
  * checks that turn bad input into a TypeError naming the option, before any request.
  */
 import { breaksHeader } from '../shared/header-value.ts';
+import { showValue } from '../shared/show.ts';
 import type { CallOptions } from '../core/options.ts';
 import { isStandardSchema, type StandardSchemaV1 } from '../core/schema.ts';
 
@@ -71,13 +72,7 @@ export type StreamSettings = {
 };
 
 const fail = (option: string, expected: string, value: unknown): never => {
-  let shown: string;
-  try {
-    shown = typeof value === 'function' ? 'a function' : (JSON.stringify(value) ?? String(value));
-  } catch {
-    shown = typeof value;
-  }
-  throw new TypeError(`sturdy/sse: option \`${option}\` must be ${expected}; got ${shown}`);
+  throw new TypeError(`sturdy/sse: option \`${option}\` must be ${expected}; got ${showValue(value)}`);
 };
 
 const duration = (option: string, value: unknown, fallback: number | false): number | false => {
