@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test, vi } from 'vitest';
 import { bearer, isHTTPError } from '../src/index.ts';
 import { httpCache } from '../src/cache/index.ts';
-import { eventually, recordingClient, versioned } from './helpers/cache-server.ts';
+import { eventually, recordingClient, tokenStrategy, versioned } from './helpers/cache-server.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 
 let server: TestServer;
@@ -247,6 +247,20 @@ test("token A's entry is never served to token B, and the store never holds a to
   expect(await hit.text()).toBe('user Bearer token-B-456');
   expect(hit.headers.get('set-cookie')).toBeNull();
   expect(server.requestsTo('/me').length).toBe(2);
+});
+
+test("a custom strategy's credential separates entries even when it registers nothing: B never gets A's", async () => {
+  versioned(server, '/mine', (_n, request) => ({
+    headers: { 'cache-control': 'private, max-age=60' },
+    body: `user ${request.headers['x-token']}`,
+  }));
+  const cache = httpCache();
+  const asA = recordingClient(server, [cache], { auth: tokenStrategy('tok_A_111') }).api;
+  const asB = recordingClient(server, [cache], { auth: tokenStrategy('tok_B_222') }).api;
+  expect(await asA.get('mine').text()).toBe('user tok_A_111');
+  expect(await asB.get('mine').text()).toBe('user tok_B_222');
+  expect([await asA.get('mine').text(), await asB.get('mine').text()]).toEqual(['user tok_A_111', 'user tok_B_222']);
+  expect(server.requestsTo('/mine').map((request) => request.headers['x-token'])).toEqual(['tok_A_111', 'tok_B_222']);
 });
 
 test('a query API key is a credential too: two keys, two entries', async () => {

@@ -60,13 +60,18 @@ export function assertWebCrypto(what: string): void {
 }
 
 /**
- * Is `name` a header that carries a credential for this client?
+ * Is `name` a header that carries a credential on this attempt: fetch's own credential headers, one the
+ * redactor knows, or one the call's auth strategy set (registered or not)?
  * @example
  * isCredentialHeader('authorization', call) // true
  */
 export function isCredentialHeader(name: string, call: CallInfo): boolean {
   // Credential headers are always part of a key, whatever the client's redactor says.
-  return CREDENTIAL_HEADERS.includes(name) || call.redact.isSensitiveHeader(name);
+  return (
+    CREDENTIAL_HEADERS.includes(name) ||
+    call.credential?.headers.includes(name) === true ||
+    call.redact.isSensitiveHeader(name)
+  );
 }
 
 /**

@@ -3,7 +3,7 @@
  * routes whose reply depends on the request count, and a client that records cache events.
  */
 import type { ServerResponse } from 'node:http';
-import { createClient, type SturdyEvent } from '../../src/index.ts';
+import { createClient, credentialPolicy, type AuthStrategy, type SturdyEvent } from '../../src/index.ts';
 import type { Middleware } from '../../src/core/middleware.ts';
 import type { ReceivedRequest, TestServer } from './server.ts';
 
@@ -58,4 +58,22 @@ export async function eventually(check: () => boolean, timeoutMs = 2_000): Promi
     if (performance.now() - started > timeoutMs) throw new Error('eventually: condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/**
+ * A custom auth strategy that registers nothing with the redactor: its credential is the `x-token` header
+ * (and the `sig` query parameter when given), known to the core only as what its authorize set.
+ * @example
+ * const asA = recordingClient(server, [cache], { auth: tokenStrategy('tok_A') });
+ */
+export function tokenStrategy(token: string, sig?: string): AuthStrategy {
+  return {
+    kind: 'sturdy.auth',
+    type: 'custom',
+    policy: credentialPolicy,
+    authorize: ({ headers, url }) => {
+      headers.set('x-token', token);
+      if (sig !== undefined) url.searchParams.set('sig', sig);
+    },
+  };
 }
