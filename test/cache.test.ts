@@ -70,6 +70,24 @@ test('no-store: never stored, every call reaches the server', async () => {
   expect(outcomes()).toEqual(['miss', 'miss']);
 });
 
+test('error statuses are never stored, whatever their freshness (404, 410, 501, 500 with max-age)', async () => {
+  for (const status of [404, 410, 501, 500]) {
+    const path = `/error-${status}`;
+    versioned(server, path, (n) => ({
+      status,
+      headers: { 'cache-control': 'public, max-age=31536000' },
+      body: `e${n}`,
+    }));
+    const { api, outcomes } = recordingClient(server, [httpCache()], { throwHttpErrors: false });
+    const texts = [await api.get(path.slice(1)).text(), await api.get(path.slice(1)).text()];
+    expect({ status, texts, outcomes: outcomes() }).toEqual({
+      status,
+      texts: ['e0', 'e1'],
+      outcomes: ['miss', 'miss'],
+    });
+  }
+});
+
 test('no-cache and must-revalidate: revalidated on every use, even while fresh', async () => {
   for (const directive of ['no-cache', 'max-age=60, must-revalidate']) {
     const path = `/always-${directive.length}`;

@@ -73,7 +73,9 @@ export function httpCache(options: HttpCacheOptions = {}): Middleware {
     const vary = varyNames(response.headers.get('vary'));
     const validator = headers.etag !== undefined || headers['last-modified'] !== undefined;
     const declared = Number(response.headers.get('content-length') ?? 0);
-    const worthKeeping = policy.storable() && vary !== '*' && (policy.timeToLive() > 0 || validator);
+    // An error status is never stored, whatever its freshness says: the next call asks the origin again.
+    const worthKeeping =
+      response.status < 400 && policy.storable() && vary !== '*' && (policy.timeToLive() > 0 || validator);
     if (!worthKeeping || declared > limits.maxEntryBytes) {
       if (found.entry) await store.remove(found.group, found.key);
       return response;
