@@ -181,6 +181,29 @@ test('different content negotiation is not shared; a newcomer after the response
   expect(server.requestsTo('/who').length - before).toBe(4);
 });
 
+test('conditional and range headers are part of the key: a plain GET never gets a concurrent conditional 304 or a 206', async () => {
+  server.route('/doc', async (request, response) => {
+    await sleep(100);
+    if (request.headers['if-none-match'] === '"d1"') return void response.writeHead(304, { etag: '"d1"' }).end();
+    if (request.headers.range) return void response.writeHead(206, { 'content-range': 'bytes 0-1/8' }).end('th');
+    response.writeHead(200, { etag: '"d1"', 'content-type': 'text/plain' }).end('the doc!');
+  });
+  const { api } = recordingClient(server, [dedupe()], { throwHttpErrors: false });
+  const conditions = [
+    {},
+    { 'if-none-match': '"d1"' },
+    { 'if-modified-since': 'Mon, 07 Dec 2026 08:00:00 GMT' },
+    { 'if-match': '"d1"' },
+    { 'if-unmodified-since': 'Mon, 07 Dec 2026 08:00:00 GMT' },
+    { range: 'bytes=0-1', 'if-range': '"d1"' },
+    { range: 'bytes=0-1' },
+  ];
+  const responses = await Promise.all(conditions.map((headers) => api.get('doc', { headers })));
+  expect(responses.map((response) => response.status)).toEqual([200, 304, 200, 200, 200, 206, 206]);
+  expect(await responses[0]!.text()).toBe('the doc!');
+  expect(server.requestsTo('/doc')).toHaveLength(conditions.length);
+});
+
 test('bad options are TypeErrors naming the option', () => {
   expect(() => dedupe({ headers: ['bad header'] })).toThrow(/option `headers` of dedupe\(\)/);
   expect(() => dedupe({ bufferBytes: -1 })).toThrow(/option `bufferBytes`/);
