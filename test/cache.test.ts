@@ -250,6 +250,28 @@ test('a successful POST invalidates its URL and its Location; a failed one does 
   expect(await both()).toEqual(['list 2', 'item 1']);
 });
 
+test('a response reached through a redirect to another origin is not stored under the URL that redirected', async () => {
+  const other = await startServer();
+  try {
+    versioned(other, '/landing', (n) => ({ headers: { 'cache-control': 'max-age=31536000' }, body: `elsewhere ${n}` }));
+    versioned(server, '/moved', (n) =>
+      n === 0
+        ? { status: 302, headers: { location: `${other.url}/landing` } }
+        : { headers: { 'cache-control': 'max-age=60' }, body: 'home again' },
+    );
+    const { api, outcomes } = recordingClient(server, [httpCache()]);
+    const first = await api.get('moved');
+    expect([first.url, await first.text()]).toEqual([`${other.url}/landing`, 'elsewhere 0']);
+    // The redirect is gone: the next call asks the first origin again and gets its own answer.
+    expect(await api.get('moved').text()).toBe('home again');
+    expect(await api.get('moved').text()).toBe('home again');
+    expect(server.requestsTo('/moved')).toHaveLength(2);
+    expect(outcomes()).toEqual(['miss', 'miss', 'hit']);
+  } finally {
+    await other.close();
+  }
+});
+
 test("token A's entry is never served to token B, and the store never holds a token", async () => {
   versioned(server, '/me', (_n, request) => ({
     headers: { 'cache-control': 'private, max-age=60', 'set-cookie': 'session=s3cr3t' },
