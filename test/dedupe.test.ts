@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
-import { bearer } from '../src/index.ts';
+import { bearer, type CallOptions } from '../src/index.ts';
 import { dedupe } from '../src/cache/index.ts';
 import { eventually, recordingClient, tokenStrategy } from './helpers/cache-server.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
@@ -9,6 +9,7 @@ const BODY = JSON.stringify({ items: Array.from({ length: 20_000 }, (_, i) => ({
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let closedEarly = 0;
 let slowHeadClosed = 0;
+let pacedClosed = 0;
 
 beforeAll(async () => {
   server = await startServer();
@@ -40,6 +41,18 @@ beforeAll(async () => {
     });
     await sleep(2_000);
     if (!response.destroyed) response.writeHead(200).end('late');
+  });
+  // Headers at once, then ten pieces 150 ms apart: 1.5 s of body.
+  server.route('/paced', async (_request, response) => {
+    response.on('close', () => {
+      if (!response.writableEnded) pacedClosed += 1;
+    });
+    response.writeHead(200, { 'content-type': 'text/plain' });
+    for (let i = 0; i < 10 && !response.destroyed; i++) {
+      response.write(`piece ${i}\n`);
+      await sleep(150);
+    }
+    response.end();
   });
   server.route('/who', async (request, response) => {
     await sleep(50);
@@ -136,6 +149,39 @@ test('callers aborting before the response: the upstream stays until the last on
   await eventually(() => slowHeadClosed === 1);
   expect(server.requestsTo('/slow-head').length).toBe(1);
 });
+
+const PACED = Array.from({ length: 10 }, (_, i) => `piece ${i}\n`).join('');
+
+test.each([
+  ['totalTimeout', { totalTimeout: 400 }, /totalTimeout of/],
+  ['idleTimeout', { idleTimeout: 60 }, /idleTimeout of 60 ms/],
+  ['timeout', { timeout: 300 }, /\(timeout of 300 ms/],
+] as Array<[string, CallOptions, RegExp]>)(
+  "one caller's own %s ends only that caller, whether it started the request or joined it",
+  async (_name, limit, message) => {
+    const { api } = recordingClient(server, [dedupe()]);
+    for (const limited of [0, 1]) {
+      const before = server.requestsTo('/paced').length;
+      const started = performance.now();
+      // The first caller starts the request, the second joins it.
+      const calls = [0, 1].map((caller) => api.get('paced', caller === limited ? limit : {}).text());
+      const [mine, theirs] = limited === 0 ? calls : [calls[1]!, calls[0]!];
+      const error = await mine!.then(
+        () => new Error('the limited caller got the whole body'),
+        (caught: unknown) => caught,
+      );
+      expect(error).toMatchObject({ name: 'TimeoutError', message: expect.stringMatching(message) });
+      expect(performance.now() - started).toBeLessThan(1_200);
+      expect(await theirs).toBe(PACED);
+      expect(server.requestsTo('/paced').length - before).toBe(1);
+    }
+    // When every caller's limit has run out, the shared request is cancelled: the server sees the connection close.
+    const closed = pacedClosed;
+    const both = await Promise.allSettled([0, 1].map(() => api.get('paced', limit).text()));
+    expect(both.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    await eventually(() => pacedClosed === closed + 1);
+  },
+);
 
 test('POST is never shared', async () => {
   const { api } = recordingClient(server, [dedupe()]);

@@ -47,8 +47,9 @@ type Flight = { waiters: Set<Waiter>; upstream: AbortController };
 
 /**
  * Shares one upstream request among concurrent identical GET/HEAD calls (same URL, same credentials,
- * same content negotiation). One caller aborting leaves the others untouched; the upstream request
- * is cancelled only when every caller has gone. Unsafe methods are never shared.
+ * same content negotiation, same conditional and range headers). One caller aborting, or its own
+ * `timeout`, `idleTimeout` or `totalTimeout` running out, leaves the others untouched; the upstream
+ * request is cancelled only when every caller has gone. Unsafe methods are never shared.
  * @example
  * const api = createClient({ baseUrl, use: [dedupe(), httpCache()] });
  * const [a, b] = await Promise.all([api.get('me').json(), api.get('me').json()]); // one request
