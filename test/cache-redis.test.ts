@@ -2,7 +2,12 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { createStorage } from 'unstorage';
+import redisDriver from 'unstorage/drivers/redis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { httpCache } from '../src/cache/index.ts';
+import { getAsTwoUsers, USER_SECRETS } from './helpers/cache-server.ts';
 import { redisAvailable, startRedis, type RedisServer } from './helpers/redis.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 
@@ -40,4 +45,22 @@ describe.skipIf(!redisAvailable())('httpCache({ store }) through Redis', () => {
     expect(second).toEqual({ body: { products: ['KB-1'] }, outcomes: ['hit'] });
     expect(server.requestsTo('/catalog')).toHaveLength(1);
   }, 40_000);
+
+  test("Redis holds no credential in any key or value: a custom strategy's header (named by Vary) and query parameter", async () => {
+    const store = createStorage({ driver: redisDriver({ url: redis.url, base: 'sturdy-cache-secrets' }) });
+    const raw = new Redis(redis.url);
+    try {
+      const { outcomes } = await getAsTwoUsers(server, httpCache({ store }));
+      expect(outcomes).toEqual(['miss', 'hit', 'miss', 'hit']);
+      // Read straight from Redis, bypassing unstorage: what another tool (or an attacker with the dump) sees.
+      const keys = await raw.keys('sturdy-cache-secrets:*');
+      const dump = JSON.stringify([keys, await Promise.all(keys.map((key) => raw.get(key)))]);
+      expect(keys.length).toBe(4);
+      expect(dump).toContain('vary');
+      for (const secret of USER_SECRETS) expect(dump).not.toContain(secret);
+    } finally {
+      raw.disconnect();
+      await store.dispose();
+    }
+  });
 });

@@ -4,11 +4,28 @@ import { join } from 'node:path';
 import { createStorage } from 'unstorage';
 import fsDriver from 'unstorage/drivers/fs';
 import memoryDriver from 'unstorage/drivers/memory';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { bearer } from '../src/index.ts';
 import { httpCache } from '../src/cache/index.ts';
-import { recordingClient, versioned } from './helpers/cache-server.ts';
+import { getAsTwoUsers, recordingClient, USER_SECRETS, versioned } from './helpers/cache-server.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
+
+/** What every in-memory store holds, key by key (its keys are `<group>\n<id>`), kept by a pass-through wrapper. */
+const memoryContents = new Map<string, unknown>();
+vi.mock('../src/cache/store.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../src/cache/store.ts')>();
+  const memoryStore: typeof original.memoryStore = (bounds) => {
+    const store = original.memoryStore(bounds);
+    return {
+      ...store,
+      set(group, id, record, ttlMs) {
+        memoryContents.set(`${group}\n${id}`, record);
+        return store.set(group, id, record, ttlMs);
+      },
+    };
+  };
+  return { ...original, memoryStore };
+});
 
 let server: TestServer;
 let directory: string;
@@ -46,6 +63,23 @@ test('an unstorage memory store is shared: a second client (another instance) ge
   expect(dump).not.toContain('token-A-123');
   expect(dump).not.toContain('cookie-secret-9');
   expect(dump).toContain(`"url":"${server.url}/report"`);
+});
+
+test("no stored key or value holds a custom strategy's credential, Vary on it included (memory and unstorage stores)", async () => {
+  const storage = createStorage({ driver: memoryDriver() });
+  for (const cache of [httpCache(), httpCache({ store: storage })]) {
+    const { bodies, outcomes } = await getAsTwoUsers(server, cache);
+    expect(outcomes).toEqual(['miss', 'hit', 'miss', 'hit']);
+    expect(new Set(bodies).size).toBe(2);
+  }
+  const memory = JSON.stringify([...memoryContents]);
+  const keys = await storage.getKeys();
+  const shared = JSON.stringify([keys, await Promise.all(keys.map((key) => storage.getItem(key)))]);
+  for (const dump of [memory, shared]) {
+    // The stored policy kept what Vary names (the entries are there), never the credential's value.
+    expect(dump).toContain('"vary":"x-token"');
+    for (const secret of USER_SECRETS) expect(dump).not.toContain(secret);
+  }
 });
 
 test('an fs store survives a restart (a new storage on the same directory) and keeps bytes exact', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test, vi } from 'vitest';
 import { bearer, isHTTPError } from '../src/index.ts';
 import { httpCache } from '../src/cache/index.ts';
-import { eventually, recordingClient, versioned } from './helpers/cache-server.ts';
+import { eventually, recordingClient, tokenStrategy, versioned } from './helpers/cache-server.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 
 let server: TestServer;
@@ -68,6 +68,24 @@ test('no-store: never stored, every call reaches the server', async () => {
   const { api, outcomes } = recordingClient(server, [httpCache()]);
   expect([await api.get('no-store').text(), await api.get('no-store').text()]).toEqual(['v0', 'v1']);
   expect(outcomes()).toEqual(['miss', 'miss']);
+});
+
+test('error statuses are never stored, whatever their freshness (404, 410, 501, 500 with max-age)', async () => {
+  for (const status of [404, 410, 501, 500]) {
+    const path = `/error-${status}`;
+    versioned(server, path, (n) => ({
+      status,
+      headers: { 'cache-control': 'public, max-age=31536000' },
+      body: `e${n}`,
+    }));
+    const { api, outcomes } = recordingClient(server, [httpCache()], { throwHttpErrors: false });
+    const texts = [await api.get(path.slice(1)).text(), await api.get(path.slice(1)).text()];
+    expect({ status, texts, outcomes: outcomes() }).toEqual({
+      status,
+      texts: ['e0', 'e1'],
+      outcomes: ['miss', 'miss'],
+    });
+  }
 });
 
 test('no-cache and must-revalidate: revalidated on every use, even while fresh', async () => {
@@ -232,6 +250,28 @@ test('a successful POST invalidates its URL and its Location; a failed one does 
   expect(await both()).toEqual(['list 2', 'item 1']);
 });
 
+test('a response reached through a redirect to another origin is not stored under the URL that redirected', async () => {
+  const other = await startServer();
+  try {
+    versioned(other, '/landing', (n) => ({ headers: { 'cache-control': 'max-age=31536000' }, body: `elsewhere ${n}` }));
+    versioned(server, '/moved', (n) =>
+      n === 0
+        ? { status: 302, headers: { location: `${other.url}/landing` } }
+        : { headers: { 'cache-control': 'max-age=60' }, body: 'home again' },
+    );
+    const { api, outcomes } = recordingClient(server, [httpCache()]);
+    const first = await api.get('moved');
+    expect([first.url, await first.text()]).toEqual([`${other.url}/landing`, 'elsewhere 0']);
+    // The redirect is gone: the next call asks the first origin again and gets its own answer.
+    expect(await api.get('moved').text()).toBe('home again');
+    expect(await api.get('moved').text()).toBe('home again');
+    expect(server.requestsTo('/moved')).toHaveLength(2);
+    expect(outcomes()).toEqual(['miss', 'miss', 'hit']);
+  } finally {
+    await other.close();
+  }
+});
+
 test("token A's entry is never served to token B, and the store never holds a token", async () => {
   versioned(server, '/me', (_n, request) => ({
     headers: { 'cache-control': 'private, max-age=60', 'set-cookie': 'session=s3cr3t' },
@@ -247,6 +287,20 @@ test("token A's entry is never served to token B, and the store never holds a to
   expect(await hit.text()).toBe('user Bearer token-B-456');
   expect(hit.headers.get('set-cookie')).toBeNull();
   expect(server.requestsTo('/me').length).toBe(2);
+});
+
+test("a custom strategy's credential separates entries even when it registers nothing: B never gets A's", async () => {
+  versioned(server, '/mine', (_n, request) => ({
+    headers: { 'cache-control': 'private, max-age=60' },
+    body: `user ${request.headers['x-token']}`,
+  }));
+  const cache = httpCache();
+  const asA = recordingClient(server, [cache], { auth: tokenStrategy('tok_A_111') }).api;
+  const asB = recordingClient(server, [cache], { auth: tokenStrategy('tok_B_222') }).api;
+  expect(await asA.get('mine').text()).toBe('user tok_A_111');
+  expect(await asB.get('mine').text()).toBe('user tok_B_222');
+  expect([await asA.get('mine').text(), await asB.get('mine').text()]).toEqual(['user tok_A_111', 'user tok_B_222']);
+  expect(server.requestsTo('/mine').map((request) => request.headers['x-token'])).toEqual(['tok_A_111', 'tok_B_222']);
 });
 
 test('a query API key is a credential too: two keys, two entries', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
-import { bearer } from '../src/index.ts';
+import { bearer, type CallOptions } from '../src/index.ts';
 import { dedupe } from '../src/cache/index.ts';
-import { eventually, recordingClient } from './helpers/cache-server.ts';
+import { eventually, recordingClient, tokenStrategy } from './helpers/cache-server.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 
 let server: TestServer;
@@ -9,6 +9,7 @@ const BODY = JSON.stringify({ items: Array.from({ length: 20_000 }, (_, i) => ({
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let closedEarly = 0;
 let slowHeadClosed = 0;
+let pacedClosed = 0;
 
 beforeAll(async () => {
   server = await startServer();
@@ -41,11 +42,23 @@ beforeAll(async () => {
     await sleep(2_000);
     if (!response.destroyed) response.writeHead(200).end('late');
   });
+  // Headers at once, then ten pieces 150 ms apart: 1.5 s of body.
+  server.route('/paced', async (_request, response) => {
+    response.on('close', () => {
+      if (!response.writableEnded) pacedClosed += 1;
+    });
+    response.writeHead(200, { 'content-type': 'text/plain' });
+    for (let i = 0; i < 10 && !response.destroyed; i++) {
+      response.write(`piece ${i}\n`);
+      await sleep(150);
+    }
+    response.end();
+  });
   server.route('/who', async (request, response) => {
     await sleep(50);
     response
       .writeHead(200, { 'content-type': 'text/plain' })
-      .end(`${request.method} ${request.headers.authorization ?? 'anonymous'}`);
+      .end(`${request.method} ${request.headers.authorization ?? request.headers['x-token'] ?? 'anonymous'}`);
   });
 });
 afterAll(() => server.close());
@@ -137,29 +150,68 @@ test('callers aborting before the response: the upstream stays until the last on
   expect(server.requestsTo('/slow-head').length).toBe(1);
 });
 
-test('POST is never shared; different credentials are never shared', async () => {
-  const shared = dedupe();
-  const { api } = recordingClient(server, [shared]);
+const PACED = Array.from({ length: 10 }, (_, i) => `piece ${i}\n`).join('');
+
+test.each([
+  ['totalTimeout', { totalTimeout: 400 }, /totalTimeout of/],
+  ['idleTimeout', { idleTimeout: 60 }, /idleTimeout of 60 ms/],
+  ['timeout', { timeout: 300 }, /\(timeout of 300 ms/],
+] as Array<[string, CallOptions, RegExp]>)(
+  "one caller's own %s ends only that caller, whether it started the request or joined it",
+  async (_name, limit, message) => {
+    const { api } = recordingClient(server, [dedupe()]);
+    for (const limited of [0, 1]) {
+      const before = server.requestsTo('/paced').length;
+      const started = performance.now();
+      // The first caller starts the request, the second joins it.
+      const calls = [0, 1].map((caller) => api.get('paced', caller === limited ? limit : {}).text());
+      const [mine, theirs] = limited === 0 ? calls : [calls[1]!, calls[0]!];
+      const error = await mine!.then(
+        () => new Error('the limited caller got the whole body'),
+        (caught: unknown) => caught,
+      );
+      expect(error).toMatchObject({ name: 'TimeoutError', message: expect.stringMatching(message) });
+      expect(performance.now() - started).toBeLessThan(1_200);
+      expect(await theirs).toBe(PACED);
+      expect(server.requestsTo('/paced').length - before).toBe(1);
+    }
+    // When every caller's limit has run out, the shared request is cancelled: the server sees the connection close.
+    const closed = pacedClosed;
+    const both = await Promise.allSettled([0, 1].map(() => api.get('paced', limit).text()));
+    expect(both.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    await eventually(() => pacedClosed === closed + 1);
+  },
+);
+
+test('POST is never shared', async () => {
+  const { api } = recordingClient(server, [dedupe()]);
   const before = server.requestsTo('/who').length;
   const posts = await Promise.all(Array.from({ length: 5 }, () => api.post('who', { json: {} }).text()));
   expect(posts).toEqual(Array(5).fill('POST anonymous'));
   expect(server.requestsTo('/who').length - before).toBe(5);
+});
 
-  const asA = recordingClient(server, [shared], { auth: bearer('token-A-123') }).api;
-  const asB = recordingClient(server, [shared], { auth: bearer('token-B-456') }).api;
+test.each([
+  ['bearer', bearer],
+  ['a custom strategy that registers nothing', tokenStrategy],
+])('different credentials are never shared (%s): B never gets A', async (_kind, strategy) => {
+  const shared = dedupe();
+  const asA = recordingClient(server, [shared], { auth: strategy('token-A-123') }).api;
+  const asB = recordingClient(server, [shared], { auth: strategy('token-B-456') }).api;
+  const before = server.requestsTo('/who').length;
   const users = await Promise.all([
     asA.get('who').text(),
     asB.get('who').text(),
     asA.get('who').text(),
     asB.get('who').text(),
   ]);
-  expect(users).toEqual([
-    'GET Bearer token-A-123',
-    'GET Bearer token-B-456',
-    'GET Bearer token-A-123',
-    'GET Bearer token-B-456',
+  expect(users.map((text) => text.replace(/^GET (Bearer )?/, ''))).toEqual([
+    'token-A-123',
+    'token-B-456',
+    'token-A-123',
+    'token-B-456',
   ]);
-  expect(server.requestsTo('/who').length - before).toBe(7);
+  expect(server.requestsTo('/who').length - before).toBe(2);
 });
 
 test('different content negotiation is not shared; a newcomer after the response starts its own request', async () => {
@@ -173,6 +225,29 @@ test('different content negotiation is not shared; a newcomer after the response
   await api.get('who').text();
   await api.get('who').text();
   expect(server.requestsTo('/who').length - before).toBe(4);
+});
+
+test('conditional and range headers are part of the key: a plain GET never gets a concurrent conditional 304 or a 206', async () => {
+  server.route('/doc', async (request, response) => {
+    await sleep(100);
+    if (request.headers['if-none-match'] === '"d1"') return void response.writeHead(304, { etag: '"d1"' }).end();
+    if (request.headers.range) return void response.writeHead(206, { 'content-range': 'bytes 0-1/8' }).end('th');
+    response.writeHead(200, { etag: '"d1"', 'content-type': 'text/plain' }).end('the doc!');
+  });
+  const { api } = recordingClient(server, [dedupe()], { throwHttpErrors: false });
+  const conditions = [
+    {},
+    { 'if-none-match': '"d1"' },
+    { 'if-modified-since': 'Mon, 07 Dec 2026 08:00:00 GMT' },
+    { 'if-match': '"d1"' },
+    { 'if-unmodified-since': 'Mon, 07 Dec 2026 08:00:00 GMT' },
+    { range: 'bytes=0-1', 'if-range': '"d1"' },
+    { range: 'bytes=0-1' },
+  ];
+  const responses = await Promise.all(conditions.map((headers) => api.get('doc', { headers })));
+  expect(responses.map((response) => response.status)).toEqual([200, 304, 200, 200, 200, 206, 206]);
+  expect(await responses[0]!.text()).toBe('the doc!');
+  expect(server.requestsTo('/doc')).toHaveLength(conditions.length);
 });
 
 test('bad options are TypeErrors naming the option', () => {

@@ -14,8 +14,10 @@ import { assertWebCrypto, createHasher, identityText } from './key.ts';
  */
 export type DedupeOptions = {
   /**
-   * More request headers that make two requests different (names). Always compared: the method, the
-   * full URL, every credential header, `accept`, `accept-encoding`, `accept-language` and `range`.
+   * More request headers that make two requests different (names). Always compared: the method, the full
+   * URL, every credential header (the auth strategy's included), `accept`, `accept-encoding`,
+   * `accept-language`, and the conditional and range headers (`if-none-match`, `if-modified-since`,
+   * `if-match`, `if-unmodified-since`, `if-range`, `range`).
    * @default []
    */
   headers?: readonly string[];
@@ -23,8 +25,21 @@ export type DedupeOptions = {
   bufferBytes?: number;
 };
 
-/** Before a response there is no Vary to read: these are the headers responses commonly vary on. */
-const KEY_HEADERS = ['accept', 'accept-encoding', 'accept-language', 'range'];
+/**
+ * Before a response there is no Vary to read: the headers responses commonly vary on, and those that change
+ * which response comes back (conditional and range requests: a 304 or 206 answers only who asked for it).
+ */
+const KEY_HEADERS = [
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'if-match',
+  'if-modified-since',
+  'if-none-match',
+  'if-range',
+  'if-unmodified-since',
+  'range',
+];
 const DEFAULT_BUFFER_BYTES = 256 * 1024;
 
 type Waiter = { signal: AbortSignal; deliver(response: Response): void; fail(error: unknown): void };
@@ -32,8 +47,9 @@ type Flight = { waiters: Set<Waiter>; upstream: AbortController };
 
 /**
  * Shares one upstream request among concurrent identical GET/HEAD calls (same URL, same credentials,
- * same content negotiation). One caller aborting leaves the others untouched; the upstream request
- * is cancelled only when every caller has gone. Unsafe methods are never shared.
+ * same content negotiation, same conditional and range headers). One caller aborting, or its own
+ * `timeout`, `idleTimeout` or `totalTimeout` running out, leaves the others untouched; the upstream
+ * request is cancelled only when every caller has gone. Unsafe methods are never shared.
  * @example
  * const api = createClient({ baseUrl, use: [dedupe(), httpCache()] });
  * const [a, b] = await Promise.all([api.get('me').json(), api.get('me').json()]); // one request

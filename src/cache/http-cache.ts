@@ -73,7 +73,14 @@ export function httpCache(options: HttpCacheOptions = {}): Middleware {
     const vary = varyNames(response.headers.get('vary'));
     const validator = headers.etag !== undefined || headers['last-modified'] !== undefined;
     const declared = Number(response.headers.get('content-length') ?? 0);
-    const worthKeeping = policy.storable() && vary !== '*' && (policy.timeToLive() > 0 || validator);
+    // An error status is never stored, whatever its freshness says: the next call asks the origin again.
+    // Nor is what another URL answered after a redirect: it is not this URL's response to keep.
+    const worthKeeping =
+      response.status < 400 &&
+      !redirected(response, request) &&
+      policy.storable() &&
+      vary !== '*' &&
+      (policy.timeToLive() > 0 || validator);
     if (!worthKeeping || declared > limits.maxEntryBytes) {
       if (found.entry) await store.remove(found.group, found.key);
       return response;
@@ -196,6 +203,10 @@ function served(entry: CacheEntry, policy: CachePolicy, request: Request): Respo
   const body = request.method === 'HEAD' ? null : (entry.body as Uint8Array<ArrayBuffer>);
   return responseWith(body, { status: entry.policy.st, statusText: entry.statusText, headers }, requestUrl(request));
 }
+
+/** Did fetch follow a redirect to get `response` (its URL is not the request's)? */
+const redirected = (response: Response, request: Request): boolean =>
+  response.redirected || (response.url !== '' && response.url !== requestUrl(request));
 
 /** The request with the validators http-cache-semantics chose (If-None-Match / If-Modified-Since). */
 function conditionalRequest(request: Request, revalidation: CachePolicy.Headers, signal?: AbortSignal): Request {

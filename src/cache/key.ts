@@ -4,6 +4,7 @@
  */
 import type { CallInfo } from '../core/middleware.ts';
 
+import { REDACTED } from '../core/redact.ts';
 import { CREDENTIAL_HEADERS } from '../shared/header-value.ts';
 import { sha256Hex } from '../shared/sha256.ts';
 
@@ -60,13 +61,18 @@ export function assertWebCrypto(what: string): void {
 }
 
 /**
- * Is `name` a header that carries a credential for this client?
+ * Is `name` a header that carries a credential on this attempt: fetch's own credential headers, one the
+ * redactor knows, or one the call's auth strategy set (registered or not)?
  * @example
  * isCredentialHeader('authorization', call) // true
  */
 export function isCredentialHeader(name: string, call: CallInfo): boolean {
   // Credential headers are always part of a key, whatever the client's redactor says.
-  return CREDENTIAL_HEADERS.includes(name) || call.redact.isSensitiveHeader(name);
+  return (
+    CREDENTIAL_HEADERS.includes(name) ||
+    call.credential?.headers.includes(name) === true ||
+    call.redact.isSensitiveHeader(name)
+  );
 }
 
 /**
@@ -96,13 +102,33 @@ export function identityText(request: Request, call: CallInfo, headers: readonly
 }
 
 /**
- * What groups every entry stored for one URL, for any user: the URL redacted (no secret query value),
- * so an unsafe method can invalidate every user's entry for it.
+ * What groups every entry stored for one URL, for any user: the URL redacted (no secret query value, the
+ * call's strategy's own parameters included), so an unsafe method can invalidate every user's entry for it.
  * @example
  * const group = urlGroup('https://api.example.com/v1/orders/1?token=x', call); // '…/orders/1?token=[REDACTED]'
  */
 export function urlGroup(url: string, call: CallInfo): string {
-  return call.redact.url(url);
+  const names = call.credential?.query;
+  const start = url.indexOf('?');
+  if (!names?.length || start === -1) return call.redact.url(url);
+  // Pair by pair, so the rest of the query stays exactly as sent.
+  const pairs = url
+    .slice(start + 1)
+    .split('&')
+    .map((pair) => {
+      const name = pair.split('=', 1)[0]!;
+      return names.includes(decodeName(name)) ? `${name}=${REDACTED}` : pair;
+    });
+  return call.redact.url(`${url.slice(0, start)}?${pairs.join('&')}`);
+}
+
+/** A query parameter name as URLSearchParams reads it ('+' is a space); a malformed escape stays as it is. */
+function decodeName(name: string): string {
+  try {
+    return decodeURIComponent(name.replaceAll('+', ' '));
+  } catch {
+    return name;
+  }
 }
 
 /**

@@ -32,7 +32,7 @@ import {
   type RetryBudget,
 } from './retry.ts';
 import { nameTimeout } from './timeouts.ts';
-import { describeNetworkCause, transport } from './transport.ts';
+import { describeNetworkCause, guardResponse, transport } from './transport.ts';
 
 /** What a client resolved once for all its calls (client.ts builds it). */
 export type ClientState = {
@@ -352,8 +352,12 @@ function chainFetch(
     state.attempt += 1;
     state.lastRequest = request;
     if (state.wantsJson && !request.headers.has('accept')) request.headers.set('accept', JSON_ACCEPT);
-    const send: Next = (outgoing) => transport(state, options, outgoing, (r) => fetch(r, init));
-    return chain.length === 0 ? send(request) : runChain(chain, request, send, state);
+    const direct = chain.length === 0;
+    const send: Next = (outgoing) => transport(state, options, outgoing, (r) => fetch(r, init), direct);
+    if (direct) return send(request);
+    // The guards bound what this call receives, not what fetch returned: a middleware that hands one response
+    // to several calls (dedupe) leaves each its own timeouts, and one call's limit never ends the others.
+    return runChain(chain, request, send, state).then((response) => guardResponse(state, options, request, response));
   };
 }
 

@@ -18,15 +18,16 @@ function throwsFor(options: CallOptions & ClientOptions, client: ClientOptions, 
 }
 
 /**
- * Sends one request with fetch and guards what comes back.
+ * Sends one request with fetch; with `guard`, guards what comes back (see guardResponse).
  * @example
- * const response = await transport(state, options, request, (r) => fetch(r));
+ * const response = await transport(state, options, request, (r) => fetch(r), true);
  */
 export async function transport(
   state: CallState,
   options: CallOptions & ClientOptions,
   request: Request,
   fetch: (request: Request) => Promise<Response>,
+  guard: boolean,
 ): Promise<Response> {
   const started = state.onEvent ? now() : 0;
   if (state.onEvent) state.emit({ type: 'request', url: state.redact.url(request.url) });
@@ -38,9 +39,25 @@ export async function transport(
       status: response.status,
       durationMs: Math.round(now() - started),
     });
+  if (response.status < 400 || !throwsFor(options, state.client.options, response.status))
+    state.client.budget.success();
+  return guard ? guardResponse(state, options, request, response) : response;
+}
+
+/**
+ * The response as its call receives it: every read of its body bound by the call's idleTimeout and
+ * totalTimeout, an error body by 1 MiB, and a connection broken mid-body named as a NetworkError of `request`.
+ * @example
+ * return guardResponse(state, options, request, await runChain(chain, request, send, state));
+ */
+export function guardResponse(
+  state: CallState,
+  options: CallOptions & ClientOptions,
+  request: Request,
+  response: Response,
+): Response {
   // Only an error status has an error body to bound (a 304 has none, and a Response may not be built with one).
   const failed = response.status >= 400 && throwsFor(options, state.client.options, response.status);
-  if (!failed) state.client.budget.success();
   const idle = options.idleTimeout ?? state.client.options.idleTimeout ?? DEFAULTS.idleTimeout;
   const describe = () => `${state.method} ${state.redact.url(request.url)}`;
   return withIdleTimeout(

@@ -3,7 +3,7 @@
  * routes whose reply depends on the request count, and a client that records cache events.
  */
 import type { ServerResponse } from 'node:http';
-import { createClient, type SturdyEvent } from '../../src/index.ts';
+import { createClient, credentialPolicy, type AuthStrategy, type SturdyEvent } from '../../src/index.ts';
 import type { Middleware } from '../../src/core/middleware.ts';
 import type { ReceivedRequest, TestServer } from './server.ts';
 
@@ -58,4 +58,47 @@ export async function eventually(check: () => boolean, timeoutMs = 2_000): Promi
     if (performance.now() - started > timeoutMs) throw new Error('eventually: condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/**
+ * A custom auth strategy that registers nothing with the redactor: its credential is the `x-token` header
+ * (and the `ticket` query parameter when given), known to the core only as what its authorize set.
+ * @example
+ * const asA = recordingClient(server, [cache], { auth: tokenStrategy('tok_A') });
+ */
+export function tokenStrategy(token: string, ticket?: string): AuthStrategy {
+  return {
+    kind: 'sturdy.auth',
+    type: 'custom',
+    policy: credentialPolicy,
+    authorize: ({ headers, url }) => {
+      headers.set('x-token', token);
+      if (ticket !== undefined) url.searchParams.set('ticket', ticket);
+    },
+  };
+}
+
+/** What `getAsTwoUsers` sends as credentials: no store may hold any of these. */
+export const USER_SECRETS = ['tok_A_111', 'tok_B_222', 'tkt_A_333', 'tkt_B_444'];
+
+/**
+ * Routes `/varies` (private, max-age=60, `Vary: x-token`) and GETs it twice as each of two users of
+ * `tokenStrategy` (header and query credentials) through `cache`. Returns the bodies and outcomes.
+ * @example
+ * expect(await getAsTwoUsers(server, httpCache())).toMatchObject({ outcomes: ['miss', 'hit', 'miss', 'hit'] });
+ */
+export async function getAsTwoUsers(server: TestServer, cache: Middleware) {
+  versioned(server, '/varies', (n) => ({
+    headers: { 'cache-control': 'private, max-age=60', vary: 'x-token' },
+    body: `copy ${n}`,
+  }));
+  const bodies: string[] = [];
+  const outcomes: Array<string | undefined> = [];
+  for (const user of [0, 1]) {
+    const auth = tokenStrategy(USER_SECRETS[user]!, USER_SECRETS[user + 2]);
+    const client = recordingClient(server, [cache], { auth });
+    for (const _ of [0, 1]) bodies.push(await client.api.get('varies').text());
+    outcomes.push(...client.outcomes());
+  }
+  return { bodies, outcomes };
 }
