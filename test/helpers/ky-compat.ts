@@ -110,6 +110,14 @@ export const PENDING_ON_STURDY: ReadonlySet<string> = new Set<string>([
   'a leap second (:60) is the second after :59',
   'RFC 850: a two-digit year more than 50 years ahead, by a second, is in the past',
   'a 413 whose Retry-After is not a wait is still retried, after the backoff',
+  // ky-retry
+  'methods, statusCodes or afterStatusCodes that is not an array throws at the call, before any request',
+  // ky-inputs: ky throws these at the call; sturdy rejects the promise
+  'an input that is not a string, URL or Request is a TypeError',
+  'json or body with GET or HEAD is a TypeError, and nothing is sent',
+  'with baseUrl, an input whose scheme lacks `//` (`http:users`) is a TypeError',
+  'prefixUrl (ky 1) on a call is an Error that names `prefix`',
+  "only own options count: a prefixUrl inherited from the options object's prototype is ignored",
 ]);
 
 /**
