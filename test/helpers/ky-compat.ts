@@ -118,6 +118,13 @@ export const PENDING_ON_STURDY: ReadonlySet<string> = new Set<string>([
   'with baseUrl, an input whose scheme lacks `//` (`http:users`) is a TypeError',
   'prefixUrl (ky 1) on a call is an Error that names `prefix`',
   "only own options count: a prefixUrl inherited from the options object's prototype is ignored",
+  // ky-hooks
+  'an error it throws is thrown at the call, not as a rejection',
+  'a returned Request-like object (tagged Request, from another realm) is what is sent',
+  'a TimeoutError it changes in place reaches the caller changed',
+  // ky-timeouts
+  'is bounded by totalTimeout with retries off too: always the TimeoutError, never the HTTPError',
+  'a timeout or totalTimeout over 2^31-1 ms rejects with a RangeError before any request',
 ]);
 
 /**
