@@ -9,6 +9,8 @@
  * - callable instance: `api` is not a function
  * - every shortcut: no `query`
  * - Accept from the body shortcut: `.text()` sends accept application/json instead of text/*
+ *
+ * Scenarios sturdy does not pass yet run there as `test.fails`: helpers/ky-compat.ts PENDING_ON_STURDY.
  */
 import { isHTTPError, type Progress } from 'ky';
 import { describe, expect, test } from 'vitest';

@@ -9,7 +9,7 @@
  * of helpers/ky-compat.ts when it was not. The wall clock (Date only; timers stay real) is frozen
  * at NOW, so every date below is an exact distance from it.
  *
- * Pending on sturdy (helpers/ky-compat.ts PENDING_ON_STURDY) until the core reads headers by ky's rules.
+ * Scenarios sturdy does not pass yet run there as `test.fails`: helpers/ky-compat.ts PENDING_ON_STURDY.
  */
 import { afterAll, beforeAll, describe, expect, vi } from 'vitest';
 import { implementations, knownDifference, useServer, type MakeClient } from './helpers/ky-compat.ts';

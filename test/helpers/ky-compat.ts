@@ -125,6 +125,8 @@ export const PENDING_ON_STURDY: ReadonlySet<string> = new Set<string>([
   // ky-timeouts
   'is bounded by totalTimeout with retries off too: always the TimeoutError, never the HTTPError',
   'a timeout or totalTimeout over 2^31-1 ms rejects with a RangeError before any request',
+  // ky-extend
+  'replaceOption for retry drops every parent retry setting, not only the ones it names',
 ]);
 
 /**
