@@ -83,6 +83,13 @@ describe.concurrent.each(implementations)('%s', (name, make) => {
       });
   });
 
+  describe('delta-seconds that look like a time since the epoch', () => {
+    for (const header of ['Retry-After', 'X-RateLimit-Retry-After'])
+      scenario(`${header}: a number as large as a time since the epoch is still delta-seconds`, async () => {
+        await notRetriedSoon(make, { [header]: String(NOW_SECONDS + 1) });
+      });
+  });
+
   describe('epoch seconds', () => {
     for (const header of ['RateLimit-Reset', 'X-RateLimit-Reset', 'X-Rate-Limit-Reset'])
       scenario(`${header}: a time since the epoch is a wait until then`, async () => {
@@ -152,6 +159,11 @@ describe.concurrent.each(implementations)('%s', (name, make) => {
       'Tuesday, 07-Jul-2026 12:00:00 GMT',
       'Tue, 31 Feb 2026 12:00:00 GMT',
       'Tue, 07 Jul 2026 24:00:00 GMT',
+      'Sun Nov 06 1994 08:49:37 GMT',
+      'not-a-valid-value',
+      '',
+      '0x10',
+      '1e3',
       '1.5',
       '-1',
     ];

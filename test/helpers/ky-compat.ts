@@ -105,6 +105,7 @@ export const throwing = (error: Error) => (): never => {
 export const PENDING_ON_STURDY: ReadonlySet<string> = new Set<string>([
   // ky-retry-timing: the server's wait, read by ky's rules
   'X-RateLimit-Retry-After: 1 is a wait of one second',
+  'X-RateLimit-Retry-After: a number as large as a time since the epoch is still delta-seconds',
   'X-RateLimit-Retry-After counts after RateLimit-Reset and before X-RateLimit-Reset',
   'a reset header is a wait whatever RateLimit-Remaining says',
   'a leap second (:60) is the second after :59',
