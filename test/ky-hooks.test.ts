@@ -12,15 +12,52 @@
  * - beforeError: the real request and the normalized options: a request without any header, and {} as options
  * - afterResponse: the retry count: it is 0 on the retry too (the replacement Response itself works)
  * - afterResponse: the token refresh with ky.retry({ request }): rejects with ForceRetryError
+ *
+ * Scenarios sturdy does not pass yet run there as `test.fails`: helpers/ky-compat.ts PENDING_ON_STURDY.
  */
-import ky, { isForceRetryError, isHTTPError, type BeforeErrorState, type BeforeRetryState } from 'ky';
+import ky, {
+  isForceRetryError,
+  isHTTPError,
+  isTimeoutError,
+  type BeforeErrorHook,
+  type BeforeErrorState,
+  type BeforeRetryState,
+} from 'ky';
 import { describe, expect, test } from 'vitest';
-import { implementations, throwing, useServer } from './helpers/ky-compat.ts';
+import { implementations, knownDifference, outcomeOf, throwing, useServer } from './helpers/ky-compat.ts';
 import { elapsed, modes } from './helpers/server.ts';
 
 const server = useServer();
 
-describe.each(implementations)('%s', (_name, make) => {
+/**
+ * What a Request from another realm looks like to this one: not an instance of this realm's Request,
+ * only tagged as one (`Object.prototype.toString` says Request), with what fetch reads.
+ */
+const requestLike = (request: Request): Request =>
+  ({
+    get url() {
+      return request.url;
+    },
+    get method() {
+      return request.method;
+    },
+    get headers() {
+      return request.headers;
+    },
+    get signal() {
+      return request.signal;
+    },
+    [Symbol.toStringTag]: 'Request',
+    clone: () => requestLike(request.clone()),
+  }) as unknown as Request;
+
+/** A fetch that takes a Request-like input (above) and sends what it carries. */
+const fetchRequestLike = (input: Request) =>
+  fetch(input.url, { method: input.method, headers: input.headers, signal: input.signal });
+
+describe.each(implementations)('%s', (name, make) => {
+  const scenario = knownDifference(name);
+
   describe('init', () => {
     test('mutations of json, searchParams, headers and retry are what the request is built from', async () => {
       const route = server.route('init', modes.sequence([503, 503, { status: 200, body: { ok: true } }]));
@@ -89,6 +126,13 @@ describe.each(implementations)('%s', (_name, make) => {
       const { error } = await elapsed(async () => api.get(route.path.slice(1)).json());
       expect(error).toBe(thrown);
       expect(beforeError).toEqual([]);
+      expect(route.received()).toEqual([]);
+    });
+    scenario('an error it throws is thrown at the call, not as a rejection', async () => {
+      const route = server.route('init-throws-sync', modes.json(200, {}));
+      const thrown = new Error('init refused');
+      const api = make({ baseUrl: server.url, hooks: { init: [throwing(thrown)] } });
+      expect(await outcomeOf(() => api.get(route.path.slice(1)))).toEqual({ threw: thrown });
       expect(route.received()).toEqual([]);
     });
   });
@@ -160,6 +204,27 @@ describe.each(implementations)('%s', (_name, make) => {
       await api.get(route.path.slice(1)).json();
       expect(route.received().map((request) => request.url)).toEqual([`${route.path}?token=secret-token`]);
       expect(seenByLater).toEqual([`${route.url}?token=secret-token`]);
+    });
+
+    scenario('a returned Request-like object (tagged Request, from another realm) is what is sent', async () => {
+      const route = server.route('before-request-like', modes.echo());
+      const api = make({
+        baseUrl: server.url,
+        fetch: fetchRequestLike as typeof fetch,
+        hooks: {
+          beforeRequest: [
+            ({ request }) => {
+              const headers = new Headers(request.headers);
+              headers.set('x-tagged-request', 'yes');
+              return requestLike(new Request(`${request.url}?tagged=1`, { method: request.method, headers }));
+            },
+          ],
+        },
+      });
+      await api.get(route.path.slice(1)).json();
+      expect(route.received().map((request) => [request.url, request.headers['x-tagged-request']])).toEqual([
+        [`${route.path}?tagged=1`, 'yes'],
+      ]);
     });
 
     test('a returned Response is used without a request; later beforeRequest hooks are skipped, afterResponse still runs', async () => {
@@ -333,6 +398,47 @@ describe.each(implementations)('%s', (_name, make) => {
       await elapsed(() => api.get(dropped.path.slice(1)).json());
       await elapsed(() => api.get(hung.path.slice(1)).json());
       expect(names).toEqual(['NetworkError', 'TimeoutError']);
+    });
+    /** The errors of three timeouts: an attempt's, a shortcut body read's, and totalTimeout over a hanging error body. */
+    const timeoutsThrough = async (beforeError: BeforeErrorHook) => {
+      const hung = server.route('before-error-hang-timeout', modes.hang());
+      const stalled = server.route('before-error-body-timeout', modes.stallBody());
+      const stalledError = server.route('before-error-500-timeout', modes.stallBody(500, '{"error":'));
+      const api = make({ baseUrl: server.url, timeout: 300, retry: 0, hooks: { beforeError: [beforeError] } });
+      const calls = [
+        () => api.get(hung.path.slice(1)).json(),
+        () => api.get(stalled.path.slice(1)).json(),
+        () => api.get(stalledError.path.slice(1), { timeout: false, totalTimeout: 300, retry: 2 }).text(),
+      ];
+      const errors: unknown[] = [];
+      for (const call of calls) errors.push((await elapsed(call)).error);
+      return errors;
+    };
+
+    scenario('an Error it returns for a TimeoutError is what the caller gets', async () => {
+      class Late extends Error {
+        override name = 'Late';
+      }
+      const seen: boolean[] = [];
+      const errors = await timeoutsThrough(({ error }) => {
+        seen.push(isTimeoutError(error));
+        return new Late(`late: ${error.name}`);
+      });
+      expect(seen).toEqual([true, true, true]);
+      for (const error of errors) {
+        expect(error).toBeInstanceOf(Late);
+        expect((error as Error).message).toBe('late: TimeoutError');
+      }
+    });
+
+    scenario('a TimeoutError it changes in place reaches the caller changed', async () => {
+      const errors = await timeoutsThrough(({ error }) => {
+        error.message = `retry later: ${error.name}`;
+        return error;
+      });
+      expect(errors.map((error) => [isTimeoutError(error), (error as Error).message])).toEqual(
+        Array.from({ length: 3 }, () => [true, 'retry later: TimeoutError']),
+      );
     });
   });
 

@@ -15,6 +15,7 @@
  */
 import { isHTTPError } from 'ky';
 import { describe, expect, test } from 'vitest';
+import { isParseError } from '../src/index.ts';
 import { implementations, useServer } from './helpers/ky-compat.ts';
 import { elapsed, modes } from './helpers/server.ts';
 
@@ -71,6 +72,38 @@ describe.each(implementations)('%s', (_name, make) => {
         parseJson: (text) => (text === '' ? { empty: true } : JSON.parse(text)),
       });
       expect(await api.get(route.path.slice(1)).json()).toEqual({ empty: true });
+    });
+    test('a parse failure comes before .json(schema) validation: the schema never runs', async () => {
+      const valid = server.route('parse-before-schema', modes.json(200, { id: 1 }));
+      const invalid = server.route(
+        'parse-invalid-before-schema',
+        modes.json(200, 'not json', { 'content-type': 'application/json' }),
+      );
+      const thrown = new Error('not our format');
+      let validated = 0;
+      const schema = {
+        '~standard': {
+          version: 1 as const,
+          vendor: 'test',
+          validate: (value: unknown) => {
+            validated += 1;
+            return { value };
+          },
+        },
+      };
+      const refusing = make({
+        baseUrl: server.url,
+        parseJson: () => {
+          throw thrown;
+        },
+      });
+      const fromParser = await elapsed(() => refusing.get(valid.path.slice(1)).json(schema));
+      const fromBody = await elapsed(() => make({ baseUrl: server.url }).get(invalid.path.slice(1)).json(schema));
+      expect(validated).toBe(0);
+      // ky rejects with the parser's own error; sturdy with a ParseError carrying it as `cause` (its deliberate ParseError).
+      const error = fromParser.error as Error;
+      expect(error === thrown || (isParseError(error) && error.cause === thrown)).toBe(true);
+      expect(fromBody.error instanceof SyntaxError || isParseError(fromBody.error)).toBe(true);
     });
   });
 
