@@ -87,8 +87,3 @@ test("the caller's own signal still aborts too", async () => {
   setTimeout(() => controller.abort(new Error('left the page')), 50);
   expect(await pending).toMatchObject({ message: 'left the page' });
 });
-
-test('queryOptions refuses what openapi() did not make', () => {
-  // @ts-expect-error not an OpenAPI client
-  expect(() => queryOptions({}, 'GET', '/items')).toThrow(/openapi\(client\)/);
-});

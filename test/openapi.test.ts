@@ -74,14 +74,15 @@ describe('paths', () => {
     expect(urls()).toEqual([encoded]);
   });
 
-  test('arrays and objects take the simple style, each piece encoded alone', async () => {
+  test('an array takes the simple style, each item encoded alone; an object is refused', async () => {
     server.route('/api/items/1,2%2C3', modes.json(200, item));
-    server.route('/api/items/a,1,b,x%2Fy', modes.json(200, item));
     // @ts-expect-error the document's id is an integer; OpenAPI's simple style still has a form for arrays
     await shop.DELETE('/items/{id}', { params: { path: { id: [1, '2,3'] } } });
-    // @ts-expect-error and for objects
-    await shop.DELETE('/items/{id}', { params: { path: { id: { a: 1, b: 'x/y' } } } });
-    expect(urls()).toEqual(['/api/items/1,2%2C3', '/api/items/a,1,b,x%2Fy']);
+    expect(urls()).toEqual(['/api/items/1,2%2C3']);
+    // @ts-expect-error an object, as untyped callers may pass it
+    const res = failed(await shop.DELETE('/items/{id}', { params: { path: { id: { a: 1 } } } }));
+    expect(res.error).toMatchObject({ name: 'ValidationError', message: expect.stringContaining('string or number') });
+    expect(urls()).toHaveLength(1);
   });
 
   test('a missing, empty or dot parameter is a ValidationError result, and nothing is sent', async () => {
@@ -166,7 +167,7 @@ describe('query parameters', () => {
     await piped.GET('/items', { params: { query: { page: 1, ids: [1, 2] } } });
     await piped.GET('/items', {
       params: { query: { page: 1, ids: [1, 2] } },
-      querySerializer: (values) => `?custom=${Object.keys(values).join('+')}`,
+      querySerializer: (values) => `custom=${Object.keys(values).join('+')}`,
     });
     expect(urls()).toEqual(['/api/items?page=1&ids=1|2', '/api/items?custom=page+ids']);
   });
@@ -175,7 +176,7 @@ describe('query parameters', () => {
     // @ts-expect-error values the document refuses, as untyped callers may pass them
     const res = failed(await shop.GET('/items', { params: { query: { page: 1, tag: ['ok', { a: 1 }], q: () => 1 } } }));
     if (!isValidationError(res.error)) throw new Error('expected a ValidationError');
-    expect(res.error.issues.map((issue) => issue.path)).toEqual(['$.tag[1]', '$.q']);
+    expect(res.error.issues.map((issue) => issue.path)).toEqual(['$.tag', '$.q']);
     expect(server.requests).toEqual([]);
   });
 });

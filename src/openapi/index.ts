@@ -3,7 +3,7 @@
  * auth scoping, redaction, timeouts, middleware and events are the client's). Each method resolves to a
  * result narrowed by status and never rejects; `.data()` is the throwing form.
  */
-import { send, senders, type Init } from './call.ts';
+import { send, type Send } from './call.ts';
 import type { HttpMethod, OpenApiClient, OpenApiOptions, OpenApiTarget } from './types.ts';
 
 export { queryOptions, type QueryOptions } from './query-options.ts';
@@ -26,11 +26,10 @@ export function openapi<Paths extends {}>(
   options: OpenApiOptions<Paths> = {},
 ): OpenApiClient<Paths> {
   if (typeof client !== 'function' || typeof client.options !== 'object')
-    throw new TypeError('sturdy: openapi(client) needs a sturdy client (createClient(...))');
-  const call = (method: string, path: string, init?: Init) => send(client, options, method, path, init);
+    throw new TypeError('sturdy: openapi(client) needs a createClient() client');
   const api: Record<string, unknown> = {};
-  for (const method of METHODS) api[method.toUpperCase()] = (path: string, init?: Init) => call(method, path, init);
-  senders.set(api, call);
+  for (const method of METHODS)
+    api[method.toUpperCase()] = ((path, init) => send(client, options, method, path, init)) satisfies Send;
   // The boundary: the runtime is untyped; the types come from `Paths`.
   return api as OpenApiClient<Paths>;
 }

@@ -3,7 +3,7 @@
  * the same way), built on the throwing form. No TanStack import: the shape is all it needs.
  */
 import type { HttpMethod, InitArgs, OpenApiClient, OpenApiData, Operation, ParseAs, PathsWithMethod } from './types.ts';
-import { senders, type Init } from './call.ts';
+import type { Init, Send } from './call.ts';
 
 /**
  * What `queryOptions` returns: a key of plain values (method, path, then `params` and `body` when given) and a
@@ -43,13 +43,13 @@ export function queryOptions<
     ...(given.params === undefined ? {} : { params: given.params }),
     ...(given.body === undefined ? {} : { body: given.body }),
   };
-  const send = senders.get(api);
-  if (!send) throw new TypeError('sturdy: queryOptions(api, ...) needs a client made by openapi(client)');
+  // The boundary: the typed method, as the runtime calls it.
+  const send = api[method] as unknown as Send;
   return {
     queryKey: Object.keys(input).length > 0 ? [method, path, input] : [method, path],
     queryFn: async ({ signal }) => {
       const signals = given.signal ? AbortSignal.any([given.signal, signal]) : signal;
-      const data = await send(method, path, { ...given, signal: signals }).data();
+      const data = await send(path, { ...given, signal: signals }).data();
       // TanStack Query refuses `undefined` as data: a 204 is `null`.
       // The boundary: the body the runtime read, as the operation types it.
       return (data === undefined ? null : data) as never;

@@ -19,68 +19,57 @@ export type QueryStyles = {
 };
 
 /**
- * How `params.query` becomes the query string: OpenAPI styles, or a function returning the string (no `?`).
+ * How `params.query` becomes the query string: OpenAPI styles, or a function returning it (without `?`).
  * @example
  * openapi<paths>(api, { querySerializer: (query) => new URLSearchParams(query as Record<string, string>).toString() });
  */
 export type QuerySerializer = QueryStyles | ((query: Record<string, unknown>) => string);
 
-const DELIMITERS = { form: ',', spaceDelimited: '%20', pipeDelimited: '|' } as const;
+const DELIMITERS: Record<string, string> = { form: ',', spaceDelimited: '%20', pipeDelimited: '|' };
 
 /**
- * Serializes `params.query`; a value that is no string, number, boolean, bigint or Date (nor an array or
- * object of them) is a ValidationError before anything is sent.
+ * Serializes `params.query`; a value that is no string, number, boolean or bigint (nor an array or object of
+ * them) is a ValidationError before anything is sent.
  * @example
  * serializeQuery({ id: [1, 2], filter: { state: 'open' } }) // 'id=1&id=2&filter[state]=open'
  */
 export function serializeQuery(query: Record<string, unknown>, styles: QueryStyles = {}): string {
   const pairs: string[] = [];
   const issues: Issue[] = [];
-  const text = (value: unknown, path: PropertyKey[]): string | undefined => {
-    if (value instanceof Date && !Number.isNaN(value.getTime())) return encodeURIComponent(value.toISOString());
-    if (['string', 'number', 'boolean', 'bigint'].includes(typeof value)) {
-      try {
-        return encodeURIComponent(String(value));
-      } catch {
-        // A lone surrogate: falls through to the issue below.
-      }
-    }
-    issues.push({ path: formatPath(path), message: 'a query value must be a string, number, boolean, bigint or Date' });
+  // One issue per parameter whose value (or a value inside it) is not a value; a lone surrogate throws URIError.
+  const text = (value: unknown, key: string): string | undefined => {
+    if (['string', 'number', 'boolean', 'bigint'].includes(typeof value)) return encodeURIComponent(String(value));
+    issues.push({ path: formatPath([key]), message: 'must be a string, number, boolean or bigint' });
     return undefined;
   };
-  const add = (name: string, value: unknown, path: PropertyKey[]) => {
-    const encoded = text(value, path);
+  const add = (name: string, value: unknown, key: string) => {
+    const encoded = text(value, key);
     if (encoded !== undefined) pairs.push(`${name}=${encoded}`);
   };
-  // Exploded: the parameter once per item.
-  const addEach = (name: string, items: unknown[], path: PropertyKey[]) => {
-    for (const [index, item] of items.entries()) add(name, item, [...path, index]);
-  };
-  const deep = (name: string, value: unknown, path: PropertyKey[]): void => {
+  // deepObject: `name[field]=value`, nested objects deeper, arrays repeating the name.
+  const deep = (name: string, value: unknown, key: string): void => {
     if (value === undefined || value === null) return;
-    if (Array.isArray(value)) addEach(name, value, path);
-    else if (typeof value === 'object' && !(value instanceof Date))
-      for (const [key, item] of Object.entries(value))
-        deep(`${name}[${encodeURIComponent(key)}]`, item, [...path, key]);
-    else add(name, value, path);
+    if (typeof value !== 'object') add(name, value, key);
+    else
+      for (const [field, item] of Object.entries(value))
+        deep(Array.isArray(value) ? name : `${name}[${encodeURIComponent(field)}]`, item, key);
   };
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null) continue;
     const name = encodeURIComponent(key);
-    if (Array.isArray(value)) {
-      const { style = 'form', explode = true } = styles.array ?? {};
-      if (explode) addEach(name, value, [key]);
-      else pairs.push(`${name}=${value.map((item, index) => text(item, [key, index])).join(DELIMITERS[style])}`);
-    } else if (typeof value === 'object' && !(value instanceof Date)) {
-      const { style = 'deepObject', explode = true } = styles.object ?? {};
+    const array = Array.isArray(value);
+    if (typeof value !== 'object') add(name, value, key);
+    else if (!array && (styles.object?.style ?? 'deepObject') === 'deepObject') deep(name, value, key);
+    else {
+      const { style = 'form', explode = true } = (array ? styles.array : styles.object) ?? {};
       const entries = Object.entries(value).filter(([, item]) => item !== undefined && item !== null);
-      if (style === 'deepObject') deep(name, value, [key]);
-      else if (explode) for (const [field, item] of entries) add(encodeURIComponent(field), item, [key, field]);
-      else
-        pairs.push(
-          `${name}=${entries.map(([field, item]) => `${encodeURIComponent(field)},${text(item, [key, field])}`).join(',')}`,
-        );
-    } else add(name, value, [key]);
+      // Exploded: an array repeats its name, an object's fields become parameters; else one list.
+      if (explode) for (const [field, item] of entries) add(array ? name : encodeURIComponent(field), item, key);
+      else {
+        const list = entries.map(([field, item]) => (array ? '' : `${encodeURIComponent(field)},`) + text(item, key));
+        pairs.push(`${name}=${list.join(DELIMITERS[style])}`);
+      }
+    }
   }
   if (issues.length > 0) throw new ValidationError('request', issues, { what: 'request query' });
   return pairs.join('&');

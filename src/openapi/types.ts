@@ -134,8 +134,8 @@ type Success = Range<'2'>;
 type Failure = Range<'3'> | Range<'4'> | Range<'5'>;
 
 type Codes<Responses> = keyof Responses extends infer Key ? (Key extends number ? Key : ToNumber<Key>) : never;
-type RangeKey = `${1 | 2 | 3 | 4 | 5}${'X' | 'x'}${'X' | 'x'}`;
-type RangeOf<Key> = Key extends `${infer Class}${'X' | 'x'}${'X' | 'x'}` ? Range<Class> : never;
+type RangeKey = `${1 | 2 | 3 | 4 | 5}XX`;
+type RangeOf<Key> = Key extends `${infer Class}XX` ? Range<Class> : never;
 /** The statuses a response map names: its codes and the whole of each `4XX`-style range. */
 type Declared<Responses> = Codes<Responses> | RangeOf<Extract<keyof Responses, RangeKey>>;
 
