@@ -181,9 +181,17 @@ type Variant<Responses, Key extends keyof Responses, As extends ParseAs> = Key e
 type ResponsesOf<Op> = Op extends { responses: infer Responses } ? Responses : {};
 
 /**
+ * Without `default`, the statuses the document leaves out: errors with an `unknown` body, and, when it
+ * declares no success at all (a 302 to a download, which fetch follows), a 2xx with `unknown` data.
+ */
+type Undeclared<Responses> =
+  | Err<Exclude<Failure, Declared<Responses>>, unknown>
+  | ([Extract<Declared<Responses>, Success>] extends [never] ? Ok<Success, unknown> : never);
+
+/**
  * What an OpenAPI call resolves to, never rejecting: one member per declared status (2xx: `data`; others:
  * `error`, the response body), `4XX`-style ranges and `default` for the statuses not declared, statuses the
- * document does not cover (when it has no `default`) with an `unknown` error, and {@link NoResponse}.
+ * document does not cover (when it has no `default`) with an `unknown` body, and {@link NoResponse}.
  * Narrowing on `status` gives that status's body.
  * @example
  * const res = await shop.GET('/items/{id}', { params: { path: { id: 1 } } });
@@ -193,7 +201,7 @@ export type OpenApiResult<Op, As extends ParseAs = 'json'> =
   | (ResponsesOf<Op> extends infer Responses
       ?
           | { [Key in keyof Responses]-?: Variant<Responses, Key, As> }[keyof Responses]
-          | ('default' extends keyof Responses ? never : Err<Exclude<Failure, Declared<Responses>>, unknown>)
+          | ('default' extends keyof Responses ? never : Undeclared<Responses>)
       : never)
   | NoResponse;
 
