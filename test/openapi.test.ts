@@ -344,6 +344,13 @@ describe('results', () => {
     expect(buffer.ok && new TextDecoder().decode(buffer.data)).toBe('LAMP 7');
   });
 
+  test('TRACE is typed as in openapi-fetch, but fetch refuses the method: a TypeError result, nothing sent', async () => {
+    type Traced = { '/items': { trace: { responses: { 200: { content: { 'message/http': string } } } } } };
+    const res = failed(await openapi<Traced>(api).TRACE('/items'));
+    expect(res).toMatchObject({ status: undefined, error: expect.any(TypeError) });
+    expect(server.requests).toEqual([]);
+  });
+
   test('an aborted signal ends the call at once: status undefined', async () => {
     server.route('/api/items/11', modes.hang());
     const controller = new AbortController();
