@@ -16,6 +16,7 @@ import {
 } from '../src/index.ts';
 import { openapi } from '../src/openapi/index.ts';
 import { modes, startServer, type TestServer } from './helpers/server.ts';
+import type { paths as PetstoreExpanded } from './openapi/generated/petstore-expanded-3.0.d.ts';
 import type { paths } from './openapi/generated/shop.d.ts';
 
 let server: TestServer;
@@ -359,6 +360,24 @@ describe('results', () => {
     const res = failed(await pending);
     expect(res).toMatchObject({ ok: false, status: undefined });
     expect(res.status === undefined && res.error.message).toContain('user left');
+  });
+});
+
+describe('a published 3.0 document (petstore-expanded, @readme/oas-examples)', () => {
+  test('lists with an array query, adds with a JSON body, deletes with a 204; `default` is the error model', async () => {
+    const list = modes.json(200, [{ id: 1, name: 'Rex', tag: 'dog' }]);
+    const closed = modes.json(500, { code: 500, message: 'store closed' });
+    server.route('/api/pets', (request, ...rest) => (request.method === 'GET' ? list : closed)(request, ...rest));
+    server.route('/api/pets/1', modes.noContent());
+    const petstore = openapi<PetstoreExpanded>(api);
+    const listed = await petstore.GET('/pets', { params: { query: { tags: ['dog', 'cat'], limit: 10 } } });
+    expect(listed).toMatchObject({ ok: true, status: 200, data: [{ id: 1, name: 'Rex' }] });
+    const added = await petstore.POST('/pets', { body: { name: 'Tom', tag: 'cat' } });
+    if (added.ok || added.status === undefined) throw new Error('expected the default error');
+    expect(added.error.message).toBe('store closed');
+    expect(await petstore.DELETE('/pets/{id}', { params: { path: { id: 1 } } }).data()).toBeUndefined();
+    expect(urls()).toEqual(['/api/pets?tags=dog&tags=cat&limit=10', '/api/pets', '/api/pets/1']);
+    expect(server.requests[1]!.body).toBe('{"name":"Tom","tag":"cat"}');
   });
 });
 
