@@ -10,7 +10,8 @@ import { redactorOf } from '../core/response.ts';
 import { formatPath, validate, type StandardSchemaV1 } from '../core/schema.ts';
 import { encodePathSegment } from '../shared/path-segment.ts';
 import { serializeQuery, type QuerySerializer } from './query.ts';
-import type { BodySerializer, OpenApiOptions, OpenApiTarget, ParseAs } from './types.ts';
+import type { ParseAs } from './result.ts';
+import type { BodySerializer, OpenApiOptions, OpenApiTarget } from './types.ts';
 
 /** An init as the runtime sees it. */
 export type Init = Omit<CallOptions, 'body'> & {

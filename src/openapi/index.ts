@@ -9,6 +9,7 @@ import type { HttpMethod, OpenApiClient, OpenApiOptions, OpenApiTarget } from '.
 export { queryOptions, type QueryOptions } from './query-options.ts';
 export type { QuerySerializer, QueryStyles } from './query.ts';
 export type * from './types.ts';
+export type * from './result.ts';
 
 const METHODS: readonly HttpMethod[] = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 

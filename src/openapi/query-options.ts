@@ -2,7 +2,8 @@
  * `queryOptions(api, method, path, init)`: `{ queryKey, queryFn }` for TanStack Query (and any cache keyed
  * the same way), built on the throwing form. No TanStack import: the shape is all it needs.
  */
-import type { HttpMethod, InitArgs, OpenApiClient, OpenApiData, Operation, ParseAs, PathsWithMethod } from './types.ts';
+import type { OpenApiData, ParseAs } from './result.ts';
+import type { HttpMethod, InitArgs, OpenApiClient, Operation, PathsWithMethod } from './types.ts';
 import type { Init, Send } from './call.ts';
 
 /**
