@@ -15,6 +15,7 @@ import {
   type InferOutput,
   type StandardSchemaV1,
 } from '../core/schema.ts';
+import { encodePathSegment } from '../shared/path-segment.ts';
 
 /**
  * HTTP methods an endpoint may use (either case).
@@ -159,29 +160,12 @@ function compilePath(path: unknown): Template {
 
 const issue = (path: PropertyKey[], message: string): Issue => ({ path: formatPath(path), message });
 
-/** Encodes one value as exactly one path segment, or returns why it cannot be one. */
-function encodeSegment(value: unknown, name: string, path: string): { segment: string } | { problem: string } {
-  if (value === undefined || value === null) return { problem: `missing: ${path} needs params.${name}` };
-  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint')
-    return { problem: `must be a string or number; got ${typeof value}` };
-  if (typeof value === 'number' && !Number.isFinite(value)) return { problem: `must be a finite number; got ${value}` };
-  const text = String(value);
-  // encodeURIComponent keeps '.', and a '.' or '..' segment would move up the path; '' would drop the segment.
-  if (text === '' || text === '.' || text === '..')
-    return { problem: `${JSON.stringify(text)} cannot be a path segment` };
-  try {
-    return { segment: encodeURIComponent(text) };
-  } catch {
-    return { problem: 'contains a lone surrogate, which cannot be percent-encoded' };
-  }
-}
-
 function fillPath(template: Template, params: unknown, path: string): string {
   const values = (typeof params === 'object' && params !== null ? params : {}) as Record<string, unknown>;
   const issues: Issue[] = [];
   const filled = template.map((segment) => {
     if (typeof segment === 'string') return segment;
-    const encoded = encodeSegment(values[segment.param], segment.param, path);
+    const encoded = encodePathSegment(values[segment.param], `missing: ${path} needs params.${segment.param}`);
     if ('problem' in encoded) issues.push(issue([segment.param], encoded.problem));
     return 'segment' in encoded ? encoded.segment : '';
   });

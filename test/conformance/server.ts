@@ -82,6 +82,11 @@ export async function startConformanceServer(): Promise<TestServer> {
   server.route('/upload', failOnceThenEcho(503));
   // What a typed endpoint must send for id '../admin?x=1#f': one percent-encoded segment.
   server.route('/items/..%2Fadmin%3Fx%3D1%23f', modes.echo(200));
+  // sturdy/openapi: a parameter that must stay one segment, a declared 404, a POST that succeeds on its retry, a drop.
+  server.route('/openapi/items/..%2Fadmin%3Fx%3D1%23f', modes.echo(200));
+  server.route('/openapi/items/missing', modes.json(404, { error: 'not_found', detail: 'no such item' }));
+  server.route('/openapi/orders', modes.sequence([503, { status: 201, body: { created: true } }]));
+  server.route('/openapi/items/dropped', modes.drop());
   server.route('/order', modes.json(200, { id: 'o-1', total: '12.50', items: [{ sku: 'A1', qty: 2 }] }));
   // NDJSON: records cut at arbitrary bytes (inside multi-byte characters too), 10 ms apart.
   server.route('/ndjson', async (_request, response) => {
