@@ -97,19 +97,29 @@ describe('caching and single flight', () => {
     expect(server.requestsTo('/t-fifty')).toHaveLength(1);
   });
 
-  test('token expiry -> exactly one new token call for the concurrent requests after it', async () => {
-    // expires_in 4 s: used for 2 s (the 30 s skew is capped at half the lifetime).
+  test('a token that lives no longer than the 30 s skew serves only the call that fetched it; concurrent calls share one fetch', async () => {
     const tokenUrl = tokenEndpoint('/t-expiry', { expiresIn: 4, delayMs: 20 });
     const api = createClient({ baseUrl: server.url, auth: clientCredentials(options(tokenUrl)) });
     await api.get('echo');
     await api.get('echo');
-    expect(server.requestsTo('/t-expiry')).toHaveLength(1);
-    await wait(2_100);
+    expect(server.requestsTo('/t-expiry')).toHaveLength(2);
     const after = await Promise.all(
       Array.from({ length: 10 }, () => api.get('echo').json<{ headers: Record<string, string> }>()),
     );
-    expect(server.requestsTo('/t-expiry')).toHaveLength(2);
-    expect(new Set(after.map((r) => r.headers.authorization))).toEqual(new Set(['Bearer tok-t-expiry-2']));
+    expect(server.requestsTo('/t-expiry')).toHaveLength(3);
+    expect(new Set(after.map((r) => r.headers.authorization))).toEqual(new Set(['Bearer tok-t-expiry-3']));
+  });
+
+  test('expires_in: 0 is a token for this call only, never reused by the next (it was kept for 300 s)', async () => {
+    const tokenUrl = tokenEndpoint('/t-zero', { expiresIn: 0 });
+    const api = createClient({ baseUrl: server.url, auth: clientCredentials(options(tokenUrl)) });
+    const first = await api.get('echo').json<{ headers: Record<string, string> }>();
+    const second = await api.get('echo').json<{ headers: Record<string, string> }>();
+    expect([first.headers.authorization, second.headers.authorization]).toEqual([
+      'Bearer tok-t-zero-1',
+      'Bearer tok-t-zero-2',
+    ]);
+    expect(server.requestsTo('/t-zero')).toHaveLength(2);
   });
 });
 

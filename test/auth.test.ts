@@ -3,7 +3,16 @@
  * the insecure-transport guard, per-call `auth: false` and override.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { AuthError, apiKey, basic, bearer, createClient, HTTPError, type SturdyEvent } from '../src/index.ts';
+import {
+  AuthError,
+  apiKey,
+  basic,
+  bearer,
+  clientCredentials,
+  createClient,
+  HTTPError,
+  type SturdyEvent,
+} from '../src/index.ts';
 import { utf8Base64 } from '../src/auth/basic.ts';
 import { modes, startServer, type TestServer, wait } from './helpers/server.ts';
 
@@ -251,6 +260,25 @@ describe('scope: which requests get credentials', () => {
     expect(error).toBeInstanceOf(AuthError);
     expect((error as Error).message).toMatch(/plain http to http:\/\/example\.test.*allowInsecure/);
     expect(calls).toBe(0);
+  });
+
+  test("a strategy's allowInsecure must be a boolean: the string 'false' is a TypeError, never a plain-http credential", async () => {
+    let sent = 0;
+    const fetch = async () => (sent++, new Response('{}'));
+    const strategies = [
+      () => bearer('insecure-token-1', { allowInsecure: 'false' as never }),
+      () => apiKey({ key: 'insecure-key-1', allowInsecure: 'false' as never }),
+      () => basic({ username: 'u', password: 'insecure-pw-1', allowInsecure: 'no' as never }),
+      () =>
+        clientCredentials({
+          tokenUrl: 'https://auth.test/t',
+          clientId: 'c',
+          clientSecret: 'insecure-secret-1',
+          allowInsecure: 1 as never,
+        }),
+    ];
+    for (const make of strategies) expect(make).toThrow(/allowInsecure.*must be true or false/);
+    expect(sent).toBe(0);
   });
 
   test('loopback over http is allowed; allowInsecure opts out (client or strategy)', async () => {

@@ -3,6 +3,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
+  apiKey,
   AuthError,
   createClient,
   HTTPError,
@@ -35,6 +36,7 @@ const server = setupServer(
     });
     return new HttpResponse(stream, { status: 500, headers: { 'content-type': 'text/plain' } });
   }),
+  http.get('https://api.test/weather', () => HttpResponse.json({ error: 'no such city' }, { status: 404 })),
   http.get('https://api.test/huge-html', () => {
     const chunk = new TextEncoder().encode('<p>' + 'x'.repeat(64 * 1024) + '</p>');
     let sent = 0;
@@ -153,16 +155,16 @@ describe('bad options are TypeErrors naming the option, before any request', () 
     expect(() => createClient(options as never)).toThrow(name);
   });
 
-  test('per-call bad options reject the call without a request', async () => {
+  test('per-call bad options throw at the call, as ky throws for its own, without a request', () => {
     let requests = 0;
     const api = createClient({ baseUrl: 'https://api.test/', fetch: async () => (requests++, new Response('{}')) });
-    await expect(api.get('x', { timeout: -5 })).rejects.toThrow(/timeout/);
+    expect(() => api.get('x', { timeout: -5 })).toThrow(/timeout/);
     expect(requests).toBe(0);
   });
 
-  test('a relative URL without baseUrl says to set baseUrl', async () => {
+  test('a relative URL without baseUrl says to set baseUrl (at the call, where ky throws for a URL it cannot parse)', () => {
     const api = createClient();
-    await expect(api.get('orders')).rejects.toThrow(/baseUrl/);
+    expect(() => api.get('orders')).toThrow(/baseUrl/);
   });
 });
 
@@ -201,11 +203,60 @@ test('a per-call idempotencyKey with a line break or NUL is a TypeError naming i
   let sent = 0;
   const api = createClient({ baseUrl: 'https://api.example.com/', fetch: async () => (sent++, new Response('{}')) });
   for (const key of ['a\r\nX-Evil: 1', 'a\0b']) {
-    const error = await api.post('orders', { json: {}, idempotencyKey: key }).catch((caught: unknown) => caught);
+    let error: unknown;
+    try {
+      await api.post('orders', { json: {}, idempotencyKey: key });
+    } catch (caught) {
+      error = caught;
+    }
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toContain(
       'option `idempotencyKey` must be a non-empty string without line breaks or NUL',
     );
+  }
+  expect(sent).toBe(0);
+});
+
+describe('every property reachable from an error is redacted (loggers print them all)', () => {
+  const deep = (value: unknown) => inspect(value, { showHidden: true, depth: 10 });
+
+  test('HTTPError.response.url hides an apiKey query parameter (it held ?appid=<key> raw)', async () => {
+    const api = createClient({
+      baseUrl: 'https://api.test/',
+      retry: 0,
+      auth: apiKey({ key: 'key_weather_5521', query: 'appid' }),
+    });
+    const error = await api.get('weather').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HTTPError);
+    expect((error as HTTPError).response.url).toBe('https://api.test/weather?appid=[REDACTED]');
+    expect((error as HTTPError).request.url).not.toContain('key_weather_5521');
+    expect(deep(error)).not.toContain('key_weather_5521');
+    expect(JSON.stringify(error)).not.toContain('key_weather_5521');
+  });
+
+  test("a relative URL with ?token= and no baseUrl: no token in the message nor in the cause chain's input", () => {
+    const api = createClient();
+    let error: unknown;
+    try {
+      void api.get('search?token=tok_cause_chain_77');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(TypeError);
+    expect(deep(error)).not.toContain('tok_cause_chain_77');
+    expect(deep(error)).toContain('token=[REDACTED]');
+  });
+});
+
+test("a header value whose String() holds CR/LF (an object with toString) is a TypeError naming `headers`, not the runtime's", () => {
+  let sent = 0;
+  const api = createClient({ baseUrl: 'https://api.test/', fetch: async () => (sent++, new Response('{}')) });
+  const sneaky = { toString: () => 'v\r\nX-Evil: 1' };
+  for (const make of [
+    () => createClient({ headers: { 'x-id': sneaky as never } }),
+    () => api.get('x', { headers: { 'x-id': sneaky as never } }),
+  ]) {
+    expect(make).toThrow(/option `headers` must be/);
   }
   expect(sent).toBe(0);
 });

@@ -18,7 +18,8 @@ import {
 import { DEFAULT_TOKEN_LIFETIME_S } from '../src/auth/client-credentials.ts';
 import { ISSUED_TOKENS_KEPT } from '../src/auth/strategy.ts';
 import { createTokenCache, EXPIRY_SKEW_MS, type TokenGrant } from '../src/auth/token-cache.ts';
-import { createRedactor, type Redactor } from '../src/core/redact.ts';
+import { createRedactor } from '../src/core/redact.ts';
+import type { SecretSink } from '../src/auth/types.ts';
 import { startServer, wait } from './helpers/server.ts';
 
 afterEach(() => {
@@ -83,8 +84,9 @@ describe('minted tokens stay bounded in the redactor (item 8)', () => {
   const counting = () => {
     const real = createRedactor();
     const tally = { live: 0, peak: 0 };
-    const redactor: Redactor = {
-      ...real,
+    const redactor: SecretSink = {
+      addHeader: (name) => real.addHeader(name),
+      addQuery: (name) => real.addQuery(name),
       addSecret(secret) {
         tally.peak = Math.max(tally.peak, ++tally.live);
         real.addSecret(secret);
@@ -217,7 +219,6 @@ describe('clientCredentials lifetimes and fetch (item 15)', () => {
   test.each([
     ['null', null],
     ['missing', undefined],
-    ['0', 0],
     ['negative', -5],
     ['garbage', 'soon'],
   ])(

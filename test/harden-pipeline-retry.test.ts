@@ -22,18 +22,33 @@ afterEach(async () => {
 const fixed = (ms: number) => ({ delay: () => ms, jitter: false as const });
 
 describe('17: the retry budget is spent only on storms the server did not ask for', () => {
-  test('server-paced 503 + Retry-After waits take no token: 6 calls on a 1-token budget all succeed', async () => {
-    // Every odd request (the first attempt of each call) is told to come back in 0 s.
+  test('server-paced 503 + Retry-After waits take no token: 3 calls on a 1-token budget all succeed', async () => {
+    // Every odd request (the first attempt of each call) is told to come back in 1 s.
     server.route('/paced', (_request, response, n) => {
       if (n % 2 === 0)
-        response.writeHead(503, { 'retry-after': '0', 'content-type': 'application/json' }).end('{"busy":true}');
+        response.writeHead(503, { 'retry-after': '1', 'content-type': 'application/json' }).end('{"busy":true}');
       else response.writeHead(200, { 'content-type': 'application/json' }).end(`{"n":${n}}`);
     });
     const api = createClient({ baseUrl: server.url, retryBudget: { tokens: 1, refill: 0 }, retry: fixed(10) });
     const results: unknown[] = [];
-    for (let i = 0; i < 6; i++) results.push(await api.get('paced').json());
-    expect(results).toEqual([1, 3, 5, 7, 9, 11].map((n) => ({ n })));
-    expect(server.requestsTo('/paced')).toHaveLength(12);
+    for (let i = 0; i < 3; i++) results.push(await api.get('paced').json());
+    expect(results).toEqual([1, 3, 5].map((n) => ({ n })));
+    expect(server.requestsTo('/paced')).toHaveLength(6);
+  });
+
+  test('Retry-After: 0 is not pacing: a storm of 503s with it drains the budget like any other retry', async () => {
+    server.route('/storm', (_request, response) => {
+      response.writeHead(503, { 'retry-after': '0', 'content-type': 'application/json' }).end('{"busy":true}');
+    });
+    const api = createClient({ baseUrl: server.url, retry: fixed(1) });
+    for (let i = 0; i < 60; i++)
+      await api
+        .get('storm')
+        .json()
+        .catch(() => {});
+    // Before: every call made 4 requests (240), none waited, the budget took nothing. Now the default budget of
+    // 10 tokens allows 10 retries in all: 60 first attempts and 10 repeats.
+    expect(server.requestsTo('/storm')).toHaveLength(70);
   });
 
   test('the same calls with backoff (no Retry-After) do drain it: the second call fails with its 503', async () => {

@@ -56,7 +56,7 @@ const httpError = (data: unknown, message = 'boom') => {
   );
   error.message = message;
   error.data = data;
-  return sanitizeKyError(error, defaultRedactor, 'https://api.test/x');
+  return sanitizeKyError(error, defaultRedactor, undefined);
 };
 
 describe('printing an HTTPError never throws (item 1)', () => {
@@ -142,7 +142,7 @@ describe('printing an HTTPError never throws (item 1)', () => {
           );
           raw.message = `${message} pr-registered-secret-1`;
           raw.data = { data, echoed: `${message}"pr-registered-secret-1\\` };
-          const error = sanitizeKyError(raw, redactor, 'https://api.test/x');
+          const error = sanitizeKyError(raw, redactor, undefined);
           for (const text of printAll(error)) expect(text).not.toContain('pr-registered-secret-1');
         },
       ),

@@ -1,4 +1,4 @@
-import { http, HttpResponse } from 'msw';
+import { HttpResponse, http, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createClient, isParseError, isSerializationError, ParseError, SerializationError } from '../src/index.ts';
@@ -15,6 +15,8 @@ const server = setupServer(
       body: text,
     });
   }),
+  // The endless-body tests below use a real server on 127.0.0.1.
+  http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()),
   http.get('https://api.test/empty-204', () => new HttpResponse(null, { status: 204 })),
   http.get('https://api.test/empty-200', () => new HttpResponse('', { status: 200 })),
   http.get('https://api.test/html', () =>
@@ -137,5 +139,51 @@ describe('json responses', () => {
     const bad = await api.get('html').result();
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.error).toBeInstanceOf(ParseError);
+  });
+});
+
+describe('.json() reads a body that is plainly not JSON at most 1 MiB (a real server, endless bodies)', () => {
+  /** Serves `first` then filler forever (up to 48 MiB), counting what went out before the client hung up. */
+  const endless = async (contentType: string, first: string) => {
+    const { startServer } = await import('./helpers/server.ts');
+    const local = await startServer();
+    const sent = { bytes: 0 };
+    local.route('/endless', (_request, response) => {
+      response.writeHead(200, { 'content-type': contentType });
+      const filler = Buffer.alloc(64 * 1024, 'x');
+      response.write(first);
+      const pump = () => {
+        while (sent.bytes < 48 * 1024 * 1024 && !response.destroyed) {
+          sent.bytes += filler.byteLength;
+          if (!response.write(filler)) return void response.once('drain', pump);
+        }
+        response.end();
+      };
+      pump();
+    });
+    return { local, sent };
+  };
+
+  test.each([
+    ['text/plain', 'not found '],
+    ['text/plain', '404 page not found '],
+    ['text/plain', '"temporarily unavailable '],
+    ['text/plain', 'temporarily unavailable '],
+    ['application/json', '<!doctype html><html><body>'],
+  ])('%s starting %j: a ParseError after about 1 MiB, the rest never read', async (contentType, first) => {
+    const { local, sent } = await endless(contentType, first);
+    try {
+      const client = createClient({ baseUrl: local.url, retry: false });
+      const error = await client
+        .get('endless')
+        .json()
+        .catch((caught: unknown) => caught);
+      expect(isParseError(error)).toBe(true);
+      // Before: the whole 48 MiB were read, then the ParseError. Socket buffers hold a few MiB at most.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(sent.bytes).toBeLessThan(12 * 1024 * 1024);
+    } finally {
+      await local.close();
+    }
   });
 });

@@ -63,6 +63,17 @@ describe('totalTimeout (whole call)', () => {
     expect(ms).toBeLessThan(1_200);
   });
 
+  test('a body stalled past totalTimeout says the configured limit, not the time that was left', async () => {
+    server.route('/stall-total', modes.stallBody());
+    const api = createClient({ baseUrl: server.url, totalTimeout: 400, idleTimeout: 5_000 });
+    const response = await api.get('stall-total');
+    const { error, ms } = await elapsed(() => response.text());
+    expect(error).toBeInstanceOf(TimeoutError);
+    // Before: "totalTimeout of 93.07543799999996 ms", the time left when the read began.
+    expect((error as Error).message).toMatch(/\(totalTimeout of 400 ms\)/);
+    expect(ms).toBeLessThan(2_000);
+  });
+
   test("a server's wait longer than the time left fails at once with the server's answer, not a TimeoutError", async () => {
     server.route('/busy', modes.sequence([{ status: 503, headers: { 'retry-after': '5' } }]));
     const api = createClient({ baseUrl: server.url, totalTimeout: 3_000 });

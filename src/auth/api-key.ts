@@ -2,7 +2,7 @@
  * `apiKey`: a fixed key in a header (default `X-API-Key`) or a query parameter.
  */
 import { credentialPolicy } from './policy.ts';
-import { checkCredential, createSecrets, type ScopeOptions } from './strategy.ts';
+import { checkCredential, createSecrets, type ScopeOptions, scopeOf } from './strategy.ts';
 import type { AuthStrategy } from './types.ts';
 
 /**
@@ -54,8 +54,7 @@ export function apiKey(options: ApiKeyOptions): AuthStrategy {
     kind: 'sturdy.auth',
     policy: credentialPolicy,
     type: 'apiKey',
-    origins: options.origins,
-    allowInsecure: options.allowInsecure,
+    ...scopeOf(options, 'apiKey'),
     authorize({ url, headers }) {
       if (query === undefined) headers.set(header, key);
       else url.searchParams.set(query, key);

@@ -4,7 +4,7 @@
  * send Latin-1 for `é`, so the text is encoded to UTF-8 bytes first.
  */
 import { credentialPolicy } from './policy.ts';
-import { checkCredential, createSecrets, type ScopeOptions } from './strategy.ts';
+import { checkCredential, createSecrets, type ScopeOptions, scopeOf } from './strategy.ts';
 import type { AuthStrategy } from './types.ts';
 
 /**
@@ -64,8 +64,7 @@ export function basic(options: BasicOptions): AuthStrategy {
     kind: 'sturdy.auth',
     policy: credentialPolicy,
     type: 'basic',
-    origins: options.origins,
-    allowInsecure: options.allowInsecure,
+    ...scopeOf(options, 'basic'),
     authorize({ headers }) {
       headers.set('authorization', value);
       return value;

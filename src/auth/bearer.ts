@@ -5,7 +5,7 @@
 import { credentialPolicy } from './policy.ts';
 import { AuthError, redactErrorChain } from '../core/errors.ts';
 import { createRedactor } from '../core/redact.ts';
-import { checkCredential, createSecrets, type ScopeOptions } from './strategy.ts';
+import { checkCredential, createSecrets, type ScopeOptions, scopeOf } from './strategy.ts';
 import { createTokenCache, issuedToken, type TokenGrant } from './token-cache.ts';
 import type { AuthStrategy } from './types.ts';
 
@@ -76,8 +76,7 @@ export function bearer(token: string | BearerProvider, options: BearerOptions = 
     kind: 'sturdy.auth' as const,
     policy: credentialPolicy,
     type: 'bearer',
-    origins: options.origins,
-    allowInsecure: options.allowInsecure,
+    ...scopeOf(options, 'bearer'),
     register: secrets.register,
   };
   if (typeof token !== 'function') {

@@ -11,7 +11,7 @@ import { createRedactor } from '../core/redact.ts';
 import { refuseRedirects } from './redirect.ts';
 import { basicCredentials } from './basic.ts';
 import { assertSecureTransport } from './scope.ts';
-import { checkCredential, createSecrets, type ScopeOptions } from './strategy.ts';
+import { checkCredential, createSecrets, type ScopeOptions, scopeOf } from './strategy.ts';
 import { createTokenCache, issuedToken, type TokenGrant } from './token-cache.ts';
 import { sharedTokenLoader, type TokenStorage } from './token-store.ts';
 import type { AuthStrategy } from './types.ts';
@@ -50,7 +50,7 @@ export type ClientCredentialsOptions = ScopeOptions & {
 };
 
 /**
- * Seconds a token is used when the endpoint gives no valid `expires_in` (missing, null, 0, negative, not a
+ * Seconds a token is used when the endpoint gives no valid `expires_in` (missing, null, negative, not a
  * number): short, so a token that in fact lives less is replaced soon, and still one token request per
  * ~4.5 minutes (the 30 s skew applies) where it lives longer. A numeric string ("3599") is read as a number.
  * @example
@@ -280,7 +280,8 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
     secrets.issue(issuedToken(token, `the access_token from ${where}`));
     const lifetime =
       typeof json.expires_in === 'number' || typeof json.expires_in === 'string' ? Number(json.expires_in) : Number.NaN;
-    return { token, expiresIn: Number.isFinite(lifetime) && lifetime > 0 ? lifetime : DEFAULT_TOKEN_LIFETIME_S };
+    // 0 is a real answer (the token serves this call only); missing, negative or not a number is no answer.
+    return { token, expiresIn: Number.isFinite(lifetime) && lifetime >= 0 ? lifetime : DEFAULT_TOKEN_LIFETIME_S };
   };
   const shared = options.cache
     ? sharedTokenLoader(load, {
@@ -299,8 +300,7 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
     kind: 'sturdy.auth',
     policy: credentialPolicy,
     type: 'clientCredentials',
-    origins: options.origins,
-    allowInsecure: options.allowInsecure,
+    ...scopeOf(options, 'clientCredentials'),
     async authorize({ headers, signal, fetch }) {
       const used = await cache.use(signal, fetch);
       headers.set('authorization', `Bearer ${used.token}`);

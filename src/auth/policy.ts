@@ -28,13 +28,8 @@ export type PolicyCall = {
   fetch: typeof globalThis.fetch;
   /** The request body once more (a 401 repeat, a 307/308 hop); undefined when it cannot be sent again (a stream). */
   replay: (() => BodyInit | null | undefined) | undefined;
-  /**
-   * The body the first attempt sends instead of ky's request stream (a JSON string: no stream piped through
-   * the copy); undefined to send ky's request body.
-   */
+  /** The body of each attempt when ky's request holds none (a JSON string, a body factory); undefined to send ky's. */
   sendBody: (() => BodyInit | null | undefined) | undefined;
-  /** ky's request carries no body (sturdy adds it per attempt): a request sent on without credentials gets `sendBody` too. */
-  bodyless: boolean;
   /** Told before the repeat that follows a refresh. */
   onRepeat(): void;
 };
@@ -48,7 +43,10 @@ const KEPT: Array<[keyof Request & keyof RequestInit, unknown]> = [
   ['keepalive', false],
 ];
 
-/** `request` sent to `url` with `headers` and `body` (a URL cannot change in `new Request(request, init)`). */
+/**
+ * `request` sent to `url` with `headers`, `body` (undefined: the request's own) and `redirect`. The common case
+ * (same URL) is one `new Request(request, init)`; another URL needs a new request that keeps the fields.
+ */
 function copyTo(
   request: Request,
   url: URL,
@@ -57,9 +55,15 @@ function copyTo(
   redirect: RequestRedirect,
   method = request.method,
 ): Request {
-  const init: RequestInit & { duplex?: 'half' } = { method, headers, signal: request.signal, redirect };
-  if (body !== undefined && body !== null) {
+  const init: RequestInit & { duplex?: 'half' } = { method, headers, redirect };
+  if (body != null) {
     init.body = body;
+    init.duplex = 'half';
+  }
+  if (url.href === request.url && (body !== null || !request.body)) return new Request(request, init);
+  init.signal = request.signal;
+  if (body === undefined && request.body) {
+    init.body = request.body;
     init.duplex = 'half';
   }
   for (const [name, fallback] of KEPT) {
@@ -71,26 +75,12 @@ function copyTo(
   return new Request(url, init);
 }
 
-/** `names` plus every header and query parameter `authorize` added to or changed on ky's request. */
-function withAuthorized(
-  names: { headers: string[]; query: string[] },
-  request: Request,
-  into: AuthTarget,
-): { headers: string[]; query: string[] } {
-  const headers = [...names.headers];
-  for (const [name, value] of into.headers)
-    if (request.headers.get(name) !== value && !headers.includes(name)) headers.push(name);
-  const query = [...names.query];
-  const before = new URL(request.url).searchParams;
-  for (const [name, value] of into.url.searchParams)
-    if (!before.getAll(name).includes(value) && !query.includes(name)) query.push(name);
-  return { headers, query };
-}
+const REDIRECTS = [301, 302, 303, 307, 308];
 
 /**
  * The credential middleware for `auth` (sturdy adds it to every call that has a strategy).
  * @example
- * const chain = [credentialPolicy(bearer(token), { origins, allowInsecure: false, fetch, replay, sendBody: replay, bodyless: false, onRepeat() {} }), ...use];
+ * const chain = [credentialPolicy(bearer(token), { origins, allowInsecure: false, fetch, replay, sendBody: replay, onRepeat() {} }), ...use];
  */
 export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middleware {
   if (call.origins.size === 0) {
@@ -106,21 +96,28 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
   };
 
   return async (request, next, info) => {
-    const first = new URL(request.url);
-    // The one place CallInfo.credential is written: what this attempt carries.
-    const carried = info as { credential: CredentialNames | undefined };
-    carried.credential = undefined;
-    if (!mayReceive(first))
-      return next(call.bodyless && call.sendBody ? new Request(request, { body: call.sendBody() ?? null }) : request);
+    // The one place the call's record of its credential is written (CallInfo.credential reads it).
+    const record = info as { authorized?: { names: CredentialNames; before: Request; after: AuthTarget } | undefined };
+    record.authorized = undefined;
+    const url = new URL(request.url);
+    const body = call.sendBody?.();
+    if (!mayReceive(url)) {
+      // No credential at all beyond the credential origins: not even a query parameter a server copied into a link.
+      for (const name of names.query) url.searchParams.delete(name);
+      const changed = url.href !== request.url;
+      return next(
+        changed || body !== undefined ? copyTo(request, url, request.headers, body, request.redirect) : request,
+      );
+    }
     const target = (): AuthTarget => ({
-      url: new URL(request.url),
+      url: new URL(url),
       headers: new Headers(request.headers),
       signal: info.signal,
       fetch: call.fetch,
     });
 
     const attempt = async (
-      body: BodyInit | null | undefined,
+      sent: BodyInit | null | undefined,
     ): Promise<{ response: Response; used: unknown; left: boolean }> => {
       const into = target();
       // A strategy with the credential at hand (a fixed token) answers synchronously: no await then.
@@ -129,36 +126,27 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
         typeof (pending as PromiseLike<unknown> | undefined)?.then === 'function'
           ? await abortable(pending as Promise<unknown>, info.signal)
           : pending;
-      // What the strategy registered, and whatever its authorize set besides (a custom strategy may register nothing).
-      const authorized = withAuthorized(names, request, into);
-      carried.credential = authorized;
+      record.authorized = { names, before: request, after: into };
+      // Where code can see redirects, a credentialed request follows them here, so they never carry it elsewhere.
+      const follow = request.redirect === 'follow' && canFollowRedirects();
+      const response = await next(copyTo(request, into.url, into.headers, sent, follow ? 'manual' : request.redirect));
+      if (!follow || !REDIRECTS.includes(response.status) || !response.headers.has('location'))
+        return { response, used, left: false };
       let left = false;
-      const followHere = request.redirect === 'follow' && canFollowRedirects();
-      if (!followHere) {
-        const sameUrl = into.url.href === request.url;
-        const outgoing =
-          sameUrl && body === request.body
-            ? new Request(request, { headers: into.headers })
-            : copyTo(request, into.url, into.headers, body, request.redirect);
-        return { response: await next(outgoing), used, left };
-      }
-      const hop: Hop = { url: into.url, method: request.method, headers: into.headers, body };
-      const response = await followRedirects(
-        hop,
-        (h) => next(copyTo(request, h.url, h.headers, h.body, 'manual', h.method)),
-        {
-          keepsCredentials: mayReceive,
-          names: authorized,
-          replayBody: call.replay,
-          describe: (url) => info.redact.url(url),
-          onLeave: () => (left = true),
-        },
-      );
-      return { response, used, left };
+      const hop: Hop = { url: into.url, method: request.method, headers: into.headers, body: sent ?? request.body };
+      const send = (h: Hop) => next(copyTo(request, h.url, h.headers, h.body ?? null, 'manual', h.method));
+      const policy = {
+        keepsCredentials: mayReceive,
+        names: info.credential!,
+        replayBody: call.replay,
+        describe: (target: URL) => info.redact.url(target),
+        onLeave: () => (left = true),
+      };
+      const final = await followRedirects(hop, send, policy, response);
+      return { response: final, used, left };
     };
 
-    const result = await attempt(call.sendBody ? call.sendBody() : request.body);
-    const { response, used, left } = result;
+    const { response, used, left } = await attempt(body);
     // A 401 from beyond the credential origins never saw the credential: nothing to refresh.
     if (response.status !== 401 || !auth.refresh || left || !call.replay) return response;
     // A credential step stops waiting when the caller aborts; time is bounded by ky's timeout racing this middleware.
@@ -166,6 +154,6 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
     if (!refreshed) return response;
     void response.body?.cancel().catch(() => {});
     call.onRepeat();
-    return (await attempt(call.replay())).response;
+    return (await attempt(call.replay() ?? null)).response;
   };
 }

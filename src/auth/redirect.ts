@@ -113,17 +113,18 @@ export type RedirectPolicy = {
  * Sends `first` with redirects handled by `send` returning them unfollowed
  * (`redirect: 'manual'`), and follows them here by the rules above.
  * @example
- * const response = await followRedirects(hop, (h) => fetch(h.url, { ...h, redirect: 'manual' }), policy);
+ * const response = await followRedirects(hop, send, policy); // or with the first hop's response already at hand
  */
 export async function followRedirects(
   first: Hop,
   send: (hop: Hop) => Promise<Response>,
   policy: RedirectPolicy,
+  firstResponse?: Response,
 ): Promise<Response> {
   let hop = first;
   let credentialed = true;
   for (let redirects = 0; ; redirects++) {
-    const response = await send(hop);
+    const response = (redirects === 0 && firstResponse) || (await send(hop));
     const location = response.headers.get('location');
     if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
     // The body of a redirect is never read; free the connection.

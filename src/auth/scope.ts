@@ -12,19 +12,6 @@ export function isLoopback(hostname: string): boolean {
   return /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
-/** Normalizes `https://API.example.com/v1/` to `https://api.example.com`; throws TypeError naming the option when not a URL. */
-export function toOrigin(value: string | URL, option: string): string {
-  try {
-    const origin = new URL(value).origin;
-    if (origin === 'null') throw new TypeError('opaque origin');
-    return origin;
-  } catch {
-    throw new TypeError(
-      `sturdy: ${option} must be absolute URLs or origins like 'https://api.example.com'; got ${JSON.stringify(String(value))}`,
-    );
-  }
-}
-
 /**
  * Refuses to send a credential over plain http to a host other than loopback,
  * unless `allowInsecure` is set. Thrown before any network call.

@@ -2,8 +2,7 @@
  * What every auth strategy shares: its scope options, the check on values that
  * go into a header, and the list of redactors its secrets must reach.
  */
-import type { Redactor } from '../core/redact.ts';
-import type { AuthStrategy } from './types.ts';
+import type { AuthStrategy, SecretSink } from './types.ts';
 import { breaksHeader } from '../shared/header-value.ts';
 
 /**
@@ -17,6 +16,24 @@ export type ScopeOptions = {
   /** Send the credential over plain http to a non-loopback host (a trusted private network). @default false */
   allowInsecure?: boolean;
 };
+
+/**
+ * A strategy's scope options, checked: `origins` an array, `allowInsecure` a boolean (as on the client: the
+ * string 'false' would be truthy and send the credential over plain http).
+ * @example
+ * return { ...scopeOf(options, 'bearer'), authorize };
+ */
+export function scopeOf(options: ScopeOptions, strategy: string): Pick<AuthStrategy, 'origins' | 'allowInsecure'> {
+  const { origins, allowInsecure } = options;
+  if (allowInsecure !== undefined && typeof allowInsecure !== 'boolean') {
+    throw new TypeError(
+      `sturdy: ${strategy}({ allowInsecure }) must be true or false (a boolean, not a string); got ${JSON.stringify(allowInsecure) ?? typeof allowInsecure}`,
+    );
+  }
+  if (origins !== undefined && !Array.isArray(origins))
+    throw new TypeError(`sturdy: ${strategy}({ origins }) must be an array of origins`);
+  return { origins, allowInsecure };
+}
 
 /**
  * How many issued tokens (from a provider or a token endpoint) stay registered: the current one and the few
@@ -36,7 +53,7 @@ export const ISSUED_TOKENS_KEPT = 4;
  */
 export type Secrets = {
   /** Remembers `redactor` and gives it every secret known so far. */
-  register(redactor: Redactor): void;
+  register(redactor: SecretSink): void;
   /** A secret for the strategy's lifetime (a password, a fixed key): every registered redactor (and every later one) hides it. */
   add(secret: string): void;
   /** An issued token: hidden like `add`, but only the last {@link ISSUED_TOKENS_KEPT} stay registered. */
@@ -50,8 +67,8 @@ export type Secrets = {
  * const secrets = createSecrets();
  * return { ..., register: secrets.register };
  */
-export function createSecrets(own?: Redactor): Secrets {
-  const redactors = new Set<Redactor>();
+export function createSecrets(own?: SecretSink): Secrets {
+  const redactors = new Set<SecretSink>();
   const known = new Set<string>();
   const issued: string[] = [];
   const secrets: Secrets = {
@@ -123,12 +140,6 @@ export function credentialNames(strategy: AuthStrategy): CredentialNames {
     addQuery: (name) => void recorder.query.push(name),
     addSecret() {},
     removeSecret() {},
-    url: (url) => String(url),
-    headers: () => ({}),
-    text: (text) => text,
-    data: (value) => value,
-    isSensitiveHeader: () => false,
-    isSensitiveField: () => false,
   });
   namesCache.set(strategy, names);
   return names;

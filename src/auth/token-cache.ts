@@ -61,7 +61,7 @@ export type TokenCache<Context = undefined> = {
   refresh(used: unknown, signal?: AbortSignal, context?: Context): Promise<boolean>;
 };
 
-/** `oneShot`: a token without a lifetime of 0 s (a bare string from a provider), never reused by a later call. */
+/** `oneShot`: a token that serves only the call that fetched it (see servesOneCall), never reused by a later call. */
 type Entry = { token: string; expiresAt: number; oneShot: boolean };
 
 /**
@@ -71,6 +71,15 @@ type Entry = { token: string; expiresAt: number; oneShot: boolean };
  * renewBeforeMs(3_600_000) // 30_000
  */
 export const renewBeforeMs = (lifetimeMs: number): number => Math.min(EXPIRY_SKEW_MS, lifetimeMs / 2);
+
+/**
+ * Does a token of this lifetime (seconds) serve only the call that fetched it? One that lives no longer than the
+ * skew would expire in flight if reused (`expires_in: 0`, a bare string from a bearer provider).
+ * @example
+ * servesOneCall(0) // true; servesOneCall(3600) // false; servesOneCall(undefined) // false (valid until a 401)
+ */
+export const servesOneCall = (expiresIn: number | undefined): boolean =>
+  expiresIn !== undefined && expiresIn * 1000 <= EXPIRY_SKEW_MS;
 
 /** When to stop using a token: its lifetime minus renewBeforeMs. */
 const expiresAt = (expiresIn: number | undefined): number => {
@@ -99,7 +108,9 @@ export function createTokenCache<Context = undefined>(load: TokenLoader<Context>
     owedRepeats = 0;
     const promise = load(refresh, context as Context).then(
       (grant) =>
-        (current = { token: grant.token, expiresAt: expiresAt(grant.expiresIn), oneShot: grant.expiresIn === 0 }),
+        (current = servesOneCall(grant.expiresIn)
+          ? { token: grant.token, expiresAt: 0, oneShot: true }
+          : { token: grant.token, expiresAt: expiresAt(grant.expiresIn), oneShot: false }),
     );
     flight = promise;
     // A failed load is not cached: the next caller tries again.

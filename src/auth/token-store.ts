@@ -8,7 +8,7 @@
  */
 import { sha256Hex } from '../shared/sha256.ts';
 import { sleep } from '../shared/clock.ts';
-import { renewBeforeMs, type TokenGrant, type TokenLoader } from './token-cache.ts';
+import { renewBeforeMs, servesOneCall, type TokenGrant, type TokenLoader } from './token-cache.ts';
 
 /**
  * What sturdy uses of an unstorage `Storage` (any driver); typed structurally so sturdy does not depend on unstorage.
@@ -141,7 +141,8 @@ export function sharedTokenLoader<Context>(
       if (shared) return give(shared);
       const grant = await load(refresh, context);
       const lifetimeMs = (grant.expiresIn ?? 0) * 1000;
-      if (lifetimeMs > 0) {
+      // A token that serves one call only is not shared either.
+      if (lifetimeMs > 0 && !servesOneCall(grant.expiresIn)) {
         const stored: Stored = { token: grant.token, expiresAt: Date.now() + lifetimeMs, lifetimeMs };
         await storage.setItem(key.token, stored, { ttl: Math.ceil(lifetimeMs / 1000) }).catch(() => {});
       }

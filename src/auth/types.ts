@@ -1,4 +1,7 @@
 import type { Redactor } from '../core/redact.ts';
+
+/** What a strategy tells a redactor: its secrets and the header and query names its credential goes in. */
+export type SecretSink = Pick<Redactor, 'addSecret' | 'removeSecret' | 'addHeader' | 'addQuery'>;
 import type { CredentialPolicy } from './policy.ts';
 
 /** What a strategy sees of the request it authorizes. */
@@ -37,7 +40,7 @@ export type AuthStrategy = {
    */
   refresh?(used: unknown, target: AuthTarget): Promise<boolean>;
   /** Registers this strategy's secrets and header/query names with a client's redactor. */
-  register?(redactor: Redactor): void;
+  register?(redactor: SecretSink): void;
   /**
    * The credential policy that sends it (origins, plain-http refusal, redirects, 401 refresh): `credentialPolicy`
    * from 'sturdy'. The strategy brings it, so a client without auth does not carry its code.

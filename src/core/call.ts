@@ -1,112 +1,114 @@
 /**
- * One call: its state (the CallInfo every middleware sees), and the ky options that attach
- * sturdy's policies to ky's pipeline: the retry rules (retry.ts), the fetch middleware chain
- * (credentials, the user's `use`, the transport guards) and the JSON body's serializer.
+ * One call: its state (the CallInfo every middleware sees), the ky options that attach sturdy's policies to
+ * ky's pipeline (retry rules, JSON headers and body, the fetch of each attempt), and the one place every
+ * failure is finalized (named, redacted, reported once).
  */
-import { now } from '../shared/clock.ts';
-import type { Options as KyOptions, KyInstance } from 'ky';
+import type { KyInstance, Options as KyOptions } from 'ky';
 import type { AuthStrategy } from '../auth/types.ts';
+import { now } from '../shared/clock.ts';
 import {
   HTTPError,
-  NetworkError,
-  SerializationError,
-  TimeoutError,
   isKyLike,
   isSturdyError,
+  NetworkError,
   redactErrorChain,
+  SerializationError,
   sanitizeKyError,
+  TimeoutError,
 } from './errors.ts';
-import { emit, type EventListener, type SturdyEvent } from './events.ts';
-import { JSON_ACCEPT, JSON_CONTENT_TYPE, serializeJson } from './json.ts';
-import { runChain, type CallInfo, type Middleware, type Next } from './middleware.ts';
-import { DEFAULTS, type CallOptions, type ClientOptions } from './options.ts';
-import type { Redactor } from './redact.ts';
+import { emit, type SturdyEvent } from './events.ts';
+import { JSON_ACCEPT, JSON_CONTENT_TYPE, parseJsonText, serializeJson } from './json.ts';
+import { type CallInfo, type CredentialNames, type Middleware, runChain } from './middleware.ts';
+import { type CallOptions, checkOptions, kyPart, mergeOptions, type ResolvedOptions } from './options.ts';
+import { Redactor } from './redact.ts';
 import {
   IDEMPOTENCY_HEADER,
   isKeyedMethod,
   isReplayableBody,
-  isReplayableMethod,
   kyRetry,
-  retryAfterMs,
-  type NormalizedRetry,
+  noteRetryAfter,
   type RetryBudget,
 } from './retry.ts';
+import type { KySource } from './response.ts';
 import { nameTimeout } from './timeouts.ts';
 import { describeNetworkCause, guardResponse, transport } from './transport.ts';
 
 /** What a client resolved once for all its calls (client.ts builds it). */
-export type ClientState = {
+export type Client = {
   ky: KyInstance;
-  /** The client's options as given (merged for extended clients). */
-  options: ClientOptions;
-  retry: NormalizedRetry;
-  origins: ReadonlySet<string>;
+  /** The snapshot every call starts from (`api.options`). */
+  options: ResolvedOptions;
   redactor: Redactor;
   budget: RetryBudget;
-  /** Does the client's own `headers` option set this header? */
-  hasHeader(name: string): boolean;
+  /** Where the client's credentials may go. */
+  origins: ReadonlySet<string>;
 };
 
-const headerIn = (headers: CallOptions['headers'], name: string): boolean | undefined => {
-  if (!headers) return undefined;
-  if (headers instanceof Headers) return headers.has(name) || undefined;
-  if (Array.isArray(headers)) return headers.some(([key]) => String(key).toLowerCase() === name) || undefined;
-  for (const key in headers)
-    if (key.toLowerCase() === name) return (headers as Record<string, string | undefined>)[key] !== undefined;
-  return undefined;
-};
+/** What the credential policy records of an attempt, so `credential` is worked out only when read. */
+type Authorized = { names: CredentialNames; before: Request; after: { url: URL; headers: Headers } };
 
-/**
- * One call's state. It is the `CallInfo` each middleware gets: one object for every attempt.
- */
-export class CallState implements CallInfo {
+/** One call's state; it is the `CallInfo` each middleware gets: one object for every attempt. */
+export class Call implements CallInfo {
   attempt = 0;
-  readonly method: string;
-  readonly signal: AbortSignal | undefined;
-  readonly retry: NormalizedRetry;
-  readonly redact: Redactor;
-  readonly context: Readonly<Record<string, unknown>>;
-  /** `.json()` was called: an attempt without an Accept header asks for JSON. */
-  wantsJson = false;
-  /** The request ky handed to fetch last (parseJson's `request`, error views). */
+  /** The request ky handed to fetch last (error views, event URLs). */
   lastRequest: Request | undefined;
-  /** Set by the credential policy per attempt (see CallInfo). */
-  credential: CallInfo['credential'] = undefined;
+  /** A body shortcut asked for before the request went out: then ky bounds the body read by its `timeout`. */
+  reading: string | undefined;
+  /** Set by the credential policy on each attempt that carries a credential. */
+  authorized: Authorized | undefined;
   readonly started = now();
-  readonly totalTimeout: number | false;
-  readonly client: ClientState;
-  readonly onEvent: EventListener | undefined;
-  /** The per-attempt `timeout` in force (for naming a TimeoutError). */
-  readonly timeout: number | false;
-  private readonly end: number;
+  readonly client: Client;
+  /** The options this call uses: its client's snapshot, with what the call gave merged over it. */
+  readonly options: ResolvedOptions;
+  readonly method: string;
+  readonly redact: Redactor;
+  readonly origins: ReadonlySet<string>;
   #failed: unknown;
 
-  /** Where this call's credentials may go (the client's, unless the call changes baseUrl, auth or credentialOrigins). */
-  readonly origins: ReadonlySet<string>;
-
   constructor(
-    client: ClientState,
+    client: Client,
+    options: ResolvedOptions,
     method: string,
-    options: CallOptions & ClientOptions,
-    retry: NormalizedRetry,
-    redactor: Redactor,
-    origins = client.origins,
+    redact: Redactor,
+    origins: ReadonlySet<string>,
   ) {
     this.client = client;
-    this.origins = origins;
+    this.options = options;
     this.method = method;
-    this.signal = options.signal ?? undefined;
-    this.retry = retry;
-    this.redact = redactor;
-    this.context = options.context ?? client.options.context ?? {};
-    this.onEvent = options.onEvent ?? client.options.onEvent;
-    this.totalTimeout = options.totalTimeout ?? client.options.totalTimeout ?? DEFAULTS.totalTimeout;
-    this.timeout = options.timeout ?? client.options.timeout ?? DEFAULTS.timeout;
-    this.end = this.totalTimeout === false ? Infinity : this.started + this.totalTimeout;
+    this.redact = redact;
+    this.origins = origins;
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.options.signal ?? undefined;
+  }
+
+  get context(): Readonly<Record<string, unknown>> {
+    return this.options.context ?? {};
+  }
+
+  get retry(): ResolvedOptions['retry'] {
+    return this.options.retry;
+  }
+
+  /** The names this attempt's credential is in: what the strategy registered, and whatever its authorize set besides. */
+  get credential(): CredentialNames | undefined {
+    const authorized = this.authorized;
+    if (!authorized) return undefined;
+    const { names, before, after } = authorized;
+    const headers = [...names.headers];
+    for (const [name, value] of after.headers)
+      if (before.headers.get(name) !== value && !headers.includes(name)) headers.push(name);
+    const query = [...names.query];
+    const sent = new URL(before.url).searchParams;
+    for (const [name, value] of after.url.searchParams)
+      if (!sent.getAll(name).includes(value) && !query.includes(name)) query.push(name);
+    return { headers, query };
   }
 
   remaining(): number {
-    return this.end === Infinity ? Infinity : Math.max(0, this.end - now());
+    const total = this.options.totalTimeout;
+    return total === false ? Infinity : Math.max(0, this.started + total - now());
   }
 
   isCredentialOrigin(url: string | URL): boolean {
@@ -117,261 +119,305 @@ export class CallState implements CallInfo {
     }
   }
 
-  /** The call's URL as it may be shown (the last attempt's request, redacted). */
-  get safeUrl(): string {
-    return this.lastRequest ? this.redact.url(this.lastRequest.url) : '';
-  }
-
   emit(event: { type: SturdyEvent['type'] } & Partial<SturdyEvent>): void {
-    if (this.onEvent)
-      emit(this.onEvent, { method: this.method, url: this.safeUrl, attempt: this.attempt, ...event } as SturdyEvent);
+    const url = this.lastRequest ? this.redact.url(this.lastRequest.url) : '';
+    emit(this.options.onEvent, { method: this.method, url, attempt: this.attempt, ...event });
   }
 
-  /** A TimeoutError for `totalTimeout`, named and with the request as it may be shown. */
-  totalTimeoutError(): TimeoutError {
-    return nameTimeout(
-      new TimeoutError(this.safeRequest()),
-      'total',
-      Number(this.totalTimeout),
-      `${this.method} ${this.safeUrl}`,
-    );
+  /** A request without credential headers and with a redacted URL: what errors carry. */
+  safeRequest(request = this.lastRequest): Request {
+    const headers = new Headers();
+    for (const [name, value] of request?.headers ?? [])
+      if (!this.redact.isSensitiveHeader(name)) headers.set(name, this.redact.text(value));
+    return new Request(request ? this.redact.url(request.url) : 'about:blank', {
+      method: request?.method ?? this.method,
+      headers,
+    });
+  }
+
+  /** A TimeoutError for a limit of this call, named, with the request as it may be shown. */
+  timeoutError(kind: 'total' | 'idle' | 'attempt', error = new TimeoutError(this.safeRequest())): TimeoutError {
+    const limit = this.options[kind === 'attempt' ? 'timeout' : (`${kind}Timeout` as const)];
+    return nameTimeout(error, kind, Number(limit), `${this.method} ${this.redact.url(this.lastRequest?.url ?? '')}`);
+  }
+
+  /** The error for a body the connection broke mid-way (fetch's bare `TypeError: terminated`): this request's NetworkError. */
+  brokenBody(error: TypeError, request = this.lastRequest): NetworkError {
+    const broken = describeNetworkCause(new NetworkError(this.safeRequest(request), { cause: error }), this.redact);
+    redactErrorChain(broken, this.redact);
+    return broken;
   }
 
   /**
-   * The error the caller gets, whatever failed: the source of a request body's own error, a
-   * TimeoutError that says which limit ran out, `retryAfter` on a paced HTTPError, every message
-   * and view redacted, and one `error` event. The same error twice is finalized once.
+   * The error the caller gets, whatever failed: the source of a request body's own error, a TimeoutError that
+   * says which limit ran out, `retryAfter` on a paced HTTPError, every message and view redacted, and one
+   * `error` event. The same error twice is finalized once.
    */
   fail(error: unknown): unknown {
     if (error === this.#failed) return error;
-    let result = bodySourceError(error);
-    if (result instanceof TimeoutError && !('timeout' in result)) {
-      const total = this.remaining() <= 5;
-      nameTimeout(
+    let result = error;
+    // A request body stream that failed with sturdy's own error reaches us wrapped by fetch and ky: surface ours.
+    for (let cause = error, depth = 0; cause instanceof Error && depth < 3; cause = cause.cause, depth++)
+      if (isSturdyError(cause)) result = cause;
+    // ky's own TimeoutError says which limit ran out; one a beforeError hook changed keeps its words.
+    if (result instanceof TimeoutError && /^Request timed out: /.test(result.message))
+      this.timeoutError(this.remaining() <= 5 ? 'total' : 'attempt', result);
+    noteRetryAfter(result, this.options.retry);
+    if (result instanceof NetworkError) describeNetworkCause(result, this.redact);
+    if (isKyLike(result))
+      sanitizeKyError(
         result,
-        total ? 'total' : 'attempt',
-        Number(total ? this.totalTimeout : this.timeout),
-        `${this.method} ${this.safeUrl}`,
+        this.redact,
+        result.request instanceof Request ? this.safeRequest(result.request) : undefined,
       );
-    }
-    if (
-      result instanceof HTTPError &&
-      (result as { retryAfter?: number }).retryAfter === undefined &&
-      this.retry.afterStatusCodes.includes(result.response.status)
-    ) {
-      const wait = retryAfterMs(result.response.headers);
-      if (wait !== undefined) Object.assign(result, { retryAfter: wait });
-    }
-    if (result instanceof NetworkError) describeNetworkCause(result, (text) => this.redact.text(text));
-    if (isSturdyError(result)) redactErrorChain(result, this.redact);
-    else if (isKyLike(result)) {
-      // The caller's beforeError hooks saw ky's real request; what leaves the call holds no secret.
-      if (result.request instanceof Request) {
-        try {
-          Object.defineProperty(result, 'request', {
-            value: this.safeRequest(result.request),
-            configurable: true,
-            writable: true,
-          });
-        } catch {
-          // A frozen error keeps its request; its views below are redacted all the same.
-        }
-      }
-      result = sanitizeKyError(result, this.redact, this.lastRequest?.url ?? '');
-    }
     // Any other error (the runtime's TypeError for `https://user:pass@host`, a hook's) leaves redacted too.
     else redactErrorChain(result, this.redact);
-    if (this.onEvent) {
+    if (this.options.onEvent) {
       const reason = result instanceof Error ? `${result.name}: ${this.redact.text(result.message)}` : 'error';
       this.emit({ type: 'error', reason, durationMs: Math.round(now() - this.started) });
     }
     this.#failed = result;
     return result;
   }
-
-  /** A request (the last one by default) without credential headers and with a redacted URL: what errors carry. */
-  safeRequest(request = this.lastRequest): Request {
-    const headers = new Headers();
-    for (const [name, value] of request?.headers ?? [])
-      if (!this.redact.isSensitiveHeader(name)) headers.set(name, this.redact.text(value));
-    const url = request ? this.redact.url(request.url) : this.safeUrl;
-    return new Request(url || 'about:blank', { method: request?.method ?? this.method, headers });
-  }
 }
 
+const EMPTY = {};
+
 /**
- * A call's body, as the policies need it: a way to send it again (none for a stream), and whether sturdy
- * attaches it per attempt (`perAttempt`: a factory, or a JSON string ky never holds).
+ * Starts a call through ky with sturdy's policies attached, or throws (finalized) what ky throws at the call.
+ * @example
+ * const started = startCall(client, 'POST', 'orders', { json: order });
  */
-type Body = {
-  replay: (() => BodyInit | null | undefined) | undefined;
-  perAttempt: (() => BodyInit) | undefined;
-  json: boolean;
+export function startCall(
+  client: Client,
+  method: string,
+  input: string | URL | Request,
+  given: CallOptions | undefined,
+) {
+  if (given) checkOptions(given, 'call');
+  const options = given ? mergeOptions(client.options, given) : client.options;
+  const scoped = given && (given.auth !== undefined || given.credentialOrigins || given.baseUrl !== undefined);
+  const call = new Call(
+    client,
+    options,
+    method.toUpperCase(),
+    callRedactor(client, given),
+    scoped ? credentialOrigins(options) : client.origins,
+  );
+  /** ky's call with `json` (validated by the request schema, when there is one). */
+  // What ky throws at the call (a bad input, a body with GET) is thrown at the call, as ky does; sturdy's own
+  // failures of the data (a SerializationError) reject, so `.result()` reports them.
+  const start = (json: unknown): KySource => {
+    try {
+      return client.ky(input, kyOptions(call, given ?? EMPTY, input, json)) as unknown as KySource;
+    } catch (error) {
+      const failed = call.fail(relativeUrlHint(error, input, options));
+      if (isSturdyError(failed)) return Promise.reject(failed) as KySource;
+      throw failed;
+    }
+  };
+  return { call, start };
+}
+
+/** Where credentials may go: the baseUrl's origin (else the page's), `credentialOrigins` and the strategy's `origins`. */
+export function credentialOrigins(options: ResolvedOptions): Set<string> {
+  const origins = new Set<string>();
+  const page = globalThis.location;
+  if (options.baseUrl !== undefined) origins.add(toOrigin(new URL(String(options.baseUrl), page?.href), 'baseUrl'));
+  // Without a baseUrl, relative URLs resolve against the page, so the page's origin is the base origin.
+  else if (/^https?:/.test(String(page?.origin))) origins.add(page.origin);
+  for (const origin of options.credentialOrigins ?? []) origins.add(toOrigin(origin, 'credentialOrigins'));
+  for (const origin of options.auth ? (options.auth.origins ?? []) : []) origins.add(toOrigin(origin, 'auth.origins'));
+  return origins;
+}
+
+/** Normalizes `https://API.example.com/v1/` to `https://api.example.com`; a TypeError naming the option when not a URL. */
+function toOrigin(value: string | URL, option: string): string {
+  let origin: string | undefined;
+  try {
+    origin = new URL(value).origin;
+  } catch {}
+  if (!origin || origin === 'null') {
+    throw new TypeError(
+      `sturdy: ${option} must be absolute URLs or origins like 'https://api.example.com'; got ${JSON.stringify(String(value))}`,
+    );
+  }
+  return origin;
+}
+
+/** Child redactors per parent, keyed by the per-call strategy or `redact` option that made them (cached, never accumulated). */
+const children = new WeakMap<Redactor, WeakMap<object, Redactor>>();
+const childOf = (parent: Redactor, key: object, make: () => Redactor): Redactor => {
+  let known = children.get(parent);
+  if (!known) children.set(parent, (known = new WeakMap()));
+  let child = known.get(key);
+  if (!child) known.set(key, (child = make()));
+  return child;
 };
 
-const bodyOf = (options: CallOptions, json: { text?: string }, direct: boolean): Body => {
-  const { body } = options;
-  if (typeof body === 'function')
-    return { replay: body as () => BodyInit, perAttempt: body as () => BodyInit, json: false };
-  if (options.json !== undefined)
-    return { replay: () => json.text, perAttempt: direct ? () => json.text! : undefined, json: true };
-  return {
-    replay: isReplayableBody(body) ? () => body as BodyInit | null | undefined : undefined,
-    perAttempt: undefined,
-    json: false,
-  };
-};
+/** The call's redactor: the client's, plus a per-call strategy's secrets and a per-call `redact` option. */
+function callRedactor(client: Client, given: CallOptions | undefined): Redactor {
+  let redactor = client.redactor;
+  const auth = given?.auth;
+  if (auth && auth !== client.options.auth) {
+    const parent = redactor;
+    redactor = childOf(parent, auth, () => {
+      const child = new Redactor({}, parent);
+      auth.register?.(child);
+      return child;
+    });
+  }
+  const extra = given?.redact;
+  if (extra) {
+    const parent = redactor;
+    redactor = childOf(parent, extra, () => new Redactor(extra, parent));
+  }
+  return redactor;
+}
+
+/** A relative URL with nothing to resolve it against: say what to do. */
+function relativeUrlHint(error: unknown, input: unknown, options: ResolvedOptions): unknown {
+  if (
+    typeof input !== 'string' ||
+    options.baseUrl ||
+    options.prefix ||
+    /^[a-z][\d+.a-z-]*:/i.test(input) ||
+    globalThis.location ||
+    !(error instanceof TypeError)
+  )
+    return error;
+  return new TypeError(
+    `sturdy: cannot resolve url ${JSON.stringify(input)}: pass an absolute URL or set the baseUrl option`,
+    { cause: error },
+  );
+}
 
 /** Hooks that see (or may replace) ky's request or its `json`: then ky builds the request body itself, as it documents. */
-const observes = (hooks: ClientOptions['hooks']): boolean =>
-  Boolean(
-    hooks &&
-      ['init', 'beforeRequest', 'beforeRetry', 'afterResponse'].some(
-        (name) => ((hooks as Record<string, unknown[] | undefined>)[name]?.length ?? 0) > 0,
-      ),
+const observes = (hooks: unknown): boolean =>
+  ['init', 'beforeRequest', 'beforeRetry', 'afterResponse'].some(
+    (name) => ((hooks as Record<string, unknown[]> | undefined)?.[name]?.length ?? 0) > 0,
   );
 
-/**
- * The ky options of one call (sturdy's keys removed by the caller), with sturdy's policies attached.
- * @example
- * const response = await client.ky(input, callKyOptions(state, kyPart, options, input));
- */
-export function callKyOptions(
-  state: CallState,
-  kyPart: Record<string, unknown>,
-  options: CallOptions & ClientOptions,
-  input: unknown,
-): KyOptions {
-  const { client, method } = state;
-  if (options.json !== undefined && options.body !== undefined) {
+/** Is `name` set by the call's headers (undefined: they do not say)? */
+function headerIn(headers: unknown, name: string): boolean | undefined {
+  if (!headers) return undefined;
+  if (headers instanceof Headers) return headers.has(name) || undefined;
+  const entries = Array.isArray(headers) ? headers : Object.entries(headers);
+  for (const [key, value] of entries) if (String(key).toLowerCase() === name) return value !== undefined;
+  return undefined;
+}
+
+/** The ky options of one call: the caller's, with sturdy's headers, body, retry rules, JSON parser and fetch. */
+function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown): KyOptions {
+  const { options, method, client } = call;
+  const part = kyPart(given) as KyOptions & { json?: unknown; body?: unknown };
+  if (json !== undefined && given.body !== undefined) {
     throw new SerializationError('pass either json or body, not both: json is serialized and would replace body');
   }
   const has = (name: string) =>
-    headerIn(options.headers, name) ??
-    (input instanceof Request && input.headers.has(name) ? true : client.hasHeader(name));
+    headerIn(given.headers, name) ??
+    ((input instanceof Request && input.headers.has(name)) || (client.options.headers as Headers).has(name));
   const extra: Record<string, string> = {};
-  if (options.json !== undefined && !has('content-type')) extra['content-type'] = JSON_CONTENT_TYPE;
-  if (options.json !== undefined && !has('accept')) extra.accept = JSON_ACCEPT;
+  if (json !== undefined && !has('content-type')) extra['content-type'] = JSON_CONTENT_TYPE;
+  if (json !== undefined && !has('accept')) extra.accept = JSON_ACCEPT;
   const key = options.idempotencyKey;
-  const keyed = isKeyedMethod(method) && (has(IDEMPOTENCY_HEADER) || key !== false);
-  if (keyed && key !== false && !has(IDEMPOTENCY_HEADER))
-    extra[IDEMPOTENCY_HEADER] = typeof key === 'string' ? key : crypto.randomUUID();
+  const keyed = isKeyedMethod(method) && (key !== false || has(IDEMPOTENCY_HEADER));
+  if (keyed && key !== false && !has(IDEMPOTENCY_HEADER)) extra[IDEMPOTENCY_HEADER] = key ?? crypto.randomUUID();
+  if (Object.keys(extra).length > 0) part.headers = withHeaders(given.headers, extra);
 
-  const json: { text?: string } = {};
-  const userStringify = options.stringifyJson ?? client.options.stringifyJson;
-  // With no hook to see ky's request (nor upload progress to count it), a JSON body is sent from its string per
-  // attempt: ky then holds no body, so it has nothing to tee for its retries.
-  const observed =
-    observes(client.options.hooks) ||
-    observes(options.hooks) ||
-    Boolean(options.onUploadProgress ?? client.options.onUploadProgress);
-  const direct = options.json !== undefined && !observed;
-  const body = bodyOf(options, json, direct);
-  const kyOptions: KyOptions = { ...kyPart, method };
-  if (direct) {
-    json.text = serializeJson(options.json, userStringify);
-    delete kyOptions.json;
-  }
-  // ky serializes after its init hooks ran, so their changes to `json` are kept; sturdy's serializer names the bad path.
-  else kyOptions.stringifyJson = (value) => (json.text = serializeJson(value, userStringify));
-  if (typeof options.body === 'function') delete kyOptions.body;
-  if (options.headers || Object.keys(extra).length > 0) kyOptions.headers = mergeExtra(options.headers, extra);
-  kyOptions.retry = kyRetry({
-    retry: state.retry,
-    bodyReplayable: body.replay !== undefined,
-    methodReplayable: isReplayableMethod(method, keyed, state.retry),
+  // A JSON body is sent from its string per attempt when no hook sees ky's request (nor upload progress counts
+  // its stream): ky then holds no body, so it has nothing to tee for its retries.
+  const observed = observes(client.options.hooks) || observes(given.hooks) || Boolean(options.onUploadProgress);
+  const { body } = given;
+  let text: string | undefined;
+  let perAttempt: (() => BodyInit) | undefined;
+  if (json !== undefined && !observed) {
+    text = serializeJson(json, options.stringifyJson);
+    perAttempt = () => text!;
+  } else if (json !== undefined) {
+    part.json = json;
+    // ky serializes after its init hooks ran, so their changes to `json` are kept; sturdy's serializer names the bad path.
+    part.stringifyJson = (value) => (text = serializeJson(value, options.stringifyJson));
+  } else if (typeof body === 'function') perAttempt = body as () => BodyInit;
+  if (perAttempt) delete part.body;
+  const replay =
+    json !== undefined ? () => text : (perAttempt ?? (isReplayableBody(body) ? () => body as BodyInit : undefined));
+
+  part.method = method;
+  part.retry = kyRetry({
+    retry: options.retry,
+    method,
     keyed,
+    replayable: replay !== undefined,
     budget: client.budget,
-    remaining: () => state.remaining(),
-    onRetry: (decision) =>
-      state.emit({
-        type: 'retry',
-        attempt: state.attempt + 1,
-        delayMs: Math.round(decision.delayMs),
-        reason: decision.reason,
-      }),
-    outOfTime: () => state.totalTimeoutError(),
-  }) as NonNullable<KyOptions['retry']>;
-  if (state.totalTimeout !== (client.options.totalTimeout ?? DEFAULTS.totalTimeout))
-    kyOptions.totalTimeout = state.totalTimeout;
-  kyOptions.fetch = chainFetch(state, options, body, observed);
-  return kyOptions;
+    remaining: () => call.remaining(),
+    onRetry: (delayMs, reason) =>
+      call.emit({ type: 'retry', attempt: call.attempt + 1, delayMs: Math.round(delayMs), reason }),
+    outOfTime: () => call.timeoutError('total'),
+  }) as never;
+  const userParse = options.parseJson;
+  part.parseJson = (text, context) =>
+    parseJsonText(text, context.response, call.redact, userParse && ((raw) => userParse(raw, context)));
+  part.fetch = attemptFetch(call, options.auth || undefined, perAttempt, replay);
+  return part;
 }
 
-const mergeExtra = (
+const withHeaders = (
   headers: CallOptions['headers'],
   extra: Record<string, string>,
 ): NonNullable<KyOptions['headers']> => {
   if (!headers) return extra;
-  if (headers instanceof Headers || Array.isArray(headers)) {
-    const merged = new Headers(headers as HeadersInit);
-    for (const name in extra) merged.set(name, extra[name]!);
-    return merged;
-  }
-  return { ...headers, ...extra };
+  if (!(headers instanceof Headers) && !Array.isArray(headers)) return { ...headers, ...extra };
+  const merged = new Headers(headers as HeadersInit);
+  for (const name in extra) merged.set(name, extra[name]!);
+  return merged;
 };
 
-/** The fetch ky calls once per attempt: the middleware chain down to the transport. */
-function chainFetch(
-  state: CallState,
-  options: CallOptions & ClientOptions,
-  body: Body,
-  observed: boolean,
+/** ky hands fetch a Request, or what a hook returned: a Request-like object (another realm's) becomes a real one. */
+const asRequest = (input: Parameters<typeof fetch>[0], init?: RequestInit): Request => {
+  if (input instanceof Request) return input;
+  if (Object.prototype.toString.call(input) !== '[object Request]') return new Request(input, init);
+  const { url, method, headers, body, signal } = input as unknown as Request;
+  return new Request(url, { ...init, method, headers, body, signal, duplex: 'half' } as RequestInit);
+};
+
+/** The fetch ky calls once per attempt: the credential policy, the user's `use`, then the transport. */
+function attemptFetch(
+  call: Call,
+  auth: AuthStrategy | undefined,
+  perAttempt: (() => BodyInit) | undefined,
+  replay: (() => BodyInit | null | undefined) | undefined,
 ): NonNullable<KyOptions['fetch']> {
-  const { client } = state;
-  const auth: AuthStrategy | undefined = (options.auth === undefined ? client.options.auth : options.auth) || undefined;
+  const { options } = call;
+  const fetch: typeof globalThis.fetch = (request, init) =>
+    options.fetch ? options.fetch(request, init) : globalThis.fetch(request, init);
   const chain: Middleware[] = [];
-  const fetch = baseFetch(options, client);
-  // A body made per attempt (a factory, a JSON string) is added here, so ky never holds (or tees) it; with
-  // credentials on a JSON body the credential policy adds it to the one copy it makes anyway.
-  const { perAttempt } = body;
-  const policyAttaches = Boolean(auth) && body.json;
-  if (perAttempt && !policyAttaches)
-    chain.push((request, next) => next(new Request(request, { body: perAttempt(), duplex: 'half' } as RequestInit)));
+  // A body made per attempt is added here, so ky never holds (or tees) it; the credential policy adds it to
+  // the one copy it makes anyway.
   if (auth) {
     chain.push(
       auth.policy(auth, {
-        origins: state.origins,
-        allowInsecure: auth.allowInsecure ?? options.allowInsecure ?? client.options.allowInsecure ?? false,
+        origins: call.origins,
+        allowInsecure: auth.allowInsecure ?? options.allowInsecure ?? false,
         fetch,
-        replay: body.replay,
-        // A JSON body goes out from its string unless a hook may have replaced ky's request (or upload progress counts its stream).
-        sendBody: policyAttaches && !observed ? body.replay : undefined,
-        bodyless: policyAttaches && perAttempt !== undefined,
+        replay,
+        sendBody: perAttempt,
         onRepeat: () => {
-          state.emit({ type: 'retry', attempt: state.attempt + 1, delayMs: 0, reason: '401 refresh' });
-          state.attempt += 1;
+          call.emit({ type: 'retry', attempt: call.attempt + 1, delayMs: 0, reason: '401 refresh' });
+          call.attempt += 1;
         },
       }),
     );
-  }
-  const use = options.use ? [...(client.options.use ?? []), ...options.use] : client.options.use;
-  if (use) chain.push(...use);
+  } else if (perAttempt)
+    chain.push((request, next) => next(new Request(request, { body: perAttempt(), duplex: 'half' } as RequestInit)));
+  if (options.use) chain.push(...options.use);
   return (input, init) => {
-    const request = input instanceof Request ? input : new Request(input, init);
-    state.attempt += 1;
-    state.lastRequest = request;
-    if (state.wantsJson && !request.headers.has('accept')) request.headers.set('accept', JSON_ACCEPT);
-    const direct = chain.length === 0;
-    const send: Next = (outgoing) => transport(state, options, outgoing, (r) => fetch(r, init), direct);
-    if (direct) return send(request);
-    // The guards bound what this call receives, not what fetch returned: a middleware that hands one response
-    // to several calls (dedupe) leaves each its own timeouts, and one call's limit never ends the others.
-    return runChain(chain, request, send, state).then((response) => guardResponse(state, options, request, response));
+    const request = asRequest(input, init);
+    call.attempt += 1;
+    call.lastRequest = request;
+    const send = (outgoing: Request) => transport(call, outgoing, (r) => fetch(r, init));
+    return (chain.length === 0 ? send(request) : runChain(chain, request, send, call)).then((response) =>
+      guardResponse(call, request, response),
+    );
   };
-}
-
-const baseFetch = (options: CallOptions & ClientOptions, client: ClientState): typeof globalThis.fetch =>
-  (options.fetch as typeof globalThis.fetch | undefined) ??
-  (client.options.fetch as typeof globalThis.fetch | undefined) ??
-  globalThis.fetch.bind(globalThis);
-
-/**
- * A request body stream that failed with sturdy's own error (an NDJSON record JSON cannot carry)
- * reaches us wrapped by fetch and ky (NetworkError > TypeError > ours): surface ours, not a network error.
- */
-function bodySourceError(error: unknown): unknown {
-  for (let cause = error, depth = 0; cause instanceof Error && depth < 3; cause = cause.cause, depth++)
-    if (isSturdyError(cause)) return cause;
-  return error;
 }

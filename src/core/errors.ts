@@ -1,54 +1,59 @@
+/**
+ * sturdy's errors (each a SturdyError with a cross-realm guard), ky's re-exported unchanged, and what makes any
+ * error safe to hand out: redacted messages, stacks and causes, and views that never print a credential.
+ */
 import { HTTPError, KyError, NetworkError, TimeoutError } from 'ky';
 import { defaultRedactor, type Redactor } from './redact.ts';
 
 export {
   HTTPError,
-  KyError,
-  NetworkError,
-  TimeoutError,
   isHTTPError,
   isKyError,
   isNetworkError,
   isTimeoutError,
+  KyError,
+  NetworkError,
+  TimeoutError,
 } from 'ky';
 
 const BRAND = Symbol.for('sturdy.error');
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const DENO_INSPECT = Symbol.for('Deno.customInspect');
 
-/**
- * Longest body excerpt a ParseError carries, counted after redaction (a secret cut in half would show its start).
- * @example
- * parseSnippet(body, redactor).length <= PARSE_SNIPPET_CHARS
- */
+/** Longest body excerpt a ParseError carries, counted after redaction (a secret cut in half would show its start). */
 export const PARSE_SNIPPET_CHARS = 200;
 
-/** How far past the cut a body is redacted first: a secret straddling the cut is still recognised whole. */
-const SNIPPET_REDACT_WINDOW = 4096;
-
 /**
- * A ParseError snippet of `text`: redacted first, then cut to {@link PARSE_SNIPPET_CHARS}.
+ * A ParseError snippet of `text`: redacted first (with room past the cut, so a secret straddling it is still
+ * recognised whole), then cut.
  * @example
- * new ParseError({ status, contentType, snippet: parseSnippet(text, redactor), url: redactor.url(response.url) })
+ * new ParseError({ status, contentType, snippet: parseSnippet(text, redactor), url })
  */
 export const parseSnippet = (text: string, redactor: Redactor): string =>
-  redactor.text(text.slice(0, PARSE_SNIPPET_CHARS + SNIPPET_REDACT_WINDOW)).slice(0, PARSE_SNIPPET_CHARS);
+  redactor.text(text.slice(0, PARSE_SNIPPET_CHARS + 4096)).slice(0, PARSE_SNIPPET_CHARS);
 
-/** `Name: message {json}`, the inspect form; a view that throws still prints the name and message. */
-function printable(name: string, message: string, view: () => unknown): string {
-  try {
-    return `${name}: ${message} ${JSON.stringify(view())}`;
-  } catch {
-    return `${name}: ${message}`;
-  }
+/** Gives `error` `toJSON` and inspect views built by `view`; a view that throws still prints the name and message. */
+function defineViews(error: Error, view: () => Record<string, unknown>): void {
+  const inspect = () => {
+    try {
+      return `${error.name}: ${error.message} ${JSON.stringify(view())}`;
+    } catch {
+      return `${error.name}: ${error.message}`;
+    }
+  };
+  Object.defineProperties(error, {
+    toJSON: { value: view, configurable: true },
+    [INSPECT]: { value: inspect, configurable: true },
+    [DENO_INSPECT]: { value: inspect, configurable: true },
+  });
 }
 
 /** One issue of a failed validation, with its path as `$.a.b[0]`. */
 export type Issue = { readonly message: string; readonly path: string };
 
 /**
- * Base class of every error sturdy itself creates. Messages are redacted when
- * built; `toJSON` and `util.inspect` show only redacted, plain fields.
+ * Base class of every error sturdy itself creates. Messages are redacted when built; `toJSON` and
+ * `util.inspect` show only redacted, plain fields.
  * @example
  * if (isSturdyError(error)) console.error(error.toJSON());
  */
@@ -59,31 +64,18 @@ export class SturdyError extends Error {
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(defaultRedactor.text(message), options);
-  }
-
-  /** A plain, redacted view of this error: safe to log or send. */
-  toJSON(): Record<string, unknown> {
-    const json: Record<string, unknown> = { name: this.name, message: this.message };
-    for (const [key, value] of Object.entries(this)) {
-      if (key === 'name' || key === 'cause' || typeof value === 'function') continue;
+    defineViews(this, () => {
+      const json: Record<string, unknown> = { name: this.name, message: this.message };
       // Value by value: whatever a field holds (a cycle, a BigInt), printing it cannot throw.
-      json[key] = defaultRedactor.data(value);
-    }
-    return json;
-  }
-
-  [INSPECT](): string {
-    return printable(this.name, this.message, () => this.toJSON());
-  }
-
-  [DENO_INSPECT](): string {
-    return this[INSPECT]();
+      for (const [key, value] of Object.entries(this)) if (key !== 'cause') json[key] = defaultRedactor.data(value);
+      return json;
+    });
   }
 }
 
 /**
- * The `json` value cannot be sent as JSON (BigInt, a cycle, a function, or
- * `json` given together with `body`). Thrown before any network call.
+ * The `json` value cannot be sent as JSON (BigInt, a cycle, a function, or `json` given together with `body`).
+ * Thrown before any network call.
  * @example
  * api.post('orders', { json: { total: 10n } }); // SerializationError at $.total
  */
@@ -149,8 +141,9 @@ export class ValidationError extends SturdyError {
       .slice(0, 3)
       .map((issue) => `at ${issue.path}: ${issue.message}`)
       .join('; ');
-    const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
-    super(`${details.what ?? `${direction} body`} invalid ${shown}${more}`);
+    super(
+      `${details.what ?? `${direction} body`} invalid ${shown}${issues.length > 3 ? ` (and ${issues.length - 3} more)` : ''}`,
+    );
     this.direction = direction;
     this.issues = issues;
     if (details.status !== undefined) this.status = details.status;
@@ -158,8 +151,8 @@ export class ValidationError extends SturdyError {
 }
 
 /**
- * Credentials could not be obtained or may not be sent (token endpoint error,
- * insecure transport). Never carries a secret.
+ * Credentials could not be obtained or may not be sent (token endpoint error, insecure transport). Never
+ * carries a secret.
  * @example
  * catch (e) { if (isAuthError(e)) console.log(e.error, e.errorDescription) }
  */
@@ -175,30 +168,46 @@ export class AuthError extends SturdyError {
     message: string,
     details: { error?: string; errorDescription?: string; status?: number; cause?: unknown } = {},
   ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    if (details.error !== undefined) this.error = details.error;
-    if (details.errorDescription !== undefined) this.errorDescription = details.errorDescription;
-    if (details.status !== undefined) this.status = details.status;
+    const { cause, ...fields } = details;
+    super(message, cause === undefined ? undefined : { cause });
+    Object.assign(this, fields);
   }
 }
 
-const isBranded = (error: unknown): error is SturdyError =>
+/** True for every error sturdy creates, across realms. */
+export const isSturdyError = (error: unknown): error is SturdyError =>
   typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
-
 const guard =
   <T extends SturdyError>(name: string) =>
   (error: unknown): error is T =>
-    isBranded(error) && error.name === name;
-
-/** True for every error sturdy creates, across realms. */
-export const isSturdyError = (error: unknown): error is SturdyError => isBranded(error);
+    isSturdyError(error) && error.name === name;
 // Explicit types: JSR refuses inferred ("slow") types in a public API.
-export const isSerializationError: (error: unknown) => error is SerializationError =
-  guard<SerializationError>('SerializationError');
-export const isParseError: (error: unknown) => error is ParseError = guard<ParseError>('ParseError');
-export const isValidationError: (error: unknown) => error is ValidationError =
-  guard<ValidationError>('ValidationError');
-export const isAuthError: (error: unknown) => error is AuthError = guard<AuthError>('AuthError');
+export const isSerializationError: (error: unknown) => error is SerializationError = guard('SerializationError');
+export const isParseError: (error: unknown) => error is ParseError = guard('ParseError');
+export const isValidationError: (error: unknown) => error is ValidationError = guard('ValidationError');
+export const isAuthError: (error: unknown) => error is AuthError = guard('AuthError');
+
+/**
+ * Redacts, in place, the message, stack and every other text property (a runtime's `input`, a `url`) of `error`
+ * and of its causes: a network error may name the URL with its query, a token provider's error the token.
+ * @example
+ * redactErrorChain(error, redactor); // error.message and error.cause.input no longer show a secret
+ */
+export function redactErrorChain(error: unknown, redactor: Redactor): void {
+  for (let current = error, depth = 0; depth < 4 && current instanceof Error; depth++, current = current.cause) {
+    const original = current.message;
+    for (const key of ['message', 'stack', ...Object.keys(current)]) {
+      const value = (current as unknown as Record<string, unknown>)[key];
+      if (typeof value !== 'string') continue;
+      const redacted = redactor.text(key === 'stack' ? value.split(original).join(current.message) : value);
+      try {
+        if (redacted !== value) (current as unknown as Record<string, unknown>)[key] = redacted;
+      } catch {
+        // A frozen foreign error keeps its text; its views are still redacted.
+      }
+    }
+  }
+}
 
 type KyLikeError = KyError & {
   request?: Request;
@@ -208,66 +217,54 @@ type KyLikeError = KyError & {
   retryAfter?: number;
 };
 
-/** Redacts an error's message and the same text in its stack. */
-function redactMessage(error: Error, redactor: Redactor): void {
-  const original = error.message;
-  const message = redactor.text(original);
-  if (message === original) return;
-  try {
-    error.message = message;
-    if (error.stack) error.stack = error.stack.split(original).join(message);
-  } catch {
-    // A frozen foreign error: nothing we can change.
-  }
-}
+export const isKyLike = (error: unknown): error is KyLikeError =>
+  error instanceof KyError ||
+  error instanceof HTTPError ||
+  error instanceof TimeoutError ||
+  error instanceof NetworkError;
 
 /**
- * Redacts the message and stack of `error` and of its causes (a runtime's network error may name the URL with
- * its query; a token provider's error may name the token), in place.
+ * Makes a ky error safe to hand out: redacts its message chain, replaces its request by `safe` (no credential
+ * header, URL redacted), redacts its response's URL, hides ky's options from enumeration, and gives it
+ * `toJSON` / inspect views without credentials.
  * @example
- * redactErrorChain(error, redactor); // error.message and error.cause.message no longer show a secret
+ * throw sanitizeKyError(error, redactor, safeRequest);
  */
-export function redactErrorChain(error: unknown, redactor: Redactor): void {
-  let current = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1, current = current.cause)
-    redactMessage(current, redactor);
-}
-
-/**
- * Makes a ky error safe to print: redacts its message and stack, and gives it
- * `toJSON` / inspect views without the request's credential headers.
- * @example
- * throw sanitizeKyError(error, redactor, url.href);
- */
-export function sanitizeKyError(error: KyLikeError, redactor: Redactor, url: string): KyLikeError {
+export function sanitizeKyError(error: KyLikeError, redactor: Redactor, safe: Request | undefined): KyLikeError {
   redactErrorChain(error, redactor);
-  const view = (): Record<string, unknown> => {
-    const json: Record<string, unknown> = { name: error.name, message: error.message, url: redactor.url(url) };
-    if (error.request) json.method = error.request.method;
-    // sturdy's own TimeoutErrors carry a bare { method, url } request without headers.
-    if (error.request?.headers) json.requestHeaders = redactor.headers(error.request.headers);
-    if (error.response) {
-      json.status = error.response.status;
-      json.responseHeaders = redactor.headers(error.response.headers);
+  try {
+    if (safe) Object.defineProperty(error, 'request', { value: safe, configurable: true, writable: true });
+    if (error.response)
+      Object.defineProperty(error.response, 'url', { value: redactor.url(error.response.url), configurable: true });
+    // Keep the normalized options (headers, body) out of enumeration and JSON.
+    Object.defineProperty(error, 'options', {
+      value: error.options,
+      enumerable: false,
+      configurable: true,
+      writable: true,
+    });
+  } catch {
+    // A frozen error keeps its fields; its views below are redacted all the same.
+  }
+  defineViews(error, () => {
+    const { request, response } = error;
+    const json: Record<string, unknown> = {
+      name: error.name,
+      message: error.message,
+      url: redactor.url(request?.url ?? ''),
+    };
+    if (request) {
+      json.method = request.method;
+      json.requestHeaders = redactor.headers(request.headers);
+    }
+    if (response) {
+      json.status = response.status;
+      json.responseHeaders = redactor.headers(response.headers);
     }
     // Value by value, never by re-parsing redacted JSON text: whatever the server sent, printing cannot throw.
     if (error.data !== undefined) json.data = redactor.data(error.data);
     if (error.retryAfter !== undefined) json.retryAfter = error.retryAfter;
     return json;
-  };
-  const inspect = () => printable(error.name, error.message, view);
-  Object.defineProperties(error, {
-    toJSON: { value: view, configurable: true },
-    [INSPECT]: { value: inspect, configurable: true },
-    [DENO_INSPECT]: { value: inspect, configurable: true },
-    // Keep the normalized options (headers, body) out of enumeration and JSON.
-    options: { value: error.options, enumerable: false, configurable: true, writable: true },
   });
   return error;
 }
-
-export const isKyLike = (error: unknown): error is KyLikeError =>
-  error instanceof HTTPError ||
-  error instanceof TimeoutError ||
-  error instanceof NetworkError ||
-  error instanceof KyError;

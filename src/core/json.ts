@@ -1,44 +1,38 @@
-import { ParseError, SerializationError, parseSnippet } from './errors.ts';
-import { ERROR_BODY_LIMIT, isJsonContentType, readBounded } from './body.ts';
+/**
+ * sturdy's JSON rules: the headers a `json` body gets, serialization that names the path JSON cannot carry,
+ * and parsing that turns an empty body into `undefined` and a non-JSON one into a ParseError.
+ */
+import { readBounded } from './body.ts';
+import { ParseError, parseSnippet, SerializationError } from './errors.ts';
 import type { Redactor } from './redact.ts';
+import { formatPath } from './schema.ts';
 
 /** Sent with every `json` body unless the caller set a content-type. */
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
-/** Sent with every call unless the caller set an accept header. */
+/** Sent with every `json` body (and asked for by `.json()`) unless the caller set an accept header. */
 export const JSON_ACCEPT = 'application/json';
-
-const pathKey = (path: string, key: string | number) =>
-  typeof key === 'number'
-    ? `${path}[${key}]`
-    : /^[A-Za-z_$][\w$]*$/.test(key)
-      ? `${path}.${key}`
-      : `${path}[${JSON.stringify(key)}]`;
 
 /** Finds the first place JSON cannot carry, for the error message. */
 function findUnserializable(
   value: unknown,
-  path: string,
+  path: PropertyKey[],
   seen: Set<object>,
-): { path: string; reason: string } | undefined {
-  if (typeof value === 'bigint') return { path, reason: 'a BigInt (convert it to a string or number first)' };
-  if (typeof value === 'function') return { path, reason: 'a function' };
-  if (typeof value === 'symbol') return { path, reason: 'a symbol' };
-  if (typeof value !== 'object' || value === null) return undefined;
-  if (seen.has(value)) return { path, reason: 'a circular reference' };
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    return findUnserializable((value as { toJSON: () => unknown }).toJSON(), path, seen);
-  }
-  seen.add(value);
-  const entries: Array<[string | number, unknown]> = Array.isArray(value)
-    ? value.map((item, index) => [index, item])
-    : Object.entries(value);
-  for (const [key, item] of entries) {
+): [PropertyKey[], string] | undefined {
+  const kind = typeof value;
+  if (kind === 'bigint') return [path, 'a BigInt (convert it to a string or number first)'];
+  if (kind === 'function' || kind === 'symbol') return [path, `a ${kind}`];
+  if (kind !== 'object' || value === null) return undefined;
+  if (seen.has(value as object)) return [path, 'a circular reference'];
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return findUnserializable(toJSON.call(value), path, seen);
+  seen.add(value as object);
+  for (const [key, item] of Object.entries(value as object)) {
     // undefined object members are left out by JSON, as everywhere.
-    if (item === undefined && typeof key === 'string') continue;
-    const found = findUnserializable(item, pathKey(path, key), seen);
+    if (item === undefined && !Array.isArray(value)) continue;
+    const found = findUnserializable(item, [...path, Array.isArray(value) ? Number(key) : key], seen);
     if (found) return found;
   }
-  seen.delete(value);
+  seen.delete(value as object);
   return undefined;
 }
 
@@ -48,19 +42,22 @@ const rejectFunctions = (_key: string, item: unknown) => {
 };
 
 /**
- * Serializes a `json` option compactly. Throws SerializationError naming the
- * path for values JSON would drop or reject, before anything is sent.
- * Lone surrogates are kept: JSON.stringify escapes them as `\udXXX`.
+ * Serializes a `json` option compactly (with the caller's `stringifyJson` when given). Throws
+ * SerializationError naming the path for values JSON would drop or reject, before anything is sent.
+ * @example
+ * serializeJson({ total: 1n }) // SerializationError: ... a BigInt ... at $.total
  */
 export function serializeJson(value: unknown, stringify?: (data: unknown) => string): string {
   let text: string | undefined;
   try {
     text = stringify ? stringify(value) : JSON.stringify(value, rejectFunctions);
   } catch (error) {
-    const found = findUnserializable(value, '$', new Set());
-    if (found)
-      throw new SerializationError(`json body cannot be serialized: ${found.reason} at ${found.path}`, found.path);
-    throw new SerializationError(`json body cannot be serialized: ${(error as Error).message}`);
+    const found = findUnserializable(value, [], new Set());
+    const path = found && formatPath(found[0]);
+    throw new SerializationError(
+      `json body cannot be serialized: ${found ? `${found[1]} at ${path}` : (error as Error).message}`,
+      path,
+    );
   }
   if (text === undefined) {
     throw new SerializationError(
@@ -70,28 +67,18 @@ export function serializeJson(value: unknown, stringify?: (data: unknown) => str
   return text;
 }
 
-/** Statuses that never carry a body. */
-const isEmptyStatus = (status: number) => status === 204 || status === 205 || status === 304;
-
 /**
- * Parses a response's JSON body. Empty bodies (204/205, or no bytes) give
- * `undefined`; anything else that is not JSON throws ParseError.
+ * Parses a response body's text: an empty body is `undefined` (a caller's `parseJson` decides that itself, as
+ * in ky), anything that is not JSON a ParseError with a redacted snippet.
+ * @example
+ * parseJsonText('', response, redactor) // undefined
  */
-export async function parseJsonResponse(
+export async function parseJsonText(
+  text: string,
   response: Response,
   redactor: Redactor,
   parse?: (text: string) => unknown,
-  readLabelled: () => Promise<string> = () => response.text(),
 ): Promise<unknown> {
-  // A parseJson of the caller's decides what an empty body means, as in ky.
-  if (isEmptyStatus(response.status)) {
-    void response.body?.cancel().catch(() => {});
-    return parse ? parse('') : undefined;
-  }
-  // A body labelled JSON is read whole (by ky's shortcut, with its body timeout); only an unlabelled one needs the bounded read.
-  const text = isJsonContentType(response.headers.get('content-type'))
-    ? await readLabelled()
-    : await readJsonText(response, redactor);
   if (text === '' && !parse) return undefined;
   try {
     return parse ? await parse(text) : JSON.parse(text);
@@ -111,17 +98,16 @@ const parseError = (response: Response, text: string, redactor: Redactor, cause?
     cause === undefined ? undefined : { cause },
   );
 
-/** Characters a JSON text can start with (after white space). */
-const JSON_START = /^\s*(?:[{["\-\dtfn]|$)/;
-
 /**
- * The text of a body not labelled JSON, read at most 1 MiB at a time:
- * when it is longer and plainly not JSON (an HTML page), the rest is cancelled.
+ * The text of a body `.json()` parses, read at most 1 MiB when it is plainly not JSON: a longer body is read on
+ * only when it starts like a JSON object or array, so an endless HTML page (labelled JSON or not) or
+ * "404 page not found" costs 1 MiB and a ParseError, not all of it.
+ * @example
+ * response.text = () => jsonText(response, redactor);
  */
-async function readJsonText(response: Response, redactor: Redactor): Promise<string> {
-  const bounded = await readBounded(response, ERROR_BODY_LIMIT);
-  if (bounded.complete) return bounded.text;
-  if (JSON_START.test(bounded.text.slice(0, 64))) return bounded.readRest();
+export async function jsonText(response: Response, redactor: Redactor): Promise<string> {
+  const bounded = await readBounded(response);
+  if (bounded.complete || /^\s*[{[]/.test(bounded.text)) return bounded.readRest();
   bounded.cancel();
   throw parseError(response, bounded.text, redactor);
 }

@@ -80,28 +80,7 @@ export function runChain(
   send: Next,
   call: CallInfo,
 ): Promise<Response> {
-  const step = (index: number, current: Request): Promise<Response> => {
-    const middleware = chain[index];
-    if (!middleware) return send(current);
-    try {
-      return Promise.resolve(middleware(current, (next) => step(index + 1, next), call));
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  };
+  const step = async (index: number, current: Request): Promise<Response> =>
+    index < chain.length ? chain[index]!(current, (next) => step(index + 1, next), call) : send(current);
   return step(0, request);
-}
-
-/**
- * Checks a `use` option: an array of functions.
- * @example
- * checkMiddleware([dedupe(), httpCache()]);
- */
-export function checkMiddleware(value: unknown): void {
-  if (value === undefined) return;
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'function')) {
-    throw new TypeError(
-      'sturdy: option `use` must be an array of middleware functions `(request, next, call) => Promise<Response>`',
-    );
-  }
 }

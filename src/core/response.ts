@@ -1,13 +1,16 @@
-import { parseJsonResponse } from './json.ts';
+/**
+ * The ResponsePromise a call returns: ky's, with every failure finalized by its call, `.json(schema)` by
+ * sturdy's JSON rules and `.result()`, which never rejects.
+ */
+import type { Call } from './call.ts';
 import type { Redactor } from './redact.ts';
-import { validate, type InferOutput, type StandardSchemaV1 } from './schema.ts';
+import { type InferOutput, type StandardSchemaV1, validate } from './schema.ts';
 
 /** What `.result()` resolves to: never a rejection. */
 export type Result<T> = { ok: true; data: T; response: Response } | { ok: false; error: Error };
 
 /**
- * A ky-compatible ResponsePromise: `await` gives the Response; the body
- * shortcuts read it; `.result()` never rejects.
+ * A ky-compatible ResponsePromise: `await` gives the Response; the body shortcuts read it; `.result()` never rejects.
  * @example
  * const order = await api.get('orders/42').json(Order);
  * const r = await api.post('orders', { json }).result(Order); if (r.ok) r.data.id;
@@ -28,31 +31,20 @@ export type ResponsePromise<T = unknown> = Promise<Response> & {
   bytes: () => Promise<Uint8Array>;
 };
 
-/** What the promise needs of its call. */
-export type BodyContext = {
-  redactor: Redactor;
-  /** The call's `parseJson`, given ky's context `{ request, response }`. */
-  parse: ((text: string, response: Response) => unknown) | undefined;
-  /** Turns any failure into the error the caller gets (redacted, named, reported once). */
-  finalize: (error: unknown) => unknown;
-  /** `.json()` was asked for before the request went out: it asks for JSON (as ky's `.json()` does). */
-  wantJson: () => void;
-};
+/** ky's ResponsePromise as sturdy uses it: the promise and its body shortcuts. */
+export type KySource = Promise<Response> & Record<string, (() => Promise<unknown>) | undefined>;
 
 /** Where a ResponsePromise and the Responses it gives keep their client's redactor (see `redactorOf`). */
 const REDACTOR = Symbol.for('sturdy.redactor');
 
 /**
- * The redactor of the client that made this ResponsePromise or Response, so a module reading it
- * (ndjson, sse, paginate) words its errors with the client's rules; undefined for foreign values.
+ * The redactor of the client that made this ResponsePromise or Response, so a module reading it (ndjson, sse,
+ * paginate) words its errors with the client's rules; undefined for foreign values.
  * @example
  * const redactor = redactorOf(source) ?? defaultRedactor;
  */
-export function redactorOf(value: unknown): Redactor | undefined {
-  return typeof value === 'object' && value !== null
-    ? ((value as Record<symbol, Redactor | undefined>)[REDACTOR] ?? undefined)
-    : undefined;
-}
+export const redactorOf = (value: unknown): Redactor | undefined =>
+  typeof value === 'object' && value !== null ? (value as Record<symbol, Redactor | undefined>)[REDACTOR] : undefined;
 
 const brand = <T extends object>(value: T, redactor: Redactor): T => {
   try {
@@ -63,76 +55,54 @@ const brand = <T extends object>(value: T, redactor: Redactor): T => {
   return value;
 };
 
-type KyShortcuts = Partial<
-  Record<'json' | 'text' | 'blob' | 'arrayBuffer' | 'formData' | 'bytes', () => Promise<unknown>>
->;
+const SHORTCUTS = ['text', 'blob', 'arrayBuffer', 'formData', 'bytes'];
 
 /**
- * Decorates ky's ResponsePromise: ky's body shortcuts (with ky's body-read timeout) with errors
- * finalized, `.json(schema)` with sturdy's JSON rules (empty body -> undefined, ParseError,
- * ValidationError) and `.result()`, which never rejects.
+ * Decorates ky's ResponsePromise for `call`.
  * @example
- * return toResponsePromise(ky(input, options), { redactor, parse, finalize });
+ * return respond(call, client.ky(input, options));
  */
-export function toResponsePromise<T>(
-  source: Promise<Response> & KyShortcuts,
-  context: BodyContext,
-): ResponsePromise<T> {
-  const call = source.then(
-    (response) => brand(response, context.redactor),
-    (error: unknown) => Promise.reject(context.finalize(error)),
-  );
-  const promise = brand(call as ResponsePromise<T>, context.redactor);
-  // ky's shortcut is called at once: it sets its Accept header before the request goes out.
-  const shortcut = <R>(name: keyof KyShortcuts, fallback: (response: Response) => Promise<R>) => {
-    const ky = source[name];
-    return (): Promise<R> => {
-      // The shortcut reports the failure; the call's own promise must not as well (unhandled).
-      call.catch(() => {});
-      return (ky ? (ky() as Promise<R>) : call.then(fallback)).then(undefined, (error: unknown) =>
-        Promise.reject(context.finalize(error)),
-      );
+export function respond<T>(call: Call, source: KySource): ResponsePromise<T> {
+  const fail = (error: unknown) => Promise.reject(call.fail(error));
+  const promise = brand(
+    source.then((response) => brand(response, call.redact), fail),
+    call.redact,
+  ) as ResponsePromise<T>;
+  // A shortcut reports the failure; the call's own promise must not as well (unhandled).
+  const quiet = () => void promise.catch(() => {});
+  // ky's shortcut (or, on a call that failed before ky ran, the same failure).
+  const shortcut = (name: string) => (source[name] ?? (() => source.then(() => undefined)))();
+  // A body read that breaks mid-way is this request's NetworkError.
+  const readFailed = (error: unknown) => fail(error instanceof TypeError ? call.brokenBody(error) : error);
+  for (const name of SHORTCUTS) {
+    if (name === 'bytes' && !source.bytes && typeof Response.prototype.bytes !== 'function') continue;
+    (promise as unknown as Record<string, unknown>)[name] = () => {
+      quiet();
+      // ky's shortcut is called at once: it sets its Accept header before the request goes out.
+      call.reading ??= name;
+      return shortcut(name).catch(readFailed);
     };
-  };
-  const text = shortcut('text', (response) => response.text());
-  const json = async (schema?: StandardSchemaV1): Promise<unknown> => {
-    context.wantJson();
-    const response = await call;
-    try {
-      const parse = context.parse && ((text: string) => context.parse!(text, response));
-      const data = await parseJsonResponse(
-        response,
-        context.redactor,
-        parse,
-        source.text ? () => source.text!() as Promise<string> : undefined,
+  }
+  promise.json = ((schema?: StandardSchemaV1) => {
+    quiet();
+    call.reading = 'json';
+    const data = shortcut('json');
+    data.catch(() => {});
+    return promise.then(async (response) => {
+      const value = await data.catch(readFailed);
+      if (!schema) return value;
+      return validate(schema, value, 'response', { status: response.status, what: 'response body' }, call.redact).catch(
+        fail,
       );
-      return schema === undefined
-        ? data
-        : await validate(
-            schema,
-            data,
-            'response',
-            { status: response.status, what: 'response body' },
-            context.redactor,
-          );
-    } catch (error) {
-      throw context.finalize(error);
-    }
-  };
-  promise.json = json as ResponsePromise<T>['json'];
-  promise.text = text;
-  promise.blob = shortcut('blob', (response) => response.blob());
-  promise.arrayBuffer = shortcut('arrayBuffer', (response) => response.arrayBuffer());
-  promise.formData = shortcut('formData', (response) => response.formData());
-  promise.bytes = shortcut('bytes', async (response) => new Uint8Array(await response.arrayBuffer()));
-  promise.result = (async (schema?: StandardSchemaV1) => {
-    try {
-      const response = await call;
-      const data = await json(schema);
-      return { ok: true, data, response };
-    } catch (error) {
-      return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
-    }
+    });
+  }) as ResponsePromise<T>['json'];
+  promise.result = ((schema?: StandardSchemaV1) => {
+    const data = promise.json(schema as StandardSchemaV1);
+    // Reported below, through the call's own promise.
+    data.catch(() => {});
+    return promise
+      .then(async (response) => ({ ok: true, data: await data, response }))
+      .catch((error: unknown) => ({ ok: false, error: error instanceof Error ? error : new Error(String(error)) }));
   }) as ResponsePromise<T>['result'];
   return promise;
 }

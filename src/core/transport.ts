@@ -1,92 +1,84 @@
 /**
- * The innermost step of every attempt, right above fetch: `request` / `response` events,
- * the retry budget's refill, the 1 MiB bound on error bodies and the idle / total
- * guard on every body read. ky has none of these (it bounds error bodies by time and
- * 10 MiB, and has no timeout between body chunks).
+ * The innermost step of every attempt, right above fetch: `request` / `response` events, the retry budget's
+ * refill, the 1 MiB bound on error bodies and on a body `.json()` finds is not JSON, and the idle guard.
+ * ky has none of these (it bounds error bodies by time and 10 MiB, and has no timeout between body chunks).
  */
 import { now } from '../shared/clock.ts';
 import { boundBody } from './body.ts';
-import type { CallState } from './call.ts';
-import { NetworkError, TimeoutError, redactErrorChain } from './errors.ts';
-import { DEFAULTS, type CallOptions, type ClientOptions } from './options.ts';
-import { nameTimeout, withIdleTimeout } from './timeouts.ts';
+import type { Call } from './call.ts';
+import { jsonText } from './json.ts';
+import type { Redactor } from './redact.ts';
+import { guardBody } from './timeouts.ts';
 
-/** Would ky throw an HTTPError for this status? (then its body is read only for `HTTPError.data`) */
-function throwsFor(options: CallOptions & ClientOptions, client: ClientOptions, status: number): boolean {
-  const setting = options.throwHttpErrors ?? client.throwHttpErrors ?? true;
-  return typeof setting === 'function' ? setting(status) : setting;
-}
+/** Statuses whose Response cannot carry a body (a 304 from a service worker has an empty stream all the same). */
+const NULL_BODY = [101, 103, 204, 205, 304];
 
 /**
- * Sends one request with fetch; with `guard`, guards what comes back (see guardResponse).
+ * Sends one request with `fetch`: `request` / `response` events and the budget's refill.
  * @example
- * const response = await transport(state, options, request, (r) => fetch(r), true);
+ * const response = await transport(call, request, (r) => fetch(r));
  */
 export async function transport(
-  state: CallState,
-  options: CallOptions & ClientOptions,
+  call: Call,
   request: Request,
   fetch: (request: Request) => Promise<Response>,
-  guard: boolean,
 ): Promise<Response> {
-  const started = state.onEvent ? now() : 0;
-  if (state.onEvent) state.emit({ type: 'request', url: state.redact.url(request.url) });
+  const started = now();
+  const url = call.options.onEvent && call.redact.url(request.url);
+  if (url) call.emit({ type: 'request', url });
   const response = await fetch(request);
-  if (state.onEvent)
-    state.emit({
-      type: 'response',
-      url: state.redact.url(request.url),
-      status: response.status,
-      durationMs: Math.round(now() - started),
+  if (url) call.emit({ type: 'response', url, status: response.status, durationMs: Math.round(now() - started) });
+  if (!throwsFor(call, response)) call.client.budget.success();
+  return response;
+}
+
+/** Would ky throw an HTTPError for this response (then its body is read only for `HTTPError.data`)? */
+const throwsFor = ({ options }: Call, { status }: Response): boolean => {
+  const throws = options.throwHttpErrors ?? true;
+  return status >= 400 && (typeof throws === 'function' ? throws(status) : throws);
+};
+
+/**
+ * The response as its call receives it (after the middleware chain, so a response one middleware hands to several
+ * calls, as dedupe does, is bound by each call's own limits): an error body bound to 1 MiB, every other body read
+ * bound by the call's idleTimeout and totalTimeout, and a body `.json()` finds is not JSON read at most 1 MiB.
+ * @example
+ * return guardResponse(call, request, await runChain(chain, request, send, call));
+ */
+export function guardResponse(call: Call, request: Request, received: Response): Response {
+  if (throwsFor(call, received)) return boundBody(received);
+  const { options } = call;
+  let response = received;
+  if (!response.body || NULL_BODY.includes(response.status)) return response;
+  const { idleTimeout: idleMs, timeout } = options;
+  // A shortcut's body read is bounded by ky's `timeout`: a guard is needed only when idleTimeout is shorter.
+  const covered = call.reading && timeout !== false && (idleMs === false || timeout <= idleMs);
+  if (!covered && (idleMs !== false || options.totalTimeout !== false)) {
+    response = guardBody(response, {
+      idleMs,
+      deadline: call,
+      onTimeout: (kind) => call.timeoutError(kind),
+      // A body cut off after the headers is a network error of this request, named like one.
+      onBreak: (error) => call.brokenBody(error, request),
     });
-  if (response.status < 400 || !throwsFor(options, state.client.options, response.status))
-    state.client.budget.success();
-  return guard ? guardResponse(state, options, request, response) : response;
+  }
+  if (call.reading === 'json') {
+    const bounded = response;
+    bounded.text = () => jsonText(bounded, call.redact);
+  }
+  return response;
 }
 
-/**
- * The response as its call receives it: every read of its body bound by the call's idleTimeout and
- * totalTimeout, an error body by 1 MiB, and a connection broken mid-body named as a NetworkError of `request`.
- * @example
- * return guardResponse(state, options, request, await runChain(chain, request, send, state));
- */
-export function guardResponse(
-  state: CallState,
-  options: CallOptions & ClientOptions,
-  request: Request,
-  response: Response,
-): Response {
-  // Only an error status has an error body to bound (a 304 has none, and a Response may not be built with one).
-  const failed = response.status >= 400 && throwsFor(options, state.client.options, response.status);
-  const idle = options.idleTimeout ?? state.client.options.idleTimeout ?? DEFAULTS.idleTimeout;
-  const describe = () => `${state.method} ${state.redact.url(request.url)}`;
-  return withIdleTimeout(
-    response,
-    idle,
-    state,
-    (kind, ms) => nameTimeout(new TimeoutError(state.safeRequest()), kind, ms, describe()),
-    failed ? boundBody(response) : response,
-    // A body cut off after the headers is a network error of this request, named like one.
-    (error) => {
-      const broken = describeNetworkCause(new NetworkError(state.safeRequest(request), { cause: error }), (text) =>
-        state.redact.text(text),
-      );
-      redactErrorChain(broken, state.redact);
-      return broken;
-    },
-  );
-}
-
-/** Cause codes worth naming: what a user searches for (`ECONNREFUSED`), not fetch's generic wrapper text. */
-const GENERIC = new Set(['fetch failed', 'terminated', 'network error', 'Failed to fetch', 'Load failed']);
+/** Cause texts that say nothing: fetch's generic wrappers. */
+const GENERIC = ['fetch failed', 'terminated', 'network error', 'Failed to fetch', 'Load failed'];
 
 /**
- * Appends a NetworkError's cause to its message, `(ECONNREFUSED)`, `(ENOTFOUND)` or the innermost
- * cause's own words (`(bad port)`, redacted before they are cut): fetch hides it at `error.cause.cause`.
+ * Appends a NetworkError's cause to its message, `(ECONNREFUSED)` or the innermost cause's own words (`(bad
+ * port)`, redacted before they are cut): fetch hides it at `error.cause.cause`.
  * @example
- * describeNetworkCause(error, redactor.text).message // 'Request failed due to a network error: GET http://127.0.0.1:9/x (ECONNREFUSED)'
+ * describeNetworkCause(error, redactor).message // 'Request failed due to a network error: GET http://127.0.0.1:9/x (ECONNREFUSED)'
  */
-export function describeNetworkCause<E extends Error>(error: E, redact: (text: string) => string): E {
+export function describeNetworkCause<E extends Error>(error: E, redactor: Redactor): E {
   let detail: string | undefined;
   for (let cause = error.cause, depth = 0; cause instanceof Error && depth < 4; cause = cause.cause, depth++) {
     const code = (cause as { code?: unknown }).code;
@@ -95,7 +87,7 @@ export function describeNetworkCause<E extends Error>(error: E, redact: (text: s
       detail = code;
       break;
     }
-    if (cause.message !== '' && !GENERIC.has(cause.message)) detail = redact(cause.message).slice(0, 80);
+    if (cause.message && !GENERIC.includes(cause.message)) detail = redactor.text(cause.message).slice(0, 80);
   }
   const original = error.message;
   if (detail === undefined || original.endsWith(`(${detail})`)) return error;

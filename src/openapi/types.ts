@@ -3,7 +3,7 @@
  * `paths` (v7 output, and the v6 shape GitHub's published types still have: absent keys).
  * Nothing here runs.
  */
-import type { CallOptions, ClientOptions } from '../core/options.ts';
+import type { CallOptions, ResolvedOptions } from '../core/options.ts';
 import type { ResponsePromise } from '../core/response.ts';
 import type { QuerySerializer } from './query.ts';
 import type { MediaBody, OpenApiResponse, ParseAs, ResponsesOf, StandardSchemaOf } from './result.ts';
@@ -145,7 +145,7 @@ export type ResponseSchemas<Paths> = {
  * const target: OpenApiTarget = createClient({ baseUrl: 'https://shop.example.com/api/' });
  */
 export type OpenApiTarget = ((input: string, options: CallOptions) => ResponsePromise) & {
-  readonly options: Readonly<ClientOptions>;
+  readonly options: ResolvedOptions;
 };
 
 /**

@@ -73,7 +73,7 @@ export function eventStream(
   const controller = new AbortController();
   const userSignal = options.signal ?? undefined;
   const signal = userSignal ? AbortSignal.any([userSignal, controller.signal]) : controller.signal;
-  const retry = normalizeRetry(options.retry, normalizeRetry((api as Partial<SturdyClient>).options?.retry));
+  const retry = normalizeRetry(options.retry, (api as Partial<SturdyClient>).options?.retry);
   const headers = plainHeaders(options.headers);
   const setsAccept = Object.keys(headers).some((name) => name.toLowerCase() === 'accept');
   /** The id sent on the next connection: the last one parsed (every parsed event was handed out before a reconnect). */

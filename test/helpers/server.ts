@@ -230,7 +230,8 @@ export const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve,
 /** Runs a call and reports how it settled and how long it took (ms), without throwing. */
 export const elapsed = async (run: () => Promise<unknown>) => {
   const start = performance.now();
-  const outcome = await run().then(
+  // A call that throws at once (bad options, as ky throws) counts as its error too.
+  const outcome = await new Promise((resolve) => resolve(run())).then(
     (value) => ({ value, error: undefined }),
     (error: unknown) => ({ value: undefined, error }),
   );
