@@ -67,22 +67,26 @@ const received = async (path: string) =>
   (await (await fetch(`${server}/__received?path=${encodeURIComponent(path)}`)).json()) as Array<{
     headers: Record<string, string>;
   }>;
+/** Two tabs on outbox `name`; the first joins first, so it holds the lock and delivers. */
+const twoTabs = async (name: string): Promise<[Tab, Tab]> => {
+  const tabs = [await openTab(), await openTab()] as const;
+  for (const tab of tabs) await tab.join(name);
+  return [...tabs];
+};
+
 const ordersFor = async (key: string) =>
   ((await (await fetch(`${server}/outbox/__orders`)).json()) as Array<{ key: string }>).filter(
     (order) => order.key === key,
   );
 
 test('two tabs share one outbox: the tab holding the lock delivers, both hear the outcome', async () => {
-  const first = await openTab();
-  const second = await openTab();
-  await first.join('shared');
-  await second.join('shared');
+  const [first, second] = await twoTabs('shared');
   // The second tab sends; the first (it took the lock first) delivers.
   const job = await second.send('orders', { sku: 'A1' });
   const outcome = await job.done;
   expect(outcome).toMatchObject({ ok: true, data: { id: expect.any(Number) } });
   const requests = (await received('/outbox/orders')).filter((r) => r.headers['idempotency-key'] === job.key);
-  expect(requests.map((r) => r.headers['x-tab'])).toEqual(['tab1']);
+  expect(requests.map((r) => r.headers['x-tab'])).toEqual([first.label]);
   await expect.poll(() => first.heard.map((entry) => entry.key)).toEqual([job.key]);
   await expect.poll(() => second.heard.map((entry) => entry.key)).toEqual([job.key]);
   expect(second.heard[0]!.outcome).toMatchObject({ ok: true, data: outcome.ok ? outcome.data : undefined });
@@ -92,10 +96,7 @@ test('two tabs share one outbox: the tab holding the lock delivers, both hear th
 });
 
 test('a tab closed mid-send: the other tab finishes the job with the same key', async () => {
-  const first = await openTab();
-  const second = await openTab();
-  await first.join('handover');
-  await second.join('handover');
+  const [first, second] = await twoTabs('handover');
   const job = await first.send('slow', { sku: 'B2' });
   // The first tab's request is in progress at the server (800 ms): close that tab now.
   await expect
