@@ -29,6 +29,7 @@ export const ENTRIES: Record<string, { source: string; names: string[] }> = {
   cache: { source: 'src/cache/index.ts', names: ['httpCache', 'dedupe'] },
   paginate: { source: 'src/paginate/index.ts', names: ['paginate'] },
   otel: { source: 'src/otel/index.ts', names: ['tracing'] },
+  outbox: { source: 'src/outbox/index.ts', names: ['outbox'] },
 };
 /** Optional peers an app brings itself (not sturdy's bytes). */
 const PEERS = ['@opentelemetry/api'];

@@ -168,6 +168,7 @@ const OPTIONAL: Record<string, string[]> = {
   cache: ['httpCache', 'dedupe'],
   paginate: ['paginate'],
   otel: ['tracing'],
+  outbox: ['outbox'],
 };
 for (const [entry, names] of Object.entries(OPTIONAL)) {
   const withCore = await bundle(CORE, {

@@ -94,9 +94,11 @@ describe('send', () => {
   test('refuses credentials in headers or the URL, before storing anything', async () => {
     const { box, store } = open();
     await expect(box.send('orders', { headers: { authorization: 'Bearer abc' }, json: {} })).rejects.toThrow(
-      /header "authorization" carries a credential/,
+      /header authorization carries a credential/,
     );
-    await expect(box.send('orders?api_key=abc', { json: {} })).rejects.toThrow(/URL carries a credential/);
+    await expect(box.send('orders?api_key=abc', { json: {} })).rejects.toThrow(
+      /url orders\?api_key=\[REDACTED\] carries a credential/,
+    );
     await expect(box.send('orders?api_key=abc', { json: {} })).rejects.not.toThrow(/abc/);
     expect(await jobKeys(store)).toEqual([]);
   });

@@ -158,5 +158,5 @@ export function createCourier(context: {
 const expired = (job: Job, maxAge: number): OutboxError =>
   new OutboxError(
     'expired',
-    `${job.method} ${job.url} got no final answer within maxAge (${maxAge} ms, ${job.attempts} deliveries): if one reached the server it may have been processed (Idempotency-Key ${job.key}); check before sending it again`,
+    `${job.method} ${job.url} got no final answer within maxAge (${maxAge} ms, ${job.attempts} deliveries): the server may have processed it (Idempotency-Key ${job.key})`,
   );

@@ -79,14 +79,10 @@ const redactorFor = (api: SturdyClient): Redactor => {
  * const box = outbox(api, { name: 'orders', store: createStorage({ driver: fsDriver({ base: './outbox' }) }) });
  */
 export function outbox(api: SturdyClient, options: OutboxOptions): Outbox {
-  if (typeof api !== 'function' || typeof api.options !== 'object')
-    throw new TypeError('sturdy/outbox: outbox(api, options) takes a client from createClient()');
   const resolved = resolveOptions(options);
   const { name, store: storage, lease, maxJobs, maxBodyBytes } = resolved;
   if (!storage && typeof indexedDB === 'undefined')
-    throw new TypeError(
-      "sturdy/outbox: option `store` is required where there is no IndexedDB: pass an unstorage Storage, e.g. createStorage({ driver: fsDriver({ base: './outbox' }) })",
-    );
+    throw new TypeError('sturdy/outbox: option `store` (an unstorage Storage) is required where there is no IndexedDB');
   const sender = crypto.randomUUID();
   const redactor = redactorFor(api);
   const base =
@@ -134,7 +130,7 @@ export function outbox(api: SturdyClient, options: OutboxOptions): Outbox {
 
   return {
     async send<T>(input: string | URL, sendOptions: SendOptions = {}): Promise<OutboxJob<T>> {
-      if (closed) throw new OutboxError('closed', `outbox ${JSON.stringify(name)} is closed: send on a new outbox()`);
+      if (closed) throw new OutboxError('closed', `outbox ${name} is closed`);
       const job = createJob(input, sendOptions, { sender, redactor, maxBodyBytes, base });
       let resolve: (outcome: Outcome) => void = () => {};
       const done = new Promise<Outcome>((settle) => (resolve = settle));

@@ -87,31 +87,23 @@ export function createJob(
   options: SendOptions,
   context: { sender: string; redactor: Redactor; maxBodyBytes: number; base: string | undefined },
 ): Job {
-  if (typeof input !== 'string' && !(input instanceof URL))
-    throw new TypeError('sturdy/outbox: send(input) takes a URL string (relative to the baseUrl) or a URL');
   const url = String(input);
+  const shown = context.redactor.url(url);
   // Caught here, not at each delivery: a URL that cannot resolve would fail every one until maxAge.
   if (context.base !== undefined && !URL.canParse(url, context.base || undefined))
-    throw new TypeError(
-      `sturdy/outbox: cannot resolve url ${JSON.stringify(context.redactor.url(url))}: pass an absolute URL or set the client's baseUrl`,
-    );
-  if (context.redactor.url(url) !== url)
-    throw new TypeError(
-      `sturdy/outbox: send(${JSON.stringify(context.redactor.url(url))}): the URL carries a credential, which would be stored; let the client's auth add it (apiKey({ query }))`,
-    );
+    refuse(`cannot resolve url ${shown}: pass an absolute URL or set the client's baseUrl`);
+  if (shown !== url) refuse(`url ${shown} carries a credential`);
   const method = (options.method ?? 'POST').toUpperCase();
   const headers: Array<[string, string]> = [];
   let key = options.idempotencyKey;
   for (const [name, value] of new Headers(options.headers)) {
     if (name === IDEMPOTENCY_HEADER) key ??= value;
     else if (context.redactor.isSensitiveHeader(name) || context.redactor.text(value) !== value)
-      throw new TypeError(
-        `sturdy/outbox: header ${JSON.stringify(name)} carries a credential, which would be stored; the client's auth adds credentials at each delivery`,
-      );
+      refuse(`header ${name} carries a credential`);
     else headers.push([name, value]);
   }
   if (key !== undefined && (typeof key !== 'string' || key === '' || breaksHeader(key)))
-    throw new TypeError('sturdy/outbox: option `idempotencyKey` must be a non-empty string without line breaks or NUL');
+    refuse('idempotencyKey must be a non-empty string without line breaks');
   const body = bodyOf(options);
   const bytes = body ? encoder.encode('json' in body ? body.json : body.text).byteLength : 0;
   if (bytes > context.maxBodyBytes)
@@ -137,16 +129,18 @@ export function createJob(
   };
 }
 
+/** A send the outbox cannot store as it is given. */
+const refuse = (problem: string): never => {
+  throw new TypeError(`sturdy/outbox: ${problem} (jobs are stored as text; credentials come from the client's auth)`);
+};
+
 function bodyOf(options: SendOptions): Job['body'] {
   const { json, body } = options;
-  if (json !== undefined && body !== undefined)
-    throw new TypeError('sturdy/outbox: pass either json or body, not both');
+  if (json !== undefined && body !== undefined) refuse('pass either json or body');
   if (json !== undefined) return { json: serializeJson(json) };
-  if (body === undefined) return undefined;
   if (typeof body === 'string' || body instanceof URLSearchParams) return { text: String(body) };
-  throw new TypeError(
-    'sturdy/outbox: option `body` must be a string or URLSearchParams (a job is stored as text: use json for data)',
-  );
+  if (body !== undefined) refuse('body must be a string or URLSearchParams');
+  return undefined;
 }
 
 /**
@@ -221,5 +215,5 @@ export type JobStore = {
 export const fullError = (maxJobs: number): OutboxError =>
   new OutboxError(
     'full',
-    `the outbox is full: ${maxJobs} jobs are waiting (maxJobs); wait for some to finish (pending(), onOutcome) or raise maxJobs`,
+    `the outbox is full: ${maxJobs} jobs are waiting (maxJobs); wait for some to end (onOutcome) or raise maxJobs`,
   );

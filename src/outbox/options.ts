@@ -43,9 +43,7 @@ const OUTBOX_DEFAULTS = {
 } as const;
 
 const fail = (option: string, expected: string, value: unknown): never => {
-  throw new TypeError(
-    `sturdy/outbox: option \`${option}\` must be ${expected}; got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`,
-  );
+  throw new TypeError(`sturdy/outbox: option \`${option}\` must be ${expected}; got ${typeof value}`);
 };
 
 /**
@@ -54,30 +52,17 @@ const fail = (option: string, expected: string, value: unknown): never => {
  * const resolved = resolveOptions({ name: 'orders' }); // ordered, 1000 jobs, 24 h, 1 MiB
  */
 export function resolveOptions(options: OutboxOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError("sturdy/outbox: outbox(api, options) takes an object, e.g. { name: 'orders' }");
-  const { name, store } = options;
-  if (typeof name !== 'string' || !/^[\w.-]{1,100}$/.test(name))
-    fail(
-      'name',
-      '1 to 100 letters, digits, `.`, `_` or `-` (it names the IndexedDB database and the store keys)',
-      name,
-    );
-  if (store !== undefined && !isKeyValueStorage(store))
-    fail(
-      'store',
-      'an unstorage Storage (createStorage() from unstorage), with getItem, setItem, removeItem and getKeys',
-      store,
-    );
-  if (options.ordered !== undefined && typeof options.ordered !== 'boolean')
-    fail('ordered', 'true or false', options.ordered);
+  const { name, store } = options ?? {};
+  if (!/^[\w.-]{1,100}$/.test(String(name))) fail('name', '1 to 100 letters, digits, `.`, `_` or `-`', name);
+  if (store !== undefined && !isKeyValueStorage(store)) fail('store', 'an unstorage Storage (createStorage())', store);
+  if (typeof (options.ordered ?? true) !== 'boolean') fail('ordered', 'a boolean', options.ordered);
   const resolved = { ...OUTBOX_DEFAULTS, ...options, store };
+  // A lease must outlast the renewals (every lease / 3) of a busy instance.
   for (const key of ['maxJobs', 'maxAge', 'maxBodyBytes', 'lease'] as const) {
-    const value = resolved[key];
-    if (!Number.isSafeInteger(value) || value <= 0) fail(key, 'a positive integer', value);
+    const least = key === 'lease' ? 300 : 1;
+    if (!Number.isSafeInteger(resolved[key]) || resolved[key] < least)
+      fail(key, `an integer of at least ${least}`, resolved[key]);
   }
-  if (resolved.lease < 300)
-    fail('lease', 'at least 300 ms (instances must be able to renew it in time)', resolved.lease);
   const retry = normalizeRetry({ backoffLimit: OUTBOX_DEFAULTS.backoffLimit, ...options.retry }, RETRY_DEFAULTS);
   return { ...resolved, retry };
 }
