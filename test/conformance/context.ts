@@ -34,7 +34,17 @@ const LIMITS: Partial<Record<RuntimeName, Partial<Record<Limit, string>>>> = {
 };
 
 /** sturdy's optional entry points with conformance cases: `cases/<name>.ts` exports `register<Name>Cases(context)`. */
-export const ENTRY_NAMES = ['endpoint', 'ndjson', 'batch', 'limit', 'sse', 'cache', 'paginate', 'otel'] as const;
+export const ENTRY_NAMES = [
+  'endpoint',
+  'ndjson',
+  'batch',
+  'limit',
+  'sse',
+  'cache',
+  'paginate',
+  'otel',
+  'outbox',
+] as const;
 export type EntryName = (typeof ENTRY_NAMES)[number];
 /**
  * One loaded entry point (`sturdy/<name>`, built). Loose because its source may not exist yet:
