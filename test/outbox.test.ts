@@ -128,6 +128,17 @@ describe('send', () => {
     expect(await jobKeys(store)).toEqual([]);
   });
 
+  test('a store that fails: send rejects (the job is not durable), and nothing else breaks', async () => {
+    const down = () => Promise.reject(new Error('store down'));
+    const broken = { getItem: down, setItem: down, removeItem: down, getKeys: down };
+    const box = outbox(createClient({ baseUrl: `${server.url}/` }), { name: 'orders', store: broken, lease: 300 });
+    // Its presence writes fail meanwhile: no unhandled rejection.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await expect(box.send('orders', { json: {} })).rejects.toThrow('store down');
+    await expect(box.pending()).rejects.toThrow('store down');
+    await expect(box.close()).rejects.toThrow('store down');
+  });
+
   test('a full outbox rejects send with an error that says so', async () => {
     const path = route(modes.hang());
     const { box } = open({ maxJobs: 2 });
@@ -138,6 +149,22 @@ describe('send', () => {
     expect(String(error)).toMatch(/the outbox is full: 2 jobs are waiting \(maxJobs\)/);
     expect(await box.pending()).toHaveLength(2);
   });
+});
+
+test('bad options are a TypeError naming the option', () => {
+  const api = createClient({ baseUrl: `${server.url}/` });
+  const store = createStorage();
+  const cases: Array<[Record<string, unknown>, RegExp]> = [
+    [{ name: 'orders/../x', store }, /option `name` must be 1 to 100 letters/],
+    [{ name: 'orders', store: {} }, /option `store` must be an unstorage Storage/],
+    [{ name: 'orders', store, maxJobs: 0 }, /option `maxJobs` must be an integer of at least 1/],
+    [{ name: 'orders', store, lease: 100 }, /option `lease` must be an integer of at least 300/],
+    [{ name: 'orders', store, ordered: 'yes' }, /option `ordered` must be a boolean/],
+    [{ name: 'orders', store, retry: { delay: 100 } }, /option `retry.delay` must be a function/],
+    [{ name: 'orders' }, /option `store` \(an unstorage Storage\) is required where there is no IndexedDB/],
+  ];
+  for (const [options, message] of cases)
+    expect(() => outbox(api, options as unknown as Parameters<typeof outbox>[1])).toThrow(message);
 });
 
 describe('delivery', () => {

@@ -57,9 +57,11 @@ export function kvJobStore(
   const aliveKey = (instance: string) => `${base}:alive:${instance}`;
   /** Job records never change: each is read once. */
   const known = new Map<string, Job>();
-  const present = () => storage.setItem(aliveKey(sender), { until: Date.now() + lease } satisfies Presence);
+  // A failed write is retried at the next renewal; a store that is down fails `add` on its own.
+  const present = () =>
+    storage.setItem(aliveKey(sender), { until: Date.now() + lease } satisfies Presence).catch(() => {});
   let ready = present();
-  const presence = unref(setInterval(() => (ready = present().catch(() => {})), lease / 3));
+  const presence = unref(setInterval(() => (ready = present()), lease / 3));
 
   const load = async (id: string): Promise<Job | undefined> => {
     let job = known.get(id);

@@ -63,6 +63,11 @@ export function resolveOptions(options: OutboxOptions): ResolvedOptions {
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] < least)
       fail(key, `an integer of at least ${least}`, resolved[key]);
   }
+  const { delay, backoffLimit = 0, jitter = true } = options.retry ?? {};
+  if (delay !== undefined && typeof delay !== 'function') fail('retry.delay', 'a function (n) => ms', delay);
+  if (typeof backoffLimit !== 'number' || !(backoffLimit >= 0))
+    fail('retry.backoffLimit', 'a number of ms', backoffLimit);
+  if (!['boolean', 'function'].includes(typeof jitter)) fail('retry.jitter', 'a boolean or a function', jitter);
   const retry = normalizeRetry({ backoffLimit: OUTBOX_DEFAULTS.backoffLimit, ...options.retry }, RETRY_DEFAULTS);
   return { ...resolved, retry };
 }
