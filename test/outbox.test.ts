@@ -5,7 +5,9 @@
 import { createStorage, type Storage } from 'unstorage';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { bearer, createClient, isHTTPError } from '../src/index.ts';
-import { isOutboxError, outbox, type Outbox, type Outcome } from '../src/outbox/index.ts';
+import { createRedactor } from '../src/core/redact.ts';
+import { OutboxError, isOutboxError, outbox, type Outbox, type Outcome } from '../src/outbox/index.ts';
+import { outcomeFromData, outcomeToData } from '../src/outbox/outcome.ts';
 import { idempotentCreate } from './helpers/idempotency.ts';
 import { modes, startServer, type TestServer } from './helpers/server.ts';
 
@@ -298,5 +300,42 @@ describe('instances sharing a store', () => {
     expect(await own.done).toMatchObject({ ok: true });
     expect(heard).toEqual([stranded.key, own.key]);
     expect(endpoint.orders.map((order) => order.key)).toEqual([stranded.key, own.key]);
+  });
+});
+
+describe('outcomes heard by other tabs (plain data over BroadcastChannel)', () => {
+  const redactor = createRedactor();
+  const roundTrip = (outcome: Outcome) => outcomeFromData(structuredClone(outcomeToData(outcome, redactor)), 'orders');
+
+  test('a 2xx keeps its status, headers and data; set-cookie stays in the tab that received it', async () => {
+    const response = new Response('{"id":1}', {
+      status: 201,
+      headers: { 'content-type': 'application/json', 'set-cookie': 'session=abc', location: '/orders/1' },
+    });
+    const heard = roundTrip({ ok: true, data: { id: 1 }, response });
+    expect(heard.ok && heard.data).toEqual({ id: 1 });
+    expect(heard.ok && heard.response.status).toBe(201);
+    expect(heard.ok && heard.response.headers.get('location')).toBe('/orders/1');
+    expect(heard.ok && heard.response.headers.get('set-cookie')).toBe(null);
+    expect(heard.ok && (await heard.response.json())).toEqual({ id: 1 });
+  });
+
+  test('a final HTTPError stays an HTTPError with its status and data; an OutboxError keeps its reason', async () => {
+    const path = route(modes.json(422, { error: 'key reused' }));
+    const failed = await createClient({ baseUrl: `${server.url}/`, retry: false })
+      .post(path, { json: {} })
+      .result();
+    const heard = roundTrip(failed);
+    const error = !heard.ok ? heard.error : undefined;
+    expect(isHTTPError(error) && [error.response.status, error.data, error.request.method, error.request.url]).toEqual([
+      422,
+      { error: 'key reused' },
+      'POST',
+      `${server.url}/${path}`,
+    ]);
+    expect(error?.message).toBe(!failed.ok ? failed.error.message : '');
+    const expired = roundTrip({ ok: false, error: new OutboxError('expired', 'too late') });
+    expect(!expired.ok && isOutboxError(expired.error) && expired.error.reason).toBe('expired');
+    expect(!expired.ok && expired.error.message).toBe('sturdy/outbox: too late');
   });
 });

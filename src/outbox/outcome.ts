@@ -77,7 +77,9 @@ export function outcomeToData(outcome: Outcome, redactor: Redactor): OutcomeData
   const plain = { ...fields, name: error.name, message: error.message };
   if (!isHTTPError(error)) return { ok: false, error: plain };
   const response = responseData(error.response, redactor);
-  return { ok: false, response, data: error.data, error: { ...plain, method: error.request.method } };
+  // The request as the error shows it (sturdy already redacted its URL and dropped its credentials).
+  const request = { method: error.request.method, url: error.request.url };
+  return { ok: false, response, data: error.data, error: { ...plain, ...request } };
 }
 
 const NULL_BODY = [101, 204, 205, 304];
@@ -109,12 +111,12 @@ export function outcomeFromData(outcome: OutcomeData, url: string): Outcome {
   return { ok: false, error };
 }
 
+/** The request of a revived HTTPError: method and (redacted) URL as the delivering tab's error had them. */
 const safeRequest = (url: string, fields: Record<string, unknown>): Request => {
+  const init = { method: String(fields.method ?? 'POST') };
   try {
-    return new Request(new URL(url, globalThis.location?.href), {
-      method: typeof fields.method === 'string' ? fields.method : 'POST',
-    });
+    return new Request(new URL(String(fields.url ?? url), globalThis.location?.href), init);
   } catch {
-    return new Request('about:blank');
+    return new Request('about:blank', init);
   }
 };
