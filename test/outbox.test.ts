@@ -303,6 +303,41 @@ describe('instances sharing a store', () => {
   });
 });
 
+test("a sender that lost its jobs while unresponsive still gets done: it stores the job again and hears the server's stored answer", async () => {
+  const endpoint = idempotentCreate();
+  let up = false;
+  const path = route((request, response, n, raw) =>
+    up ? endpoint.handler(request, response, n, raw) : modes.json(503)(request, response, n, raw),
+  );
+  const shared = createStorage();
+  // The stalled instance: its presence is not renewed (as if its event loop were blocked past the lease) until b
+  // has taken its job over and ended it.
+  let stalling = true;
+  const stalled: Storage = {
+    ...shared,
+    setItem: (key: string, value: string) =>
+      stalling && key.includes(':alive:') ? Promise.resolve() : shared.setItem(key, value),
+  };
+  const a = open({ lease: 600, retry: { delay: () => 60_000, jitter: false } }, stalled);
+  const job = await a.box.send(path, { json: { sku: 'D4' } });
+  await expect.poll(() => server.requestsTo(`/${path}`).length).toBe(1);
+  up = true;
+  const b = open({ lease: 600 }, shared);
+  const heardByB: string[] = [];
+  b.box.onOutcome((ended) => heardByB.push(ended.key));
+  await expect.poll(() => heardByB, { timeout: 10_000 }).toEqual([job.key]);
+  stalling = false;
+  // a's job is gone from the store, ended by b: a's done still resolves, with the server's answer.
+  expect(await job.done).toMatchObject({ ok: true, data: { id: 1 } });
+  expect(endpoint.orders).toHaveLength(1);
+  const answers = endpoint.answers.map((answer) => answer.status);
+  expect(answers).toEqual([201, 201]);
+  expect(new Set(server.requestsTo(`/${path}`).map((request) => request.headers['idempotency-key']))).toEqual(
+    new Set([job.key]),
+  );
+  expect(await a.box.pending()).toEqual([]);
+});
+
 describe('outcomes heard by other tabs (plain data over BroadcastChannel)', () => {
   const redactor = createRedactor();
   const roundTrip = (outcome: Outcome) => outcomeFromData(structuredClone(outcomeToData(outcome, redactor)), 'orders');

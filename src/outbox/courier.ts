@@ -28,6 +28,8 @@ export type Courier = {
   online(): void;
   /** Stops delivering; deliveries in flight are aborted and their jobs stay stored. */
   stop(): void;
+  /** Is this job being delivered by this instance now? */
+  busy(id: string): boolean;
 };
 
 export function createCourier(context: {
@@ -37,6 +39,8 @@ export function createCourier(context: {
   poll: number | undefined;
   deliver(job: Job, signal: AbortSignal): Promise<Result<unknown>>;
   onEnd(job: Job, outcome: Outcome): void;
+  /** Told what each look found (`listedAt`: epoch ms when it began). */
+  onListed?: ((jobs: Job[], listedAt: number) => void) | undefined;
 }): Courier {
   const { store, options, poll } = context;
   let started = false;
@@ -75,7 +79,9 @@ export function createCourier(context: {
   }
 
   async function pass(): Promise<void> {
+    const listedAt = Date.now();
     const jobs = await context.store.list();
+    context.onListed?.(jobs, listedAt);
     const now = Date.now();
     const offline = globalThis.navigator?.onLine === false;
     let next = poll ?? Infinity;
@@ -152,6 +158,7 @@ export function createCourier(context: {
       clearTimeout(timer);
       for (const controller of inFlight.values()) controller.abort();
     },
+    busy: (id) => inFlight.has(id),
   };
 }
 

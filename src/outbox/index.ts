@@ -88,12 +88,13 @@ export function outbox(api: SturdyClient, options: OutboxOptions): Outbox {
   const base =
     api.options.prefix === undefined ? String(api.options.baseUrl ?? globalThis.location?.href ?? '') : undefined;
   const store = storage ? kvJobStore(storage, { name, sender, lease }) : idbJobStore(name);
-  const waiters = new Map<string, (outcome: Outcome) => void>();
+  /** This instance's sends still waiting for their outcome; `storedAt`: when `add` resolved (Infinity before). */
+  const waiters = new Map<string, { resolve: (outcome: Outcome) => void; job: Job; storedAt: number }>();
   const listeners = new Set<OutcomeListener>();
   let closed = false;
 
   const finish = (job: JobInfo, outcome: Outcome) => {
-    waiters.get(job.id)?.(outcome);
+    waiters.get(job.id)?.resolve(outcome);
     waiters.delete(job.id);
     for (const listener of listeners) {
       try {
@@ -109,6 +110,21 @@ export function outbox(api: SturdyClient, options: OutboxOptions): Outbox {
     // With a shared store nothing tells this instance of other instances' jobs: it looks twice per lease.
     poll: storage ? lease / 2 : undefined,
     deliver: (job: Job, signal) => api(job.url, deliveryOptions(job, signal)).result(),
+    // With a store: a job of this instance's that another instance ended (it took it over while this one was
+    // unresponsive, past its lease) is stored again; its next delivery gets the server's stored answer for done.
+    onListed: storage
+      ? (jobs, listedAt) => {
+          const waiting = new Set(jobs.map((job) => job.id));
+          for (const [id, waiter] of waiters) {
+            if (waiter.storedAt >= listedAt || waiting.has(id) || courier.busy(id)) continue;
+            waiter.storedAt = Infinity;
+            store.add(waiter.job, Number.POSITIVE_INFINITY).then(
+              () => (waiter.storedAt = Date.now()),
+              () => {},
+            );
+          }
+        }
+      : undefined,
     onEnd(job, outcome) {
       const info = infoOf(job);
       finish(info, outcome);
@@ -132,15 +148,16 @@ export function outbox(api: SturdyClient, options: OutboxOptions): Outbox {
     async send<T>(input: string | URL, sendOptions: SendOptions = {}): Promise<OutboxJob<T>> {
       if (closed) throw new OutboxError('closed', `outbox ${name} is closed`);
       const job = createJob(input, sendOptions, { sender, redactor, maxBodyBytes, base });
-      let resolve: (outcome: Outcome) => void = () => {};
-      const done = new Promise<Outcome>((settle) => (resolve = settle));
-      waiters.set(job.id, resolve);
+      const waiter = { resolve: (_outcome: Outcome) => {}, job, storedAt: Number.POSITIVE_INFINITY };
+      const done = new Promise<Outcome>((resolve) => (waiter.resolve = resolve));
+      waiters.set(job.id, waiter);
       try {
         await store.add(job, maxJobs);
       } catch (error) {
         waiters.delete(job.id);
         throw error;
       }
+      waiter.storedAt = Date.now();
       courier.wake();
       tabs?.post({ type: 'wake' });
       return { ...infoOf(job), done: done as Promise<Outcome<T>> };
