@@ -30,6 +30,16 @@ const route = (handler: Parameters<TestServer['route']>[1]) => {
   return path.slice(1);
 };
 
+/** A route that answers 503 until `up()`, then a real idempotency layer. */
+const downThenUp = () => {
+  const endpoint = idempotentCreate();
+  let isUp = false;
+  const path = route((request, response, n, raw) =>
+    (isUp ? endpoint.handler : modes.json(503))(request, response, n, raw),
+  );
+  return { endpoint, path, up: () => void (isUp = true) };
+};
+
 const fast = { delay: () => 30, jitter: false } as const;
 
 const open = (options: Partial<Parameters<typeof outbox>[1]> = {}, store: Storage = createStorage()) => {
@@ -73,16 +83,12 @@ describe('send', () => {
   });
 
   test('a job survives its outbox: a new one on the same store delivers it with the same key', async () => {
-    let up = false;
-    const endpoint = idempotentCreate();
-    const path = route((request, response, n, raw) =>
-      up ? endpoint.handler(request, response, n, raw) : modes.json(503, { error: 'down' })(request, response, n, raw),
-    );
+    const { endpoint, path, up } = downThenUp();
     const first = open({ retry: { delay: () => 60_000, jitter: false } });
     const job = await first.box.send(path, { json: { n: 1 } });
     await expect.poll(() => server.requestsTo(`/${path}`).length).toBe(1);
     await first.box.close();
-    up = true;
+    up();
     const second = open({}, first.store);
     const outcomes: Outcome[] = [];
     second.box.onOutcome((_job, outcome) => outcomes.push(outcome));
@@ -279,17 +285,13 @@ describe('delivery', () => {
 
 describe('instances sharing a store', () => {
   test("each delivers the jobs it sent; a closed instance's jobs are taken over with their keys", async () => {
-    const endpoint = idempotentCreate();
-    let up = false;
-    const path = route((request, response, n, raw) =>
-      up ? endpoint.handler(request, response, n, raw) : modes.json(503)(request, response, n, raw),
-    );
+    const { endpoint, path, up } = downThenUp();
     const store = createStorage();
     const a = open({ lease: 600, retry: { delay: () => 60_000, jitter: false } }, store);
     const b = open({ lease: 600 }, store);
     const stranded = await a.box.send(path, { json: { from: 'a' } });
     await expect.poll(() => server.requestsTo(`/${path}`).length).toBe(1);
-    up = true;
+    up();
     const own = await b.box.send(path, { json: { from: 'b' } });
     const heard: string[] = [];
     b.box.onOutcome((job) => heard.push(job.key));
@@ -304,11 +306,7 @@ describe('instances sharing a store', () => {
 });
 
 test("a sender that lost its jobs while unresponsive still gets done: it stores the job again and hears the server's stored answer", async () => {
-  const endpoint = idempotentCreate();
-  let up = false;
-  const path = route((request, response, n, raw) =>
-    up ? endpoint.handler(request, response, n, raw) : modes.json(503)(request, response, n, raw),
-  );
+  const { endpoint, path, up } = downThenUp();
   const shared = createStorage();
   // The stalled instance: its presence is not renewed (as if its event loop were blocked past the lease) until b
   // has taken its job over and ended it.
@@ -321,7 +319,7 @@ test("a sender that lost its jobs while unresponsive still gets done: it stores 
   const a = open({ lease: 600, retry: { delay: () => 60_000, jitter: false } }, stalled);
   const job = await a.box.send(path, { json: { sku: 'D4' } });
   await expect.poll(() => server.requestsTo(`/${path}`).length).toBe(1);
-  up = true;
+  up();
   const b = open({ lease: 600 }, shared);
   const heardByB: string[] = [];
   b.box.onOutcome((ended) => heardByB.push(ended.key));
