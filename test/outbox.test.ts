@@ -37,7 +37,10 @@ const downThenUp = () => {
   const path = route((request, response, n, raw) =>
     (isUp ? endpoint.handler : modes.json(503))(request, response, n, raw),
   );
-  return { endpoint, path, up: () => void (isUp = true) };
+  const up = () => {
+    isUp = true;
+  };
+  return { endpoint, path, up };
 };
 
 const fast = { delay: () => 30, jitter: false } as const;
@@ -83,7 +86,7 @@ describe('send', () => {
   });
 
   test('a job survives its outbox: a new one on the same store delivers it with the same key', async () => {
-    const { endpoint, path, up } = downThenUp();
+    const { path, up } = downThenUp();
     const first = open({ retry: { delay: () => 60_000, jitter: false } });
     const job = await first.box.send(path, { json: { n: 1 } });
     await expect.poll(() => server.requestsTo(`/${path}`).length).toBe(1);
