@@ -118,7 +118,7 @@ export function outbox(api: SturdyClient, options: OutboxOptions): Outbox {
           for (const [id, waiter] of waiters) {
             if (waiter.storedAt >= listedAt || waiting.has(id) || courier.busy(id)) continue;
             waiter.storedAt = Infinity;
-            store.add(waiter.job, Number.POSITIVE_INFINITY).then(
+            store.add(waiter.job, Infinity).then(
               () => (waiter.storedAt = Date.now()),
               () => {},
             );
@@ -148,7 +148,7 @@ export function outbox(api: SturdyClient, options: OutboxOptions): Outbox {
     async send<T>(input: string | URL, sendOptions: SendOptions = {}): Promise<OutboxJob<T>> {
       if (closed) throw new OutboxError('closed', `outbox ${name} is closed`);
       const job = createJob(input, sendOptions, { sender, redactor, maxBodyBytes, base });
-      const waiter = { resolve: (_outcome: Outcome) => {}, job, storedAt: Number.POSITIVE_INFINITY };
+      const waiter = { resolve: (_outcome: Outcome) => {}, job, storedAt: Infinity };
       const done = new Promise<Outcome>((resolve) => (waiter.resolve = resolve));
       waiters.set(job.id, waiter);
       try {

@@ -112,8 +112,11 @@ export function kvJobStore(
       const jobs: Job[] = [];
       for (const id of ids) {
         const job = await load(id);
+        if (!job) continue;
+        // Another live instance delivers it: never due here, but in its place (an ordered outbox waits for it).
+        if (job.sender !== sender && live.has(job.sender)) jobs.push({ ...job, nextAt: Infinity, paced: true });
         // A dead instance's backoff goes with it: its jobs are due at once (a server's Retry-After still holds).
-        if (job) jobs.push(live.has(job.sender) || job.paced ? job : { ...job, nextAt: 0 });
+        else jobs.push(live.has(job.sender) || job.paced ? job : { ...job, nextAt: 0 });
       }
       return jobs;
     },
