@@ -7,6 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { bearer, createClient, isHTTPError } from '../src/index.ts';
 import { createRedactor } from '../src/core/redact.ts';
 import { OutboxError, isOutboxError, outbox, type Outbox, type Outcome } from '../src/outbox/index.ts';
+import { createJob } from '../src/outbox/job.ts';
+import { kvJobStore } from '../src/outbox/kv-store.ts';
 import { outcomeFromData, outcomeToData } from '../src/outbox/outcome.ts';
 import { idempotentCreate } from './helpers/idempotency.ts';
 import { modes, startServer, type TestServer } from './helpers/server.ts';
@@ -306,6 +308,17 @@ describe('instances sharing a store', () => {
     expect(heard).toEqual([stranded.key, own.key]);
     expect(endpoint.orders.map((order) => order.key)).toEqual([stranded.key, own.key]);
   });
+});
+
+test('a job another instance ended after it was listed is not claimed (nor delivered again)', async () => {
+  const storage = createStorage();
+  const store = kvJobStore(storage, { name: 'orders', sender: 'a', lease: 1_000 });
+  const context = { sender: 'a', redactor: createRedactor(), maxBodyBytes: 1_000, base: undefined };
+  await store.add(createJob('orders', { json: { n: 1 } }, context), 10);
+  const [listed] = await store.list();
+  await storage.removeItem(`sturdy-outbox:orders:job:${listed!.id}`);
+  expect(await store.claim(listed!)).toBe(undefined);
+  await store.close();
 });
 
 test('ordered: false: jobs another live instance holds do not keep this one from its own', async () => {

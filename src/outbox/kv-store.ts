@@ -135,8 +135,9 @@ export function kvJobStore(
         await sleep(SETTLE_MS);
         if (holder(await storage.getItem(stateKey(job.id))) !== sender) return undefined;
       }
-      const current = await load(job.id);
-      if (!current) {
+      // Read anew, not from `known`: it may have ended since it was listed.
+      const current = await storage.getItem(jobKey(job.id));
+      if (!isJob(current)) {
         await storage.removeItem(stateKey(job.id));
         return undefined;
       }
