@@ -275,6 +275,29 @@ describe('delivery', () => {
     expect(await jobKeys(store)).toEqual([]);
   });
 
+  test('close() during a look at the store: nothing is delivered after it', async () => {
+    const path = route(modes.json(503));
+    const memory = createStorage();
+    // A job left by an earlier run, waiting for its next delivery.
+    const earlier = open({ retry: { delay: () => 60_000, jitter: false } }, memory);
+    await earlier.box.send(path, { json: {} });
+    await expect.poll(() => server.requestsTo(`/${path}`).length).toBe(1);
+    await earlier.box.close();
+    // This run's first look at the store is slow, and it closes meanwhile.
+    const slow: Storage = {
+      ...memory,
+      getKeys: async (base?: string) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return memory.getKeys(base);
+      },
+    };
+    const { box } = open({}, slow);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await box.close();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(server.requestsTo(`/${path}`)).toHaveLength(1);
+  });
+
   test('job.done never rejects, and a throwing listener does not stop delivery', async () => {
     const path = route(modes.json(400, { error: 'bad' }));
     const { box } = open();

@@ -99,6 +99,8 @@ export function createCourier(context: {
   }
 
   function start(job: Job): void {
+    // A look that began before stop() ends without delivering.
+    if (stopped) return;
     const controller = new AbortController();
     inFlight.set(job.id, controller);
     run(job, controller.signal).then(
