@@ -168,14 +168,19 @@ export function deliveryOptions(job: Job, signal: AbortSignal): CallOptions {
  * @example
  * const jobs = records.filter(isJob);
  */
-export const isJob = (value: unknown): value is Job =>
-  typeof value === 'object' &&
-  value !== null &&
-  (value as Job).v === 1 &&
-  typeof (value as Job).id === 'string' &&
-  typeof (value as Job).key === 'string' &&
-  typeof (value as Job).url === 'string' &&
-  Array.isArray((value as Job).headers);
+export const isJob = (value: unknown): value is Job => {
+  // A record read from a store: anything at all.
+  const job = value as Partial<Job> | null;
+  return (
+    typeof job === 'object' &&
+    job !== null &&
+    job.v === 1 &&
+    typeof job.id === 'string' &&
+    typeof job.key === 'string' &&
+    typeof job.url === 'string' &&
+    Array.isArray(job.headers)
+  );
+};
 
 /**
  * One delivery's hold on a job: at most one instance or tab holds a job at a time.
