@@ -30,6 +30,7 @@ export const ENTRIES: Record<string, { source: string; names: string[] }> = {
   paginate: { source: 'src/paginate/index.ts', names: ['paginate'] },
   otel: { source: 'src/otel/index.ts', names: ['tracing'] },
   openapi: { source: 'src/openapi/index.ts', names: ['openapi', 'queryOptions'] },
+  outbox: { source: 'src/outbox/index.ts', names: ['outbox'] },
 };
 /** Optional peers an app brings itself (not sturdy's bytes). */
 const PEERS = ['@opentelemetry/api'];

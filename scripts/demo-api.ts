@@ -1,10 +1,12 @@
 /**
  * The demo's API: a small shop on a real node:http server (127.0.0.1, random
  * port; the test suite's server helper) with customers, product search,
- * invoices, four kinds of auth, a flaky inventory and a rate-limited feed.
+ * invoices, four kinds of auth, a flaky inventory, a rate-limited feed and a
+ * checkout behind an Idempotency-Key layer (its first answer is lost on the way).
  * Every request is logged as a server would log it, credentials hidden.
  */
 import type { ServerResponse } from 'node:http';
+import { idempotentCreate, type Order } from '../test/helpers/idempotency.ts';
 import { startServer, type Handler, type ReceivedRequest, type TestServer } from '../test/helpers/server.ts';
 
 export const CREDENTIALS = {
@@ -51,7 +53,7 @@ const utf8Basic = (username: string, password: string) =>
  * const api = await startDemoApi((line) => console.log(line));
  * await api.close();
  */
-export async function startDemoApi(log: (line: string) => void): Promise<TestServer> {
+export async function startDemoApi(log: (line: string) => void): Promise<TestServer & { checkouts: Order[] }> {
   const server = await startServer();
   const route = (path: string, handler: Handler) =>
     server.route(path, (request, response, n, raw) => {
@@ -188,5 +190,9 @@ export async function startDemoApi(log: (line: string) => void): Promise<TestSer
       .end(JSON.stringify(all.slice((page - 1) * 2, page * 2)));
   });
 
-  return server;
+  // Checkout: the first order is committed, then the connection drops (the client never hears back).
+  const checkout = idempotentCreate({ afterCommit: (order) => (order.id === 1 ? 'drop' : 'answer') });
+  route('/v1/checkout', checkout.handler);
+
+  return Object.assign(server, { checkouts: checkout.orders });
 }

@@ -4,6 +4,7 @@
  * received, then the outcome. In your app, import from 'sturdy'.
  */
 import { styleText } from 'node:util';
+import { createStorage } from 'unstorage';
 import * as v from 'valibot';
 import {
   apiKey,
@@ -16,6 +17,7 @@ import {
   type SturdyEvent,
 } from '../src/index.ts';
 import { httpCache } from '../src/cache/index.ts';
+import { outbox } from '../src/outbox/index.ts';
 import { paginate } from '../src/paginate/index.ts';
 import { eventStream } from '../src/sse/index.ts';
 import { CREDENTIALS, startDemoApi } from './demo-api.ts';
@@ -185,6 +187,23 @@ try {
   const history: string[] = [];
   for await (const id of paginate(api, 'order-history', { schema: v.array(v.string()) })) history.push(id);
   say.ok(`${history.length} orders from ${server.requestsTo('/v1/order-history').length} pages:`, history);
+
+  say.step(11, 'Offline and crash-safe mutations (sturdy/outbox): a checkout survives a stop mid-send');
+  // In your app: IndexedDB in a browser (leave `store` out), or fs / Redis through unstorage.
+  const store = createStorage();
+  const page = outbox(api, { name: 'checkout', store, retry: { delay: () => 60_000 } });
+  const job = await page.send('checkout', { json: { cart: 'cart_9' } });
+  say.ok(`stored before sending, Idempotency-Key ${job.key.slice(0, 8)}…`);
+  while ((await page.pending())[0]?.attempts !== 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  await page.close();
+  say.ok('the server committed the order, the answer was lost and the page closed: the job is still stored');
+  const reloaded = outbox(api, { name: 'checkout', store });
+  const outcome = await new Promise((resolve) => reloaded.onOutcome((_job, ended) => resolve(ended)));
+  await reloaded.close();
+  say.ok(
+    `the next start sent it again with the same key: ${server.checkouts.length} order created, the stored answer came back:`,
+    (outcome as { data?: unknown }).data,
+  );
 
   console.log(`\n${styleText('green', 'demo finished')}: ${server.requests.length} requests served.`);
 } finally {

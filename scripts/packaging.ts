@@ -169,6 +169,7 @@ const OPTIONAL: Record<string, string[]> = {
   paginate: ['paginate'],
   otel: ['tracing'],
   openapi: ['openapi', 'queryOptions'],
+  outbox: ['outbox'],
 };
 for (const [entry, names] of Object.entries(OPTIONAL)) {
   const withCore = await bundle(CORE, {

@@ -1,11 +1,12 @@
 /** The README's sturdy/cache example, run as written against the source; only the host and the import paths are swapped. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { versioned } from './helpers/cache-server.ts';
+import { readmeExample } from './helpers/readme.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 
 const run = promisify(execFile);
@@ -20,14 +21,11 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 test("README's cache example runs as written: a miss, then a hit with no request", async () => {
-  const section = /## HTTP cache and de-duplication\n[\s\S]*?```ts\n([\s\S]*?)```/.exec(
-    readFileSync('README.md', 'utf8'),
-  )?.[1];
-  expect(section).toBeDefined();
-  const source = section!
-    .replace("from 'sturdy/cache'", `from ${JSON.stringify(resolve('src/cache/index.ts'))}`)
-    .replace("from 'sturdy'", `from ${JSON.stringify(resolve('src/index.ts'))}`)
-    .replace('https://api.example.com/v1/', `${server.url}/v1/`);
+  const source = readmeExample(
+    'HTTP cache and de-duplication',
+    { 'sturdy/cache': 'src/cache/index.ts', sturdy: 'src/index.ts' },
+    `${server.url}/v1/`,
+  );
   const directory = mkdtempSync(join(tmpdir(), 'sturdy-readme-'));
   const file = join(directory, 'cache-example.ts');
   writeFileSync(file, source);

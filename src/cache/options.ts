@@ -1,18 +1,7 @@
 /** httpCache's options: their types, their defaults (the one table they are written in) and their checks. */
-import { isKeyValueStorage } from './store.ts';
+import { isKeyValueStorage, type KeyValueStorage } from '../shared/storage.ts';
 
-/**
- * The part of unstorage's `Storage` httpCache uses (any object with these methods works).
- * @example
- * import { createStorage } from 'unstorage';
- * httpCache({ store: createStorage() });
- */
-export type KeyValueStorage = {
-  getItem(key: string): Promise<unknown>;
-  setItem(key: string, value: any, options?: { ttl?: number }): Promise<void>;
-  removeItem(key: string): Promise<void>;
-  getKeys(base?: string): Promise<string[]>;
-};
+export type { KeyValueStorage } from '../shared/storage.ts';
 
 /**
  * Options of `httpCache()`.

@@ -4,7 +4,7 @@
  */
 import type CachePolicy from 'http-cache-semantics';
 import type { Hasher } from './key.ts';
-import type { KeyValueStorage } from './options.ts';
+import type { KeyValueStorage } from '../shared/storage.ts';
 
 /**
  * One stored response: its policy (http-cache-semantics' own serialization) and its body.
@@ -126,22 +126,6 @@ export function storageStore(storage: KeyValueStorage, hash: Hasher): CacheStore
       for (const key of await storage.getKeys(await prefix(group))) await storage.removeItem(key);
     },
   };
-}
-
-/**
- * Is `value` usable as `store`?
- * @example
- * isKeyValueStorage(createStorage()) // true
- */
-export function isKeyValueStorage(value: unknown): value is KeyValueStorage {
-  const storage = value as Partial<KeyValueStorage> | null;
-  return (
-    typeof storage === 'object' &&
-    storage !== null &&
-    ['getItem', 'setItem', 'removeItem', 'getKeys'].every(
-      (name) => typeof storage[name as keyof KeyValueStorage] === 'function',
-    )
-  );
 }
 
 // btoa/atob work on binary strings; chunks keep String.fromCharCode's argument list short.

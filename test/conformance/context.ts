@@ -44,6 +44,7 @@ export const ENTRY_NAMES = [
   'paginate',
   'otel',
   'openapi',
+  'outbox',
 ] as const;
 export type EntryName = (typeof ENTRY_NAMES)[number];
 /**

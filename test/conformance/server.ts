@@ -3,6 +3,7 @@
  * with the routes the cases call, in CORS mode so Chromium can call it too.
  * One server per runtime run: sequence routes count requests from zero.
  */
+import { idempotentCreate } from '../helpers/idempotency.ts';
 import { modes, startServer, wait, type Handler, type TestServer } from '../helpers/server.ts';
 import { registerSseRoutes } from '../helpers/sse-server.ts';
 import { NDJSON_RECORDS } from './context.ts';
@@ -131,6 +132,15 @@ export async function startConformanceServer(): Promise<TestServer> {
     response
       .writeHead(200, { 'content-type': 'application/json' })
       .end(JSON.stringify(ids.map((id) => (id.startsWith('u') ? { id } : null))));
+  });
+  // sturdy/outbox: a create endpoint behind a real Idempotency-Key layer; `slow` is in progress 800 ms.
+  // `/outbox/__orders` lists what each created: every key at most once.
+  const outboxEndpoints = [idempotentCreate(), idempotentCreate({ processMs: 800 })];
+  server.route('/outbox/orders', outboxEndpoints[0]!.handler);
+  server.route('/outbox/slow', outboxEndpoints[1]!.handler);
+  server.route('/outbox/__orders', (_request, response) => {
+    const orders = outboxEndpoints.flatMap((endpoint) => endpoint.orders);
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(orders));
   });
   server.route(RECEIVED_PATH, (request, response) => {
     const path = new URL(request.url, server.url).searchParams.get('path') ?? '';

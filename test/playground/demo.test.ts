@@ -24,6 +24,7 @@ test('the demo runs every step, exits 0 by itself and prints no credential', asy
     '8. An AI-style event stream',
     '9. An HTTP cache',
     '10. Pagination',
+    '11. Offline and crash-safe mutations',
   ]) {
     expect(stdout).toContain(step);
   }
@@ -44,6 +45,9 @@ test('the demo runs every step, exits 0 by itself and prints no credential', asy
   expect(stdout).toContain('✓ streamed answer: "Your order ships today."');
   expect(stdout).toContain('✓ 1 request for 2 GETs');
   expect(stdout).toContain('✓ 5 orders from 3 pages');
+  expect(stdout).toContain(
+    'the next start sent it again with the same key: 1 order created, the stored answer came back: {"id":1}',
+  );
   expect(stdout).toMatch(/demo finished: \d+ requests served/);
   for (const secret of [
     CREDENTIALS.bearer,
