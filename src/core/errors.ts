@@ -32,20 +32,13 @@ export const PARSE_SNIPPET_CHARS = 200;
 export const parseSnippet = (text: string, redactor: Redactor): string =>
   redactor.text(text.slice(0, PARSE_SNIPPET_CHARS + 4096)).slice(0, PARSE_SNIPPET_CHARS);
 
-/** Gives `error` `toJSON` and inspect views built by `view`; a view that throws still prints the name and message. */
-function defineViews(error: Error, view: () => Record<string, unknown>): void {
-  const inspect = () => {
-    try {
-      return `${error.name}: ${error.message} ${JSON.stringify(view())}`;
-    } catch {
-      return `${error.name}: ${error.message}`;
-    }
-  };
-  Object.defineProperties(error, {
-    toJSON: { value: view, configurable: true },
-    [INSPECT]: { value: inspect, configurable: true },
-    [DENO_INSPECT]: { value: inspect, configurable: true },
-  });
+/** `Name: message {view}`, the inspect form; a view that throws still prints the name and message. */
+function printable(error: Error, view: () => unknown): string {
+  try {
+    return `${error.name}: ${error.message} ${JSON.stringify(view())}`;
+  } catch {
+    return `${error.name}: ${error.message}`;
+  }
 }
 
 /** One issue of a failed validation, with its path as `$.a.b[0]`. */
@@ -64,12 +57,22 @@ export class SturdyError extends Error {
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(defaultRedactor.text(message), options);
-    defineViews(this, () => {
-      const json: Record<string, unknown> = { name: this.name, message: this.message };
-      // Value by value: whatever a field holds (a cycle, a BigInt), printing it cannot throw.
-      for (const [key, value] of Object.entries(this)) if (key !== 'cause') json[key] = defaultRedactor.data(value);
-      return json;
-    });
+  }
+
+  /** A plain, redacted view of this error: safe to log or send. */
+  toJSON(): Record<string, unknown> {
+    const json: Record<string, unknown> = { name: this.name, message: this.message };
+    // Value by value: whatever a field holds (a cycle, a BigInt), printing it cannot throw.
+    for (const [key, value] of Object.entries(this)) if (key !== 'cause') json[key] = defaultRedactor.data(value);
+    return json;
+  }
+
+  [INSPECT](): string {
+    return printable(this, () => this.toJSON());
+  }
+
+  [DENO_INSPECT](): string {
+    return this[INSPECT]();
   }
 }
 
@@ -246,7 +249,7 @@ export function sanitizeKyError(error: KyLikeError, redactor: Redactor, safe: Re
   } catch {
     // A frozen error keeps its fields; its views below are redacted all the same.
   }
-  defineViews(error, () => {
+  const view = () => {
     const { request, response } = error;
     const json: Record<string, unknown> = {
       name: error.name,
@@ -265,6 +268,12 @@ export function sanitizeKyError(error: KyLikeError, redactor: Redactor, safe: Re
     if (error.data !== undefined) json.data = redactor.data(error.data);
     if (error.retryAfter !== undefined) json.retryAfter = error.retryAfter;
     return json;
+  };
+  const inspect = () => printable(error, view);
+  Object.defineProperties(error, {
+    toJSON: { value: view, configurable: true },
+    [INSPECT]: { value: inspect, configurable: true },
+    [DENO_INSPECT]: { value: inspect, configurable: true },
   });
   return error;
 }
