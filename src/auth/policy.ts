@@ -78,6 +78,33 @@ function copyTo(
 const REDIRECTS = [301, 302, 303, 307, 308];
 
 /**
+ * The names this attempt's credential is in: what the strategy registered, and whatever its authorize added to
+ * or changed on ky's request (a custom strategy may register nothing). Worked out only when read.
+ */
+function authorizedNames(names: CredentialNames, before: Request, after: AuthTarget): CredentialNames {
+  let worked: CredentialNames | undefined;
+  const work = (): CredentialNames => {
+    if (worked) return worked;
+    const headers = [...names.headers];
+    for (const [name, value] of after.headers)
+      if (before.headers.get(name) !== value && !headers.includes(name)) headers.push(name);
+    const query = [...names.query];
+    const sent = new URL(before.url).searchParams;
+    for (const [name, value] of after.url.searchParams)
+      if (!sent.getAll(name).includes(value) && !query.includes(name)) query.push(name);
+    return (worked = { headers, query });
+  };
+  return {
+    get headers() {
+      return work().headers;
+    },
+    get query() {
+      return work().query;
+    },
+  };
+}
+
+/**
  * The credential middleware for `auth` (sturdy adds it to every call that has a strategy).
  * @example
  * const chain = [credentialPolicy(bearer(token), { origins, allowInsecure: false, fetch, replay, sendBody: replay, onRepeat() {} }), ...use];
@@ -97,8 +124,8 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
 
   return async (request, next, info) => {
     // The one place the call's record of its credential is written (CallInfo.credential reads it).
-    const record = info as { authorized?: { names: CredentialNames; before: Request; after: AuthTarget } | undefined };
-    record.authorized = undefined;
+    const record = info as { credential: CredentialNames | undefined };
+    record.credential = undefined;
     const url = new URL(request.url);
     const body = call.sendBody?.();
     if (!mayReceive(url)) {
@@ -126,7 +153,7 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
         typeof (pending as PromiseLike<unknown> | undefined)?.then === 'function'
           ? await abortable(pending as Promise<unknown>, info.signal)
           : pending;
-      record.authorized = { names, before: request, after: into };
+      record.credential = authorizedNames(names, request, into);
       // Where code can see redirects, a credentialed request follows them here, so they never carry it elsewhere.
       const follow = request.redirect === 'follow' && canFollowRedirects();
       const response = await next(copyTo(request, into.url, into.headers, sent, follow ? 'manual' : request.redirect));

@@ -44,9 +44,6 @@ export type Client = {
   origins: ReadonlySet<string>;
 };
 
-/** What the credential policy records of an attempt, so `credential` is worked out only when read. */
-type Authorized = { names: CredentialNames; before: Request; after: { url: URL; headers: Headers } };
-
 /** One call's state; it is the `CallInfo` each middleware gets: one object for every attempt. */
 export class Call implements CallInfo {
   attempt = 0;
@@ -54,8 +51,8 @@ export class Call implements CallInfo {
   lastRequest: Request | undefined;
   /** A body shortcut asked for before the request went out: then ky bounds the body read by its `timeout`. */
   reading: string | undefined;
-  /** Set by the credential policy on each attempt that carries a credential. */
-  authorized: Authorized | undefined;
+  /** The names this attempt's credential is in; the credential policy sets it on each attempt (see CallInfo). */
+  credential: CredentialNames | undefined;
   readonly started = now();
   readonly client: Client;
   /** The options this call uses: its client's snapshot, with what the call gave merged over it. */
@@ -63,6 +60,9 @@ export class Call implements CallInfo {
   readonly method: string;
   readonly redact: Redactor;
   readonly origins: ReadonlySet<string>;
+  readonly signal: AbortSignal | undefined;
+  readonly context: Readonly<Record<string, unknown>>;
+  readonly retry: ResolvedOptions['retry'];
   #failed: unknown;
 
   constructor(
@@ -77,33 +77,9 @@ export class Call implements CallInfo {
     this.method = method;
     this.redact = redact;
     this.origins = origins;
-  }
-
-  get signal(): AbortSignal | undefined {
-    return this.options.signal ?? undefined;
-  }
-
-  get context(): Readonly<Record<string, unknown>> {
-    return this.options.context ?? {};
-  }
-
-  get retry(): ResolvedOptions['retry'] {
-    return this.options.retry;
-  }
-
-  /** The names this attempt's credential is in: what the strategy registered, and whatever its authorize set besides. */
-  get credential(): CredentialNames | undefined {
-    const authorized = this.authorized;
-    if (!authorized) return undefined;
-    const { names, before, after } = authorized;
-    const headers = [...names.headers];
-    for (const [name, value] of after.headers)
-      if (before.headers.get(name) !== value && !headers.includes(name)) headers.push(name);
-    const query = [...names.query];
-    const sent = new URL(before.url).searchParams;
-    for (const [name, value] of after.url.searchParams)
-      if (!sent.getAll(name).includes(value) && !query.includes(name)) query.push(name);
-    return { headers, query };
+    this.signal = options.signal ?? undefined;
+    this.context = options.context ?? {};
+    this.retry = options.retry;
   }
 
   remaining(): number {

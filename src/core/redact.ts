@@ -101,7 +101,10 @@ export class Redactor {
     if (names.length === 0) return result;
     if (!this.#query$) {
       // name=value in query strings or form bodies, and "field": "value" in JSON-ish text.
-      this.#query$ = new RegExp(`(\\b(?:${[...this.#query].map(escapeRegExp).join('|') || '(?!)'})=)[^&#\\s"'<>,;]*`, 'gi');
+      this.#query$ = new RegExp(
+        `(\\b(?:${[...this.#query].map(escapeRegExp).join('|') || '(?!)'})=)[^&#\\s"'<>,;]*`,
+        'gi',
+      );
       this.#field$ = new RegExp(`("(?:${names.map(escapeRegExp).join('|')})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi');
     }
     return result.replace(this.#query$, `$1${REDACTED}`).replace(this.#field$!, `$1"${REDACTED}"`);
