@@ -52,7 +52,7 @@ export type SturdyClient = CallFunction & { [M in Method]: CallFunction } & {
 
 const METHODS: Method[] = ['get', 'post', 'put', 'patch', 'delete', 'head', 'query'];
 /** What every client starts from. */
-const ROOT = { ...DEFAULTS, retry: RETRY_DEFAULTS } as ResolvedOptions;
+const ROOT = /* @__PURE__ */ (() => ({ ...DEFAULTS, retry: RETRY_DEFAULTS }) as ResolvedOptions)();
 
 /** The ky part of client options: sturdy sets `retry` and `fetch` per call, so the ky instance never holds them. */
 const instancePart = (options: ClientOptions): KyOptions => {

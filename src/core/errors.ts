@@ -185,10 +185,11 @@ const guard =
   (error: unknown): error is T =>
     isSturdyError(error) && error.name === name;
 // Explicit types: JSR refuses inferred ("slow") types in a public API.
-export const isSerializationError: (error: unknown) => error is SerializationError = guard('SerializationError');
-export const isParseError: (error: unknown) => error is ParseError = guard('ParseError');
-export const isValidationError: (error: unknown) => error is ValidationError = guard('ValidationError');
-export const isAuthError: (error: unknown) => error is AuthError = guard('AuthError');
+export const isSerializationError: (error: unknown) => error is SerializationError =
+  /* @__PURE__ */ guard('SerializationError');
+export const isParseError: (error: unknown) => error is ParseError = /* @__PURE__ */ guard('ParseError');
+export const isValidationError: (error: unknown) => error is ValidationError = /* @__PURE__ */ guard('ValidationError');
+export const isAuthError: (error: unknown) => error is AuthError = /* @__PURE__ */ guard('AuthError');
 
 /**
  * Redacts, in place, the message, stack and every other text property (a runtime's `input`, a `url`) of `error`

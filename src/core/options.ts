@@ -115,7 +115,7 @@ export const OWN: { readonly [K in keyof SturdyOwnOptions | 'retryBudget' | 'sch
     (value, where) =>
       value === false || (where === 'call' && typeof value === 'string' && value !== '' && !breaksHeader(value)),
   ],
-  idleTimeout: duration(MAX_TIMER),
+  idleTimeout: /* @__PURE__ */ duration(MAX_TIMER),
   onEvent: ['a function', isFunction],
   redact: [
     '{ headers?, query?, fields? } (arrays of names)',
@@ -123,7 +123,10 @@ export const OWN: { readonly [K in keyof SturdyOwnOptions | 'retryBudget' | 'sch
       isObject(value) &&
       NAMES.every((name) => value[name] === undefined || arrayOf((item) => typeof item === 'string')(value[name])),
   ],
-  use: ['an array of middleware functions `(request, next, call) => Promise<Response>`', arrayOf(isFunction)],
+  use: [
+    'an array of middleware functions `(request, next, call) => Promise<Response>`',
+    /* @__PURE__ */ arrayOf(isFunction),
+  ],
   retryBudget: [
     '{ tokens, refill } (non-negative numbers) or false, set on the client (createClient or extend), not per call',
     (value, where) =>
@@ -156,10 +159,10 @@ const RETRY_RULES: Record<string, Rule> = {
 };
 
 /** Every option sturdy checks: its own, and the ky options whose misuse sturdy can name better than fetch would. */
-const RULES: Record<string, Rule> = {
+const RULES: Record<string, Rule> = /* @__PURE__ */ (() => ({
   ...OWN,
-  timeout: duration(),
-  totalTimeout: duration(),
+  timeout: /* @__PURE__ */ duration(),
+  totalTimeout: /* @__PURE__ */ duration(),
   retry: [
     'false, a non-negative integer, or { limit, ... }',
     (value) =>
@@ -207,7 +210,7 @@ const RULES: Record<string, Rule> = {
   ],
   rateLimit: ["replaced: use `use: [limit({ rateLimit })]` with `import { limit } from 'sturdy/limit'`", () => false],
   prefixUrl: ['replaced: use `prefix` (ky 2 renamed it) or `baseUrl`', () => false],
-};
+}))();
 
 /** What a value is, shown without its content when it may be a credential. */
 const show = (value: unknown, secret?: 1): string => {
