@@ -180,8 +180,7 @@ export function startCall(
     callRedactor(client, given),
     scoped ? credentialOrigins(options) : client.origins,
   );
-  /** ky's call with `json` (validated by the request schema, when there is one). */
-  // What ky throws at the call (a bad input, a body with GET) is thrown at the call, as ky does; sturdy's own
+  // ky's call with `json` (validated by the request schema, when there is one). What ky throws at the call (a bad input, a body with GET) is thrown at the call, as ky does; sturdy's own
   // failures of the data (a SerializationError) reject, so `.result()` reports them.
   const start = (json: unknown): KySource => {
     try {
