@@ -7,9 +7,8 @@
  */
 import { createRequire } from 'node:module';
 import { inspect } from 'node:util';
-import { afterEach, beforeEach, describe, expect, expectTypeOf, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { apiKey, bearer, createClient, HTTPError, NetworkError, TimeoutError, type SturdyEvent } from '../src/index.ts';
-import type { HTTPErrorWithRetryAfter } from '../src/core/retry.ts';
 import { elapsed, modes, startServer, type TestServer } from './helpers/server.ts';
 
 let server: TestServer;
@@ -219,11 +218,6 @@ describe('25: timeout and network errors say what failed and why', () => {
     // Three attempts ran (so the cause was seen three times), and the message names it once.
     expect(events.filter((event) => event.type === 'request')).toHaveLength(3);
     expect((error as Error).message.match(/\(ECONNREFUSED\)/g)).toHaveLength(1);
-  });
-
-  test('HTTPError.retryAfter is typed', () => {
-    expectTypeOf<HTTPErrorWithRetryAfter['retryAfter']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<HTTPErrorWithRetryAfter>().toMatchTypeOf<HTTPError>();
   });
 });
 
