@@ -2,9 +2,8 @@
  * No credential of any strategy appears in what sturdy produces: the message,
  * String, JSON.stringify and util.inspect of every error, and every onEvent
  * payload, for a 401 (whose body echoes the request), a timeout, a network
- * error and a token endpoint failure.
+ * error and a token endpoint failure; and a NetworkError's request is a sanitized copy.
  */
-import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   apiKey,
@@ -12,10 +11,12 @@ import {
   bearer,
   clientCredentials,
   createClient,
+  NetworkError,
   type AuthStrategy,
   type SturdyEvent,
 } from '../src/index.ts';
-import { modes, startServer, type TestServer } from './helpers/server.ts';
+import { printed, printForms } from './helpers/printed.ts';
+import { elapsed, modes, startServer, type TestServer } from './helpers/server.ts';
 
 const CLIENT_SECRET = 'rd-client-secret-1';
 const ISSUED_TOKEN = 'rd-issued-access-token-1';
@@ -63,15 +64,6 @@ const strategies: Array<[string, () => AuthStrategy]> = [
   ],
 ];
 
-/** Every view of an error a user might log. */
-const views = (error: unknown): string[] => [
-  (error as Error).message,
-  String(error),
-  JSON.stringify(error),
-  inspect(error, { depth: 10 }),
-  inspect(error, { depth: 10, showHidden: false, customInspect: true }),
-];
-
 const assertClean = (texts: string[]) => {
   for (const text of texts) for (const secret of SECRETS) expect(text, `leaked ${secret}`).not.toContain(secret);
 };
@@ -99,7 +91,7 @@ describe.each(strategies)('%s', (_name, strategy) => {
     expect(
       SECRETS.some((secret) => JSON.stringify(received.headers).includes(secret) || received.url.includes(secret)),
     ).toBe(true);
-    assertClean(views(error));
+    assertClean(printForms(error));
     assertClean(events.map((event) => JSON.stringify(event)));
     expect(events.at(-1)!.type).toBe('error');
   });
@@ -107,14 +99,14 @@ describe.each(strategies)('%s', (_name, strategy) => {
   test('timeout', async () => {
     const { error, events } = await failingCall(strategy(), 'hang', { timeout: 150 });
     expect((error as Error).name).toBe('TimeoutError');
-    assertClean(views(error));
+    assertClean(printForms(error));
     assertClean(events.map((event) => JSON.stringify(event)));
   });
 
   test('network error', async () => {
     const { error, events } = await failingCall(strategy(), 'drop');
     expect((error as Error).name).toBe('NetworkError');
-    assertClean(views(error));
+    assertClean(printForms(error));
     assertClean(events.map((event) => JSON.stringify(event)));
   });
 });
@@ -130,7 +122,7 @@ test('token endpoint failure that echoes the secret: AuthError and events stay c
     const { error, events } = await failingCall(auth, 'echo-401');
     expect(error).toMatchObject({ name: 'AuthError', error: 'invalid_client', status: 400 });
     expect((error as { errorDescription: string }).errorDescription).toContain('[REDACTED]');
-    assertClean([...views(error), (error as { errorDescription: string }).errorDescription]);
+    assertClean([...printForms(error), (error as { errorDescription: string }).errorDescription]);
     assertClean(events.map((event) => JSON.stringify(event)));
     expect(events.map((event) => event.type)).toEqual(['error']);
   }
@@ -139,4 +131,35 @@ test('token endpoint failure that echoes the secret: AuthError and events stay c
 test('the echoed credentials really were in the 401 body (the check above can fail)', async () => {
   const api = createClient({ baseUrl: server.url, auth: bearer('rd-bearer-token-1'), throwHttpErrors: false });
   expect(await (await api.get('echo-401')).text()).toContain('rd-bearer-token-1');
+});
+
+describe('a NetworkError carries a sanitized real Request', () => {
+  test('no Authorization, no API key in its url, and none in any printed form', async () => {
+    server.route('/drop-sanitized', modes.drop());
+    const bearerApi = createClient({ baseUrl: server.url, retry: 0, auth: bearer('bearer-secret-77') });
+    const keyApi = createClient({
+      baseUrl: server.url,
+      retry: 0,
+      auth: apiKey({ key: 'query-secret-88', query: 'appid' }),
+    });
+    for (const [api, secret] of [
+      [bearerApi, 'bearer-secret-77'],
+      [keyApi, 'query-secret-88'],
+    ] as const) {
+      const { error } = await elapsed(() => api.get('drop-sanitized', { headers: { 'x-trace': 'trace-1' } }));
+      expect(error).toBeInstanceOf(NetworkError);
+      const { request } = error as NetworkError;
+      expect(request).toBeInstanceOf(Request);
+      expect(request.method).toBe('GET');
+      expect(request.headers.get('authorization')).toBeNull();
+      // What is not a credential stays, so the request is still useful to look at.
+      expect(request.headers.get('x-trace')).toBe('trace-1');
+      expect(request.url).toMatch(/\/drop/);
+      expect(request.url).not.toContain(secret);
+      expect(printed(error)).not.toContain(secret);
+    }
+    // The server did get the credentials: they were sent, then kept out of the error.
+    expect(server.requestsTo('/drop-sanitized')[0]!.headers.authorization).toBe('Bearer bearer-secret-77');
+    expect(server.requestsTo('/drop-sanitized')[1]!.url).toBe('/drop-sanitized?appid=query-secret-88');
+  });
 });

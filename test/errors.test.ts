@@ -1,6 +1,11 @@
+/**
+ * Errors as users meet them: the classes and their guards, redaction in errors and events, bad
+ * options as TypeErrors naming the option, printing that never throws whatever the server sent,
+ * and the HTTPError for a 304 to the caller's own conditional GET.
+ */
 import { inspect } from 'node:util';
 import fc from 'fast-check';
-import { http, HttpResponse } from 'msw';
+import { http, HttpResponse, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -20,6 +25,7 @@ import {
 import { sanitizeKyError } from '../src/core/errors.ts';
 import { createRedactor, defaultRedactor, REDACTED } from '../src/core/redact.ts';
 import { printForms } from './helpers/printed.ts';
+import { elapsed, modes, startServer, type TestServer } from './helpers/server.ts';
 
 const server = setupServer(
   http.get('https://api.test/fail', () =>
@@ -64,10 +70,19 @@ const server = setupServer(
       { status: 403 },
     ),
   ),
+  // The tests of what a real server sends (a 304) use one on 127.0.0.1.
+  http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()),
 );
-beforeAll(() => server.listen());
+let local: TestServer;
+beforeAll(async () => {
+  server.listen();
+  local = await startServer();
+});
 afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+afterAll(async () => {
+  server.close();
+  await local.close();
+});
 
 describe('error classes', () => {
   test('all extend SturdyError and are recognised by their guards', () => {
@@ -395,5 +410,45 @@ describe('printing an error never throws, whatever the server sent', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("a 304 to the caller's own conditional GET", () => {
+  /** A document at `path` whose etag is "v1": a 304 to `If-None-Match: "v1"`. */
+  const conditional = (path: string) =>
+    local.route(path, (request, response) => {
+      if (request.headers['if-none-match'] === '"v1"') return void response.writeHead(304, { etag: '"v1"' }).end();
+      response.writeHead(200, { etag: '"v1"', 'content-type': 'application/json' }).end('{"v":1}');
+    });
+
+  test("is ky's HTTPError by default (status 304), and is not retried", async () => {
+    conditional('/doc-default');
+    const api = createClient({ baseUrl: local.url });
+    const first = await api.get('doc-default');
+    expect(await first.json()).toEqual({ v: 1 });
+    const { error } = await elapsed(() =>
+      api.get('doc-default', { headers: { 'if-none-match': first.headers.get('etag')! } }),
+    );
+    expect(error).toBeInstanceOf(HTTPError);
+    expect((error as HTTPError).response.status).toBe(304);
+    expect(local.requestsTo('/doc-default')).toHaveLength(2);
+  });
+
+  test('throwHttpErrors: (status) => status !== 304 gives the 304 Response, with no body', async () => {
+    conditional('/doc-allowed');
+    const api = createClient({ baseUrl: local.url, throwHttpErrors: (status) => status !== 304 });
+    const response = await api.get('doc-allowed', { headers: { 'if-none-match': '"v1"' } });
+    expect(response.status).toBe(304);
+    expect(response.headers.get('etag')).toBe('"v1"');
+    expect(await response.text()).toBe('');
+    // `.json()` on it is the empty-body rule: undefined.
+    expect(await api.get('doc-allowed', { headers: { 'if-none-match': '"v1"' } }).json()).toBeUndefined();
+    // Other errors still throw.
+    local.route('/gone', modes.json(410, { error: 'gone' }));
+    await expect(api.get('gone', { retry: 0 })).rejects.toBeInstanceOf(HTTPError);
+    expect(local.requestsTo('/doc-allowed').map((request) => request.headers['if-none-match'])).toEqual([
+      '"v1"',
+      '"v1"',
+    ]);
   });
 });
