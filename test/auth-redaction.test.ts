@@ -2,21 +2,28 @@
  * No credential of any strategy appears in what sturdy produces: the message,
  * String, JSON.stringify and util.inspect of every error, and every onEvent
  * payload, for a 401 (whose body echoes the request), a timeout, a network
- * error and a token endpoint failure; and a NetworkError's request is a sanitized copy.
+ * error, a token endpoint failure and a failing token provider; a NetworkError's
+ * request is a sanitized copy; and minted tokens stay bounded in the redactor.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
+  type AuthError,
   apiKey,
   basic,
   bearer,
   clientCredentials,
   createClient,
+  isAuthError,
   NetworkError,
   type AuthStrategy,
   type SturdyEvent,
 } from '../src/index.ts';
+import { ISSUED_TOKENS_KEPT } from '../src/auth/strategy.ts';
+import type { SecretSink } from '../src/auth/types.ts';
+import { createRedactor } from '../src/core/redact.ts';
 import { printed, printForms } from './helpers/printed.ts';
 import { elapsed, modes, startServer, type TestServer } from './helpers/server.ts';
+import { stubClientCredentials, stubTokenFetch } from './helpers/token-fetch.ts';
 
 const CLIENT_SECRET = 'rd-client-secret-1';
 const ISSUED_TOKEN = 'rd-issued-access-token-1';
@@ -161,5 +168,80 @@ describe('a NetworkError carries a sanitized real Request', () => {
     // The server did get the credentials: they were sent, then kept out of the error.
     expect(server.requestsTo('/drop-sanitized')[0]!.headers.authorization).toBe('Bearer bearer-secret-77');
     expect(server.requestsTo('/drop-sanitized')[1]!.url).toBe('/drop-sanitized?appid=query-secret-88');
+  });
+});
+
+describe("a failing bearer provider's AuthError names no token", () => {
+  test('refresh of <token> failed: message, String, JSON, inspect, stack and cause are clean', async () => {
+    server.route('/provider-401', (_request, response) => void response.writeHead(401).end());
+    const current = 'hd-first-token-0001';
+    const auth = bearer(({ refresh }) => {
+      if (refresh) throw new Error(`refresh of ${current} failed: session expired`);
+      return { token: current, expiresIn: 3600 };
+    });
+    const api = createClient({ baseUrl: server.url, auth, retry: false });
+    const error = await api.get('provider-401').catch((e: unknown) => e);
+    expect(isAuthError(error)).toBe(true);
+    expect((error as AuthError).message).toBe(
+      'bearer token provider failed: refresh of [REDACTED] failed: session expired',
+    );
+    expect(printed(error)).not.toContain(current);
+  });
+});
+
+describe('minted tokens stay bounded in the redactor', () => {
+  /** A real redactor that also counts the secrets registered with it right now, and the most ever. */
+  const counting = () => {
+    const real = createRedactor();
+    const tally = { live: 0, peak: 0 };
+    const redactor: SecretSink = {
+      addHeader: (name) => real.addHeader(name),
+      addQuery: (name) => real.addQuery(name),
+      addSecret(secret) {
+        tally.peak = Math.max(tally.peak, ++tally.live);
+        real.addSecret(secret);
+      },
+      removeSecret(secret) {
+        tally.live -= 1;
+        real.removeSecret(secret);
+      },
+    };
+    return { redactor, real, tally };
+  };
+  const target = () => ({ url: new URL('https://api.test/'), headers: new Headers(), fetch: globalThis.fetch });
+
+  test('a provider minting a token per call: 10,000 tokens leave at most ISSUED_TOKENS_KEPT registered, the newest', async () => {
+    let n = 0;
+    const auth = bearer(() => `hd-minted-${++n}-token`);
+    const { redactor, real, tally } = counting();
+    auth.register!(redactor);
+    for (let i = 0; i < 10_000; i++) await auth.authorize(target());
+    expect(n).toBe(10_000);
+    expect(tally.peak).toBeLessThanOrEqual(ISSUED_TOKENS_KEPT);
+    expect(tally.live).toBe(ISSUED_TOKENS_KEPT);
+    // The current token and the three before it (possibly still in flight) stay hidden; older ones are forgotten.
+    expect(real.text('hd-minted-10000-token hd-minted-9997-token')).toBe('[REDACTED] [REDACTED]');
+    expect(real.text('hd-minted-9996-token')).toBe('hd-minted-9996-token');
+    // An old token is still hidden wherever a pattern covers it.
+    expect(real.text('Authorization: Bearer hd-minted-1-token')).toBe('Authorization: Bearer [REDACTED]');
+  });
+
+  test('a redactor registered after the tokens were minted gets only the kept ones; fixed secrets are kept for good', async () => {
+    const { fetch } = stubTokenFetch((n) => ({
+      access_token: `hd-cc-token-${n}`,
+      token_type: 'Bearer',
+      expires_in: 3600,
+    }));
+    const auth: AuthStrategy = clientCredentials(stubClientCredentials());
+    let used = await auth.authorize({ ...target(), fetch });
+    for (let i = 0; i < 50; i++) {
+      await auth.refresh!(used, { ...target(), fetch });
+      used = await auth.authorize({ ...target(), fetch });
+    }
+    const { redactor, real, tally } = counting();
+    auth.register!(redactor);
+    // clientSecret, its form-encoded form (the same here) and the Basic credentials, plus the kept tokens.
+    expect(tally.live).toBeLessThanOrEqual(3 + ISSUED_TOKENS_KEPT);
+    expect(real.text('hd-client-secret-1 hd-cc-token-51')).toBe('[REDACTED] [REDACTED]');
   });
 });
