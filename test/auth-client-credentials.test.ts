@@ -1,12 +1,24 @@
 /**
  * clientCredentials (RFC 6749 section 4.4) against a real token endpoint:
- * the request it sends, caching, single flight, expiry, 401 refresh, errors.
+ * the request it sends, caching, single flight, expiry, 401 refresh, errors;
+ * and, through a stub fetch, token lifetimes, resource and params.
  */
 import { inspect } from 'node:util';
 import type { ServerResponse } from 'node:http';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { AuthError, clientCredentials, createClient, HTTPError, type ClientCredentialsOptions } from '../src/index.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import {
+  AuthError,
+  clientCredentials,
+  createClient,
+  HTTPError,
+  isAuthError,
+  type ClientCredentialsOptions,
+} from '../src/index.ts';
+import { DEFAULT_TOKEN_LIFETIME_S } from '../src/auth/client-credentials.ts';
+import { EXPIRY_SKEW_MS } from '../src/auth/token-cache.ts';
+import { printed } from './helpers/printed.ts';
 import { modes, startServer, type ReceivedRequest, type TestServer, wait } from './helpers/server.ts';
+import { stubClientCredentials, stubTokenFetch } from './helpers/token-fetch.ts';
 
 const SECRET = 'cc-secret-5up3r:s/e+cr=t';
 let server: TestServer;
@@ -235,5 +247,140 @@ describe('token endpoint failures', () => {
       /clientSecret.*environment variable/,
     );
     expect(() => clientCredentials(options('https://a.test/t', { method: 'jwt' as never }))).toThrow(/method/);
+  });
+
+  test.each([
+    ['CR/LF', 'hd-token\r\nX-Injected: 1'],
+    ['a character outside Latin-1', 'hd-token-€'],
+  ])('an access_token with %s cannot go in a header: an AuthError naming no token', async (_what, token) => {
+    const { fetch } = stubTokenFetch(() => ({ access_token: token, token_type: 'Bearer', expires_in: 3600 }));
+    const api = createClient({ baseUrl: 'https://api.test/', fetch, auth: clientCredentials(stubClientCredentials()) });
+    const error = await api.get('me').catch((e: unknown) => e);
+    expect(isAuthError(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /access_token from https:\/\/auth\.test\/token cannot go in an Authorization header/,
+    );
+    expect(printed(error)).not.toContain('hd-token');
+  });
+});
+
+describe('token lifetimes, and the fetch each token request goes through', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  test.each([
+    ['null', null],
+    ['missing', undefined],
+    ['negative', -5],
+    ['garbage', 'soon'],
+  ])(
+    'expires_in %s: the token is used for DEFAULT_TOKEN_LIFETIME_S minus the skew, then renewed once',
+    async (_what, expiresIn) => {
+      vi.useFakeTimers({ toFake: ['performance', 'Date'] });
+      const { fetch, tokenRequests } = stubTokenFetch((n) => ({
+        access_token: `hd-life-token-${n}`,
+        token_type: 'Bearer',
+        expires_in: expiresIn,
+      }));
+      const api = createClient({
+        baseUrl: 'https://api.test/',
+        fetch,
+        auth: clientCredentials(stubClientCredentials()),
+      });
+      for (let i = 0; i < 3; i++)
+        expect(await api.get('me').json()).toEqual({ authorization: 'Bearer hd-life-token-1' });
+      expect(tokenRequests).toHaveLength(1);
+      vi.advanceTimersByTime(DEFAULT_TOKEN_LIFETIME_S * 1000 - EXPIRY_SKEW_MS - 1000);
+      await api.get('me');
+      expect(tokenRequests).toHaveLength(1);
+      vi.advanceTimersByTime(2000);
+      expect(await api.get('me').json()).toEqual({ authorization: 'Bearer hd-life-token-2' });
+      expect(tokenRequests).toHaveLength(2);
+    },
+  );
+
+  test('expires_in as a numeric string ("7200") is read as seconds', async () => {
+    vi.useFakeTimers({ toFake: ['performance', 'Date'] });
+    const { fetch, tokenRequests } = stubTokenFetch((n) => ({
+      access_token: `hd-str-token-${n}`,
+      token_type: 'Bearer',
+      expires_in: '7200',
+    }));
+    const api = createClient({ baseUrl: 'https://api.test/', fetch, auth: clientCredentials(stubClientCredentials()) });
+    await api.get('me');
+    vi.advanceTimersByTime(7200_000 - EXPIRY_SKEW_MS - 1000);
+    await api.get('me');
+    expect(tokenRequests).toHaveLength(1);
+  });
+
+  test('one strategy shared by two clients: each token request goes through the fetch of the call that needs it', async () => {
+    vi.useFakeTimers({ toFake: ['performance', 'Date'] });
+    const auth = clientCredentials(stubClientCredentials());
+    const a = stubTokenFetch((n) => ({ access_token: `hd-a-token-${n}`, token_type: 'Bearer', expires_in: 60 }));
+    const b = stubTokenFetch((n) => ({ access_token: `hd-b-token-${n}`, token_type: 'Bearer', expires_in: 60 }));
+    const apiA = createClient({ baseUrl: 'https://api.test/', fetch: a.fetch, auth });
+    const apiB = createClient({ baseUrl: 'https://api.test/', fetch: b.fetch, auth });
+    expect(await apiA.get('me').json()).toEqual({ authorization: 'Bearer hd-a-token-1' });
+    expect(await apiB.get('me').json()).toEqual({ authorization: 'Bearer hd-a-token-1' }); // the cached token
+    vi.advanceTimersByTime(60_000);
+    expect(await apiB.get('me').json()).toEqual({ authorization: 'Bearer hd-b-token-1' });
+    expect([a.tokenRequests.length, b.tokenRequests.length]).toEqual([1, 1]);
+  });
+});
+
+describe('resource and params', () => {
+  test('resource (RFC 8707) as repeated form fields, params as extra fields', async () => {
+    const { fetch, tokenRequests } = stubTokenFetch(() => ({
+      access_token: 'hd-res-token',
+      token_type: 'Bearer',
+      expires_in: 3600,
+    }));
+    const auth = clientCredentials(
+      stubClientCredentials({
+        scope: 'read',
+        resource: ['https://api.test/', 'https://files.test/'],
+        params: { aud: 'hd-audience', tenant: ['t1', 't2'] },
+      }),
+    );
+    await createClient({ baseUrl: 'https://api.test/', fetch, auth }).get('me');
+    expect([...tokenRequests[0]!]).toEqual([
+      ['grant_type', 'client_credentials'],
+      ['scope', 'read'],
+      ['resource', 'https://api.test/'],
+      ['resource', 'https://files.test/'],
+      ['aud', 'hd-audience'],
+      ['tenant', 't1'],
+      ['tenant', 't2'],
+    ]);
+  });
+
+  test('a single resource string', async () => {
+    const { fetch, tokenRequests } = stubTokenFetch(() => ({
+      access_token: 'hd-res-token',
+      token_type: 'Bearer',
+      expires_in: 3600,
+    }));
+    await createClient({
+      baseUrl: 'https://api.test/',
+      fetch,
+      auth: clientCredentials(stubClientCredentials({ resource: 'https://api.test/v1' })),
+    }).get('me');
+    expect(tokenRequests[0]!.getAll('resource')).toEqual(['https://api.test/v1']);
+  });
+
+  test.each([
+    [{ params: { grant_type: 'password' } }, /params\b.*cannot set grant_type/],
+    [{ params: { client_id: 'other' } }, /cannot set client_id/],
+    [{ params: { client_secret: 'x' } }, /cannot set client_secret/],
+    [{ params: { scope: 'admin' } }, /cannot set scope/],
+    [{ audience: 'a', params: { audience: 'b' } }, /audience both as an option and in params/],
+    [{ params: { aud: 42 } }, /params\b.*aud must be a string/],
+    [{ params: 'aud=x' }, /params\b.*must be an object/],
+    [{ resource: 'api' }, /resource\b.*absolute URIs without a fragment/],
+    [{ resource: ['https://api.test/#frag'] }, /resource\b.*absolute URIs without a fragment/],
+  ])('%o is a TypeError naming the option', (extra, message) => {
+    expect(() => clientCredentials(stubClientCredentials(extra as never))).toThrow(TypeError);
+    expect(() => clientCredentials(stubClientCredentials(extra as never))).toThrow(message);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * Redirects of credentialed requests, followed by sturdy (redirect.ts) against
  * two real servers: credentials never reach the second origin, the Fetch
- * standard's method/body rules, and the 20-redirect limit.
+ * standard's method/body rules, the 20-redirect limit, and following in code
+ * chosen by what the runtime can do, not by a `document` global.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { apiKey, bearer, createClient, isRedirectError, RedirectError, type AuthStrategy } from '../src/index.ts';
 import { modes, startServer, type TestServer } from './helpers/server.ts';
 
@@ -80,6 +81,54 @@ describe('credentials never follow a redirect to another origin', () => {
     const api = createClient({ baseUrl: home.url, auth: bearer('listed-origin-token', { origins: [other.url] }) });
     const body = (await api.get('to-listed').json()) as { headers: Record<string, string> };
     expect(body.headers.authorization).toBe('Bearer listed-origin-token');
+  });
+});
+
+describe('redirects are followed in code by runtime capability, not by a `document` global', () => {
+  const global = globalThis as { document?: unknown };
+  let saved: PropertyDescriptor | undefined;
+  beforeEach(() => {
+    // What jsdom, happy-dom and SSR shims do in Node.
+    saved = Object.getOwnPropertyDescriptor(globalThis, 'document');
+    global.document = {};
+  });
+  afterEach(() => {
+    if (saved) Object.defineProperty(globalThis, 'document', saved);
+    else delete global.document;
+  });
+
+  test('a 302 to another origin carries neither the X-API-Key header nor the ?appid= key', async () => {
+    other.route('/landing', modes.echo());
+    // A host move that keeps the query (as proxies do): the key would ride along in the Location.
+    home.route('/moved-with-key', (request, response) => {
+      const query = request.url.split('?')[1];
+      response.writeHead(302, { location: `${other.url}/landing?from=api${query ? `&${query}` : ''}` }).end();
+    });
+    const header = createClient({ baseUrl: home.url, auth: apiKey({ key: 'header-key-123', header: 'X-API-Key' }) });
+    const query = createClient({ baseUrl: home.url, auth: apiKey({ key: 'query-key-456', query: 'appid' }) });
+
+    expect(await header.get('moved-with-key').json()).toMatchObject({ url: '/landing?from=api' });
+    expect(await query.get('moved-with-key').json()).toMatchObject({
+      url: expect.stringMatching(/^\/landing\?from=api/),
+    });
+
+    // The credential origin got the credential; the other origin did not.
+    expect(home.requestsTo('/moved-with-key')[0]!.headers['x-api-key']).toBe('header-key-123');
+    expect(home.requestsTo('/moved-with-key')[1]!.url).toBe('/moved-with-key?appid=query-key-456');
+    expect(other.requestsTo('/landing')).toHaveLength(2);
+    for (const received of other.requestsTo('/landing')) {
+      expect(received.headers['x-api-key']).toBeUndefined();
+      expect(received.url).not.toContain('query-key-456');
+      expect(received.url).not.toContain('appid');
+    }
+  });
+
+  test('a same-origin redirect keeps the credential (redirects are followed, not refused)', async () => {
+    home.route('/old', modes.redirect('/new', 301));
+    home.route('/new', modes.echo());
+    const client = createClient({ baseUrl: home.url, auth: bearer('same-origin-token') });
+    expect(await client.get('old').json()).toMatchObject({ url: '/new' });
+    expect(home.requestsTo('/new')[0]!.headers.authorization).toBe('Bearer same-origin-token');
   });
 });
 

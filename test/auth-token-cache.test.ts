@@ -1,6 +1,7 @@
 /**
  * The shared token cache on a fake clock: the 30 s skew, single flight, and
- * the 401 rule (one refresh per token, replaced tokens repeat at once).
+ * the 401 rule (one refresh per token, replaced tokens repeat at once), and
+ * what a failed refresh leaves behind.
  */
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { createTokenCache, EXPIRY_SKEW_MS, type TokenGrant } from '../src/auth/token-cache.ts';
@@ -88,4 +89,31 @@ test('a failed load is not cached', async () => {
   await expect(Promise.all([cache.get(), cache.get()])).rejects.toThrow('endpoint down');
   expect(n).toBe(1);
   expect(await cache.get()).toBe('ok');
+});
+
+/** A loader whose refreshes fail until `healthy` is set. */
+const flaky = () => {
+  const state = { healthy: false, loads: [] as boolean[] };
+  const cache = createTokenCache(async (refresh): Promise<TokenGrant> => {
+    state.loads.push(refresh);
+    if (refresh && !state.healthy) throw new Error('refresh failed');
+    return { token: `tc-${state.loads.length}`, expiresIn: 3600 };
+  });
+  return { state, cache };
+};
+
+test('after a failed refresh, uses from before it fail with its error without a load; a use after it may try again', async () => {
+  const { state, cache } = flaky();
+  const [first, second] = await Promise.all([cache.use(), cache.use()]);
+  await expect(cache.refresh(first)).rejects.toThrow('refresh failed');
+  await expect(cache.refresh(second)).rejects.toThrow('refresh failed');
+  expect(state.loads).toEqual([false, true]);
+  const later = await cache.use();
+  expect(later.token).toBe('tc-1');
+  state.healthy = true;
+  expect(await cache.refresh(later)).toBe(true);
+  expect(state.loads).toEqual([false, true, true]);
+  // A use from before the failure whose token has been replaced since repeats with the new one.
+  expect(await cache.refresh(second)).toBe(true);
+  expect(await cache.get()).toBe('tc-3');
 });

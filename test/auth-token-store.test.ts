@@ -1,6 +1,6 @@
 /**
- * A token shared between instances through an unstorage Storage (DESIGN 10,
- * issue 17): one token request for the fleet, one more at expiry, a killed
+ * A token shared between instances through an unstorage Storage (DESIGN 10):
+ * one token request for the fleet, one more at expiry, a killed
  * lock holder blocks nobody beyond the lock timeout, no secret in the store.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -1,6 +1,7 @@
 /**
- * bearer, apiKey, basic against the real server: what arrives, the 401 rule,
- * the insecure-transport guard, per-call `auth: false` and override.
+ * bearer, apiKey, basic against the real server: what arrives, the 401 rule
+ * (and a refresh that fails), the insecure-transport guard, per-call `auth: false`
+ * and override, and the call's timeouts bounding the credential step.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -11,10 +12,13 @@ import {
   clientCredentials,
   createClient,
   HTTPError,
+  isAuthError,
+  TimeoutError,
   type SturdyEvent,
 } from '../src/index.ts';
 import { utf8Base64 } from '../src/auth/basic.ts';
-import { modes, startServer, type TestServer, wait } from './helpers/server.ts';
+import { printed } from './helpers/printed.ts';
+import { elapsed, modes, startServer, type TestServer, wait } from './helpers/server.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -191,6 +195,45 @@ describe('bearer', () => {
     const error = await api.get('echo').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect((error as Error).message).toMatch(/token string or \{ token, expiresIn \}/);
+  });
+
+  test('a provider returning a character outside Latin-1 is an AuthError naming no token', async () => {
+    const api = createClient({
+      baseUrl: 'https://api.test/',
+      fetch: async () => Response.json({}),
+      auth: bearer(() => 'hd-token-€'),
+    });
+    const error = await api.get('me').catch((e: unknown) => e);
+    expect(isAuthError(error)).toBe(true);
+    expect(printed(error)).not.toContain('hd-token');
+  });
+
+  test('50 concurrent 401s with a refresh that throws: one provider refresh, 50 AuthErrors; the next call tries again', async () => {
+    // The 401s arrive spread over ~100 ms, most of them after the refresh has already failed.
+    server.route('/refresh-down', async (_request, response, n) => {
+      await wait(2 * n);
+      response.writeHead(401).end();
+    });
+    const calls = { load: 0, refresh: 0 };
+    const auth = bearer(async ({ refresh }) => {
+      if (!refresh) {
+        calls.load += 1;
+        return { token: 'hd-refused-token-1', expiresIn: 3600 };
+      }
+      calls.refresh += 1;
+      throw new Error('identity provider down');
+    });
+    const api = createClient({ baseUrl: server.url, auth, retry: false });
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => api.get('refresh-down').catch((e: unknown) => e)),
+    );
+    expect(results.every((error) => isAuthError(error) && /identity provider down/.test(error.message))).toBe(true);
+    expect(calls).toEqual({ load: 1, refresh: 1 });
+    expect(server.requestsTo('/refresh-down')).toHaveLength(50);
+
+    const next = await api.get('refresh-down').catch((e: unknown) => e);
+    expect(isAuthError(next)).toBe(true);
+    expect(calls.refresh).toBe(2);
   });
 
   test('bad static tokens are TypeErrors at construction', () => {
@@ -375,5 +418,45 @@ describe('scope: which requests get credentials', () => {
     expect(events.map((e) => e.type)).toEqual(['request', 'response', 'retry', 'request', 'response']);
     expect(events[2]!.reason).toBe('401 refresh');
     expect(JSON.stringify(events)).not.toMatch(/event-token/);
+  });
+});
+
+describe("the call's timeouts bound the credential step", () => {
+  test('a provider that never settles with totalTimeout 500 ends as a TimeoutError after about 500 ms, no request sent', async () => {
+    server.route('/unsent', modes.echo());
+    const client = createClient({
+      baseUrl: server.url,
+      auth: bearer(() => new Promise<string>(() => {})),
+      totalTimeout: 500,
+    });
+    const { error, ms } = await elapsed(() => client.get('unsent'));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toMatch(/totalTimeout of 500 ms/);
+    expect(ms).toBeGreaterThanOrEqual(450);
+    expect(ms).toBeLessThan(3_000);
+    expect(server.requestsTo('/unsent')).toHaveLength(0);
+  });
+
+  test('with only a per-attempt timeout, each attempt of the credential step is cut at it and retried, then the call fails', async () => {
+    server.route('/unsent', modes.echo());
+    let asked = 0;
+    const provider = () => {
+      asked += 1;
+      return new Promise<string>(() => {});
+    };
+    const client = createClient({
+      baseUrl: server.url,
+      auth: bearer(provider),
+      timeout: 200,
+      retry: { limit: 1, delay: () => 0, jitter: false },
+    });
+    const { error, ms } = await elapsed(() => client.get('unsent'));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toMatch(/timeout of 200 ms/);
+    expect(ms).toBeGreaterThanOrEqual(380);
+    expect(ms).toBeLessThan(3_000);
+    // Both attempts wait on the one token request the cache shares (single flight); ms >= 380 shows the two attempts.
+    expect(asked).toBe(1);
+    expect(server.requestsTo('/unsent')).toHaveLength(0);
   });
 });

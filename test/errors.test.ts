@@ -1,5 +1,11 @@
+/**
+ * Errors as users meet them: the classes and their guards, redaction in errors and events, bad
+ * options as TypeErrors naming the option, printing that never throws whatever the server sent,
+ * and the HTTPError for a 304 to the caller's own conditional GET.
+ */
 import { inspect } from 'node:util';
-import { http, HttpResponse } from 'msw';
+import fc from 'fast-check';
+import { http, HttpResponse, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -16,6 +22,10 @@ import {
   ValidationError,
   type SturdyEvent,
 } from '../src/index.ts';
+import { sanitizeKyError } from '../src/core/errors.ts';
+import { createRedactor, defaultRedactor, REDACTED } from '../src/core/redact.ts';
+import { printForms } from './helpers/printed.ts';
+import { elapsed, modes, startServer, type TestServer } from './helpers/server.ts';
 
 const server = setupServer(
   http.get('https://api.test/fail', () =>
@@ -49,10 +59,30 @@ const server = setupServer(
     });
     return new HttpResponse(stream, { status: 200, headers: { 'content-type': 'text/html' } });
   }),
+  http.get('https://api.test/unknown-key', () => HttpResponse.json({ error: 'unknown key="region"' }, { status: 400 })),
+  http.get('https://api.test/secrets', () =>
+    HttpResponse.json(
+      {
+        error: 'denied',
+        clientSecret: 'pr-client-secret-1',
+        nested: [{ 'api-key': 'pr-api-key-1', note: 'see access_token=pr-query-token-1' }],
+      },
+      { status: 403 },
+    ),
+  ),
+  // The tests of what a real server sends (a 304) use one on 127.0.0.1.
+  http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()),
 );
-beforeAll(() => server.listen());
+let local: TestServer;
+beforeAll(async () => {
+  server.listen();
+  local = await startServer();
+});
 afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+afterAll(async () => {
+  server.close();
+  await local.close();
+});
 
 describe('error classes', () => {
   test('all extend SturdyError and are recognised by their guards', () => {
@@ -259,4 +289,166 @@ test("a header value whose String() holds CR/LF (an object with toString) is a T
     expect(make).toThrow(/option `headers` must be/);
   }
   expect(sent).toBe(0);
+});
+
+describe('printing an error never throws, whatever the server sent', () => {
+  /** An HTTPError as sturdy hands it out (sanitized), carrying `data`. */
+  const httpError = (data: unknown, message = 'boom') => {
+    const error = new HTTPError(
+      new Response(null, { status: 500 }),
+      new Request('https://api.test/x', { headers: { authorization: 'Bearer pr-header-token-1' } }),
+      {} as never,
+    );
+    error.message = message;
+    error.data = data;
+    return sanitizeKyError(error, defaultRedactor, undefined);
+  };
+
+  test('a body whose redacted text is no longer JSON: String, JSON.stringify, util.inspect and console.error', async () => {
+    const api = createClient({ baseUrl: 'https://api.test/', retry: false });
+    const error = (await api.get('unknown-key').catch((e: unknown) => e)) as HTTPError;
+    expect(error).toBeInstanceOf(HTTPError);
+    const [asString, asJson, inspected] = printForms(error);
+    expect(asString).toContain('HTTPError');
+    expect(JSON.parse(asJson!).status).toBe(400);
+    expect(inspected).toContain('400');
+    const original = console.error;
+    console.error = (...args: unknown[]) => void inspect(args);
+    try {
+      expect(() => console.error(error)).not.toThrow();
+    } finally {
+      console.error = original;
+    }
+  });
+
+  test('data is redacted value by value: fields named like secrets in any spelling, secrets inside strings', async () => {
+    const api = createClient({ baseUrl: 'https://api.test/', retry: false });
+    const error = (await api.get('secrets').catch((e: unknown) => e)) as HTTPError;
+    const json = JSON.parse(JSON.stringify(error));
+    expect(json.data).toEqual({
+      error: 'denied',
+      clientSecret: REDACTED,
+      nested: [{ 'api-key': REDACTED, note: `see access_token=${REDACTED}` }],
+    });
+    for (const text of printForms(error))
+      for (const secret of ['pr-client-secret-1', 'pr-api-key-1', 'pr-query-token-1'])
+        expect(text).not.toContain(secret);
+    // The user's own `.data` stays what the server sent.
+    expect((error.data as { clientSecret: string }).clientSecret).toBe('pr-client-secret-1');
+  });
+
+  test('cycles, BigInt, functions, throwing getters, huge and deep data print, bounded', () => {
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    const hostile = Object.defineProperty({}, 'boom', {
+      enumerable: true,
+      get() {
+        throw new Error('getter');
+      },
+    });
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 500; i++) deep = { deep };
+    const cases: unknown[] = [
+      new Date(0),
+      { at: new Date(Number.NaN) },
+      cyclic,
+      { big: 10n, fn: () => 1, sym: Symbol('s') },
+      hostile,
+      deep,
+      Array.from({ length: 100_000 }, (_, i) => i),
+      'x'.repeat(2_000_000),
+    ];
+    for (const data of cases) {
+      const error = httpError(data);
+      const printed = printForms(error);
+      for (const text of printed) expect(text.length).toBeLessThan(200_000);
+    }
+    expect(JSON.parse(JSON.stringify(httpError(cyclic))).data).toEqual({ name: 'loop', self: '[Circular]' });
+    expect(JSON.parse(JSON.stringify(httpError({ big: 10n }))).data).toEqual({ big: '10' });
+    expect(JSON.parse(JSON.stringify(httpError({ at: new Date(0) }))).data).toEqual({ at: '1970-01-01T00:00:00.000Z' });
+    expect(JSON.stringify(httpError(JSON.parse('{"__proto__":{"password":"pr-proto-secret"}}')))).toContain(
+      '"__proto__":{"password":"[REDACTED]"}',
+    );
+  });
+
+  test('property: for any JSON-ish data and message, String, JSON.stringify and util.inspect never throw and show no registered secret', () => {
+    const redactor = createRedactor();
+    redactor.addSecret('pr-registered-secret-1');
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.jsonValue(), fc.anything({ withBigInt: true, withMap: true, withSet: true, withDate: true })),
+        fc.string(),
+        (data, message) => {
+          const raw = new HTTPError(
+            new Response(null, { status: 502 }),
+            new Request('https://api.test/x'),
+            {} as never,
+          );
+          raw.message = `${message} pr-registered-secret-1`;
+          raw.data = { data, echoed: `${message}"pr-registered-secret-1\\` };
+          const error = sanitizeKyError(raw, redactor, undefined);
+          for (const text of printForms(error)) expect(text).not.toContain('pr-registered-secret-1');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test("property: sturdy's own errors print whatever their message or fields hold", () => {
+    fc.assert(
+      fc.property(fc.string(), fc.anything({ withBigInt: true }), (text, value) => {
+        const errors = [
+          new SerializationError(text, text),
+          new ParseError({ status: 200, contentType: text, snippet: text, url: text }),
+          new ValidationError('response', [{ message: text, path: text }]),
+          new AuthError(text, { error: text, errorDescription: text }),
+        ];
+        for (const error of errors) {
+          Object.assign(error, { extra: value });
+          printForms(error);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("a 304 to the caller's own conditional GET", () => {
+  /** A document at `path` whose etag is "v1": a 304 to `If-None-Match: "v1"`. */
+  const conditional = (path: string) =>
+    local.route(path, (request, response) => {
+      if (request.headers['if-none-match'] === '"v1"') return void response.writeHead(304, { etag: '"v1"' }).end();
+      response.writeHead(200, { etag: '"v1"', 'content-type': 'application/json' }).end('{"v":1}');
+    });
+
+  test("is ky's HTTPError by default (status 304), and is not retried", async () => {
+    conditional('/doc-default');
+    const api = createClient({ baseUrl: local.url });
+    const first = await api.get('doc-default');
+    expect(await first.json()).toEqual({ v: 1 });
+    const { error } = await elapsed(() =>
+      api.get('doc-default', { headers: { 'if-none-match': first.headers.get('etag')! } }),
+    );
+    expect(error).toBeInstanceOf(HTTPError);
+    expect((error as HTTPError).response.status).toBe(304);
+    expect(local.requestsTo('/doc-default')).toHaveLength(2);
+  });
+
+  test('throwHttpErrors: (status) => status !== 304 gives the 304 Response, with no body', async () => {
+    conditional('/doc-allowed');
+    const api = createClient({ baseUrl: local.url, throwHttpErrors: (status) => status !== 304 });
+    const response = await api.get('doc-allowed', { headers: { 'if-none-match': '"v1"' } });
+    expect(response.status).toBe(304);
+    expect(response.headers.get('etag')).toBe('"v1"');
+    expect(await response.text()).toBe('');
+    // `.json()` on it is the empty-body rule: undefined.
+    expect(await api.get('doc-allowed', { headers: { 'if-none-match': '"v1"' } }).json()).toBeUndefined();
+    // Other errors still throw.
+    local.route('/gone', modes.json(410, { error: 'gone' }));
+    await expect(api.get('gone', { retry: 0 })).rejects.toBeInstanceOf(HTTPError);
+    expect(local.requestsTo('/doc-allowed').map((request) => request.headers['if-none-match'])).toEqual([
+      '"v1"',
+      '"v1"',
+    ]);
+  });
 });

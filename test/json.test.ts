@@ -179,7 +179,7 @@ describe('.json() reads a body that is plainly not JSON at most 1 MiB (a real se
         .json()
         .catch((caught: unknown) => caught);
       expect(isParseError(error)).toBe(true);
-      // Before: the whole 48 MiB were read, then the ParseError. Socket buffers hold a few MiB at most.
+      // Not the whole 48 MiB read before the ParseError: socket buffers hold a few MiB at most.
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(sent.bytes).toBeLessThan(12 * 1024 * 1024);
     } finally {

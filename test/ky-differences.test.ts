@@ -14,8 +14,6 @@ import { useServer, type Route } from './helpers/ky-compat.ts';
 import { elapsed, modes, startServer } from './helpers/server.ts';
 
 const server = useServer();
-/** A difference that holds only once the new core lands: gated like the sturdy half of the families. */
-
 /** Fast, deterministic retries for both sides: the difference under test is not the wait. */
 const quick = { delay: () => 10, jitter: false } as const;
 const gap = (route: Route, n: number) => route.received()[n]!.at - route.received()[n - 1]!.at;

@@ -1,5 +1,11 @@
+/**
+ * The three timeouts against a real server: `timeout` per attempt until headers, `totalTimeout`
+ * for the whole call, `idleTimeout` between body chunks; what a TimeoutError says and carries;
+ * the caller's signal; and 0, which is refused.
+ */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createClient, HTTPError, isTimeoutError, TimeoutError } from '../src/index.ts';
+import { bearer, createClient, HTTPError, isTimeoutError, TimeoutError, type SturdyEvent } from '../src/index.ts';
+import { printed } from './helpers/printed.ts';
 import { elapsed, modes, startServer, wait, type TestServer } from './helpers/server.ts';
 
 let server: TestServer;
@@ -46,6 +52,21 @@ describe('timeout (per attempt, until headers)', () => {
     expect(server.requestsTo('/hang').length - before).toBe(3);
     expect(ms).toBeGreaterThanOrEqual(300);
   });
+
+  test('an attempt TimeoutError has a real Request with the sent headers, credentials removed', async () => {
+    server.route('/hang-credentialed', modes.hang());
+    const api = createClient({ baseUrl: server.url, retry: 0, timeout: 200, auth: bearer('timeout-secret-5') });
+    const { error, ms } = await elapsed(() => api.get('hang-credentialed', { headers: { 'x-trace': 'abc' } }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    const { request } = error as TimeoutError;
+    expect(request).toBeInstanceOf(Request);
+    expect(request.headers.get('x-trace')).toBe('abc');
+    expect(request.headers.get('authorization')).toBeNull();
+    expect((error as Error).message).toBe(`Request timed out (timeout of 200 ms): GET ${server.url}/hang-credentialed`);
+    expect(printed(error)).not.toContain('timeout-secret-5');
+    expect(ms).toBeGreaterThanOrEqual(190);
+    expect(server.requestsTo('/hang-credentialed')[0]!.headers.authorization).toBe('Bearer timeout-secret-5');
+  });
 });
 
 describe('totalTimeout (whole call)', () => {
@@ -69,7 +90,7 @@ describe('totalTimeout (whole call)', () => {
     const response = await api.get('stall-total');
     const { error, ms } = await elapsed(() => response.text());
     expect(error).toBeInstanceOf(TimeoutError);
-    // Before: "totalTimeout of 93.07543799999996 ms", the time left when the read began.
+    // Not the time left when the read began (a message like "totalTimeout of 93.07543799999996 ms").
     expect((error as Error).message).toMatch(/\(totalTimeout of 400 ms\)/);
     expect(ms).toBeLessThan(2_000);
   });
@@ -143,6 +164,27 @@ describe('idleTimeout (between body chunks)', () => {
     await wait(250);
     await expect(response.json()).resolves.toEqual([1, 2, 3]);
   });
+
+  test('an idle TimeoutError names the method and URL (query redacted) and error events carry durationMs', async () => {
+    const events: SturdyEvent[] = [];
+    const api = createClient({
+      baseUrl: server.url,
+      retry: 0,
+      idleTimeout: 250,
+      onEvent: (event) => events.push(event),
+    });
+    const { error, ms } = await elapsed(() => api.get('stall', { searchParams: { token: 'idle-secret-3' } }).json());
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toBe(
+      `Request timed out (idleTimeout of 250 ms): GET ${server.url}/stall?token=[REDACTED]`,
+    );
+    expect((error as TimeoutError).request).toBeInstanceOf(Request);
+    expect(ms).toBeGreaterThanOrEqual(240);
+    const failures = events.filter((event) => event.type === 'error');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.durationMs).toBeGreaterThanOrEqual(240);
+    expect(failures[0]!.reason).not.toContain('idle-secret-3');
+  });
 });
 
 describe("the caller's signal", () => {
@@ -165,4 +207,35 @@ describe("the caller's signal", () => {
     expect(error).toBeDefined();
     expect(ms).toBeLessThan(1_000);
   });
+
+  test("an abort during the body read stays the caller's abort", async () => {
+    const controller = new AbortController();
+    const api = createClient({ baseUrl: server.url });
+    const response = await api.get('stall', { signal: controller.signal });
+    const reading = response.text();
+    controller.abort(new Error('user left'));
+    await expect(reading).rejects.toThrow('user left');
+  });
+});
+
+describe('timeout: 0 is refused, not read as "none" nor as "fail at once"', () => {
+  test.each(['timeout', 'totalTimeout', 'idleTimeout'] as const)(
+    '%s: 0 is a TypeError naming it, at createClient, extend and per call',
+    async (name) => {
+      const path = `/zero-${name}`;
+      server.route(path, modes.echo());
+      const message = new RegExp(
+        `option \`${name}\` must be a positive number of milliseconds.*or false for none; got 0`,
+      );
+      expect(() => createClient({ [name]: 0 })).toThrow(message);
+      const api = createClient({ baseUrl: server.url });
+      expect(() => api.extend({ [name]: 0 })).toThrow(message);
+      const { error } = await elapsed(() => api.get(path.slice(1), { [name]: 0 }));
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(message);
+      expect(server.requestsTo(path)).toHaveLength(0);
+      // `false` is the way to say none.
+      expect(await api.get(path.slice(1), { [name]: false }).json()).toMatchObject({ url: path });
+    },
+  );
 });

@@ -98,7 +98,7 @@ export const throwing = (error: Error) => (): never => {
 };
 
 /**
- * Scenarios that pass on ky and fail on sturdy today (issue 21): on sturdy they run as `test.fails`,
+ * Scenarios that pass on ky and fail on sturdy today: on sturdy they run as `test.fails`,
  * so each one fails loudly the day sturdy passes it, as a reminder to take its name out of this set.
  * Names are test titles, unique across the ky-* families.
  */

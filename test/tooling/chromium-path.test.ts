@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { findChromium, planBrowserTests } from '../scripts/chromium-path.ts';
+import { findChromium, planBrowserTests } from '../../scripts/chromium-path.ts';
 
 let root: string;
 

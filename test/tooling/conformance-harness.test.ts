@@ -7,7 +7,7 @@ import {
   expect as check,
   rejection,
   runCases,
-} from './conformance/harness.ts';
+} from '../conformance/harness.ts';
 
 describe('matchers', () => {
   test('deepEqual compares JSON-like values by structure, ignoring undefined properties', () => {

@@ -1,7 +1,7 @@
 /**
- * Issue 13 item 27: the working HTTP/2 recipe (the global fetch with an undici `dispatcher`
- * that allows h2, passed as a client option) against a real node:http2 server over TLS. The
- * certificate in test/fixtures is a self-signed one for 127.0.0.1, made for this test only.
+ * HTTP/2: the working recipe (the global fetch with an undici `dispatcher` that allows h2, passed
+ * as a client option) against a real node:http2 server over TLS. The certificate in test/fixtures
+ * is a self-signed one for 127.0.0.1, made for this test only.
  */
 import { readFileSync } from 'node:fs';
 import { createSecureServer, type Http2SecureServer } from 'node:http2';

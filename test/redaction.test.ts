@@ -1,18 +1,21 @@
 /**
- * Issue 13, items 2, 3 and 5 (snippet): every error from every module goes
- * through the client's redactor (NDJSON records, validation issues), a
- * validation message never quotes the rejected value of a secret-named field,
- * and a ParseError snippet is redacted before it is cut.
+ * Redaction wherever an error is made: NDJSON record errors and validation issues go through the
+ * client's redactor, a validation message never quotes the rejected value of a secret-named
+ * field, a ParseError snippet is redacted before it is cut, the `redact` option of an extended
+ * client, userinfo in a URL, and redaction never garbles sturdy's own words.
  */
-import { inspect } from 'node:util';
-import { http, HttpResponse } from 'msw';
+import { http, HttpResponse, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
+  AuthError,
   apiKey,
+  basic,
   bearer,
+  clientCredentials,
   createClient,
+  HTTPError,
   isParseError,
   isValidationError,
   ParseError,
@@ -20,12 +23,14 @@ import {
 } from '../src/index.ts';
 import { ndjsonRecords } from '../src/ndjson/index.ts';
 import { parseSnippet, PARSE_SNIPPET_CHARS } from '../src/core/errors.ts';
-import { createRedactor } from '../src/core/redact.ts';
+import { createRedactor, defaultRedactor } from '../src/core/redact.ts';
 import { validate } from '../src/core/schema.ts';
+import { printed } from './helpers/printed.ts';
+import { elapsed, modes, startServer, type TestServer } from './helpers/server.ts';
 
 const KEY = 'rr-app-key-0123456789';
 const TOKEN = 'rr-bearer-token-0123456789';
-const server = setupServer(
+const mock = setupServer(
   http.get(
     'https://api.test/export',
     () => new HttpResponse('{"id":1}\n{"id":2,\n', { headers: { 'content-type': 'application/x-ndjson' } }),
@@ -42,19 +47,19 @@ const server = setupServer(
       headers: { 'content-type': 'application/x-ndjson' },
     });
   }),
+  // The tests of what a real server sends (status pages, headers) use one on 127.0.0.1.
+  http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()),
 );
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
-
-const printed = (error: unknown) =>
-  [
-    (error as Error).message,
-    String(error),
-    JSON.stringify(error),
-    inspect(error, { depth: 10 }),
-    (error as Error).stack ?? '',
-  ].join('\n');
+let server: TestServer;
+beforeAll(async () => {
+  mock.listen({ onUnhandledFrame: 'error' } as never);
+  server = await startServer();
+});
+afterEach(() => mock.resetHandlers());
+afterAll(async () => {
+  mock.close();
+  await server.close();
+});
 
 async function firstError(records: AsyncIterable<unknown>): Promise<unknown> {
   try {
@@ -65,7 +70,7 @@ async function firstError(records: AsyncIterable<unknown>): Promise<unknown> {
   throw new Error('expected the records to fail');
 }
 
-describe("NDJSON record errors use the client's redactor (item 2)", () => {
+describe("NDJSON record errors use the client's redactor", () => {
   test('apiKey({ query }): a bad line names the URL without the key', async () => {
     const api = createClient({ baseUrl: 'https://api.test/', auth: apiKey({ key: KEY, query: 'appid' }) });
     const error = await firstError(ndjsonRecords(api.get('export')));
@@ -92,7 +97,7 @@ describe("NDJSON record errors use the client's redactor (item 2)", () => {
     expect(printed(error)).not.toContain(TOKEN);
   });
 
-  test('a token at the 200-character edge of a snippet is redacted before the cut (item 5)', async () => {
+  test('a token at the 200-character edge of a snippet is redacted before the cut', async () => {
     const api = createClient({ baseUrl: 'https://api.test/', auth: bearer(TOKEN) });
     const error = (await firstError(ndjsonRecords(api.get('edge')))) as ParseError;
     expect(error.snippet).toHaveLength(PARSE_SNIPPET_CHARS);
@@ -101,7 +106,7 @@ describe("NDJSON record errors use the client's redactor (item 2)", () => {
   });
 });
 
-describe('validation issues are redacted (item 3)', () => {
+describe('validation issues are redacted', () => {
   const Login = v.object({ user: v.string(), password: v.number(), pin: v.picklist(['1111', '2222']) });
 
   test("a request ValidationError never prints a rejected password's value", async () => {
@@ -158,7 +163,7 @@ describe('validation issues are redacted (item 3)', () => {
   });
 });
 
-describe('ParseError snippets (item 5)', () => {
+describe('ParseError snippets are redacted, then cut', () => {
   test('parseSnippet redacts, then cuts; the constructor cuts what it is given', () => {
     const redactor = createRedactor();
     redactor.addSecret(TOKEN);
@@ -172,5 +177,110 @@ describe('ParseError snippets (item 5)', () => {
     });
     expect(error.snippet).toHaveLength(PARSE_SNIPPET_CHARS);
     expect(printed(error)).not.toContain(TOKEN.slice(0, 5));
+  });
+});
+
+describe('extend({ redact }) builds the extended client a redactor of its own', () => {
+  test("a ?session= value hides in the extended client's errors, and still shows in the parent", async () => {
+    server.route('/fail', modes.json(500, { error: 'boom' }));
+    const parent = createClient({ baseUrl: server.url, retry: 0 });
+    const child = parent.extend({ redact: { query: ['session'] } });
+    const { error: childError } = await elapsed(() =>
+      child.get('fail', { searchParams: { session: 'sess-value-99' } }),
+    );
+    expect(childError).toBeInstanceOf(HTTPError);
+    expect(printed(childError)).not.toContain('sess-value-99');
+    expect((childError as Error).message).toContain('session=[REDACTED]');
+    // The control: the parent was not told `session` is secret.
+    const { error: parentError } = await elapsed(() =>
+      parent.get('fail', { searchParams: { session: 'sess-value-99' } }),
+    );
+    expect((parentError as Error).message).toContain('sess-value-99');
+    // Names add up: the extended client keeps the parent's names too.
+    const grand = createClient({ baseUrl: server.url, retry: 0, redact: { query: ['tenant'] } }).extend({
+      redact: { query: ['session'] },
+    });
+    const { error: both } = await elapsed(() =>
+      grand.get('fail', { searchParams: { tenant: 'tenant-x1', session: 'sess-y2' } }),
+    );
+    expect(printed(both)).not.toMatch(/tenant-x1|sess-y2/);
+    expect(server.requestsTo('/fail')).toHaveLength(3);
+  });
+});
+
+describe('a URL with userinfo (user:password@) never shows its password', () => {
+  test("the runtime's refusal to send it is redacted, in the message and when printed", async () => {
+    const api = createClient({ retry: 0 });
+    const { error } = await elapsed(() => api.get('https://shop:s3cret-pass-9@api.example.com/x'));
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).not.toContain('s3cret-pass-9');
+    expect(printed(error)).not.toContain('s3cret-pass-9');
+  });
+
+  test('header views of an HTTPError redact a token in a Location header and userinfo in a Link header', async () => {
+    server.route(
+      '/moved',
+      (_request, response) =>
+        void response
+          .writeHead(400, {
+            'content-type': 'application/json',
+            location: '/next?access_token=loc-token-123',
+            link: '<https://u:link-pass-7@example.com/>; rel="next"',
+          })
+          .end('{}'),
+    );
+    const api = createClient({ baseUrl: server.url, retry: 0 });
+    const { error } = await elapsed(() => api.get('moved').json());
+    expect(error).toBeInstanceOf(HTTPError);
+    const json = JSON.stringify(error);
+    expect(json).toContain('access_token=[REDACTED]');
+    expect(json).not.toContain('loc-token-123');
+    expect(json).not.toContain('link-pass-7');
+    expect(printed(error)).not.toContain('loc-token-123');
+  });
+});
+
+describe("redaction never garbles sturdy's own words", () => {
+  const strategies = [
+    bearer('gw-bearer-token-1'),
+    bearer(() => 'gw-bearer-token-2'),
+    apiKey({ key: 'gw-api-key-1' }),
+    basic({ username: 'ann', password: 'gw-password-1' }),
+    clientCredentials({ tokenUrl: 'https://auth.test/token', clientId: 'gw', clientSecret: 'gw-client-secret-1' }),
+  ];
+
+  test.each(strategies.map((auth) => [auth.type, auth] as const))(
+    'the insecure-transport AuthError of %s reads as written',
+    async (type, auth) => {
+      const api = createClient({ baseUrl: 'http://api.example.com/', auth, retry: false });
+      const error = (await api.get('x').catch((e: unknown) => e)) as AuthError;
+      expect(error).toBeInstanceOf(AuthError);
+      expect(error.message).toBe(
+        `refusing to send ${type} credentials over plain http to http://api.example.com: use https, or pass allowInsecure: true if this network is trusted`,
+      );
+    },
+  );
+
+  test.each([
+    'refusing to send bearer credentials over plain http',
+    'refusing to send basic credentials over plain http',
+    'Basic authentication (RFC 7617) needs a username',
+    'the Bearer provider failed; Bearer tokens expire',
+    'WWW-Authenticate: Bearer error="invalid_token", error_description="expired"',
+    'WWW-Authenticate: Basic realm="registry", charset="UTF-8"',
+    'bearer token provider must return a token string or { token, expiresIn }; got null',
+  ])('unchanged: %s', (text) => {
+    expect(defaultRedactor.text(text)).toBe(text);
+  });
+
+  test.each([
+    ['Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl', 'Authorization: Bearer [REDACTED]'],
+    ['Authorization: Basic YWxhZGRpbjpvcGVuIHNlc2FtZQ==', 'Authorization: Basic [REDACTED]'],
+    ['sent "Bearer ghp_abcdefghijklmnop" to the server', 'sent "Bearer [REDACTED]" to the server'],
+    ['bearer opaque4711token', 'bearer [REDACTED]'],
+    ['Bearer qwertyuiopasdfghjklzxcvb', 'Bearer [REDACTED]'],
+    ['Bearer AbCdEfGhIj', 'Bearer [REDACTED]'],
+  ])('still redacted: %s', (text, expected) => {
+    expect(defaultRedactor.text(text)).toBe(expected);
   });
 });
