@@ -171,7 +171,15 @@ function setUp(): void {
 }
 
 setUp();
-startMockApi((request) => timeline.received(request)).then(
+startMockApi({
+  onRequest: (request) => timeline.received(request),
+  onReplay: (key) =>
+    timeline.add(
+      'replay',
+      'The mock API answered with the stored answer',
+      `idempotency-key: ${key} was seen before: same answer again (idempotent-replayed: true), nothing created twice`,
+    ),
+}).then(
   () => {
     byId('status').textContent = 'mock API ready';
     byId('status').classList.add('ready');

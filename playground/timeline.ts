@@ -17,7 +17,8 @@ export type RowKind =
   | 'done'
   | 'hint'
   | 'cache'
-  | 'stream';
+  | 'stream'
+  | 'replay';
 
 /** The same rules sturdy uses for its own output, for the headers the mock API saw. */
 const redactor = createRedactor();
