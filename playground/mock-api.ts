@@ -32,7 +32,8 @@ export type Scenario =
   | { kind: 'expiredToken' }
   | { kind: 'html' }
   | { kind: 'invalidShape' }
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  | { kind: 'reload' };
 
 /** What the page hears from the mock API besides the requests it received. */
 export type MockApiHooks = {
@@ -40,6 +41,8 @@ export type MockApiHooks = {
   onRequest(request: RecordedRequest): void;
   /** A repeated Idempotency-Key got the stored answer: nothing was created again. */
   onReplay(key: string): void;
+  /** Scenario "reload": the first request was handled and its answer is held `holdMs`; the page reloads meanwhile. */
+  onHeld(holdMs: number): void;
 };
 
 /** Where the mock API lives, relative to the page. */
@@ -49,7 +52,9 @@ export const TOKEN_PATH = '/oauth/token';
 export const OAUTH_CLIENT = { clientId: 'playground', clientSecret: 'pg-client-secret-5f1c' } as const;
 
 const ALL = `${API_PATH}*`;
-let hooks: MockApiHooks = { onRequest() {}, onReplay() {} };
+/** Scenario "reload": how long the first answer is held (the page reloads well before). */
+const HOLD_MS = 10_000;
+let hooks: MockApiHooks = { onRequest() {}, onReplay() {}, onHeld() {} };
 
 /** How long the shop's GET answers are fresh (`cache-control: max-age`), set per send. */
 let maxAgeSeconds = 5;
@@ -190,6 +195,16 @@ function scenarioHandler(scenario: Scenario): ScenarioHandler {
         if (info.call > 1) return shop(info);
         const response = await shop(info, { drop: true });
         return response.headers.get('content-type') === 'text/event-stream' ? response : cutShort(response);
+      });
+    case 'reload':
+      // The first request is handled (an order is created with its answer stored), then its answer held: the page
+      // reloads meanwhile, as a closed tab or a crash between sending and hearing back would lose it.
+      return defineScenario(ALL, {}, async (info) => {
+        const response = await shop(info);
+        if (info.call > 1) return response;
+        hooks.onHeld(HOLD_MS);
+        await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
+        return response;
       });
   }
 }

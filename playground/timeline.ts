@@ -18,7 +18,15 @@ export type RowKind =
   | 'hint'
   | 'cache'
   | 'stream'
+  | 'outbox'
+  | 'reload'
   | 'replay';
+
+/** A row as kept over a reload. */
+type SavedRow = { kind: RowKind; title: string; detail: string; tone: string; at: string };
+
+// sessionStorage: this tab's rows, kept over a reload mid-send and read once by the page that comes after it.
+const SAVED_KEY = 'sturdy-playground:timeline';
 
 /** The same rules sturdy uses for its own output, for the headers the mock API saw. */
 const redactor = createRedactor();
@@ -71,14 +79,15 @@ function shownUrl(href: string): string {
 }
 
 /**
- * A timeline: rows stamped with ms since the send started.
+ * A timeline: rows stamped with ms since the send started (epoch ms, so a reload does not restart the count).
  * @example
  * const timeline = new Timeline(document.querySelector('ol')!);
  * timeline.start();
  * timeline.add('done', 'Done', 'data ready after 12 ms');
  */
 export class Timeline {
-  private started = 0;
+  // Page load until the first send: a job the outbox delivers on start-up is stamped from there.
+  private started = Date.now();
   private readonly list: HTMLOListElement;
 
   constructor(list: HTMLOListElement) {
@@ -86,20 +95,61 @@ export class Timeline {
   }
 
   start(): void {
-    this.started = performance.now();
+    this.started = Date.now();
     this.list.replaceChildren();
   }
 
+  private stamp(): string {
+    return `+${Math.round(Date.now() - this.started)} ms`;
+  }
+
   add(kind: RowKind, title: string, detail = '', tone = ''): HTMLLIElement {
+    return this.append({ kind, title, detail, tone, at: this.stamp() });
+  }
+
+  private append({ kind, title, detail, tone, at }: SavedRow): HTMLLIElement {
+    this.list.querySelector(':scope > .empty')?.remove();
     const row = element('li', `row ${kind} ${tone}`.trim());
     row.dataset.kind = kind;
-    row.append(element('span', 'at', `+${Math.round(performance.now() - this.started)} ms`), element('span', 'dot'));
+    row.dataset.tone = tone;
+    row.append(element('span', 'at', at), element('span', 'dot'));
     const body = element('div', 'what');
     body.append(element('strong', '', title), element('span', 'detail', detail));
     row.append(body);
     this.list.append(row);
     row.scrollIntoView({ block: 'nearest' });
     return row;
+  }
+
+  /** Keeps the rows for the page that comes after a reload (see `restore`). */
+  save(): void {
+    const rows = [...this.list.querySelectorAll<HTMLLIElement>('li.row')].map(
+      (row): SavedRow => ({
+        kind: (row.dataset.kind ?? 'hint') as RowKind,
+        tone: row.dataset.tone ?? '',
+        at: row.querySelector('.at')?.textContent ?? '',
+        title: row.querySelector('strong')?.textContent ?? '',
+        detail: row.querySelector('.detail')?.textContent ?? '',
+      }),
+    );
+    sessionStorage.setItem(SAVED_KEY, JSON.stringify({ started: this.started, rows }));
+  }
+
+  /** Shows the rows saved before a reload, once; false when there were none. */
+  restore(): boolean {
+    const saved = sessionStorage.getItem(SAVED_KEY);
+    sessionStorage.removeItem(SAVED_KEY);
+    if (saved === null) return false;
+    const { started, rows }: { started: number; rows: SavedRow[] } = JSON.parse(saved);
+    this.start();
+    this.started = started;
+    for (const row of rows) this.append(row);
+    return true;
+  }
+
+  /** How many rows of this kind the timeline shows. */
+  count(kind: RowKind): number {
+    return this.list.querySelectorAll(`li[data-kind="${kind}"]`).length;
   }
 
   /** The newest row, if any. */
@@ -109,22 +159,27 @@ export class Timeline {
 
   /** Rewrites a row's detail in place (a counter that grows), stamping it with the time now. */
   setDetail(row: HTMLElement, detail: string): void {
-    row.querySelector('.at')!.textContent = `+${Math.round(performance.now() - this.started)} ms`;
+    row.querySelector('.at')!.textContent = this.stamp();
     row.querySelector('.detail')!.textContent = detail;
   }
 
-  /** A row for one of sturdy's events. */
-  event(event: SturdyEvent): void {
+  /**
+   * A row for one of sturdy's events. `delivery`: each request is one delivery of an outbox job (numbered
+   * over the whole timeline, a reload included), not an attempt of one call.
+   */
+  event(event: SturdyEvent, counted: 'attempt' | 'delivery' = 'attempt'): void {
     switch (event.type) {
       case 'cache':
         return void this.add('cache', CACHE_TITLE[event.outcome ?? 'miss'], CACHE_DETAIL[event.outcome ?? 'miss']);
-      case 'request':
-        return void this.add('request', `Attempt ${event.attempt}: ${event.method} ${shownUrl(event.url)}`);
+      case 'request': {
+        const what = counted === 'delivery' ? `Delivery ${this.count('request') + 1}` : `Attempt ${event.attempt}`;
+        return void this.add('request', `${what}: ${event.method} ${shownUrl(event.url)}`);
+      }
       case 'response':
         return void this.add(
           'response',
           `${event.status} ${STATUS_TEXT[event.status ?? 0] ?? ''}`.trim(),
-          `attempt ${event.attempt} took ${event.durationMs} ms`,
+          `${counted === 'delivery' ? 'the delivery' : `attempt ${event.attempt}`} took ${event.durationMs} ms`,
           (event.status ?? 0) >= 400 ? 'failed' : '',
         );
       case 'retry':
