@@ -29,7 +29,8 @@ import { ordersSummary } from './ledger.ts';
 import { API_PATH, startMockApi, useScenario } from './mock-api.ts';
 import { EXAMPLES, SCHEMAS, SCHEMA_SOURCE } from './presets.ts';
 import { streamInto } from './stream.ts';
-import { Timeline, renderPending, renderResult } from './timeline.ts';
+import { renderPending, renderResult } from './result.ts';
+import { Timeline } from './timeline.ts';
 
 const timeline = new Timeline(byId<HTMLOListElement>('timeline'));
 const send = byId<HTMLButtonElement>('send');

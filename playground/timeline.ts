@@ -1,6 +1,6 @@
 /**
- * Rendering: the timeline rows (sturdy's onEvent events and what the mock API
- * received) and the final result or typed error. Everything shown is redacted.
+ * The timeline rows: sturdy's onEvent events and what the mock API received
+ * (result.ts renders the final result). Everything shown is redacted.
  */
 import type { SturdyEvent } from '../src/index.ts';
 import { createRedactor } from '../src/core/redact.ts';
@@ -28,10 +28,11 @@ type SavedRow = { kind: RowKind; title: string; detail: string; tone: string; at
 // sessionStorage: this tab's rows, kept over a reload mid-send and read once by the page that comes after it.
 const SAVED_KEY = 'sturdy-playground:timeline';
 
-/** The same rules sturdy uses for its own output, for the headers the mock API saw. */
-const redactor = createRedactor();
+/** The same rules sturdy uses for its own output, for the headers the mock API saw and the errors shown. */
+export const redactor = createRedactor();
 
-const STATUS_TEXT: Record<number, string> = {
+/** Reason phrases of the statuses the mock API sends. */
+export const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
   201: 'Created',
   204: 'No Content',
@@ -44,7 +45,8 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-const element = <K extends keyof HTMLElementTagNameMap>(
+/** A new element with its class and text (never HTML). */
+export const element = <K extends keyof HTMLElementTagNameMap>(
   tag: K,
   className: string,
   text = '',
@@ -221,73 +223,4 @@ export class Timeline {
       shown.join(' · ') || 'no Idempotency-Key, no credentials',
     );
   }
-}
-
-/** Plain fields of an error worth showing, from its redacted toJSON view. */
-function errorFields(error: Error): Record<string, unknown> {
-  const view =
-    typeof (error as { toJSON?: unknown }).toJSON === 'function'
-      ? (error as unknown as { toJSON(): Record<string, unknown> }).toJSON()
-      : {};
-  const fields: Record<string, unknown> = { ...view };
-  delete fields.name;
-  delete fields.message;
-  delete fields.requestHeaders;
-  delete fields.responseHeaders;
-  for (const key of [
-    'timeout',
-    'retryAfter',
-    'direction',
-    'issues',
-    'path',
-    'status',
-    'contentType',
-    'snippet',
-    'error',
-    'errorDescription',
-  ] as const) {
-    const value = (error as unknown as Record<string, unknown>)[key];
-    if (value !== undefined && !(key in fields)) fields[key] = value;
-  }
-  return fields;
-}
-
-/**
- * Replaces the last outcome while a call is in flight, so an old result is never read as the new one.
- * @example
- * renderPending(document.getElementById('result')!);
- */
-export function renderPending(target: HTMLElement): void {
-  const head = element('p', 'verdict pending', 'Waiting for the response…');
-  head.dataset.outcome = 'pending';
-  target.replaceChildren(head);
-}
-
-/**
- * Shows the final data, or the typed error with its fields.
- * @example
- * renderResult(document.getElementById('result')!, { ok: true, data: { id: 42 }, status: 200 });
- */
-export function renderResult(
-  target: HTMLElement,
-  outcome: { ok: true; data: unknown; status: number } | { ok: false; error: Error },
-): void {
-  target.replaceChildren();
-  if (outcome.ok) {
-    const head = element('p', 'verdict ok', `✓ ${outcome.status} ${STATUS_TEXT[outcome.status] ?? ''}`);
-    head.dataset.outcome = 'ok';
-    target.append(head, element('pre', 'json', JSON.stringify(outcome.data, null, 2) ?? 'undefined (empty body)'));
-    return;
-  }
-  const { error } = outcome;
-  const head = element('p', 'verdict fail');
-  head.dataset.outcome = 'error';
-  head.append(
-    element('span', 'error-name', error.name),
-    element('span', 'error-message', redactor.text(error.message)),
-  );
-  target.append(head);
-  const fields = errorFields(error);
-  if (Object.keys(fields).length > 0)
-    target.append(element('pre', 'json', redactor.text(JSON.stringify(fields, null, 2))));
 }
