@@ -48,6 +48,7 @@ function readSettings(): Settings {
 export function readForm() {
   const method = field('method').value;
   const body = field('body').value.trim();
+  const outbox = (field('outbox') as HTMLInputElement).checked;
   return {
     method,
     path: field('path').value.trim().replace(/^\/+/, ''),
@@ -55,8 +56,10 @@ export function readForm() {
     schema: field('schema').value as SchemaName,
     auth: field('auth').value as AuthName,
     settings: readSettings(),
-    /** Read the answer with sturdy/sse's eventStream. */
-    stream: (field('stream') as HTMLInputElement).checked,
+    /** Read the answer with sturdy/sse's eventStream (not with the outbox: a job is one request, one answer). */
+    stream: (field('stream') as HTMLInputElement).checked && !outbox,
+    /** Queue the request in sturdy/outbox (IndexedDB) and deliver it from there. */
+    outbox,
     /** Send through one httpCache() kept across sends. */
     cache: (field('cache') as HTMLInputElement).checked,
   };
@@ -66,6 +69,40 @@ export type Form = ReturnType<typeof readForm>;
 
 /** How the mock server labels its GET answers' freshness. */
 export const readServer = () => ({ maxAgeSeconds: knob('max-age') });
+
+/** Picks the mock API's scenario, as a click on it does. */
+export function pickScenario(kind: string): void {
+  const radio = document.querySelector<HTMLInputElement>(`input[name="scenario"][value="${CSS.escape(kind)}"]`);
+  if (radio) radio.checked = true;
+}
+
+// sessionStorage: this tab's form, kept over a reload mid-send and put back by the page that comes after it.
+const SAVED_KEY = 'sturdy-playground:form';
+type Field = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+const fields = () => document.querySelectorAll<Field>('main :is(input, select, textarea)[id]');
+const isCheckbox = (input: Field): input is HTMLInputElement =>
+  input instanceof HTMLInputElement && input.type === 'checkbox';
+
+/** Keeps every field and the scenario for the page after a reload (see `restoreForm`). */
+export function saveForm(): void {
+  const values: Record<string, string | boolean> = {};
+  for (const input of fields()) values[input.id] = isCheckbox(input) ? input.checked : input.value;
+  sessionStorage.setItem(SAVED_KEY, JSON.stringify({ values, scenario: readScenario().kind }));
+}
+
+/** Puts back the form saved before a reload, once. */
+export function restoreForm(): void {
+  const saved = sessionStorage.getItem(SAVED_KEY);
+  sessionStorage.removeItem(SAVED_KEY);
+  if (saved === null) return;
+  const { values, scenario }: { values: Record<string, string | boolean>; scenario: string } = JSON.parse(saved);
+  for (const input of fields()) {
+    const value = values[input.id];
+    if (typeof value === 'boolean' && isCheckbox(input)) input.checked = value;
+    else if (typeof value === 'string') input.value = value;
+  }
+  pickScenario(scenario);
+}
 
 /** The misbehaviour picked for the mock API. */
 export function readScenario(): Scenario {
@@ -95,6 +132,7 @@ export function codeFor(form: Form): string {
   const json = form.body ? `json: ${form.body.replace(/\s+/g, ' ')}` : '';
   const client = [
     ...(form.stream ? [`import { eventStream } from 'sturdy/sse';`] : []),
+    ...(form.outbox ? [`import { outbox } from 'sturdy/outbox';`] : []),
     ...(form.cache ? [`import { httpCache } from 'sturdy/cache';`] : []),
     `const api = createClient({`,
     `  baseUrl: location.origin + '${API_PATH}',`,
@@ -104,6 +142,16 @@ export function codeFor(form: Form): string {
     `  onEvent: (event) => timeline.add(event),`,
     `});`,
   ];
+  if (form.outbox) {
+    return [
+      ...client,
+      `// On every page load: jobs a reload or a closed tab left in IndexedDB are delivered again, same key.`,
+      `const box = outbox(api, { name: 'playground' });`,
+      `const job = await box.send('${form.path}', { method: '${form.method}'${json ? `, ${json}` : ''} }); // stored`,
+      `const outcome = await job.done; // the final answer, however many deliveries it took`,
+      `if (outcome.ok) show(outcome.data); else show(outcome.error);`,
+    ].join('\n');
+  }
   if (form.stream) {
     // GET streams reconnect by default; a POST stream only when asked (this server resumes from Last-Event-ID).
     const options = [

@@ -10,12 +10,27 @@ import {
   type Middleware,
   type SturdyClient,
 } from '../src/index.ts';
+import type { Outcome, SendOptions } from '../src/outbox/index.ts';
 import { authFor, refreshHint } from './auth.ts';
-import { byId, codeFor, field, readForm, readScenario, readServer, WITH_BODY, type Form } from './form.ts';
+import { reloadMidSend, resumeOutbox, sendThroughOutbox } from './checkout.ts';
+import {
+  byId,
+  codeFor,
+  field,
+  pickScenario,
+  readForm,
+  readScenario,
+  readServer,
+  restoreForm,
+  WITH_BODY,
+  type Form,
+} from './form.ts';
+import { ordersSummary } from './ledger.ts';
 import { API_PATH, startMockApi, useScenario } from './mock-api.ts';
 import { EXAMPLES, SCHEMAS, SCHEMA_SOURCE } from './presets.ts';
 import { streamInto } from './stream.ts';
-import { Timeline, renderPending, renderResult } from './timeline.ts';
+import { renderPending, renderResult } from './result.ts';
+import { Timeline } from './timeline.ts';
 
 const timeline = new Timeline(byId<HTMLOListElement>('timeline'));
 const send = byId<HTMLButtonElement>('send');
@@ -31,6 +46,8 @@ function showForm(): void {
   byId('code').textContent = codeFor(form);
   byId('schema-source').textContent = SCHEMA_SOURCE[form.schema];
   field('body').disabled = !WITH_BODY.has(form.method);
+  // An outbox job is one stored request and one answer: no event stream.
+  field('stream').disabled = form.outbox;
   const hint = scenarioKind() === 'expiredToken' ? refreshHint(form.auth) : undefined;
   byId('hint').textContent = hint ?? '';
   byId('hint').hidden = hint === undefined;
@@ -41,6 +58,20 @@ const failWith = (title: string, error: unknown): void => {
   timeline.add('error', title, String(shown));
   renderResult(byId('result'), { ok: false, error: shown });
 };
+
+/** The client the form describes; throws sturdy's TypeError naming an option it refuses. */
+function clientFor(form: Form, onEvent: NonNullable<ClientOptions['onEvent']>): SturdyClient {
+  const clientOptions: ClientOptions = {
+    baseUrl: new URL(API_PATH, location.origin).href,
+    ...form.settings,
+    retryBudget: false,
+    onEvent,
+  };
+  const auth = authFor(form.auth);
+  if (auth) clientOptions.auth = auth;
+  if (form.cache) clientOptions.use = [(cache ??= httpCache())];
+  return createClient(clientOptions);
+}
 
 /** The client and call options, or undefined when the playground's input or sturdy's option checks refused them (shown as such). */
 function prepare(
@@ -57,16 +88,7 @@ function prepare(
     }
   }
   try {
-    const clientOptions: ClientOptions = {
-      baseUrl: new URL(API_PATH, location.origin).href,
-      ...form.settings,
-      retryBudget: false,
-      onEvent,
-    };
-    const auth = authFor(form.auth);
-    if (auth) clientOptions.auth = auth;
-    if (form.cache) clientOptions.use = [(cache ??= httpCache())];
-    return { api: createClient(clientOptions), call };
+    return { api: clientFor(form, onEvent), call };
   } catch (error) {
     // createClient checks every option before any request: a TypeError that names the option.
     failWith('sturdy refused an option', error);
@@ -86,6 +108,18 @@ function showFailure(form: Form, error: Error, attempts: number, scenario: strin
   renderResult(box, { ok: false, error });
 }
 
+/** Shows an outbox job's final outcome. */
+function showDelivered(form: Form, outcome: Outcome, deliveries: number, scenario: string, ready: string): void {
+  if (outcome.ok) {
+    timeline.add('done', 'Done', `${ready} · ${ordersSummary()}`);
+    renderResult(byId('result'), { ok: true, data: outcome.data, status: outcome.response.status });
+  } else showFailure(form, outcome.error, deliveries, scenario);
+}
+
+/** `n attempts` of one call, or `n deliveries` of an outbox job. */
+const counted = (n: number, outbox: boolean) =>
+  outbox ? `${n} deliver${n === 1 ? 'y' : 'ies'}` : `${n} attempt${n === 1 ? '' : 's'}`;
+
 async function run(): Promise<void> {
   if (send.disabled) return; // still starting, or a call in flight: Enter must not send twice
   const form = readForm();
@@ -100,11 +134,20 @@ async function run(): Promise<void> {
   const ready = () => `data ready after ${Math.round(performance.now() - started)} ms`;
   try {
     const prepared = prepare(form, (event) => {
-      if (event.type === 'request') attempts = event.attempt;
-      timeline.event(event);
+      if (event.type === 'request') attempts = form.outbox ? attempts + 1 : event.attempt;
+      timeline.event(event, form.outbox ? 'delivery' : 'attempt');
     });
     if (!prepared) return;
     const { api, call } = prepared;
+    if (form.outbox) {
+      const request: SendOptions = { method: form.method };
+      if (call.json !== undefined) request.json = call.json;
+      const outcome = await sendThroughOutbox(api, form.path, request, timeline).catch((error: unknown) => {
+        failWith('sturdy/outbox refused the job', error);
+      });
+      if (outcome) showDelivered(form, outcome, attempts, scenario.kind, ready());
+      return;
+    }
     const schema = SCHEMAS[form.schema];
     if (form.stream) {
       const options = call.json === undefined ? { method: form.method } : { method: form.method, json: call.json };
@@ -121,8 +164,7 @@ async function run(): Promise<void> {
       renderResult(byId('result'), { ok: true, data: result.data, status: result.response.status });
     } else showFailure(form, result.error, attempts, scenario.kind);
   } finally {
-    byId('summary').textContent =
-      `${attempts} attempt${attempts === 1 ? '' : 's'} · ${Math.round(performance.now() - started)} ms`;
+    byId('summary').textContent = `${counted(attempts, form.outbox)} · ${Math.round(performance.now() - started)} ms`;
     send.disabled = false;
   }
 }
@@ -152,10 +194,15 @@ function setUp(): void {
       field('body').value = example.body;
       field('schema').value = example.schema;
       (field('stream') as HTMLInputElement).checked = example.stream === true;
+      (field('outbox') as HTMLInputElement).checked = example.outbox === true;
+      // "Reload mid-send" belongs to the checkout preset: another example does not inherit it.
+      if (example.scenario) pickScenario(example.scenario);
+      else if (scenarioKind() === 'reload') pickScenario('healthy');
       showForm();
     });
     byId('examples').append(button);
   }
+  restoreForm();
   const main = document.querySelector('main')!;
   // An emptied number field means the default: say which.
   for (const input of main.querySelectorAll<HTMLInputElement>('input[type="number"]'))
@@ -170,11 +217,42 @@ function setUp(): void {
   showForm();
 }
 
+/** Opens the outbox as an app does on start-up: a job an earlier page left (a reload mid-send) is delivered now. */
+async function resume(reloaded: boolean): Promise<void> {
+  const form = readForm();
+  const onEvent: NonNullable<ClientOptions['onEvent']> = (event) => timeline.event(event, 'delivery');
+  let api: SturdyClient;
+  try {
+    api = clientFor(form, onEvent);
+  } catch {
+    // The fields the browser restored are refused: sturdy's defaults deliver just as well.
+    api = createClient({ baseUrl: new URL(API_PATH, location.origin).href, retryBudget: false, onEvent });
+  }
+  const last = await resumeOutbox(api, timeline, reloaded);
+  const deliveries = timeline.count('request');
+  if (last) {
+    showDelivered(form, last, deliveries, 'reload', 'delivered after the reload');
+    byId('summary').textContent = counted(deliveries, true);
+  } else if (reloaded)
+    renderResult(byId('result'), { ok: false, error: new Error('The call was lost with the page (no outbox)') });
+}
+
 setUp();
-startMockApi((request) => timeline.received(request)).then(
-  () => {
+const reloaded = timeline.restore();
+startMockApi({
+  onRequest: (request) => timeline.received(request),
+  onReplay: (key) =>
+    timeline.add(
+      'replay',
+      'The mock API answered with the stored answer',
+      `idempotency-key: ${key} was seen before: same answer again (idempotent-replayed: true), nothing created twice`,
+    ),
+  onHeld: (holdMs) => reloadMidSend(timeline, holdMs),
+}).then(
+  async () => {
     byId('status').textContent = 'mock API ready';
     byId('status').classList.add('ready');
+    await resume(reloaded).catch((error: unknown) => failWith('sturdy/outbox could not resume', error));
     send.disabled = false;
   },
   (error: unknown) => {

@@ -3,7 +3,8 @@
  * users get) in an msw service worker, around a tiny shop with users, orders,
  * invoices (cacheable, with ETags) and a streaming chat endpoint
  * (text/event-stream, resumable by Last-Event-ID). Each send installs fresh
- * handlers, so counts start at zero.
+ * handlers and a fresh ledger (ledger.ts), so counts start at zero; a reload
+ * mid-send keeps the ledger, as a real server outlives a page.
  */
 import { HttpResponse } from 'msw';
 import { setupWorker } from 'msw/browser';
@@ -20,6 +21,7 @@ import {
   type ReplyInfo,
   type ScenarioHandler,
 } from '../src/testing/index.ts';
+import { createOnce, resetLedger } from './ledger.ts';
 
 export type Scenario =
   | { kind: 'healthy' }
@@ -30,7 +32,18 @@ export type Scenario =
   | { kind: 'expiredToken' }
   | { kind: 'html' }
   | { kind: 'invalidShape' }
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  | { kind: 'reload' };
+
+/** What the page hears from the mock API besides the requests it received. */
+export type MockApiHooks = {
+  /** Every request the mock API receives. */
+  onRequest(request: RecordedRequest): void;
+  /** A repeated Idempotency-Key got the stored answer: nothing was created again. */
+  onReplay(key: string): void;
+  /** Scenario "reload": the first request was handled and its answer is held `holdMs`; the page reloads meanwhile. */
+  onHeld(holdMs: number): void;
+};
 
 /** Where the mock API lives, relative to the page. */
 export const API_PATH = '/api/';
@@ -39,7 +52,9 @@ export const TOKEN_PATH = '/oauth/token';
 export const OAUTH_CLIENT = { clientId: 'playground', clientSecret: 'pg-client-secret-5f1c' } as const;
 
 const ALL = `${API_PATH}*`;
-let orderNumber = 100;
+/** Scenario "reload": how long the first answer is held (the page reloads well before). */
+const HOLD_MS = 10_000;
+let hooks: MockApiHooks = { onRequest() {}, onReplay() {}, onHeld() {} };
 
 /** How long the shop's GET answers are fresh (`cache-control: max-age`), set per send. */
 let maxAgeSeconds = 5;
@@ -119,8 +134,15 @@ async function shop({ request }: ReplyInfo, variant: Variant = {}): Promise<Resp
     return cacheable(request, `"user-${id}-${broken ? 'broken' : 'v1'}"`, user);
   }
   if (resource === 'orders' && request.method === 'POST') {
-    const order = { id: `ord_${(orderNumber += 1)}`, status: 'created', ...json };
-    return HttpResponse.json(broken ? { ...order, status: 'shipped?', quantity: '2' } : order, { status: 201 });
+    return createOnce(
+      request,
+      body ?? '',
+      (orderId) => {
+        const order = { id: orderId, status: 'created', ...json };
+        return { status: 201, json: broken ? { ...order, status: 'shipped?', quantity: '2' } : order };
+      },
+      (key) => hooks.onReplay(key),
+    );
   }
   if (resource === 'invoices' && id) {
     const lines = [
@@ -174,6 +196,16 @@ function scenarioHandler(scenario: Scenario): ScenarioHandler {
         const response = await shop(info, { drop: true });
         return response.headers.get('content-type') === 'text/event-stream' ? response : cutShort(response);
       });
+    case 'reload':
+      // The first request is handled (an order is created with its answer stored), then its answer held: the page
+      // reloads meanwhile, as a closed tab or a crash between sending and hearing back would lose it.
+      return defineScenario(ALL, {}, async (info) => {
+        const response = await shop(info);
+        if (info.call > 1) return response;
+        hooks.onHeld(HOLD_MS);
+        await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
+        return response;
+      });
   }
 }
 
@@ -181,26 +213,30 @@ const tokens = oauthTokenEndpoint(TOKEN_PATH, { ...OAUTH_CLIENT, expiresIn: 3600
 const worker = setupWorker(tokens);
 
 /**
- * Starts the service worker; `onRequest` sees every request the mock API receives.
+ * Starts the service worker, with the shop answering as healthy and its ledger as it was (a reload
+ * mid-send keeps it); `hooks` hear what the mock API receives and does.
  * @example
- * await startMockApi((request) => console.log(request.method, request.url.pathname));
+ * await startMockApi({ onRequest: (request) => console.log(request.method, request.url.pathname), ... });
  */
-export async function startMockApi(onRequest: (request: RecordedRequest) => void): Promise<void> {
+export async function startMockApi(pageHooks: MockApiHooks): Promise<void> {
+  hooks = pageHooks;
   await worker.start({ onUnhandledFrame: 'bypass', quiet: true });
+  worker.resetHandlers(tokens, scenarioHandler({ kind: 'healthy' }));
   recordRequests(worker, {
     onRequest: (request) => {
-      if (request.url.pathname.startsWith(API_PATH) || request.url.pathname === TOKEN_PATH) onRequest(request);
+      if (request.url.pathname.startsWith(API_PATH) || request.url.pathname === TOKEN_PATH) hooks.onRequest(request);
     },
   });
 }
 
 /**
- * Installs the scenario for the next send: fresh counts, fresh tokens, and how long GET answers stay fresh.
+ * Installs the scenario for the next send: fresh counts, a fresh ledger, fresh tokens, and how long GET answers stay fresh.
  * @example
  * useScenario({ kind: 'fail', failures: 2 }, { maxAgeSeconds: 5 });
  */
 export function useScenario(scenario: Scenario, server: { maxAgeSeconds: number }): void {
   maxAgeSeconds = server.maxAgeSeconds;
   tokens.reset();
+  resetLedger();
   worker.resetHandlers(tokens, scenarioHandler(scenario));
 }

@@ -3,6 +3,7 @@
  * example requests against the mock shop, one of them an AI chat stream.
  */
 import * as v from 'valibot';
+import type { Scenario } from './mock-api.ts';
 
 const User = v.object({ id: v.number(), name: v.string(), email: v.pipe(v.string(), v.email()) });
 
@@ -46,7 +47,10 @@ export const SCHEMA_SOURCE: Record<SchemaName, string> = {
   ChatChunk: '// each event of the stream: { delta: "next words " }\nv.object({ delta: v.string() })',
 };
 
-/** `stream`: read the answer as Server-Sent Events with sturdy/sse instead of one JSON body. */
+/**
+ * `stream`: read the answer as Server-Sent Events with sturdy/sse instead of one JSON body. `outbox`: queue
+ * it in sturdy/outbox. `scenario`: how the mock API behaves (left as picked when absent).
+ */
 export type Example = {
   label: string;
   method: string;
@@ -54,6 +58,8 @@ export type Example = {
   body: string;
   schema: SchemaName;
   stream?: boolean;
+  outbox?: boolean;
+  scenario?: Scenario['kind'];
 };
 
 /** One click fills the request form with these. */
@@ -74,5 +80,16 @@ export const EXAMPLES: readonly Example[] = [
     body: '{\n  "model": "mock-1",\n  "messages": [{ "role": "user", "content": "Why sturdy?" }],\n  "stream": true\n}',
     schema: 'ChatChunk',
     stream: true,
+  },
+  {
+    // Queued in the outbox; the mock API creates the order, holds its answer and the page reloads: the outbox
+    // delivers it again on start-up with the same key, and the stored answer comes back.
+    label: 'Checkout survives a reload',
+    method: 'POST',
+    path: 'orders',
+    body: '{\n  "sku": "A1",\n  "quantity": 2\n}',
+    schema: 'Order',
+    outbox: true,
+    scenario: 'reload',
   },
 ];

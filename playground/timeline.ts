@@ -1,6 +1,6 @@
 /**
- * Rendering: the timeline rows (sturdy's onEvent events and what the mock API
- * received) and the final result or typed error. Everything shown is redacted.
+ * The timeline rows: sturdy's onEvent events and what the mock API received
+ * (result.ts renders the final result). Everything shown is redacted.
  */
 import type { SturdyEvent } from '../src/index.ts';
 import { createRedactor } from '../src/core/redact.ts';
@@ -17,12 +17,22 @@ export type RowKind =
   | 'done'
   | 'hint'
   | 'cache'
-  | 'stream';
+  | 'stream'
+  | 'outbox'
+  | 'reload'
+  | 'replay';
 
-/** The same rules sturdy uses for its own output, for the headers the mock API saw. */
-const redactor = createRedactor();
+/** A row as kept over a reload. */
+type SavedRow = { kind: RowKind; title: string; detail: string; tone: string; at: string };
 
-const STATUS_TEXT: Record<number, string> = {
+// sessionStorage: this tab's rows, kept over a reload mid-send and read once by the page that comes after it.
+const SAVED_KEY = 'sturdy-playground:timeline';
+
+/** The same rules sturdy uses for its own output, for the headers the mock API saw and the errors shown. */
+export const redactor = createRedactor();
+
+/** Reason phrases of the statuses the mock API sends. */
+export const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
   201: 'Created',
   204: 'No Content',
@@ -35,7 +45,8 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-const element = <K extends keyof HTMLElementTagNameMap>(
+/** A new element with its class and text (never HTML). */
+export const element = <K extends keyof HTMLElementTagNameMap>(
   tag: K,
   className: string,
   text = '',
@@ -70,14 +81,15 @@ function shownUrl(href: string): string {
 }
 
 /**
- * A timeline: rows stamped with ms since the send started.
+ * A timeline: rows stamped with ms since the send started (epoch ms, so a reload does not restart the count).
  * @example
  * const timeline = new Timeline(document.querySelector('ol')!);
  * timeline.start();
  * timeline.add('done', 'Done', 'data ready after 12 ms');
  */
 export class Timeline {
-  private started = 0;
+  // Page load until the first send: a job the outbox delivers on start-up is stamped from there.
+  private started = Date.now();
   private readonly list: HTMLOListElement;
 
   constructor(list: HTMLOListElement) {
@@ -85,20 +97,61 @@ export class Timeline {
   }
 
   start(): void {
-    this.started = performance.now();
+    this.started = Date.now();
     this.list.replaceChildren();
   }
 
+  private stamp(): string {
+    return `+${Math.round(Date.now() - this.started)} ms`;
+  }
+
   add(kind: RowKind, title: string, detail = '', tone = ''): HTMLLIElement {
+    return this.append({ kind, title, detail, tone, at: this.stamp() });
+  }
+
+  private append({ kind, title, detail, tone, at }: SavedRow): HTMLLIElement {
+    this.list.querySelector(':scope > .empty')?.remove();
     const row = element('li', `row ${kind} ${tone}`.trim());
     row.dataset.kind = kind;
-    row.append(element('span', 'at', `+${Math.round(performance.now() - this.started)} ms`), element('span', 'dot'));
+    row.dataset.tone = tone;
+    row.append(element('span', 'at', at), element('span', 'dot'));
     const body = element('div', 'what');
     body.append(element('strong', '', title), element('span', 'detail', detail));
     row.append(body);
     this.list.append(row);
     row.scrollIntoView({ block: 'nearest' });
     return row;
+  }
+
+  /** Keeps the rows for the page that comes after a reload (see `restore`). */
+  save(): void {
+    const rows = [...this.list.querySelectorAll<HTMLLIElement>('li.row')].map(
+      (row): SavedRow => ({
+        kind: (row.dataset.kind ?? 'hint') as RowKind,
+        tone: row.dataset.tone ?? '',
+        at: row.querySelector('.at')?.textContent ?? '',
+        title: row.querySelector('strong')?.textContent ?? '',
+        detail: row.querySelector('.detail')?.textContent ?? '',
+      }),
+    );
+    sessionStorage.setItem(SAVED_KEY, JSON.stringify({ started: this.started, rows }));
+  }
+
+  /** Shows the rows saved before a reload, once; false when there were none. */
+  restore(): boolean {
+    const saved = sessionStorage.getItem(SAVED_KEY);
+    sessionStorage.removeItem(SAVED_KEY);
+    if (saved === null) return false;
+    const { started, rows }: { started: number; rows: SavedRow[] } = JSON.parse(saved);
+    this.start();
+    this.started = started;
+    for (const row of rows) this.append(row);
+    return true;
+  }
+
+  /** How many rows of this kind the timeline shows. */
+  count(kind: RowKind): number {
+    return this.list.querySelectorAll(`li[data-kind="${kind}"]`).length;
   }
 
   /** The newest row, if any. */
@@ -108,22 +161,27 @@ export class Timeline {
 
   /** Rewrites a row's detail in place (a counter that grows), stamping it with the time now. */
   setDetail(row: HTMLElement, detail: string): void {
-    row.querySelector('.at')!.textContent = `+${Math.round(performance.now() - this.started)} ms`;
+    row.querySelector('.at')!.textContent = this.stamp();
     row.querySelector('.detail')!.textContent = detail;
   }
 
-  /** A row for one of sturdy's events. */
-  event(event: SturdyEvent): void {
+  /**
+   * A row for one of sturdy's events. `delivery`: each request is one delivery of an outbox job (numbered
+   * over the whole timeline, a reload included), not an attempt of one call.
+   */
+  event(event: SturdyEvent, counted: 'attempt' | 'delivery' = 'attempt'): void {
     switch (event.type) {
       case 'cache':
         return void this.add('cache', CACHE_TITLE[event.outcome ?? 'miss'], CACHE_DETAIL[event.outcome ?? 'miss']);
-      case 'request':
-        return void this.add('request', `Attempt ${event.attempt}: ${event.method} ${shownUrl(event.url)}`);
+      case 'request': {
+        const what = counted === 'delivery' ? `Delivery ${this.count('request') + 1}` : `Attempt ${event.attempt}`;
+        return void this.add('request', `${what}: ${event.method} ${shownUrl(event.url)}`);
+      }
       case 'response':
         return void this.add(
           'response',
           `${event.status} ${STATUS_TEXT[event.status ?? 0] ?? ''}`.trim(),
-          `attempt ${event.attempt} took ${event.durationMs} ms`,
+          `${counted === 'delivery' ? 'the delivery' : `attempt ${event.attempt}`} took ${event.durationMs} ms`,
           (event.status ?? 0) >= 400 ? 'failed' : '',
         );
       case 'retry':
@@ -165,73 +223,4 @@ export class Timeline {
       shown.join(' · ') || 'no Idempotency-Key, no credentials',
     );
   }
-}
-
-/** Plain fields of an error worth showing, from its redacted toJSON view. */
-function errorFields(error: Error): Record<string, unknown> {
-  const view =
-    typeof (error as { toJSON?: unknown }).toJSON === 'function'
-      ? (error as unknown as { toJSON(): Record<string, unknown> }).toJSON()
-      : {};
-  const fields: Record<string, unknown> = { ...view };
-  delete fields.name;
-  delete fields.message;
-  delete fields.requestHeaders;
-  delete fields.responseHeaders;
-  for (const key of [
-    'timeout',
-    'retryAfter',
-    'direction',
-    'issues',
-    'path',
-    'status',
-    'contentType',
-    'snippet',
-    'error',
-    'errorDescription',
-  ] as const) {
-    const value = (error as unknown as Record<string, unknown>)[key];
-    if (value !== undefined && !(key in fields)) fields[key] = value;
-  }
-  return fields;
-}
-
-/**
- * Replaces the last outcome while a call is in flight, so an old result is never read as the new one.
- * @example
- * renderPending(document.getElementById('result')!);
- */
-export function renderPending(target: HTMLElement): void {
-  const head = element('p', 'verdict pending', 'Waiting for the response…');
-  head.dataset.outcome = 'pending';
-  target.replaceChildren(head);
-}
-
-/**
- * Shows the final data, or the typed error with its fields.
- * @example
- * renderResult(document.getElementById('result')!, { ok: true, data: { id: 42 }, status: 200 });
- */
-export function renderResult(
-  target: HTMLElement,
-  outcome: { ok: true; data: unknown; status: number } | { ok: false; error: Error },
-): void {
-  target.replaceChildren();
-  if (outcome.ok) {
-    const head = element('p', 'verdict ok', `✓ ${outcome.status} ${STATUS_TEXT[outcome.status] ?? ''}`);
-    head.dataset.outcome = 'ok';
-    target.append(head, element('pre', 'json', JSON.stringify(outcome.data, null, 2) ?? 'undefined (empty body)'));
-    return;
-  }
-  const { error } = outcome;
-  const head = element('p', 'verdict fail');
-  head.dataset.outcome = 'error';
-  head.append(
-    element('span', 'error-name', error.name),
-    element('span', 'error-message', redactor.text(error.message)),
-  );
-  target.append(head);
-  const fields = errorFields(error);
-  if (Object.keys(fields).length > 0)
-    target.append(element('pre', 'json', redactor.text(JSON.stringify(fields, null, 2))));
 }

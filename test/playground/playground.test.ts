@@ -393,4 +393,89 @@ describe.runIf(plan.run)('playground in Chromium', () => {
     expect(cacheRows(off.rows)).toEqual([]);
     expect(serverRows(off.rows)).toHaveLength(1);
   }, 60_000);
+
+  test('Checkout survives a reload: the page reloads mid-send, the outbox delivers again with the same key, one order', async () => {
+    // Its own context: its own service worker, IndexedDB and storage, and a reload that leaves the page above alone.
+    const context = await browser.newContext({ viewport: { width: 1360, height: 1000 } });
+    try {
+      const tab = await context.newPage();
+      const errors: string[] = [];
+      tab.on('pageerror', (error) => errors.push(String(error)));
+      let loads = 0;
+      tab.on('load', () => (loads += 1));
+      // What left the page, whatever its timeline says: the Idempotency-Key of each POST /api/orders.
+      const sentKeys: Array<string | undefined> = [];
+      tab.on('request', (request) => {
+        if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/orders')
+          sentKeys.push(request.headers()['idempotency-key']);
+      });
+      await tab.goto(server.resolvedUrls!.local[0]!);
+      await tab.locator('#status.ready').waitFor({ timeout: 20_000 });
+      await tab.getByRole('button', { name: 'Checkout survives a reload' }).click();
+      expect(await tab.locator('#outbox').isChecked()).toBe(true);
+      expect(await tab.locator('input[name="scenario"][value="reload"]').isChecked()).toBe(true);
+      expect(await tab.locator('#code').innerText()).toContain("const job = await box.send('orders', { method: 'POST'");
+      await tab.locator('#send').click();
+      // The mock API creates the order and holds its answer; the page reloads; on start-up the outbox delivers again.
+      await tab.locator('#timeline li[data-kind="done"]').waitFor({ timeout: 30_000 });
+      expect(loads).toBe(2);
+
+      const rows = await tab
+        .locator('#timeline li')
+        .evaluateAll((items) =>
+          items.map((item) => ({ kind: (item as HTMLElement).dataset.kind, text: item.textContent ?? '' })),
+        );
+      expect(rows.map((row) => row.kind)).toEqual([
+        'outbox',
+        'request',
+        'server',
+        'reload',
+        'reload',
+        'request',
+        'server',
+        'replay',
+        'response',
+        'done',
+      ]);
+      const key = rows[0]?.text.match(/idempotency-key: ([0-9a-f-]{36})/)?.[1];
+      expect(key).toBeDefined();
+      expect(sentKeys).toEqual([key, key]);
+      expect(rows.filter((row) => row.kind === 'server').map((row) => row.text)).toEqual([
+        expect.stringContaining(`idempotency-key: ${key}`),
+        expect.stringContaining(`idempotency-key: ${key}`),
+      ]);
+      expect(rows[1]?.text).toContain('Delivery 1: POST /api/orders');
+      expect(rows[3]?.text).toContain('The mock API created ord_101 and stored its answer, then held it');
+      expect(rows[4]?.text).toContain('The page reloaded mid-send');
+      expect(rows[5]?.text).toContain('Delivery 2: POST /api/orders');
+      expect(rows[8]?.text).toContain('201 Created');
+      expect(rows[9]?.text).toContain('the mock API created 1 order (ord_101)');
+      expect(await tab.locator('#result [data-outcome]').getAttribute('data-outcome')).toBe('ok');
+      expect(await tab.locator('#result').innerText()).toContain('"id": "ord_101"');
+      expect(await tab.locator('#summary').innerText()).toBe('2 deliveries');
+      // The form came back with the page: the code panel still shows the outbox call.
+      expect(await tab.locator('#outbox').isChecked()).toBe(true);
+      expect(await tab.locator('#code').innerText()).toContain("const job = await box.send('orders', { method: 'POST'");
+
+      // The mock server's ledger: one order, with that key; the outbox's IndexedDB store: empty.
+      const ledger = await tab.evaluate(() => JSON.parse(localStorage.getItem('sturdy-playground:ledger') ?? 'null'));
+      expect(ledger.orders).toEqual([{ id: 'ord_101', key }]);
+      const stored = await tab.evaluate(
+        () =>
+          new Promise<number>((done, fail) => {
+            const open = indexedDB.open('sturdy-outbox:playground');
+            open.onerror = () => fail(open.error);
+            open.onsuccess = () => {
+              const count = open.result.transaction('jobs').objectStore('jobs').count();
+              count.onsuccess = () => done(count.result);
+            };
+          }),
+      );
+      expect(stored).toBe(0);
+      expect(errors).toEqual([]);
+      await tab.screenshot({ path: resolve(OUT, 'checkout-reload.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 });
