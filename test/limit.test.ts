@@ -176,7 +176,7 @@ describe('a server-asked wait (item 20)', () => {
     expect(next.ms).toBeLessThan(2_000);
   });
 
-  test('a queued call whose deadline falls inside the pause fails at once with the server answer (HTTPError, data, retryAfter)', async () => {
+  test('a queued call whose deadline falls inside the pause fails at once with the status and the wait (HTTPError, retryAfter)', async () => {
     server.route('/paused', async (_request, response, n) => {
       await wait(50);
       if (n === 0)
@@ -193,7 +193,9 @@ describe('a server-asked wait (item 20)', () => {
     expect(isHTTPError(a.error)).toBe(true);
     expect(isHTTPError(b.error)).toBe(true);
     expect((b.error as { response: Response }).response.status).toBe(429);
-    expect((b.error as { data?: unknown }).data).toEqual({ error: 'quota' });
+    expect((a.error as { data?: unknown }).data).toEqual({ error: 'quota' });
+    // Not the refused call's body: that answer may have been another client's (see the two-user test below).
+    expect((b.error as { data?: unknown }).data).toBeUndefined();
     expect((b.error as { retryAfter?: number }).retryAfter).toBe(2_000);
     // At its deadline it would be 1 s.
     expect(b.ms).toBeLessThan(800);
@@ -220,12 +222,53 @@ describe('a server-asked wait (item 20)', () => {
     const first = elapsed(() => api.get('paused-default', { totalTimeout: 1_000 }));
     await wait(10);
     const queued = elapsed(() => api.get('paused-default', { totalTimeout: 1_000 }));
-    for (const outcome of await Promise.all([first, queued])) {
+    const outcomes = await Promise.all([first, queued]);
+    for (const outcome of outcomes) {
       expect(isTimeoutError(outcome.error)).toBe(false);
-      expect(outcome.error).toMatchObject({ retryAfter: 2_000, data: { error: 'quota' } });
+      expect(isHTTPError(outcome.error)).toBe(true);
+      expect(outcome.error).toMatchObject({ retryAfter: 2_000 });
       expect(outcome.ms).toBeLessThan(800);
     }
+    expect(outcomes.map((outcome) => (outcome.error as { data?: unknown }).data)).toEqual([
+      { error: 'quota' },
+      undefined,
+    ]);
     expect(server.requestsTo('/paused-default')).toHaveLength(1);
+  });
+
+  test("one limit() shared by two users: B's queued call fails with the status and the wait, nothing of A's 429", async () => {
+    server.route('/account', async (request, response) => {
+      await wait(50);
+      if (request.headers['x-user'] === 'alice')
+        return void response
+          .writeHead(429, {
+            'retry-after': '2',
+            'content-type': 'application/json',
+            'x-account': 'alice@example.com',
+            'set-cookie': 'session=alice-session-1234',
+          })
+          .end('{"error":"quota","account":"alice@example.com"}');
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    const flow = limit({ concurrency: 1 });
+    const alice = clientWith(flow, { headers: { 'x-user': 'alice' }, retry: 0 });
+    const bob = clientWith(flow, { headers: { 'x-user': 'bob' }, retry: 0 });
+    const refused = elapsed(() => alice.get('account'));
+    await wait(10);
+    const queued = await elapsed(() => bob.get('account', { totalTimeout: 1_000 }));
+    expect((await refused).error).toMatchObject({ data: { account: 'alice@example.com' } });
+    const error = queued.error as { response: Response; data?: unknown; retryAfter?: number; message: string };
+    expect(isHTTPError(error)).toBe(true);
+    expect(error.response.status).toBe(429);
+    expect(error.retryAfter).toBe(2_000);
+    expect(queued.ms).toBeLessThan(800);
+    // Nothing of Alice's answer: no body, no headers but the wait.
+    expect(error.data).toBeUndefined();
+    expect([...error.response.headers.keys()]).toEqual(['retry-after']);
+    expect(await error.response.text()).toBe('');
+    expect(JSON.stringify(error)).not.toContain('alice');
+    expect(error.message).not.toContain('alice');
+    expect(server.requestsTo('/account')).toHaveLength(1);
   });
 
   test('the pause does not touch another origin', async () => {

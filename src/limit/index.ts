@@ -54,8 +54,9 @@ const DEFAULT_STORE_TIMEOUT = 500;
  * Queued attempts wait in order (a retry goes first), honour the call's signal
  * and its `totalTimeout` (a `TimeoutError`). A 429 or 503 asking for a wait of
  * at most `retry.maxRetryAfter` pauses the origin: queued attempts wait it out,
- * and one whose deadline falls inside the pause gets the server's answer at
- * once (so the call fails with the server's `HTTPError` and its `retryAfter`).
+ * and one whose deadline falls inside the pause fails at once with an `HTTPError`
+ * holding the status and the wait left (`retryAfter`), never the body or headers
+ * of the answer that paused the origin (it may have been another client's).
  * @example
  * import { limit } from 'sturdy/limit';
  * const flow = limit({ concurrency: 4, rateLimit: { requests: 25, interval: 1_000 } });
@@ -123,7 +124,7 @@ export function limit(options: LimitOptions = {}): Middleware {
     // A wait over maxRetryAfter fails only this call (the retry layer says so); it pauses nothing.
     if (wait !== undefined && wait > 0 && wait <= call.retry.maxRetryAfter) {
       const until = now() + wait;
-      queues.pause(origin, { until, reply: pausedReply(response, until) });
+      queues.pause(origin, { until, reply: pausedReply(response.status, until) });
       shared?.pause(origin, wait, report);
     }
     // After the pause is set, so no queued attempt slips into the slot this one frees.

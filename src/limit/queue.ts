@@ -28,12 +28,12 @@ export type QueueWait = {
 };
 
 /**
- * A server-asked pause: until when, and the answer (the server's 429/503 with
- * the wait left) for a queued attempt whose deadline falls inside it.
+ * A server-asked pause: until when, and the answer (the status with the wait
+ * left) for a queued attempt whose deadline falls inside it.
  * @example
- * queue.pause(origin, { until: now() + 2_000, reply: () => Promise.resolve(new Response(null, { status: 429 })) });
+ * queue.pause(origin, { until: now() + 2_000, reply: () => new Response(null, { status: 429 }) });
  */
-export type Pause = { until: number; reply: () => Promise<Response> };
+export type Pause = { until: number; reply: () => Response };
 
 /**
  * Per-origin queues; one instance per `limit()`.
@@ -41,7 +41,7 @@ export type Pause = { until: number; reply: () => Promise<Response> };
  * const queue = createQueue({ concurrency: 4, requests: 10, interval: 1_000 });
  */
 export type OriginQueues = {
-  /** Resolves with a ticket when the attempt may start, or with the paused server answer to return instead. */
+  /** Resolves with a ticket when the attempt may start, or with the pause's answer to return instead. */
   acquire(origin: string, wait: QueueWait): Promise<Ticket | Response>;
   /** Holds every attempt to `origin` until `pause.until`. */
   pause(origin: string, pause: Pause): void;
@@ -49,7 +49,7 @@ export type OriginQueues = {
 
 const MIN_PRUNE = 64;
 
-type Waiter = { deadline: number; settle: (outcome: Ticket | Promise<Response>) => void };
+type Waiter = { deadline: number; settle: (outcome: Ticket | Response) => void };
 
 /** An attempt's rate slot: taken (Infinity) until its headers arrive, then until `interval` after them. */
 type Slot = { until: number };
@@ -198,7 +198,7 @@ export function createQueues(settings: { concurrency: number; requests: number; 
       if (queue.waiting.length === 0 && nextStart(queue, at) === 0) return Promise.resolve(start(queue));
       const aborted = wait.signals.find((signal) => signal?.aborted);
       if (aborted) return Promise.reject(aborted.reason);
-      if (queue.paused && wait.deadline < queue.paused.until) return queue.paused.reply();
+      if (queue.paused && wait.deadline < queue.paused.until) return Promise.resolve(queue.paused.reply());
       return new Promise<Ticket | Response>((resolve, reject) => {
         let timer: ReturnType<typeof setTimeout> | undefined;
         const cleanup = () => {
