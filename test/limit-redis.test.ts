@@ -33,13 +33,27 @@ describe.skipIf(!redisAvailable())('rateLimit.store: a quota shared through Redi
     await Promise.all([redis?.stop(), server?.close()]);
   });
 
-  /** Runs `processes` workers against `path` at the same moment; resolves with each one's report. */
-  const runWorkers = async (path: string, processes: number, env: Record<string, string>) => {
-    // Far enough ahead for 4 node processes to start on a loaded machine, so their calls really overlap.
-    const startAt = Date.now() + 3_000;
-    const runs = Array.from({ length: processes }, () => {
+  /**
+   * Runs `processes` workers against `path` at the same moment (`startAt`, epoch ms), the first one with `lead` env
+   * besides; resolves with each one's report. The default start is far enough ahead for 4 node processes to start
+   * on a loaded machine, so their calls really overlap.
+   */
+  const runWorkers = async (
+    path: string,
+    processes: number,
+    env: Record<string, string>,
+    { startAt = Date.now() + 3_000, lead = {} }: { startAt?: number; lead?: Record<string, string> } = {},
+  ) => {
+    const runs = Array.from({ length: processes }, (_, index) => {
       const child = spawn(process.execPath, [WORKER], {
-        env: { ...process.env, SERVER: `${server.url}${path}`, CALLS: '15', START_AT: String(startAt), ...env },
+        env: {
+          ...process.env,
+          SERVER: `${server.url}${path}`,
+          CALLS: '15',
+          START_AT: String(startAt),
+          ...env,
+          ...(index === 0 ? lead : {}),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -76,6 +90,28 @@ describe.skipIf(!redisAvailable())('rateLimit.store: a quota shared through Redi
     expect(alone.limited).toBeGreaterThanOrEqual(20);
     expect(alone.limited).toBeGreaterThan(shared.limited * 5);
   }, 30_000);
+
+  test('4 processes x 40 calls against a server counting whole clock seconds: zero 429s, in reasonable time', async () => {
+    const tally = { ok: 0, limited: 0 };
+    server.route('/clock/quota', modes.rateLimited(20, 1_000, tally, { clock: true }));
+    const started = Date.now();
+    // The worst phase for a shared window that starts at its first request: one call opens it half a second before
+    // a clock second begins, the burst comes just after. Counting from that call, the window would admit 19 of the
+    // burst and then 20 more at its end, all 39 inside the same clock second.
+    const second = Math.ceil((started + 5_000) / 1_000) * 1_000;
+    const reports = await runWorkers(
+      '/clock',
+      4,
+      { REDIS_PORT: String(redis.port), KEY_PREFIX: 'quota-clock', CALLS: '40' },
+      { startAt: second + 150, lead: { LEAD_AT: String(second - 500) } },
+    );
+    const ms = Date.now() - started;
+    expect(reports.map((report) => report.failures)).toEqual([[], [], [], []]);
+    expect(reports.flatMap((report) => report.errors)).toEqual([]);
+    expect(tally).toEqual({ ok: 161, limited: 0 });
+    // 161 calls at 20 per second take 8 s at best (about 10 s here), after the 5 s lead; wide for a loaded machine.
+    expect(ms).toBeLessThan(5_000 + 20_000);
+  }, 60_000);
 
   test('a 429 with Retry-After pauses the origin for every instance through the store', async () => {
     server.route('/pause-once', modes.retryAfter(429, 1));

@@ -319,8 +319,42 @@ describe('options', () => {
     // Each instance alone would send all 5 of its calls at once: together 10, over the quota of 5.
     expect(at[5]! - at[0]!).toBeGreaterThanOrEqual(950);
     expect(performance.now() - started).toBeGreaterThanOrEqual(950);
-    // 10 grants plus one rejection per waiting call per window: no polling.
-    expect(consumes).toBeLessThanOrEqual(10 + 5 + 2);
+    // On each of the two counts (the window from the first attempt, the clock's window): 10 grants plus one
+    // rejection per waiting call per window. No polling.
+    expect(consumes).toBeLessThanOrEqual(2 * (10 + 5 + 2));
+  });
+
+  test("a point granted in a clock window's last moments is not used: the attempt waits for the next window", async () => {
+    const arrivals: number[] = [];
+    server.route('/window-end', (_request, response) => {
+      arrivals.push(Date.now());
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    const limiter = new RateLimiterMemory({ points: 5, duration: 1 });
+    const asked: number[] = [];
+    const store = {
+      duration: limiter.duration,
+      consume: (key: string, points?: number) => {
+        asked.push(Date.now());
+        return limiter.consume(key, points);
+      },
+    };
+    const api = clientWith(limit({ rateLimit: { requests: 5, interval: 1_000, store } }));
+    // 20 ms before a clock second ends: inside the margin (a twentieth of the window while no latency is known).
+    let boundary = 0;
+    for (let tries = 0; tries < 5 && !(asked.length > 0 && asked[0]! < boundary); tries++) {
+      asked.length = 0;
+      arrivals.length = 0;
+      boundary = Math.ceil((Date.now() + 100) / 1_000) * 1_000;
+      await wait(boundary - 20 - Date.now());
+      await api.get('window-end').json();
+    }
+    // The store was asked before the second ended (else the machine was too slow to test this).
+    expect(asked[0]).toBeLessThan(boundary);
+    expect(arrivals).toHaveLength(1);
+    expect(arrivals[0]).toBeGreaterThanOrEqual(boundary);
+    // Both counts, then the new clock window alone (the point of the window from the first attempt is kept).
+    expect(asked).toHaveLength(3);
   });
 
   test('a store error is an error event naming the store, never the call failing', async () => {

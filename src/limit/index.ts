@@ -25,7 +25,10 @@ export type { RateLimitStore } from './store.ts';
 export type LimitRateOptions = {
   requests: number;
   interval: number;
-  /** A `rate-limiter-flexible` limiter shared by all instances; sturdy consumes one point per attempt, keyed by origin. */
+  /**
+   * A `rate-limiter-flexible` limiter shared by all instances. Each attempt takes a point from two counts of its
+   * origin: the store's window from its first attempt, and the window of the wall clock (the store's `duration`).
+   */
   store?: RateLimitStore | undefined;
   /**
    * Longest wait for one store operation before the attempt goes on with the local window alone (and an `error` event).

@@ -196,15 +196,21 @@ export const modes = {
   },
   /**
    * A rate-limited API: at most `limit` requests per fixed window of `windowMs`
-   * (from the first request); beyond it, 429 with Retry-After in whole seconds
-   * until the window ends. `tally` counts what was answered.
+   * (from the first request, or with `clock` aligned to the wall clock, as a
+   * server counting whole seconds); beyond it, 429 with Retry-After in whole
+   * seconds until the window ends. `tally` counts what was answered.
    */
-  rateLimited: (limit: number, windowMs: number, tally = { ok: 0, limited: 0 }): Handler => {
+  rateLimited: (
+    limit: number,
+    windowMs: number,
+    tally = { ok: 0, limited: 0 },
+    { clock = false }: { clock?: boolean } = {},
+  ): Handler => {
     let windowStart: number | undefined;
     let used = 0;
     return (_request, response) => {
-      const at = performance.now();
-      windowStart ??= at;
+      const at = clock ? Date.now() : performance.now();
+      windowStart ??= clock ? at - (at % windowMs) : at;
       if (at - windowStart >= windowMs) {
         windowStart += Math.floor((at - windowStart) / windowMs) * windowMs;
         used = 0;
