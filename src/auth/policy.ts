@@ -46,8 +46,10 @@ const KEPT: Array<[keyof Request & keyof RequestInit, unknown]> = [
 /**
  * `request` sent to `url` with `headers`, `body` (undefined: the request's own) and `redirect`. The common case
  * (same URL) is one `new Request(request, init)`; another URL needs a new request that keeps the fields.
+ * @example
+ * const hop = copyTo(request, new URL('/next', request.url), headers, null, 'manual', 'GET');
  */
-function copyTo(
+export function copyTo(
   request: Request,
   url: URL,
   headers: Headers,
