@@ -5,7 +5,15 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, createTraceState, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { apiKey, bearer, createClient, isNetworkError, isTimeoutError, type Middleware } from '../src/index.ts';
+import {
+  apiKey,
+  bearer,
+  createClient,
+  isNetworkError,
+  isRedirectError,
+  isTimeoutError,
+  type Middleware,
+} from '../src/index.ts';
 import { tracing } from '../src/otel/index.ts';
 import { startSdk, type TestSdk } from './helpers/otel-sdk.ts';
 import { modes, startServer, type TestServer } from './helpers/server.ts';
@@ -203,13 +211,15 @@ describe('credentials never reach a span', () => {
 });
 
 describe('propagation', () => {
+  /** A caller's active trace, with a tracestate. */
+  const parent = trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: '0af7651916cd43dd8448eb211c80319c',
+    spanId: 'b7ad6b7169203331',
+    traceFlags: 1,
+    traceState: createTraceState('shop=checkout'),
+  });
+
   test('traceparent and tracestate reach the baseUrl origin, not a foreign one; propagateTo adds an origin', async () => {
-    const parent = trace.setSpanContext(ROOT_CONTEXT, {
-      traceId: '0af7651916cd43dd8448eb211c80319c',
-      spanId: 'b7ad6b7169203331',
-      traceFlags: 1,
-      traceState: createTraceState('shop=checkout'),
-    });
     const plain = createClient({ baseUrl: `${server.url}/`, use: [tracing()] });
     await context.with(parent, async () => {
       await plain.get('ok');
@@ -229,6 +239,57 @@ describe('propagation', () => {
     expect(lastRequest(foreign, '/ok').headers.traceparent).toMatch(
       /^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/,
     );
+  });
+
+  test('a 302 to another origin on a client without auth: the second server never sees traceparent or tracestate', async () => {
+    server.route('/away', modes.redirect(`${foreign.url}/landing`, 302));
+    foreign.route('/landing', modes.echo(200));
+    const api = createClient({ baseUrl: `${server.url}/`, use: [tracing()] });
+    const body = await context.with(parent, () => api.get('away').json<{ url: string }>());
+    expect(body.url).toBe('/landing');
+    // The base origin got the trace headers; the origin it redirected to did not.
+    expect(lastRequest(server, '/away').headers.traceparent).toBe(traceparentOf(sdk.spans()[0]!));
+    expect(lastRequest(server, '/away').headers.tracestate).toBe('shop=checkout');
+    expect(lastRequest(foreign, '/landing').headers).not.toHaveProperty('traceparent');
+    expect(lastRequest(foreign, '/landing').headers).not.toHaveProperty('tracestate');
+    expect(sdk.spans().map((span) => span.attributes['http.response.status_code'])).toEqual([200]);
+
+    // A redirect within the allowed origins keeps them, and propagateTo allows the other origin too.
+    server.route('/around', modes.redirect('/ok', 302));
+    await context.with(parent, () => api.get('around'));
+    expect(lastRequest(server, '/ok').headers.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-/);
+    const listed = createClient({ baseUrl: `${server.url}/`, use: [tracing({ propagateTo: [foreign.origin] })] });
+    await context.with(parent, () => listed.get('away'));
+    expect(lastRequest(foreign, '/landing').headers.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-/);
+  });
+
+  test('a POST answered 307 to another origin: the body is sent again, the trace headers are not', async () => {
+    server.route('/submit', modes.redirect(`${foreign.url}/accept`, 307));
+    foreign.route('/accept', modes.echo(201));
+    const api = createClient({ baseUrl: `${server.url}/`, use: [tracing()] });
+    const echoed = await api.post('submit', { json: { sku: 'C3' } }).json<{ method: string; body: unknown }>();
+    expect(echoed).toMatchObject({ method: 'POST', body: { sku: 'C3' } });
+    expect(lastRequest(server, '/submit').headers).toHaveProperty('traceparent');
+    expect(lastRequest(foreign, '/accept').headers).not.toHaveProperty('traceparent');
+    expect(lastRequest(foreign, '/accept').headers['content-type']).toBe('application/json; charset=utf-8');
+  });
+
+  test('a streamed upload over 1 MiB answered 307 is not kept in memory to send again: a RedirectError, nothing sent on', async () => {
+    server.route('/upload', modes.redirect(`${foreign.url}/stored`, 307));
+    foreign.route('/stored', modes.echo(201));
+    const chunk = new Uint8Array(64 * 1024).fill(120);
+    const stream = () =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < 32; i++) controller.enqueue(chunk);
+          controller.close();
+        },
+      });
+    const api = createClient({ baseUrl: `${server.url}/`, use: [tracing()], retry: false });
+    const error = await api.post('upload', { body: stream }).catch((caught: unknown) => caught);
+    expect(isRedirectError(error)).toBe(true);
+    expect(lastRequest(server, '/upload').body).toHaveLength(2 * 1024 * 1024);
+    expect(foreign.requestsTo('/stored')).toHaveLength(0);
   });
 
   test("credentialOrigins count as credential origins; the caller's own headers and body arrive unchanged", async () => {

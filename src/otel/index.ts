@@ -25,6 +25,7 @@ import type {
   TracerProvider,
 } from '@opentelemetry/api';
 import type { CallInfo, Middleware, Next } from '../core/middleware.ts';
+import { sendTraced, type Traced } from './redirects.ts';
 
 /** Options of {@link tracing}. */
 export type TracingOptions = {
@@ -112,6 +113,7 @@ async function observe(
   let span: Span | undefined;
   let active = context.active();
   let sent = request;
+  let traced: Traced | undefined;
   if (tracer) {
     const attributes: Attributes = { ...base, 'url.full': call.redact.url(url) };
     if (!known) attributes['http.request.method_original'] = request.method;
@@ -125,12 +127,13 @@ async function observe(
     if (previous) previous.sent += 1;
     else calls.set(call, { first: span.spanContext(), sent: 1 });
     active = trace.setSpan(active, span);
-    sent = withTraceHeaders(request, active, () => propagateTo.has(url.origin) || call.isCredentialOrigin(url));
+    const mayReceive = (target: URL) => propagateTo.has(target.origin) || call.isCredentialOrigin(target);
+    ({ request: sent, traced } = withTraceHeaders(request, url, active, mayReceive));
   }
   let response: Response | undefined;
   let failure: { error: unknown } | undefined;
   try {
-    response = await context.with(active, next, undefined, sent);
+    response = await context.with(active, () => (traced ? sendTraced(sent, next, traced, call) : next(sent)));
     return response;
   } catch (error) {
     failure = { error };
@@ -158,23 +161,30 @@ async function observe(
 }
 
 /**
- * The request with the span's trace headers, when the propagator writes any and `allowed()`. They are set on the
- * attempt's own Request: a copy would pipe its body through a proxy stream, costing more than the
- * whole rest of the span. A Request with immutable headers is copied instead.
+ * The request with the span's trace headers, when the propagator writes any and `mayReceive` its URL, and
+ * what they are (for the redirects). They are set on the attempt's own Request: a copy would pipe its body
+ * through a proxy stream, costing more than the whole rest of the span. A Request with immutable headers is
+ * copied instead.
  */
-function withTraceHeaders(request: Request, active: Context, allowed: () => boolean): Request {
+function withTraceHeaders(
+  request: Request,
+  url: URL,
+  active: Context,
+  mayReceive: (url: URL) => boolean,
+): { request: Request; traced?: Traced } {
   const carrier: Record<string, string> = {};
   propagation.inject(active, carrier);
   const entries = Object.entries(carrier);
   // The origin is checked only when there is something to send (no propagator: nothing to check).
-  if (entries.length === 0 || !allowed()) return request;
+  if (entries.length === 0 || !mayReceive(url)) return { request };
+  const traced: Traced = { names: entries.map(([name]) => name), mayReceive };
   try {
     for (const [name, value] of entries) request.headers.set(name, value);
-    return request;
+    return { request, traced };
   } catch {
     const headers = new Headers(request.headers);
     for (const [name, value] of entries) headers.set(name, value);
-    return new Request(request, { headers });
+    return { request: new Request(request, { headers }), traced };
   }
 }
 

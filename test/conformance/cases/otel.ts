@@ -15,7 +15,7 @@ type OtelModule = typeof import('../../../src/otel/index.ts');
  * @example
  * registerOtelCases(createContext(registry, { url, runtime: 'deno', sturdy, entries: { otel } }));
  */
-export function registerOtelCases({ registry, url, sturdy, received, otherOrigin, entry }: CaseContext): void {
+export function registerOtelCases({ registry, url, sturdy, received, otherOrigin, entry, guarded }: CaseContext): void {
   const { createClient } = sturdy;
 
   registry.test('otel: with the API alone, tracing() changes nothing: no trace headers, the same errors', async () => {
@@ -60,12 +60,24 @@ export function registerOtelCases({ registry, url, sturdy, received, otherOrigin
     },
   );
 
-  registry.test('otel: traceparent reaches the baseUrl origin and never another origin', async () => {
-    const { tracing } = entry<OtelModule>('otel');
+  /** Runs `test` with the W3C propagator registered and an in-memory tracer provider, then removes both. */
+  const withPropagation = async (
+    test: (tracerProvider: BasicTracerProvider, exporter: InMemorySpanExporter) => Promise<void>,
+  ) => {
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     const exporter = new InMemorySpanExporter();
     const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
     try {
+      await test(tracerProvider, exporter);
+    } finally {
+      propagation.disable();
+      await tracerProvider.shutdown();
+    }
+  };
+
+  registry.test('otel: traceparent reaches the baseUrl origin and never another origin', () =>
+    withPropagation(async (tracerProvider, exporter) => {
+      const { tracing } = entry<OtelModule>('otel');
       const api = createClient({ baseUrl: `${url}/`, use: [tracing({ tracerProvider })], retry: false });
       const other = await otherOrigin();
       await api.get('auth-echo');
@@ -78,9 +90,20 @@ export function registerOtelCases({ registry, url, sturdy, received, otherOrigin
       expect(elsewhere!.attributes['http.response.status_code']).toBe(200);
       expect(landed.headers.traceparent).toBe(undefined);
       expect(landed.headers.tracestate).toBe(undefined);
-    } finally {
-      propagation.disable();
-      await tracerProvider.shutdown();
-    }
-  });
+    }),
+  );
+
+  guarded('otel: a redirect to another origin is followed without traceparent', 'manualRedirects', () =>
+    withPropagation(async (tracerProvider) => {
+      const { tracing } = entry<OtelModule>('otel');
+      const api = createClient({ baseUrl: `${url}/`, use: [tracing({ tracerProvider })], retry: false });
+      const landed = (await api.post('redirect-away', { json: { n: 2 } }).json()) as Echo;
+      expect(landed.url).toBe('/landing');
+      expect(landed.body).toEqual({ n: 2 });
+      expect(landed.headers.traceparent).toBe(undefined);
+      expect((await received('/redirect-away')).at(-1)!.headers.traceparent).toSatisfy(
+        (value: unknown) => typeof value === 'string' && value.startsWith('00-'),
+      );
+    }),
+  );
 }
