@@ -2,8 +2,20 @@
  * sturdy/otel with the real SDK registered globally, against real node:http servers:
  * what spans, attributes, links, trace headers and metrics each kind of call produces.
  */
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, createTraceState, trace } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  createTraceState,
+  propagation,
+  trace,
+  type MeterProvider,
+  type TextMapPropagator,
+  type TracerProvider,
+} from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import {
   apiKey,
@@ -11,8 +23,10 @@ import {
   createClient,
   isNetworkError,
   isRedirectError,
+  isHTTPError,
   isTimeoutError,
   type Middleware,
+  type SturdyEvent,
 } from '../src/index.ts';
 import { tracing } from '../src/otel/index.ts';
 import { startSdk, type TestSdk } from './helpers/otel-sdk.ts';
@@ -357,6 +371,94 @@ describe('metrics', () => {
     expect(points[0]!.boundaries).toEqual([0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10]);
     // Loopback answers in well under a second: the values are seconds, not milliseconds.
     expect(metric!.dataPoints.every((point) => point.value.max! < 1)).toBe(true);
+  });
+});
+
+describe('telemetry fails open', () => {
+  const broken = (message: string) => () => {
+    throw new Error(message);
+  };
+  const processor = (hooks: Partial<SpanProcessor>): SpanProcessor => ({
+    onStart() {},
+    onEnd() {},
+    forceFlush: async () => {},
+    shutdown: async () => {},
+    ...hooks,
+  });
+  /** A histogram whose record throws: what a broken meter hands out. */
+  const brokenMeter = {
+    getMeter: () => ({ createHistogram: () => ({ record: broken('meter record broke') }) }),
+  } as unknown as MeterProvider;
+
+  /**
+   * Three calls through `tracing(options)`: two answered 200, one 404. Each must end as it would without
+   * telemetry (the same value, the same HTTPError), and the failure is one `error` event naming where.
+   */
+  const callsThrough = async (options: Parameters<typeof tracing>[0]) => {
+    server.route('/fail-open', modes.json(200, { ok: true }));
+    const events: SturdyEvent[] = [];
+    const api = createClient({
+      baseUrl: `${server.url}/`,
+      use: [tracing(options)],
+      retry: false,
+      onEvent: (event) => events.push(event),
+    });
+    const before = server.requestsTo('/fail-open').length;
+    expect(await api.get('fail-open').json()).toEqual({ ok: true });
+    expect(await api.get('fail-open').json()).toEqual({ ok: true });
+    const missing = await api.get('missing').catch((error: unknown) => error);
+    expect(isHTTPError(missing)).toBe(true);
+    expect((missing as { data?: unknown }).data).toEqual({ error: 'not_found' });
+    expect(server.requestsTo('/fail-open')).toHaveLength(before + 2);
+    // The 404's own error event is the call's; the rest are telemetry's.
+    return events
+      .filter((event) => event.type === 'error' && !event.reason?.startsWith('HTTPError'))
+      .map((event) => event.reason);
+  };
+
+  test.each([
+    [
+      'a span processor whose onStart throws',
+      { onStart: broken('processor onStart broke') },
+      /starting a span.*onStart broke/,
+    ],
+    ['a span processor whose onEnd throws', { onEnd: broken('processor onEnd broke') }, /ending a span.*onEnd broke/],
+  ])('%s: every call ends as without telemetry; reported once', async (_name, hooks, reason) => {
+    const tracerProvider = new BasicTracerProvider({ spanProcessors: [processor(hooks)] });
+    expect(await callsThrough({ tracerProvider })).toEqual([expect.stringMatching(reason)]);
+  });
+
+  test('a tracer provider whose getTracer throws: every call ends as without telemetry; reported once', async () => {
+    const tracerProvider = { getTracer: broken('getTracer broke') } as TracerProvider;
+    expect(await callsThrough({ tracerProvider })).toEqual([expect.stringMatching(/tracer provider.*getTracer broke/)]);
+  });
+
+  test('a meter whose histogram.record throws: every call ends as without telemetry; reported once', async () => {
+    const reasons = await callsThrough({ meterProvider: brokenMeter });
+    expect(reasons).toEqual([expect.stringMatching(/recording the duration.*meter record broke/)]);
+  });
+
+  test('a propagator whose inject throws: the calls go out without trace headers; reported once', async () => {
+    const throwing: TextMapPropagator = {
+      inject: broken('inject broke'),
+      extract: (active) => active,
+      fields: () => [],
+    };
+    propagation.disable();
+    propagation.setGlobalPropagator(throwing);
+    try {
+      expect(await callsThrough({})).toEqual([expect.stringMatching(/trace headers.*inject broke/)]);
+      expect(lastRequest(server, '/fail-open').headers).not.toHaveProperty('traceparent');
+    } finally {
+      propagation.disable();
+      propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    }
+  });
+
+  test('a throw while the span ends never replaces the outcome: a network error stays the network error', async () => {
+    const tracerProvider = new BasicTracerProvider({ spanProcessors: [processor({ onEnd: broken('onEnd broke') })] });
+    const api = createClient({ baseUrl: `${server.url}/`, use: [tracing({ tracerProvider })], retry: false });
+    expect(isNetworkError(await api.get('drop').catch((error: unknown) => error))).toBe(true);
   });
 });
 

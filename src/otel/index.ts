@@ -4,16 +4,7 @@
  * conventions. `@opentelemetry/api` is an optional peer; without a registered SDK it adds no work.
  */
 import { now } from '../shared/clock.ts';
-import {
-  ProxyTracerProvider,
-  SpanKind,
-  SpanStatusCode,
-  context,
-  createNoopMeter,
-  metrics,
-  propagation,
-  trace,
-} from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import type {
   Attributes,
   Context,
@@ -25,6 +16,7 @@ import type {
   TracerProvider,
 } from '@opentelemetry/api';
 import type { CallInfo, Middleware, Next } from '../core/middleware.ts';
+import { type Fault, faultReporter, instruments, messageOf } from './instruments.ts';
 import { sendTraced, type Traced } from './redirects.ts';
 
 /** Options of {@link tracing}. */
@@ -53,12 +45,8 @@ export type TracingOptions = {
   meterProvider?: MeterProvider;
 };
 
-/** Tracer and meter name: the package's. */
-const NAME = 'sturdy';
 /** RFC 9110 methods, PATCH (RFC 5789) and QUERY: the conventions' known methods; others are `_OTHER`. */
 const KNOWN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'QUERY', 'CONNECT', 'TRACE'];
-/** The bucket boundaries the conventions advise for `http.client.request.duration` (seconds). */
-const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 const OPTION_NAMES = ['propagateTo', 'tracerProvider', 'meterProvider'];
 
 /** Per call: the first attempt's span (what resends link to) and how many spans were sent. */
@@ -70,7 +58,9 @@ type CallTrace = { first: SpanContext; sent: number };
  * with `http.request.resend_count`), and the `http.client.request.duration` histogram. A span ends
  * when the response headers arrive (or the attempt fails): reading the body is the caller's time.
  * `traceparent` / `tracestate` go (through the global propagator) only to credential origins and
- * `propagateTo`. With only the API's no-op providers the request passes through untouched.
+ * `propagateTo`, through redirects too. With only the API's no-op providers the request passes through
+ * untouched. Telemetry fails open: a throwing provider, span processor, propagator or meter never fails
+ * or changes a call; each kind of failure is reported once, as an `error` event.
  * @example
  * import { tracing } from 'sturdy/otel';
  * const api = createClient({ baseUrl: 'https://api.example.com/v1/', use: [tracing({ propagateTo: ['https://uploads.example.com'] })] });
@@ -80,12 +70,14 @@ export function tracing(options: TracingOptions = {}): Middleware {
   const propagateTo = checkOptions(options);
   const calls = new WeakMap<CallInfo, CallTrace>();
   const current = instruments(options);
+  const report = faultReporter();
   return (request, next, call) => {
-    const tracer = current.tracer();
-    const histogram = current.histogram();
+    const fault: Fault = (stage, error) => report(call, stage, error);
+    const tracer = current.tracer(fault);
+    const histogram = current.histogram(fault);
     // No SDK: no URL parsed, no attributes built, no span started.
     if (!tracer && !histogram) return next(request);
-    return observe(request, next, call, { tracer, histogram, calls, propagateTo });
+    return observe(request, next, call, { tracer, histogram, calls, propagateTo, fault });
   };
 }
 
@@ -94,13 +86,14 @@ type Observer = {
   histogram: Histogram | undefined;
   calls: WeakMap<CallInfo, CallTrace>;
   propagateTo: ReadonlySet<string>;
+  fault: Fault;
 };
 
 async function observe(
   request: Request,
   next: Next,
   call: CallInfo,
-  { tracer, histogram, calls, propagateTo }: Observer,
+  { tracer, histogram, calls, propagateTo, fault }: Observer,
 ): Promise<Response> {
   const url = new URL(request.url);
   const known = KNOWN_METHODS.includes(request.method);
@@ -111,24 +104,36 @@ async function observe(
   };
   const started = now();
   let span: Span | undefined;
-  let active = context.active();
+  const parent = context.active();
+  let active = parent;
   let sent = request;
   let traced: Traced | undefined;
   if (tracer) {
-    const attributes: Attributes = { ...base, 'url.full': call.redact.url(url) };
-    if (!known) attributes['http.request.method_original'] = request.method;
-    const previous = calls.get(call);
-    if (previous) attributes['http.request.resend_count'] = previous.sent;
-    span = tracer.startSpan(
-      known ? request.method : 'HTTP',
-      { kind: SpanKind.CLIENT, attributes, ...(previous ? { links: [{ context: previous.first }] } : {}) },
-      active,
-    );
-    if (previous) previous.sent += 1;
-    else calls.set(call, { first: span.spanContext(), sent: 1 });
-    active = trace.setSpan(active, span);
+    try {
+      const attributes: Attributes = { ...base, 'url.full': call.redact.url(url) };
+      if (!known) attributes['http.request.method_original'] = request.method;
+      const previous = calls.get(call);
+      if (previous) attributes['http.request.resend_count'] = previous.sent;
+      span = tracer.startSpan(
+        known ? request.method : 'HTTP',
+        { kind: SpanKind.CLIENT, attributes, ...(previous ? { links: [{ context: previous.first }] } : {}) },
+        active,
+      );
+      if (previous) previous.sent += 1;
+      else calls.set(call, { first: span.spanContext(), sent: 1 });
+      active = trace.setSpan(active, span);
+    } catch (error) {
+      fault('starting a span', error);
+    }
+  }
+  // Only a span that started whole has trace headers to send.
+  if (active !== parent) {
     const mayReceive = (target: URL) => propagateTo.has(target.origin) || call.isCredentialOrigin(target);
-    ({ request: sent, traced } = withTraceHeaders(request, url, active, mayReceive));
+    try {
+      ({ request: sent, traced } = withTraceHeaders(request, url, active, mayReceive));
+    } catch (error) {
+      fault('injecting trace headers', error);
+    }
   }
   let response: Response | undefined;
   let failure: { error: unknown } | undefined;
@@ -139,25 +144,35 @@ async function observe(
     failure = { error };
     throw error;
   } finally {
+    // Nothing here may throw: it would replace the call's own outcome.
     const status = response?.status ?? 0;
     const errorType = status >= 400 ? String(status) : failure ? errorTypeOf(failure.error, request, call) : undefined;
     if (status > 0) base['http.response.status_code'] = status;
     if (errorType !== undefined) base['error.type'] = errorType;
     if (span) {
-      if (status > 0) span.setAttribute('http.response.status_code', status);
-      if (errorType !== undefined) {
-        span.setAttribute('error.type', errorType);
-        span.setStatus(
-          failure
-            ? { code: SpanStatusCode.ERROR, message: messageOf(failure.error, call) }
-            : { code: SpanStatusCode.ERROR },
-        );
+      try {
+        endSpan(span, status, errorType, failure && messageOf(failure.error, call));
+      } catch (error) {
+        fault('ending a span', error);
       }
-      span.end();
     }
-    // The metric's attributes: the request's, then the outcome's (never url.full: unbounded cardinality).
-    histogram?.record((now() - started) / 1000, base);
+    try {
+      // The metric's attributes: the request's, then the outcome's (never url.full: unbounded cardinality).
+      histogram?.record((now() - started) / 1000, base);
+    } catch (error) {
+      fault('recording the duration', error);
+    }
   }
+}
+
+/** Ends an attempt's span with its outcome: the status, and for a failure `error.type` and status ERROR. */
+function endSpan(span: Span, status: number, errorType: string | undefined, message: string | undefined): void {
+  if (status > 0) span.setAttribute('http.response.status_code', status);
+  if (errorType !== undefined) {
+    span.setAttribute('error.type', errorType);
+    span.setStatus(message === undefined ? { code: SpanStatusCode.ERROR } : { code: SpanStatusCode.ERROR, message });
+  }
+  span.end();
 }
 
 /**
@@ -182,6 +197,12 @@ function withTraceHeaders(
     for (const [name, value] of entries) request.headers.set(name, value);
     return { request, traced };
   } catch {
+    // Immutable headers, or a value Headers refuses: none of them stays on the request (the copy throws for the latter).
+    for (const [name] of entries) {
+      try {
+        request.headers.delete(name);
+      } catch {}
+    }
     const headers = new Headers(request.headers);
     for (const [name, value] of entries) headers.set(name, value);
     return { request: new Request(request, { headers }), traced };
@@ -193,68 +214,17 @@ function withTraceHeaders(
  * a runtime's low-cardinality code where it gives one (Node: `ECONNREFUSED`), else the error's name.
  */
 function errorTypeOf(error: unknown, request: Request, call: CallInfo): string {
-  if (request.signal.aborted && !call.signal?.aborted) return 'TimeoutError';
-  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
-  if (error instanceof TypeError && typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code)) return code;
-  const name = (error as { name?: unknown } | null)?.name;
-  return typeof name === 'string' && name !== '' ? name : '_OTHER';
-}
-
-/** The span status message: the error's message, redacted like everything else sturdy emits. */
-function messageOf(error: unknown, call: CallInfo): string {
   try {
-    return call.redact.text(String((error as { message?: unknown } | null)?.message ?? error));
+    if (request.signal.aborted && !call.signal?.aborted) return 'TimeoutError';
+    const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+    if (error instanceof TypeError && typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code)) return code;
+    const name = (error as { name?: unknown } | null)?.name;
+    return typeof name === 'string' && name !== '' ? name : '_OTHER';
   } catch {
-    return 'error';
+    // An error object whose getters throw.
+    return '_OTHER';
   }
 }
-
-/**
- * The tracer and histogram of the providers in force, re-resolved only when a provider changes.
- * The global tracer provider is a proxy: what counts is its delegate, which an SDK may set at any time.
- */
-function instruments(options: TracingOptions) {
-  let tracerSource: unknown;
-  let tracer: Tracer | undefined;
-  let meterSource: unknown;
-  let histogram: Histogram | undefined;
-  return {
-    tracer(): Tracer | undefined {
-      const provider = options.tracerProvider ?? trace.getTracerProvider();
-      const source = delegateOf(provider);
-      if (source !== tracerSource) {
-        tracerSource = source;
-        tracer = source === noopTracerProvider() ? undefined : provider.getTracer(NAME);
-      }
-      return tracer;
-    },
-    histogram(): Histogram | undefined {
-      const provider = options.meterProvider ?? metrics.getMeterProvider();
-      if (provider !== meterSource) {
-        meterSource = provider;
-        const meter = provider.getMeter(NAME);
-        histogram =
-          meter === createNoopMeter()
-            ? undefined
-            : meter.createHistogram('http.client.request.duration', {
-                description: 'Duration of HTTP client requests.',
-                unit: 's',
-                advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-              });
-      }
-      return histogram;
-    },
-  };
-}
-
-let noopProvider: TracerProvider | undefined;
-/** The API's no-op tracer provider: what a proxy without an SDK delegates to. */
-const noopTracerProvider = () => (noopProvider ??= new ProxyTracerProvider().getDelegate());
-
-const delegateOf = (provider: TracerProvider): unknown => {
-  const proxy = provider as { getDelegate?: () => TracerProvider };
-  return typeof proxy.getDelegate === 'function' ? proxy.getDelegate() : provider;
-};
 
 /** Validates tracing()'s options; returns the `propagateTo` origins. */
 function checkOptions(options: TracingOptions): Set<string> {
