@@ -64,19 +64,29 @@ export function messageOf(error: unknown, call: CallInfo): string {
 }
 
 /**
+ * The tracer and the duration histogram in force (undefined for the API's no-op ones, or a provider that threw).
+ * @example
+ * const tracer = current.tracer(fault);
+ */
+export type Instruments = {
+  tracer(fault: Fault): Tracer | undefined;
+  histogram(fault: Fault): Histogram | undefined;
+};
+
+/**
  * The tracer and histogram of the providers in force, re-resolved only when a provider changes (a provider
  * that threw is not asked again until it changes). The global tracer provider is a proxy: what counts is its
  * delegate, which an SDK may set at any time.
  * @example
  * const current = instruments(options); const tracer = current.tracer(fault);
  */
-export function instruments(options: { tracerProvider?: TracerProvider; meterProvider?: MeterProvider }) {
+export function instruments(options: { tracerProvider?: TracerProvider; meterProvider?: MeterProvider }): Instruments {
   let tracerSource: unknown;
   let tracer: Tracer | undefined;
   let meterSource: unknown;
   let histogram: Histogram | undefined;
   return {
-    tracer(fault: Fault): Tracer | undefined {
+    tracer(fault) {
       try {
         const provider = options.tracerProvider ?? trace.getTracerProvider();
         const source = delegateOf(provider);
@@ -90,7 +100,7 @@ export function instruments(options: { tracerProvider?: TracerProvider; meterPro
       }
       return tracer;
     },
-    histogram(fault: Fault): Histogram | undefined {
+    histogram(fault) {
       try {
         const provider = options.meterProvider ?? metrics.getMeterProvider();
         if (provider !== meterSource) {
