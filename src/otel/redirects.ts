@@ -57,7 +57,14 @@ export async function sendTraced(request: Request, next: Next, traced: Traced, c
  * MAX_REPLAY_BYTES (a streamed upload is not held in memory).
  */
 function keepBody(request: Request) {
-  const reader = request.clone().body!.getReader();
+  let spare: Request;
+  try {
+    spare = request.clone();
+  } catch {
+    // A body another middleware already read or locked: nothing to keep (a 307/308 then fails as for a stream).
+    return undefined;
+  }
+  const reader = spare.body!.getReader();
   const chunks: Uint8Array<ArrayBuffer>[] = [];
   let size = 0;
   let dropped = false;
