@@ -286,6 +286,13 @@ describe('propagation', () => {
     expect(lastRequest(server, '/submit').headers).toHaveProperty('traceparent');
     expect(lastRequest(foreign, '/accept').headers).not.toHaveProperty('traceparent');
     expect(lastRequest(foreign, '/accept').headers['content-type']).toBe('application/json; charset=utf-8');
+
+    // A 303 turns it into a GET without the body.
+    server.route('/submit-then-see', modes.redirect(`${foreign.url}/accept`, 303));
+    const seen = await api.post('submit-then-see', { json: { sku: 'C4' } }).json<{ method: string; body: unknown }>();
+    expect(seen.method).toBe('GET');
+    expect(seen.body).toBeUndefined();
+    expect(lastRequest(foreign, '/accept').headers).not.toHaveProperty('traceparent');
   });
 
   test('a streamed upload over 1 MiB answered 307 is not kept in memory to send again: a RedirectError, nothing sent on', async () => {

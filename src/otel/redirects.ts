@@ -35,7 +35,7 @@ export async function sendTraced(request: Request, next: Next, traced: Traced, c
         next(
           hops++ === 0
             ? new Request(request, { redirect: 'manual' })
-            : copyTo(request, hop.url, hop.headers, hop.body, 'manual', hop.method),
+            : copyTo(request, hop.url, hop.headers, hop.body ?? null, 'manual', hop.method),
         ),
       {
         keepsCredentials: traced.mayReceive,
