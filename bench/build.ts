@@ -73,20 +73,6 @@ export async function gzipSize(contents: string, external: string[] = []): Promi
   return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).byteLength;
 }
 
-/** Minified bytes each source module puts into that bundle, largest first. */
-export async function moduleBytes(contents: string, external: string[] = []): Promise<Array<[string, number]>> {
-  const result = await build({
-    ...BROWSER_BUNDLE,
-    stdin: { contents, resolveDir: ROOT, loader: 'ts' },
-    external,
-    metafile: true,
-  });
-  const [output] = Object.values(result.metafile.outputs);
-  return Object.entries(output!.inputs)
-    .map(([path, { bytesInOutput }]): [string, number] => [path, bytesInOutput])
-    .sort((a, b) => b[1] - a[1]);
-}
-
 /** Names exported by src/index.ts (to find which auth strategies exist yet). */
 export function exportedNames(): Set<string> {
   const text = readFileSync(SRC_INDEX, 'utf8');

@@ -5,10 +5,8 @@
  */
 import ky from 'ky';
 import { ofetch } from 'ofetch';
-import { alternate, cpuSince, median, pairedRatio, type Samples } from './stats.ts';
-import { meets, ROWS, sturdyBare, sturdyDefaults, sturdyNoRetry } from './stub.ts';
-
-const PAYLOAD = { sku: 'A1', quantity: 2, note: 'bench' };
+import { alternate, cpuSince, meets, median, pairedRatio, type Samples } from './stats.ts';
+import { PAYLOAD, ROWS, sturdyDefaults, sturdyOff } from './stub.ts';
 
 /** Requests per second for `total` calls of `op`, `concurrency` at a time; the CPU us per request goes to `cpu`. */
 async function throughput(
@@ -36,8 +34,7 @@ export type LoopbackResult = { sequential: Samples; concurrent: Samples; cpu: Sa
 export async function benchLoopback(sturdy: Record<string, any>, baseUrl: string, rounds = 6): Promise<LoopbackResult> {
   const url = `${baseUrl}/json`;
   const api = sturdyDefaults(sturdy, globalThis.fetch, `${baseUrl}/`);
-  const noRetry = sturdyNoRetry(sturdy, globalThis.fetch, `${baseUrl}/`);
-  const bare = sturdyBare(sturdy, globalThis.fetch, `${baseUrl}/`);
+  const off = sturdyOff(sturdy, globalThis.fetch, `${baseUrl}/`);
   const kyFloor = ky.create({ retry: 0, timeout: false });
   const ops: Record<string, () => Promise<unknown>> = {
     [ROWS.fetch]: async () => {
@@ -52,8 +49,7 @@ export async function benchLoopback(sturdy: Record<string, any>, baseUrl: string
     [ROWS.kyFloor]: () => kyFloor.post(url, { json: PAYLOAD }).json(),
     [ROWS.ofetch]: () => ofetch(url, { method: 'POST', body: PAYLOAD }),
     [ROWS.full]: () => api.post('json', { json: PAYLOAD }).json(),
-    [ROWS.noRetry]: () => noRetry.post('json', { json: PAYLOAD }).json(),
-    [ROWS.bare]: () => bare.post('json', { json: PAYLOAD }).json(),
+    [ROWS.off]: () => off.post('json', { json: PAYLOAD }).json(),
   };
   // CPU per request is taken from the sequential rounds (warmup rounds included, then dropped).
   const cpu: Samples = Object.fromEntries(Object.keys(ops).map((name) => [name, []]));
@@ -69,7 +65,7 @@ export async function benchLoopback(sturdy: Record<string, any>, baseUrl: string
   return { sequential, concurrent: await alternate(casesFor(1200, 32, false), rounds), cpu };
 }
 
-/** The issue's loopback target: sturdy's full defaults at least ky defaults' req/s, sequential and at concurrency 32. */
+/** DESIGN's loopback target: sturdy's full defaults + bearer at least ky defaults' req/s, sequential and at concurrency 32. */
 const met = (samples: Samples, name: string) =>
   name === ROWS.full ? meets(pairedRatio(samples[name]!, samples[ROWS.ky]!), 1.0) : '-';
 

@@ -34,9 +34,9 @@ try {
     log('stub fetch overhead ...');
     const result = await benchStub(sturdy);
     sections.push(
-      `### Per-request overhead, stub fetch (POST JSON + parse)\n\nsturdy's full defaults (retry, timeouts, idempotency key) with ${result.bearer === 'bearer()' ? '`bearer()`' : 'a custom bearer AuthStrategy'}; "retries off" is \`retry: false\` with every other default and no auth; "all features off" also turns off every timeout and the idempotency key. ops/s is 1 / CPU time per call; ratios are medians of per-round ratios (higher is better).\n\n` +
+      '### Per-request overhead, stub fetch (POST JSON + parse)\n\nsturdy\'s full defaults (retry, timeouts, idempotency key) with `bearer()`; "retries and timeouts off" is `retry: false, timeout: false, totalTimeout: false, idleTimeout: false`, no auth. CPU time per call; "time x" columns are medians of per-round ratios (lower is better).\n\n' +
         table(
-          ['client', 'CPU us/op', 'ops/s', 'ops/s x ky defaults', "ops/s x ky's floor", 'target', 'met?'],
+          ['client', 'CPU us/op', 'ops/s', 'time x ky defaults', "time x ky's floor", 'target', 'met?'],
           stubRows(result),
         ),
     );
@@ -66,7 +66,7 @@ try {
     log('bundle size ...');
     const size = await benchSize();
     sections.push(
-      `### Bundle size (esbuild, browser, minified, gzip -9; KB = 1024 bytes, size-limit kB = 1000)\n\n${table(['bundle', 'min+gz', 'target', 'met?'], sizeRows(size))}\n\n${sizeBreakdown(size)}`,
+      `### Bundle size (esbuild, browser, minified, gzip -9; kB = 1000 bytes)\n\n${table(['bundle', 'min+gz', 'target', 'met?'], sizeRows(size))}\n\n${sizeBreakdown(size)}`,
     );
   }
   if (wanted('cold')) {

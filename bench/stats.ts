@@ -54,4 +54,9 @@ export async function perOp(op: () => Promise<unknown>, n: number): Promise<numb
   return cpuSince(started) / n;
 }
 
+/** `yes`, or `no` with the figure, for a measured ratio against a floor (higher is better: req/s). */
+export const meets = (ratio: number, target: number): string => (ratio >= target ? 'yes' : `no (${ratio.toFixed(2)}x)`);
+/** `yes`, or `no` with the figure, for a measured ratio against a ceiling (lower is better: time, bytes). */
+export const within = (ratio: number, limit: number): string => (ratio <= limit ? 'yes' : `no (${ratio.toFixed(2)}x)`);
+
 export const fixed = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : '-');

@@ -1,20 +1,30 @@
 // The Lean-core budget figure (DESIGN "Lean core"): sturdy's own code in a one-call SPA bundle
 // (createClient + a POST `.json()`, esbuild browser, minified, gzip -9, ky external), alone and with bearer,
 // and the minified bytes each source module adds. Usage: node scripts/size-core.ts [--modules]
-import { gzipSync } from 'node:zlib';
+// (bench/size.ts reports the same figures through `leanCoreSize`).
 import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const INDEX = JSON.stringify(resolve(ROOT, 'src/index.ts'));
-const APPS = {
+/** The one-call apps DESIGN's budget is measured on. */
+export const LEAN_APPS = {
   core: `import { createClient } from ${INDEX}; const api = createClient({ baseUrl: 'https://x/' }); export const f = () => api.post('y', { json: { a: 1 } }).json();`,
   'core + bearer': `import { createClient, bearer } from ${INDEX}; const api = createClient({ baseUrl: 'https://x/', auth: bearer('t') }); export const f = () => api.post('y', { json: { a: 1 } }).json();`,
 };
 
-for (const [name, contents] of Object.entries(APPS)) {
+/** One app's bundle: bytes min+gz and minified, and the minified bytes of each input module, largest first. */
+export type LeanSize = { gzip: number; min: number; modules: Array<[path: string, bytes: number]> };
+
+/**
+ * Bundles one of `LEAN_APPS` as DESIGN measures it.
+ * @example
+ * (await leanCoreSize('core')).gzip // 11120
+ */
+export async function leanCoreSize(name: keyof typeof LEAN_APPS): Promise<LeanSize> {
   const out = await build({
-    stdin: { contents, resolveDir: ROOT, loader: 'ts' },
+    stdin: { contents: LEAN_APPS[name], resolveDir: ROOT, loader: 'ts' },
     bundle: true,
     minify: true,
     format: 'esm',
@@ -25,11 +35,19 @@ for (const [name, contents] of Object.entries(APPS)) {
     logLevel: 'silent',
   });
   const code = out.outputFiles[0]!.contents;
-  console.log(`${name}: ${(gzipSync(code, { level: 9 }).length / 1000).toFixed(2)} kB min+gz (${code.length} B min)`);
-  if (process.argv.includes('--modules')) {
-    const inputs = Object.values(out.metafile.outputs)[0]!.inputs;
-    const rows = Object.entries(inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput);
-    for (const [path, { bytesInOutput }] of rows)
-      if (bytesInOutput > 0) console.log(`  ${String(bytesInOutput).padStart(6)}  ${path}`);
+  const inputs = Object.values(out.metafile.outputs)[0]!.inputs;
+  const modules = Object.entries(inputs)
+    .map(([path, { bytesInOutput }]): [string, number] => [path, bytesInOutput])
+    .filter(([, bytes]) => bytes > 0)
+    .sort((a, b) => b[1] - a[1]);
+  return { gzip: gzipSync(code, { level: 9 }).length, min: code.length, modules };
+}
+
+if (import.meta.main) {
+  for (const name of Object.keys(LEAN_APPS) as Array<keyof typeof LEAN_APPS>) {
+    const { gzip, min, modules } = await leanCoreSize(name);
+    console.log(`${name}: ${(gzip / 1000).toFixed(2)} kB min+gz (${min} B min)`);
+    if (process.argv.includes('--modules'))
+      for (const [path, bytes] of modules) console.log(`  ${String(bytes).padStart(6)}  ${path}`);
   }
 }
