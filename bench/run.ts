@@ -95,7 +95,7 @@ try {
 }
 
 const seconds = ((performance.now() - started) / 1000).toFixed(0);
-const header = `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.versions.node}, ${cpus().length} CPUs (shared, noisy), ${seconds} s run. Medians of alternating rounds.`;
+const header = `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.versions.node}, ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}, a VM shared with other work, noisy), ${seconds} s run. Medians of alternating rounds.`;
 const markdown = `${header}\n\n${sections.join('\n\n')}\n`;
 if (only.size === 0) {
   writeFileSync(resolve(ROOT, 'bench/results.md'), `# sturdy benchmarks\n\n${markdown}`);

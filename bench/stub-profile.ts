@@ -4,7 +4,8 @@
  * charged to the innermost sturdy function or stub fetch on its stack (src/..., bench/stub.ts), else to ky, else
  * to the runtime (promise jobs, the bench loop) or to garbage collection: so a sturdy function's figure includes the platform work it
  * asks for (a `new Request`, a Headers copy). Each round times every case without the profiler and then
- * profiles it; a row is the case's unprofiled CPU per call x its share of samples, median over rounds.
+ * profiles it; a row is the case's median unprofiled CPU per call x the row's share of all its samples (pooled
+ * over rounds), so a case's rows add up to its time and the differences to the gap between two cases.
  * Standalone: `node bench/stub-profile.ts [rounds] [n]` (Node 24); `DETAIL=1` adds the leaf functions under
  * each row. Nothing is asserted.
  */
@@ -47,6 +48,8 @@ type Profile = { nodes: ProfileNode[]; samples: number[] };
 
 const GC = 'runtime: garbage collection';
 const RUNTIME = 'runtime: promise jobs, bench loop';
+/** The key under which a case's count of all its samples is kept. */
+const TOTAL = '(all samples)';
 /** The row a frame is charged to: a sturdy function (`core/call.ts attemptFetch`), the stub, ky, or undefined (runtime). */
 const rowOf = ({ functionName, url }: CallFrame): string | undefined => {
   const sturdy = /\/src\/(.+\.ts)$/.exec(url);
@@ -57,8 +60,8 @@ const rowOf = ({ functionName, url }: CallFrame): string | undefined => {
 const leafOf = ({ functionName, url, lineNumber }: CallFrame) =>
   `${functionName || '(anonymous)'} ${url.replace(/^.*\//, '')}:${lineNumber + 1}`;
 
-/** Share of the profile's non-idle samples per row (and, with DETAIL, per row and leaf function). */
-function shares(profile: Profile): Map<string, number> {
+/** Adds the profile's non-idle samples per row (and, with DETAIL, per row and leaf function) to `counts`. */
+function countSamples(profile: Profile, counts: Map<string, number>): void {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -72,18 +75,15 @@ function shares(profile: Profile): Map<string, number> {
     }
     return row;
   };
-  const counts = new Map<string, number>();
   const add = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
-  let total = 0;
   for (const id of profile.samples) {
     const frame = byId.get(id)!.callFrame;
     if (frame.functionName === '(idle)') continue;
-    total += 1;
+    add(TOTAL);
     const row = frame.functionName === '(garbage collector)' ? GC : rowFor(id);
     add(row);
     if (DETAIL) add(`${row}\t${leafOf(frame)}`);
   }
-  return new Map([...counts].map(([key, count]) => [key, count / total]));
 }
 
 const session = new Session();
@@ -91,31 +91,36 @@ session.connect();
 await session.post('Profiler.enable');
 await session.post('Profiler.setSamplingInterval', { interval: 50 });
 const perCall = new Map<string, number[]>();
-const figures = new Map<string, Map<string, number[]>>();
+const samples = new Map<string, Map<string, number>>();
 for (const op of Object.values(cases)) await perOp(op, n);
+const names = Object.keys(cases);
 for (let round = 0; round < rounds; round++) {
-  for (const [name, op] of Object.entries(cases)) {
+  // The order rotates each round, so no case always follows the same one (and its garbage).
+  for (let i = 0; i < names.length; i++) {
+    const name = names[(i + round) % names.length]!;
+    const op = cases[name]!;
     const us = await perOp(op, n);
     await session.post('Profiler.start');
     await perOp(op, n);
     const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
     perCall.set(name, [...(perCall.get(name) ?? []), us]);
-    const table = figures.get(name) ?? new Map<string, number[]>();
-    figures.set(name, table);
-    for (const [key, share] of shares(profile)) table.set(key, [...(table.get(key) ?? []), share * us]);
+    const counts = samples.get(name) ?? new Map<string, number>();
+    samples.set(name, counts);
+    countSamples(profile, counts);
   }
 }
 session.disconnect();
 
-/** A row's us per call in a case: median over rounds, a round without a sample counting as 0. */
+/** A row's us per call in a case: the case's median CPU per call x the row's share of its samples. */
 const usOf = (name: string, key: string): number => {
-  const values = figures.get(name)!.get(key) ?? [];
-  return median([...values, ...Array<number>(rounds - values.length).fill(0)]);
+  const counts = samples.get(name)!;
+  return (median(perCall.get(name)!) * (counts.get(key) ?? 0)) / counts.get(TOTAL)!;
 };
 const fmt = (us: number) => us.toFixed(1);
-let out = `### Per-call CPU by code (stub fetch, POST JSON + parse; ${rounds} rounds x ${n} calls, sampled every 50 us, Node ${process.versions.node})\n\nEach sample is charged to the innermost sturdy function or stub fetch on its stack, else to ky, else to the runtime. us per call: the case's CPU per call (timed without the profiler) x the row's share of samples, median over rounds; rows under 0.3 us left out.\n`;
+let out = `### Per-call CPU by code (stub fetch, POST JSON + parse; ${rounds} rounds x ${n} calls, sampled every 50 us, Node ${process.versions.node})\n\nEach sample is charged to the innermost sturdy function or stub fetch on its stack, else to ky, else to the runtime. us per call: the case's median CPU per call (timed without the profiler) x the row's share of its samples over all rounds; rows under 0.3 us left out.\n`;
 for (const [kyName, sturdyName] of PAIRS) {
-  const keys = new Set([...figures.get(kyName)!.keys(), ...figures.get(sturdyName)!.keys()]);
+  const keys = new Set([...samples.get(kyName)!.keys(), ...samples.get(sturdyName)!.keys()]);
+  keys.delete(TOTAL);
   const rows = [...keys]
     .filter((key) => !key.includes('\t'))
     .map((key): [string, number, number] => [key, usOf(kyName, key), usOf(sturdyName, key)])
