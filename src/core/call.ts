@@ -158,6 +158,11 @@ export class Call implements CallInfo {
 }
 
 const EMPTY = {};
+/** `json` and `body` are the call's body, which kyOptions reads from the call's own options. */
+const bodyOnly = (given: object): boolean => {
+  for (const key in given) if (key !== 'json' && key !== 'body') return false;
+  return true;
+};
 
 /**
  * Starts a call through ky with sturdy's policies attached, or throws (finalized) what ky throws at the call.
@@ -170,8 +175,10 @@ export function startCall(
   input: string | URL | Request,
   given: CallOptions | undefined,
 ) {
-  if (given) checkOptions(given, 'call');
-  const options = given ? mergeOptions(client.options, given) : client.options;
+  // A call that gives only its body has nothing to check or merge.
+  const own = given !== undefined && !bodyOnly(given);
+  if (own) checkOptions(given, 'call');
+  const options = own ? mergeOptions(client.options, given) : client.options;
   const scoped = given && (given.auth !== undefined || given.credentialOrigins || given.baseUrl !== undefined);
   const call = new Call(
     client,
@@ -319,17 +326,22 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
     json !== undefined ? () => text : (perAttempt ?? (isReplayableBody(body) ? () => body as BodyInit : undefined));
 
   part.method = method;
-  part.retry = kyRetry({
-    retry: options.retry,
-    method,
-    keyed,
-    replayable: replay !== undefined,
-    budget: client.budget,
-    remaining: () => call.remaining(),
-    onRetry: (delayMs, reason) =>
-      call.emit({ type: 'retry', attempt: call.attempt + 1, delayMs: Math.round(delayMs), reason }),
-    outOfTime: () => call.timeoutError('total'),
-  }) as never;
+  // No repeat is possible (no retries, or a body that cannot be sent again): ky gets the smallest retry option.
+  part.retry = (
+    options.retry.limit === 0 || !replay
+      ? 0
+      : kyRetry({
+          retry: options.retry,
+          method,
+          keyed,
+          replayable: replay !== undefined,
+          budget: client.budget,
+          remaining: () => call.remaining(),
+          onRetry: (delayMs, reason) =>
+            call.emit({ type: 'retry', attempt: call.attempt + 1, delayMs: Math.round(delayMs), reason }),
+          outOfTime: () => call.timeoutError('total'),
+        })
+  ) as never;
   const userParse = options.parseJson;
   part.parseJson = (text, context) =>
     parseJsonText(text, context.response, call.redact, userParse && ((raw) => userParse(raw, context)));
