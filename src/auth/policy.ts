@@ -52,12 +52,13 @@ const KEPT: Array<[keyof Request & keyof RequestInit, unknown]> = [
 export function copyTo(
   request: Request,
   url: URL,
-  headers: Headers,
+  headers: Headers | undefined,
   body: BodyInit | null | undefined,
   redirect: RequestRedirect,
   method = request.method,
 ): Request {
-  const init: RequestInit & { duplex?: 'half' } = { method, headers, redirect };
+  // Without `headers`, the copy takes the request's own.
+  const init: RequestInit & { duplex?: 'half' } = { method, headers: headers ?? request.headers, redirect };
   if (body != null) {
     init.body = body;
     init.duplex = 'half';
@@ -138,17 +139,17 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
         changed || body !== undefined ? copyTo(request, url, request.headers, body, request.redirect) : request,
       );
     }
-    const target = (): AuthTarget => ({
-      url: new URL(url),
-      headers: new Headers(request.headers),
-      signal: info.signal,
-      fetch: call.fetch,
-    });
+    // Where code can see redirects, a credentialed request follows them here, so they never carry it elsewhere.
+    const follow = request.redirect === 'follow' && canFollowRedirects();
+    const redirect = follow ? 'manual' : request.redirect;
 
     const attempt = async (
       sent: BodyInit | null | undefined,
-    ): Promise<{ response: Response; used: unknown; left: boolean }> => {
-      const into = target();
+      target: URL,
+    ): Promise<{ response: Response; used: unknown; left: boolean; into: AuthTarget }> => {
+      // The copy that carries the credential: the strategy writes straight into its headers (one copy of them).
+      let outgoing = copyTo(request, url, undefined, sent, redirect);
+      const into: AuthTarget = { url: target, headers: outgoing.headers, signal: info.signal, fetch: call.fetch };
       // A strategy with the credential at hand (a fixed token) answers synchronously: no await then.
       const pending = auth.authorize(into);
       const used =
@@ -156,11 +157,11 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
           ? await abortable(pending as Promise<unknown>, info.signal)
           : pending;
       record.credential = authorizedNames(names, request, into);
-      // Where code can see redirects, a credentialed request follows them here, so they never carry it elsewhere.
-      const follow = request.redirect === 'follow' && canFollowRedirects();
-      const response = await next(copyTo(request, into.url, into.headers, sent, follow ? 'manual' : request.redirect));
+      // A strategy that put its credential in the URL (a query parameter): the copy goes there.
+      if (into.url.href !== request.url) outgoing = copyTo(outgoing, into.url, outgoing.headers, undefined, redirect);
+      const response = await next(outgoing);
       if (!follow || !REDIRECTS.includes(response.status) || !response.headers.has('location'))
-        return { response, used, left: false };
+        return { response, used, left: false, into };
       let left = false;
       const hop: Hop = { url: into.url, method: request.method, headers: into.headers, body: sent ?? request.body };
       const send = (h: Hop) => next(copyTo(request, h.url, h.headers, h.body ?? null, 'manual', h.method));
@@ -168,21 +169,27 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
         keepsCredentials: mayReceive,
         names: info.credential!,
         replayBody: call.replay,
-        describe: (target: URL) => info.redact.url(target),
+        describe: (shown: URL) => info.redact.url(shown),
         onLeave: () => (left = true),
       };
       const final = await followRedirects(hop, send, policy, response);
-      return { response: final, used, left };
+      return { response: final, used, left, into };
     };
 
-    const { response, used, left } = await attempt(body);
+    const { response, used, left } = await attempt(body, url);
     // A 401 from beyond the credential origins never saw the credential: nothing to refresh.
     if (response.status !== 401 || !auth.refresh || left || !call.replay) return response;
     // A credential step stops waiting when the caller aborts; time is bounded by ky's timeout racing this middleware.
-    const refreshed = await abortable(auth.refresh(used, target()), info.signal);
+    const fresh = (): AuthTarget => ({
+      url: new URL(request.url),
+      headers: new Headers(request.headers),
+      signal: info.signal,
+      fetch: call.fetch,
+    });
+    const refreshed = await abortable(auth.refresh(used, fresh()), info.signal);
     if (!refreshed) return response;
     void response.body?.cancel().catch(() => {});
     call.onRepeat();
-    return (await attempt(call.replay() ?? null)).response;
+    return (await attempt(call.replay() ?? null, new URL(request.url))).response;
   };
 }
