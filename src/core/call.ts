@@ -17,7 +17,7 @@ import {
   TimeoutError,
 } from './errors.ts';
 import { emit, type SturdyEvent } from './events.ts';
-import { JSON_ACCEPT, JSON_CONTENT_TYPE, parseJsonText, serializeJson } from './json.ts';
+import { JSON_ACCEPT, JSON_CONTENT_TYPE, serializeJson } from './json.ts';
 import { type CallInfo, type CredentialNames, type Middleware, runChain } from './middleware.ts';
 import { type CallOptions, checkOptions, kyPart, mergeOptions, type ResolvedOptions } from './options.ts';
 import { Redactor } from './redact.ts';
@@ -342,9 +342,6 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
           outOfTime: () => call.timeoutError('total'),
         })
   ) as never;
-  const userParse = options.parseJson;
-  part.parseJson = (text, context) =>
-    parseJsonText(text, context.response, call.redact, userParse && ((raw) => userParse(raw, context)));
   part.fetch = attemptFetch(call, options.auth || undefined, perAttempt, replay);
   return part;
 }
@@ -402,6 +399,8 @@ function attemptFetch(
     const request = asRequest(input, init);
     call.attempt += 1;
     call.lastRequest = request;
+    // `.json()` asks for JSON unless the caller chose what to accept (ky's own `.json()` would set it too).
+    if (call.reading === 'json' && !request.headers.has('accept')) request.headers.set('accept', JSON_ACCEPT);
     const send = (outgoing: Request) => transport(call, outgoing, (r) => fetch(r, init));
     return (chain.length === 0 ? send(request) : runChain(chain, request, send, call)).then((response) =>
       guardResponse(call, request, response),

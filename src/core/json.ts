@@ -2,7 +2,7 @@
  * sturdy's JSON rules: the headers a `json` body gets, serialization that names the path JSON cannot carry,
  * and parsing that turns an empty body into `undefined` and a non-JSON one into a ParseError.
  */
-import { readBounded } from './body.ts';
+import { ERROR_BODY_LIMIT, readBounded } from './body.ts';
 import { ParseError, parseSnippet, SerializationError } from './errors.ts';
 import type { Redactor } from './redact.ts';
 import { formatPath } from './schema.ts';
@@ -106,6 +106,9 @@ const parseError = (response: Response, text: string, redactor: Redactor, cause?
  * response.text = () => jsonText(response, redactor);
  */
 export async function jsonText(response: Response, redactor: Redactor): Promise<string> {
+  // A body whose length is known and within the bound is read by the platform at once.
+  const length = response.headers.get('content-length');
+  if (length !== null && Number(length) <= ERROR_BODY_LIMIT) return Response.prototype.text.call(response);
   const bounded = await readBounded(response);
   if (bounded.complete || /^\s*[{[]/.test(bounded.text)) return bounded.readRest();
   bounded.cancel();

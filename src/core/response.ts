@@ -3,6 +3,7 @@
  * sturdy's JSON rules and `.result()`, which never rejects.
  */
 import type { Call } from './call.ts';
+import { parseJsonText } from './json.ts';
 import type { Redactor } from './redact.ts';
 import { type InferOutput, type StandardSchemaV1, validate } from './schema.ts';
 
@@ -85,11 +86,14 @@ export function respond<T>(call: Call, source: KySource): ResponsePromise<T> {
   }
   promise.json = ((schema?: StandardSchemaV1) => {
     quiet();
+    // Before the request goes out: it asks for JSON, and the transport bounds a body that is plainly not JSON.
     call.reading = 'json';
-    const data = shortcut('json');
-    data.catch(() => {});
     return promise.then(async (response) => {
-      const value = await data.catch(readFailed);
+      // ky's text shortcut (its body-read timeout), parsed by sturdy's JSON rules.
+      const text = (await shortcut('text').catch(readFailed)) as string;
+      const userParse = call.options.parseJson;
+      const parse = userParse && ((raw: string) => userParse(raw, { request: call.lastRequest!, response }));
+      const value = await parseJsonText(text, response, call.redact, parse).catch(fail);
       if (!schema) return value;
       return validate(schema, value, 'response', { status: response.status, what: 'response body' }, call.redact).catch(
         fail,
