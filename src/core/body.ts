@@ -54,10 +54,6 @@ export async function readBounded(response: Response, limit = ERROR_BODY_LIMIT):
   };
 }
 
-/** Is this a JSON media type (`application/json`, `application/problem+json`, ...)? */
-export const isJsonContentType = (contentType: string | null): boolean =>
-  /\/(?:.*[.+-])?json$/.test((contentType ?? '').split(';', 1)[0]!.trim().toLowerCase());
-
 /**
  * The response with its body cut off at `limit` bytes: past it the stream errors and the rest is cancelled, so
  * whoever reads an error body (ky, for `HTTPError.data`) holds at most `limit`.

@@ -230,7 +230,7 @@ const show = (value: unknown, secret?: 1): string => {
  * @example
  * unwrapReplace(replaceOption({ beforeRequest: [] })) // { value: { beforeRequest: [] }, replace: true }
  */
-export function unwrapReplace(value: unknown): { value: unknown; replace: boolean } {
+function unwrapReplace(value: unknown): { value: unknown; replace: boolean } {
   const replace =
     isObject(value) &&
     Object.getOwnPropertySymbols(value).length === 1 &&

@@ -19,7 +19,7 @@ export type HTTPErrorWithRetryAfter = HTTPError & {
 };
 
 /** Methods that repeat only with an Idempotency-Key header (lower case, as ky's `retry.methods`); sturdy sends one. */
-export const KEYED_METHODS: readonly string[] = ['post', 'patch'];
+const KEYED_METHODS: readonly string[] = ['post', 'patch'];
 /**
  * Does `method` (any case) get an Idempotency-Key?
  * @example

@@ -64,10 +64,7 @@ export type BodyGuard = {
  * @example
  * const { done, value } = await readChunk(reader, guard);
  */
-export function readChunk<T>(
-  reader: ReadableStreamDefaultReader<T>,
-  guard: BodyGuard,
-): Promise<ReadableStreamReadResult<T>> {
+function readChunk<T>(reader: ReadableStreamDefaultReader<T>, guard: BodyGuard): Promise<ReadableStreamReadResult<T>> {
   const remaining = guard.deadline.remaining();
   const idle = guard.idleMs === false ? Infinity : guard.idleMs;
   return new Promise((resolve, reject) => {
