@@ -319,9 +319,10 @@ describe('options', () => {
     // Each instance alone would send all 5 of its calls at once: together 10, over the quota of 5.
     expect(at[5]! - at[0]!).toBeGreaterThanOrEqual(950);
     expect(performance.now() - started).toBeGreaterThanOrEqual(950);
-    // On each of the two counts (the window from the first attempt, the clock's window): 10 grants plus one
-    // rejection per waiting call per window. No polling.
-    expect(consumes).toBeLessThanOrEqual(2 * (10 + 5 + 2));
+    // On each of the two counts (the window from the first attempt, the clock's window): 10 grants, and a waiting
+    // call is refused at most twice per count (where the burst falls in the clock second decides which; 34 was
+    // too tight for an unlucky phase: 40 seen in CI). A call that polled would ask hundreds of times in the second.
+    expect(consumes).toBeLessThanOrEqual(2 * (10 + 2 * 10));
   });
 
   test("a point granted in a clock window's last moments is not used: the attempt waits for the next window", async () => {
