@@ -56,6 +56,17 @@ export async function buildDist(): Promise<string> {
   return resolve(outDir, 'index.js');
 }
 
+/** The core as size-limit's "core" row and the bench bundle it: the client and the error guards. */
+export const CORE_EXPORTS: readonly string[] = [
+  'createClient',
+  'isHTTPError',
+  'isTimeoutError',
+  'isNetworkError',
+  'isParseError',
+  'isValidationError',
+  'isSerializationError',
+];
+
 /** How an app's bundler would pack sturdy for the browser (also used by scripts/packaging.ts). */
 export const BROWSER_BUNDLE = {
   bundle: true,

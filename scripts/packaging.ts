@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
-import { BROWSER_BUNDLE } from '../bench/build.ts';
+import { BROWSER_BUNDLE, CORE_EXPORTS } from '../bench/build.ts';
 import type { Outcome } from '../test/conformance/harness.ts';
 
 /** Where the size-limit bundles go (package.json "size-limit" paths point here). */
@@ -18,15 +18,7 @@ const OUT = 'node_modules/.cache/sturdy-size';
 const PACKAGE = 'sturdy';
 const exported = new Set(Object.keys((await import(PACKAGE)) as object));
 const AUTH = ['bearer', 'apiKey', 'basic', 'clientCredentials'].filter((name) => exported.has(name));
-const CORE = [
-  'createClient',
-  'isHTTPError',
-  'isTimeoutError',
-  'isNetworkError',
-  'isParseError',
-  'isValidationError',
-  'isSerializationError',
-];
+const CORE = [...CORE_EXPORTS];
 
 /** Minified browser ESM bundle of `import { names } from 'sturdy'`; ky external unless asked (it is a dependency). */
 async function bundle(
