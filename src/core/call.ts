@@ -53,6 +53,12 @@ export class Call implements CallInfo {
   reading: string | undefined;
   /** The names this attempt's credential is in; the credential policy sets it on each attempt (see CallInfo). */
   credential: CredentialNames | undefined;
+  /** The call sends JSON; it is keyed (POST/PATCH with an Idempotency-Key), with this key. */
+  json = false;
+  keyed = false;
+  key: string | undefined;
+  /** sturdy's default headers are set on each attempt's request (no hook sees ky's). */
+  addHeaders = false;
   readonly started = now();
   readonly client: Client;
   /** The options this call uses: its client's snapshot, with what the call gave merged over it. */
@@ -293,23 +299,29 @@ function headerIn(headers: unknown, name: string): boolean | undefined {
 function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown): KyOptions {
   const { options, method, client } = call;
   const part = kyPart(given) as KyOptions & { json?: unknown; body?: unknown };
+  // The call's `json` reaches ky only when a hook must see it (below): else ky would serialize it a second time.
+  delete part.json;
   if (json !== undefined && given.body !== undefined) {
     throw new SerializationError('pass either json or body, not both: json is serialized and would replace body');
   }
+  // ky (through the platform's Request) refuses a body with these; the JSON body is sent per attempt, so say it here.
+  if (json !== undefined && (method === 'GET' || method === 'HEAD'))
+    throw new TypeError(`sturdy: a ${method} request cannot have a body; send json with POST, PUT, PATCH or QUERY`);
   const has = (name: string) =>
     headerIn(given.headers, name) ??
     ((input instanceof Request && input.headers.has(name)) || (client.options.headers as Headers).has(name));
-  const extra: Record<string, string> = {};
-  if (json !== undefined && !has('content-type')) extra['content-type'] = JSON_CONTENT_TYPE;
-  if (json !== undefined && !has('accept')) extra.accept = JSON_ACCEPT;
-  const key = options.idempotencyKey;
-  const keyed = isKeyedMethod(method) && (key !== false || has(IDEMPOTENCY_HEADER));
-  if (keyed && key !== false && !has(IDEMPOTENCY_HEADER)) extra[IDEMPOTENCY_HEADER] = key ?? crypto.randomUUID();
-  if (Object.keys(extra).length > 0) part.headers = withHeaders(given.headers, extra);
+  call.json = json !== undefined;
+  call.keyed = isKeyedMethod(method) && (options.idempotencyKey !== false || has(IDEMPOTENCY_HEADER));
+  // A hook may look at sturdy's headers (the Idempotency-Key of each attempt): then ky gets them; else they are
+  // set on each attempt's request, which spares ky a Headers merge per call.
+  const observed = observes(client.options.hooks) || observes(given.hooks) || Boolean(options.onUploadProgress);
+  if (observed) {
+    const extra = defaultHeaders(call, (name) => has(name));
+    if (extra.length > 0) part.headers = withHeaders(given.headers, Object.fromEntries(extra));
+  } else call.addHeaders = true;
 
   // A JSON body is sent from its string per attempt when no hook sees ky's request (nor upload progress counts
   // its stream): ky then holds no body, so it has nothing to tee for its retries.
-  const observed = observes(client.options.hooks) || observes(given.hooks) || Boolean(options.onUploadProgress);
   const { body } = given;
   let text: string | undefined;
   let perAttempt: (() => BodyInit) | undefined;
@@ -333,7 +345,7 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
       : kyRetry({
           retry: options.retry,
           method,
-          keyed,
+          keyed: call.keyed,
           replayable: replay !== undefined,
           budget: client.budget,
           remaining: () => call.remaining(),
@@ -344,6 +356,20 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
   ) as never;
   part.fetch = attemptFetch(call, options.auth || undefined, perAttempt, replay);
   return part;
+}
+
+/**
+ * sturdy's headers a request lacks (`has` says what it holds): JSON's content-type and accept, and a keyed
+ * call's Idempotency-Key, the same on every attempt.
+ */
+function defaultHeaders(call: Call, has: (name: string) => boolean): Array<[string, string]> {
+  const extra: Array<[string, string]> = [];
+  if (call.json && !has('content-type')) extra.push(['content-type', JSON_CONTENT_TYPE]);
+  if (call.json && !has('accept')) extra.push(['accept', JSON_ACCEPT]);
+  const key = call.options.idempotencyKey;
+  if (call.keyed && key !== false && !has(IDEMPOTENCY_HEADER))
+    extra.push([IDEMPOTENCY_HEADER, (call.key ??= key ?? crypto.randomUUID())]);
+  return extra;
 }
 
 const withHeaders = (
@@ -376,6 +402,10 @@ function attemptFetch(
   const fetch: typeof globalThis.fetch = (request, init) =>
     options.fetch ? options.fetch(request, init) : globalThis.fetch(request, init);
   const chain: Middleware[] = [];
+  // Nothing between ky and the platform's fetch: the body goes in fetch's init, so fetch builds the one request
+  // (a Request copy would cost a second Request and a body proxy). A fetch of the caller's, or middleware, gets
+  // a Request that holds everything.
+  const direct = perAttempt && !auth && !options.use?.length && (!options.fetch || options.fetch === globalThis.fetch);
   // A body made per attempt is added here, so ky never holds (or tees) it; the credential policy adds it to
   // the one copy it makes anyway.
   if (auth) {
@@ -392,16 +422,22 @@ function attemptFetch(
         },
       }),
     );
-  } else if (perAttempt)
+  } else if (perAttempt && !direct)
     chain.push((request, next) => next(new Request(request, { body: perAttempt(), duplex: 'half' } as RequestInit)));
   if (options.use) chain.push(...options.use);
   return (input, init) => {
     const request = asRequest(input, init);
     call.attempt += 1;
     call.lastRequest = request;
+    if (call.addHeaders)
+      for (const [name, value] of defaultHeaders(call, (name) => request.headers.has(name)))
+        request.headers.set(name, value);
     // `.json()` asks for JSON unless the caller chose what to accept (ky's own `.json()` would set it too).
     if (call.reading === 'json' && !request.headers.has('accept')) request.headers.set('accept', JSON_ACCEPT);
-    const send = (outgoing: Request) => transport(call, outgoing, (r) => fetch(r, init));
+    const send = (outgoing: Request) =>
+      transport(call, outgoing, (r) =>
+        fetch(r, direct ? ({ ...init, body: perAttempt(), duplex: 'half' } as RequestInit) : init),
+      );
     return (chain.length === 0 ? send(request) : runChain(chain, request, send, call)).then((response) =>
       guardResponse(call, request, response),
     );
