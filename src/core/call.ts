@@ -327,7 +327,9 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
   let perAttempt: (() => BodyInit) | undefined;
   if (json !== undefined && !observed) {
     text = serializeJson(json, options.stringifyJson);
-    perAttempt = () => text!;
+    // Sent once, with nothing below ky but a fetch of the caller's: ky's one request holds it (no copy, no tee).
+    if (options.retry.limit === 0 && !options.auth && !options.use?.length && !platformFetch(options)) part.body = text;
+    else perAttempt = () => text!;
   } else if (json !== undefined) {
     part.json = json;
     // ky serializes after its init hooks ran, so their changes to `json` are kept; sturdy's serializer names the bad path.
@@ -383,6 +385,9 @@ const withHeaders = (
   return merged;
 };
 
+/** The platform's fetch, which builds its request from fetch's init as well (a caller's fetch may ignore init). */
+const platformFetch = ({ fetch }: ResolvedOptions): boolean => !fetch || fetch === globalThis.fetch;
+
 /** ky hands fetch a Request, or what a hook returned: a Request-like object (another realm's) becomes a real one. */
 const asRequest = (input: Parameters<typeof fetch>[0], init?: RequestInit): Request => {
   if (input instanceof Request) return input;
@@ -405,7 +410,7 @@ function attemptFetch(
   // Nothing between ky and the platform's fetch: the body goes in fetch's init, so fetch builds the one request
   // (a Request copy would cost a second Request and a body proxy). A fetch of the caller's, or middleware, gets
   // a Request that holds everything.
-  const direct = perAttempt && !auth && !options.use?.length && (!options.fetch || options.fetch === globalThis.fetch);
+  const direct = perAttempt && !auth && !options.use?.length && platformFetch(options);
   // A body made per attempt is added here, so ky never holds (or tees) it; the credential policy adds it to
   // the one copy it makes anyway.
   if (auth) {
