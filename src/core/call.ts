@@ -286,15 +286,6 @@ const observes = (hooks: unknown): boolean =>
     (name) => ((hooks as Record<string, unknown[]> | undefined)?.[name]?.length ?? 0) > 0,
   );
 
-/** Is `name` set by the call's headers (undefined: they do not say)? */
-function headerIn(headers: unknown, name: string): boolean | undefined {
-  if (!headers) return undefined;
-  if (headers instanceof Headers) return headers.has(name) || undefined;
-  const entries = Array.isArray(headers) ? headers : Object.entries(headers);
-  for (const [key, value] of entries) if (String(key).toLowerCase() === name) return value !== undefined;
-  return undefined;
-}
-
 /** The ky options of one call: the caller's, with sturdy's headers, body, retry rules, JSON parser and fetch. */
 function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown): KyOptions {
   const { options, method, client } = call;
@@ -307,17 +298,22 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
   // ky (through the platform's Request) refuses a body with these; the JSON body is sent per attempt, so say it here.
   if (json !== undefined && (method === 'GET' || method === 'HEAD'))
     throw new TypeError(`sturdy: a ${method} request cannot have a body; send json with POST, PUT, PATCH or QUERY`);
-  const has = (name: string) =>
-    headerIn(given.headers, name) ??
-    ((input instanceof Request && input.headers.has(name)) || (client.options.headers as Headers).has(name));
+  // Set by the call (ky reads a value 'undefined' as "remove"), else by its input Request or its client?
+  const has = (name: string) => {
+    const own = given.headers && new Headers(given.headers as HeadersInit).get(name);
+    return own != null
+      ? own !== 'undefined'
+      : (input instanceof Request && input.headers.has(name)) || (client.options.headers as Headers).has(name);
+  };
   call.json = json !== undefined;
   call.keyed = isKeyedMethod(method) && (options.idempotencyKey !== false || has(IDEMPOTENCY_HEADER));
   // A hook may look at sturdy's headers (the Idempotency-Key of each attempt): then ky gets them; else they are
   // set on each attempt's request, which spares ky a Headers merge per call.
   const observed = observes(client.options.hooks) || observes(given.hooks) || Boolean(options.onUploadProgress);
   if (observed) {
-    const extra = defaultHeaders(call, (name) => has(name));
-    if (extra.length > 0) part.headers = withHeaders(given.headers, Object.fromEntries(extra));
+    const headers = new Headers(given.headers as HeadersInit);
+    for (const [name, value] of defaultHeaders(call, has)) headers.set(name, value);
+    part.headers = headers;
   } else call.addHeaders = true;
 
   // A JSON body is sent from its string per attempt when no hook sees ky's request (nor upload progress counts
@@ -373,17 +369,6 @@ function defaultHeaders(call: Call, has: (name: string) => boolean): Array<[stri
     extra.push([IDEMPOTENCY_HEADER, (call.key ??= key ?? crypto.randomUUID())]);
   return extra;
 }
-
-const withHeaders = (
-  headers: CallOptions['headers'],
-  extra: Record<string, string>,
-): NonNullable<KyOptions['headers']> => {
-  if (!headers) return extra;
-  if (!(headers instanceof Headers) && !Array.isArray(headers)) return { ...headers, ...extra };
-  const merged = new Headers(headers as HeadersInit);
-  for (const name in extra) merged.set(name, extra[name]!);
-  return merged;
-};
 
 /** The platform's fetch, which builds its request from fetch's init as well (a caller's fetch may ignore init). */
 const platformFetch = ({ fetch }: ResolvedOptions): boolean => !fetch || fetch === globalThis.fetch;
