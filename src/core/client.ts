@@ -15,7 +15,7 @@ import {
   type ResolvedOptions,
 } from './options.ts';
 import { Redactor } from './redact.ts';
-import { type ResponsePromise, respond } from './response.ts';
+import { type ResponsePromise, respond, SHORTCUTS } from './response.ts';
 import { createRetryBudget, RETRY_DEFAULTS } from './retry.ts';
 import { type StandardSchemaV1, validate } from './schema.ts';
 
@@ -105,7 +105,7 @@ function build(instance: KyInstance, base: ResolvedOptions, given: ClientOptions
     const source = Object.assign(
       started.then((box) => box.source),
       Object.fromEntries(
-        ['text', 'json', 'blob', 'arrayBuffer', 'formData', 'bytes'].map((name) => [
+        SHORTCUTS.map((name) => [
           name,
           () => started.then((box) => box.source[name]!()),
         ]),

@@ -56,7 +56,8 @@ const brand = <T extends object>(value: T, redactor: Redactor): T => {
   return value;
 };
 
-const SHORTCUTS = ['text', 'blob', 'arrayBuffer', 'formData', 'bytes'];
+/** ky's body shortcuts besides `json` (sturdy's `.json()` reads through `text`). */
+export const SHORTCUTS = ['text', 'blob', 'arrayBuffer', 'formData', 'bytes'];
 
 /**
  * Decorates ky's ResponsePromise for `call`.
