@@ -29,31 +29,33 @@ type DateParts = [
 ];
 
 /**
- * An HTTP-date (RFC 9110 section 5.6.7) as epoch ms, or NaN: only the three forms the RFC names, always GMT.
- * An RFC 850 two-digit year is the latest century's that is not more than 50 years ahead.
+ * An HTTP-date (RFC 9110 section 5.6.7) as epoch ms, or undefined: only the three forms the RFC names, always
+ * GMT. An RFC 850 two-digit year is the latest century's that is not more than 50 years ahead.
  * @example
  * parseHttpDate('Sun, 06 Nov 1994 08:49:37 GMT') // 784111777000
  */
-export function parseHttpDate(value: string, nowMs = Date.now()): number {
-  const match = HTTP_DATE.exec(value);
-  if (!match) return NaN;
+export function parseHttpDate(value: string): number | undefined {
+  // No match: every part is undefined, so no candidate below is a date.
+  const match = HTTP_DATE.exec(value) ?? [];
   const [, day, month, year, hours, minutes, seconds] = match
     .filter(Boolean)
     .map((part) => (+part >= 0 ? +part : MONTH.indexOf(part) >> 2)) as DateParts;
-  // ky's checks: a real day of that month (Date.UTC reads years 0-99 as 19xx, as ky's does), :60 a leap second.
-  const at = (year: number) =>
-    day > 0 && day <= new Date(Date.UTC(year, month + 1, 0)).getUTCDate() && hours < 24 && minutes < 60 && seconds < 61
-      ? new Date(0).setUTCFullYear(year, month, day) + ((hours * 60 + minutes) * 60 + seconds) * 1000
-      : NaN;
-  if (!match[9]) return at(year);
-  const now = new Date(nowMs);
+  const now = new Date();
   const thisYear = now.getUTCFullYear();
-  const latest = now.setUTCFullYear(thisYear + 50);
-  for (let candidate = thisYear - (thisYear % 100) + year + 100, tries = 3; tries--; candidate -= 100) {
-    const time = at(candidate);
-    if (time <= latest) return time;
-  }
-  return NaN;
+  const century = thisYear - (thisYear % 100) + year;
+  const latest = match[9] ? now.setUTCFullYear(thisYear + 50) : Infinity;
+  return (match[9] ? [century + 100, century, century - 100] : [year])
+    .map((year) =>
+      // ky's checks: a real day of that month (Date.UTC reads years 0-99 as 19xx, as ky's does), :60 a leap second.
+      day > 0 &&
+      day <= new Date(Date.UTC(year, month + 1, 0)).getUTCDate() &&
+      hours < 24 &&
+      minutes < 60 &&
+      seconds < 61
+        ? new Date(0).setUTCFullYear(year, month, day) + ((hours * 60 + minutes) * 60 + seconds) * 1000
+        : NaN,
+    )
+    .find((time) => time <= latest);
 }
 
 /** The headers that may say when to come back, in ky's order; those named `reset` may hold an epoch time. */
@@ -79,13 +81,13 @@ export const retryTimingHeader = (headers: Headers): string | undefined =>
  * @example
  * retryAfterMs(new Headers({ 'retry-after': '2' })) // 2000
  */
-export function retryAfterMs(headers: Headers, nowMs = Date.now()): number | undefined {
+export function retryAfterMs(headers: Headers): number | undefined {
   const name = retryTimingHeader(headers);
   if (!name) return undefined;
   const value = headers.get(name)!;
   // Reset headers may hold an epoch time instead of a delay: values from 2024-01-01 on are times.
   const wait = /^\d+$/.test(value)
-    ? +value * 1000 - (+value >= 1_704_067_200 && name.includes('reset') ? nowMs : 0)
-    : parseHttpDate(value, nowMs) - nowMs;
+    ? +value * 1000 - (+value >= 1_704_067_200 && name.includes('reset') ? Date.now() : 0)
+    : (parseHttpDate(value) ?? NaN) - Date.now();
   return wait >= 0 ? wait : wait < 0 ? 0 : undefined;
 }

@@ -81,7 +81,7 @@ export type NormalizedRetry = Required<Omit<RetryOptions, 'shouldRetry'>> & Pick
  */
 export const RETRY_DEFAULTS: NormalizedRetry = {
   limit: 3,
-  methods: ['get', 'head', 'options', 'put', 'delete', 'query'],
+  methods: 'get head options put delete query'.split(' '),
   statusCodes: [408, 425, 429, 500, 502, 503, 504],
   afterStatusCodes: [413, 429, 503],
   maxRetryAfter: 60_000,
@@ -165,7 +165,7 @@ export function backoff(retryCount: number, { delay, jitter, backoffLimit }: Nor
   // NaN (a broken delay or jitter function) counts as the cap, not as "no wait".
   const clamp = (ms: number) => (ms < backoffLimit ? Math.max(ms, 0) : backoffLimit);
   const base = clamp(delay(retryCount));
-  return jitter === true ? Math.random() * base : jitter ? clamp(jitter(base)) : base;
+  return clamp(jitter === true ? Math.random() * base : jitter ? jitter(base) : base);
 }
 
 /** Error codes of a keep-alive socket the server closed while idle: the request never reached it. */
@@ -174,7 +174,7 @@ const STALE_SOCKET = /^(ECONNRESET|EPIPE|UND_ERR_SOCKET)$/;
 const isStaleSocket = (error: unknown, depth = 5): boolean =>
   error instanceof Object &&
   depth > 0 &&
-  (STALE_SOCKET.test(String((error as { code?: unknown }).code)) || isStaleSocket((error as Error).cause, depth - 1));
+  (STALE_SOCKET.test(`${(error as { code?: unknown }).code}`) || isStaleSocket((error as Error).cause, depth - 1));
 
 /**
  * Puts the wait the server asked for on a paced HTTPError (`retryAfter`, ms) and returns it: the server's own
@@ -183,10 +183,11 @@ const isStaleSocket = (error: unknown, depth = 5): boolean =>
  * noteRetryAfter(error, api.options.retry) // 2000, and error.retryAfter === 2000
  */
 export function noteRetryAfter(error: unknown, retry: NormalizedRetry): number | undefined {
-  if (!(error instanceof HTTPError) || !retry.afterStatusCodes.includes(error.response.status)) return undefined;
-  const wait = (error as HTTPErrorWithRetryAfter).retryAfter ?? retryAfterMs(error.response.headers);
-  if (wait !== undefined) (error as { retryAfter?: number }).retryAfter = wait;
-  return wait;
+  if (error instanceof HTTPError && retry.afterStatusCodes.includes(error.response.status)) {
+    const wait = (error as HTTPErrorWithRetryAfter).retryAfter ?? retryAfterMs(error.response.headers);
+    if (wait !== undefined) (error as { retryAfter?: number }).retryAfter = wait;
+    return wait;
+  }
 }
 
 /** What a call tells its retry rules. */
@@ -218,22 +219,21 @@ export function kyRetry(call: RetryCall) {
   const method = call.method.toLowerCase();
   // A keyed POST/PATCH repeats unless the caller listed the methods that may repeat.
   const methodOk = retry.methods.includes(method) || (keyed && retry.methods === RETRY_DEFAULTS.methods);
+  // The wait shouldRetry chose, for the delay ky asks for next (a forced `ky.retry()` gets the backoff).
   let planned: number | undefined;
+  let plannedFor: number | undefined;
   let staleSeen = false;
+  // ky's own backoff cap and jitter are off by default: the wait is sturdy's.
   return {
     limit: call.replayable ? retry.limit : 0,
     methods: [method],
-    // sturdy chooses the whole wait (the server's, or backoff with jitter and its cap): ky must not change it.
-    backoffLimit: Infinity,
-    delay(retryCount: number) {
-      const wait = planned ?? backoff(retryCount, retry);
-      planned = undefined;
-      return wait;
-    },
-    async shouldRetry({ error, retryCount }: ShouldRetryState): Promise<boolean> {
+    delay: (retryCount: number) => (retryCount === plannedFor ? planned! : backoff(retryCount, retry)),
+    async shouldRetry(state: ShouldRetryState): Promise<boolean> {
+      const { error, retryCount } = state;
       const serverWait = noteRetryAfter(error, retry);
       const status = error instanceof HTTPError ? error.response.status : undefined;
-      const wanted = methodOk && retry.shouldRetry && (await retry.shouldRetry({ error, retryCount }));
+      const network = error instanceof NetworkError;
+      const wanted = methodOk && retry.shouldRetry && (await retry.shouldRetry(state));
       // Why it failed (for the event), and whether the status/error rules repeat it.
       const [reason, ruled] =
         status !== undefined
@@ -247,20 +247,16 @@ export function kyRetry(call: RetryCall) {
             ]
           : error instanceof TimeoutError
             ? ['timeout', retry.retryOnTimeout]
-            : error instanceof NetworkError
-              ? ['network error', true]
-              : [error.name];
+            : [network ? 'network error' : error.name, network];
       if (wanted === false || (wanted === undefined && !ruled)) return false;
+      plannedFor = retryCount;
       planned = serverWait || backoff(retryCount, retry);
-      if (planned >= call.remaining()) {
-        // The server's HTTPError (with retryAfter) for its own wait; a TimeoutError for a backoff.
-        if (serverWait) return false;
-        throw call.outOfTime();
-      }
-      // A wait the server paced is not a storm: no budget token (a wait of 0 is not pacing).
+      const late = planned >= call.remaining();
       if (serverWait) {
-        if (serverWait > retry.maxRetryAfter) return false;
-      } else if (!staleSeen && error instanceof NetworkError && isStaleSocket(error)) {
+        // Not kept: the server's HTTPError (with retryAfter). A wait the server paced takes no budget token.
+        if (late || serverWait > retry.maxRetryAfter) return false;
+      } else if (late) throw call.outOfTime();
+      else if (network && !staleSeen && isStaleSocket(error)) {
         // The first repeat after a stale keep-alive socket is free and at once: the server never saw the request.
         staleSeen = true;
         planned = 0;
