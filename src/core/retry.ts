@@ -185,7 +185,8 @@ const isStaleSocket = (error: unknown, depth = 5): boolean =>
 export function noteRetryAfter(error: unknown, retry: NormalizedRetry): number | undefined {
   if (error instanceof HTTPError && retry.afterStatusCodes.includes(error.response.status)) {
     const wait = (error as HTTPErrorWithRetryAfter).retryAfter ?? retryAfterMs(error.response.headers);
-    if (wait !== undefined) (error as { retryAfter?: number }).retryAfter = wait;
+    // Reflect.set: an error a hook froze keeps what it has, and noting never throws.
+    if (wait !== undefined) Reflect.set(error, 'retryAfter', wait);
     return wait;
   }
 }
@@ -248,7 +249,8 @@ export function kyRetry(call: RetryCall) {
           : error instanceof TimeoutError
             ? ['timeout', retry.retryOnTimeout]
             : [network ? 'network error' : error.name, network];
-      if (wanted === false || (wanted === undefined && !ruled)) return false;
+      // The caller's shouldRetry decides unless it answers undefined (or null, as ky reads it).
+      if (!(wanted ?? ruled)) return false;
       plannedFor = retryCount;
       planned = serverWait || backoff(retryCount, retry);
       const late = planned >= call.remaining();
