@@ -81,7 +81,7 @@ export type NormalizedRetry = Required<Omit<RetryOptions, 'shouldRetry'>> & Pick
  */
 export const RETRY_DEFAULTS: NormalizedRetry = {
   limit: 3,
-  methods: 'get head options put delete query'.split(' '),
+  methods: ['get', 'head', 'options', 'put', 'delete', 'query'],
   statusCodes: [408, 425, 429, 500, 502, 503, 504],
   afterStatusCodes: [413, 429, 503],
   maxRetryAfter: 60_000,
