@@ -236,7 +236,7 @@ export function kyRetry(call: RetryCall) {
       const network = error instanceof NetworkError;
       const wanted = methodOk && retry.shouldRetry && (await retry.shouldRetry(state));
       // Why it failed (for the event), and whether the status/error rules repeat it.
-      const [reason, ruled] =
+      const [reason, ruled]: [string, unknown] =
         status !== undefined
           ? [
               `status ${status}`,
@@ -263,7 +263,7 @@ export function kyRetry(call: RetryCall) {
         staleSeen = true;
         planned = 0;
       } else if (!call.budget.take()) return false;
-      call.onRetry(planned, reason as string);
+      call.onRetry(planned, reason);
       return true;
     },
   };
