@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { createClient, HTTPError, type SturdyEvent } from '../src/index.ts';
-import { backoff, normalizeRetry, RETRY_DEFAULTS } from '../src/core/retry.ts';
+import { backoff, normalizeRetry, RETRY_DEFAULTS, retryAfterMs } from '../src/core/retry.ts';
+// ky does not export its retry-timing module: sturdy's reading of the same headers is checked against it.
+import { calculateRetryTimingDelay, getRetryTimingHeader } from '../node_modules/ky/distribution/core/retry-timing.js';
 
 // msw here (not the real server): hundreds of generated calls, each a sequence of statuses.
 const sequences = new Map<string, number[]>();
@@ -137,5 +139,92 @@ describe('retry properties', () => {
         },
       ),
     );
+  });
+});
+
+describe("server waits are read exactly as ky 2.1's retry-timing module reads them", () => {
+  const pick = <T>(...items: T[]) => fc.constantFrom(...items);
+  const two = fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, '0'));
+  const day = fc.oneof(two, pick('28', '29', '30', '31', '00', '32', ' 7', '7', '07'));
+  const month = pick('Jan', 'Feb', 'Apr', 'Jun', 'Dec', 'jan', 'Foo', 'Sept');
+  const year = fc.oneof(pick('0000', '0004', '0100', '1900', '2000', '2024', '2026', '2100', '9999'), two);
+  const time = fc
+    .tuple(pick('00', '12', '23', '24', '99'), pick('00', '59', '60'), pick('00', '37', '59', '60', '61', '99'))
+    .map((parts) => parts.join(':'));
+  const short = pick('Sun', 'Tue', 'Wed', 'Xyz', 'Tues');
+  const long = pick('Sunday', 'Tuesday', 'Wednesday', 'Wednesdays', 'Tueday', 'Satday', 'Saturday');
+  const date = fc.oneof(
+    fc.tuple(short, day, month, year, time).map(([w, d, m, y, t]) => `${w}, ${d} ${m} ${y} ${t} GMT`),
+    fc.tuple(long, day, month, year, time).map(([w, d, m, y, t]) => `${w}, ${d}-${m}-${y} ${t} GMT`),
+    fc.tuple(short, month, day, time, year).map(([w, m, d, t, y]) => `${w} ${m} ${d} ${t} ${y}`),
+  );
+  const value = fc.oneof(
+    date,
+    date.map((text) => text.replace(' ', '  ')),
+    date.map((text) => `${text} `),
+    fc.nat().map(String),
+    fc.integer({ min: 1_704_000_000, max: 1_900_000_000 }).map(String),
+    pick('', '0', '1', '00', '1.5', '-1', '1e3', '0x10', ' 1', '99999999999999999999999'),
+    fc.string(),
+  );
+  const header = pick(
+    'retry-after',
+    'ratelimit-reset',
+    'x-ratelimit-retry-after',
+    'x-ratelimit-reset',
+    'x-rate-limit-reset',
+  );
+
+  test('for any timing headers and any clock (ky reads its own clock: Date is faked)', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(header, value, { maxKeys: 3 }),
+        fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2140, 0, 1) }),
+        (fields, now) => {
+          vi.useFakeTimers({ toFake: ['Date'], now });
+          try {
+            const headers = new Headers(fields);
+            const timing = getRetryTimingHeader(headers);
+            const expected = timing && calculateRetryTimingDelay(timing);
+            expect(retryAfterMs(headers), JSON.stringify(fields)).toBe(expected);
+          } finally {
+            vi.useRealTimers();
+          }
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+  });
+
+  test('every date form over the edges (Feb 29, year 0000 read by ky as 1900, :60, hour 24), at clocks near a century', () => {
+    const forms = (d: string, m: string, y: string, t: string) => [
+      `Tue, ${d} ${m} ${y} ${t} GMT`,
+      `Tue ${m} ${d.replace(/^0/, ' ')} ${t} ${y}`,
+      `Tuesday, ${d}-${m}-${y.slice(2)} ${t} GMT`,
+    ];
+    let dates = 0;
+    for (const now of [
+      Date.UTC(2026, 6, 7, 12),
+      Date.UTC(2099, 1, 28, 12),
+      Date.UTC(2000, 1, 29),
+      Date.UTC(2049, 11, 31, 23, 59, 59),
+    ]) {
+      vi.useFakeTimers({ toFake: ['Date'], now });
+      try {
+        for (const y of ['0000', '0004', '0099', '0100', '1900', '2000', '2024', '2049', '2050', '2100', '9999'])
+          for (const m of ['Jan', 'Feb', 'Mar', 'Dec'])
+            for (const d of ['00', '01', '28', '29', '30', '31', '32'])
+              for (const t of ['00:00:00', '23:59:60', '24:00:00', '12:60:00', '12:00:61', '12:00:59'])
+                for (const value of forms(d, m, y, t)) {
+                  const wait = retryAfterMs(new Headers({ 'retry-after': value }));
+                  expect(wait, value).toBe(calculateRetryTimingDelay({ value, allowTimestamp: false }));
+                  if (wait !== undefined) dates += 1;
+                }
+      } finally {
+        vi.useRealTimers();
+      }
+    }
+    // The grid is not all rejects: thousands of dates were read (and agreed).
+    expect(dates).toBeGreaterThan(5_000);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, expectTypeOf, test } from 'vitest';
 import { createClient, HTTPError, NetworkError, type SturdyEvent } from '../src/index.ts';
-import type { HTTPErrorWithRetryAfter } from '../src/core/retry.ts';
+import { type HTTPErrorWithRetryAfter, normalizeRetry, noteRetryAfter } from '../src/core/retry.ts';
 import { elapsed, modes, startServer, wait, type CreatedRecord, type TestServer } from './helpers/server.ts';
 
 let server: TestServer;
@@ -186,6 +186,18 @@ describe('server-asked waits', () => {
     expect(JSON.parse(JSON.stringify(error))).toMatchObject({ status: 429, retryAfter: 3_600_000 });
     expect(server.requestsTo('/after-3600')).toHaveLength(1);
     expect(ms).toBeLessThan(1_000);
+  });
+
+  test('noting the wait on an HTTPError a hook froze never throws: the error keeps what it has', () => {
+    const retry = normalizeRetry(undefined);
+    const response = new Response(null, { status: 429, headers: { 'retry-after': '7' } });
+    const frozen = Object.freeze(new HTTPError(response, new Request('https://api.test/x'), {} as never));
+    expect(noteRetryAfter(frozen, retry)).toBe(7_000);
+    // Noted before the hook froze it (as shouldRetry does), then noted again when the call fails.
+    const noted = new HTTPError(response, new Request('https://api.test/x'), {} as never);
+    noteRetryAfter(noted, retry);
+    expect(noteRetryAfter(Object.freeze(noted), retry)).toBe(7_000);
+    expect((noted as HTTPErrorWithRetryAfter).retryAfter).toBe(7_000);
   });
 
   test('Retry-After as an HTTP-date, and rate-limit reset headers (epoch and delta), are obeyed', async () => {

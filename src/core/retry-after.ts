@@ -6,40 +6,27 @@
  * sturdy and ky agree on every header.
  */
 
-const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
 const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
-const LONG_DAY = '(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day';
 const MONTH = '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
-const TIME = '(\\d\\d):(\\d\\d):(\\d\\d)';
-const IMF_DATE = /* @__PURE__ */ new RegExp(`^${DAY}, (\\d\\d) ${MONTH} (\\d{4}) ${TIME} GMT$`);
-const RFC850_DATE = /* @__PURE__ */ new RegExp(`^${LONG_DAY}, (\\d\\d)-${MONTH}-(\\d\\d) ${TIME} GMT$`);
-const ASCTIME_DATE = /* @__PURE__ */ new RegExp(`^${DAY} ${MONTH} (\\d\\d| \\d) ${TIME} (\\d{4})$`);
-/** Reset headers may hold an epoch time instead of a delay: values from this date on (ms) are times. */
-const EPOCH_THRESHOLD_MS = 1_704_067_200_000; // Date.UTC(2024, 0, 1), a literal so bundlers can drop it unused
+const TIME = ' (\\d\\d):(\\d\\d):(\\d\\d)';
+/**
+ * IMF-fixdate, RFC 850 or asctime, each capturing day, month, year, hours, minutes, seconds in that order
+ * (asctime's day and year through lookaheads); group 9 is RFC 850's two-digit year.
+ */
+const HTTP_DATE = /* @__PURE__ */ new RegExp(
+  `^(?:${DAY}, (\\d\\d) ${MONTH} (\\d{4})${TIME} GMT|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (\\d\\d)-${MONTH}-(\\d\\d)${TIME} GMT|${DAY} (?=\\w{3} (\\d\\d| \\d))${MONTH}(?=.* (\\d{4})$) ..${TIME} \\d{4})$`,
+);
 
-/** Epoch ms of a date's parts, or undefined when they do not name a real moment (Feb 30, hour 24); `:60` is a leap second. */
-function utc(
+/** What HTTP_DATE captures, as numbers (the month 0-11): the regex guarantees all seven. */
+type DateParts = [
+  whole: number,
+  day: number,
+  month: number,
   year: number,
-  month: string,
-  day: string,
-  hours: string,
-  minutes: string,
-  seconds: string,
-): number | undefined {
-  const parts = [
-    MONTHS.indexOf(month) / 3,
-    Number(day),
-    Number(hours),
-    Number(minutes),
-    Math.min(Number(seconds), 59),
-  ] as const;
-  const date = new Date(Date.UTC(2000, parts[0], parts[1], parts[2], parts[3], parts[4]));
-  date.setUTCFullYear(year, parts[0], parts[1]);
-  const real = [date.getUTCMonth(), date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()];
-  if (date.getUTCFullYear() !== year || real.some((value, index) => value !== parts[index]) || Number(seconds) > 60)
-    return undefined;
-  return date.getTime() + (seconds === '60' ? 1000 : 0);
-}
+  hours: number,
+  minutes: number,
+  seconds: number,
+];
 
 /**
  * An HTTP-date (RFC 9110 section 5.6.7) as epoch ms, or undefined: only the three forms the RFC names, always
@@ -47,39 +34,46 @@ function utc(
  * @example
  * parseHttpDate('Sun, 06 Nov 1994 08:49:37 GMT') // 784111777000
  */
-export function parseHttpDate(value: string, nowMs = Date.now()): number | undefined {
-  let match = IMF_DATE.exec(value);
-  if (match) return utc(Number(match[3]), match[2]!, match[1]!, match[4]!, match[5]!, match[6]!);
-  match = ASCTIME_DATE.exec(value);
-  if (match) return utc(Number(match[6]), match[1]!, match[2]!.trim(), match[3]!, match[4]!, match[5]!);
-  match = RFC850_DATE.exec(value);
-  if (!match) return undefined;
-  const latest = new Date(nowMs);
-  latest.setUTCFullYear(latest.getUTCFullYear() + 50);
-  const century = Math.floor(new Date(nowMs).getUTCFullYear() / 100) * 100 + Number(match[3]);
-  let found: number | undefined;
-  for (const year of [century - 100, century, century + 100]) {
-    const time = utc(year, match[2]!, match[1]!, match[4]!, match[5]!, match[6]!);
-    if (time !== undefined && time <= latest.getTime()) found = time;
-  }
-  return found;
+export function parseHttpDate(value: string): number | undefined {
+  // No match: every part is undefined, so no candidate below is a date.
+  const match = HTTP_DATE.exec(value) ?? [];
+  const [, day, month, year, hours, minutes, seconds] = match
+    .filter(Boolean)
+    .map((part) => (+part >= 0 ? +part : MONTH.indexOf(part) >> 2)) as DateParts;
+  const now = new Date();
+  const thisYear = now.getUTCFullYear();
+  const century = thisYear - (thisYear % 100) + year;
+  const latest = match[9] ? now.setUTCFullYear(thisYear + 50) : Infinity;
+  return (match[9] ? [century + 100, century, century - 100] : [year])
+    .map((year) =>
+      // ky's checks: a real day of that month (Date.UTC reads years 0-99 as 19xx, as ky's does), :60 a leap second.
+      day > 0 &&
+      day <= new Date(Date.UTC(year, month + 1, 0)).getUTCDate() &&
+      hours < 24 &&
+      minutes < 60 &&
+      seconds < 61
+        ? new Date(0).setUTCFullYear(year, month, day) + ((hours * 60 + minutes) * 60 + seconds) * 1000
+        : NaN,
+    )
+    .find((time) => time <= latest);
 }
 
-/** The headers that may say when to come back, in ky's order; `true`: the value may be an epoch time. */
-const TIMING_HEADERS: ReadonlyArray<[string, boolean]> = [
-  ['retry-after', false],
-  ['ratelimit-reset', true],
-  ['x-ratelimit-retry-after', false],
-  ['x-ratelimit-reset', true],
-  ['x-rate-limit-reset', true],
+/** The headers that may say when to come back, in ky's order; those named `reset` may hold an epoch time. */
+const TIMING_HEADERS = [
+  'retry-after',
+  'ratelimit-reset',
+  'x-ratelimit-retry-after',
+  'x-ratelimit-reset',
+  'x-rate-limit-reset',
 ];
 
 /**
- * Did the server send a timing header at all (readable or not)?
+ * The timing header that decides (the first one present, readable or not), or undefined when there is none.
  * @example
- * hasRetryTiming(new Headers({ 'retry-after': 'soon' })) // true
+ * retryTimingHeader(new Headers({ 'retry-after': 'soon' })) // 'retry-after'
  */
-export const hasRetryTiming = (headers: Headers): boolean => TIMING_HEADERS.some(([name]) => headers.has(name));
+export const retryTimingHeader = (headers: Headers): string | undefined =>
+  TIMING_HEADERS.find((name) => headers.has(name));
 
 /**
  * Milliseconds the server asked us to wait, or undefined when it named no wait (or named it in a form ky does
@@ -87,16 +81,13 @@ export const hasRetryTiming = (headers: Headers): boolean => TIMING_HEADERS.some
  * @example
  * retryAfterMs(new Headers({ 'retry-after': '2' })) // 2000
  */
-export function retryAfterMs(headers: Headers, nowMs = Date.now()): number | undefined {
-  for (const [name, epoch] of TIMING_HEADERS) {
-    const value = headers.get(name);
-    if (value === null) continue;
-    if (/^\d+$/.test(value)) {
-      const ms = Number(value) * 1000;
-      return Math.max(0, epoch && ms >= EPOCH_THRESHOLD_MS ? ms - nowMs : ms);
-    }
-    const date = parseHttpDate(value, nowMs);
-    return date === undefined ? undefined : Math.max(0, date - nowMs);
-  }
-  return undefined;
+export function retryAfterMs(headers: Headers): number | undefined {
+  const name = retryTimingHeader(headers);
+  if (!name) return undefined;
+  const value = headers.get(name)!;
+  // Reset headers may hold an epoch time instead of a delay: values from 2024-01-01 on are times.
+  const wait = /^\d+$/.test(value)
+    ? +value * 1000 - (+value >= 1_704_067_200 && name.includes('reset') ? Date.now() : 0)
+    : (parseHttpDate(value) ?? NaN) - Date.now();
+  return wait >= 0 ? wait : wait < 0 ? 0 : undefined;
 }

@@ -3,7 +3,7 @@
  * and the budget that stops storms. ky runs the loop; `kyRetry` attaches these rules to it.
  */
 import { HTTPError, NetworkError, TimeoutError } from 'ky';
-import { hasRetryTiming, retryAfterMs } from './retry-after.ts';
+import { retryAfterMs, retryTimingHeader } from './retry-after.ts';
 
 export { retryAfterMs } from './retry-after.ts';
 
@@ -18,14 +18,12 @@ export type HTTPErrorWithRetryAfter = HTTPError & {
   readonly retryAfter?: number;
 };
 
-/** Methods that repeat only with an Idempotency-Key header (lower case, as ky's `retry.methods`); sturdy sends one. */
-const KEYED_METHODS: readonly string[] = ['post', 'patch'];
 /**
- * Does `method` (any case) get an Idempotency-Key?
+ * Does `method` (any case) get an Idempotency-Key? POST and PATCH repeat only with one; sturdy sends one.
  * @example
  * isKeyedMethod('POST') // true
  */
-export const isKeyedMethod = (method: string): boolean => KEYED_METHODS.includes(method.toLowerCase());
+export const isKeyedMethod = (method: string): boolean => /^(post|patch)$/i.test(method);
 
 /** The header that lets a server recognise repeats of one POST/PATCH. */
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -70,12 +68,11 @@ export type RetryOptions = {
   shouldRetry?: (state: ShouldRetryState) => boolean | undefined | Promise<boolean | undefined>;
 };
 
-/** Retry settings with every default filled in (`api.options.retry`). */
-export type NormalizedRetry = Required<Omit<RetryOptions, 'shouldRetry'>> & {
-  shouldRetry: RetryOptions['shouldRetry'];
-  /** The caller chose `methods`: then POST/PATCH repeat only when listed, Idempotency-Key or not. */
-  methodsGiven: boolean;
-};
+/**
+ * Retry settings with every default filled in (`api.options.retry`). `methods` is lower case; it is the very
+ * array of RETRY_DEFAULTS unless the caller chose the methods (then POST/PATCH repeat only when listed).
+ */
+export type NormalizedRetry = Required<Omit<RetryOptions, 'shouldRetry'>> & Pick<RetryOptions, 'shouldRetry'>;
 
 /**
  * The retry defaults: the one table they are written in.
@@ -92,8 +89,6 @@ export const RETRY_DEFAULTS: NormalizedRetry = {
   delay: (retry) => 300 * 2 ** (retry - 1),
   jitter: true,
   retryOnTimeout: true,
-  shouldRetry: undefined,
-  methodsGiven: false,
 };
 
 /**
@@ -107,13 +102,10 @@ export function normalizeRetry(
   base = RETRY_DEFAULTS,
 ): NormalizedRetry {
   if (value === undefined || value === true) return base;
-  if (typeof value !== 'object') return { ...base, limit: value === false ? 0 : value };
   const merged: Record<string, unknown> = { ...base };
-  for (const [key, item] of Object.entries(value)) if (item !== undefined) merged[key] = item;
-  if (value.methods) {
-    merged.methods = value.methods.map((method) => method.toLowerCase());
-    merged.methodsGiven = true;
-  }
+  for (const [key, item] of Object.entries(typeof value === 'object' ? value : { limit: +value }))
+    if (item !== undefined)
+      merged[key] = key === 'methods' ? (item as string[]).map((method) => method.toLowerCase()) : item;
   return merged as NormalizedRetry;
 }
 
@@ -144,8 +136,7 @@ export type RetryBudget = {
  * const budget = createRetryBudget({ tokens: 5 });
  */
 export function createRetryBudget(options: RetryBudgetOptions | false | undefined): RetryBudget {
-  const max = options === false ? Infinity : (options?.tokens ?? 10);
-  const refill = (options || undefined)?.refill ?? 0.1;
+  const { tokens: max = options === false ? Infinity : 10, refill = 0.1 } = options || {};
   let tokens = max;
   return {
     take: () => tokens >= 1 && tokens-- > 0,
@@ -162,7 +153,7 @@ export function createRetryBudget(options: RetryBudgetOptions | false | undefine
  * isReplayableBody(file.stream()) // false
  */
 export const isReplayableBody = (body: unknown): boolean =>
-  typeof body !== 'object' || body === null || (!(body instanceof ReadableStream) && !(Symbol.asyncIterator in body));
+  !(body instanceof ReadableStream || Symbol.asyncIterator in Object(body));
 
 /**
  * The wait before retry `n`: exponential (`delay(n)`, capped at `backoffLimit`) with full jitter, always within
@@ -170,22 +161,20 @@ export const isReplayableBody = (body: unknown): boolean =>
  * @example
  * backoff(2, { ...RETRY_DEFAULTS, jitter: false }) // 600
  */
-export function backoff(retryCount: number, retry: NormalizedRetry): number {
+export function backoff(retryCount: number, { delay, jitter, backoffLimit }: NormalizedRetry): number {
   // NaN (a broken delay or jitter function) counts as the cap, not as "no wait".
-  const clamp = (ms: number) => (Number.isNaN(ms) ? retry.backoffLimit : Math.min(retry.backoffLimit, Math.max(0, ms)));
-  const base = clamp(retry.delay(retryCount));
-  if (retry.jitter === true) return Math.random() * base;
-  return typeof retry.jitter === 'function' ? clamp(retry.jitter(base)) : base;
+  const clamp = (ms: number) => (ms < backoffLimit ? Math.max(ms, 0) : backoffLimit);
+  const base = clamp(delay(retryCount));
+  return clamp(jitter === true ? Math.random() * base : jitter ? jitter(base) : base);
 }
 
 /** Error codes of a keep-alive socket the server closed while idle: the request never reached it. */
 const STALE_SOCKET = /^(ECONNRESET|EPIPE|UND_ERR_SOCKET)$/;
-const isStaleSocket = (error: unknown): boolean => {
-  for (let cause = (error as Error).cause, depth = 0; cause && depth < 4; cause = (cause as Error).cause, depth++) {
-    if (STALE_SOCKET.test(String((cause as { code?: unknown }).code))) return true;
-  }
-  return false;
-};
+/** Does the error or one of its first causes carry a stale-socket code? */
+const isStaleSocket = (error: unknown, depth = 5): boolean =>
+  error instanceof Object &&
+  depth > 0 &&
+  (STALE_SOCKET.test(`${(error as { code?: unknown }).code}`) || isStaleSocket((error as Error).cause, depth - 1));
 
 /**
  * Puts the wait the server asked for on a paced HTTPError (`retryAfter`, ms) and returns it: the server's own
@@ -194,17 +183,19 @@ const isStaleSocket = (error: unknown): boolean => {
  * noteRetryAfter(error, api.options.retry) // 2000, and error.retryAfter === 2000
  */
 export function noteRetryAfter(error: unknown, retry: NormalizedRetry): number | undefined {
-  if (!(error instanceof HTTPError) || !retry.afterStatusCodes.includes(error.response.status)) return undefined;
-  const wait = (error as HTTPErrorWithRetryAfter).retryAfter ?? retryAfterMs(error.response.headers);
-  if (wait !== undefined) Object.assign(error, { retryAfter: wait });
-  return wait;
+  if (error instanceof HTTPError && retry.afterStatusCodes.includes(error.response.status)) {
+    const wait = (error as HTTPErrorWithRetryAfter).retryAfter ?? retryAfterMs(error.response.headers);
+    // Reflect.set: an error a hook froze keeps what it has, and noting never throws.
+    if (wait !== undefined) Reflect.set(error, 'retryAfter', wait);
+    return wait;
+  }
 }
 
 /** What a call tells its retry rules. */
 export type RetryCall = {
   retry: NormalizedRetry;
   method: string;
-  /** The call carries an Idempotency-Key (POST/PATCH may repeat; a 409 to a repeat means "in progress"). */
+  /** A POST/PATCH that carries an Idempotency-Key: it may repeat, and a 409 to a repeat means "in progress". */
   keyed: boolean;
   /** The body can be sent again. */
   replayable: boolean;
@@ -218,19 +209,6 @@ export type RetryCall = {
 };
 
 /**
- * Why an attempt failed, for events (`status 503`, `timeout`, `network error`); undefined for an error that
- * is never retried by the status/error rules.
- */
-const failure = (error: Error): string | undefined =>
-  error instanceof HTTPError
-    ? `status ${error.response.status}`
-    : error instanceof TimeoutError
-      ? 'timeout'
-      : error instanceof NetworkError
-        ? 'network error'
-        : undefined;
-
-/**
  * ky's `retry` option for one call: ky runs the loop (its hooks, its waits, `ky.retry()`); sturdy's rules decide
  * every repeat through `shouldRetry` and choose its wait through `delay`. Only the keys ky reads then are given,
  * so ky normalizes a small object.
@@ -240,57 +218,52 @@ const failure = (error: Error): string | undefined =>
 export function kyRetry(call: RetryCall) {
   const { retry, keyed } = call;
   const method = call.method.toLowerCase();
-  // POST and PATCH repeat with an Idempotency-Key, unless the caller listed the methods that may repeat.
-  const methodOk = retry.methods.includes(method) || (!retry.methodsGiven && keyed && KEYED_METHODS.includes(method));
+  // A keyed POST/PATCH repeats unless the caller listed the methods that may repeat.
+  const methodOk = retry.methods.includes(method) || (keyed && retry.methods === RETRY_DEFAULTS.methods);
+  // The wait shouldRetry chose, for the delay ky asks for next (a forced `ky.retry()` gets the backoff).
   let planned: number | undefined;
-  let staleRetries = 0;
+  let plannedFor: number | undefined;
+  let staleSeen = false;
+  // ky's own backoff cap and jitter are off by default: the wait is sturdy's.
   return {
     limit: call.replayable ? retry.limit : 0,
     methods: [method],
-    // sturdy chooses the whole wait (the server's, or backoff with jitter and its cap): ky must not change it.
-    backoffLimit: Infinity,
-    delay(retryCount: number) {
-      const wait = planned ?? backoff(retryCount, retry);
-      planned = undefined;
-      return wait;
-    },
-    async shouldRetry({ error, retryCount }: ShouldRetryState): Promise<boolean> {
-      const status = error instanceof HTTPError ? error.response.status : undefined;
+    delay: (retryCount: number) => (retryCount === plannedFor ? planned! : backoff(retryCount, retry)),
+    async shouldRetry(state: ShouldRetryState): Promise<boolean> {
+      const { error, retryCount } = state;
       const serverWait = noteRetryAfter(error, retry);
-      if (!methodOk) return false;
-      const reason = failure(error) ?? error.name;
-      // Idempotency-Key draft: a 409 to a repeat of a keyed request means the first one is still being processed.
-      const inProgress = status === 409 && keyed && retryCount > 1;
-      const wanted = retry.shouldRetry ? await retry.shouldRetry({ error, retryCount }) : undefined;
-      if (wanted === false) return false;
-      if (wanted === undefined && !inProgress) {
-        const ruled =
-          status !== undefined
-            ? retry.statusCodes.includes(status)
-            : error instanceof TimeoutError
-              ? retry.retryOnTimeout
-              : failure(error);
-        // ky's rule: a 413 is worth repeating only when the server sent a timing header (the body will not shrink).
-        if (!ruled || (status === 413 && !hasRetryTiming((error as HTTPError).response.headers))) return false;
-      }
-      const timeLeft = call.remaining();
-      let wait: number;
+      const status = error instanceof HTTPError ? error.response.status : undefined;
+      const network = error instanceof NetworkError;
+      const wanted = methodOk && retry.shouldRetry && (await retry.shouldRetry(state));
+      // Why it failed (for the event), and whether the status/error rules repeat it.
+      const [reason, ruled]: [string, unknown] =
+        status !== undefined
+          ? [
+              `status ${status}`,
+              // Idempotency-Key draft: a 409 to a repeat of a keyed request means the first one is still in progress.
+              (status === 409 && keyed && retryCount > 1) ||
+                (retry.statusCodes.includes(status) &&
+                  // ky's rule: a 413 is worth repeating only with a timing header (the body will not shrink).
+                  (status !== 413 || retryTimingHeader((error as HTTPError).response.headers))),
+            ]
+          : error instanceof TimeoutError
+            ? ['timeout', retry.retryOnTimeout]
+            : [network ? 'network error' : error.name, network];
+      // The caller's shouldRetry decides unless it answers undefined (or null, as ky reads it).
+      if (!(wanted ?? ruled)) return false;
+      plannedFor = retryCount;
+      planned = serverWait || backoff(retryCount, retry);
+      const late = planned >= call.remaining();
       if (serverWait) {
-        if (serverWait > retry.maxRetryAfter || serverWait >= timeLeft) return false;
-        // A wait the server paced is not a storm: no budget token (a wait of 0 is not pacing).
-        wait = serverWait;
-      } else {
-        wait = backoff(retryCount, retry);
-        if (wait >= timeLeft) throw call.outOfTime();
-        // The first repeat after a stale keep-alive socket is free: the server never saw the request.
-        const stale = staleRetries === 0 && error instanceof NetworkError && isStaleSocket(error);
-        if (stale) {
-          staleRetries++;
-          wait = 0;
-        } else if (!call.budget.take()) return false;
-      }
-      planned = wait;
-      call.onRetry(wait, reason);
+        // Not kept: the server's HTTPError (with retryAfter). A wait the server paced takes no budget token.
+        if (late || serverWait > retry.maxRetryAfter) return false;
+      } else if (late) throw call.outOfTime();
+      else if (network && !staleSeen && isStaleSocket(error)) {
+        // The first repeat after a stale keep-alive socket is free and at once: the server never saw the request.
+        staleSeen = true;
+        planned = 0;
+      } else if (!call.budget.take()) return false;
+      call.onRetry(planned, reason);
       return true;
     },
   };
