@@ -36,15 +36,11 @@ export const isStandardSchema = (value: unknown): value is StandardSchemaV1 =>
 const keyOf = (segment: StandardPathSegment): PropertyKey =>
   typeof segment === 'object' && segment !== null ? segment.key : segment;
 
-/** `['items', 2, 'price']` -> `$.items[2].price` */
+/** `['items', 2, 'price']` (or `'2'`) -> `$.items[2].price` */
 export const formatPath = (path: ReadonlyArray<StandardPathSegment> = []): string =>
   path.reduce<string>((text, segment) => {
-    const key = keyOf(segment);
-    const name = String(key);
-    return (
-      text +
-      (/^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${typeof key === 'number' ? key : JSON.stringify(name)}]`)
-    );
+    const key = String(keyOf(segment));
+    return text + (/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${/^\d+$/.test(key) ? key : JSON.stringify(key)}]`);
   }, '$');
 
 /**
