@@ -11,8 +11,7 @@ const DEFAULT_HEADERS = 'authorization proxy-authorization cookie set-cookie x-a
 const DEFAULT_NAMES =
   'token access_token refresh_token id_token api_key apikey key secret client_secret password signature sig';
 
-/** How deep, how many entries and how long a string `Redactor.data` copies: printing a huge or deep body stays cheap. */
-const DATA_DEPTH = 10;
+/** How many objects and fields and how long a string `Redactor.data` copies: printing a huge or deep body stays cheap. */
 const DATA_ENTRIES = 1000;
 const DATA_CHARS = 10_000;
 /** Marks where `Redactor.data` cut something off. */
@@ -51,8 +50,8 @@ export class Redactor {
   readonly #parent: Redactor | undefined;
   /** Field keys (see `fieldKey`) of every secret name, and `:name` for each credential header. */
   readonly #names = new Set<string>();
-  /** Each secret with its registration count. */
-  readonly #secrets = new Map<string, number>();
+  /** Each registration of a secret (one secret may be registered more than once). */
+  readonly #secrets: string[] = [];
 
   constructor(options: RedactOptions = {}, parent?: Redactor) {
     this.#parent = parent;
@@ -71,7 +70,7 @@ export class Redactor {
   text(text: string): string {
     let result = text;
     for (let redactor: Redactor | undefined = this; redactor; redactor = redactor.#parent)
-      for (const secret of redactor.#secrets.keys())
+      for (const secret of redactor.#secrets)
         for (const form of [secret, encodeURIComponent(secret)]) result = result.replaceAll(form, REDACTED);
     const hide = (match: string, head: string, name: string, tail = '') =>
       this.isSensitiveField(name) ? head + REDACTED + tail : match;
@@ -86,21 +85,20 @@ export class Redactor {
   }
 
   /** A plain object of headers: credential values replaced, every other value through `text`. */
-  headers(headers: Headers | Record<string, string>): Record<string, string> {
-    const result: Record<string, string> = {};
-    for (const [name, value] of headers instanceof Headers ? headers : Object.entries(headers))
-      result[name] = this.isSensitiveHeader(name) ? REDACTED : this.text(value);
-    return result;
+  headers(headers: Headers): Record<string, string> {
+    return Object.fromEntries(
+      [...headers].map(([name, value]) => [name, this.isSensitiveHeader(name) ? REDACTED : this.text(value)]),
+    );
   }
 
   /**
    * A plain, printable copy of parsed data (an error body): fields named like secrets hidden, strings through
-   * `text`, cycles, depth and size bounded. Never throws.
+   * `text`, cycles, size (and so depth) bounded. Never throws.
    */
   data(value: unknown): unknown {
     let entries = DATA_ENTRIES;
     const seen = new Set<object>();
-    const copy = (item: unknown, depth: number): unknown => {
+    const copy = (item: unknown): unknown => {
       const kind = typeof item;
       if (kind === 'string' || kind === 'bigint') {
         const text = this.text(String(item));
@@ -108,22 +106,20 @@ export class Redactor {
       }
       if (kind !== 'object' || !item) return kind === 'function' || kind === 'symbol' ? undefined : item;
       if (seen.has(item)) return '[Circular]';
-      if (depth >= DATA_DEPTH) return CUT;
+      // Every object and every field counts: depth and toJSON chains are bounded too.
+      if (--entries < 0) return CUT;
       seen.add(item);
       try {
         // A Date (or anything with toJSON, from a parseJson hook) prints as JSON.stringify would print it.
         const { toJSON } = item as { toJSON?: unknown };
-        if (typeof toJSON === 'function') return copy(toJSON.call(item), depth + 1);
+        if (typeof toJSON === 'function') return copy(toJSON.call(item));
         const fields: Array<[string, unknown]> = [];
         for (const [key, field] of Object.entries(item)) {
-          if (entries-- <= 0) {
+          if (--entries < 0) {
             fields.push([CUT, CUT]);
             break;
           }
-          fields.push([
-            this.text(key),
-            this.isSensitiveField(key) && field != null ? REDACTED : copy(field, depth + 1),
-          ]);
+          fields.push([this.text(key), this.isSensitiveField(key) && field != null ? REDACTED : copy(field)]);
         }
         // fromEntries defines, never assigns: a server's "__proto__" key stays a plain field.
         return Array.isArray(item) ? fields.map((field) => field[1]) : Object.fromEntries(fields);
@@ -134,21 +130,19 @@ export class Redactor {
         seen.delete(item);
       }
     };
-    return copy(value, 0);
+    return copy(value);
   }
 
   /** Registers a secret value (a token, a password) that must never appear in output. */
   addSecret(secret: string | undefined): void {
     // Very short values would redact ordinary words; credentials are longer than this.
-    if (typeof secret === 'string' && secret.length >= 4)
-      this.#secrets.set(secret, (this.#secrets.get(secret) ?? 0) + 1);
+    if (typeof secret === 'string' && secret.length >= 4) this.#secrets.push(secret);
   }
 
   /** Forgets one registration of `secret` (a token that was replaced); it stays hidden while registered elsewhere. */
   removeSecret(secret: string): void {
-    const count = (this.#secrets.get(secret) ?? 0) - 1;
-    if (count > 0) this.#secrets.set(secret, count);
-    else this.#secrets.delete(secret);
+    const at = this.#secrets.indexOf(secret);
+    if (at >= 0) this.#secrets.splice(at, 1);
   }
 
   /** Adds a header name to hide (auth strategies register theirs); a field or parameter so named hides too. */
