@@ -240,6 +240,34 @@ describe('a URL with userinfo (user:password@) never shows its password', () => 
   });
 });
 
+describe('text hides a parameter or field named like a secret in any spelling', () => {
+  test.each([
+    ['user[password]=rr-form-pass-1&next=/home', 'user[password]=[REDACTED]&next=/home'],
+    ['{"clientSecret": "rr-camel-secret-1", "id": "a"}', '{"clientSecret": "[REDACTED]", "id": "a"}'],
+    ['{"x-api-key":"rr-header-named-1"}', '{"x-api-key":"[REDACTED]"}'],
+    ['?X-Amz-Credential=a&X-Amz-Signature=rr-sig-1', '?X-Amz-Credential=a&X-Amz-Signature=[REDACTED]'],
+    [
+      '{"a":"b","refresh_token":"rr-refresh-1"} accessToken=rr-at-1',
+      '{"a":"b","refresh_token":"[REDACTED]"} accessToken=[REDACTED]',
+    ],
+  ])('%s', (text, expected) => {
+    expect(defaultRedactor.text(text)).toBe(expected);
+  });
+
+  test("a child adds its names and secrets to its parent's; the parent does not learn them", () => {
+    const parent = createRedactor({ fields: ['ssn'] });
+    const child = createRedactor({ query: ['x-session'], headers: ['x-tenant-auth'] }, parent);
+    parent.addSecret('rr-parent-secret-1');
+    child.addSecret('rr-child-secret-1');
+    expect(child.text('ssn=1234 a-x-session=s1 {"x_tenant_auth":"t1"} rr-parent-secret-1 rr-child-secret-1')).toBe(
+      'ssn=[REDACTED] a-x-session=[REDACTED] {"x_tenant_auth":"[REDACTED]"} [REDACTED] [REDACTED]',
+    );
+    expect(child.isSensitiveHeader('X-Tenant-Auth') && child.isSensitiveHeader('cookie')).toBe(true);
+    expect(parent.text('x-session=s1 rr-child-secret-1')).toBe('x-session=s1 rr-child-secret-1');
+    expect(parent.isSensitiveHeader('x-tenant-auth')).toBe(false);
+  });
+});
+
 describe("redaction never garbles sturdy's own words", () => {
   const strategies = [
     bearer('gw-bearer-token-1'),

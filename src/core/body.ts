@@ -6,18 +6,10 @@
 /** Most bytes read from a body that is only needed for an error (HTTPError.data, ParseError snippet). */
 export const ERROR_BODY_LIMIT = 1024 * 1024;
 
-const decoderFor = (contentType: string | null): TextDecoder => {
-  try {
-    return new TextDecoder(/;\s*charset\s*=\s*"?([^";,\s]+)/i.exec(contentType ?? '')?.[1]);
-  } catch {
-    return new TextDecoder();
-  }
-};
-
 export type BoundedText = {
-  /** The text read so far (at most about `limit` bytes decoded). */
+  /** The text read so far (about 1 MiB at most), decoded as UTF-8 as JSON is. */
   text: string;
-  /** False when the body was longer than the limit; its rest is still unread. */
+  /** False when the body was longer than that; its rest is still unread. */
   complete: boolean;
   /** Reads the remainder and returns the whole text. */
   readRest(): Promise<string>;
@@ -26,15 +18,16 @@ export type BoundedText = {
 };
 
 /**
- * Reads at most `limit` bytes of a body as text, leaving the rest unread so the caller can cancel it.
+ * Reads at most {@link ERROR_BODY_LIMIT} bytes of a body as text, leaving the rest unread so the caller can cancel it.
  * @example
  * const bounded = await readBounded(response); if (!bounded.complete) bounded.cancel();
  */
-export async function readBounded(response: Response, limit = ERROR_BODY_LIMIT): Promise<BoundedText> {
+export async function readBounded(response: Response): Promise<BoundedText> {
   const reader = response.body?.getReader();
-  const decoder = decoderFor(response.headers.get('content-type'));
+  const decoder = new TextDecoder();
   let text = '';
   let bytes = 0;
+  // True once the body has ended; reads until then or until more than `until` bytes came.
   const read = async (until: number): Promise<boolean> => {
     while (reader && bytes <= until) {
       const { done, value } = await reader.read();
@@ -44,42 +37,32 @@ export async function readBounded(response: Response, limit = ERROR_BODY_LIMIT):
     }
     return !reader;
   };
-  const complete = await read(limit);
-  const finish = () => text + decoder.decode();
+  const complete = await read(ERROR_BODY_LIMIT);
   return {
     text,
     complete,
-    readRest: async () => (await read(Infinity), finish()),
+    readRest: async () => (await read(Infinity), text + decoder.decode()),
     cancel: () => void reader?.cancel().catch(() => {}),
   };
 }
 
 /**
- * The response with its body cut off at `limit` bytes: past it the stream errors and the rest is cancelled, so
- * whoever reads an error body (ky, for `HTTPError.data`) holds at most `limit`.
+ * The response with its body cut off at {@link ERROR_BODY_LIMIT} bytes: past it the stream errors and the rest is
+ * cancelled, so whoever reads an error body (ky, for `HTTPError.data`) holds at most that.
  * @example
  * const bounded = boundBody(response); // ky reads bounded.body; a 50 MiB error page costs 1 MiB
  */
-export function boundBody(response: Response, limit = ERROR_BODY_LIMIT): Response {
-  const reader = response.body?.getReader();
-  if (!reader) return response;
+export function boundBody(response: Response): Response {
   let bytes = 0;
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const { done, value } = await reader.read();
-        if (done) return controller.close();
-        if ((bytes += value.byteLength) > limit) {
-          void reader.cancel().catch(() => {});
-          return controller.error(new RangeError(`error body longer than ${limit} bytes: not read further`));
-        }
-        controller.enqueue(value);
-      },
-      cancel: (reason) => reader.cancel(reason),
+  const bounded = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      // Erroring the pipe's destination cancels its source.
+      if ((bytes += chunk.byteLength) > ERROR_BODY_LIMIT)
+        controller.error(new RangeError('error body over 1 MiB: not read further'));
+      else controller.enqueue(chunk);
     },
-    { highWaterMark: 0 },
-  );
-  return copyMeta(new Response(stream, response), response);
+  });
+  return response.body ? copyMeta(new Response(response.body.pipeThrough(bounded), response), response) : response;
 }
 
 /**
@@ -90,10 +73,11 @@ export function boundBody(response: Response, limit = ERROR_BODY_LIMIT): Respons
  */
 export function copyMeta(response: Response, source: Response): Response {
   const { clone } = response;
-  for (const name of ['url', 'redirected', 'type'] as const)
-    Object.defineProperty(response, name, { value: source[name], configurable: true });
-  return Object.defineProperty(response, 'clone', {
-    value: () => copyMeta(clone.call(response), source),
-    configurable: true,
+  const own = (value: unknown) => ({ value, configurable: true });
+  return Object.defineProperties(response, {
+    url: own(source.url),
+    redirected: own(source.redirected),
+    type: own(source.type),
+    clone: own(() => copyMeta(clone.call(response), source)),
   });
 }

@@ -12,34 +12,34 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 /** Sent with every `json` body (and asked for by `.json()`) unless the caller set an accept header. */
 export const JSON_ACCEPT = 'application/json';
 
-/** Finds the first place JSON cannot carry, for the error message. */
+/** What JSON cannot carry, by `typeof`; `object` is an object met again inside itself. */
+const UNSERIALIZABLE: Record<string, string> = {
+  bigint: 'a BigInt (make it a string or number)',
+  function: 'a function',
+  symbol: 'a symbol',
+  undefined: 'undefined (pass null or omit json)',
+  object: 'a cycle',
+};
+
+/** The path and kind of the first value JSON cannot carry (an `undefined` member is left out, as JSON does). */
 function findUnserializable(
   value: unknown,
   path: PropertyKey[],
-  seen: Set<object>,
+  seen: Set<unknown>,
 ): [PropertyKey[], string] | undefined {
   const kind = typeof value;
-  if (kind === 'bigint') return [path, 'a BigInt (convert it to a string or number first)'];
-  if (kind === 'function' || kind === 'symbol') return [path, `a ${kind}`];
-  if (kind !== 'object' || value === null) return undefined;
-  if (seen.has(value as object)) return [path, 'a circular reference'];
-  const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === 'function') return findUnserializable(toJSON.call(value), path, seen);
-  seen.add(value as object);
-  for (const [key, item] of Object.entries(value as object)) {
-    // undefined object members are left out by JSON, as everywhere.
-    if (item === undefined && !Array.isArray(value)) continue;
-    const found = findUnserializable(item, [...path, Array.isArray(value) ? Number(key) : key], seen);
-    if (found) return found;
-  }
-  seen.delete(value as object);
-  return undefined;
+  if (kind === 'object' && value) {
+    const { toJSON } = value as { toJSON?: unknown };
+    if (typeof toJSON === 'function') return findUnserializable(toJSON.call(value), path, seen);
+    if (seen.has(value)) return [path, kind];
+    seen.add(value);
+    for (const [key, item] of Object.entries(value)) {
+      const found = item !== undefined && findUnserializable(item, [...path, key], seen);
+      if (found) return found;
+    }
+    seen.delete(value);
+  } else if (kind in UNSERIALIZABLE) return [path, kind];
 }
-
-const rejectFunctions = (_key: string, item: unknown) => {
-  if (typeof item === 'function' || typeof item === 'symbol') throw new TypeError('unserializable');
-  return item;
-};
 
 /**
  * Serializes a `json` option compactly (with the caller's `stringifyJson` when given). Throws
@@ -48,23 +48,25 @@ const rejectFunctions = (_key: string, item: unknown) => {
  * serializeJson({ total: 1n }) // SerializationError: ... a BigInt ... at $.total
  */
 export function serializeJson(value: unknown, stringify?: (data: unknown) => string): string {
-  let text: string | undefined;
+  let text: unknown;
   try {
-    text = stringify ? stringify(value) : JSON.stringify(value, rejectFunctions);
+    text = stringify
+      ? stringify(value)
+      : // JSON leaves functions and symbols out silently: a body that lost a field is refused instead.
+        JSON.stringify(value, (_key, item) => {
+          if (typeof item === 'function' || typeof item === 'symbol') throw item;
+          return item;
+        });
   } catch (error) {
-    const found = findUnserializable(value, [], new Set());
-    const path = found && formatPath(found[0]);
-    throw new SerializationError(
-      `json body cannot be serialized: ${found ? `${found[1]} at ${path}` : (error as Error).message}`,
-      path,
-    );
+    text = error;
   }
-  if (text === undefined) {
-    throw new SerializationError(
-      `json body cannot be serialized: the value is ${value === undefined ? 'undefined' : `a ${typeof value}`} (pass null or omit json)`,
-    );
-  }
-  return text;
+  if (typeof text === 'string') return text;
+  const found = findUnserializable(value, [], new Set());
+  const path = found && formatPath(found[0]);
+  throw new SerializationError(
+    `json body cannot be serialized: ${found ? `${UNSERIALIZABLE[found[1]]} at ${path}` : (text as Error)?.message}`,
+    path,
+  );
 }
 
 /**
@@ -107,8 +109,8 @@ const parseError = (response: Response, text: string, redactor: Redactor, cause?
  */
 export async function jsonText(response: Response, redactor: Redactor): Promise<string> {
   // A body whose length is known and within the bound is read by the platform at once.
-  const length = response.headers.get('content-length');
-  if (length !== null && Number(length) <= ERROR_BODY_LIMIT) return Response.prototype.text.call(response);
+  if (Number(response.headers.get('content-length') ?? Infinity) <= ERROR_BODY_LIMIT)
+    return Response.prototype.text.call(response);
   const bounded = await readBounded(response);
   if (bounded.complete || /^\s*[{[]/.test(bounded.text)) return bounded.readRest();
   bounded.cancel();

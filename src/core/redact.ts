@@ -6,21 +6,12 @@
 export const REDACTED = '[REDACTED]';
 
 /** Header names whose values are always credentials. */
-const DEFAULT_HEADERS = [
-  'authorization',
-  'proxy-authorization',
-  'cookie',
-  'set-cookie',
-  'x-api-key',
-  'api-key',
-  'x-auth-token',
-];
-/** Query parameter names (and JSON field names) whose values are always secrets. */
-const DEFAULT_QUERY =
+const DEFAULT_HEADERS = 'authorization proxy-authorization cookie set-cookie x-api-key api-key x-auth-token';
+/** Query parameter and JSON field names whose values are always secrets. */
+const DEFAULT_NAMES =
   'token access_token refresh_token id_token api_key apikey key secret client_secret password signature sig';
 
-/** How deep, how many entries and how long a string `Redactor.data` copies: printing a huge or deep body stays cheap. */
-const DATA_DEPTH = 10;
+/** How many objects and fields and how long a string `Redactor.data` copies: printing a huge or deep body stays cheap. */
 const DATA_ENTRIES = 1000;
 const DATA_CHARS = 10_000;
 /** Marks where `Redactor.data` cut something off. */
@@ -36,22 +27,17 @@ export type RedactOptions = {
   fields?: readonly string[];
 };
 
-/** `clientSecret`, `client_secret` and `client-secret` name the same field. */
-const fieldKey = (name: string) => name.toLowerCase().replace(/[-_]/g, '');
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const lower = (names: readonly string[] | undefined) => (names ?? []).map((name) => name.toLowerCase());
+/** `clientSecret`, `client_secret`, `client-secret` and `password]` (of `user[password]`) name the same field. */
+const fieldKey = (name: string) => name.toLowerCase().replace(/[\W_]/g, '');
 
-/** `Bearer <x>` / `Basic <x>` as they appear in echoed text; the lookahead keeps the whole token68. */
-const SCHEME_CREDENTIAL = /\b(bearer|basic)(\s+)([\w\-.~+/]{6,}=*)(?![\w\-.~+/=])/gi;
+/** The token68 after `Bearer` / `Basic` in echoed text (the lookahead keeps it whole), and a quote after it. */
+const SCHEME_CREDENTIAL = /\b(?:bearer|basic)\s+([\w\-.~+/]{6,}=*)(?![\w\-.~+/=])("?)/gi;
 /** The userinfo of a URL (`https://user:password@host`): a credential whoever wrote it. */
 const URL_USERINFO = /(\b[a-z][a-z\d+.-]*:\/\/)[^\s/?#@]+@/gi;
-
-/**
- * Does the word after `Bearer`/`Basic` look like a credential? Tokens carry digits, symbols, padding or mixed
- * case; words (sturdy's own "bearer credentials", an auth-param `realm="..."`) do not.
- */
-const looksLikeToken = (word: string, next: string): boolean =>
-  !(next === '"' && word.endsWith('=')) && (/\d|[_~+/]|=$|[a-z][A-Z]/.test(word) || word.length >= 20);
+/** `name=value` in a query string, a form body or free text (the name starts after a separator). */
+const QUERY_PAIR = /((?:^|[\s&?#=;,"'<>/])([^\s&?#=;,"'<>/]+)=)[^&#\s"'<>,;]*()/g;
+/** `"name": "value"` in JSON-ish text. */
+const JSON_PAIR = /("([^"\\]*)"\s*:\s*")(?:[^"\\]|\\.)*(")/g;
 
 /**
  * Hides credentials in what sturdy prints. A redactor made with a `parent` hides what its parent hides and
@@ -62,94 +48,78 @@ const looksLikeToken = (word: string, next: string): boolean =>
  */
 export class Redactor {
   readonly #parent: Redactor | undefined;
-  readonly #headers: Set<string>;
-  readonly #query: Set<string>;
-  readonly #fields: Set<string>;
-  /** Each secret with its registration count. */
-  readonly #secrets = new Map<string, number>();
-  #query$: RegExp | undefined;
-  #field$: RegExp | undefined;
+  /** Field keys (see `fieldKey`) of every secret name, and `:name` for each credential header. */
+  readonly #names = new Set<string>();
+  /** Each registration of a secret (one secret may be registered more than once). */
+  readonly #secrets: string[] = [];
 
   constructor(options: RedactOptions = {}, parent?: Redactor) {
     this.#parent = parent;
-    this.#headers = new Set([...(parent ? [] : DEFAULT_HEADERS), ...lower(options.headers)]);
-    this.#query = new Set([...(parent ? [] : DEFAULT_QUERY.split(' ')), ...lower(options.query)]);
-    this.#fields = new Set(lower(options.fields));
+    const defaults = (list: string) => (parent ? [] : list.split(' '));
+    for (const name of [...defaults(DEFAULT_HEADERS), ...(options.headers ?? [])]) this.addHeader(name);
+    for (const name of [...defaults(DEFAULT_NAMES), ...(options.query ?? []), ...(options.fields ?? [])])
+      this.addQuery(name);
   }
 
   /** A URL with sensitive query values replaced; never throws. */
   url(url: string | URL): string {
-    return this.text(typeof url === 'string' ? url : url.href);
+    return this.text(String(url));
   }
 
   /** Any text with every known secret, credential-looking value and sensitive query or field value replaced. */
   text(text: string): string {
-    let result = this.#parent ? this.#parent.text(text) : text;
-    for (const secret of this.#secrets.keys()) {
-      result = result.split(secret).join(REDACTED);
-      const encoded = encodeURIComponent(secret);
-      if (encoded !== secret) result = result.split(encoded).join(REDACTED);
-    }
-    if (!this.#parent) {
-      result = result
-        .replace(URL_USERINFO, `$1${REDACTED}@`)
-        .replace(SCHEME_CREDENTIAL, (match, scheme: string, space: string, word: string, at: number, whole: string) =>
-          looksLikeToken(word, whole.charAt(at + match.length)) ? `${scheme}${space}${REDACTED}` : match,
-        );
-    }
-    const names = [...this.#query, ...this.#fields];
-    if (names.length === 0) return result;
-    if (!this.#query$) {
-      // name=value in query strings or form bodies, and "field": "value" in JSON-ish text.
-      this.#query$ = new RegExp(
-        `(\\b(?:${[...this.#query].map(escapeRegExp).join('|') || '(?!)'})=)[^&#\\s"'<>,;]*`,
-        'gi',
-      );
-      this.#field$ = new RegExp(`("(?:${names.map(escapeRegExp).join('|')})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi');
-    }
-    return result.replace(this.#query$, `$1${REDACTED}`).replace(this.#field$!, `$1"${REDACTED}"`);
+    let result = text;
+    for (let redactor: Redactor | undefined = this; redactor; redactor = redactor.#parent)
+      for (const secret of redactor.#secrets)
+        for (const form of [secret, encodeURIComponent(secret)]) result = result.replaceAll(form, REDACTED);
+    const hide = (match: string, head: string, name: string, tail = '') =>
+      this.isSensitiveField(name) ? head + REDACTED + tail : match;
+    return result
+      .replace(URL_USERINFO, `$1${REDACTED}@`)
+      .replace(SCHEME_CREDENTIAL, (match, word: string, quote: string) =>
+        // Tokens carry digits, symbols, padding or mixed case; words ("bearer credentials", `realm="..."`) do not.
+        /\d|[_~+/]|=$|[a-z][A-Z]|.{20}/.test(word) && !/="/.test(word + quote) ? match.replace(word, REDACTED) : match,
+      )
+      .replace(QUERY_PAIR, hide)
+      .replace(JSON_PAIR, hide);
   }
 
   /** A plain object of headers: credential values replaced, every other value through `text`. */
-  headers(headers: Headers | Record<string, string>): Record<string, string> {
-    const result: Record<string, string> = {};
-    for (const [name, value] of headers instanceof Headers ? headers : Object.entries(headers)) {
-      result[name] = this.isSensitiveHeader(name) ? REDACTED : this.text(value);
-    }
-    return result;
+  headers(headers: Headers): Record<string, string> {
+    return Object.fromEntries(
+      [...headers].map(([name, value]) => [name, this.isSensitiveHeader(name) ? REDACTED : this.text(value)]),
+    );
   }
 
   /**
    * A plain, printable copy of parsed data (an error body): fields named like secrets hidden, strings through
-   * `text`, cycles, depth and size bounded. Never throws.
+   * `text`, cycles, size (and so depth) bounded. Never throws.
    */
   data(value: unknown): unknown {
     let entries = DATA_ENTRIES;
     const seen = new Set<object>();
-    const copy = (item: unknown, depth: number): unknown => {
-      if (typeof item === 'string') {
-        const text = this.text(item);
+    const copy = (item: unknown): unknown => {
+      const kind = typeof item;
+      if (kind === 'string' || kind === 'bigint') {
+        const text = this.text(String(item));
         return text.length > DATA_CHARS ? text.slice(0, DATA_CHARS) + CUT : text;
       }
-      if (typeof item === 'bigint') return String(item);
-      if (typeof item === 'function' || typeof item === 'symbol') return undefined;
-      if (typeof item !== 'object' || item === null) return item;
+      if (kind !== 'object' || !item) return kind === 'function' || kind === 'symbol' ? undefined : item;
       if (seen.has(item)) return '[Circular]';
-      if (depth >= DATA_DEPTH) return CUT;
+      // Every object and every field counts: depth and toJSON chains are bounded too.
+      if (--entries < 0) return CUT;
       seen.add(item);
       try {
         // A Date (or anything with toJSON, from a parseJson hook) prints as JSON.stringify would print it.
-        const toJSON = (item as { toJSON?: unknown }).toJSON;
-        if (typeof toJSON === 'function') return copy(toJSON.call(item), depth + 1);
+        const { toJSON } = item as { toJSON?: unknown };
+        if (typeof toJSON === 'function') return copy(toJSON.call(item));
         const fields: Array<[string, unknown]> = [];
-        for (const key of Object.keys(item)) {
-          if (entries-- <= 0) {
+        for (const [key, field] of Object.entries(item)) {
+          if (--entries < 0) {
             fields.push([CUT, CUT]);
             break;
           }
-          const field = (item as Record<string, unknown>)[key];
-          const hidden = this.isSensitiveField(key) && field != null;
-          fields.push([this.text(key), hidden ? REDACTED : copy(field, depth + 1)]);
+          fields.push([this.text(key), this.isSensitiveField(key) && field != null ? REDACTED : copy(field)]);
         }
         // fromEntries defines, never assigns: a server's "__proto__" key stays a plain field.
         return Array.isArray(item) ? fields.map((field) => field[1]) : Object.fromEntries(fields);
@@ -160,44 +130,47 @@ export class Redactor {
         seen.delete(item);
       }
     };
-    return copy(value, 0);
+    return copy(value);
   }
 
   /** Registers a secret value (a token, a password) that must never appear in output. */
   addSecret(secret: string | undefined): void {
     // Very short values would redact ordinary words; credentials are longer than this.
-    if (typeof secret === 'string' && secret.length >= 4)
-      this.#secrets.set(secret, (this.#secrets.get(secret) ?? 0) + 1);
+    if (typeof secret === 'string' && secret.length >= 4) this.#secrets.push(secret);
   }
 
   /** Forgets one registration of `secret` (a token that was replaced); it stays hidden while registered elsewhere. */
   removeSecret(secret: string): void {
-    const count = (this.#secrets.get(secret) ?? 0) - 1;
-    if (count > 0) this.#secrets.set(secret, count);
-    else this.#secrets.delete(secret);
+    const at = this.#secrets.indexOf(secret);
+    if (at >= 0) this.#secrets.splice(at, 1);
   }
 
-  /** Adds a header name to hide (auth strategies register theirs). */
+  /** Adds a header name to hide (auth strategies register theirs); a field or parameter so named hides too. */
   addHeader(name: string): void {
-    this.#headers.add(name.toLowerCase());
+    this.#names.add(`:${name.toLowerCase()}`);
+    this.addQuery(name);
   }
 
-  /** Adds a query parameter name to hide. */
+  /** Adds a query parameter (and JSON field) name to hide. */
   addQuery(name: string): void {
-    this.#query.add(name.toLowerCase());
-    this.#query$ = undefined;
+    this.#names.add(fieldKey(name));
   }
 
   isSensitiveHeader(name: string): boolean {
-    return this.#headers.has(name.toLowerCase()) || Boolean(this.#parent?.isSensitiveHeader(name));
+    return this.#has(`:${name.toLowerCase()}`);
   }
 
-  /** True for a JSON or form field named like a secret (`password`, `clientSecret`, `api-key`, ...). */
+  /**
+   * True for a field or parameter named like a secret in any spelling (`password`, `clientSecret`, `api-key`),
+   * or whose last words are (`X-Amz-Signature`, `user.token`).
+   */
   isSensitiveField(name: string): boolean {
-    const key = fieldKey(name);
-    for (const names of [this.#query, this.#fields, this.#headers])
-      for (const known of names) if (fieldKey(known) === key) return true;
-    return Boolean(this.#parent?.isSensitiveField(name));
+    const words = name.split(/\b(?=\w)/);
+    return words.some((_, at) => this.#has(fieldKey(words.slice(at).join(''))));
+  }
+
+  #has(key: string): boolean {
+    return this.#names.has(key) || (!!this.#parent && this.#parent.#has(key));
   }
 }
 

@@ -31,55 +31,17 @@ export type InferInput<S extends StandardSchemaV1> = NonNullable<S['~standard'][
 export type InferOutput<S extends StandardSchemaV1> = NonNullable<S['~standard']['types']>['output'];
 
 export const isStandardSchema = (value: unknown): value is StandardSchemaV1 =>
-  (typeof value === 'object' || typeof value === 'function') &&
-  value !== null &&
-  typeof (value as StandardSchemaV1)['~standard']?.validate === 'function';
+  typeof (value as StandardSchemaV1 | undefined)?.['~standard']?.validate === 'function';
 
 const keyOf = (segment: StandardPathSegment): PropertyKey =>
   typeof segment === 'object' && segment !== null ? segment.key : segment;
 
-/** `['items', 2, 'price']` -> `$.items[2].price` */
-export function formatPath(path: ReadonlyArray<StandardPathSegment> | undefined): string {
-  let result = '$';
-  for (const segment of path ?? []) {
-    const key = keyOf(segment);
-    if (typeof key === 'number') result += `[${key}]`;
-    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) result += `.${key}`;
-    else result += `[${JSON.stringify(String(key))}]`;
-  }
-  return result;
-}
-
-/** The value at `path` inside `value`, or undefined; never throws (a getter may). */
-function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
-  try {
-    let current = value;
-    for (const key of path)
-      current =
-        typeof current === 'object' && current !== null ? (current as Record<PropertyKey, unknown>)[key] : undefined;
-    return current;
-  } catch {
-    return undefined;
-  }
-}
-
-/** `message` without the rejected value of a field named like a secret, in the forms schema libraries quote it. */
-function withoutValue(message: string, rejected: unknown): string {
-  if (
-    typeof rejected !== 'string' &&
-    typeof rejected !== 'number' &&
-    typeof rejected !== 'bigint' &&
-    typeof rejected !== 'boolean'
-  )
-    return message;
-  const text = String(rejected);
-  const forms = [JSON.stringify(text), `'${text}'`, `\`${text}\``];
-  // A bare short value ('5') would also match ordinary words and numbers of the message.
-  if (text.length >= 4) forms.push(text);
-  let result = message;
-  for (const form of forms) result = result.split(form).join(REDACTED);
-  return result;
-}
+/** `['items', 2, 'price']` (or `'2'`) -> `$.items[2].price` */
+export const formatPath = (path: ReadonlyArray<StandardPathSegment> = []): string =>
+  path.reduce<string>((text, segment) => {
+    const key = String(keyOf(segment));
+    return text + (/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${/^\d+$/.test(key) ? key : JSON.stringify(key)}]`);
+  }, '$');
 
 /**
  * A schema's issues as sturdy reports them: paths as `$.a[0]`, messages through `redactor`, and never the
@@ -90,15 +52,29 @@ function withoutValue(message: string, rejected: unknown): string {
 export function toIssues(
   issues: ReadonlyArray<StandardIssue>,
   value: unknown,
-  redactor: Redactor = defaultRedactor,
+  redactor: Redactor,
   prefix: readonly PropertyKey[] = [],
 ): Issue[] {
-  return issues.map((issue) => {
-    const keys = (issue.path ?? []).map(keyOf);
-    let message = redactor.text(String(issue.message));
-    if (keys.some((key) => typeof key === 'string' && redactor.isSensitiveField(key)))
-      message = withoutValue(message, valueAt(value, keys));
-    return { message, path: redactor.text(formatPath([...prefix, ...keys])) };
+  return issues.map(({ message, path = [] }) => {
+    const keys = path.map(keyOf);
+    let text = redactor.text(String(message));
+    if (keys.some((key) => redactor.isSensitiveField(String(key)))) {
+      let rejected: unknown;
+      try {
+        // The value at the issue's path; a getter may throw.
+        rejected = keys.reduce(
+          (item: unknown, key) => (Object(item) === item ? (item as never)[key] : undefined),
+          value,
+        );
+      } catch {}
+      // The forms schema libraries quote a value in; bare, a short one ('5') would match ordinary words too.
+      if (rejected != null && Object(rejected) !== rejected) {
+        const shown = String(rejected);
+        for (const form of [JSON.stringify(shown), `'${shown}'`, `\`${shown}\``, shown.length >= 4 && shown])
+          if (form) text = text.replaceAll(form, REDACTED);
+      }
+    }
+    return { message: text, path: redactor.text(formatPath([...prefix, ...keys])) };
   });
 }
 
@@ -113,16 +89,13 @@ export async function validate<S extends StandardSchemaV1>(
   schema: S,
   value: unknown,
   direction: 'request' | 'response',
-  details: { status?: number; what?: string } = {},
+  details?: { status?: number; what?: string },
   redactor: Redactor = defaultRedactor,
 ): Promise<InferOutput<S>> {
   if (!isStandardSchema(schema)) {
-    throw new TypeError(
-      `sturdy: the ${direction} schema must be a Standard Schema (valibot, zod, arktype, ...); got ${typeof schema}`,
-    );
+    throw new TypeError(`sturdy: the ${direction} schema must be a Standard Schema; got ${typeof schema}`);
   }
-  let result = schema['~standard'].validate(value);
-  if (result instanceof Promise) result = await result;
+  const result = await schema['~standard'].validate(value);
   if (result.issues) {
     throw new ValidationError(direction, toIssues(result.issues, value, redactor), details);
   }
