@@ -2,7 +2,7 @@
  * sturdy's errors (each a SturdyError with a cross-realm guard), ky's re-exported unchanged, and what makes any
  * error safe to hand out: redacted messages, stacks and causes, and views that never print a credential.
  */
-import { KyError, type HTTPError } from 'ky';
+import { KyError } from 'ky';
 import { defaultRedactor, type Redactor } from './redact.ts';
 
 export {
