@@ -42,6 +42,25 @@ function inspect(this: Error & { toJSON(): unknown }): string {
   }
 }
 
+/**
+ * The plain view of any error sturdy hands out: name, message, the request's method and URL and the response's
+ * status and headers when it has them, and every other field, each redacted value by value (a cycle or a BigInt in a field
+ * cannot make printing throw).
+ */
+function view(error: Error & { request?: Request; response?: Response }, redactor: Redactor): Record<string, unknown> {
+  const { request, response } = error;
+  const json: Record<string, unknown> = {
+    name: error.name,
+    message: error.message,
+    method: request?.method,
+    url: request && redactor.url(request.url),
+    status: response?.status,
+    responseHeaders: response && redactor.headers(response.headers),
+  };
+  for (const [key, value] of Object.entries(error)) json[key] ??= redactor.data(value);
+  return json;
+}
+
 /** One issue of a failed validation, with its path as `$.a.b[0]`. */
 export type Issue = { readonly message: string; readonly path: string };
 
@@ -63,10 +82,7 @@ export class SturdyError extends Error {
 
   /** A plain, redacted view of this error: safe to log or send. */
   toJSON(): Record<string, unknown> {
-    const json: Record<string, unknown> = { message: this.message };
-    // Value by value (the name is one): whatever a field holds (a cycle, a BigInt), printing it cannot throw.
-    for (const [key, value] of Object.entries(this)) json[key] = defaultRedactor.data(value);
-    return json;
+    return view(this, defaultRedactor);
   }
 }
 
@@ -135,7 +151,7 @@ export class ValidationError extends SturdyError {
     const shown = issues.slice(0, 3).map(({ message, path }) => `at ${path}: ${message}`);
     if (issues.length > 3) shown.push(`(and ${issues.length - 3} more)`);
     super(`${what} invalid ${shown.join('; ')}`);
-    Object.assign(this, { direction, issues }, status === undefined ? {} : { status });
+    Object.assign(this, { direction, issues, status });
   }
 }
 
@@ -224,28 +240,15 @@ const hide = (target: object, key: PropertyKey, value: unknown) =>
 export function sanitizeKyError(error: KyLikeError, redactor: Redactor, safe: Request | undefined): KyLikeError {
   redactErrorChain(error, redactor);
   try {
-    if (safe) hide(error, 'request', safe);
     if (error.response) hide(error.response, 'url', redactor.url(error.response.url));
-    // The normalized options (headers, body) hold what the request held.
+    // Out of enumeration: ky's request and normalized options hold what the request held (headers, body).
+    hide(error, 'request', safe ?? error.request);
     hide(error, 'options', error.options);
+    hide(error, 'response', error.response);
   } catch {
     // A frozen error keeps its fields; its views below are redacted all the same.
   }
-  hide(error, 'toJSON', () => {
-    const { request, response, data, retryAfter } = error;
-    // Value by value, never by re-parsing redacted JSON text: whatever the server sent, printing cannot throw.
-    return {
-      name: error.name,
-      message: error.message,
-      url: redactor.url(request?.url ?? ''),
-      method: request?.method,
-      requestHeaders: request && redactor.headers(request.headers),
-      status: response?.status,
-      responseHeaders: response && redactor.headers(response.headers),
-      data: redactor.data(data),
-      retryAfter,
-    };
-  });
+  hide(error, 'toJSON', () => view(error, redactor));
   hide(error, INSPECT, inspect);
   return error;
 }
