@@ -2,10 +2,7 @@
  * sturdy's errors (each a SturdyError with a cross-realm guard), ky's re-exported unchanged, and what makes any
  * error safe to hand out: redacted messages, stacks and causes, and views that never print a credential.
  */
-import { KyError } from 'ky';
-import { defaultRedactor, type Redactor } from './redact.ts';
-
-export {
+import {
   HTTPError,
   isHTTPError,
   isKyError,
@@ -15,6 +12,10 @@ export {
   NetworkError,
   TimeoutError,
 } from 'ky';
+import { defaultRedactor, type Redactor } from './redact.ts';
+
+// One import for what sturdy uses and re-exports unchanged (a second one would be a second statement in bundles).
+export { HTTPError, isHTTPError, isKyError, isNetworkError, isTimeoutError, KyError, NetworkError, TimeoutError };
 
 const BRAND = Symbol.for('sturdy.error');
 // Node's inspect symbol: Deno and Bun honour it too.
@@ -98,7 +99,7 @@ export class SerializationError extends SturdyError {
   declare readonly path: string;
   constructor(message: string, path = '$') {
     super(message);
-    Object.assign(this, { path });
+    this.path = path;
   }
 }
 
@@ -118,7 +119,7 @@ export class ParseError extends SturdyError {
     { status, contentType, snippet, url }: { status: number; contentType: string | null; snippet: string; url: string },
     options?: { cause?: unknown },
   ) {
-    snippet = defaultRedactor.text(snippet).slice(0, PARSE_SNIPPET_CHARS);
+    snippet = parseSnippet(snippet, defaultRedactor);
     super(
       `Response body of ${url} (${status}, ${contentType ?? 'no content-type'}) is not JSON: ${JSON.stringify(snippet)}`,
       options,
@@ -180,7 +181,7 @@ export class AuthError extends SturdyError {
 
 /** True for every error sturdy creates, across realms. */
 export const isSturdyError = (error: unknown): error is SturdyError =>
-  typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
+  (error as { [BRAND]?: unknown } | undefined)?.[BRAND] === true;
 const guard =
   <T extends SturdyError>(name: string) =>
   (error: unknown): error is T =>
