@@ -94,6 +94,7 @@ type Test = (value: any) => unknown;
 const isObject = (value: unknown): value is Record<string, any> => typeof value === 'object' && value !== null;
 const isRecord = (value: unknown) => isObject(value) && !Array.isArray(value);
 const isFunction = (value: unknown) => typeof value === 'function';
+const isBoolean = (value: unknown) => typeof value === 'boolean';
 const isCount = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
 const nonNegative = (value: unknown) => typeof value === 'number' && value >= 0;
 const arrayOf = (test: Test) => (value: unknown) => Array.isArray(value) && value.every(test);
@@ -105,7 +106,7 @@ const functions = /* @__PURE__ */ arrayOf(isFunction);
 const orFalse = (test: Test, only?: Where) => (value: unknown, where: Where) =>
   value === false || ((!only || where === only) && test(value));
 const fn: Rule = ['a function', isFunction];
-const bool: Rule = ['true or false', (value) => typeof value === 'boolean'];
+const bool: Rule = ['true or false', isBoolean];
 const list: Rule = ['an array', Array.isArray];
 const wait: Rule = ['a number >= 0', nonNegative];
 /** A timeout: 0 would fail every attempt at once (axios users read it as "none"), so it is refused, not guessed. */
@@ -149,7 +150,7 @@ const RETRY_RULES: Record<string, Rule> = {
   maxRetryAfter: wait,
   delay: fn,
   shouldRetry: fn,
-  jitter: ['true, false or a function', (value) => typeof value === 'boolean' || isFunction(value)],
+  jitter: ['true, false or a function', (value) => isBoolean(value) || isFunction(value)],
   retryOnTimeout: bool,
   methods: list,
   statusCodes: list,
@@ -166,7 +167,7 @@ const RULES: Record<string, Rule> = /* @__PURE__ */ (() => ({
   totalTimeout: duration(),
   retry: [
     'false, an integer >= 0 or { limit, ... }',
-    (value) => typeof value === 'boolean' || isCount(value) || (isRecord(value) && check(value, RETRY_RULES, 'retry.')),
+    (value) => isBoolean(value) || isCount(value) || (isRecord(value) && check(value, RETRY_RULES, 'retry.')),
   ],
   hooks: ['an object of function arrays', objectOf(functions)],
   headers: [
@@ -252,15 +253,15 @@ const join = (base: any, add: any): any =>
  * mergeOptions(api.options, { retry: 5 }).retry.delay === api.options.retry.delay // true
  */
 export function mergeOptions(base: ResolvedOptions, given: object): ResolvedOptions {
-  const own: PropertyDescriptorMap = {};
+  const own: Record<string, unknown> = {};
   for (let [key, value] of Object.entries(given)) {
     const replace = isReplace(value);
     if (replace) value = value.value;
     if (value === undefined) continue;
     if (key === 'retry') value = normalizeRetry(value, replace ? undefined : base.retry);
     else if (!replace && (key === 'use' || key === 'redact')) value = join(base[key], value);
-    own[key] = { value, enumerable: true, writable: true };
+    own[key] = value;
   }
-  // Over the frozen snapshot: defined, not assigned (assigning a name the frozen prototype holds would throw).
-  return Object.create(base, own);
+  // Over the frozen snapshot, set as the prototype after the writes (a write of a name it holds would throw).
+  return Object.setPrototypeOf(own, base);
 }
