@@ -11,7 +11,7 @@ import type { EventListener } from './events.ts';
 import type { Middleware } from './middleware.ts';
 import type { RedactOptions } from './redact.ts';
 import { type NormalizedRetry, normalizeRetry, type RetryBudgetOptions, type RetryOptions } from './retry.ts';
-import type { InferInput, StandardSchemaV1 } from './schema.ts';
+import { type InferInput, isStandardSchema, type StandardSchemaV1 } from './schema.ts';
 
 /** Options sturdy adds to ky's; each may be set on the client or per call. */
 export type SturdyOwnOptions = {
@@ -140,7 +140,7 @@ export const OWN: { readonly [K in keyof SturdyOwnOptions | 'retryBudget' | 'sch
     '{ tokens?, refill? } or false, on the client',
     /* @__PURE__ */ orFalse(objectOf(nonNegative), 'client'),
   ],
-  schema: ['a Standard Schema', (value) => isFunction(value?.['~standard']?.validate)],
+  schema: ['a Standard Schema', isStandardSchema],
 };
 
 /** The settings of a `retry` object. */
