@@ -88,11 +88,11 @@ export const DEFAULTS = { timeout: 10_000, totalTimeout: 60_000, idleTimeout: 15
 
 type Where = 'client' | 'call';
 /** What an option must be, and its test (`secret`: never echo the value, it may be a credential). */
-type Rule = [what: string, ok: (value: any, where: Where) => unknown, secret?: 1];
+type Rule = [what: string, ok: (value: any, where?: Where) => unknown, secret?: 1];
 type Test = (value: any) => unknown;
 
-const isObject = (value: unknown): value is Record<string, any> => typeof value === 'object' && value !== null;
-const isRecord = (value: unknown) => isObject(value) && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const isRecord = (value: unknown): value is Record<string, unknown> => isObject(value) && !Array.isArray(value);
 const isFunction = (value: unknown) => typeof value === 'function';
 const isBoolean = (value: unknown) => typeof value === 'boolean';
 const isCount = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
@@ -103,7 +103,7 @@ const objectOf = (test: Test) => (value: unknown) =>
   isObject(value) && Object.values(value).every((item) => item === undefined || test(item));
 const functions = /* @__PURE__ */ arrayOf(isFunction);
 /** `false`, or (where `only` allows) what `test` accepts. */
-const orFalse = (test: Test, only?: Where) => (value: unknown, where: Where) =>
+const orFalse = (test: Test, only?: Where) => (value: unknown, where?: Where) =>
   value === false || ((!only || where === only) && test(value));
 const fn: Rule = ['a function', isFunction];
 const bool: Rule = ['true or false', isBoolean];
@@ -207,11 +207,11 @@ const isReplace = (value: unknown): value is { value: unknown } =>
  */
 export function checkOptions(options: unknown, where: Where): void {
   if (!isRecord(options)) throw new TypeError(`sturdy: ${where} options must be an object`);
-  check(options as object, RULES, '', where);
+  check(options, RULES, '', where);
 }
 
 /** Checks each own key of `options` that `rules` name; the error names the option with its `prefix`. */
-function check(options: object, rules: Record<string, Rule>, prefix: string, where?: any): true {
+function check(options: object, rules: Record<string, Rule>, prefix: string, where?: Where): true {
   for (let [key, value] of Object.entries(options)) {
     const rule = rules[key];
     if (isReplace(value)) value = value.value;
