@@ -44,17 +44,15 @@ function inspect(this: Error & { toJSON(): unknown }): string {
 }
 
 /**
- * The plain view of any error sturdy hands out: name, message, the request's method and URL and the response's
+ * The plain view of any error sturdy hands out: name, message (ky's names the method and URL), the response's
  * status and headers when it has them, and every other field, each redacted value by value (a cycle or a BigInt in a field
  * cannot make printing throw).
  */
-function view(error: Error & { request?: Request; response?: Response }, redactor: Redactor): Record<string, unknown> {
-  const { request, response } = error;
+function view(error: Error & { response?: Response }, redactor: Redactor): Record<string, unknown> {
+  const { response } = error;
   const json: Record<string, unknown> = {
     name: error.name,
     message: error.message,
-    method: request?.method,
-    url: request && redactor.url(request.url),
     status: response?.status,
     responseHeaders: response && redactor.headers(response.headers),
   };
@@ -174,7 +172,7 @@ export class AuthError extends SturdyError {
     message: string,
     { cause, ...fields }: { error?: string; errorDescription?: string; status?: number; cause?: unknown } = {},
   ) {
-    super(message, cause === undefined ? undefined : { cause });
+    super(message, { cause });
     Object.assign(this, fields);
   }
 }
