@@ -214,8 +214,9 @@ export function checkOptions(options: unknown, where: Where): void {
 function check(options: object, rules: Record<string, Rule>, prefix: string, where?: Where): true {
   for (let [key, value] of Object.entries(options)) {
     const rule = rules[key];
+    if (!rule) continue;
     if (isReplace(value)) value = value.value;
-    if (rule && value !== undefined && !rule[1](value, where)) {
+    if (value !== undefined && !rule[1](value, where)) {
       let shown = `${typeof value} (not shown)`;
       try {
         // A value that may be a credential is described, never echoed; so is one without JSON (a function, a cycle).
