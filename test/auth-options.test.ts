@@ -59,7 +59,9 @@ describe('a user name or password in baseUrl', () => {
     const withUser = `http://admin:hunter2-secret@127.0.0.1:${server.port}/`;
     const check = (error: unknown) => {
       expect(error).toBeInstanceOf(TypeError);
-      expect((error as Error).message).toMatch(/option `baseUrl` must not contain a user name or password/);
+      expect((error as Error).message).toMatch(
+        /option `baseUrl` must be an absolute URL without user name or password/,
+      );
       expect((error as Error).message).not.toContain('hunter2-secret');
       expect(String(error)).not.toContain('hunter2-secret');
     };
@@ -99,7 +101,7 @@ describe('an option that may hold a credential is never echoed in its TypeError'
     }
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toContain(`option \`${option}\``);
-    expect((error as Error).message).toMatch(/got a string of \d+ characters \(not shown: it may be a credential\)/);
+    expect((error as Error).message).toMatch(/got string \(not shown\)/);
     expect((error as Error).message).not.toContain('sk-live-4f9a8b7c6d5e');
   });
 });

@@ -2,10 +2,7 @@
  * sturdy's errors (each a SturdyError with a cross-realm guard), ky's re-exported unchanged, and what makes any
  * error safe to hand out: redacted messages, stacks and causes, and views that never print a credential.
  */
-import { HTTPError, KyError, NetworkError, TimeoutError } from 'ky';
-import { defaultRedactor, type Redactor } from './redact.ts';
-
-export {
+import {
   HTTPError,
   isHTTPError,
   isKyError,
@@ -15,10 +12,14 @@ export {
   NetworkError,
   TimeoutError,
 } from 'ky';
+import { defaultRedactor, type Redactor } from './redact.ts';
+
+// One import for what sturdy uses and re-exports unchanged (a second one would be a second statement in bundles).
+export { HTTPError, isHTTPError, isKyError, isNetworkError, isTimeoutError, KyError, NetworkError, TimeoutError };
 
 const BRAND = Symbol.for('sturdy.error');
+// Node's inspect symbol: Deno and Bun honour it too.
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
-const DENO_INSPECT = Symbol.for('Deno.customInspect');
 
 /** Longest body excerpt a ParseError carries, counted after redaction (a secret cut in half would show its start). */
 export const PARSE_SNIPPET_CHARS = 200;
@@ -32,13 +33,31 @@ export const PARSE_SNIPPET_CHARS = 200;
 export const parseSnippet = (text: string, redactor: Redactor): string =>
   redactor.text(text.slice(0, PARSE_SNIPPET_CHARS + 4096)).slice(0, PARSE_SNIPPET_CHARS);
 
-/** `Name: message {view}`, the inspect form; a view that throws still prints the name and message. */
-function printable(error: Error, view: () => unknown): string {
+/** The inspect view of every error sturdy hands out, `Name: message {toJSON}`: a view that throws still prints. */
+function inspect(this: Error & { toJSON(): unknown }): string {
+  const head = `${this.name}: ${this.message}`;
   try {
-    return `${error.name}: ${error.message} ${JSON.stringify(view())}`;
+    return `${head} ${JSON.stringify(this.toJSON())}`;
   } catch {
-    return `${error.name}: ${error.message}`;
+    return head;
   }
+}
+
+/**
+ * The plain view of any error sturdy hands out: name, message (ky's names the method and URL), the response's
+ * status and headers when it has them, and every other field, each redacted value by value (a cycle or a BigInt in a field
+ * cannot make printing throw).
+ */
+function view(error: Error & { response?: Response }, redactor: Redactor): Record<string, unknown> {
+  const { response } = error;
+  const json: Record<string, unknown> = {
+    name: error.name,
+    message: error.message,
+    status: response?.status,
+    responseHeaders: response && redactor.headers(response.headers),
+  };
+  for (const [key, value] of Object.entries(error)) json[key] ??= redactor.data(value);
+  return json;
 }
 
 /** One issue of a failed validation, with its path as `$.a.b[0]`. */
@@ -54,6 +73,7 @@ export class SturdyError extends Error {
   override name = 'SturdyError';
   /** Cross-realm brand read by the `is*Error` guards. */
   readonly [BRAND] = true;
+  readonly [INSPECT] = inspect;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(defaultRedactor.text(message), options);
@@ -61,18 +81,7 @@ export class SturdyError extends Error {
 
   /** A plain, redacted view of this error: safe to log or send. */
   toJSON(): Record<string, unknown> {
-    const json: Record<string, unknown> = { name: this.name, message: this.message };
-    // Value by value: whatever a field holds (a cycle, a BigInt), printing it cannot throw.
-    for (const [key, value] of Object.entries(this)) if (key !== 'cause') json[key] = defaultRedactor.data(value);
-    return json;
-  }
-
-  [INSPECT](): string {
-    return printable(this, () => this.toJSON());
-  }
-
-  [DENO_INSPECT](): string {
-    return this[INSPECT]();
+    return view(this, defaultRedactor);
   }
 }
 
@@ -85,7 +94,7 @@ export class SturdyError extends Error {
 export class SerializationError extends SturdyError {
   override name = 'SerializationError';
   /** Where in the value the problem is, like `$.items[2].price`. */
-  readonly path: string;
+  declare readonly path: string;
   constructor(message: string, path = '$') {
     super(message);
     this.path = path;
@@ -99,23 +108,21 @@ export class SerializationError extends SturdyError {
  */
 export class ParseError extends SturdyError {
   override name = 'ParseError';
-  readonly status: number;
-  readonly contentType: string | null;
+  declare readonly status: number;
+  declare readonly contentType: string | null;
   /** At most {@link PARSE_SNIPPET_CHARS} characters of the body, redacted. */
-  readonly snippet: string;
+  declare readonly snippet: string;
   /** `details.snippet` is redacted text, longer is fine: it is cut here, after redaction. */
   constructor(
-    details: { status: number; contentType: string | null; snippet: string; url: string },
+    { status, contentType, snippet, url }: { status: number; contentType: string | null; snippet: string; url: string },
     options?: { cause?: unknown },
   ) {
-    const snippet = defaultRedactor.text(details.snippet).slice(0, PARSE_SNIPPET_CHARS);
+    snippet = parseSnippet(snippet, defaultRedactor);
     super(
-      `Response body of ${details.url} (status ${details.status}, content-type ${details.contentType ?? 'none'}) is not valid JSON: ${JSON.stringify(snippet)}`,
+      `Response body of ${url} (${status}, ${contentType ?? 'no content-type'}) is not JSON: ${JSON.stringify(snippet)}`,
       options,
     );
-    this.status = details.status;
-    this.contentType = details.contentType;
-    this.snippet = snippet;
+    Object.assign(this, { status, contentType, snippet });
   }
 }
 
@@ -126,30 +133,24 @@ export class ParseError extends SturdyError {
  */
 export class ValidationError extends SturdyError {
   override name = 'ValidationError';
-  readonly direction: 'request' | 'response';
-  readonly issues: readonly Issue[];
+  declare readonly direction: 'request' | 'response';
+  declare readonly issues: readonly Issue[];
   /** The response status, for `direction: 'response'`. */
-  readonly status?: number;
+  declare readonly status?: number;
   constructor(
     direction: 'request' | 'response',
     given: readonly Issue[],
-    details: { status?: number; what?: string } = {},
+    { status, what = `${direction} body` }: { status?: number; what?: string } = {},
   ) {
     // The floor: validate() words issues with the client's redactor first; this catches what any caller passes.
-    const issues = given.map((issue) => ({
-      message: defaultRedactor.text(String(issue.message)),
-      path: defaultRedactor.text(String(issue.path)),
+    const issues = given.map(({ message, path }) => ({
+      message: defaultRedactor.text(String(message)),
+      path: defaultRedactor.text(String(path)),
     }));
-    const shown = issues
-      .slice(0, 3)
-      .map((issue) => `at ${issue.path}: ${issue.message}`)
-      .join('; ');
-    super(
-      `${details.what ?? `${direction} body`} invalid ${shown}${issues.length > 3 ? ` (and ${issues.length - 3} more)` : ''}`,
-    );
-    this.direction = direction;
-    this.issues = issues;
-    if (details.status !== undefined) this.status = details.status;
+    const shown = issues.slice(0, 3).map(({ message, path }) => `at ${path}: ${message}`);
+    if (issues.length > 3) shown.push(`(and ${issues.length - 3} more)`);
+    super(`${what} invalid ${shown.join('; ')}`);
+    Object.assign(this, { direction, issues, status });
   }
 }
 
@@ -162,24 +163,23 @@ export class ValidationError extends SturdyError {
 export class AuthError extends SturdyError {
   override name = 'AuthError';
   /** OAuth `error` code, when a token endpoint answered with one. */
-  readonly error?: string;
+  declare readonly error?: string;
   /** OAuth `error_description`, when given. */
-  readonly errorDescription?: string;
+  declare readonly errorDescription?: string;
   /** HTTP status of the token endpoint, when it answered. */
-  readonly status?: number;
+  declare readonly status?: number;
   constructor(
     message: string,
-    details: { error?: string; errorDescription?: string; status?: number; cause?: unknown } = {},
+    { cause, ...fields }: { error?: string; errorDescription?: string; status?: number; cause?: unknown } = {},
   ) {
-    const { cause, ...fields } = details;
-    super(message, cause === undefined ? undefined : { cause });
+    super(message, { cause });
     Object.assign(this, fields);
   }
 }
 
 /** True for every error sturdy creates, across realms. */
 export const isSturdyError = (error: unknown): error is SturdyError =>
-  typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
+  (error as { [BRAND]?: unknown } | undefined)?.[BRAND] === true;
 const guard =
   <T extends SturdyError>(name: string) =>
   (error: unknown): error is T =>
@@ -199,13 +199,14 @@ export const isAuthError: (error: unknown) => error is AuthError = /* @__PURE__ 
  */
 export function redactErrorChain(error: unknown, redactor: Redactor): void {
   for (let current = error, depth = 0; depth < 4 && current instanceof Error; depth++, current = current.cause) {
+    const fields = current as unknown as Record<string, unknown>;
     const original = current.message;
     for (const key of ['message', 'stack', ...Object.keys(current)]) {
-      const value = (current as unknown as Record<string, unknown>)[key];
-      if (typeof value !== 'string') continue;
-      const redacted = redactor.text(key === 'stack' ? value.split(original).join(current.message) : value);
+      const value = fields[key];
       try {
-        if (redacted !== value) (current as unknown as Record<string, unknown>)[key] = redacted;
+        // The stack repeats the message: it shows the message as redacted above, then is redacted itself.
+        if (typeof value === 'string')
+          fields[key] = redactor.text(key === 'stack' ? value.split(original).join(current.message) : value);
       } catch {
         // A frozen foreign error keeps its text; its views are still redacted.
       }
@@ -221,11 +222,12 @@ type KyLikeError = KyError & {
   retryAfter?: number;
 };
 
-export const isKyLike = (error: unknown): error is KyLikeError =>
-  error instanceof KyError ||
-  error instanceof HTTPError ||
-  error instanceof TimeoutError ||
-  error instanceof NetworkError;
+/** Is `error` one of ky's (HTTPError, TimeoutError, NetworkError, ...: all extend KyError)? */
+export const isKyLike = (error: unknown): error is KyLikeError => error instanceof KyError;
+
+/** Defines a hidden `value` at `key` (replacing what was there): out of enumeration, JSON and loggers' copies. */
+const hide = (target: object, key: PropertyKey, value: unknown) =>
+  Object.defineProperty(target, key, { value, configurable: true, writable: true, enumerable: false });
 
 /**
  * Makes a ky error safe to hand out: redacts its message chain, replaces its request by `safe` (no credential
@@ -237,44 +239,15 @@ export const isKyLike = (error: unknown): error is KyLikeError =>
 export function sanitizeKyError(error: KyLikeError, redactor: Redactor, safe: Request | undefined): KyLikeError {
   redactErrorChain(error, redactor);
   try {
-    if (safe) Object.defineProperty(error, 'request', { value: safe, configurable: true, writable: true });
-    if (error.response)
-      Object.defineProperty(error.response, 'url', { value: redactor.url(error.response.url), configurable: true });
-    // Keep the normalized options (headers, body) out of enumeration and JSON.
-    Object.defineProperty(error, 'options', {
-      value: error.options,
-      enumerable: false,
-      configurable: true,
-      writable: true,
-    });
+    if (error.response) hide(error.response, 'url', redactor.url(error.response.url));
+    // Out of enumeration: ky's request and normalized options hold what the request held (headers, body).
+    hide(error, 'request', safe ?? error.request);
+    hide(error, 'options', error.options);
+    hide(error, 'response', error.response);
   } catch {
     // A frozen error keeps its fields; its views below are redacted all the same.
   }
-  const view = () => {
-    const { request, response } = error;
-    const json: Record<string, unknown> = {
-      name: error.name,
-      message: error.message,
-      url: redactor.url(request?.url ?? ''),
-    };
-    if (request) {
-      json.method = request.method;
-      json.requestHeaders = redactor.headers(request.headers);
-    }
-    if (response) {
-      json.status = response.status;
-      json.responseHeaders = redactor.headers(response.headers);
-    }
-    // Value by value, never by re-parsing redacted JSON text: whatever the server sent, printing cannot throw.
-    if (error.data !== undefined) json.data = redactor.data(error.data);
-    if (error.retryAfter !== undefined) json.retryAfter = error.retryAfter;
-    return json;
-  };
-  const inspect = () => printable(error, view);
-  Object.defineProperties(error, {
-    toJSON: { value: view, configurable: true },
-    [INSPECT]: { value: inspect, configurable: true },
-    [DENO_INSPECT]: { value: inspect, configurable: true },
-  });
+  hide(error, 'toJSON', () => view(error, redactor));
+  hide(error, INSPECT, inspect);
   return error;
 }

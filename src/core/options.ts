@@ -11,7 +11,7 @@ import type { EventListener } from './events.ts';
 import type { Middleware } from './middleware.ts';
 import type { RedactOptions } from './redact.ts';
 import { type NormalizedRetry, normalizeRetry, type RetryBudgetOptions, type RetryOptions } from './retry.ts';
-import type { InferInput, StandardSchemaV1 } from './schema.ts';
+import { type InferInput, isStandardSchema, type StandardSchemaV1 } from './schema.ts';
 
 /** Options sturdy adds to ky's; each may be set on the client or per call. */
 export type SturdyOwnOptions = {
@@ -87,157 +87,117 @@ export type ResolvedOptions = Readonly<
 export const DEFAULTS = { timeout: 10_000, totalTimeout: 60_000, idleTimeout: 15_000 } as const;
 
 type Where = 'client' | 'call';
-/** What an option must be, and the test of a given value (`secret`: never echo the value, it may be a credential). */
-type Rule = [expected: string, ok: (value: any, where: Where) => boolean, secret?: 1];
+/** What an option must be, and its test (`secret`: never echo the value, it may be a credential). */
+type Rule = [what: string, ok: (value: any, where?: Where) => unknown, secret?: 1];
+type Test = (value: any) => unknown;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const isRecord = (value: unknown): value is Record<string, unknown> => isObject(value) && !Array.isArray(value);
 const isFunction = (value: unknown) => typeof value === 'function';
-const arrayOf = (test: (item: unknown) => boolean) => (value: unknown) => Array.isArray(value) && value.every(test);
+const isBoolean = (value: unknown) => typeof value === 'boolean';
+const isCount = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
+const nonNegative = (value: unknown) => typeof value === 'number' && value >= 0;
+const arrayOf = (test: Test) => (value: unknown) => Array.isArray(value) && value.every(test);
+/** An object whose defined values pass `test` (hooks, `redact`, `retryBudget`). */
+const objectOf = (test: Test) => (value: unknown) =>
+  isObject(value) && Object.values(value).every((item) => item === undefined || test(item));
+const functions = /* @__PURE__ */ arrayOf(isFunction);
+/** `false`, or (where `only` allows) what `test` accepts. */
+const orFalse = (test: Test, only?: Where) => (value: unknown, where?: Where) =>
+  value === false || ((!only || where === only) && test(value));
+const fn: Rule = ['a function', isFunction];
+const bool: Rule = ['true or false', isBoolean];
+const list: Rule = ['an array', Array.isArray];
+const wait: Rule = ['a number >= 0', nonNegative];
 /** A timeout: 0 would fail every attempt at once (axios users read it as "none"), so it is refused, not guessed. */
-const duration = (max = Infinity): Rule => [
-  `a positive number of milliseconds${max < Infinity ? ` up to ${max}` : ''}, or false for none`,
-  (value) => value === false || (typeof value === 'number' && value > 0 && value <= max && value !== Infinity),
+const duration = (max?: number): Rule => [
+  `a positive number of ms${max ? ` up to ${max}` : ''} or false`,
+  /* @__PURE__ */ orFalse((value) => value > 0 && !(value > max!) && typeof value === 'number'),
 ];
-const NAMES = ['headers', 'query', 'fields'] as const;
 
 /** sturdy's own options: the compiler makes this table name each one; ky never sees them. */
 export const OWN: { readonly [K in keyof SturdyOwnOptions | 'retryBudget' | 'schema']-?: Rule } = {
   auth: [
-    'a strategy from bearer(), apiKey(), basic() or clientCredentials() (a custom one needs `policy: credentialPolicy`), or false',
-    (value) => value === false || isAuthStrategy(value),
+    'a strategy (a custom one needs `policy: credentialPolicy`) or false',
+    /* @__PURE__ */ orFalse(isAuthStrategy),
     1,
   ],
-  credentialOrigins: ['an array of origins', Array.isArray],
-  allowInsecure: ['true or false (a boolean, not a string)', (value) => typeof value === 'boolean'],
+  credentialOrigins: list,
+  allowInsecure: bool,
   // One key on a client would make all its POSTs one operation: the server would drop every one after the first.
   idempotencyKey: [
-    'a non-empty string without line breaks or NUL (per call only), or false',
-    (value, where) =>
-      value === false || (where === 'call' && typeof value === 'string' && value !== '' && !breaksHeader(value)),
+    'a non-empty string without control characters, per call, or false',
+    /* @__PURE__ */ orFalse((value) => typeof value === 'string' && value && !breaksHeader(value), 'call'),
   ],
   idleTimeout: /* @__PURE__ */ duration(MAX_TIMER),
-  onEvent: ['a function', isFunction],
+  onEvent: fn,
   redact: [
-    '{ headers?, query?, fields? } (arrays of names)',
-    (value) =>
-      isObject(value) &&
-      NAMES.every((name) => value[name] === undefined || arrayOf((item) => typeof item === 'string')(value[name])),
+    '{ headers?, query?, fields? } of name arrays',
+    /* @__PURE__ */ objectOf(arrayOf((name) => typeof name === 'string')),
   ],
-  use: [
-    'an array of middleware functions `(request, next, call) => Promise<Response>`',
-    /* @__PURE__ */ arrayOf(isFunction),
-  ],
+  use: ['an array of functions', functions],
   retryBudget: [
-    '{ tokens, refill } (non-negative numbers) or false, set on the client (createClient or extend), not per call',
-    (value, where) =>
-      value === false ||
-      (where === 'client' &&
-        isObject(value) &&
-        ['tokens', 'refill'].every(
-          (name) => value[name] === undefined || (Number.isFinite(value[name]) && (value[name] as number) >= 0),
-        )),
+    '{ tokens?, refill? } or false, on the client',
+    /* @__PURE__ */ orFalse(objectOf(nonNegative), 'client'),
   ],
-  schema: ['a Standard Schema (valibot, zod, arktype, ...)', (value) => isFunction(value?.['~standard']?.validate)],
+  schema: ['a Standard Schema', isStandardSchema],
 };
 
-const count: Rule = ['a non-negative integer', (value) => Number.isInteger(value) && value >= 0];
-const wait: Rule = ['a non-negative number of milliseconds', (value) => typeof value === 'number' && value >= 0];
-const fn: Rule = ['a function', isFunction];
-const list: Rule = ['an array', Array.isArray];
 /** The settings of a `retry` object. */
 const RETRY_RULES: Record<string, Rule> = {
-  limit: count,
+  limit: ['an integer >= 0', isCount],
   backoffLimit: wait,
   maxRetryAfter: wait,
   delay: fn,
   shouldRetry: fn,
-  jitter: ['true, false or a function (delay) => ms', (value) => typeof value === 'boolean' || isFunction(value)],
-  retryOnTimeout: ['true or false', (value) => typeof value === 'boolean'],
+  jitter: ['true, false or a function', (value) => isBoolean(value) || isFunction(value)],
+  retryOnTimeout: bool,
   methods: list,
   statusCodes: list,
   afterStatusCodes: list,
 };
 
+/** Client options of older sturdy: the error says what replaced them (ky names `prefix` for its `prefixUrl`). */
+const gone: Rule = ["replaced by `use: [limit()]` from 'sturdy/limit'", () => 0];
+
 /** Every option sturdy checks: its own, and the ky options whose misuse sturdy can name better than fetch would. */
 const RULES: Record<string, Rule> = /* @__PURE__ */ (() => ({
   ...OWN,
-  timeout: /* @__PURE__ */ duration(),
-  totalTimeout: /* @__PURE__ */ duration(),
+  timeout: duration(),
+  totalTimeout: duration(),
   retry: [
-    'false, a non-negative integer, or { limit, ... }',
-    (value) =>
-      typeof value === 'boolean' ||
-      count[1](value, 'call') ||
-      (isObject(value) && !Array.isArray(value) && check(value, RETRY_RULES, 'client', 'retry.')),
+    'false, an integer >= 0 or { limit, ... }',
+    (value) => isBoolean(value) || isCount(value) || (isRecord(value) && check(value, RETRY_RULES, 'retry.')),
   ],
-  hooks: [
-    'an object of hook arrays',
-    (value) => isObject(value) && Object.values(value).every((list) => list === undefined || arrayOf(isFunction)(list)),
-  ],
+  hooks: ['an object of function arrays', objectOf(functions)],
   headers: [
-    'an object, an array of pairs or a Headers, without line breaks or NUL in a value (header injection)',
-    (value) =>
-      isObject(value) &&
-      [...(value instanceof Headers || Array.isArray(value) ? value : Object.entries(value))].every(
-        // Headers take any value's String(): an object whose toString holds CR/LF is an injection too.
-        ([, item]) => item === undefined || !breaksHeader(String(item)),
-      ),
-    1,
-  ],
-  baseUrl: [
-    "an absolute URL like 'https://api.example.com/v1/' (or, in a browser, a path like '/api/')",
+    'valid headers without control characters',
     (value) => {
-      let url: URL;
       try {
-        // A relative baseUrl ('/api/') resolves against the page, as in ky.
-        url = new URL(String(value), globalThis.location?.href);
-      } catch {
-        return false;
-      }
-      // Userinfo would end up in every message: refuse it here, without echoing it.
-      if (url.username || url.password) {
-        throw new TypeError(
-          'sturdy: option `baseUrl` must not contain a user name or password; use auth: basic({ username, password }) instead',
-        );
-      }
-      return true;
+        // Headers take any value's String(): an object whose toString holds CR/LF is an injection too.
+        return [...new Headers(value)].every(([, item]) => !breaksHeader(item));
+      } catch {}
     },
     1,
   ],
-  concurrency: [
-    "replaced: use `use: [limit({ concurrency })]` with `import { limit } from 'sturdy/limit'`",
-    () => false,
+  // Userinfo would end up in every message: refused here, never echoed. A path resolves against the page, as in ky.
+  baseUrl: [
+    'an absolute URL without user name or password',
+    (value) => {
+      try {
+        const url = new URL(value, globalThis.location?.href);
+        return !(url.username + url.password);
+      } catch {}
+    },
+    1,
   ],
-  rateLimit: ["replaced: use `use: [limit({ rateLimit })]` with `import { limit } from 'sturdy/limit'`", () => false],
-  prefixUrl: ['replaced: use `prefix` (ky 2 renamed it) or `baseUrl`', () => false],
+  concurrency: gone,
+  rateLimit: gone,
 }))();
 
-/** What a value is, shown without its content when it may be a credential. */
-const show = (value: unknown, secret?: 1): string => {
-  if (typeof value === 'string' && secret)
-    return `a string of ${value.length} characters (not shown: it may be a credential)`;
-  if (typeof value === 'function') return 'a function';
-  if (secret && isObject(value)) return Array.isArray(value) ? 'an array' : 'an object';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return typeof value;
-  }
-};
-
-/**
- * ky's `replaceOption(value)` wrapper: the wrapped value, and whether it was wrapped.
- * @example
- * unwrapReplace(replaceOption({ beforeRequest: [] })) // { value: { beforeRequest: [] }, replace: true }
- */
-function unwrapReplace(value: unknown): { value: unknown; replace: boolean } {
-  const replace =
-    isObject(value) &&
-    Object.getOwnPropertySymbols(value).length === 1 &&
-    Object.keys(value).length === 1 &&
-    'value' in value;
-  return { value: replace ? value.value : value, replace };
-}
+/** Is `value` ky's `replaceOption(x)` wrapper? */
+const isReplace = (value: unknown): value is { value: unknown } =>
+  isObject(value) && Object.getOwnPropertySymbols(value)[0]?.description === 'replaceOption';
 
 /**
  * Checks the options it is given (only the keys given: a call pays for what it sets). Throws a TypeError that
@@ -246,34 +206,45 @@ function unwrapReplace(value: unknown): { value: unknown; replace: boolean } {
  * checkOptions({ timeout: 0 }, 'call'); // TypeError: sturdy: option `timeout` must be a positive number ...
  */
 export function checkOptions(options: unknown, where: Where): void {
-  if (!isObject(options) || Array.isArray(options)) throw new TypeError(`sturdy: ${where} options must be an object`);
-  check(options, RULES, where);
+  if (!isRecord(options)) throw new TypeError(`sturdy: ${where} options must be an object`);
+  check(options, RULES, '', where);
 }
 
 /** Checks each own key of `options` that `rules` name; the error names the option with its `prefix`. */
-function check(options: Record<string, unknown>, rules: Record<string, Rule>, where: Where, prefix = ''): true {
-  for (const key of Object.keys(options)) {
+function check(options: object, rules: Record<string, Rule>, prefix: string, where?: Where): true {
+  for (let [key, value] of Object.entries(options)) {
     const rule = rules[key];
-    const value = unwrapReplace(options[key]).value;
-    if (rule && value !== undefined && !rule[1](value, where)) {
-      throw new TypeError(`sturdy: option \`${prefix}${key}\` must be ${rule[0]}; got ${show(value, rule[2])}`);
+    if (!rule) continue;
+    if (isReplace(value)) value = value.value;
+    if (value !== undefined && !rule[1](value, where)) {
+      let shown = `${typeof value} (not shown)`;
+      try {
+        // A value that may be a credential is described, never echoed; so is one without JSON (a function, a cycle).
+        if (!rule[2]) shown = JSON.stringify(value).slice(0, 100);
+      } catch {}
+      throw new TypeError(`sturdy: option \`${prefix}${key}\` must be ${rule[0]}; got ${shown}`);
     }
   }
   return true;
 }
 
 /**
- * Splits options into the part ky merges and runs (everything but sturdy's own keys and `json`/`body`, which
- * the call attaches itself).
+ * Splits options into the part ky merges and runs (everything but sturdy's own keys; the call attaches
+ * `json`/`body` itself).
  * @example
  * kyPart({ auth, timeout: 5_000 }) // { timeout: 5000 }
  */
 export function kyPart(options: object): Record<string, unknown> {
   const part: Record<string, unknown> = {};
-  for (const key in options)
-    if (!(key in OWN) && Object.hasOwn(options, key)) part[key] = (options as Record<string, unknown>)[key];
+  for (const [key, value] of Object.entries(options)) if (!(key in OWN)) part[key] = value;
   return part;
 }
+
+/** `use` lists append; `redact` lists add their names. */
+const join = (base: any, add: any): any =>
+  Array.isArray(add)
+    ? [...(base ?? []), ...add]
+    : Object.fromEntries(['headers', 'query', 'fields'].map((name) => [name, join(base?.[name], add[name] ?? [])]));
 
 /**
  * `given` over `base`, by sturdy's merge rules (the same for `extend` and for a call): a defined value
@@ -283,19 +254,15 @@ export function kyPart(options: object): Record<string, unknown> {
  * mergeOptions(api.options, { retry: 5 }).retry.delay === api.options.retry.delay // true
  */
 export function mergeOptions(base: ResolvedOptions, given: object): ResolvedOptions {
-  // Over the frozen snapshot: defined, not assigned (assigning a name the frozen prototype holds would throw).
-  const merged = Object.create(base) as ResolvedOptions;
-  const put = (key: string, value: unknown) =>
-    Object.defineProperty(merged, key, { value, enumerable: true, writable: true });
-  for (const key in given) {
-    const { value, replace } = unwrapReplace((given as Record<string, unknown>)[key]);
+  const own: Record<string, unknown> = {};
+  for (let [key, value] of Object.entries(given)) {
+    const replace = isReplace(value);
+    if (replace) value = value.value;
     if (value === undefined) continue;
-    if (key === 'retry') put(key, normalizeRetry(value as RetryOptions, replace ? undefined : base.retry));
-    else if (key === 'use' && !replace) put(key, [...(base.use ?? []), ...(value as Middleware[])]);
-    else if (key === 'redact' && !replace && base.redact) {
-      const add = value as RedactOptions;
-      put(key, Object.fromEntries(NAMES.map((name) => [name, [...(base.redact![name] ?? []), ...(add[name] ?? [])]])));
-    } else put(key, value);
+    if (key === 'retry') value = normalizeRetry(value, replace ? undefined : base.retry);
+    else if (!replace && (key === 'use' || key === 'redact')) value = join(base[key], value);
+    own[key] = value;
   }
-  return merged;
+  // Over the frozen snapshot, set as the prototype after the writes (a write of a name it holds would throw).
+  return Object.setPrototypeOf(own, base);
 }
