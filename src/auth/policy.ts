@@ -163,8 +163,10 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
     let left = false;
 
     const attempt = async (sent: Body, target: URL): Promise<Response> => {
-      // The credential goes into this attempt's own headers (and URL), never onto ky's request.
-      const into: AuthTarget = { url: target, headers: new Headers(request.headers), signal, fetch };
+      // The credential goes into this attempt's own headers (and URL), never onto ky's request: on fetch's init when
+      // nothing sits between here and fetch, else the strategy writes straight into a copy's headers.
+      const copy = call.direct ? undefined : copyTo(request, target, undefined, sent, redirect);
+      const into: AuthTarget = { url: target, headers: copy?.headers ?? new Headers(request.headers), signal, fetch };
       // A strategy with the credential at hand (a fixed token) answers synchronously: no await then.
       const pending = auth.authorize(into);
       used =
@@ -173,7 +175,9 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
           : pending;
       const carried = authorizedNames(names, request, into);
       record.credential = carried;
-      const response = await send(into.url, into.headers, sent, redirect);
+      const response = await (copy
+        ? next(into.url.href === copy.url ? copy : copyTo(copy, into.url, copy.headers, undefined, redirect))
+        : send(into.url, into.headers, sent, redirect));
       if (!follow || !isRedirect(response)) return response;
       return followRedirects(
         { url: into.url, method: request.method, headers: into.headers, body: sent ?? request.body },
