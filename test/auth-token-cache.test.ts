@@ -4,7 +4,8 @@
  * what a failed refresh leaves behind.
  */
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
-import { createTokenCache, EXPIRY_SKEW_MS, type TokenGrant } from '../src/auth/token-cache.ts';
+import { EXPIRY_SKEW_MS, type TokenGrant } from '../src/auth/token-cache.ts';
+import { tokenCache } from './helpers/token-fetch.ts';
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['performance', 'Date'] });
@@ -20,7 +21,7 @@ const counting = (expiresIn?: number) => {
     loads.push(refresh);
     return { token: `t${loads.length}`, expiresIn };
   };
-  return { loads, cache: createTokenCache(load) };
+  return { loads, cache: tokenCache(load) };
 };
 
 test('a token is reused until expires_in minus 30 s, then loaded once', async () => {
@@ -62,14 +63,14 @@ test('concurrent 401s on one token share one refresh; a stale token repeats with
   expect(await cache.refresh('t1')).toBe(true); // already replaced by t2
   expect(loads).toHaveLength(2);
 
-  const same = createTokenCache(async () => ({ token: 'always-the-same' }));
+  const same = tokenCache(async () => ({ token: 'always-the-same' }));
   await same.get();
   expect(await same.refresh('always-the-same')).toBe(false);
 });
 
 test("one caller's abort does not cancel the shared load for the others", async () => {
   let release!: (grant: TokenGrant) => void;
-  const cache = createTokenCache(() => new Promise<TokenGrant>((resolve) => (release = resolve)));
+  const cache = tokenCache(() => new Promise<TokenGrant>((resolve) => (release = resolve)));
   const controller = new AbortController();
   const aborted = cache.get(controller.signal);
   const other = cache.get();
@@ -81,7 +82,7 @@ test("one caller's abort does not cancel the shared load for the others", async 
 
 test('a failed load is not cached', async () => {
   let n = 0;
-  const cache = createTokenCache(async () => {
+  const cache = tokenCache(async () => {
     n += 1;
     if (n === 1) throw new Error('endpoint down');
     return { token: 'ok' };
@@ -94,7 +95,7 @@ test('a failed load is not cached', async () => {
 /** A loader whose refreshes fail until `healthy` is set. */
 const flaky = () => {
   const state = { healthy: false, loads: [] as boolean[] };
-  const cache = createTokenCache(async (refresh): Promise<TokenGrant> => {
+  const cache = tokenCache(async (refresh): Promise<TokenGrant> => {
     state.loads.push(refresh);
     if (refresh && !state.healthy) throw new Error('refresh failed');
     return { token: `tc-${state.loads.length}`, expiresIn: 3600 };

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { createStorage } from 'unstorage';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { clientCredentials } from '../src/index.ts';
-import { createTokenCache } from '../src/auth/token-cache.ts';
+import { tokenCache } from './helpers/token-fetch.ts';
 import { sharedTokenLoader, tokenKey, type TokenStorage } from '../src/auth/token-store.ts';
 import { redisAvailable, startRedis, type RedisServer } from './helpers/redis.ts';
 import { modes, startServer, wait, type Handler, type TestServer } from './helpers/server.ts';
@@ -29,8 +29,8 @@ describe('sharedTokenLoader in one process (unstorage memory driver)', () => {
       return { token: `token-${loads}`, expiresIn: 3600 };
     };
     const [a, b] = [
-      createTokenCache(sharedTokenLoader(load, { storage, identity })),
-      createTokenCache(sharedTokenLoader(load, { storage, identity })),
+      tokenCache(sharedTokenLoader(load, { storage, identity })),
+      tokenCache(sharedTokenLoader(load, { storage, identity })),
     ];
     const tokens = await Promise.all([a.get(), b.get(), a.get(), b.get()]);
     expect(tokens).toEqual(['token-1', 'token-1', 'token-1', 'token-1']);
@@ -41,8 +41,8 @@ describe('sharedTokenLoader in one process (unstorage memory driver)', () => {
     const storage = createStorage();
     let loads = 0;
     const load = async () => ({ token: `token-${++loads}`, expiresIn: 3600 });
-    const a = createTokenCache(sharedTokenLoader(load, { storage, identity }));
-    const b = createTokenCache(sharedTokenLoader(load, { storage, identity }));
+    const a = tokenCache(sharedTokenLoader(load, { storage, identity }));
+    const b = tokenCache(sharedTokenLoader(load, { storage, identity }));
     const first = await a.use();
     expect(await b.get()).toBe('token-1');
     expect(await a.refresh(first)).toBe(true);
@@ -63,7 +63,7 @@ describe('sharedTokenLoader in one process (unstorage memory driver)', () => {
       setItem: memory.setItem,
       removeItem: memory.removeItem,
     };
-    const cache = createTokenCache(
+    const cache = tokenCache(
       sharedTokenLoader(async () => ({ token: 'fresh', expiresIn: 3600 }), { storage, identity }),
     );
     await cache.get();
@@ -79,7 +79,7 @@ describe('sharedTokenLoader in one process (unstorage memory driver)', () => {
       setItem: () => Promise.reject(new Error('ECONNREFUSED')),
       removeItem: () => Promise.reject(new Error('ECONNREFUSED')),
     };
-    const cache = createTokenCache(
+    const cache = tokenCache(
       sharedTokenLoader(async () => ({ token: 'local', expiresIn: 60 }), { storage: broken, identity }),
     );
     await expect(cache.get()).resolves.toBe('local');
@@ -92,7 +92,7 @@ describe('sharedTokenLoader in one process (unstorage memory driver)', () => {
       if (++calls === 1) throw new Error('token endpoint answered 500');
       return { token: 'second', expiresIn: 60 };
     };
-    const cache = createTokenCache(sharedTokenLoader(load, { storage, identity, lockTimeout: 5_000 }));
+    const cache = tokenCache(sharedTokenLoader(load, { storage, identity, lockTimeout: 5_000 }));
     await expect(cache.get()).rejects.toThrow('answered 500');
     const started = performance.now();
     await expect(cache.get()).resolves.toBe('second');
@@ -303,7 +303,7 @@ test('a token in the store this instance refuses (a control character) is fetche
     if (/[\r\n\0]/.test(token)) throw new Error('refused: a control character');
   };
   const load = async () => ({ token: `good-token-${++loads}`, expiresIn: 3600 });
-  const cache = createTokenCache(sharedTokenLoader(load, { storage, identity, onToken: check }));
+  const cache = tokenCache(sharedTokenLoader(load, { storage, identity, onToken: check }));
   expect(await cache.get()).toBe('good-token-1');
   expect(loads).toBe(1);
   expect(await storage.getItem(key)).toMatchObject({ token: 'good-token-1' });

@@ -43,6 +43,43 @@ describe('bearer', () => {
     expect((await echoed(api.get('echo'))).authorization).toBe('Bearer static-token-1');
   });
 
+  test.each([
+    ['straight to fetch', []],
+    ['through a `use` middleware', [(request: Request, next: (r: Request) => Promise<Response>) => next(request)]],
+  ])("ky's hooks and errors never hold the credential (%s); the server gets it with the body", async (_how, use) => {
+    server.route('/hooks-500', (_request, response) => void response.writeHead(500).end());
+    const seen: Array<string | null> = [];
+    const look = ({ request }: { request: Request }) => void seen.push(request.headers.get('authorization'));
+    const api = createClient({
+      baseUrl: server.url,
+      auth: bearer('hook-token-7'),
+      // Without retries ky's hooks see the very request ky hands to fetch (with them, a clone of it).
+      retry: false,
+      use,
+      hooks: {
+        beforeRequest: [look],
+        afterResponse: [look],
+        beforeRetry: [look],
+        beforeError: [
+          (state) => {
+            look(state);
+            return state.error;
+          },
+        ],
+      },
+    });
+    const echo = (await (await api.post('echo', { json: { a: 1 } })).json()) as { headers: object; body: unknown };
+    expect(echo.headers).toMatchObject({ authorization: 'Bearer hook-token-7' });
+    expect(echo.body).toEqual({ a: 1 });
+    const error = await api.get('hooks-500', { retry: { limit: 1, delay: () => 0 } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(printed(error)).not.toContain('hook-token-7');
+    const sent = server.requestsTo('/hooks-500').slice(-2);
+    expect(sent.map((request) => request.headers.authorization)).toEqual(Array(2).fill('Bearer hook-token-7'));
+    // beforeRequest and afterResponse of the POST; beforeRequest, two afterResponse, beforeRetry, beforeError of the GET.
+    expect(seen).toEqual(Array(7).fill(null));
+  });
+
   test('401 -> one refresh -> success: 2 attempts, the provider told to refresh', async () => {
     let current = 'old-token-aaaa';
     guarded('/b401', () => 'new-token-bbbb');

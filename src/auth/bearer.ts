@@ -39,27 +39,6 @@ export type BearerProvider = (context: { refresh: boolean }) => BearerToken | Pr
  */
 export type BearerOptions = ScopeOptions;
 
-const shapeOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);
-
-/** Validates what a provider returned, without ever showing it. */
-function toGrant(value: unknown): TokenGrant {
-  // A bare string has no known lifetime: it serves the callers already waiting for it, and the next call asks again.
-  const grant = typeof value === 'string' ? { token: value, expiresIn: 0 } : (value as TokenGrant | null);
-  if (typeof grant !== 'object' || grant === null || typeof grant.token !== 'string') {
-    throw new AuthError(
-      `bearer token provider must return a token string or { token, expiresIn }; got ${shapeOf(value)}`,
-    );
-  }
-  issuedToken(grant.token, 'the bearer token from the provider');
-  const { expiresIn } = grant;
-  if (expiresIn !== undefined && (typeof expiresIn !== 'number' || !(expiresIn >= 0))) {
-    throw new AuthError(
-      `bearer token provider returned expiresIn ${JSON.stringify(expiresIn)}; give seconds (a number >= 0) or leave it out`,
-    );
-  }
-  return { token: grant.token, expiresIn };
-}
-
 /**
  * Sends `Authorization: Bearer <token>` to the client's credential origins.
  * @example
@@ -69,9 +48,7 @@ function toGrant(value: unknown): TokenGrant {
  * createClient({ baseUrl, auth: bearer(async ({ refresh }) => ({ token: await session.token(refresh), expiresIn: 3600 })) });
  */
 export function bearer(token: string | BearerProvider, options: BearerOptions = {}): AuthStrategy {
-  // Its own redactor too: the provider's error may name a token, and is worded before any client's redactor sees it.
-  const scrub = createRedactor();
-  const secrets = createSecrets(scrub);
+  const secrets = createSecrets();
   const base = {
     kind: 'sturdy.auth' as const,
     policy: credentialPolicy,
@@ -80,16 +57,12 @@ export function bearer(token: string | BearerProvider, options: BearerOptions = 
     register: secrets.register,
   };
   if (typeof token !== 'function') {
-    const value = checkCredential(token, 'bearer(token)');
-    secrets.add(value);
-    return {
-      ...base,
-      authorize({ headers }) {
-        headers.set('authorization', `Bearer ${value}`);
-        return value;
-      },
-    };
+    secrets.add(checkCredential(token, 'bearer(token)'));
+    return { ...base, authorize: ({ headers }) => headers.set('authorization', `Bearer ${token}`) };
   }
+  // Its own redactor too: the provider's error may name a token, and is worded before any client's redactor sees it.
+  const scrub = createRedactor();
+  secrets.register(scrub);
   const cache = createTokenCache(async (refresh) => {
     let value: unknown;
     try {
@@ -101,9 +74,18 @@ export function bearer(token: string | BearerProvider, options: BearerOptions = 
         { cause: error },
       );
     }
-    const grant = toGrant(value);
-    secrets.issue(grant.token);
-    return grant;
+    // A bare string has no known lifetime: it serves the callers already waiting for it, and the next call asks again.
+    const grant = (typeof value === 'string' ? { token: value, expiresIn: 0 } : Object(value)) as TokenGrant;
+    const { expiresIn } = grant;
+    if (
+      typeof grant.token !== 'string' ||
+      (expiresIn !== undefined && !(typeof expiresIn === 'number' && expiresIn >= 0))
+    )
+      throw new AuthError(
+        `bearer token provider must return a token string or { token, expiresIn } (seconds >= 0); got ${value === null ? 'null' : typeof value}`,
+      );
+    secrets.issue(issuedToken(grant.token, 'the bearer token from the provider'));
+    return { token: grant.token, expiresIn };
   });
   return {
     ...base,

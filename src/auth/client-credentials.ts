@@ -196,7 +196,8 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
   const basicHeader = basicCredentials(formEncode(clientId), formEncode(clientSecret));
   // Its own redactor too: an error message is built before any client's redactor sees it.
   const scrub = createRedactor();
-  const secrets = createSecrets(scrub);
+  const secrets = createSecrets();
+  secrets.register(scrub);
   for (const secret of [clientSecret, formEncode(clientSecret), basicHeader.slice('Basic '.length)])
     secrets.add(secret);
   const where = scrub.url(tokenUrl);

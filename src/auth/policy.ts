@@ -1,14 +1,14 @@
 /**
- * The credential policy, as the outermost middleware of a call with `auth`: credentials
- * go only to credential origins and only over https (or loopback), redirects of a
- * credentialed request are followed here so they never carry a credential elsewhere,
- * and a 401 gets one refresh and one repeat. Credentials are added per attempt on a copy
- * of ky's request, so no hook, error or log of ky's ever holds them.
+ * The credential policy, as the outermost middleware of a call with `auth`: credentials go only to credential
+ * origins and only over https (or loopback), redirects of a credentialed request are followed here so they never
+ * carry a credential elsewhere, and a 401 gets one refresh and one repeat. Credentials are added per attempt to
+ * the attempt's own headers: on fetch's init when nothing sits between this policy and fetch, else on a copy of
+ * ky's request. So no hook, error or log of ky's ever holds them.
  */
-import { abortable } from '../shared/clock.ts';
 import { AuthError } from '../core/errors.ts';
 import type { CredentialNames, Middleware } from '../core/middleware.ts';
-import { canFollowRedirects, followRedirects, type Hop } from './redirect.ts';
+import { abortable } from '../shared/clock.ts';
+import { canFollowRedirects, followRedirects, isRedirect, stripQuery } from './redirect.ts';
 import { assertSecureTransport } from './scope.ts';
 import { credentialNames } from './strategy.ts';
 import type { AuthStrategy, AuthTarget } from './types.ts';
@@ -32,16 +32,31 @@ export type PolicyCall = {
   sendBody: (() => BodyInit | null | undefined) | undefined;
   /** Told before the repeat that follows a refresh. */
   onRepeat(): void;
+  /**
+   * Nothing sits between the policy and fetch (no `use` middleware): `next` then takes fetch's init as a second
+   * argument, and the credential goes there instead of on a second Request.
+   */
+  direct?: boolean | undefined;
 };
 
+type Body = BodyInit | null | undefined;
+
 /** Request properties a copy with another URL must keep, when they differ from fetch's defaults. */
-const KEPT: Array<[keyof Request & keyof RequestInit, unknown]> = [
-  ['credentials', 'same-origin'],
-  ['cache', 'default'],
-  ['referrerPolicy', ''],
-  ['integrity', ''],
-  ['keepalive', false],
-];
+const KEPT = { credentials: 'same-origin', cache: 'default', referrerPolicy: '', integrity: '', keepalive: false };
+
+/** The init that sends `request` with `headers`, `body` (undefined: the request's own) and `redirect`. */
+function requestInit(
+  headers: Headers,
+  body: Body,
+  redirect: RequestRedirect,
+  method: string,
+): RequestInit & { duplex?: 'half' } {
+  return body == null ? { method, headers, redirect } : { method, headers, redirect, body, duplex: 'half' };
+}
+
+/** Is `new Request(request, init)` the request to send: the same URL, and no body of the request to drop? */
+const sameTarget = (request: Request, url: URL, body: Body): boolean =>
+  url.href === request.url && (body !== null || !request.body);
 
 /**
  * `request` sent to `url` with `headers`, `body` (undefined: the request's own) and `redirect`. The common case
@@ -53,23 +68,18 @@ export function copyTo(
   request: Request,
   url: URL,
   headers: Headers | undefined,
-  body: BodyInit | null | undefined,
+  body: Body,
   redirect: RequestRedirect,
   method = request.method,
 ): Request {
-  // Without `headers`, the copy takes the request's own.
-  const init: RequestInit & { duplex?: 'half' } = { method, headers: headers ?? request.headers, redirect };
-  if (body != null) {
-    init.body = body;
-    init.duplex = 'half';
-  }
-  if (url.href === request.url && (body !== null || !request.body)) return new Request(request, init);
+  const init = requestInit(headers ?? request.headers, body, redirect, method);
+  if (sameTarget(request, url, body)) return new Request(request, init);
   init.signal = request.signal;
   if (body === undefined && request.body) {
     init.body = request.body;
     init.duplex = 'half';
   }
-  for (const [name, fallback] of KEPT) {
+  for (const [name, fallback] of Object.entries(KEPT)) {
     const value = (request as unknown as Record<string, unknown>)[name];
     // Some runtimes (workerd) refuse fields they do not implement: only what differs from the default is copied.
     // (`mode` is not: a copy to another URL is a new request, and 'navigate' cannot be set.)
@@ -78,25 +88,26 @@ export function copyTo(
   return new Request(url, init);
 }
 
-const REDIRECTS = [301, 302, 303, 307, 308];
+/** `known`, plus every name `after` holds with a value `before` did not. */
+function added(known: readonly string[], before: Iterable<[string, string]>, after: Iterable<[string, string]>) {
+  const had = [...before];
+  const names = [...known];
+  for (const [name, value] of after)
+    if (!names.includes(name) && !had.some((pair) => pair[0] === name && pair[1] === value)) names.push(name);
+  return names;
+}
 
 /**
  * The names this attempt's credential is in: what the strategy registered, and whatever its authorize added to
  * or changed on ky's request (a custom strategy may register nothing). Worked out only when read.
  */
 function authorizedNames(names: CredentialNames, before: Request, after: AuthTarget): CredentialNames {
-  let worked: CredentialNames | undefined;
-  const work = (): CredentialNames => {
-    if (worked) return worked;
-    const headers = [...names.headers];
-    for (const [name, value] of after.headers)
-      if (before.headers.get(name) !== value && !headers.includes(name)) headers.push(name);
-    const query = [...names.query];
-    const sent = new URL(before.url).searchParams;
-    for (const [name, value] of after.url.searchParams)
-      if (!sent.getAll(name).includes(value) && !query.includes(name)) query.push(name);
-    return (worked = { headers, query });
-  };
+  let found: CredentialNames | undefined;
+  const work = () =>
+    (found ??= {
+      headers: added(names.headers, before.headers, after.headers),
+      query: added(names.query, new URL(before.url).searchParams, after.url.searchParams),
+    });
   return {
     get headers() {
       return work().headers;
@@ -113,83 +124,83 @@ function authorizedNames(names: CredentialNames, before: Request, after: AuthTar
  * const chain = [credentialPolicy(bearer(token), { origins, allowInsecure: false, fetch, replay, sendBody: replay, onRepeat() {} }), ...use];
  */
 export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middleware {
-  if (call.origins.size === 0) {
+  if (!call.origins.size) {
     throw new AuthError(
       `${auth.type} credentials have no origin to go to: set baseUrl, credentialOrigins or the strategy's origins`,
     );
   }
   const names = credentialNames(auth);
+  const { fetch, replay } = call;
   const mayReceive = (url: URL): boolean => {
     if (!call.origins.has(url.origin)) return false;
     assertSecureTransport(url, auth.type, call.allowInsecure);
     return true;
   };
 
-  return async (request, next, info) => {
+  return async (request, next: (request: Request, init?: RequestInit) => Promise<Response>, info) => {
     // The one place the call's record of its credential is written (CallInfo.credential reads it).
     const record = info as { credential: CredentialNames | undefined };
     record.credential = undefined;
+    const { signal } = info;
+    // Straight to fetch, fetch builds the one request from ky's and an init; else a copy goes down the chain.
+    const send = (url: URL, headers: Headers, body: Body, redirect: RequestRedirect) =>
+      call.direct && sameTarget(request, url, body)
+        ? next(request, requestInit(headers, body, redirect, request.method))
+        : next(copyTo(request, url, headers, body, redirect));
     const url = new URL(request.url);
     const body = call.sendBody?.();
     if (!mayReceive(url)) {
       // No credential at all beyond the credential origins: not even a query parameter a server copied into a link.
-      for (const name of names.query) url.searchParams.delete(name);
-      const changed = url.href !== request.url;
-      return next(
-        changed || body !== undefined ? copyTo(request, url, request.headers, body, request.redirect) : request,
-      );
+      stripQuery(url, names.query);
+      return body === undefined && url.href === request.url
+        ? next(request)
+        : send(url, request.headers, body, request.redirect);
     }
     // Where code can see redirects, a credentialed request follows them here, so they never carry it elsewhere.
     const follow = request.redirect === 'follow' && canFollowRedirects();
     const redirect = follow ? 'manual' : request.redirect;
+    let used: unknown;
+    let left = false;
 
-    const attempt = async (
-      sent: BodyInit | null | undefined,
-      target: URL,
-    ): Promise<{ response: Response; used: unknown; left: boolean; into: AuthTarget }> => {
-      // The copy that carries the credential: the strategy writes straight into its headers (one copy of them).
-      let outgoing = copyTo(request, url, undefined, sent, redirect);
-      const into: AuthTarget = { url: target, headers: outgoing.headers, signal: info.signal, fetch: call.fetch };
+    const attempt = async (sent: Body, target: URL): Promise<Response> => {
+      // The credential goes into this attempt's own headers (and URL), never onto ky's request: on fetch's init when
+      // nothing sits between here and fetch, else the strategy writes straight into a copy's headers.
+      const copy = call.direct ? undefined : copyTo(request, target, undefined, sent, redirect);
+      const into: AuthTarget = { url: target, headers: copy?.headers ?? new Headers(request.headers), signal, fetch };
       // A strategy with the credential at hand (a fixed token) answers synchronously: no await then.
       const pending = auth.authorize(into);
-      const used =
+      used =
         typeof (pending as PromiseLike<unknown> | undefined)?.then === 'function'
-          ? await abortable(pending as Promise<unknown>, info.signal)
+          ? await abortable(pending as Promise<unknown>, signal)
           : pending;
-      record.credential = authorizedNames(names, request, into);
-      // A strategy that put its credential in the URL (a query parameter): the copy goes there.
-      if (into.url.href !== request.url) outgoing = copyTo(outgoing, into.url, outgoing.headers, undefined, redirect);
-      const response = await next(outgoing);
-      if (!follow || !REDIRECTS.includes(response.status) || !response.headers.has('location'))
-        return { response, used, left: false, into };
-      let left = false;
-      const hop: Hop = { url: into.url, method: request.method, headers: into.headers, body: sent ?? request.body };
-      const send = (h: Hop) => next(copyTo(request, h.url, h.headers, h.body ?? null, 'manual', h.method));
-      const policy = {
-        keepsCredentials: mayReceive,
-        names: info.credential!,
-        replayBody: call.replay,
-        describe: (shown: URL) => info.redact.url(shown),
-        onLeave: () => (left = true),
-      };
-      const final = await followRedirects(hop, send, policy, response);
-      return { response: final, used, left, into };
+      const carried = authorizedNames(names, request, into);
+      record.credential = carried;
+      const response = await (copy
+        ? next(into.url.href === copy.url ? copy : copyTo(copy, into.url, copy.headers, undefined, redirect))
+        : send(into.url, into.headers, sent, redirect));
+      if (!follow || !isRedirect(response)) return response;
+      return followRedirects(
+        { url: into.url, method: request.method, headers: into.headers, body: sent ?? request.body },
+        (hop) => next(copyTo(request, hop.url, hop.headers, hop.body ?? null, 'manual', hop.method)),
+        {
+          keepsCredentials: mayReceive,
+          names: carried,
+          replayBody: replay,
+          describe: (shown) => info.redact.url(shown),
+          onLeave: () => (left = true),
+        },
+        response,
+      );
     };
 
-    const { response, used, left } = await attempt(body, url);
+    const response = await attempt(body, url);
     // A 401 from beyond the credential origins never saw the credential: nothing to refresh.
-    if (response.status !== 401 || !auth.refresh || left || !call.replay) return response;
+    if (response.status !== 401 || !auth.refresh || left || !replay) return response;
     // A credential step stops waiting when the caller aborts; time is bounded by ky's timeout racing this middleware.
-    const fresh = (): AuthTarget => ({
-      url: new URL(request.url),
-      headers: new Headers(request.headers),
-      signal: info.signal,
-      fetch: call.fetch,
-    });
-    const refreshed = await abortable(auth.refresh(used, fresh()), info.signal);
-    if (!refreshed) return response;
+    const fresh: AuthTarget = { url: new URL(request.url), headers: new Headers(request.headers), signal, fetch };
+    if (!(await abortable(auth.refresh(used, fresh), signal))) return response;
     void response.body?.cancel().catch(() => {});
     call.onRepeat();
-    return (await attempt(call.replay() ?? null, new URL(request.url))).response;
+    return attempt(replay() ?? null, new URL(request.url));
   };
 }

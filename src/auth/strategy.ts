@@ -1,9 +1,10 @@
 /**
- * What every auth strategy shares: its scope options, the check on values that
- * go into a header, and the list of redactors its secrets must reach.
+ * What every auth strategy shares: its scope options, the check on values that go into a header, and the list of
+ * redactors its secrets must reach.
  */
-import type { AuthStrategy, SecretSink } from './types.ts';
+import type { CredentialNames } from '../core/middleware.ts';
 import { breaksHeader } from '../shared/header-value.ts';
+import type { AuthStrategy, SecretSink } from './types.ts';
 
 /**
  * Where a strategy may send its credential, on top of the client's rules.
@@ -25,11 +26,8 @@ export type ScopeOptions = {
  */
 export function scopeOf(options: ScopeOptions, strategy: string): Pick<AuthStrategy, 'origins' | 'allowInsecure'> {
   const { origins, allowInsecure } = options;
-  if (allowInsecure !== undefined && typeof allowInsecure !== 'boolean') {
-    throw new TypeError(
-      `sturdy: ${strategy}({ allowInsecure }) must be true or false (a boolean, not a string); got ${JSON.stringify(allowInsecure) ?? typeof allowInsecure}`,
-    );
-  }
+  if (allowInsecure !== undefined && typeof allowInsecure !== 'boolean')
+    throw new TypeError(`sturdy: ${strategy}({ allowInsecure }) must be true or false; got ${typeof allowInsecure}`);
   if (origins !== undefined && !Array.isArray(origins))
     throw new TypeError(`sturdy: ${strategy}({ origins }) must be an array of origins`);
   return { origins, allowInsecure };
@@ -46,8 +44,8 @@ export function scopeOf(options: ScopeOptions, strategy: string): Pick<AuthStrat
 export const ISSUED_TOKENS_KEPT = 4;
 
 /**
- * The redactors a strategy registered with: a secret learned later (a token
- * fetched after the client was built) is hidden in every one of them.
+ * The redactors a strategy registered with: a secret learned later (a token fetched after the client was built)
+ * is hidden in every one of them.
  * @example
  * const secrets = createSecrets(); secrets.add(token); // in register(): secrets.register(redactor)
  */
@@ -62,85 +60,75 @@ export type Secrets = {
 
 /**
  * Creates the list a strategy keeps: `register` is its `AuthStrategy.register`.
- * `own`, when given, is registered at once: the strategy words its own errors with it.
  * @example
  * const secrets = createSecrets();
  * return { ..., register: secrets.register };
  */
-export function createSecrets(own?: SecretSink): Secrets {
+export function createSecrets(): Secrets {
   const redactors = new Set<SecretSink>();
-  const known = new Set<string>();
+  const known: string[] = [];
   const issued: string[] = [];
-  const secrets: Secrets = {
+  const tell = (secret: string) => {
+    for (const redactor of redactors) redactor.addSecret(secret);
+  };
+  return {
     register(redactor) {
       if (redactors.has(redactor)) return;
       redactors.add(redactor);
-      for (const secret of known) redactor.addSecret(secret);
-      for (const token of issued) redactor.addSecret(token);
+      for (const secret of [...known, ...issued]) redactor.addSecret(secret);
     },
     add(secret) {
-      if (known.has(secret)) return;
-      known.add(secret);
-      for (const redactor of redactors) redactor.addSecret(secret);
+      if (known.includes(secret)) return;
+      known.push(secret);
+      tell(secret);
     },
     issue(token) {
       const at = issued.indexOf(token);
-      // The same token again (a provider returning its cached token) moves to the front without re-registering.
-      if (at !== -1) return void issued.push(...issued.splice(at, 1));
-      const forgotten = issued.length >= ISSUED_TOKENS_KEPT ? issued.shift() : undefined;
-      if (forgotten !== undefined) for (const redactor of redactors) redactor.removeSecret(forgotten);
-      issued.push(token);
-      for (const redactor of redactors) redactor.addSecret(token);
+      // The same token again (a provider returning its cached token) moves to the end without re-registering.
+      if (at >= 0) return void issued.push(...issued.splice(at, 1));
+      if (issued.push(token) > ISSUED_TOKENS_KEPT) {
+        const forgotten = issued.shift()!;
+        for (const redactor of redactors) redactor.removeSecret(forgotten);
+      }
+      tell(token);
     },
   };
-  if (own) secrets.register(own);
-  return secrets;
 }
 
 /**
- * A credential that goes into a header must be a non-empty string without
- * CR, LF or NUL (header injection). The value itself is never shown.
+ * A credential that goes into a header must be a non-empty string without CR, LF or NUL (header injection). The
+ * value itself is never shown.
  * @example
  * checkCredential(process.env.API_TOKEN, 'bearer(token)'); // TypeError when unset
  */
 export function checkCredential(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value === '') {
-    throw new TypeError(
-      `sturdy: ${what} must be a non-empty string; got ${value === '' ? 'an empty string' : typeof value} (is the environment variable set?)`,
-    );
-  }
-  if (breaksHeader(value))
-    throw new TypeError(`sturdy: ${what} contains a line break or NUL; remove it (header injection)`);
-  return value;
+  if (typeof value === 'string' && value && !breaksHeader(value)) return value;
+  throw new TypeError(
+    `sturdy: ${what} must be a non-empty string (is the environment variable set?) without line breaks or NUL (header injection); got ${typeof value === 'string' ? (value ? 'a line break or NUL' : 'an empty string') : typeof value}`,
+  );
 }
-
-/**
- * Header and query names a strategy puts its credential in, as it tells a redactor.
- * @example
- * { headers: ['authorization', 'x-api-key'], query: [] }
- */
-export type CredentialNames = { headers: string[]; query: string[] };
 
 const namesCache = /* @__PURE__ */ new WeakMap<AuthStrategy, CredentialNames>();
 
 /**
- * Which header and query names carry `strategy`'s credential, read from what
- * its `register` declares (so custom strategies are covered too). Used to strip
- * them from a redirect that leaves the credential origins.
+ * Which header and query names carry `strategy`'s credential, read from what its `register` declares (so custom
+ * strategies are covered too). Used to strip them from a redirect that leaves the credential origins.
  * @example
  * credentialNames(apiKey({ key, query: 'api_key' })).query // ['api_key']
  */
 export function credentialNames(strategy: AuthStrategy): CredentialNames {
   let names = namesCache.get(strategy);
-  if (names) return names;
-  names = { headers: ['authorization'], query: [] };
-  const recorder = names;
-  strategy.register?.({
-    addHeader: (name) => void recorder.headers.push(name.toLowerCase()),
-    addQuery: (name) => void recorder.query.push(name),
-    addSecret() {},
-    removeSecret() {},
-  });
-  namesCache.set(strategy, names);
+  if (!names) {
+    const headers = ['authorization'];
+    const query: string[] = [];
+    strategy.register?.({
+      addHeader: (name) => void headers.push(name.toLowerCase()),
+      addQuery: (name) => void query.push(name),
+      addSecret() {},
+      removeSecret() {},
+    });
+    names = { headers, query };
+    namesCache.set(strategy, names);
+  }
   return names;
 }

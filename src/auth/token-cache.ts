@@ -44,13 +44,11 @@ export const EXPIRY_SKEW_MS = 30_000;
 /**
  * A token with its cache and single flight; see {@link createTokenCache}.
  * @example
- * const token = await cache.get(signal);
- * if (response.status === 401 && (await cache.refresh(token))) repeat();
+ * const used = await cache.use(signal);
+ * if (response.status === 401 && (await cache.refresh(used))) repeat();
  */
 export type TokenCache<Context = undefined> = {
-  /** The current token: cached, or loaded once for all concurrent callers. */
-  get(signal?: AbortSignal, context?: Context): Promise<string>;
-  /** Like `get`, with what `refresh` needs to know about this use. */
+  /** The current token (cached, or loaded once for all concurrent callers), with what `refresh` needs to know about this use. */
   use(signal?: AbortSignal, context?: Context): Promise<TokenUse>;
   /**
    * After a 401 on `used` (a TokenUse, or a bare token): true when a repeat makes sense. Concurrent failures
@@ -81,37 +79,32 @@ export const renewBeforeMs = (lifetimeMs: number): number => Math.min(EXPIRY_SKE
 export const servesOneCall = (expiresIn: number | undefined): boolean =>
   expiresIn !== undefined && expiresIn * 1000 <= EXPIRY_SKEW_MS;
 
-/** When to stop using a token: its lifetime minus renewBeforeMs. */
-const expiresAt = (expiresIn: number | undefined): number => {
-  if (expiresIn === undefined) return Infinity;
-  const lifetimeMs = expiresIn * 1000;
-  return now() + lifetimeMs - renewBeforeMs(lifetimeMs);
+/** The cache entry of a grant: used until its lifetime minus renewBeforeMs (forever without one). */
+const entryOf = ({ token, expiresIn }: TokenGrant): Entry => {
+  const lifetimeMs = expiresIn === undefined ? Infinity : expiresIn * 1000;
+  const oneShot = servesOneCall(expiresIn);
+  return { token, oneShot, expiresAt: oneShot ? 0 : now() + lifetimeMs - renewBeforeMs(lifetimeMs) };
 };
 
 /**
  * Creates a cache over `load`.
  * @example
  * const cache = createTokenCache(async (refresh) => ({ token: await login(refresh), expiresIn: 3600 }));
- * headers.set('authorization', `Bearer ${await cache.get()}`);
+ * headers.set('authorization', `Bearer ${(await cache.use()).token}`);
  */
 export function createTokenCache<Context = undefined>(load: TokenLoader<Context>): TokenCache<Context> {
   let current: Entry | undefined;
   let flight: Promise<Entry> | undefined;
   // Calls told to repeat after a 401 are owed the refreshed token, even a one-shot one:
   // asking the provider again without `refresh` could hand back the refused token.
-  let owedRepeats = 0;
+  let owed = 0;
   // Failed refreshes so far, and the last one: the token it was to replace and its error.
   let failures = 0;
-  let failed: { token: unknown; error: unknown } | undefined;
+  let failed: { token: string; error: unknown } | undefined;
 
   const start = (refresh: boolean, context: Context | undefined): Promise<Entry> => {
-    owedRepeats = 0;
-    const promise = load(refresh, context as Context).then(
-      (grant) =>
-        (current = servesOneCall(grant.expiresIn)
-          ? { token: grant.token, expiresAt: 0, oneShot: true }
-          : { token: grant.token, expiresAt: expiresAt(grant.expiresIn), oneShot: false }),
-    );
+    owed = 0;
+    const promise = load(refresh, context as Context).then((grant) => (current = entryOf(grant)));
     flight = promise;
     // A failed load is not cached: the next caller tries again.
     const settle = () => {
@@ -121,46 +114,35 @@ export function createTokenCache<Context = undefined>(load: TokenLoader<Context>
     return promise;
   };
 
-  const cache: TokenCache<Context> = {
-    async get(signal, context) {
-      if (flight) return (await abortable(flight, signal)).token;
-      if (current && now() < current.expiresAt) return current.token;
-      if (current?.oneShot && owedRepeats > 0) {
-        owedRepeats -= 1;
-        return current.token;
-      }
-      return (await abortable(start(false, context), signal)).token;
-    },
+  return {
     async use(signal, context) {
       const seen = failures;
-      return { token: await cache.get(signal, context), failures: seen };
-    },
-    async refresh(used, signal, context) {
-      const isUse = typeof used === 'object' && used !== null && 'failures' in used;
-      const token = isUse ? (used as TokenUse).token : used;
-      if (!flight && current && current.token !== token) {
-        owedRepeats += 1;
-        return true;
+      let entry = flight ? undefined : current;
+      if (!entry || now() >= entry.expiresAt) {
+        if (entry?.oneShot && owed > 0) owed -= 1;
+        else entry = await abortable(flight ?? start(false, context), signal);
       }
+      return { token: entry.token, failures: seen };
+    },
+    async refresh(given, signal, context) {
+      const used = (typeof given === 'string' ? { token: given, failures } : given) as TokenUse;
+      if (!flight && current && current.token !== used.token) return ++owed > 0;
       // Single flight for failures too: the calls already holding the refused token share the refresh that failed.
-      if (!flight && failed && failed.token === token && isUse && (used as TokenUse).failures < failures)
-        throw failed.error;
+      if (!flight && failed?.token === used.token && used.failures < failures) throw failed.error;
       let promise = flight;
       if (!promise) {
         promise = start(true, context);
         promise.catch((error: unknown) => {
           failures += 1;
-          failed = { token, error };
+          failed = { token: used.token, error };
         });
       }
-      const entry = await abortable(promise, signal);
       // The same token again would fail the same way: no repeat.
-      if (entry.token === token) return false;
-      owedRepeats += 1;
+      if ((await abortable(promise, signal)).token === used.token) return false;
+      owed += 1;
       return true;
     },
   };
-  return cache;
 }
 
 /**
@@ -171,14 +153,8 @@ export function createTokenCache<Context = undefined>(load: TokenLoader<Context>
  * const token = issuedToken(json.access_token, 'the access_token from https://auth.example.com/token');
  */
 export function issuedToken(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value === '')
-    throw new AuthError(
-      `${what} must be a non-empty string; got ${value === '' ? 'an empty string' : value === null ? 'null' : typeof value}`,
-    );
-  if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
-    throw new AuthError(
-      `${what} cannot go in an Authorization header: it contains a line break, a control character or a character outside Latin-1`,
-    );
-  }
-  return value;
+  if (typeof value === 'string' && /^[\t\x20-\x7e\x80-\xff]+$/.test(value)) return value;
+  throw new AuthError(
+    `${what} cannot go in an Authorization header: ${typeof value !== 'string' ? `got ${value === null ? 'null' : typeof value}, not a string` : value ? 'it has a control character or one outside Latin-1' : 'it is empty'}`,
+  );
 }

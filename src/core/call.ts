@@ -394,8 +394,9 @@ function attemptFetch(
   const chain: Middleware[] = [];
   // Nothing between ky and the platform's fetch: the body goes in fetch's init, so fetch builds the one request
   // (a Request copy would cost a second Request and a body proxy). A fetch of the caller's, or middleware, gets
-  // a Request that holds everything.
-  const direct = perAttempt && !auth && !options.use?.length && platformFetch(options);
+  // a Request that holds everything. With auth, the credential policy hands its credential to that init too.
+  const platform = !options.use?.length && platformFetch(options);
+  const direct = perAttempt && !auth && platform;
   // A body made per attempt is added here, so ky never holds (or tees) it; the credential policy adds it to
   // the one copy it makes anyway.
   if (auth) {
@@ -406,6 +407,7 @@ function attemptFetch(
         fetch,
         replay,
         sendBody: perAttempt,
+        direct: platform,
         onRepeat: () => {
           call.emit({ type: 'retry', attempt: call.attempt + 1, delayMs: 0, reason: '401 refresh' });
           call.attempt += 1;
@@ -424,12 +426,23 @@ function attemptFetch(
         request.headers.set(name, value);
     // `.json()` asks for JSON unless the caller chose what to accept (ky's own `.json()` would set it too).
     if (call.reading === 'json' && !request.headers.has('accept')) request.headers.set('accept', JSON_ACCEPT);
-    const send = (outgoing: Request) =>
+    const send = (outgoing: Request, credential?: RequestInit) =>
       transport(call, outgoing, (r) =>
-        fetch(r, direct ? ({ ...init, body: perAttempt(), duplex: 'half' } as RequestInit) : init),
+        fetch(
+          r,
+          direct
+            ? ({ ...init, body: perAttempt(), duplex: 'half' } as RequestInit)
+            : credential
+              ? { ...init, ...credential }
+              : init,
+        ),
       );
-    return (chain.length === 0 ? send(request) : runChain(chain, request, send, call)).then((response) =>
-      guardResponse(call, request, response),
-    );
+    const sent =
+      auth && platform
+        ? chain[0]!(request, send, call)
+        : chain.length
+          ? runChain(chain, request, send, call)
+          : send(request);
+    return sent.then((response) => guardResponse(call, request, response));
   };
 }

@@ -2,6 +2,7 @@
  * A stand-in for a token endpoint and an API in one `fetch`, for clientCredentials tests that need
  * no sockets: what the token endpoint was sent, and which Authorization the API received.
  */
+import { createTokenCache, type TokenLoader } from '../../src/auth/token-cache.ts';
 import type { ClientCredentialsOptions } from '../../src/index.ts';
 
 /**
@@ -30,3 +31,13 @@ export const stubClientCredentials = (extra: Partial<ClientCredentialsOptions> =
   clientSecret: 'hd-client-secret-1',
   ...extra,
 });
+
+/**
+ * `createTokenCache` with `get()`, the token alone, for tests that only look at which token a use gets.
+ * @example
+ * const cache = tokenCache(async () => ({ token: 't1' })); expect(await cache.get()).toBe('t1');
+ */
+export function tokenCache(load: TokenLoader<undefined>) {
+  const cache = createTokenCache(load);
+  return { ...cache, get: async (signal?: AbortSignal) => (await cache.use(signal)).token };
+}
