@@ -191,29 +191,29 @@ export function noteRetryAfter(error: unknown, retry: NormalizedRetry): number |
   }
 }
 
-/** What a call tells its retry rules. */
+/** What kyRetry reads of a call (call.ts's Call): its settings, the budget, the clock, and where retries are told. */
 export type RetryCall = {
-  retry: NormalizedRetry;
-  method: string;
+  readonly retry: NormalizedRetry;
+  readonly method: string;
   /** A POST/PATCH that carries an Idempotency-Key: it may repeat, and a 409 to a repeat means "in progress". */
-  keyed: boolean;
-  /** The body can be sent again. */
-  replayable: boolean;
-  budget: RetryBudget;
+  readonly keyed: boolean;
+  /** The attempt being made (1 for the first). */
+  readonly attempt: number;
+  readonly client: { readonly budget: RetryBudget };
   /** Milliseconds left of totalTimeout. */
   remaining(): number;
-  /** Told of each retry, before its wait. */
-  onRetry(delayMs: number, reason: string): void;
-  /** The error for a backoff wait that cannot fit in totalTimeout. */
-  outOfTime(): Error;
+  /** Gets a `retry` event before each wait. */
+  emit(event: { type: 'retry'; attempt: number; delayMs: number; reason: string }): void;
+  /** The TimeoutError for a backoff wait that cannot fit in totalTimeout. */
+  timeoutError(kind: 'total'): Error;
 };
 
 /**
- * ky's `retry` option for one call: ky runs the loop (its hooks, its waits, `ky.retry()`); sturdy's rules decide
- * every repeat through `shouldRetry` and choose its wait through `delay`. Only the keys ky reads then are given,
- * so ky normalizes a small object.
+ * ky's `retry` option for a call whose body can be sent again: ky runs the loop (its hooks, its waits,
+ * `ky.retry()`); sturdy's rules decide every repeat through `shouldRetry` and choose its wait through `delay`.
+ * Only the keys ky reads then are given, so ky normalizes a small object.
  * @example
- * ky(url, { retry: kyRetry({ retry, method: 'POST', keyed: true, replayable: true, budget, remaining, onRetry, outOfTime }) });
+ * ky(url, { retry: kyRetry(call) });
  */
 export function kyRetry(call: RetryCall) {
   const { retry, keyed } = call;
@@ -226,7 +226,7 @@ export function kyRetry(call: RetryCall) {
   let staleSeen = false;
   // ky's own backoff cap and jitter are off by default: the wait is sturdy's.
   return {
-    limit: call.replayable ? retry.limit : 0,
+    limit: retry.limit,
     methods: [method],
     delay: (retryCount: number) => (retryCount === plannedFor ? planned! : backoff(retryCount, retry)),
     async shouldRetry(state: ShouldRetryState): Promise<boolean> {
@@ -257,13 +257,13 @@ export function kyRetry(call: RetryCall) {
       if (serverWait) {
         // Not kept: the server's HTTPError (with retryAfter). A wait the server paced takes no budget token.
         if (late || serverWait > retry.maxRetryAfter) return false;
-      } else if (late) throw call.outOfTime();
+      } else if (late) throw call.timeoutError('total');
       else if (network && !staleSeen && isStaleSocket(error)) {
         // The first repeat after a stale keep-alive socket is free and at once: the server never saw the request.
         staleSeen = true;
         planned = 0;
-      } else if (!call.budget.take()) return false;
-      call.onRetry(planned, reason);
+      } else if (!call.client.budget.take()) return false;
+      call.emit({ type: 'retry', attempt: call.attempt + 1, delayMs: Math.round(planned), reason });
       return true;
     },
   };
