@@ -73,7 +73,7 @@ export class SturdyError extends Error {
   override name = 'SturdyError';
   /** Cross-realm brand read by the `is*Error` guards. */
   readonly [BRAND] = true;
-  readonly [INSPECT] = inspect;
+  readonly [INSPECT]: () => string = inspect;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(defaultRedactor.text(message), options);
