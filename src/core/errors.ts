@@ -45,8 +45,8 @@ function inspect(this: Error & { toJSON(): unknown }): string {
 
 /**
  * The plain view of any error sturdy hands out: name, message (ky's names the method and URL), the response's
- * status and headers when it has them, and every other field, each redacted value by value (a cycle or a BigInt in a field
- * cannot make printing throw).
+ * status and headers when it has them, and every other field, each redacted value by value (a cycle or a BigInt
+ * in a field cannot make printing throw).
  */
 function view(error: Error & { response?: Response }, redactor: Redactor): Record<string, unknown> {
   const { response } = error;
