@@ -185,6 +185,27 @@ describe('bad options are TypeErrors naming the option, before any request', () 
     expect(() => createClient(options as never)).toThrow(name);
   });
 
+  test('a bad value without a JSON form (BigInt, cycle, symbol, function) is still a TypeError naming the option', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const [options, got] of [
+      [{ timeout: 10n }, 'got bigint'],
+      [{ hooks: cyclic }, 'got object'],
+      [{ onEvent: Symbol('s') }, 'got symbol'],
+      [{ timeout: () => 5 }, 'got function'],
+      [{ timeout: 'x'.repeat(10_000) }, `got "${'x'.repeat(99)}`],
+    ] as const) {
+      const name = Object.keys(options)[0];
+      // Bounded: a huge value is cut, never echoed whole.
+      expect(() => createClient(options as never)).toThrow(
+        expect.objectContaining({
+          name: 'TypeError',
+          message: expect.stringMatching(new RegExp(`^.{0,80}option \`${name}\` must be .{0,80}${got}.{0,20}$`)),
+        }),
+      );
+    }
+  });
+
   test('per-call bad options throw at the call, as ky throws for its own, without a request', () => {
     let requests = 0;
     const api = createClient({ baseUrl: 'https://api.test/', fetch: async () => (requests++, new Response('{}')) });
@@ -262,6 +283,23 @@ describe('every property reachable from an error is redacted (loggers print them
     expect((error as HTTPError).request.url).not.toContain('key_weather_5521');
     expect(deep(error)).not.toContain('key_weather_5521');
     expect(JSON.stringify(error)).not.toContain('key_weather_5521');
+  });
+
+  test("a logger that copies an HTTPError's enumerable fields gets no request, response or options (ky's options hold the headers sent)", async () => {
+    const api = createClient({
+      baseUrl: 'https://api.test/',
+      retry: false,
+      headers: { authorization: 'Bearer enum-secret-token' },
+    });
+    const error = (await api.get('fail').catch((e: unknown) => e)) as HTTPError;
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(Object.keys(error)).not.toContain('request');
+    expect(Object.keys(error)).not.toContain('response');
+    expect(Object.keys(error)).not.toContain('options');
+    // Still there for the caller.
+    expect(error.response.status).toBe(400);
+    expect(error.request.url).toBe('https://api.test/fail');
+    expect(deep({ ...error })).not.toContain('enum-secret-token');
   });
 
   test("a relative URL with ?token= and no baseUrl: no token in the message nor in the cause chain's input", () => {

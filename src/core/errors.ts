@@ -45,8 +45,8 @@ function inspect(this: Error & { toJSON(): unknown }): string {
 
 /**
  * The plain view of any error sturdy hands out: name, message (ky's names the method and URL), the response's
- * status and headers when it has them, and every other field, each redacted value by value (a cycle or a BigInt in a field
- * cannot make printing throw).
+ * status and headers when it has them, and every other field, each redacted value by value (a cycle or a BigInt
+ * in a field cannot make printing throw).
  */
 function view(error: Error & { response?: Response }, redactor: Redactor): Record<string, unknown> {
   const { response } = error;
@@ -73,7 +73,7 @@ export class SturdyError extends Error {
   override name = 'SturdyError';
   /** Cross-realm brand read by the `is*Error` guards. */
   readonly [BRAND] = true;
-  readonly [INSPECT] = inspect;
+  readonly [INSPECT]: () => string = inspect;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(defaultRedactor.text(message), options);
@@ -231,19 +231,23 @@ const hide = (target: object, key: PropertyKey, value: unknown) =>
 
 /**
  * Makes a ky error safe to hand out: redacts its message chain, replaces its request by `safe` (no credential
- * header, URL redacted), redacts its response's URL, hides ky's options from enumeration, and gives it
- * `toJSON` / inspect views without credentials.
+ * header, URL redacted), redacts its response's URL, keeps its request, response and options out of enumeration,
+ * and gives it `toJSON` / inspect views without credentials.
  * @example
  * throw sanitizeKyError(error, redactor, safeRequest);
  */
 export function sanitizeKyError(error: KyLikeError, redactor: Redactor, safe: Request | undefined): KyLikeError {
   redactErrorChain(error, redactor);
   try {
-    if (error.response) hide(error.response, 'url', redactor.url(error.response.url));
-    // Out of enumeration: ky's request and normalized options hold what the request held (headers, body).
+    const { response } = error;
+    // Out of enumeration: ky's request and normalized options hold what the request held (headers, body); the
+    // views show the response's status and headers.
+    if (response) {
+      hide(response, 'url', redactor.url(response.url));
+      hide(error, 'response', response);
+    }
     hide(error, 'request', safe ?? error.request);
     hide(error, 'options', error.options);
-    hide(error, 'response', error.response);
   } catch {
     // A frozen error keeps its fields; its views below are redacted all the same.
   }
