@@ -330,6 +330,18 @@ test("a header value whose String() holds CR/LF (an object with toString) is a T
 });
 
 describe('printing an error never throws, whatever the server sent', () => {
+  test('an error a beforeError hook froze reaches the caller as it is, not as a TypeError of sturdy', async () => {
+    const api = createClient({
+      baseUrl: 'https://api.test/',
+      retry: false,
+      hooks: { beforeError: [({ error }) => Object.freeze(error)] },
+    });
+    const error = await api.get('fail').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(Object.isFrozen(error)).toBe(true);
+    expect(() => printForms(error)).not.toThrow();
+  });
+
   /** An HTTPError as sturdy hands it out (sanitized), carrying `data`. */
   const httpError = (data: unknown, message = 'boom') => {
     const error = new HTTPError(

@@ -226,8 +226,12 @@ type KyLikeError = KyError & {
 export const isKyLike = (error: unknown): error is KyLikeError => error instanceof KyError;
 
 /** Defines a hidden `value` at `key` (replacing what was there): out of enumeration, JSON and loggers' copies. */
-const hide = (target: object, key: PropertyKey, value: unknown) =>
-  Object.defineProperty(target, key, { value, configurable: true, writable: true, enumerable: false });
+/** Sets `key` out of enumeration; on what a hook froze or sealed, nothing (it is handed out as it is). */
+const hide = (target: object, key: PropertyKey, value: unknown) => {
+  try {
+    Object.defineProperty(target, key, { value, configurable: true, writable: true, enumerable: false });
+  } catch {}
+};
 
 /**
  * Makes a ky error safe to hand out: redacts its message chain, replaces its request by `safe` (no credential
@@ -249,7 +253,7 @@ export function sanitizeKyError(error: KyLikeError, redactor: Redactor, safe: Re
     hide(error, 'request', safe ?? error.request);
     hide(error, 'options', error.options);
   } catch {
-    // A frozen error keeps its fields; its views below are redacted all the same.
+    // A getter a hook put on the error may throw: its views below are still set.
   }
   hide(error, 'toJSON', () => view(error, redactor));
   hide(error, INSPECT, inspect);
