@@ -281,9 +281,9 @@ function relativeUrlHint(error: unknown, input: unknown, options: ResolvedOption
 }
 
 /** Hooks that see (or may replace) ky's request or its `json`: then ky builds the request body itself, as it documents. */
-const observes = (hooks: unknown): boolean =>
-  ['init', 'beforeRequest', 'beforeRetry', 'afterResponse'].some(
-    (name) => ((hooks as Record<string, unknown[]> | undefined)?.[name]?.length ?? 0) > 0,
+const observes = (hooks: KyOptions['hooks']): boolean =>
+  Boolean(
+    hooks?.init?.length || hooks?.beforeRequest?.length || hooks?.beforeRetry?.length || hooks?.afterResponse?.length,
   );
 
 /** The ky options of one call: the caller's, with sturdy's headers, body, retry rules, JSON parser and fetch. */
