@@ -1,7 +1,7 @@
 /**
  * The shared token cache on a fake clock: the 30 s skew, single flight, and
  * the 401 rule (one refresh per token, replaced tokens repeat at once), and
- * what a failed refresh leaves behind.
+ * what a failed refresh leaves behind. (A caller's abort is the credential policy's: auth.test.ts.)
  */
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { EXPIRY_SKEW_MS, type TokenGrant } from '../src/auth/token-cache.ts';
@@ -66,18 +66,6 @@ test('concurrent 401s on one token share one refresh; a stale token repeats with
   const same = tokenCache(async () => ({ token: 'always-the-same' }));
   await same.get();
   expect(await same.refresh('always-the-same')).toBe(false);
-});
-
-test("one caller's abort does not cancel the shared load for the others", async () => {
-  let release!: (grant: TokenGrant) => void;
-  const cache = tokenCache(() => new Promise<TokenGrant>((resolve) => (release = resolve)));
-  const controller = new AbortController();
-  const aborted = cache.get(controller.signal);
-  const other = cache.get();
-  controller.abort(new Error('caller gave up'));
-  await expect(aborted).rejects.toThrow('caller gave up');
-  release({ token: 'shared' });
-  expect(await other).toBe('shared');
 });
 
 test('a failed load is not cached', async () => {

@@ -14,6 +14,7 @@ import {
   HTTPError,
   isAuthError,
   TimeoutError,
+  type BearerToken,
   type SturdyEvent,
 } from '../src/index.ts';
 import { utf8Base64 } from '../src/auth/basic.ts';
@@ -78,6 +79,28 @@ describe('bearer', () => {
     expect(sent.map((request) => request.headers.authorization)).toEqual(Array(2).fill('Bearer hook-token-7'));
     // beforeRequest and afterResponse of the POST; beforeRequest, two afterResponse, beforeRetry, beforeError of the GET.
     expect(seen).toEqual(Array(7).fill(null));
+  });
+
+  test("a call's abort stops its wait for the provider, not the load the other calls share", async () => {
+    let release!: (token: BearerToken) => void;
+    let loads = 0;
+    const pending = new Promise<BearerToken>((resolve) => (release = resolve));
+    const api = createClient({
+      baseUrl: server.url,
+      auth: bearer(() => {
+        loads += 1;
+        return pending;
+      }),
+    });
+    const controller = new AbortController();
+    const aborted = api.get('echo', { signal: controller.signal }).catch((e: unknown) => e);
+    const other = echoed(api.get('echo'));
+    await wait(20);
+    controller.abort(new Error('caller gave up'));
+    expect(await aborted).toMatchObject({ message: 'caller gave up' });
+    release({ token: 'shared-token-9', expiresIn: 60 });
+    expect((await other).authorization).toBe('Bearer shared-token-9');
+    expect(loads).toBe(1);
   });
 
   test('401 -> one refresh -> success: 2 attempts, the provider told to refresh', async () => {

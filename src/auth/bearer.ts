@@ -6,7 +6,7 @@ import { credentialPolicy } from './policy.ts';
 import { AuthError, redactErrorChain } from '../core/errors.ts';
 import { createRedactor } from '../core/redact.ts';
 import { checkCredential, createSecrets, type ScopeOptions, scopeOf } from './strategy.ts';
-import { createTokenCache, issuedToken, type TokenGrant } from './token-cache.ts';
+import { bearerFrom, issuedToken, type TokenGrant } from './token-cache.ts';
 import type { AuthStrategy } from './types.ts';
 
 /**
@@ -63,37 +63,29 @@ export function bearer(token: string | BearerProvider, options: BearerOptions = 
   // Its own redactor too: the provider's error may name a token, and is worded before any client's redactor sees it.
   const scrub = createRedactor();
   secrets.register(scrub);
-  const cache = createTokenCache(async (refresh) => {
-    let value: unknown;
-    try {
-      value = await token({ refresh });
-    } catch (error) {
-      redactErrorChain(error, scrub);
-      throw new AuthError(
-        scrub.text(`bearer token provider failed: ${error instanceof Error ? error.message : String(error)}`),
-        { cause: error },
-      );
-    }
-    // A bare string has no known lifetime: it serves the callers already waiting for it, and the next call asks again.
-    const grant = (typeof value === 'string' ? { token: value, expiresIn: 0 } : Object(value)) as TokenGrant;
-    const { expiresIn } = grant;
-    if (
-      typeof grant.token !== 'string' ||
-      (expiresIn !== undefined && !(typeof expiresIn === 'number' && expiresIn >= 0))
-    )
-      throw new AuthError(
-        `bearer token provider must return a token string or { token, expiresIn } (seconds >= 0); got ${value === null ? 'null' : typeof value}`,
-      );
-    secrets.issue(issuedToken(grant.token, 'the bearer token from the provider'));
-    return { token: grant.token, expiresIn };
-  });
   return {
     ...base,
-    async authorize({ headers, signal }) {
-      const used = await cache.use(signal);
-      headers.set('authorization', `Bearer ${used.token}`);
-      return used;
-    },
-    refresh: (used, { signal }) => cache.refresh(used, signal),
+    ...bearerFrom(async (refresh) => {
+      let value: unknown;
+      try {
+        value = await token({ refresh });
+      } catch (error) {
+        redactErrorChain(error, scrub);
+        throw new AuthError(
+          scrub.text(`bearer token provider failed: ${error instanceof Error ? error.message : String(error)}`),
+          { cause: error },
+        );
+      }
+      // A bare string has no known lifetime: it serves the callers already waiting for it, and the next call asks again.
+      const grant = (typeof value === 'string' ? { token: value, expiresIn: 0 } : Object(value)) as TokenGrant;
+      const { expiresIn } = grant;
+      if (
+        typeof grant.token !== 'string' ||
+        !(expiresIn === undefined || (typeof expiresIn === 'number' && expiresIn >= 0))
+      )
+        throw new AuthError('bearer token provider must return a token string or { token, expiresIn } (in seconds)');
+      secrets.issue(issuedToken(grant.token, 'the bearer token from the provider'));
+      return { token: grant.token, expiresIn };
+    }),
   };
 }

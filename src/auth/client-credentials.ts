@@ -12,7 +12,7 @@ import { refuseRedirects } from './redirect.ts';
 import { basicCredentials } from './basic.ts';
 import { assertSecureTransport } from './scope.ts';
 import { checkCredential, createSecrets, type ScopeOptions, scopeOf } from './strategy.ts';
-import { createTokenCache, issuedToken, type TokenGrant } from './token-cache.ts';
+import { bearerFrom, issuedToken, type TokenGrant } from './token-cache.ts';
 import { sharedTokenLoader, type TokenStorage } from './token-store.ts';
 import type { AuthStrategy } from './types.ts';
 
@@ -295,19 +295,12 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
         onToken: (token) => secrets.issue(issuedToken(token, `the access_token from the token store`)),
       })
     : load;
-  const cache = createTokenCache<typeof globalThis.fetch>(shared);
-
   return {
     kind: 'sturdy.auth',
     policy: credentialPolicy,
     type: 'clientCredentials',
     ...scopeOf(options, 'clientCredentials'),
-    async authorize({ headers, signal, fetch }) {
-      const used = await cache.use(signal, fetch);
-      headers.set('authorization', `Bearer ${used.token}`);
-      return used;
-    },
-    refresh: (used, { signal, fetch }) => cache.refresh(used, signal, fetch),
+    ...bearerFrom(shared),
     register: secrets.register,
   };
 }

@@ -99,24 +99,16 @@ function added(known: readonly string[], before: Iterable<[string, string]>, aft
 
 /**
  * The names this attempt's credential is in: what the strategy registered, and whatever its authorize added to
- * or changed on ky's request (a custom strategy may register nothing). Worked out only when read.
+ * or changed on ky's request (a custom strategy may register nothing). Worked out only when read (rarely).
  */
-function authorizedNames(names: CredentialNames, before: Request, after: AuthTarget): CredentialNames {
-  let found: CredentialNames | undefined;
-  const work = () =>
-    (found ??= {
-      headers: added(names.headers, before.headers, after.headers),
-      query: added(names.query, new URL(before.url).searchParams, after.url.searchParams),
-    });
-  return {
-    get headers() {
-      return work().headers;
-    },
-    get query() {
-      return work().query;
-    },
-  };
-}
+const authorizedNames = (names: CredentialNames, before: Request, after: AuthTarget): CredentialNames => ({
+  get headers() {
+    return added(names.headers, before.headers, after.headers);
+  },
+  get query() {
+    return added(names.query, new URL(before.url).searchParams, after.url.searchParams);
+  },
+});
 
 /**
  * The credential middleware for `auth` (sturdy adds it to every call that has a strategy).
@@ -159,14 +151,17 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
     // Where code can see redirects, a credentialed request follows them here, so they never carry it elsewhere.
     const follow = request.redirect === 'follow' && canFollowRedirects();
     const redirect = follow ? 'manual' : request.redirect;
+    // What the last attempt authorized: `refresh` gets the value authorize returned and its target.
     let used: unknown;
+    let target: AuthTarget;
     let left = false;
 
-    const attempt = async (sent: Body, target: URL): Promise<Response> => {
+    const attempt = async (sent: Body, to: URL): Promise<Response> => {
       // The credential goes into this attempt's own headers (and URL), never onto ky's request: on fetch's init when
       // nothing sits between here and fetch, else the strategy writes straight into a copy's headers.
-      const copy = call.direct ? undefined : copyTo(request, target, undefined, sent, redirect);
-      const into: AuthTarget = { url: target, headers: copy?.headers ?? new Headers(request.headers), signal, fetch };
+      const copy = call.direct ? undefined : copyTo(request, to, undefined, sent, redirect);
+      const into: AuthTarget = { url: to, headers: copy?.headers ?? new Headers(request.headers), signal, fetch };
+      target = into;
       // A strategy with the credential at hand (a fixed token) answers synchronously: no await then.
       const pending = auth.authorize(into);
       used =
@@ -197,8 +192,7 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
     // A 401 from beyond the credential origins never saw the credential: nothing to refresh.
     if (response.status !== 401 || !auth.refresh || left || !replay) return response;
     // A credential step stops waiting when the caller aborts; time is bounded by ky's timeout racing this middleware.
-    const fresh: AuthTarget = { url: new URL(request.url), headers: new Headers(request.headers), signal, fetch };
-    if (!(await abortable(auth.refresh(used, fresh), signal))) return response;
+    if (!(await abortable(auth.refresh(used, target!), signal))) return response;
     void response.body?.cancel().catch(() => {});
     call.onRepeat();
     return attempt(replay() ?? null, new URL(request.url));

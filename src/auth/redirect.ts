@@ -138,14 +138,12 @@ export async function followRedirects(
     const { status } = response;
     const fail = (why: string) =>
       new RedirectError(`${why} (${status} from ${hop.method} ${policy.describe(hop.url)})`, { redirects, status });
-    if (redirects === MAX_REDIRECTS)
-      throw fail(`stopped after ${MAX_REDIRECTS} redirects, the limit: the server redirects in a loop`);
+    if (redirects === MAX_REDIRECTS) throw fail(`stopped after ${MAX_REDIRECTS} redirects (a redirect loop)`);
     let url: URL | undefined;
     try {
       url = new URL(response.headers.get('location')!, hop.url);
     } catch {}
-    if (!url || !/^https?:$/.test(url.protocol))
-      throw fail('the redirect Location is not an http(s) URL; only http and https are followed');
+    if (!url || !/^https?:$/.test(url.protocol)) throw fail('the redirect Location is not an http(s) URL');
 
     const headers = new Headers(hop.headers);
     let { method, body } = hop;
@@ -155,8 +153,7 @@ export async function followRedirects(
       // Fetch's request-body-header names go with the body.
       for (const name of ['type', 'length', 'encoding', 'language', 'location']) headers.delete(`content-${name}`);
     } else if (body != null) {
-      if (!policy.replayBody)
-        throw fail('cannot send a streaming body again; pass `body` as a function returning a fresh body');
+      if (!policy.replayBody) throw fail('a streaming body cannot be sent again: pass `body` as a function');
       body = policy.replayBody();
     }
     // Once the chain has left the credential origins, credentials never come back.

@@ -14,7 +14,7 @@ export const isLoopback = (hostname: string): boolean =>
 export function assertSecureTransport(url: URL, strategy: string, allowInsecure: boolean | undefined): void {
   if (url.protocol === 'http:' && !allowInsecure && !isLoopback(url.hostname)) {
     throw new AuthError(
-      `refusing to send ${strategy} credentials over plain http to ${url.origin}: use https, or allowInsecure: true on a trusted network`,
+      `refusing to send ${strategy} credentials over plain http to ${url.origin}: use https (or allowInsecure: true)`,
     );
   }
 }

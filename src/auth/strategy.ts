@@ -26,10 +26,13 @@ export type ScopeOptions = {
  */
 export function scopeOf(options: ScopeOptions, strategy: string): Pick<AuthStrategy, 'origins' | 'allowInsecure'> {
   const { origins, allowInsecure } = options;
-  if (allowInsecure !== undefined && typeof allowInsecure !== 'boolean')
-    throw new TypeError(`sturdy: ${strategy}({ allowInsecure }) must be true or false; got ${typeof allowInsecure}`);
-  if (origins !== undefined && !Array.isArray(origins))
-    throw new TypeError(`sturdy: ${strategy}({ origins }) must be an array of origins`);
+  if (
+    (allowInsecure !== undefined && typeof allowInsecure !== 'boolean') ||
+    (origins !== undefined && !Array.isArray(origins))
+  )
+    throw new TypeError(
+      `sturdy: ${strategy}({ allowInsecure, origins }) must be true or false, and an array of origins`,
+    );
   return { origins, allowInsecure };
 }
 
@@ -68,6 +71,7 @@ export function createSecrets(): Secrets {
   const redactors = new Set<SecretSink>();
   const known: string[] = [];
   const issued: string[] = [];
+  // Redactors count registrations, so a secret given twice (or a token issued again) is simply registered again.
   const tell = (secret: string) => {
     for (const redactor of redactors) redactor.addSecret(secret);
   };
@@ -78,14 +82,10 @@ export function createSecrets(): Secrets {
       for (const secret of [...known, ...issued]) redactor.addSecret(secret);
     },
     add(secret) {
-      if (known.includes(secret)) return;
       known.push(secret);
       tell(secret);
     },
     issue(token) {
-      const at = issued.indexOf(token);
-      // The same token again (a provider returning its cached token) moves to the end without re-registering.
-      if (at >= 0) return void issued.push(...issued.splice(at, 1));
       if (issued.push(token) > ISSUED_TOKENS_KEPT) {
         const forgotten = issued.shift()!;
         for (const redactor of redactors) redactor.removeSecret(forgotten);
@@ -104,7 +104,7 @@ export function createSecrets(): Secrets {
 export function checkCredential(value: unknown, what: string): string {
   if (typeof value === 'string' && value && !breaksHeader(value)) return value;
   throw new TypeError(
-    `sturdy: ${what} must be a non-empty string (is the environment variable set?) without line breaks or NUL (header injection); got ${typeof value === 'string' ? (value ? 'a line break or NUL' : 'an empty string') : typeof value}`,
+    `sturdy: ${what} must be a non-empty string without line breaks (header injection); is its environment variable set?`,
   );
 }
 
@@ -121,11 +121,12 @@ export function credentialNames(strategy: AuthStrategy): CredentialNames {
   if (!names) {
     const headers = ['authorization'];
     const query: string[] = [];
+    const ignore = () => {};
     strategy.register?.({
       addHeader: (name) => void headers.push(name.toLowerCase()),
       addQuery: (name) => void query.push(name),
-      addSecret() {},
-      removeSecret() {},
+      addSecret: ignore,
+      removeSecret: ignore,
     });
     names = { headers, query };
     namesCache.set(strategy, names);

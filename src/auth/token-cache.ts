@@ -3,8 +3,9 @@
  * in-flight load shared by every caller (single flight), reuse until the
  * token's lifetime minus a skew, and the 401 rule of DESIGN.md section 3.
  */
-import { abortable, now } from '../shared/clock.ts';
 import { AuthError } from '../core/errors.ts';
+import { now } from '../shared/clock.ts';
+import type { AuthStrategy } from './types.ts';
 
 /**
  * What a token source gives: the token and, when known, its lifetime in seconds (OAuth `expires_in`).
@@ -42,21 +43,22 @@ export type TokenUse = { readonly token: string; readonly failures: number };
 export const EXPIRY_SKEW_MS = 30_000;
 
 /**
- * A token with its cache and single flight; see {@link createTokenCache}.
+ * A token with its cache and single flight; see {@link createTokenCache}. A caller that stops waiting (an abort)
+ * does so around these promises (the credential policy races them with the call's signal): a load is shared.
  * @example
- * const used = await cache.use(signal);
+ * const used = await cache.use();
  * if (response.status === 401 && (await cache.refresh(used))) repeat();
  */
 export type TokenCache<Context = undefined> = {
   /** The current token (cached, or loaded once for all concurrent callers), with what `refresh` needs to know about this use. */
-  use(signal?: AbortSignal, context?: Context): Promise<TokenUse>;
+  use(context?: Context): Promise<TokenUse>;
   /**
-   * After a 401 on `used` (a TokenUse, or a bare token): true when a repeat makes sense. Concurrent failures
-   * on the same token share ONE load; a caller whose token was already replaced gets true at once and
-   * repeats with the new one. A failed refresh fails every call that used the refused token before it
-   * failed, once, with its error; a call that gets the token afterwards may try again.
+   * After a 401 on `used`: true when a repeat makes sense. Concurrent failures on the same token share ONE load; a
+   * caller whose token was already replaced gets true at once and repeats with the new one. A failed refresh fails
+   * every call that used the refused token before it failed, once, with its error; a call that gets the token
+   * afterwards may try again.
    */
-  refresh(used: unknown, signal?: AbortSignal, context?: Context): Promise<boolean>;
+  refresh(used: TokenUse, context?: Context): Promise<boolean>;
 };
 
 /** `oneShot`: a token that serves only the call that fetched it (see servesOneCall), never reused by a later call. */
@@ -115,33 +117,50 @@ export function createTokenCache<Context = undefined>(load: TokenLoader<Context>
   };
 
   return {
-    async use(signal, context) {
+    async use(context) {
       const seen = failures;
       let entry = flight ? undefined : current;
       if (!entry || now() >= entry.expiresAt) {
         if (entry?.oneShot && owed > 0) owed -= 1;
-        else entry = await abortable(flight ?? start(false, context), signal);
+        else entry = await (flight ?? start(false, context));
       }
       return { token: entry.token, failures: seen };
     },
-    async refresh(given, signal, context) {
-      const used = (typeof given === 'string' ? { token: given, failures } : given) as TokenUse;
-      if (!flight && current && current.token !== used.token) return ++owed > 0;
+    async refresh({ token, failures: seen }, context) {
+      if (!flight && current && current.token !== token) return ++owed > 0;
       // Single flight for failures too: the calls already holding the refused token share the refresh that failed.
-      if (!flight && failed?.token === used.token && used.failures < failures) throw failed.error;
+      if (!flight && failed?.token === token && seen < failures) throw failed.error;
       let promise = flight;
       if (!promise) {
         promise = start(true, context);
         promise.catch((error: unknown) => {
           failures += 1;
-          failed = { token: used.token, error };
+          failed = { token, error };
         });
       }
       // The same token again would fail the same way: no repeat.
-      if ((await abortable(promise, signal)).token === used.token) return false;
+      if ((await promise).token === token) return false;
       owed += 1;
       return true;
     },
+  };
+}
+
+/**
+ * `authorize` and `refresh` of a strategy sending `Authorization: Bearer <token>` from a token cache over `load`
+ * (its context: the call's fetch, which a token request uses).
+ * @example
+ * return { kind: 'sturdy.auth', type: 'bearer', policy: credentialPolicy, ...bearerFrom(load) };
+ */
+export function bearerFrom(load: TokenLoader<typeof globalThis.fetch>): Pick<AuthStrategy, 'authorize' | 'refresh'> {
+  const cache = createTokenCache(load);
+  return {
+    async authorize({ headers, fetch }) {
+      const used = await cache.use(fetch);
+      headers.set('authorization', `Bearer ${used.token}`);
+      return used;
+    },
+    refresh: (used, { fetch }) => cache.refresh(used as TokenUse, fetch),
   };
 }
 
@@ -155,6 +174,6 @@ export function createTokenCache<Context = undefined>(load: TokenLoader<Context>
 export function issuedToken(value: unknown, what: string): string {
   if (typeof value === 'string' && /^[\t\x20-\x7e\x80-\xff]+$/.test(value)) return value;
   throw new AuthError(
-    `${what} cannot go in an Authorization header: ${typeof value !== 'string' ? `got ${value === null ? 'null' : typeof value}, not a string` : value ? 'it has a control character or one outside Latin-1' : 'it is empty'}`,
+    `${what} cannot go in an Authorization header: it must be a non-empty Latin-1 string without control characters`,
   );
 }
