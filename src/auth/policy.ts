@@ -117,9 +117,7 @@ const authorizedNames = (names: CredentialNames, before: Request, after: AuthTar
  */
 export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middleware {
   if (!call.origins.size) {
-    throw new AuthError(
-      `${auth.type} credentials have no origin to go to: set baseUrl, credentialOrigins or the strategy's origins`,
-    );
+    throw new AuthError(`${auth.type} credentials have no origin to go to: set baseUrl or credentialOrigins`);
   }
   const names = credentialNames(auth);
   const { fetch, replay } = call;

@@ -30,7 +30,7 @@ export type TokenLoader<Context = undefined> = (refresh: boolean, context: Conte
  * A token as one call used it, for `refresh` after a 401: `failures` counts the failed refreshes seen before,
  * so a call that used a token whose refresh has failed since fails with that error instead of refreshing again.
  * @example
- * const used = await cache.use(signal); headers.set('authorization', `Bearer ${used.token}`); return used;
+ * const used = await cache.use(); headers.set('authorization', `Bearer ${used.token}`); return used;
  */
 export type TokenUse = { readonly token: string; readonly failures: number };
 
@@ -61,8 +61,8 @@ export type TokenCache<Context = undefined> = {
   refresh(used: TokenUse, context?: Context): Promise<boolean>;
 };
 
-/** `oneShot`: a token that serves only the call that fetched it (see servesOneCall), never reused by a later call. */
-type Entry = { token: string; expiresAt: number; oneShot: boolean };
+/** `expiresAt` 0: a token that serves only the call that fetched it (see servesOneCall), never reused by a later call. */
+type Entry = { token: string; expiresAt: number };
 
 /**
  * How long before its expiry a token of `lifetimeMs` is renewed: the skew, but never more than half its
@@ -84,8 +84,7 @@ export const servesOneCall = (expiresIn: number | undefined): boolean =>
 /** The cache entry of a grant: used until its lifetime minus renewBeforeMs (forever without one). */
 const entryOf = ({ token, expiresIn }: TokenGrant): Entry => {
   const lifetimeMs = expiresIn === undefined ? Infinity : expiresIn * 1000;
-  const oneShot = servesOneCall(expiresIn);
-  return { token, oneShot, expiresAt: oneShot ? 0 : now() + lifetimeMs - renewBeforeMs(lifetimeMs) };
+  return { token, expiresAt: servesOneCall(expiresIn) ? 0 : now() + lifetimeMs - renewBeforeMs(lifetimeMs) };
 };
 
 /**
@@ -121,7 +120,7 @@ export function createTokenCache<Context = undefined>(load: TokenLoader<Context>
       const seen = failures;
       let entry = flight ? undefined : current;
       if (!entry || now() >= entry.expiresAt) {
-        if (entry?.oneShot && owed > 0) owed -= 1;
+        if (entry?.expiresAt === 0 && owed > 0) owed -= 1;
         else entry = await (flight ?? start(false, context));
       }
       return { token: entry.token, failures: seen };
