@@ -415,6 +415,19 @@ describe('scope: which requests get credentials', () => {
     ).toBe('Bearer loopback-real');
   });
 
+  test('beyond the credential origins the query goes as written; only a key parameter a server copied is taken out', async () => {
+    const other = await startServer();
+    try {
+      other.route('/echo', modes.echo());
+      const api = createClient({ baseUrl: server.url, auth: apiKey({ key: 'query-key-77', query: 'api_key' }) });
+      await api.get(`${other.url}/echo?q=a%20b&x=1`);
+      await api.get(`${other.url}/echo?q=c&api_key=query-key-77`);
+      expect(other.requests.map((request) => request.url)).toEqual(['/echo?q=a%20b&x=1', '/echo?q=c']);
+    } finally {
+      await other.close();
+    }
+  });
+
   test('absolute URL to another origin goes out without credentials', async () => {
     const other = await startServer();
     try {
