@@ -337,7 +337,7 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
 
   part.method = method;
   // No repeat is possible (no retries, or a body that cannot be sent again): ky gets the smallest retry option.
-  part.retry = (options.retry.limit === 0 || !replay ? 0 : kyRetry(call)) as never;
+  part.retry = options.retry.limit === 0 || !replay ? 0 : kyRetry(call);
   part.fetch = attemptFetch(call, options.auth || undefined, perAttempt, replay);
   return part;
 }
