@@ -41,6 +41,17 @@ try {
         ),
     );
   }
+  if (wanted('stub')) {
+    log('stub fetch overhead, the stub as the platform fetch ...');
+    const result = await benchStub(sturdy, undefined, undefined, true);
+    sections.push(
+      "### Per-request overhead, stub as the platform's fetch (POST JSON + parse)\n\nThe same calls with the stub installed as `globalThis.fetch` (no client gets a `fetch` option) and building its request as fetch does, `new Request(input, init)`: the path every client takes with the real fetch. sturdy then hands the JSON body and the credential to fetch's init instead of a Request copy (a caller's `fetch`, as in the table above, may ignore an init, so it gets the copy).\n\n" +
+        table(
+          ['client', 'CPU us/op', 'ops/s', 'time x ky defaults', "time x ky's floor", 'target', 'met?'],
+          stubRows(result),
+        ),
+    );
+  }
   if (wanted('loopback')) {
     log('loopback throughput ...');
     sections.push(

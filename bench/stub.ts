@@ -16,12 +16,23 @@ export const stubFetch = (async (input: RequestInfo | URL) => {
   return new Response(REPLY, { status: 200, headers: { 'content-type': 'application/json' } });
 }) as typeof fetch;
 
+/**
+ * A stub that does what the platform's fetch does with its arguments: one `new Request(input, init)` (fetch
+ * always builds its own request, also from a Request), whose body it reads, then the reply. Installed as
+ * `globalThis.fetch`, so every client takes the path it takes with the real fetch.
+ */
+export const platformStub = (async (input: RequestInfo | URL, init?: RequestInit) => {
+  const request = new Request(input, init);
+  if (request.body) await request.arrayBuffer();
+  return new Response(REPLY, { status: 200, headers: { 'content-type': 'application/json' } });
+}) as typeof fetch;
+
 /** sturdy with every default on (retry, timeouts, idempotency key) plus `bearer()`. */
-export const sturdyDefaults = (mod: Record<string, any>, fetchFunction: typeof fetch, baseUrl: string) =>
+export const sturdyDefaults = (mod: Record<string, any>, fetchFunction: typeof fetch | undefined, baseUrl: string) =>
   mod.createClient({ baseUrl, fetch: fetchFunction, auth: mod.bearer('bench-token') });
 
 /** sturdy with retries and every timeout off, no auth (the idempotency key stays on): the row set against ky's floor. */
-export const sturdyOff = (mod: Record<string, any>, fetchFunction: typeof fetch, baseUrl: string) =>
+export const sturdyOff = (mod: Record<string, any>, fetchFunction: typeof fetch | undefined, baseUrl: string) =>
   mod.createClient({
     baseUrl,
     fetch: fetchFunction,
@@ -43,23 +54,51 @@ export const ROWS = {
 
 export type StubResult = { samples: Samples };
 
-export async function benchStub(sturdy: Record<string, any>, rounds = 15, n = 1500): Promise<StubResult> {
+/**
+ * The stub table. `platform`: the stub is `globalThis.fetch` and builds its request from fetch's arguments as
+ * the platform does (no client is given a `fetch` option); else it is every client's `fetch` option, a caller's
+ * fetch that reads only the Request it is given.
+ */
+export async function benchStub(
+  sturdy: Record<string, any>,
+  rounds = 15,
+  n = 1500,
+  platform = false,
+): Promise<StubResult> {
+  const stub = platform ? platformStub : stubFetch;
+  const given = platform ? {} : { fetch: stubFetch };
+  const saved = globalThis.fetch;
+  if (platform) globalThis.fetch = platformStub;
+  try {
+    return await stubCases(sturdy, stub, given, rounds, n);
+  } finally {
+    globalThis.fetch = saved;
+  }
+}
+
+async function stubCases(
+  sturdy: Record<string, any>,
+  stub: typeof fetch,
+  given: { fetch?: typeof fetch },
+  rounds: number,
+  n: number,
+): Promise<StubResult> {
   const kyFast = ky.create({ retry: 0, timeout: false });
-  const ofetch = createFetch({ fetch: stubFetch, Headers, AbortController });
-  const api = sturdyDefaults(sturdy, stubFetch, 'https://api.example.com/v1/');
-  const off = sturdyOff(sturdy, stubFetch, 'https://api.example.com/v1/');
+  const ofetch = createFetch({ fetch: stub, Headers, AbortController });
+  const api = sturdyDefaults(sturdy, given.fetch, 'https://api.example.com/v1/');
+  const off = sturdyOff(sturdy, given.fetch, 'https://api.example.com/v1/');
   const cases = {
     [ROWS.fetch]: () =>
       perOp(async () => {
-        const response = await stubFetch(URL_ABS, {
+        const response = await stub(URL_ABS, {
           method: 'POST',
           headers: { 'content-type': 'application/json', accept: 'application/json' },
           body: JSON.stringify(PAYLOAD),
         });
         return response.json();
       }, n),
-    [ROWS.ky]: () => perOp(() => ky.post(URL_ABS, { json: PAYLOAD, fetch: stubFetch }).json(), n),
-    [ROWS.kyFloor]: () => perOp(() => kyFast.post(URL_ABS, { json: PAYLOAD, fetch: stubFetch }).json(), n),
+    [ROWS.ky]: () => perOp(() => ky.post(URL_ABS, { json: PAYLOAD, ...given }).json(), n),
+    [ROWS.kyFloor]: () => perOp(() => kyFast.post(URL_ABS, { json: PAYLOAD, ...given }).json(), n),
     [ROWS.ofetch]: () => perOp(() => ofetch(URL_ABS, { method: 'POST', body: PAYLOAD }), n),
     [ROWS.full]: () => perOp(() => api.post('orders', { json: PAYLOAD }).json(), n),
     [ROWS.off]: () => perOp(() => off.post('orders', { json: PAYLOAD }).json(), n),
