@@ -32,8 +32,9 @@ const fieldKey = (name: string) => name.toLowerCase().replace(/[\W_]/g, '');
 
 /** The token68 after `Bearer` / `Basic` in echoed text (the lookahead keeps it whole), and a quote after it. */
 const SCHEME_CREDENTIAL = /\b(?:bearer|basic)\s+([\w\-.~+/]{6,}=*)(?![\w\-.~+/=])("?)/gi;
-/** The userinfo of a URL (`https://user:password@host`): a credential whoever wrote it. */
-const URL_USERINFO = /(\b[a-z][a-z\d+.-]*:\/\/)[^\s/?#@]+@/gi;
+/** The userinfo of a URL (`https://user:password@host`): a credential whoever wrote it. A scheme is short (a long
+ * unbounded one made a hex or hyphenated megabyte quadratic). */
+const URL_USERINFO = /(\b[a-z][a-z\d+.-]{0,40}:\/\/)[^\s/?#@]+@/gi;
 /** `name=value` in a query string, a form body or free text (the name starts after a separator). */
 const QUERY_PAIR = /((?:^|[\s&?#=;,"'<>/])([^\s&?#=;,"'<>/]+)=)[^&#\s"'<>,;]*()/g;
 /** `"name": "value"` in JSON-ish text. */
@@ -165,7 +166,8 @@ export class Redactor {
    * or whose last words are (`X-Amz-Signature`, `user.token`).
    */
   isSensitiveField(name: string): boolean {
-    const words = name.split(/\b(?=\w)/);
+    // No secret's name is this long: a megabyte-long name costs its last 100 characters, not its square.
+    const words = name.slice(-100).split(/\b(?=\w)/);
     return words.some((_, at) => this.#has(fieldKey(words.slice(at).join(''))));
   }
 
