@@ -25,19 +25,17 @@ const UNSERIALIZABLE: Record<string, string> = {
 function findUnserializable(
   value: unknown,
   path: PropertyKey[],
-  seen: Set<unknown>,
+  ancestors: unknown[],
 ): [PropertyKey[], string] | undefined {
   const kind = typeof value;
   if (kind === 'object' && value) {
     const { toJSON } = value as { toJSON?: unknown };
-    if (typeof toJSON === 'function') return findUnserializable(toJSON.call(value), path, seen);
-    if (seen.has(value)) return [path, kind];
-    seen.add(value);
+    if (typeof toJSON === 'function') return findUnserializable(toJSON.call(value), path, ancestors);
+    if (ancestors.includes(value)) return [path, kind];
     for (const [key, item] of Object.entries(value)) {
-      const found = item !== undefined && findUnserializable(item, [...path, key], seen);
+      const found = item !== undefined && findUnserializable(item, [...path, key], [...ancestors, value]);
       if (found) return found;
     }
-    seen.delete(value);
   } else if (kind in UNSERIALIZABLE) return [path, kind];
 }
 
@@ -61,7 +59,7 @@ export function serializeJson(value: unknown, stringify?: (data: unknown) => str
     text = error;
   }
   if (typeof text === 'string') return text;
-  const found = findUnserializable(value, [], new Set());
+  const found = findUnserializable(value, [], []);
   const path = found && formatPath(found[0]);
   throw new SerializationError(
     `json body cannot be serialized: ${found ? `${UNSERIALIZABLE[found[1]]} at ${path}` : (text as Error)?.message}`,
