@@ -98,40 +98,37 @@ export class Redactor {
    */
   data(value: unknown): unknown {
     let entries = DATA_ENTRIES;
-    const seen = new Set<object>();
-    const copy = (item: unknown): unknown => {
+    const copy = (item: unknown, ancestors: unknown[]): unknown => {
       const kind = typeof item;
       if (kind === 'string' || kind === 'bigint') {
         const text = this.text(String(item));
         return text.length > DATA_CHARS ? text.slice(0, DATA_CHARS) + CUT : text;
       }
       if (kind !== 'object' || !item) return kind === 'function' || kind === 'symbol' ? undefined : item;
-      if (seen.has(item)) return '[Circular]';
+      if (ancestors.includes(item)) return '[Circular]';
       // Every object and every field counts: depth and toJSON chains are bounded too.
       if (--entries < 0) return CUT;
-      seen.add(item);
+      const inside = [...ancestors, item];
       try {
         // A Date (or anything with toJSON, from a parseJson hook) prints as JSON.stringify would print it.
         const { toJSON } = item as { toJSON?: unknown };
-        if (typeof toJSON === 'function') return copy(toJSON.call(item));
+        if (typeof toJSON === 'function') return copy(toJSON.call(item), inside);
         const fields: Array<[string, unknown]> = [];
         for (const [key, field] of Object.entries(item)) {
           if (--entries < 0) {
             fields.push([CUT, CUT]);
             break;
           }
-          fields.push([this.text(key), this.isSensitiveField(key) && field != null ? REDACTED : copy(field)]);
+          fields.push([this.text(key), this.isSensitiveField(key) && field != null ? REDACTED : copy(field, inside)]);
         }
         // fromEntries defines, never assigns: a server's "__proto__" key stays a plain field.
         return Array.isArray(item) ? fields.map((field) => field[1]) : Object.fromEntries(fields);
       } catch {
         // A getter, toJSON or proxy that throws: this value is unprintable, its siblings still print.
         return '[unprintable]';
-      } finally {
-        seen.delete(item);
       }
     };
-    return copy(value);
+    return copy(value, []);
   }
 
   /** Registers a secret value (a token, a password) that must never appear in output. */
