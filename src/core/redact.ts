@@ -71,8 +71,10 @@ export class Redactor {
   text(text: string): string {
     let result = text;
     for (let redactor: Redactor | undefined = this; redactor; redactor = redactor.#parent)
+      // A lone surrogate travels in a URL as U+FFFD (and would make encodeURIComponent throw).
       for (const secret of redactor.#secrets)
-        for (const form of [secret, encodeURIComponent(secret)]) result = result.replaceAll(form, REDACTED);
+        for (const form of [secret, encodeURIComponent(secret.replace(/\p{Cs}/gu, '\uFFFD'))])
+          result = result.replaceAll(form, REDACTED);
     const hide = (match: string, head: string, name: string, tail = '') =>
       this.isSensitiveField(name) ? head + REDACTED + tail : match;
     return result
@@ -154,6 +156,7 @@ export class Redactor {
     this.#names.add(fieldKey(name));
   }
 
+  /** True for a header whose value is a credential (`authorization`, `cookie`, an API-key header, ...). */
   isSensitiveHeader(name: string): boolean {
     return this.#has(`:${name.toLowerCase()}`);
   }
