@@ -109,8 +109,7 @@ export async function jsonText(response: Response, redactor: Redactor): Promise<
   // A body whose length is known and within the bound is read by the platform at once.
   if (Number(response.headers.get('content-length') ?? Infinity) <= ERROR_BODY_LIMIT)
     return Response.prototype.text.call(response);
-  const bounded = await readBounded(response);
-  if (bounded.complete || /^\s*[{[]/.test(bounded.text)) return bounded.readRest();
-  bounded.cancel();
-  throw parseError(response, bounded.text, redactor);
+  const [text, whole] = await readBounded(response, (start) => /^\s*[{[]/.test(start));
+  if (whole) return text;
+  throw parseError(response, text, redactor);
 }
