@@ -47,7 +47,7 @@ export function boundBody(response: Response): Response {
     transform(chunk, controller) {
       // Erroring the pipe's destination cancels its source.
       if ((bytes += chunk.byteLength) > ERROR_BODY_LIMIT)
-        controller.error(new RangeError('error body over 1 MiB: not read further'));
+        controller.error(new RangeError('error body over 1 MiB'));
       else controller.enqueue(chunk);
     },
   });
