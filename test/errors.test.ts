@@ -421,6 +421,15 @@ describe('printing an error never throws, whatever the server sent', () => {
     );
   });
 
+  test('a long run of hex or hyphenated text prints in linear time (it was quadratic: minutes for 200 KB)', () => {
+    const started = performance.now();
+    const runs = ['a-'.repeat(100_000), '0123456789abcdef'.repeat(12_500), `${'a-'.repeat(100_000)}=x`];
+    const error = httpError({ runs, [`${'a-'.repeat(100_000)}token`]: 'pr-long-name-secret' });
+    const printed = printForms(error).join('\n');
+    expect(printed).not.toContain('pr-long-name-secret');
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
   test('property: for any JSON-ish data and message, String, JSON.stringify and util.inspect never throw and show no registered secret', () => {
     const redactor = createRedactor();
     redactor.addSecret('pr-registered-secret-1');

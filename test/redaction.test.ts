@@ -268,6 +268,31 @@ describe('text hides a parameter or field named like a secret in any spelling', 
   });
 });
 
+describe('a secret that is not well-formed UTF-16 (a lone surrogate) is hidden and never makes redaction throw', () => {
+  const secret = 'rr-lone-\uD800-pass-1';
+
+  test('the redactor hides it, raw and percent-encoded as a URL carries it', () => {
+    const redactor = createRedactor();
+    redactor.addSecret(secret);
+    expect(redactor.text(`a ${secret} b ?p=${encodeURIComponent('rr-lone-\uFFFD-pass-1')}`)).toBe(
+      'a [REDACTED] b ?p=[REDACTED]',
+    );
+  });
+
+  test("a basic password with one: the server's 500 is the HTTPError, not a URIError of the redactor", async () => {
+    const api = createClient({
+      baseUrl: 'https://api.test/',
+      auth: basic({ username: 'ann', password: secret }),
+      retry: 0,
+      fetch: async () =>
+        new Response('{"error":"boom"}', { status: 500, headers: { 'content-type': 'application/json' } }),
+    });
+    const error = await api.get('x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(printed(error)).not.toContain(secret);
+  });
+});
+
 describe("redaction never garbles sturdy's own words", () => {
   const strategies = [
     bearer('gw-bearer-token-1'),

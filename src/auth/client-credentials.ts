@@ -253,8 +253,7 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
         { status: response.status },
       );
     }
-    const { text, complete, cancel } = await readBounded(response);
-    if (!complete) cancel();
+    const [text] = await readBounded(response);
     const json = parseJson(text);
     if (!response.ok) {
       const error = asString(json?.error);

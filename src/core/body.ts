@@ -6,23 +6,16 @@
 /** Most bytes read from a body that is only needed for an error (HTTPError.data, ParseError snippet). */
 export const ERROR_BODY_LIMIT = 1024 * 1024;
 
-export type BoundedText = {
-  /** The text read so far (about 1 MiB at most), decoded as UTF-8 as JSON is. */
-  text: string;
-  /** False when the body was longer than that; its rest is still unread. */
-  complete: boolean;
-  /** Reads the remainder and returns the whole text. */
-  readRest(): Promise<string>;
-  /** Drops the unread remainder. */
-  cancel(): void;
-};
-
 /**
- * Reads at most {@link ERROR_BODY_LIMIT} bytes of a body as text, leaving the rest unread so the caller can cancel it.
+ * Reads a body as UTF-8 text (as JSON is), at most {@link ERROR_BODY_LIMIT} bytes unless `readOn` says, from what came
+ * so far, to read it all; an unread rest is cancelled. Resolves the text and whether it is the whole body.
  * @example
- * const bounded = await readBounded(response); if (!bounded.complete) bounded.cancel();
+ * const [text, whole] = await readBounded(response, (start) => start.startsWith('{'));
  */
-export async function readBounded(response: Response): Promise<BoundedText> {
+export async function readBounded(
+  response: Response,
+  readOn: (start: string) => boolean = () => false,
+): Promise<[text: string, whole: boolean]> {
   const reader = response.body?.getReader();
   const decoder = new TextDecoder();
   let text = '';
@@ -37,13 +30,9 @@ export async function readBounded(response: Response): Promise<BoundedText> {
     }
     return !reader;
   };
-  const complete = await read(ERROR_BODY_LIMIT);
-  return {
-    text,
-    complete,
-    readRest: async () => (await read(Infinity), text + decoder.decode()),
-    cancel: () => void reader?.cancel().catch(() => {}),
-  };
+  const whole = (await read(ERROR_BODY_LIMIT)) || (readOn(text) && (await read(Infinity)));
+  if (!whole) reader?.cancel().catch(() => {});
+  return [text + decoder.decode(), whole];
 }
 
 /**
@@ -58,7 +47,7 @@ export function boundBody(response: Response): Response {
     transform(chunk, controller) {
       // Erroring the pipe's destination cancels its source.
       if ((bytes += chunk.byteLength) > ERROR_BODY_LIMIT)
-        controller.error(new RangeError('error body over 1 MiB: not read further'));
+        controller.error(new RangeError('error body over 1 MiB'));
       else controller.enqueue(chunk);
     },
   });

@@ -20,7 +20,7 @@ import { emit, type SturdyEvent } from './events.ts';
 import { JSON_ACCEPT, JSON_CONTENT_TYPE, serializeJson } from './json.ts';
 import { type CallInfo, type CredentialNames, type Middleware, runChain } from './middleware.ts';
 import { type CallOptions, checkOptions, kyPart, mergeOptions, type ResolvedOptions } from './options.ts';
-import { Redactor } from './redact.ts';
+import { createRedactor, type Redactor } from './redact.ts';
 import {
   IDEMPOTENCY_HEADER,
   isKeyedMethod,
@@ -250,7 +250,7 @@ function callRedactor(client: Client, given: CallOptions | undefined): Redactor 
   if (auth && auth !== client.options.auth) {
     const parent = redactor;
     redactor = childOf(parent, auth, () => {
-      const child = new Redactor({}, parent);
+      const child = createRedactor({}, parent);
       auth.register?.(child);
       return child;
     });
@@ -258,7 +258,7 @@ function callRedactor(client: Client, given: CallOptions | undefined): Redactor 
   const extra = given?.redact;
   if (extra) {
     const parent = redactor;
-    redactor = childOf(parent, extra, () => new Redactor(extra, parent));
+    redactor = childOf(parent, extra, () => createRedactor(extra, parent));
   }
   return redactor;
 }

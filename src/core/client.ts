@@ -14,7 +14,7 @@ import {
   mergeOptions,
   type ResolvedOptions,
 } from './options.ts';
-import { Redactor } from './redact.ts';
+import { createRedactor } from './redact.ts';
 import { type ResponsePromise, respond, SHORTCUTS } from './response.ts';
 import { createRetryBudget, RETRY_DEFAULTS } from './retry.ts';
 import { type StandardSchemaV1, validate } from './schema.ts';
@@ -80,7 +80,7 @@ function build(instance: KyInstance, base: ResolvedOptions, given: ClientOptions
     return {};
   });
   const options = Object.freeze(snapshot) as ResolvedOptions;
-  const redactor = parent && given.redact === undefined ? parent.redactor : new Redactor(options.redact);
+  const redactor = parent && given.redact === undefined ? parent.redactor : createRedactor(options.redact);
   (options.auth || undefined)?.register?.(redactor);
   const client: Client = {
     ky: instance,

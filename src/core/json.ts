@@ -25,19 +25,17 @@ const UNSERIALIZABLE: Record<string, string> = {
 function findUnserializable(
   value: unknown,
   path: PropertyKey[],
-  seen: Set<unknown>,
+  ancestors: unknown[],
 ): [PropertyKey[], string] | undefined {
   const kind = typeof value;
   if (kind === 'object' && value) {
     const { toJSON } = value as { toJSON?: unknown };
-    if (typeof toJSON === 'function') return findUnserializable(toJSON.call(value), path, seen);
-    if (seen.has(value)) return [path, kind];
-    seen.add(value);
+    if (typeof toJSON === 'function') return findUnserializable(toJSON.call(value), path, ancestors);
+    if (ancestors.includes(value)) return [path, kind];
     for (const [key, item] of Object.entries(value)) {
-      const found = item !== undefined && findUnserializable(item, [...path, key], seen);
+      const found = item !== undefined && findUnserializable(item, [...path, key], [...ancestors, value]);
       if (found) return found;
     }
-    seen.delete(value);
   } else if (kind in UNSERIALIZABLE) return [path, kind];
 }
 
@@ -61,7 +59,7 @@ export function serializeJson(value: unknown, stringify?: (data: unknown) => str
     text = error;
   }
   if (typeof text === 'string') return text;
-  const found = findUnserializable(value, [], new Set());
+  const found = findUnserializable(value, [], []);
   const path = found && formatPath(found[0]);
   throw new SerializationError(
     `json body cannot be serialized: ${found ? `${UNSERIALIZABLE[found[1]]} at ${path}` : (text as Error)?.message}`,
@@ -111,8 +109,7 @@ export async function jsonText(response: Response, redactor: Redactor): Promise<
   // A body whose length is known and within the bound is read by the platform at once.
   if (Number(response.headers.get('content-length') ?? Infinity) <= ERROR_BODY_LIMIT)
     return Response.prototype.text.call(response);
-  const bounded = await readBounded(response);
-  if (bounded.complete || /^\s*[{[]/.test(bounded.text)) return bounded.readRest();
-  bounded.cancel();
-  throw parseError(response, bounded.text, redactor);
+  const [text, whole] = await readBounded(response, (start) => /^\s*[{[]/.test(start));
+  if (whole) return text;
+  throw parseError(response, text, redactor);
 }

@@ -32,8 +32,9 @@ const fieldKey = (name: string) => name.toLowerCase().replace(/[\W_]/g, '');
 
 /** The token68 after `Bearer` / `Basic` in echoed text (the lookahead keeps it whole), and a quote after it. */
 const SCHEME_CREDENTIAL = /\b(?:bearer|basic)\s+([\w\-.~+/]{6,}=*)(?![\w\-.~+/=])("?)/gi;
-/** The userinfo of a URL (`https://user:password@host`): a credential whoever wrote it. */
-const URL_USERINFO = /(\b[a-z][a-z\d+.-]*:\/\/)[^\s/?#@]+@/gi;
+/** The userinfo of a URL (`https://user:password@host`): a credential whoever wrote it. A scheme is short (a long
+ * unbounded one made a hex or hyphenated megabyte quadratic). */
+const URL_USERINFO = /(\b[a-z][a-z\d+.-]{0,40}:\/\/)[^\s/?#@]+@/gi;
 /** `name=value` in a query string, a form body or free text (the name starts after a separator). */
 const QUERY_PAIR = /((?:^|[\s&?#=;,"'<>/])([^\s&?#=;,"'<>/]+)=)[^&#\s"'<>,;]*()/g;
 /** `"name": "value"` in JSON-ish text. */
@@ -42,148 +43,142 @@ const JSON_PAIR = /("([^"\\]*)"\s*:\s*")(?:[^"\\]|\\.)*(")/g;
 /**
  * Hides credentials in what sturdy prints. A redactor made with a `parent` hides what its parent hides and
  * its own names and secrets besides (a call's `redact` option, a per-call strategy's secrets).
- * @example
- * const redactor = new Redactor({ query: ['session'] });
- * redactor.url('https://api.example.com/?session=abc'); // 'https://api.example.com/?session=[REDACTED]'
  */
-export class Redactor {
-  readonly #parent: Redactor | undefined;
-  /** Field keys (see `fieldKey`) of every secret name, and `:name` for each credential header. */
-  readonly #names = new Set<string>();
-  /** Each registration of a secret (one secret may be registered more than once). */
-  readonly #secrets: string[] = [];
-
-  constructor(options: RedactOptions = {}, parent?: Redactor) {
-    this.#parent = parent;
-    const defaults = (list: string) => (parent ? [] : list.split(' '));
-    for (const name of [...defaults(DEFAULT_HEADERS), ...(options.headers ?? [])]) this.addHeader(name);
-    for (const name of [...defaults(DEFAULT_NAMES), ...(options.query ?? []), ...(options.fields ?? [])])
-      this.addQuery(name);
-  }
-
+export type Redactor = {
   /** A URL with sensitive query values replaced; never throws. */
-  url(url: string | URL): string {
-    return this.text(String(url));
-  }
-
+  url(url: string | URL): string;
   /** Any text with every known secret, credential-looking value and sensitive query or field value replaced. */
-  text(text: string): string {
-    let result = text;
-    for (let redactor: Redactor | undefined = this; redactor; redactor = redactor.#parent)
-      for (const secret of redactor.#secrets)
-        for (const form of [secret, encodeURIComponent(secret)]) result = result.replaceAll(form, REDACTED);
-    const hide = (match: string, head: string, name: string, tail = '') =>
-      this.isSensitiveField(name) ? head + REDACTED + tail : match;
-    return result
-      .replace(URL_USERINFO, `$1${REDACTED}@`)
-      .replace(SCHEME_CREDENTIAL, (match, word: string, quote: string) =>
-        // Tokens carry digits, symbols, padding or mixed case; words ("bearer credentials", `realm="..."`) do not.
-        /\d|[_~+/]|=$|[a-z][A-Z]|.{20}/.test(word) && !/="/.test(word + quote) ? match.replace(word, REDACTED) : match,
-      )
-      .replace(QUERY_PAIR, hide)
-      .replace(JSON_PAIR, hide);
-  }
-
+  text(text: string): string;
   /** A plain object of headers: credential values replaced, every other value through `text`. */
-  headers(headers: Headers): Record<string, string> {
-    return Object.fromEntries(
-      [...headers].map(([name, value]) => [name, this.isSensitiveHeader(name) ? REDACTED : this.text(value)]),
-    );
-  }
-
+  headers(headers: Headers): Record<string, string>;
   /**
    * A plain, printable copy of parsed data (an error body): fields named like secrets hidden, strings through
    * `text`, cycles, size (and so depth) bounded. Never throws.
    */
-  data(value: unknown): unknown {
-    let entries = DATA_ENTRIES;
-    const seen = new Set<object>();
-    const copy = (item: unknown): unknown => {
-      const kind = typeof item;
-      if (kind === 'string' || kind === 'bigint') {
-        const text = this.text(String(item));
-        return text.length > DATA_CHARS ? text.slice(0, DATA_CHARS) + CUT : text;
-      }
-      if (kind !== 'object' || !item) return kind === 'function' || kind === 'symbol' ? undefined : item;
-      if (seen.has(item)) return '[Circular]';
-      // Every object and every field counts: depth and toJSON chains are bounded too.
-      if (--entries < 0) return CUT;
-      seen.add(item);
-      try {
-        // A Date (or anything with toJSON, from a parseJson hook) prints as JSON.stringify would print it.
-        const { toJSON } = item as { toJSON?: unknown };
-        if (typeof toJSON === 'function') return copy(toJSON.call(item));
-        const fields: Array<[string, unknown]> = [];
-        for (const [key, field] of Object.entries(item)) {
-          if (--entries < 0) {
-            fields.push([CUT, CUT]);
-            break;
-          }
-          fields.push([this.text(key), this.isSensitiveField(key) && field != null ? REDACTED : copy(field)]);
-        }
-        // fromEntries defines, never assigns: a server's "__proto__" key stays a plain field.
-        return Array.isArray(item) ? fields.map((field) => field[1]) : Object.fromEntries(fields);
-      } catch {
-        // A getter, toJSON or proxy that throws: this value is unprintable, its siblings still print.
-        return '[unprintable]';
-      } finally {
-        seen.delete(item);
-      }
-    };
-    return copy(value);
-  }
-
+  data(value: unknown): unknown;
   /** Registers a secret value (a token, a password) that must never appear in output. */
-  addSecret(secret: string | undefined): void {
-    // Very short values would redact ordinary words; credentials are longer than this.
-    if (typeof secret === 'string' && secret.length >= 4) this.#secrets.push(secret);
-  }
-
+  addSecret(secret: string | undefined): void;
   /** Forgets one registration of `secret` (a token that was replaced); it stays hidden while registered elsewhere. */
-  removeSecret(secret: string): void {
-    const at = this.#secrets.indexOf(secret);
-    if (at >= 0) this.#secrets.splice(at, 1);
-  }
-
+  removeSecret(secret: string): void;
   /** Adds a header name to hide (auth strategies register theirs); a field or parameter so named hides too. */
-  addHeader(name: string): void {
-    this.#names.add(`:${name.toLowerCase()}`);
-    this.addQuery(name);
-  }
-
+  addHeader(name: string): void;
   /** Adds a query parameter (and JSON field) name to hide. */
-  addQuery(name: string): void {
-    this.#names.add(fieldKey(name));
-  }
-
-  isSensitiveHeader(name: string): boolean {
-    return this.#has(`:${name.toLowerCase()}`);
-  }
-
+  addQuery(name: string): void;
+  /** True for a header whose value is a credential (`authorization`, `cookie`, an API-key header, ...). */
+  isSensitiveHeader(name: string): boolean;
   /**
    * True for a field or parameter named like a secret in any spelling (`password`, `clientSecret`, `api-key`),
    * or whose last words are (`X-Amz-Signature`, `user.token`).
    */
-  isSensitiveField(name: string): boolean {
-    const words = name.split(/\b(?=\w)/);
-    return words.some((_, at) => this.#has(fieldKey(words.slice(at).join(''))));
-  }
-
-  #has(key: string): boolean {
-    return this.#names.has(key) || (!!this.#parent && this.#parent.#has(key));
-  }
-}
+  isSensitiveField(name: string): boolean;
+};
 
 /**
  * Creates the redactor a client uses for everything it emits (with `parent`: one that adds to the parent's).
  * @example
  * createRedactor({ fields: ['ssn'] }).text('{"ssn":"123-45-6789"}'); // '{"ssn":"[REDACTED]"}'
  */
-export const createRedactor = (options?: RedactOptions, parent?: Redactor): Redactor => new Redactor(options, parent);
+export function createRedactor(
+  { headers = [], query = [], fields = [] }: RedactOptions = {},
+  parent?: Redactor,
+): Redactor {
+  /** Field keys (see `fieldKey`) of this redactor's secret names, and `:name` for each credential header. */
+  const names = new Set<string>();
+  /** Each registration of a secret (one secret may be registered more than once). */
+  const secrets: string[] = [];
+  const isSensitiveHeader = (name: string): boolean =>
+    names.has(`:${name.toLowerCase()}`) || !!parent?.isSensitiveHeader(name);
+  const isSensitiveField = (name: string): boolean => {
+    // The name, then what follows each of its words: `X-Amz-Signature`, `Amz-Signature`, `Signature`. No secret's
+    // name is 100 characters long: a megabyte-long name costs its tail, not its square.
+    for (let rest = name.slice(-100); rest; rest = rest.replace(/^\w*\W*/, ''))
+      if (names.has(fieldKey(rest))) return true;
+    return !!parent?.isSensitiveField(name);
+  };
+  const hide = (match: string, head: string, name: string, tail = '') =>
+    isSensitiveField(name) ? head + REDACTED + tail : match;
+  const text = (given: string): string => {
+    let result = parent ? parent.text(given) : given;
+    // A lone surrogate travels in a URL as U+FFFD (and would make encodeURIComponent throw).
+    for (const secret of secrets)
+      for (const form of [secret, encodeURIComponent(secret.replace(/\p{Cs}/gu, '\uFFFD'))])
+        result = result.replaceAll(form, REDACTED);
+    if (!parent)
+      result = result
+        .replace(URL_USERINFO, `$1${REDACTED}@`)
+        .replace(SCHEME_CREDENTIAL, (match, word: string, quote: string) =>
+          // Tokens carry digits, symbols, padding or mixed case; words ("bearer credentials", `realm="..."`) do not.
+          /\d|[_~+/]|=$|[a-z][A-Z]|.{20}/.test(word) && !/="/.test(word + quote)
+            ? match.replace(word, REDACTED)
+            : match,
+        );
+    // A child's pass is for its own names (its parent's pass hid the parent's).
+    return names.size ? result.replace(QUERY_PAIR, hide).replace(JSON_PAIR, hide) : result;
+  };
+  const addQuery = (name: string) => void names.add(fieldKey(name));
+  const addHeader = (name: string) => {
+    names.add(`:${name.toLowerCase()}`);
+    addQuery(name);
+  };
+  for (const name of [...(parent ? [] : DEFAULT_HEADERS.split(' ')), ...headers]) addHeader(name);
+  for (const name of [...(parent ? [] : DEFAULT_NAMES.split(' ')), ...query, ...fields]) addQuery(name);
+  return {
+    url: (url) => text(String(url)),
+    text,
+    headers: (given) =>
+      Object.fromEntries([...given].map(([name, value]) => [name, isSensitiveHeader(name) ? REDACTED : text(value)])),
+    data(value) {
+      let entries = DATA_ENTRIES;
+      const copy = (item: unknown, ancestors: unknown[]): unknown => {
+        const kind = typeof item;
+        if (kind === 'string' || kind === 'bigint') {
+          const shown = text(String(item));
+          return shown.length > DATA_CHARS ? shown.slice(0, DATA_CHARS) + CUT : shown;
+        }
+        if (kind !== 'object' || !item) return kind === 'function' || kind === 'symbol' ? undefined : item;
+        if (ancestors.includes(item)) return '[Circular]';
+        // Every object and every field counts: depth and toJSON chains are bounded too.
+        if (--entries < 0) return CUT;
+        const inside = [...ancestors, item];
+        try {
+          // A Date (or anything with toJSON, from a parseJson hook) prints as JSON.stringify would print it.
+          const { toJSON } = item as { toJSON?: unknown };
+          if (typeof toJSON === 'function') return copy(toJSON.call(item), inside);
+          const copied: Array<[string, unknown]> = [];
+          for (const [key, field] of Object.entries(item)) {
+            if (--entries < 0) {
+              copied.push([CUT, CUT]);
+              break;
+            }
+            copied.push([text(key), isSensitiveField(key) && field != null ? REDACTED : copy(field, inside)]);
+          }
+          // fromEntries defines, never assigns: a server's "__proto__" key stays a plain field.
+          return Array.isArray(item) ? copied.map((field) => field[1]) : Object.fromEntries(copied);
+        } catch {
+          // A getter, toJSON or proxy that throws: this value is unprintable, its siblings still print.
+          return '[unprintable]';
+        }
+      };
+      return copy(value, []);
+    },
+    addSecret(secret) {
+      // Very short values would redact ordinary words; credentials are longer than this.
+      if (typeof secret === 'string' && secret.length >= 4) secrets.push(secret);
+    },
+    removeSecret(secret) {
+      const at = secrets.indexOf(secret);
+      if (at >= 0) secrets.splice(at, 1);
+    },
+    addHeader,
+    addQuery,
+    isSensitiveHeader,
+    isSensitiveField,
+  };
+}
 
 /**
  * The redactor used where no client is at hand (errors built outside a call).
  * @example
  * defaultRedactor.url('https://x.test/?token=abc'); // 'https://x.test/?token=[REDACTED]'
  */
-export const defaultRedactor: Redactor = /* @__PURE__ */ new Redactor();
+export const defaultRedactor: Redactor = /* @__PURE__ */ createRedactor();
