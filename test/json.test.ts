@@ -37,6 +37,25 @@ afterAll(() => server.close());
 const api = createClient({ baseUrl: 'https://api.test/', retry: false });
 
 describe('json bodies', () => {
+  test.each([
+    ['retries off', { retry: false }],
+    ['retries on', {}],
+    ['a hook that sees the request', { hooks: { beforeRequest: [() => {}] } }],
+  ] as const)('a json body is serialized once per call (%s), and the server gets that string', async (_, extra) => {
+    const seen: unknown[] = [];
+    const counted = createClient({
+      baseUrl: 'https://api.test/',
+      ...extra,
+      stringifyJson: (value: unknown) => {
+        seen.push(value);
+        return JSON.stringify(value);
+      },
+    });
+    const data = await counted.post('echo', { json: { a: 1 } }).json<{ body: string }>();
+    expect(data.body).toBe('{"a":1}');
+    expect(seen).toEqual([{ a: 1 }]);
+  });
+
   test('serializes compactly with charset content-type and json accept', async () => {
     const data = await api
       .post('echo', { json: { a: 1, b: [1, 2] } })
