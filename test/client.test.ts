@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createClient, type SturdyEvent } from '../src/index.ts';
+import { bearer, createClient, type SturdyEvent } from '../src/index.ts';
 
 const seen: Request[] = [];
 const server = setupServer(
@@ -114,5 +114,37 @@ describe('events', () => {
       },
     });
     await expect(api.get('x').json()).resolves.toMatchObject({ method: 'GET' });
+  });
+});
+
+describe("a caller's fetch", () => {
+  /** A fetch that reads only the Request it is given, as many wrappers do: an init it ignores would be lost. */
+  const requestOnly = (seen: Array<{ body: string; authorization: string | null; key: string | null }>) =>
+    (async (input: RequestInfo | URL) => {
+      const request = input as Request;
+      seen.push({
+        body: await request.text(),
+        authorization: request.headers.get('authorization'),
+        key: request.headers.get('idempotency-key'),
+      });
+      return Response.json({ ok: true });
+    }) as typeof fetch;
+
+  test.each([
+    ['retries on', {}],
+    ['retries off', { retry: false }],
+    ['with bearer', { auth: bearer('caller-fetch-token') }],
+    ['with bearer, retries off', { auth: bearer('caller-fetch-token'), retry: false }],
+  ] as const)('gets a Request that holds the body, the credential and the key (%s)', async (name, extra) => {
+    const seen: Array<{ body: string; authorization: string | null; key: string | null }> = [];
+    const api = createClient({ baseUrl: 'https://api.test/', fetch: requestOnly(seen), ...extra });
+    expect(await api.post('orders', { json: { sku: 'A1' } }).json()).toEqual({ ok: true });
+    expect(seen).toEqual([
+      {
+        body: '{"sku":"A1"}',
+        authorization: name.includes('bearer') ? 'Bearer caller-fetch-token' : null,
+        key: expect.stringMatching(/^[\da-f-]{36}$/),
+      },
+    ]);
   });
 });
