@@ -370,15 +370,21 @@ describe('resource and params', () => {
   });
 
   test.each([
-    [{ params: { grant_type: 'password' } }, /params\b.*cannot set grant_type/],
-    [{ params: { client_id: 'other' } }, /cannot set client_id/],
-    [{ params: { client_secret: 'x' } }, /cannot set client_secret/],
-    [{ params: { scope: 'admin' } }, /cannot set scope/],
-    [{ audience: 'a', params: { audience: 'b' } }, /audience both as an option and in params/],
-    [{ params: { aud: 42 } }, /params\b.*aud must be a string/],
-    [{ params: 'aud=x' }, /params\b.*must be an object/],
+    [{ params: { grant_type: 'password' } }, /option `clientCredentials\(\{ params.grant_type \}\)` must be left out/],
+    [{ params: { client_id: 'other' } }, /params.client_id \}\)` must be left out: sturdy sets it/],
+    [{ params: { client_secret: 'x' } }, /params.client_secret \}\)` must be left out: sturdy sets it/],
+    [{ params: { scope: 'admin' } }, /params.scope \}\)` must be left out: sturdy sets it/],
+    [{ audience: 'a', params: { audience: 'b' } }, /params.audience \}\)` must be left out when the `audience` option/],
+    // A param's value may be a secret (a client assertion): described, never echoed.
+    [{ params: { aud: 42 } }, /params.aud \}\)` must be a string or a list of strings; got number \(not shown\)$/],
+    [{ params: 'aud=x' }, /params \}\)` must be an object of form fields.*; got string \(not shown\)$/],
     [{ resource: 'api' }, /resource\b.*absolute URIs without a fragment/],
     [{ resource: ['https://api.test/#frag'] }, /resource\b.*absolute URIs without a fragment/],
+    // A URI may carry a user name and password: never echoed.
+    [
+      { resource: 'https://me:pw-1234@api.test/#f' },
+      /resource \}\)` must be absolute URIs.*; got string \(not shown\)$/,
+    ],
   ])('%o is a TypeError naming the option', (extra, message) => {
     expect(() => clientCredentials(stubClientCredentials(extra as never))).toThrow(TypeError);
     expect(() => clientCredentials(stubClientCredentials(extra as never))).toThrow(message);

@@ -221,7 +221,7 @@ test('clientCredentials({ cache }) that is not a Storage is a TypeError naming t
   for (const cache of [{}, 'redis://localhost', { getItem: () => undefined }]) {
     expect(() => clientCredentials({ ...options, cache: cache as never })).toThrow(TypeError);
     expect(() => clientCredentials({ ...options, cache: cache as never })).toThrow(
-      /clientCredentials\(\{ cache \}\) must be an unstorage Storage/,
+      /option `clientCredentials\(\{ cache \}\)` must be an unstorage Storage.*; got (object|string) \(not shown\)$/,
     );
   }
   expect(() => clientCredentials({ ...options, cache: createStorage() })).not.toThrow();

@@ -298,9 +298,10 @@ describe('bearer', () => {
 
   test('bad static tokens are TypeErrors at construction', () => {
     expect(() => bearer(undefined as never)).toThrow(
-      /bearer\(token\) must be a non-empty string.*environment variable/,
+      /option `bearer\(token\)` must be a non-empty string.*environment variable.*; got undefined$/,
     );
-    expect(() => bearer('a\r\nx-evil: 1')).toThrow(/header injection/);
+    expect(() => bearer('a\r\nx-evil: 1')).toThrow(/header injection\); got string \(not shown\)$/);
+    expect(() => bearer('')).toThrow(/^sturdy: option `bearer\(token\)` must be a non-empty string .*; got ""$/);
   });
 });
 
@@ -350,7 +351,9 @@ describe('basic', () => {
   });
 
   test('a colon in the username is a TypeError (RFC 7617)', () => {
-    expect(() => basic({ username: 'a:b', password: 'pw-1234' })).toThrow(/cannot contain ":"/);
+    expect(() => basic({ username: 'a:b', password: 'pw-1234' })).toThrow(
+      /^sturdy: option `basic\(\{ username \}\)` must be a string without ":".*; got string \(not shown\)$/,
+    );
   });
 });
 

@@ -380,7 +380,7 @@ test('bad options are TypeErrors naming the option', () => {
   expect(() => httpCache({ maxEntries: 0 })).toThrow(/option `maxEntries` must be a positive integer/);
   expect(() => httpCache({ maxBytes: Number.NaN })).toThrow(/option `maxBytes`/);
   expect(() => httpCache({ maxEntryBytes: 2_000, maxBytes: 1_000 })).toThrow(
-    /`maxEntryBytes` \(2000\) must not exceed `maxBytes` \(1000\)/,
+    /option `maxEntryBytes` must be at most `maxBytes` \(1000\); got 2000/,
   );
   expect(() => httpCache({ store: {} as never })).toThrow(/option `store` must be an unstorage Storage/);
   expect(() => httpCache(null as never)).toThrow(/takes an object/);

@@ -251,6 +251,6 @@ test('conditional and range headers are part of the key: a plain GET never gets 
 });
 
 test('bad options are TypeErrors naming the option', () => {
-  expect(() => dedupe({ headers: ['bad header'] })).toThrow(/option `headers` of dedupe\(\)/);
+  expect(() => dedupe({ headers: ['bad header'] })).toThrow(/option `headers` must be an array of header names/);
   expect(() => dedupe({ bufferBytes: -1 })).toThrow(/option `bufferBytes`/);
 });

@@ -218,12 +218,18 @@ describe('body and response', () => {
 });
 
 describe('definitions', () => {
+  test('a path with a query is a TypeError that never echoes it (it may carry a key)', () => {
+    expect(() => endpoint(api, { method: 'GET', path: 'orders?api_key=sk-live-4f9a' })).toThrow(
+      /^sturdy\/endpoint: option `path` must be .*; got string \(not shown\)$/,
+    );
+  });
+
   test.each([
-    [{ method: 'GTE', path: 'orders' }, 'method'],
-    [{ method: 'GET', path: 'orders?limit=1' }, "must not contain '?'"],
+    [{ method: 'GTE', path: 'orders' }, 'option `method` must be one of GET'],
+    [{ method: 'GET', path: 'orders?limit=1' }, "option `path` must be a path without '?'"],
     [{ method: 'GET', path: 'files/:name.json' }, 'a parameter is a whole segment'],
     [{ method: 'GET', path: '' }, 'non-empty string'],
-    [{ method: 'GET', path: 'orders', response: { parse() {} } }, '`response` must be a Standard Schema'],
+    [{ method: 'GET', path: 'orders', response: { parse() {} } }, 'option `response` must be a Standard Schema'],
   ])('%j is a TypeError when defined', (definition, message) => {
     expect(() => endpoint(api, definition as never)).toThrow(TypeError);
     expect(() => endpoint(api, definition as never)).toThrow(message);

@@ -1,7 +1,14 @@
 import { HttpResponse, http, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createClient, isParseError, isSerializationError, ParseError, SerializationError } from '../src/index.ts';
+import {
+  type ClientOptions,
+  createClient,
+  isParseError,
+  isSerializationError,
+  ParseError,
+  SerializationError,
+} from '../src/index.ts';
 
 const received: Request[] = [];
 const server = setupServer(
@@ -37,11 +44,11 @@ afterAll(() => server.close());
 const api = createClient({ baseUrl: 'https://api.test/', retry: false });
 
 describe('json bodies', () => {
-  test.each([
+  test.each<[string, ClientOptions]>([
     ['retries off', { retry: false }],
     ['retries on', {}],
     ['a hook that sees the request', { hooks: { beforeRequest: [() => {}] } }],
-  ] as const)('a json body is serialized once per call (%s), and the server gets that string', async (_, extra) => {
+  ])('a json body is serialized once per call (%s), and the server gets that string', async (_, extra) => {
     const seen: unknown[] = [];
     const counted = createClient({
       baseUrl: 'https://api.test/',

@@ -480,7 +480,9 @@ describe('options', () => {
       ['ftp://a.example'],
       null,
     ]) {
-      expect(() => tracing({ propagateTo: bad as never })).toThrow(/option `propagateTo` must be an array of origins/);
+      expect(() => tracing({ propagateTo: bad as never })).toThrow(
+        /option `propagateTo(\[\d\])?` must be an (array of origins|origin) like.*; got (string|object|number) \(not shown\)$/,
+      );
     }
     expect(() => tracing({ propagateTo: ['https://user:pw@a.example'] })).not.toThrow(/pw/);
     expect(() => tracing({ propagateTo: ['https://a.example', 'http://127.0.0.1:8080/'] })).not.toThrow();

@@ -170,11 +170,13 @@ test('bad options are a TypeError naming the option', () => {
   const cases: Array<[Record<string, unknown>, RegExp]> = [
     [{ name: 'orders/../x', store }, /option `name` must be 1 to 100 letters/],
     [{ name: 'orders', store: {} }, /option `store` must be an unstorage Storage/],
+    // A store's options may hold a password: never echoed.
+    [{ name: 'orders', store: { url: 'redis://:pw-1234@redis' } }, /option `store` .*; got object \(not shown\)$/],
     [{ name: 'orders', store, maxJobs: 0 }, /option `maxJobs` must be an integer of at least 1/],
     [{ name: 'orders', store, lease: 100 }, /option `lease` must be an integer of at least 300/],
     [{ name: 'orders', store, ordered: 'yes' }, /option `ordered` must be a boolean/],
     [{ name: 'orders', store, retry: { delay: 100 } }, /option `retry.delay` must be a function/],
-    [{ name: 'orders' }, /option `store` \(an unstorage Storage\) is required where there is no IndexedDB/],
+    [{ name: 'orders' }, /option `store` must be an unstorage Storage where there is no IndexedDB; got undefined$/],
   ];
   for (const [options, message] of cases)
     expect(() => outbox(api, options as unknown as Parameters<typeof outbox>[1])).toThrow(message);

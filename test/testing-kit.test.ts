@@ -261,7 +261,7 @@ describe('recordRequests', () => {
 test('bad options are a TypeError naming the option, when the handler is made', () => {
   expect(() => flaky(`${API}x`, { failures: -1 })).toThrow(/`failures` must be a non-negative integer; got -1/);
   expect(() => rateLimited(`${API}x`, { times: 1.5 })).toThrow(/`times` must be a non-negative integer/);
-  expect(() => slow(`${API}x`, {} as never)).toThrow(/slow\(\) needs `delayMs`/);
+  expect(() => slow(`${API}x`, {} as never)).toThrow(/option `delayMs` must be the wait in milliseconds/);
   expect(() => defineScenario(`${API}x`, { method: 'fetch' as never }, () => new Response())).toThrow(
     /`method` must be one of all, head, get, post/,
   );

@@ -1,6 +1,7 @@
 /**
  * `apiKey`: a fixed key in a header (default `X-API-Key`) or a query parameter.
  */
+import { optionError } from '../shared/option-error.ts';
 import { credentialPolicy } from './policy.ts';
 import { checkCredential, createSecrets, type ScopeOptions, scopeOf } from './strategy.ts';
 import type { AuthStrategy } from './types.ts';
@@ -39,15 +40,11 @@ export function apiKey(options: ApiKeyOptions): AuthStrategy {
   if (query !== undefined && options.header !== undefined) {
     throw new TypeError('sturdy: apiKey() takes either `header` or `query`, not both');
   }
-  if (query !== undefined && (typeof query !== 'string' || query === '')) {
-    throw new TypeError(`sturdy: apiKey({ query }) must be a parameter name like 'api_key'`);
-  }
+  if (query !== undefined && (typeof query !== 'string' || query === ''))
+    throw optionError('', 'apiKey({ query })', "a parameter name like 'api_key'", query);
   const header = options.header ?? DEFAULT_API_KEY_HEADER;
-  if (query === undefined && (typeof header !== 'string' || !TOKEN_CHARS.test(header))) {
-    throw new TypeError(
-      `sturdy: apiKey({ header }) must be a header name like 'X-API-Key'; got ${JSON.stringify(header)}`,
-    );
-  }
+  if (query === undefined && (typeof header !== 'string' || !TOKEN_CHARS.test(header)))
+    throw optionError('', 'apiKey({ header })', "a header name like 'X-API-Key'", header);
   const secrets = createSecrets();
   secrets.add(key);
   return {

@@ -3,6 +3,7 @@
  * runtime. `btoa` alone throws on characters outside Latin-1 (`✓`) and would
  * send Latin-1 for `é`, so the text is encoded to UTF-8 bytes first.
  */
+import { optionError } from '../shared/option-error.ts';
 import { credentialPolicy } from './policy.ts';
 import { checkCredential, createSecrets, type ScopeOptions, scopeOf } from './strategy.ts';
 import type { AuthStrategy } from './types.ts';
@@ -47,15 +48,12 @@ export function basic(options: BasicOptions): AuthStrategy {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('sturdy: basic() takes { username, password }');
   const { username, password } = options;
-  if (typeof username !== 'string')
-    throw new TypeError(`sturdy: basic({ username }) must be a string; got ${typeof username}`);
-  if (username.includes(':'))
-    throw new TypeError('sturdy: basic({ username }) cannot contain ":" (RFC 7617: the first colon ends the user-id)');
-  if (/[\0-\x1f\x7f]/.test(username))
-    throw new TypeError('sturdy: basic({ username }) cannot contain control characters (RFC 7617)');
+  // RFC 7617: the first colon ends the user-id; neither part may hold a control character. Neither is echoed.
+  if (typeof username !== 'string' || /[:\0-\x1f\x7f]/.test(username))
+    throw optionError('', 'basic({ username })', 'a string without ":" or control characters', username, 1);
   checkCredential(password, 'basic({ password })');
   if (/[\0-\x1f\x7f]/.test(password))
-    throw new TypeError('sturdy: basic({ password }) cannot contain control characters (RFC 7617)');
+    throw optionError('', 'basic({ password })', 'a string without control characters', password, 1);
   const value = basicCredentials(username, password);
   const secrets = createSecrets();
   secrets.add(password);

@@ -3,6 +3,7 @@
  * 4.4). Fetches a token from `tokenUrl`, caches it until `expires_in` minus a
  * skew, shares one fetch among concurrent calls and renews it once after a 401.
  */
+import { optionError } from '../shared/option-error.ts';
 import { credentialPolicy } from './policy.ts';
 import { readBounded } from '../core/body.ts';
 import { AuthError } from '../core/errors.ts';
@@ -95,9 +96,8 @@ function extraFields(options: ClientCredentialsOptions): Array<[string, string]>
   if (options.resource !== undefined) {
     for (const resource of list(options.resource)) {
       if (!isResource(resource)) {
-        throw new TypeError(
-          `sturdy: clientCredentials({ resource }) must be absolute URIs without a fragment (RFC 8707), like 'https://api.example.com/'; got ${JSON.stringify(resource)}`,
-        );
+        const what = "absolute URIs without a fragment (RFC 8707) like 'https://api.example.com/'";
+        throw optionError('', 'clientCredentials({ resource })', what, resource, 1);
       }
       fields.push(['resource', resource as string]);
     }
@@ -105,27 +105,26 @@ function extraFields(options: ClientCredentialsOptions): Array<[string, string]>
   const { params } = options;
   if (params === undefined) return fields;
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
-    throw new TypeError(
-      `sturdy: clientCredentials({ params }) must be an object of form fields, like { aud: 'https://api.example.com' }`,
+    throw optionError(
+      '',
+      'clientCredentials({ params })',
+      "an object of form fields like { aud: 'https://api.example.com' }",
+      params,
+      1,
     );
   }
   for (const [name, value] of Object.entries(params)) {
+    // Values are not shown: a param may carry a secret (a client assertion).
+    const option = `clientCredentials({ params.${name} })`;
     if (RESERVED_PARAMS.includes(name))
-      throw new TypeError(
-        `sturdy: clientCredentials({ params }) cannot set ${name}: sturdy sets it from the clientId, clientSecret and scope options`,
-      );
+      throw optionError('', option, 'left out: sturdy sets it from clientId, clientSecret and scope', value, 1);
     if (
       (name === 'audience' && options.audience !== undefined) ||
       (name === 'resource' && options.resource !== undefined)
-    ) {
-      throw new TypeError(`sturdy: clientCredentials() got ${name} both as an option and in params; give it once`);
-    }
-    // Values are not shown: a param may carry a secret (a client assertion).
+    )
+      throw optionError('', option, `left out when the \`${name}\` option is given (give it once)`, value, 1);
     for (const item of list(value)) {
-      if (typeof item !== 'string')
-        throw new TypeError(
-          `sturdy: clientCredentials({ params }) field ${name} must be a string or a list of strings`,
-        );
+      if (typeof item !== 'string') throw optionError('', option, 'a string or a list of strings', item, 1);
       fields.push([name, item]);
     }
   }
@@ -139,17 +138,14 @@ function checkOptions(options: ClientCredentialsOptions): URL {
   try {
     tokenUrl = new URL(options.tokenUrl);
   } catch {
-    throw new TypeError(
-      `sturdy: clientCredentials({ tokenUrl }) must be an absolute URL like 'https://auth.example.com/oauth/token'`,
-    );
+    // A URL may carry a user name and password: described, never echoed.
+    const what = "an absolute URL like 'https://auth.example.com/oauth/token'";
+    throw optionError('', 'clientCredentials({ tokenUrl })', what, options.tokenUrl, 1);
   }
   checkCredential(options.clientId, 'clientCredentials({ clientId })');
   checkCredential(options.clientSecret, 'clientCredentials({ clientSecret })');
-  if (options.method !== undefined && options.method !== 'basic' && options.method !== 'body') {
-    throw new TypeError(
-      `sturdy: clientCredentials({ method }) must be 'basic' or 'body'; got ${JSON.stringify(options.method)}`,
-    );
-  }
+  if (options.method !== undefined && options.method !== 'basic' && options.method !== 'body')
+    throw optionError('', 'clientCredentials({ method })', "'basic' or 'body'", options.method);
   const { cache } = options;
   if (
     cache !== undefined &&
@@ -157,14 +153,14 @@ function checkOptions(options: ClientCredentialsOptions): URL {
       typeof cache.setItem !== 'function' ||
       typeof cache.removeItem !== 'function')
   ) {
-    throw new TypeError(
-      'sturdy: clientCredentials({ cache }) must be an unstorage Storage (getItem, setItem, removeItem), like createStorage({ driver: redisDriver({ url }) })',
-    );
+    // A store's options may hold its Redis URL and password: described, never echoed.
+    const what =
+      'an unstorage Storage (getItem, setItem, removeItem) like createStorage({ driver: redisDriver({ url }) })';
+    throw optionError('', 'clientCredentials({ cache })', what, cache, 1);
   }
   const { timeout } = options;
-  if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout > 0))) {
-    throw new TypeError('sturdy: clientCredentials({ timeout }) must be a positive number of milliseconds');
-  }
+  if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout > 0)))
+    throw optionError('', 'clientCredentials({ timeout })', 'a positive number of ms', timeout);
   return tokenUrl;
 }
 

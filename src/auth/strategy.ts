@@ -4,6 +4,7 @@
  */
 import type { CredentialNames } from '../core/middleware.ts';
 import { breaksHeader } from '../shared/header-value.ts';
+import { optionError } from '../shared/option-error.ts';
 import type { AuthStrategy, SecretSink } from './types.ts';
 
 /**
@@ -26,13 +27,11 @@ export type ScopeOptions = {
  */
 export function scopeOf(options: ScopeOptions, strategy: string): Pick<AuthStrategy, 'origins' | 'allowInsecure'> {
   const { origins, allowInsecure } = options;
-  if (
-    (allowInsecure !== undefined && typeof allowInsecure !== 'boolean') ||
-    (origins !== undefined && !Array.isArray(origins))
-  )
-    throw new TypeError(
-      `sturdy: ${strategy}({ allowInsecure, origins }) must be true or false, and an array of origins`,
-    );
+  if (allowInsecure !== undefined && typeof allowInsecure !== 'boolean')
+    throw optionError('', `${strategy}({ allowInsecure })`, 'true or false', allowInsecure);
+  // Origins are URLs, which may carry a user name and password: described, never echoed.
+  if (origins !== undefined && !Array.isArray(origins))
+    throw optionError('', `${strategy}({ origins })`, 'an array of origins', origins, 1);
   return { origins, allowInsecure };
 }
 
@@ -97,15 +96,15 @@ export function createSecrets(): Secrets {
 
 /**
  * A credential that goes into a header must be a non-empty string without CR, LF or NUL (header injection). The
- * value itself is never shown.
+ * value itself is never shown (an empty or missing one is: it holds no secret and says the variable is unset).
  * @example
  * checkCredential(process.env.API_TOKEN, 'bearer(token)'); // TypeError when unset
  */
 export function checkCredential(value: unknown, what: string): string {
   if (typeof value === 'string' && value && !breaksHeader(value)) return value;
-  throw new TypeError(
-    `sturdy: ${what} must be a non-empty string without line breaks (header injection); is its environment variable set?`,
-  );
+  const expected =
+    'a non-empty string (is the environment variable set?) without line breaks or NUL (header injection)';
+  throw optionError('', what, expected, value, value);
 }
 
 const namesCache = /* @__PURE__ */ new WeakMap<AuthStrategy, CredentialNames>();

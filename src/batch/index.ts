@@ -3,6 +3,7 @@
  * single-item calls made close together are collected for a short window (or
  * until a batch is full) and sent as one, and each caller gets its own result.
  */
+import { optionError } from '../shared/option-error.ts';
 import { showValue } from '../shared/show.ts';
 
 /**
@@ -40,11 +41,8 @@ type Pending<Item, Result> = {
 
 const check = (option: string, value: unknown, min: number, integer: boolean) => {
   if (value === undefined) return;
-  if (typeof value !== 'number' || !(value >= min) || (integer ? !Number.isInteger(value) : !Number.isFinite(value))) {
-    throw new TypeError(
-      `sturdy: batch option \`${option}\` must be ${integer ? 'an integer' : 'a number'} >= ${min}; got ${String(value)}`,
-    );
-  }
+  if (typeof value !== 'number' || !(value >= min) || (integer ? !Number.isInteger(value) : !Number.isFinite(value)))
+    throw optionError('/batch', option, `${integer ? 'an integer' : 'a number'} >= ${min}`, value);
 };
 
 /**
@@ -67,7 +65,7 @@ export function batch<Item, Result>(
   check('windowMs', options.windowMs, 0, false);
   check('maxSize', options.maxSize, 1, true);
   if (options.key !== undefined && typeof options.key !== 'function')
-    throw new TypeError('sturdy: batch option `key` must be a function (item) => key');
+    throw optionError('/batch', 'key', 'a function (item) => key', options.key);
   const { windowMs = 0, maxSize = 100, key } = options;
   let queue: Array<Pending<Item, Result>> = [];
   let timer: ReturnType<typeof setTimeout> | undefined;

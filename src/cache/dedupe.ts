@@ -3,6 +3,7 @@
  * own Response whose body is fanned out from the one upstream body (fan-out.ts).
  */
 import type { Middleware, Next } from '../core/middleware.ts';
+import { optionError } from '../shared/option-error.ts';
 import { responseWith } from './body.ts';
 import { fanOut } from './fan-out.ts';
 import { assertWebCrypto, createHasher, identityText } from './key.ts';
@@ -135,12 +136,10 @@ function checkOptions(options: DedupeOptions): { keyHeaders: string[]; bufferByt
     !Array.isArray(headers) ||
     headers.some((name) => typeof name !== 'string' || !/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(name))
   ) {
-    throw new TypeError(
-      'sturdy/cache: option `headers` of dedupe() must be an array of header names, e.g. ["x-tenant"]',
-    );
+    throw optionError('/cache', 'headers', 'an array of header names like ["x-tenant"]', headers);
   }
   if (!Number.isSafeInteger(bufferBytes) || bufferBytes <= 0)
-    throw new TypeError(`sturdy/cache: option \`bufferBytes\` must be a positive integer, got ${String(bufferBytes)}`);
+    throw optionError('/cache', 'bufferBytes', 'a positive integer', bufferBytes);
   return {
     keyHeaders: [...new Set([...KEY_HEADERS, ...headers.map((name) => name.toLowerCase())])].sort(),
     bufferBytes,

@@ -1,4 +1,5 @@
 /** httpCache's options: their types, their defaults (the one table they are written in) and their checks. */
+import { optionError } from '../shared/option-error.ts';
 import { isKeyValueStorage, type KeyValueStorage } from '../shared/storage.ts';
 
 export type { KeyValueStorage } from '../shared/storage.ts';
@@ -45,15 +46,12 @@ export function checkOptions(options: HttpCacheOptions): CacheLimits {
   for (const name of ['maxEntries', 'maxBytes', 'maxEntryBytes'] as const) {
     const value = options[name];
     if (value === undefined) continue;
-    if (!Number.isSafeInteger(value) || value <= 0)
-      throw new TypeError(`sturdy/cache: option \`${name}\` must be a positive integer, got ${String(value)}`);
+    if (!Number.isSafeInteger(value) || value <= 0) throw optionError('/cache', name, 'a positive integer', value);
     limits[name] = value;
   }
   if (options.store !== undefined) {
     if (!isKeyValueStorage(options.store))
-      throw new TypeError(
-        'sturdy/cache: option `store` must be an unstorage Storage (createStorage() from unstorage), with getItem, setItem, removeItem and getKeys',
-      );
+      throw optionError('/cache', 'store', 'an unstorage Storage (createStorage()) with getKeys', options.store, 1);
     if (options.maxEntries !== undefined || options.maxBytes !== undefined) {
       throw new TypeError(
         'sturdy/cache: options `maxEntries` and `maxBytes` bound the memory store; with `store`, bound the store itself (Redis maxmemory, KV limits)',
@@ -61,9 +59,7 @@ export function checkOptions(options: HttpCacheOptions): CacheLimits {
     }
   }
   if (options.store === undefined && limits.maxEntryBytes > limits.maxBytes) {
-    throw new TypeError(
-      `sturdy/cache: option \`maxEntryBytes\` (${limits.maxEntryBytes}) must not exceed \`maxBytes\` (${limits.maxBytes})`,
-    );
+    throw optionError('/cache', 'maxEntryBytes', `at most \`maxBytes\` (${limits.maxBytes})`, limits.maxEntryBytes);
   }
   return limits;
 }

@@ -7,6 +7,7 @@ import type { Options as KyOptions } from 'ky';
 import { type AuthStrategy, isAuthStrategy } from '../auth/types.ts';
 import { MAX_TIMER } from '../shared/clock.ts';
 import { breaksHeader } from '../shared/header-value.ts';
+import { optionError } from '../shared/option-error.ts';
 import type { EventListener } from './events.ts';
 import type { Middleware } from './middleware.ts';
 import type { RedactOptions } from './redact.ts';
@@ -117,11 +118,7 @@ const duration = (max?: number): Rule => [
 
 /** sturdy's own options: the compiler makes this table name each one; ky never sees them. */
 export const OWN: { readonly [K in keyof SturdyOwnOptions | 'retryBudget' | 'schema']-?: Rule } = {
-  auth: [
-    'a strategy (a custom one needs `policy: credentialPolicy`) or false',
-    /* @__PURE__ */ orFalse(isAuthStrategy),
-    1,
-  ],
+  auth: ['a strategy (with `policy: credentialPolicy`) or false', /* @__PURE__ */ orFalse(isAuthStrategy), 1],
   credentialOrigins: list,
   allowInsecure: bool,
   // One key on a client would make all its POSTs one operation: the server would drop every one after the first.
@@ -137,7 +134,7 @@ export const OWN: { readonly [K in keyof SturdyOwnOptions | 'retryBudget' | 'sch
   ],
   use: ['an array of functions', functions],
   retryBudget: [
-    '{ tokens?, refill? } or false, on the client',
+    '{ tokens?, refill? } on the client, or false',
     /* @__PURE__ */ orFalse(objectOf(nonNegative), 'client'),
   ],
   schema: ['a Standard Schema', isStandardSchema],
@@ -158,7 +155,7 @@ const RETRY_RULES: Record<string, Rule> = {
 };
 
 /** Client options of older sturdy: the error says what replaced them (ky names `prefix` for its `prefixUrl`). */
-const gone: Rule = ["replaced by `use: [limit()]` from 'sturdy/limit'", () => 0];
+const gone: Rule = ["moved to `use: [limit()]` from 'sturdy/limit'", () => 0];
 
 /** Every option sturdy checks: its own, and the ky options whose misuse sturdy can name better than fetch would. */
 const RULES: Record<string, Rule> = /* @__PURE__ */ (() => ({
@@ -171,7 +168,7 @@ const RULES: Record<string, Rule> = /* @__PURE__ */ (() => ({
   ],
   hooks: ['an object of function arrays', objectOf(functions)],
   headers: [
-    'valid headers without control characters',
+    'headers without control characters',
     (value) => {
       try {
         // Headers take any value's String(): an object whose toString holds CR/LF is an injection too.
@@ -206,7 +203,7 @@ const isReplace = (value: unknown): value is { value: unknown } =>
  * checkOptions({ timeout: 0 }, 'call'); // TypeError: sturdy: option `timeout` must be a positive number ...
  */
 export function checkOptions(options: unknown, where: Where): void {
-  if (!isRecord(options)) throw new TypeError(`sturdy: ${where} options must be an object`);
+  if (!isRecord(options)) throw optionError('', 'options', 'an object', options);
   check(options, RULES, '', where);
 }
 
@@ -216,14 +213,7 @@ function check(options: object, rules: Record<string, Rule>, prefix: string, whe
     const rule = rules[key];
     if (!rule) continue;
     if (isReplace(value)) value = value.value;
-    if (value !== undefined && !rule[1](value, where)) {
-      let shown = `${typeof value} (not shown)`;
-      try {
-        // A value that may be a credential is described, never echoed; so is one without JSON (a function, a cycle).
-        if (!rule[2]) shown = JSON.stringify(value).slice(0, 100);
-      } catch {}
-      throw new TypeError(`sturdy: option \`${prefix}${key}\` must be ${rule[0]}; got ${shown}`);
-    }
+    if (value !== undefined && !rule[1](value, where)) throw optionError('', prefix + key, rule[0], value, rule[2]);
   }
   return true;
 }

@@ -15,6 +15,7 @@ import {
   type InferOutput,
   type StandardSchemaV1,
 } from '../core/schema.ts';
+import { optionError } from '../shared/option-error.ts';
 import { encodePathSegment } from '../shared/path-segment.ts';
 
 /**
@@ -138,21 +139,16 @@ const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIO
 
 /** Splits `orders/:id` into literal and parameter segments; a bad template is the developer's TypeError. */
 function compilePath(path: unknown): Template {
+  // A path may be a URL (an object's JSON is its href) or carry a query with a key: described, never echoed.
   if (typeof path !== 'string' || path === '')
-    throw new TypeError(
-      `sturdy: endpoint \`path\` must be a non-empty string like 'orders/:id'; got ${JSON.stringify(path)}`,
-    );
+    throw optionError('/endpoint', 'path', "a non-empty string like 'orders/:id'", path, 1);
   if (/[?#]/.test(path))
-    throw new TypeError(
-      `sturdy: endpoint \`path\` ${JSON.stringify(path)} must not contain '?' or '#': give query values through the \`query\` input`,
-    );
+    throw optionError('/endpoint', 'path', "a path without '?' or '#' (query values go in the `query` input)", path, 1);
   return path.split('/').map((segment) => {
     if (!segment.startsWith(':')) return segment;
     const param = segment.slice(1);
     if (!PARAM_NAME.test(param)) {
-      throw new TypeError(
-        `sturdy: endpoint \`path\` segment ${JSON.stringify(segment)} is not a parameter name: a parameter is a whole segment like ':id'`,
-      );
+      throw optionError('/endpoint', 'path', "segments where a parameter is a whole segment like ':id'", segment);
     }
     return { param };
   });
@@ -244,17 +240,12 @@ function createEndpoint(
     throw new TypeError('sturdy: endpoint() needs a definition like { method, path }');
   const method = typeof definition.method === 'string' ? definition.method.toUpperCase() : '';
   if (!METHODS.has(method))
-    throw new TypeError(
-      `sturdy: endpoint \`method\` must be one of ${[...METHODS].join(', ')}; got ${JSON.stringify(definition.method)}`,
-    );
+    throw optionError('/endpoint', 'method', `one of ${[...METHODS].join(', ')}`, definition.method);
   const template = compilePath(definition.path);
   for (const part of ['params', 'query', 'body', 'response'] as const) {
     const schema = definition[part];
-    if (schema !== undefined && !isStandardSchema(schema)) {
-      throw new TypeError(
-        `sturdy: endpoint \`${part}\` must be a Standard Schema (valibot, zod, arktype, ...); got ${typeof schema}`,
-      );
-    }
+    if (schema !== undefined && !isStandardSchema(schema))
+      throw optionError('/endpoint', part, 'a Standard Schema (valibot, zod, arktype, ...)', schema);
   }
   const { params: paramsSchema, query: querySchema, body: bodySchema, response: responseSchema } = definition;
   return async (given, options = {}) => {

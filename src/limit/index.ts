@@ -8,6 +8,7 @@ import { TimeoutError } from 'ky';
 import type { CallInfo, Middleware } from '../core/middleware.ts';
 import { retryAfterMs } from '../core/retry-after.ts';
 import { now } from '../shared/clock.ts';
+import { optionError } from '../shared/option-error.ts';
 import { createQueues, type Ticket } from './queue.ts';
 import { createSharedQuota, type RateLimitStore } from './store.ts';
 import { pausedReply } from './reply.ts';
@@ -150,43 +151,29 @@ function checkOptions(options: LimitOptions): void {
       'sturdy/limit: limit(options) takes an object like { concurrency: 4, rateLimit: { requests: 10, interval: 1000 } }',
     );
   const { concurrency, rateLimit } = options;
-  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
-    throw new TypeError(
-      `sturdy/limit: option \`concurrency\` must be a whole number >= 1 (attempts in flight per origin); got ${describe(concurrency)}. Omit it for no limit.`,
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1))
+    throw optionError(
+      '/limit',
+      'concurrency',
+      'a whole number >= 1 (attempts in flight per origin), or left out',
+      concurrency,
     );
-  }
   if (rateLimit === undefined) return;
   if (typeof rateLimit !== 'object' || rateLimit === null)
-    throw new TypeError(
-      `sturdy/limit: option \`rateLimit\` must be { requests, interval } (attempts per interval in ms); got ${describe(rateLimit)}`,
-    );
+    throw optionError('/limit', 'rateLimit', '{ requests, interval } (attempts per interval in ms)', rateLimit);
   const { requests, interval, store, storeTimeout } = rateLimit;
   if (!(Number.isInteger(requests) && requests >= 1))
-    throw new TypeError(
-      `sturdy/limit: option \`rateLimit.requests\` must be a whole number >= 1; got ${describe(requests)}`,
-    );
+    throw optionError('/limit', 'rateLimit.requests', 'a whole number >= 1', requests);
   if (!(typeof interval === 'number' && interval > 0 && Number.isFinite(interval)))
-    throw new TypeError(
-      `sturdy/limit: option \`rateLimit.interval\` must be a number of milliseconds > 0; got ${describe(interval)}`,
-    );
+    throw optionError('/limit', 'rateLimit.interval', 'a number of ms > 0', interval);
+  // A limiter holds its Redis client and that client's options (a password): described, never echoed.
   if (store !== undefined && typeof (store as { consume?: unknown } | null)?.consume !== 'function') {
-    throw new TypeError(
-      `sturdy/limit: option \`rateLimit.store\` must be a rate-limiter-flexible limiter (an object with consume(key)), e.g. new RateLimiterRedis({ storeClient, points, duration }); got ${describe(store)}`,
-    );
+    const what = 'a rate-limiter-flexible limiter (with consume(key)) like new RateLimiterRedis({ storeClient, ... })';
+    throw optionError('/limit', 'rateLimit.store', what, store, 1);
   }
   if (
     storeTimeout !== undefined &&
     !(typeof storeTimeout === 'number' && storeTimeout > 0 && Number.isFinite(storeTimeout))
-  ) {
-    throw new TypeError(
-      `sturdy/limit: option \`rateLimit.storeTimeout\` must be a number of milliseconds > 0; got ${describe(storeTimeout)}`,
-    );
-  }
+  )
+    throw optionError('/limit', 'rateLimit.storeTimeout', 'a number of ms > 0', storeTimeout);
 }
-
-const describe = (value: unknown): string =>
-  typeof value === 'number' || typeof value === 'boolean' || value == null
-    ? String(value)
-    : typeof value === 'string'
-      ? JSON.stringify(value.slice(0, 40))
-      : typeof value;

@@ -4,6 +4,7 @@
  * conventions. `@opentelemetry/api` is an optional peer; without a registered SDK it adds no work.
  */
 import { now } from '../shared/clock.ts';
+import { optionError } from '../shared/option-error.ts';
 import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import type {
   Attributes,
@@ -239,24 +240,27 @@ function checkOptions(options: TracingOptions): Set<string> {
         `sturdy/otel: unknown option \`${key}\` for tracing(); the options are ${OPTION_NAMES.join(', ')}`,
       );
   }
-  if (options.tracerProvider !== undefined && typeof options.tracerProvider?.getTracer !== 'function') {
-    throw new TypeError(
-      'sturdy/otel: option `tracerProvider` must be an OpenTelemetry TracerProvider (with getTracer), or left out to use the global one',
-    );
-  }
-  if (options.meterProvider !== undefined && typeof options.meterProvider?.getMeter !== 'function') {
-    throw new TypeError(
-      'sturdy/otel: option `meterProvider` must be an OpenTelemetry MeterProvider (with getMeter), or left out to use the global one',
-    );
+  // A provider's config may hold an exporter's headers (API keys): described, never echoed.
+  for (const [name, kind, method] of [
+    ['tracerProvider', 'TracerProvider', 'getTracer'],
+    ['meterProvider', 'MeterProvider', 'getMeter'],
+  ] as const) {
+    const provider: unknown = options[name];
+    if (provider !== undefined && typeof Object(provider)[method] !== 'function')
+      throw optionError(
+        '/otel',
+        name,
+        `an OpenTelemetry ${kind} (with ${method}), or left out for the global one`,
+        provider,
+        1,
+      );
   }
   const origins = new Set<string>();
   const list: unknown = options.propagateTo;
   if (list === undefined) return origins;
-  const bad = (what: string) =>
-    new TypeError(
-      `sturdy/otel: option \`propagateTo\` must be an array of origins such as 'https://uploads.example.com' (scheme, host, optional port; no path, query or credentials): ${what}`,
-    );
-  if (!Array.isArray(list)) throw bad(`got ${list === null ? 'null' : typeof list}`);
+  // An origin's URL may carry credentials: described, never echoed.
+  const like = "like 'https://uploads.example.com' (no path, query or credentials)";
+  if (!Array.isArray(list)) throw optionError('/otel', 'propagateTo', `an array of origins ${like}`, list, 1);
   list.forEach((item: unknown, index) => {
     const url = typeof item === 'string' && URL.canParse(item) ? new URL(item) : undefined;
     const isOrigin =
@@ -267,7 +271,7 @@ function checkOptions(options: TracingOptions): Set<string> {
       url.pathname === '/' &&
       !url.search &&
       !url.hash;
-    if (!isOrigin) throw bad(`item ${index} is not one`);
+    if (!isOrigin) throw optionError('/otel', `propagateTo[${index}]`, `an origin ${like}`, item, 1);
     origins.add(url.origin);
   });
   return origins;

@@ -11,6 +11,7 @@
  */
 import type { SturdyClient } from '../core/client.ts';
 import { createRedactor, type Redactor } from '../core/redact.ts';
+import { optionError } from '../shared/option-error.ts';
 import { createCourier } from './courier.ts';
 import { OutboxError } from './errors.ts';
 import { idbJobStore } from './idb-store.ts';
@@ -82,7 +83,7 @@ export function outbox(api: SturdyClient, options: OutboxOptions): Outbox {
   const resolved = resolveOptions(options);
   const { name, store: storage, lease, maxJobs, maxBodyBytes } = resolved;
   if (!storage && typeof indexedDB === 'undefined')
-    throw new TypeError('sturdy/outbox: option `store` (an unstorage Storage) is required where there is no IndexedDB');
+    throw optionError('/outbox', 'store', 'an unstorage Storage where there is no IndexedDB', storage);
   const sender = crypto.randomUUID();
   const redactor = redactorFor(api);
   const base =

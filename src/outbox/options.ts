@@ -1,5 +1,6 @@
 /** The outbox's options: their types, their defaults (the one table they are written in) and their checks. */
 import { RETRY_DEFAULTS, normalizeRetry, type NormalizedRetry, type RetryOptions } from '../core/retry.ts';
+import { optionError } from '../shared/option-error.ts';
 import { isKeyValueStorage, type KeyValueStorage } from '../shared/storage.ts';
 
 /**
@@ -42,10 +43,6 @@ const OUTBOX_DEFAULTS = {
   backoffLimit: 60_000,
 } as const;
 
-const fail = (option: string, expected: string, value: unknown): never => {
-  throw new TypeError(`sturdy/outbox: option \`${option}\` must be ${expected}; got ${typeof value}`);
-};
-
 /**
  * Checks the options (a TypeError naming the option) and fills in the defaults.
  * @example
@@ -53,21 +50,26 @@ const fail = (option: string, expected: string, value: unknown): never => {
  */
 export function resolveOptions(options: OutboxOptions): ResolvedOptions {
   const { name, store } = options ?? {};
-  if (!/^[\w.-]{1,100}$/.test(String(name))) fail('name', '1 to 100 letters, digits, `.`, `_` or `-`', name);
-  if (store !== undefined && !isKeyValueStorage(store)) fail('store', 'an unstorage Storage (createStorage())', store);
-  if (typeof (options.ordered ?? true) !== 'boolean') fail('ordered', 'a boolean', options.ordered);
+  if (!/^[\w.-]{1,100}$/.test(String(name)))
+    throw optionError('/outbox', 'name', '1 to 100 letters, digits, `.`, `_` or `-`', name);
+  if (store !== undefined && !isKeyValueStorage(store))
+    throw optionError('/outbox', 'store', 'an unstorage Storage (createStorage())', store, 1);
+  if (typeof (options.ordered ?? true) !== 'boolean')
+    throw optionError('/outbox', 'ordered', 'a boolean', options.ordered);
   const resolved = { ...OUTBOX_DEFAULTS, ...options, store };
   // A lease must outlast the renewals (every lease / 3) of a busy instance.
   for (const key of ['maxJobs', 'maxAge', 'maxBodyBytes', 'lease'] as const) {
     const least = key === 'lease' ? 300 : 1;
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] < least)
-      fail(key, `an integer of at least ${least}`, resolved[key]);
+      throw optionError('/outbox', key, `an integer of at least ${least}`, resolved[key]);
   }
   const { delay, backoffLimit = 0, jitter = true } = options.retry ?? {};
-  if (delay !== undefined && typeof delay !== 'function') fail('retry.delay', 'a function (n) => ms', delay);
+  if (delay !== undefined && typeof delay !== 'function')
+    throw optionError('/outbox', 'retry.delay', 'a function (n) => ms', delay);
   if (typeof backoffLimit !== 'number' || !(backoffLimit >= 0))
-    fail('retry.backoffLimit', 'a number of ms', backoffLimit);
-  if (!['boolean', 'function'].includes(typeof jitter)) fail('retry.jitter', 'a boolean or a function', jitter);
+    throw optionError('/outbox', 'retry.backoffLimit', 'a number of ms', backoffLimit);
+  if (!['boolean', 'function'].includes(typeof jitter))
+    throw optionError('/outbox', 'retry.jitter', 'a boolean or a function', jitter);
   const retry = normalizeRetry({ backoffLimit: OUTBOX_DEFAULTS.backoffLimit, ...options.retry }, RETRY_DEFAULTS);
   return { ...resolved, retry };
 }

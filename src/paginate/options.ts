@@ -4,6 +4,7 @@
  */
 import type { CallOptions } from '../core/options.ts';
 import { isStandardSchema, type InferOutput, type StandardSchemaV1 } from '../core/schema.ts';
+import { optionError } from '../shared/option-error.ts';
 
 /** Pages fetched at most, unless `maxPages` says otherwise. */
 const DEFAULT_MAX_PAGES = 1000;
@@ -99,13 +100,6 @@ export type PageSettings = {
   call: PageCallOptions;
 };
 
-const describe = (value: unknown): string =>
-  typeof value === 'function' ? 'a function' : typeof value === 'string' ? JSON.stringify(value) : String(value);
-
-const fail = (option: string, expected: string, value: unknown): never => {
-  throw new TypeError(`sturdy/paginate: option \`${option}\` must be ${expected}; got ${describe(value)}`);
-};
-
 /**
  * Checks the options (a TypeError naming the option, before any request) and splits them into the
  * pagination settings and the first page's call options.
@@ -115,18 +109,28 @@ const fail = (option: string, expected: string, value: unknown): never => {
 export function checkPaginateOptions(
   options: PaginateOptions<unknown, unknown> & { schema?: unknown } = {},
 ): PageSettings {
-  if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
+  if (typeof options !== 'object' || options === null) throw optionError('/paginate', 'options', 'an object', options);
   const { schema, items, next = 'link', maxPages = DEFAULT_MAX_PAGES, maxItems = Infinity, ...call } = options;
   if (schema !== undefined && !isStandardSchema(schema))
-    fail('schema', 'a Standard Schema (valibot, zod, arktype, ...) of one page', schema);
+    throw optionError('/paginate', 'schema', 'a Standard Schema (valibot, zod, arktype, ...) of one page', schema);
   if (items !== undefined && typeof items !== 'function')
-    fail('items', 'a function (page) => the array of its items', items);
+    throw optionError('/paginate', 'items', 'a function (page) => the array of its items', items);
   if (next !== 'link' && typeof next !== 'function')
-    fail('next', "'link' or a function ({ response, page, url }) => the next URL, call options or undefined", next);
+    throw optionError(
+      '/paginate',
+      'next',
+      "'link' or a function ({ response, page, url }) => the next URL, call options or undefined",
+      next,
+    );
   if (!Number.isInteger(maxPages) || maxPages < 1)
-    fail('maxPages', 'a positive integer (a bound: pagination never runs unbounded)', maxPages);
+    throw optionError(
+      '/paginate',
+      'maxPages',
+      'a positive integer (a bound: pagination never runs unbounded)',
+      maxPages,
+    );
   if (!(maxItems === Infinity || (Number.isInteger(maxItems) && maxItems >= 0)))
-    fail('maxItems', 'a non-negative integer or Infinity', maxItems);
+    throw optionError('/paginate', 'maxItems', 'a non-negative integer or Infinity', maxItems);
   return {
     schema: schema as StandardSchemaV1 | undefined,
     items: items as PageSettings['items'],

@@ -3,7 +3,7 @@
  * checks that turn bad input into a TypeError naming the option, before any request.
  */
 import { breaksHeader } from '../shared/header-value.ts';
-import { showValue } from '../shared/show.ts';
+import { optionError } from '../shared/option-error.ts';
 import type { CallOptions } from '../core/options.ts';
 import { isStandardSchema, type StandardSchemaV1 } from '../core/schema.ts';
 
@@ -71,15 +71,11 @@ export type StreamSettings = {
   lastEventId: string;
 };
 
-const fail = (option: string, expected: string, value: unknown): never => {
-  throw new TypeError(`sturdy/sse: option \`${option}\` must be ${expected}; got ${showValue(value)}`);
-};
-
 const duration = (option: string, value: unknown, fallback: number | false): number | false => {
   if (value === undefined) return fallback;
   if (value === false) return false;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-    fail(option, 'a non-negative number of milliseconds or false', value);
+    throw optionError('/sse', option, 'a non-negative number of milliseconds or false', value);
   return value as number;
 };
 
@@ -91,7 +87,7 @@ const isCount = (value: unknown): value is number => typeof value === 'number' &
  * const settings = streamSettings({ method: 'POST', parse: 'text' }); // reconnectLimit -1
  */
 export function streamSettings(options: EventStreamOptions): StreamSettings {
-  if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
+  if (typeof options !== 'object' || options === null) throw optionError('/sse', 'options', 'an object', options);
   const method = (options.method ?? 'GET').toUpperCase();
   const {
     parse = STREAM_DEFAULTS.parse,
@@ -100,22 +96,24 @@ export function streamSettings(options: EventStreamOptions): StreamSettings {
     reconnect = method === 'GET',
     lastEventId = '',
   } = options;
-  if (parse !== 'json' && parse !== 'text') fail('parse', "'json' or 'text'", parse);
-  if (typeof done !== 'function') fail('done', 'a function (data: string) => boolean', done);
+  if (parse !== 'json' && parse !== 'text') throw optionError('/sse', 'parse', "'json' or 'text'", parse);
+  if (typeof done !== 'function') throw optionError('/sse', 'done', 'a function (data: string) => boolean', done);
   if (schema !== undefined && !isStandardSchema(schema))
-    fail('schema', 'a Standard Schema (valibot, zod, arktype, ...)', schema);
+    throw optionError('/sse', 'schema', 'a Standard Schema (valibot, zod, arktype, ...)', schema);
   let reconnectLimit = -1;
   if (reconnect === true) reconnectLimit = STREAM_DEFAULTS.reconnectLimit;
   else if (typeof reconnect === 'object' && reconnect !== null) {
     reconnectLimit = reconnect.limit ?? STREAM_DEFAULTS.reconnectLimit;
-    if (!isCount(reconnectLimit)) fail('reconnect.limit', 'a non-negative integer', reconnect.limit);
-  } else if (reconnect !== false) fail('reconnect', 'true, false or { limit }', reconnect);
+    if (!isCount(reconnectLimit))
+      throw optionError('/sse', 'reconnect.limit', 'a non-negative integer', reconnect.limit);
+  } else if (reconnect !== false) throw optionError('/sse', 'reconnect', 'true, false or { limit }', reconnect);
   const maxEventBytes = options.maxEventBytes ?? STREAM_DEFAULTS.maxEventBytes;
   if (!isCount(maxEventBytes) || maxEventBytes === 0)
-    fail('maxEventBytes', 'a positive integer (bytes)', options.maxEventBytes);
+    throw optionError('/sse', 'maxEventBytes', 'a positive integer (bytes)', options.maxEventBytes);
   // The id goes out as a header value: a line break would be header injection, another control character fails the request.
   if (typeof lastEventId !== 'string' || breaksHeader(lastEventId))
-    fail(
+    throw optionError(
+      '/sse',
       'lastEventId',
       'a string without line breaks or other control characters (it is sent as Last-Event-ID)',
       lastEventId,

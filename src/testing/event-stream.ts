@@ -4,6 +4,7 @@
  * Last-Event-ID the client sends, as a real resumable feed would.
  */
 import type { Path } from 'msw';
+import { optionError } from '../shared/option-error.ts';
 import { checkNumber, defineScenario, wait, type ScenarioHandler, type ScenarioOptions } from './scenario.ts';
 
 /**
@@ -93,8 +94,11 @@ function fromHeaderValue(value: string | null): string | null {
  */
 export function eventStream(path: Path, options: EventStreamScenarioOptions): EventStreamHandler {
   if (!Array.isArray(options?.events))
-    throw new TypeError(
-      'sturdy/testing: option `events` must be an array of events ({ data, id?, event?, retry? } or strings)',
+    throw optionError(
+      '/testing',
+      'events',
+      'an array of events ({ data, id?, event?, retry? } or strings)',
+      options?.events,
     );
   const dropAfter = checkNumber('dropAfter', options.dropAfter, Infinity, { integer: options.dropAfter !== undefined });
   const drops = checkNumber('drops', options.drops, 1, { integer: true });

@@ -5,6 +5,7 @@
  */
 import { HttpResponse } from 'msw';
 import type { Path } from 'msw';
+import { optionError } from '../shared/option-error.ts';
 import {
   checkNumber,
   defineScenario,
@@ -105,7 +106,7 @@ export type SlowOptions = ScenarioOptions & {
  */
 export function slow(path: Path, options: SlowOptions, then?: Reply): ScenarioHandler {
   if (typeof options?.delayMs !== 'number')
-    throw new TypeError('sturdy/testing: slow() needs `delayMs`, the wait in milliseconds');
+    throw optionError('/testing', 'delayMs', 'the wait in milliseconds (slow() needs it)', options?.delayMs);
   const delayMs = checkNumber('delayMs', options.delayMs, 0);
   const times = checkNumber('times', options.times, Infinity, { integer: true });
   return defineScenario(path, options, async (info) => {

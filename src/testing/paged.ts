@@ -4,6 +4,7 @@
  */
 import { HttpResponse } from 'msw';
 import type { Path } from 'msw';
+import { optionError } from '../shared/option-error.ts';
 import { checkNumber, defineScenario, errorBody, type ScenarioHandler, type ScenarioOptions } from './scenario.ts';
 
 /**
@@ -61,14 +62,11 @@ const badRequest = (message: string) => HttpResponse.json(errorBody(400, message
  */
 export function pagedCollection(path: Path, options: PagedCollectionOptions): ScenarioHandler {
   if (!Array.isArray(options?.items))
-    throw new TypeError('sturdy/testing: option `items` of pagedCollection must be an array (the whole collection)');
+    throw optionError('/testing', 'items', 'an array (the whole collection)', options?.items);
   const { items, style = 'link' } = options;
   const pageSize = checkNumber('pageSize', options.pageSize, 10, { integer: true });
-  if (pageSize < 1) throw new TypeError('sturdy/testing: option `pageSize` must be at least 1');
-  if (!STYLES.includes(style))
-    throw new TypeError(
-      `sturdy/testing: option \`style\` must be one of ${STYLES.join(', ')}; got ${JSON.stringify(style)}`,
-    );
+  if (pageSize < 1) throw optionError('/testing', 'pageSize', 'at least 1', pageSize);
+  if (!STYLES.includes(style)) throw optionError('/testing', 'style', `one of ${STYLES.join(', ')}`, style);
   return defineScenario(path, options, ({ request }) => {
     const url = new URL(request.url);
     const size = integerParam(url.searchParams, style === 'link' ? 'per_page' : 'limit', pageSize);

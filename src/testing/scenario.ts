@@ -5,6 +5,7 @@
  */
 import { http, HttpResponse } from 'msw';
 import type { HttpHandler, JsonBodyType, Path } from 'msw';
+import { optionError } from '../shared/option-error.ts';
 
 /**
  * HTTP methods a scenario can match; `all` matches any.
@@ -74,11 +75,8 @@ export function defineScenario(
   respond: (info: ReplyInfo) => Response | Promise<Response>,
 ): ScenarioHandler {
   const method = options?.method ?? 'all';
-  if (typeof http[method] !== 'function') {
-    throw new TypeError(
-      `sturdy/testing: option \`method\` must be one of ${Object.keys(http).join(', ')}; got ${JSON.stringify(method)}`,
-    );
-  }
+  if (typeof http[method] !== 'function')
+    throw optionError('/testing', 'method', `one of ${Object.keys(http).join(', ')}`, method);
   let calls = 0;
   const handler = http[method](path, ({ request, params }) => {
     calls += 1;
@@ -97,11 +95,8 @@ export function defineScenario(
  */
 export function checkNumber(name: string, value: unknown, fallback: number, { integer = false } = {}): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value >= 0) || (integer && !Number.isInteger(value))) {
-    throw new TypeError(
-      `sturdy/testing: option \`${name}\` must be a non-negative ${integer ? 'integer' : 'number'}; got ${JSON.stringify(value)}`,
-    );
-  }
+  if (typeof value !== 'number' || !(value >= 0) || (integer && !Number.isInteger(value)))
+    throw optionError('/testing', name, `a non-negative ${integer ? 'integer' : 'number'}`, value);
   return value;
 }
 
