@@ -46,8 +46,7 @@ export function boundBody(response: Response): Response {
   const bounded = new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
       // Erroring the pipe's destination cancels its source.
-      if ((bytes += chunk.byteLength) > ERROR_BODY_LIMIT)
-        controller.error(new RangeError('error body over 1 MiB'));
+      if ((bytes += chunk.byteLength) > ERROR_BODY_LIMIT) controller.error(new RangeError('error body over 1 MiB'));
       else controller.enqueue(chunk);
     },
   });

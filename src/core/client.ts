@@ -104,12 +104,7 @@ function build(instance: KyInstance, base: ResolvedOptions, given: ClientOptions
     }));
     const source = Object.assign(
       started.then((box) => box.source),
-      Object.fromEntries(
-        SHORTCUTS.map((name) => [
-          name,
-          () => started.then((box) => box.source[name]!()),
-        ]),
-      ),
+      Object.fromEntries(SHORTCUTS.map((name) => [name, () => started.then((box) => box.source[name]!())])),
     );
     return respond(call, source as never);
   };
