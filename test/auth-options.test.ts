@@ -92,6 +92,17 @@ describe('an option that may hold a credential is never echoed in its TypeError'
     ['auth', { auth: 'sk-live-4f9a8b7c6d5e' }],
     ['headers', { headers: 'Authorization: Bearer sk-live-4f9a8b7c6d5e' }],
     ['baseUrl', { baseUrl: 'https//api.example.com/?key=sk-live-4f9a8b7c6d5e' }],
+    [
+      'credentialOrigins',
+      { baseUrl: 'https://api.example.com/', credentialOrigins: ['uploads:sk-live-4f9a8b7c6d5e@example.com'] },
+    ],
+    [
+      'auth.origins',
+      {
+        baseUrl: 'https://api.example.com/',
+        auth: bearer('t', { origins: ['files:sk-live-4f9a8b7c6d5e@example.com'] }),
+      },
+    ],
   ])('%s', (option, options) => {
     let error: unknown;
     try {

@@ -6,6 +6,7 @@
 import type { KyInstance, Options as KyOptions } from 'ky';
 import type { AuthStrategy } from '../auth/types.ts';
 import { now } from '../shared/clock.ts';
+import { optionError } from '../shared/option-error.ts';
 import {
   HTTPError,
   isKyLike,
@@ -225,11 +226,8 @@ function toOrigin(value: string | URL, option: string): string {
   try {
     origin = new URL(value).origin;
   } catch {}
-  if (!origin || origin === 'null') {
-    throw new TypeError(
-      `sturdy: ${option} must be absolute URLs or origins like 'https://api.example.com'; got ${JSON.stringify(String(value))}`,
-    );
-  }
+  // A URL may carry a user name and password: described, never echoed.
+  if (!origin || origin === 'null') throw optionError('', option, "origins like 'https://api.example.com'", value, 1);
   return origin;
 }
 
