@@ -3,8 +3,8 @@
  * here (validated, merged with its parent's, defaults filled in): `api.options` is what its calls use. ky
  * merges and runs every ky option; each call attaches its policies in call.ts.
  */
-import ky, { type KyInstance, type Options as KyOptions } from 'ky';
-import { type Client, credentialOrigins, startCall } from './call.ts';
+import ky, { type KyInstance } from 'ky';
+import { type Client, credentialOrigins } from './call.ts';
 import {
   type CallOptions,
   type ClientOptions,
@@ -15,9 +15,9 @@ import {
   type ResolvedOptions,
 } from './options.ts';
 import { createRedactor } from './redact.ts';
-import { type ResponsePromise, respond, SHORTCUTS } from './response.ts';
+import { type ResponsePromise, respond } from './response.ts';
 import { createRetryBudget, RETRY_DEFAULTS } from './retry.ts';
-import { type StandardSchemaV1, validate } from './schema.ts';
+import type { StandardSchemaV1 } from './schema.ts';
 
 /** What a call is given as its URL (a `Request` works too, as in ky). */
 export type Input = string | URL;
@@ -54,23 +54,21 @@ const METHODS: Method[] = ['get', 'post', 'put', 'patch', 'delete', 'head', 'que
 /** What every client starts from. */
 const ROOT = /* @__PURE__ */ (() => ({ ...DEFAULTS, retry: RETRY_DEFAULTS }) as ResolvedOptions)();
 
-/** The ky part of client options: sturdy sets `retry` and `fetch` per call, so the ky instance never holds them. */
-const instancePart = (options: ClientOptions): KyOptions => {
-  const { retry, fetch, ...part } = kyPart(options);
-  return part;
-};
-
 /**
  * Creates a client. Every option may also be given per call.
  * @example
  * const api = createClient({ baseUrl: 'https://api.example.com/v1/', auth: bearer(() => session.token) });
  */
 export function createClient(options: ClientOptions = {}): SturdyClient {
-  checkOptions(options, 'client');
-  return build(ky.create({ totalTimeout: DEFAULTS.totalTimeout, ...instancePart(options) }), ROOT, options);
+  return build(ky.create({ totalTimeout: DEFAULTS.totalTimeout }), ROOT, options);
 }
 
-function build(instance: KyInstance, base: ResolvedOptions, given: ClientOptions, parent?: Client): SturdyClient {
+/** A client whose options are `given` over `base` (its parent's, or the root's), on a ky instance extending `kyBase`. */
+function build(kyBase: KyInstance, base: ResolvedOptions, given: ClientOptions, parent?: Client): SturdyClient {
+  checkOptions(given, 'client');
+  // sturdy sets `retry` and `fetch` per call, so the ky instance never holds them.
+  const { retry, fetch, ...part } = kyPart(given);
+  const instance = kyBase.extend(part);
   const merged = mergeOptions(base, given);
   const snapshot: Record<string, unknown> = {};
   for (const key in merged) snapshot[key] = merged[key as keyof ResolvedOptions];
@@ -80,47 +78,30 @@ function build(instance: KyInstance, base: ResolvedOptions, given: ClientOptions
     return {};
   });
   const options = Object.freeze(snapshot) as ResolvedOptions;
-  const redactor = parent && given.redact === undefined ? parent.redactor : createRedactor(options.redact);
-  (options.auth || undefined)?.register?.(redactor);
+  const redactor = (given.redact === undefined && parent?.redactor) || createRedactor(options.redact);
+  if (options.auth) options.auth.register?.(redactor);
   const client: Client = {
     ky: instance,
     options,
     redactor,
-    budget: parent && given.retryBudget === undefined ? parent.budget : createRetryBudget(options.retryBudget),
+    budget: (given.retryBudget === undefined && parent?.budget) || createRetryBudget(options.retryBudget),
     origins: credentialOrigins(options),
-  };
-  const send = (method: string, input: Input | Request, callOptions?: CallOptions) => {
-    const { call, start } = startCall(client, method, input, callOptions);
-    if (callOptions?.schema === undefined) return respond(call, start(callOptions?.json) as never);
-    // Request validation is asynchronous (any Standard Schema); ky's shortcuts are reached through the started call.
-    const started = validate(
-      callOptions.schema,
-      callOptions.json,
-      'request',
-      { what: 'request body' },
-      call.redact,
-    ).then((json) => ({
-      source: start(json) as unknown as Record<string, () => Promise<unknown>>,
-    }));
-    const source = Object.assign(
-      started.then((box) => box.source),
-      Object.fromEntries(SHORTCUTS.map((name) => [name, () => started.then((box) => box.source[name]!())])),
-    );
-    return respond(call, source as never);
   };
   // As in ky: the method from the options, else a Request input's own, else GET.
   const api = ((input: Input | Request, callOptions?: CallOptions) =>
-    send(callOptions?.method ?? (input instanceof Request ? input.method : 'get'), input, callOptions)) as SturdyClient;
+    respond(
+      client,
+      callOptions?.method ?? (input instanceof Request ? input.method : 'get'),
+      input,
+      callOptions,
+    )) as SturdyClient;
   for (const method of METHODS)
     api[method] = ((input: Input | Request, callOptions?: CallOptions) =>
-      send(method, input, callOptions)) as CallFunction;
+      respond(client, method, input, callOptions)) as CallFunction;
   return Object.assign(api, {
     request: api,
-    extend(extra: ClientOptions | ((parent: ResolvedOptions) => ClientOptions)) {
-      const next = typeof extra === 'function' ? extra(options) : extra;
-      checkOptions(next, 'client');
-      return build(instance.extend(instancePart(next)), options, next, client);
-    },
+    extend: (extra: ClientOptions | ((parent: ResolvedOptions) => ClientOptions)) =>
+      build(instance, options, typeof extra === 'function' ? extra(options) : extra, client),
     create: createClient,
     stop: ky.stop,
     retry: ky.retry,

@@ -2,8 +2,9 @@
  * The ResponsePromise a call returns: ky's, with every failure finalized by its call, `.json(schema)` by
  * sturdy's JSON rules and `.result()`, which never rejects.
  */
-import type { Call } from './call.ts';
+import { type Client, startCall } from './call.ts';
 import { parseJsonText } from './json.ts';
+import type { CallOptions } from './options.ts';
 import type { Redactor } from './redact.ts';
 import { type InferOutput, type StandardSchemaV1, validate } from './schema.ts';
 
@@ -57,57 +58,75 @@ const brand = <T extends object>(value: T, redactor: Redactor): T => {
 };
 
 /** ky's body shortcuts besides `json` (sturdy's `.json()` reads through `text`). */
-export const SHORTCUTS = ['text', 'blob', 'arrayBuffer', 'formData', 'bytes'];
+const SHORTCUTS = ['text', 'blob', 'arrayBuffer', 'formData', 'bytes'];
+
+const noop = () => {};
+
+/** ky's Response promise, or its shortcut `name` (a call that failed before ky ran has none: its failure). */
+const kyRead = (source: KySource, name?: string): Promise<unknown> => (name && source[name]?.()) || source;
 
 /**
- * Decorates ky's ResponsePromise for `call`.
+ * Starts a call through ky (after `given.schema` validated its body) and decorates ky's ResponsePromise.
  * @example
- * return respond(call, client.ky(input, options));
+ * return respond(client, 'get', 'orders/42', { timeout: 5_000 });
  */
-export function respond<T>(call: Call, source: KySource): ResponsePromise<T> {
+export function respond<T>(
+  client: Client,
+  method: string,
+  input: string | URL | Request,
+  given?: CallOptions,
+): ResponsePromise<T> {
+  const { call, start } = startCall(client, method, input, given);
+  const { redact } = call;
+  const schema = given?.schema;
+  let source!: KySource;
+  let started: Promise<void> | undefined;
+  // A request schema validates the body first: ky's call starts once it has.
+  if (schema)
+    started = validate(schema, given.json, 'request', { what: 'request body' }, redact).then((json) => {
+      source = start(json);
+    });
+  else source = start(given?.json);
+  const ky = (name?: string) => (started ? started.then(() => kyRead(source, name)) : kyRead(source, name));
   const fail = (error: unknown) => Promise.reject(call.fail(error));
   const promise = brand(
-    source.then((response) => brand(response, call.redact), fail),
-    call.redact,
+    ky().then((response) => brand(response as Response, redact), fail),
+    redact,
   ) as ResponsePromise<T>;
-  // A shortcut reports the failure; the call's own promise must not as well (unhandled).
-  const quiet = () => void promise.catch(() => {});
-  // ky's shortcut (or, on a call that failed before ky ran, the same failure).
-  const shortcut = (name: string) => (source[name] ?? (() => source.then(() => undefined)))();
-  // A body read that breaks mid-way is this request's NetworkError.
-  const readFailed = (error: unknown) => fail(error instanceof TypeError ? call.brokenBody(error) : error);
-  for (const name of SHORTCUTS) {
-    if (name === 'bytes' && !source.bytes && typeof Response.prototype.bytes !== 'function') continue;
-    (promise as unknown as Record<string, unknown>)[name] = () => {
-      quiet();
-      // ky's shortcut is called at once: it sets its Accept header before the request goes out.
-      call.reading ??= name;
-      return shortcut(name).catch(readFailed);
-    };
-  }
-  promise.json = ((schema?: StandardSchemaV1) => {
-    quiet();
+  const read = (name: string) => {
+    // The shortcut reports the failure; the call's own promise must not as well (unhandled).
+    promise.catch(noop);
+    call.reading ??= name;
+    // A body read that breaks mid-way is this request's NetworkError.
+    return ky(name).catch((error) => fail(error instanceof TypeError ? call.brokenBody(error) : error));
+  };
+  const json = (schema?: StandardSchemaV1, result?: boolean) => {
     // Before the request goes out: it asks for JSON, and the transport bounds a body that is plainly not JSON.
     call.reading = 'json';
-    return promise.then(async (response) => {
-      // ky's text shortcut (its body-read timeout), parsed by sturdy's JSON rules.
-      const text = (await shortcut('text').catch(readFailed)) as string;
-      const userParse = call.options.parseJson;
-      const parse = userParse && ((raw: string) => userParse(raw, { request: call.lastRequest!, response }));
-      const value = await parseJsonText(text, response, call.redact, parse).catch(fail);
-      if (!schema) return value;
-      return validate(schema, value, 'response', { status: response.status, what: 'response body' }, call.redact).catch(
-        fail,
-      );
-    });
-  }) as ResponsePromise<T>['json'];
-  promise.result = ((schema?: StandardSchemaV1) => {
-    const data = promise.json(schema as StandardSchemaV1);
-    // Reported below, through the call's own promise.
-    data.catch(() => {});
     return promise
-      .then(async (response) => ({ ok: true, data: await data, response }))
-      .catch((error: unknown) => ({ ok: false, error: error instanceof Error ? error : new Error(String(error)) }));
-  }) as ResponsePromise<T>['result'];
+      .then(async (response) => {
+        const { parseJson } = call.options;
+        // ky's text shortcut (its body-read timeout), parsed by sturdy's JSON rules.
+        const parsed = await parseJsonText(
+          (await read('text')) as string,
+          response,
+          redact,
+          parseJson && ((text) => parseJson(text, { request: call.lastRequest!, response })),
+        );
+        const data = schema
+          ? await validate(schema, parsed, 'response', { status: response.status, what: 'response body' }, redact)
+          : parsed;
+        return result ? { ok: true, data, response } : data;
+      })
+      .catch(fail);
+  };
+  const shortcuts = promise as unknown as Record<string, unknown>;
+  for (const name of SHORTCUTS) if (name in Response.prototype) shortcuts[name] = () => read(name);
+  shortcuts.json = json;
+  shortcuts.result = (schema?: StandardSchemaV1) =>
+    json(schema, true).catch((error: unknown) => ({
+      ok: false,
+      error: error instanceof Error ? error : new Error(String(error)),
+    }));
   return promise;
 }

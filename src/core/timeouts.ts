@@ -5,9 +5,26 @@
 import { TimeoutError } from 'ky';
 import { MAX_TIMER, now } from '../shared/clock.ts';
 import { copyMeta } from './body.ts';
+import type { Call } from './call.ts';
 
 /** Which limit ran out, on a TimeoutError sturdy names. */
 export type TimeoutKind = 'attempt' | 'total' | 'idle';
+
+/**
+ * Gives `error` a new message, and its stack the same header (V8 formats `stack` on first read: it is read
+ * before the message changes); `extra` properties are set with it. A frozen error keeps its words.
+ * @example
+ * reword(error, `${error.message} (ECONNREFUSED)`);
+ */
+export function reword<E extends Error>(error: E, message: string, extra?: object): E {
+  try {
+    const { stack, message: original } = error;
+    error.message = message;
+    if (stack) error.stack = stack.replace(original, message);
+    Object.assign(error, extra);
+  } catch {}
+  return error;
+}
 
 /**
  * Names which limit ran out on a TimeoutError (ky's, or a new one): its message says `timeout`,
@@ -15,15 +32,10 @@ export type TimeoutKind = 'attempt' | 'total' | 'idle';
  * @example
  * throw nameTimeout(new TimeoutError(request), 'total', 60_000, 'GET https://api.example.com/orders');
  */
-export function nameTimeout(error: TimeoutError, kind: TimeoutKind, ms: number, described: string): TimeoutError {
-  try {
-    error.message = `Request timed out (${kind === 'attempt' ? 'timeout' : `${kind}Timeout`} of ${ms} ms): ${described}`;
-    Object.defineProperty(error, 'timeout', { value: kind, enumerable: true, configurable: true });
-  } catch {
-    // A frozen error keeps ky's message.
-  }
-  return error;
-}
+export const nameTimeout = (error: TimeoutError, kind: TimeoutKind, ms: number, described: string): TimeoutError =>
+  reword(error, `Request timed out (${kind === 'attempt' ? 'timeout' : `${kind}Timeout`} of ${ms} ms): ${described}`, {
+    timeout: kind,
+  });
 
 /**
  * A TimeoutError naming the request (URL already redacted) and which limit ran out.
@@ -49,61 +61,42 @@ export function startDeadline(totalTimeout: number | false): Deadline {
   return { remaining: () => Math.max(0, end - now()) };
 }
 
-/** What guards a body: the idle limit, the call's clock, the error for each limit, and for a connection broken mid-body. */
-export type BodyGuard = {
-  idleMs: number | false;
-  deadline: Deadline;
-  /** The error when `kind` ran out. */
-  onTimeout(kind: 'idle' | 'total'): Error;
-  /** The error for a body the connection broke mid-way (fetch's bare `TypeError: terminated`). */
-  onBreak(error: TypeError): Error;
-};
-
 /**
- * Reads one chunk, or fails with the guard's TimeoutError (and cancels the source) when none comes in time.
+ * The response with a body that fails with the call's TimeoutError when no chunk arrives for `idleTimeout` while
+ * someone reads it (or the call's deadline passes), and with `request`'s NetworkError when the connection breaks
+ * mid-body. Nothing is read ahead: an unread body never times out.
  * @example
- * const { done, value } = await readChunk(reader, guard);
+ * return guardBody(response, call, request);
  */
-function readChunk<T>(reader: ReadableStreamDefaultReader<T>, guard: BodyGuard): Promise<ReadableStreamReadResult<T>> {
-  const remaining = guard.deadline.remaining();
-  const idle = guard.idleMs === false ? Infinity : guard.idleMs;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => {
-        const error = guard.onTimeout(remaining < idle ? 'total' : 'idle');
-        reject(error);
-        void reader.cancel(error).catch(() => {});
-      },
-      Math.min(remaining, idle, MAX_TIMER),
-    );
-    reader.read().then(
-      (result) => {
-        clearTimeout(timer);
-        resolve(result);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        // fetch rejects a broken body with a bare TypeError; an abort (DOMException) stays as it is.
-        reject(error instanceof TypeError ? guard.onBreak(error) : error);
-      },
-    );
-  });
-}
-
-/**
- * The response with a body that fails with the guard's TimeoutError when no chunk arrives for `idleMs` while
- * someone reads it (or the call's deadline passes). Nothing is read ahead: an unread body never times out.
- * @example
- * return guardBody(response, { idleMs: 15_000, deadline, onTimeout, onBreak });
- */
-export function guardBody(response: Response, guard: BodyGuard): Response {
+export function guardBody(response: Response, call: Call, request: Request): Response {
   const reader = response.body!.getReader();
+  const { idleTimeout } = call.options;
+  const idle = idleTimeout === false ? Infinity : idleTimeout;
   const stream = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        const { done, value } = await readChunk(reader, guard);
-        if (done) controller.close();
-        else controller.enqueue(value);
+        const remaining = call.remaining();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        try {
+          const { done, value } = await new Promise<ReadableStreamReadResult<Uint8Array>>((resolve, reject) => {
+            timer = setTimeout(
+              () => {
+                const error = call.timeoutError(remaining < idle ? 'total' : 'idle');
+                reject(error);
+                void reader.cancel(error).catch(() => {});
+              },
+              Math.min(remaining, idle, MAX_TIMER),
+            );
+            // fetch rejects a broken body with a bare TypeError; an abort (DOMException) stays as it is.
+            reader
+              .read()
+              .then(resolve, (error) => reject(error instanceof TypeError ? call.brokenBody(error, request) : error));
+          });
+          if (done) controller.close();
+          else controller.enqueue(value);
+        } finally {
+          clearTimeout(timer);
+        }
       },
       cancel: (reason) => reader.cancel(reason),
     },

@@ -8,10 +8,10 @@ import { boundBody } from './body.ts';
 import type { Call } from './call.ts';
 import { jsonText } from './json.ts';
 import type { Redactor } from './redact.ts';
-import { guardBody } from './timeouts.ts';
+import { guardBody, reword } from './timeouts.ts';
 
 /** Statuses whose Response cannot carry a body (a 304 from a service worker has an empty stream all the same). */
-const NULL_BODY = [101, 103, 204, 205, 304];
+const NULL_BODY = [204, 205, 304];
 
 /**
  * Sends one request with `fetch`: `request` / `response` events and the budget's refill.
@@ -47,25 +47,16 @@ const throwsFor = ({ options }: Call, { status }: Response): boolean => {
  */
 export function guardResponse(call: Call, request: Request, received: Response): Response {
   if (throwsFor(call, received)) return boundBody(received);
-  const { options } = call;
-  let response = received;
-  if (!response.body || NULL_BODY.includes(response.status)) return response;
-  const { idleTimeout: idleMs, timeout } = options;
+  if (!received.body || NULL_BODY.includes(received.status)) return received;
+  const { reading, options } = call;
+  const { idleTimeout: idle, timeout } = options;
   // A shortcut's body read is bounded by ky's `timeout`: a guard is needed only when idleTimeout is shorter.
-  const covered = call.reading && timeout !== false && (idleMs === false || timeout <= idleMs);
-  if (!covered && (idleMs !== false || options.totalTimeout !== false)) {
-    response = guardBody(response, {
-      idleMs,
-      deadline: call,
-      onTimeout: (kind) => call.timeoutError(kind),
-      // A body cut off after the headers is a network error of this request, named like one.
-      onBreak: (error) => call.brokenBody(error, request),
-    });
-  }
-  if (call.reading === 'json') {
-    const bounded = response;
-    bounded.text = () => jsonText(bounded, call.redact);
-  }
+  const response =
+    (reading && timeout !== false && (idle === false || timeout <= idle)) ||
+    (idle === false && options.totalTimeout === false)
+      ? received
+      : guardBody(received, call, request);
+  if (reading === 'json') response.text = () => jsonText(response, call.redact);
   return response;
 }
 
@@ -80,24 +71,16 @@ const GENERIC = ['fetch failed', 'terminated', 'network error', 'Failed to fetch
  */
 export function describeNetworkCause<E extends Error>(error: E, redactor: Redactor): E {
   let detail: string | undefined;
-  for (let cause = error.cause, depth = 0; cause instanceof Error && depth < 4; cause = cause.cause, depth++) {
-    const code = (cause as { code?: unknown }).code;
+  for (let cause = error.cause, depth = 4; cause instanceof Error && depth--; cause = cause.cause) {
+    const { code, message } = cause as Error & { code?: unknown };
     // A system code (ECONNREFUSED, ENOTFOUND, ECONNRESET) is what the user searches for; undici's own codes are not.
     if (typeof code === 'string' && /^E[A-Z\d_]+$/.test(code)) {
       detail = code;
       break;
     }
-    if (cause.message && !GENERIC.includes(cause.message)) detail = redactor.text(cause.message).slice(0, 80);
+    if (message && !GENERIC.includes(message)) detail = redactor.text(message).slice(0, 80);
   }
-  const original = error.message;
-  if (detail === undefined || original.endsWith(`(${detail})`)) return error;
-  try {
-    // V8 formats `stack` on first read: read it before the message changes, so the header is replaced once.
-    const stack = error.stack;
-    error.message = `${original} (${detail})`;
-    if (stack) error.stack = stack.replace(original, error.message);
-  } catch {
-    // A frozen error keeps its message.
-  }
-  return error;
+  return detail === undefined || error.message.endsWith(`(${detail})`)
+    ? error
+    : reword(error, `${error.message} (${detail})`);
 }
