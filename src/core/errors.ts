@@ -227,7 +227,7 @@ export const isKyLike = (error: unknown): error is KyLikeError => error instance
 
 /** Defines a hidden `value` at `key` (replacing what was there): out of enumeration, JSON and loggers' copies. */
 /** Sets `key` out of enumeration; on what a hook froze or sealed, nothing (it is handed out as it is). */
-const hide = (target: object, key: PropertyKey, value: unknown) => {
+export const hide = (target: object, key: PropertyKey, value: unknown) => {
   try {
     Object.defineProperty(target, key, { value, configurable: true, writable: true, enumerable: false });
   } catch {}
