@@ -87,17 +87,16 @@ function build(kyBase: KyInstance, base: ResolvedOptions, given: ClientOptions, 
     budget: (given.retryBudget === undefined && parent?.budget) || createRetryBudget(options.retryBudget),
     origins: credentialOrigins(options),
   };
-  // As in ky: the method from the options, else a Request input's own, else GET.
-  const api = ((input: Input | Request, callOptions?: CallOptions) =>
+  // As in ky: a shortcut's method, else the one in the options, else a Request input's own, else GET.
+  const caller = (method?: string) => (input: Input | Request, callOptions?: CallOptions) =>
     respond(
       client,
-      callOptions?.method ?? (input instanceof Request ? input.method : 'get'),
+      method ?? callOptions?.method ?? (input instanceof Request ? input.method : 'get'),
       input,
       callOptions,
-    )) as SturdyClient;
-  for (const method of METHODS)
-    api[method] = ((input: Input | Request, callOptions?: CallOptions) =>
-      respond(client, method, input, callOptions)) as CallFunction;
+    );
+  const api = caller() as SturdyClient;
+  for (const method of METHODS) api[method] = caller(method) as CallFunction;
   return Object.assign(api, {
     request: api,
     extend: (extra: ClientOptions | ((parent: ResolvedOptions) => ClientOptions)) =>

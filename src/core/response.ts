@@ -3,6 +3,7 @@
  * sturdy's JSON rules and `.result()`, which never rejects.
  */
 import { type Client, startCall } from './call.ts';
+import { hide } from './errors.ts';
 import { parseJsonText } from './json.ts';
 import type { CallOptions } from './options.ts';
 import type { Redactor } from './redact.ts';
@@ -48,15 +49,6 @@ const REDACTOR = Symbol.for('sturdy.redactor');
 export const redactorOf = (value: unknown): Redactor | undefined =>
   typeof value === 'object' && value !== null ? (value as Record<symbol, Redactor | undefined>)[REDACTOR] : undefined;
 
-const brand = <T extends object>(value: T, redactor: Redactor): T => {
-  try {
-    Object.defineProperty(value, REDACTOR, { value: redactor, configurable: true });
-  } catch {
-    // A frozen foreign Response: its reader falls back to the default redactor.
-  }
-  return value;
-};
-
 /** ky's body shortcuts besides `json` (sturdy's `.json()` reads through `text`). */
 const SHORTCUTS = ['text', 'blob', 'arrayBuffer', 'formData', 'bytes'];
 
@@ -89,10 +81,12 @@ export function respond<T>(
   else source = start(given?.json);
   const ky = (name?: string) => (started ? started.then(() => kyRead(source, name)) : kyRead(source, name));
   const fail = (error: unknown) => Promise.reject(call.fail(error));
-  const promise = brand(
-    ky().then((response) => brand(response as Response, redact), fail),
-    redact,
-  ) as ResponsePromise<T>;
+  const promise = ky().then((response) => {
+    // A frozen foreign Response stays unbranded: its reader falls back to the default redactor.
+    hide(response as Response, REDACTOR, redact);
+    return response;
+  }, fail) as ResponsePromise<T>;
+  hide(promise, REDACTOR, redact);
   const read = (name: string) => {
     // The shortcut reports the failure; the call's own promise must not as well (unhandled).
     promise.catch(noop);

@@ -2,7 +2,7 @@
  * Every timeout sturdy names itself: the one TimeoutError builder (which limit ran out, and its configured
  * value), the whole-call deadline, and the idle guard between body chunks (ky has none).
  */
-import { TimeoutError } from 'ky';
+import { TimeoutError } from './errors.ts';
 import { MAX_TIMER, now } from '../shared/clock.ts';
 import { copyMeta } from './body.ts';
 import type { Call } from './call.ts';
@@ -61,6 +61,8 @@ export function startDeadline(totalTimeout: number | false): Deadline {
   return { remaining: () => Math.max(0, end - now()) };
 }
 
+const noop = () => {};
+
 /**
  * The response with a body that fails with the call's TimeoutError when no chunk arrives for `idleTimeout` while
  * someone reads it (or the call's deadline passes), and with `request`'s NetworkError when the connection breaks
@@ -76,24 +78,23 @@ export function guardBody(response: Response, call: Call, request: Request): Res
     {
       async pull(controller) {
         const remaining = call.remaining();
-        let timer: ReturnType<typeof setTimeout> | undefined;
+        let timedOut: Error | undefined;
+        // Cancelling the source ends the pending read (done), which then fails with the timeout.
+        const timer = setTimeout(
+          () => {
+            timedOut = call.timeoutError(remaining < idle ? 'total' : 'idle');
+            reader.cancel(timedOut).catch(noop);
+          },
+          Math.min(remaining, idle, MAX_TIMER),
+        );
         try {
-          const { done, value } = await new Promise<ReadableStreamReadResult<Uint8Array>>((resolve, reject) => {
-            timer = setTimeout(
-              () => {
-                const error = call.timeoutError(remaining < idle ? 'total' : 'idle');
-                reject(error);
-                void reader.cancel(error).catch(() => {});
-              },
-              Math.min(remaining, idle, MAX_TIMER),
-            );
-            // fetch rejects a broken body with a bare TypeError; an abort (DOMException) stays as it is.
-            reader
-              .read()
-              .then(resolve, (error) => reject(error instanceof TypeError ? call.brokenBody(error, request) : error));
-          });
+          const { done, value } = await reader.read();
+          if (timedOut) throw timedOut;
           if (done) controller.close();
           else controller.enqueue(value);
+        } catch (error) {
+          // fetch rejects a broken body with a bare TypeError; an abort (DOMException) stays as it is.
+          throw error instanceof TypeError ? call.brokenBody(error, request) : error;
         } finally {
           clearTimeout(timer);
         }

@@ -60,8 +60,8 @@ export function guardResponse(call: Call, request: Request, received: Response):
   return response;
 }
 
-/** Cause texts that say nothing: fetch's generic wrappers. */
-const GENERIC = ['fetch failed', 'terminated', 'network error', 'Failed to fetch', 'Load failed'];
+/** Cause texts that say nothing: none, or fetch's generic wrappers. */
+const GENERIC = /^(|fetch failed|terminated|network error|Failed to fetch|Load failed)$/;
 
 /**
  * Appends a NetworkError's cause to its message, `(ECONNREFUSED)` or the innermost cause's own words (`(bad
@@ -70,7 +70,7 @@ const GENERIC = ['fetch failed', 'terminated', 'network error', 'Failed to fetch
  * describeNetworkCause(error, redactor).message // 'Request failed due to a network error: GET http://127.0.0.1:9/x (ECONNREFUSED)'
  */
 export function describeNetworkCause<E extends Error>(error: E, redactor: Redactor): E {
-  let detail: string | undefined;
+  let detail = '';
   for (let cause = error.cause, depth = 4; cause instanceof Error && depth--; cause = cause.cause) {
     const { code, message } = cause as Error & { code?: unknown };
     // A system code (ECONNREFUSED, ENOTFOUND, ECONNRESET) is what the user searches for; undici's own codes are not.
@@ -78,9 +78,7 @@ export function describeNetworkCause<E extends Error>(error: E, redactor: Redact
       detail = code;
       break;
     }
-    if (message && !GENERIC.includes(message)) detail = redactor.text(message).slice(0, 80);
+    if (!GENERIC.test(message)) detail = redactor.text(message).slice(0, 80);
   }
-  return detail === undefined || error.message.endsWith(`(${detail})`)
-    ? error
-    : reword(error, `${error.message} (${detail})`);
+  return !detail || error.message.endsWith(`(${detail})`) ? error : reword(error, `${error.message} (${detail})`);
 }
