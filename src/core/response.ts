@@ -54,9 +54,6 @@ const SHORTCUTS = ['text', 'blob', 'arrayBuffer', 'formData', 'bytes'];
 
 const noop = () => {};
 
-/** ky's Response promise, or its shortcut `name` (a call that failed before ky ran has none: its failure). */
-const kyRead = (source: KySource, name?: string): Promise<unknown> => (name && source[name]?.()) || source;
-
 /**
  * Starts a call through ky (after `given.schema` validated its body) and decorates ky's ResponsePromise.
  * @example
@@ -77,9 +74,12 @@ export function respond<T>(
   if (schema)
     started = validate(schema, given.json, 'request', { what: 'request body' }, redact).then((json) => {
       source = start(json);
+      started = undefined;
     });
   else source = start(given?.json);
-  const ky = (name?: string) => (started ? started.then(() => kyRead(source, name)) : kyRead(source, name));
+  // ky's Response promise, or its shortcut `name` (a call that failed before ky ran has none: its failure).
+  const ky = (name?: string): Promise<unknown> =>
+    started ? started.then(() => ky(name)) : (name && source[name]?.()) || source;
   const fail = (error: unknown) => Promise.reject(call.fail(error));
   const promise = ky().then((response) => {
     // A frozen foreign Response stays unbranded: its reader falls back to the default redactor.

@@ -3,7 +3,7 @@
  * value), the whole-call deadline, and the idle guard between body chunks (ky has none).
  */
 import { TimeoutError } from './errors.ts';
-import { MAX_TIMER, now } from '../shared/clock.ts';
+import { now } from '../shared/clock.ts';
 import { copyMeta } from './body.ts';
 import type { Call } from './call.ts';
 
@@ -72,8 +72,7 @@ const noop = () => {};
  */
 export function guardBody(response: Response, call: Call, request: Request): Response {
   const reader = response.body!.getReader();
-  const { idleTimeout } = call.options;
-  const idle = idleTimeout === false ? Infinity : idleTimeout;
+  const idle = call.options.idleTimeout || Infinity;
   const stream = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -85,7 +84,8 @@ export function guardBody(response: Response, call: Call, request: Request): Res
             timedOut = call.timeoutError(remaining < idle ? 'total' : 'idle');
             reader.cancel(timedOut).catch(noop);
           },
-          Math.min(remaining, idle, MAX_TIMER),
+          // Within a timer's range: idleTimeout is checked against it, and ky refuses a longer totalTimeout.
+          Math.min(remaining, idle),
         );
         try {
           const { done, value } = await reader.read();

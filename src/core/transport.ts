@@ -48,12 +48,11 @@ const throwsFor = ({ options }: Call, { status }: Response): boolean => {
 export function guardResponse(call: Call, request: Request, received: Response): Response {
   if (throwsFor(call, received)) return boundBody(received);
   if (!received.body || NULL_BODY.includes(received.status)) return received;
-  const { reading, options } = call;
-  const { idleTimeout: idle, timeout } = options;
+  const { reading } = call;
+  const { idleTimeout: idle, timeout, totalTimeout } = call.options;
   // A shortcut's body read is bounded by ky's `timeout`: a guard is needed only when idleTimeout is shorter.
   const response =
-    (reading && timeout !== false && (idle === false || timeout <= idle)) ||
-    (idle === false && options.totalTimeout === false)
+    (reading && timeout && timeout <= (idle || Infinity)) || !(idle || totalTimeout)
       ? received
       : guardBody(received, call, request);
   if (reading === 'json') response.text = () => jsonText(response, call.redact);
