@@ -69,15 +69,18 @@ function build(kyBase: KyInstance, base: ResolvedOptions, given: ClientOptions, 
   // sturdy sets `retry` and `fetch` per call, so the ky instance never holds them.
   const { retry, fetch, ...part } = kyPart(given);
   const instance = kyBase.extend(part);
-  const merged = mergeOptions(base, given);
-  const snapshot: Record<string, unknown> = {};
-  for (const key in merged) snapshot[key] = merged[key as keyof ResolvedOptions];
-  // ky's own merge of its options (headers, hooks, searchParams, context), as the instance holds them.
+  let options!: ResolvedOptions;
+  // One flat snapshot: sturdy's merge over the (flat) base, then ky's own merge of its options (headers, hooks,
+  // searchParams, context) as the instance holds them.
   instance.extend((defaults) => {
-    Object.assign(snapshot, defaults, { headers: new Headers(defaults.headers as HeadersInit) });
+    options = Object.freeze({
+      ...base,
+      ...mergeOptions(base, given),
+      ...defaults,
+      headers: new Headers(defaults.headers as HeadersInit),
+    }) as ResolvedOptions;
     return {};
   });
-  const options = Object.freeze(snapshot) as ResolvedOptions;
   const redactor = (given.redact === undefined && parent?.redactor) || createRedactor(options.redact);
   if (options.auth) options.auth.register?.(redactor);
   const client: Client = {
