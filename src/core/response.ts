@@ -87,13 +87,9 @@ export function respond<T>(
     return response;
   }, fail) as ResponsePromise<T>;
   hide(promise, REDACTOR, redact);
-  const read = (name: string) => {
-    // The shortcut reports the failure; the call's own promise must not as well (unhandled).
-    promise.catch(noop);
-    call.reading ??= name;
-    // A body read that breaks mid-way is this request's NetworkError.
-    return ky(name).catch((error) => fail(error instanceof TypeError ? call.brokenBody(error) : error));
-  };
+  // A body read that breaks mid-way is this request's NetworkError.
+  const read = (name: string) =>
+    ky(name).catch((error) => fail(error instanceof TypeError ? call.brokenBody(error) : error));
   const json = (schema?: StandardSchemaV1, result?: boolean) => {
     // Before the request goes out: it asks for JSON, and the transport bounds a body that is plainly not JSON.
     call.reading = 'json';
@@ -115,7 +111,14 @@ export function respond<T>(
       .catch(fail);
   };
   const shortcuts = promise as unknown as Record<string, unknown>;
-  for (const name of SHORTCUTS) if (name in Response.prototype) shortcuts[name] = () => read(name);
+  for (const name of SHORTCUTS)
+    if (name in Response.prototype)
+      shortcuts[name] = () => {
+        // The shortcut reports the failure; the call's own promise must not as well (unhandled).
+        promise.catch(noop);
+        call.reading ??= name;
+        return read(name);
+      };
   shortcuts.json = json;
   shortcuts.result = (schema?: StandardSchemaV1) =>
     json(schema, true).catch((error: unknown) => ({
