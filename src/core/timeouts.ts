@@ -61,8 +61,6 @@ export function startDeadline(totalTimeout: number | false): Deadline {
   return { remaining: () => Math.max(0, end - now()) };
 }
 
-const noop = () => {};
-
 /**
  * The response with a body that fails with the call's TimeoutError when no chunk arrives for `idleTimeout` while
  * someone reads it (or the call's deadline passes), and with `request`'s NetworkError when the connection breaks
@@ -82,7 +80,7 @@ export function guardBody(response: Response, call: Call, request: Request): Res
         const timer = setTimeout(
           () => {
             timedOut = call.timeoutError(remaining < idle ? 'total' : 'idle');
-            reader.cancel(timedOut).catch(noop);
+            reader.cancel(timedOut).catch(() => {});
           },
           // Within a timer's range: idleTimeout is checked against it, and ky refuses a longer totalTimeout.
           Math.min(remaining, idle),
