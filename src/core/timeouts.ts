@@ -1,11 +1,12 @@
 /**
  * Every timeout sturdy names itself: the one TimeoutError builder (which limit ran out, and its configured
- * value), the whole-call deadline, and the idle guard between body chunks (ky has none).
+ * value, worded through `reword`, which a NetworkError's cause uses too), the whole-call deadline, and the idle
+ * guard between body chunks (ky has none).
  */
-import { TimeoutError } from './errors.ts';
 import { now } from '../shared/clock.ts';
 import { copyMeta } from './body.ts';
 import type { Call } from './call.ts';
+import { TimeoutError } from './errors.ts';
 
 /** Which limit ran out, on a TimeoutError sturdy names. */
 export type TimeoutKind = 'attempt' | 'total' | 'idle';
