@@ -1,6 +1,7 @@
 /**
- * The ResponsePromise a call returns: ky's, with every failure finalized by its call, `.json(schema)` by
- * sturdy's JSON rules and `.result()`, which never rejects.
+ * The ResponsePromise a call returns: ky's, with every failure finalized by its call, the request body validated
+ * by its schema before ky's call starts, `.json(schema)` by sturdy's JSON rules and `.result()`, which never
+ * rejects.
  */
 import { type Client, startCall } from './call.ts';
 import { hide } from './errors.ts';
