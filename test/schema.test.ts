@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   createClient,
   isValidationError,
+  SerializationError,
   ValidationError,
   type StandardSchemaV1,
   type SturdyEvent,
@@ -129,6 +130,31 @@ describe('request validation (valibot)', () => {
     expect(await retrying.post('orders', { json: { n: 1 }, schema: counted }).json()).toEqual({ ok: true });
     expect(validations).toBe(1);
     expect(received.map((r) => r.body)).toEqual(['{"n":1,"seen":true}', '{"n":1,"seen":true}']);
+  });
+
+  test('a body shortcut gets the SerializationError of an output JSON cannot carry, and nothing is sent', async () => {
+    // The schema's output holds a BigInt: the call fails before ky runs, so there is no ky shortcut to call.
+    const toBigInt: StandardSchemaV1<{ n: number }, { n: bigint }> = {
+      '~standard': {
+        version: 1,
+        vendor: 'test',
+        validate: (value) => ({ value: { n: BigInt((value as { n: number }).n) } }),
+      },
+    };
+    const call = api.post('orders', { json: { n: 1 }, schema: toBigInt });
+    const [text, blob, response] = await Promise.all(
+      [call.text(), call.blob(), call].map((read) =>
+        read.then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      ),
+    );
+    for (const error of [text, blob, response]) {
+      expect(error).toBeInstanceOf(SerializationError);
+      expect((error as Error).message).toMatch(/BigInt .*at \$\.n/);
+    }
+    expect(received).toHaveLength(0);
   });
 
   test('something that is not a Standard Schema is a TypeError at the call (a bad option), before any request', () => {
