@@ -288,8 +288,6 @@ const observes = (hooks: KyOptions['hooks']): boolean =>
 function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown): KyOptions {
   const { options, method, client } = call;
   const part = kyPart(given) as KyOptions & { json?: unknown; body?: unknown };
-  // The call's `json` reaches ky only when a hook must see it (below): else ky would serialize it a second time.
-  delete part.json;
   if (json !== undefined && given.body !== undefined) {
     throw new SerializationError('pass either json or body, not both: json is serialized and would replace body');
   }

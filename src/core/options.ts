@@ -219,14 +219,14 @@ function check(options: object, rules: Record<string, Rule>, prefix: string, whe
 }
 
 /**
- * Splits options into the part ky merges and runs (everything but sturdy's own keys; the call attaches
- * `json`/`body` itself).
+ * The part of options that ky merges and runs: everything but sturdy's own keys and `json`.
  * @example
  * kyPart({ auth, timeout: 5_000 }) // { timeout: 5000 }
  */
 export function kyPart(options: object): Record<string, unknown> {
   const part: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) if (!(key in OWN)) part[key] = value;
+  // `json` is the call's: it serializes it once and hands ky the string (or `json` itself when a hook must see it).
+  for (const [key, value] of Object.entries(options)) if (key !== 'json' && !(key in OWN)) part[key] = value;
   return part;
 }
 
