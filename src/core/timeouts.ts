@@ -92,8 +92,9 @@ export function guardBody(response: Response, call: Call, request: Request): Res
           if (done) controller.close();
           else controller.enqueue(value);
         } catch (error) {
-          // fetch rejects a broken body with a bare TypeError; an abort (DOMException) stays as it is.
-          throw error instanceof TypeError ? call.brokenBody(error, request) : error;
+          // A read our cancel ended is the timeout's; fetch rejects a broken body with a bare TypeError; an abort
+          // (DOMException) stays as it is.
+          throw timedOut ?? (error instanceof TypeError ? call.brokenBody(error, request) : error);
         } finally {
           clearTimeout(timer);
         }
