@@ -77,7 +77,7 @@ export function bearer(token: string | BearerProvider, options: BearerOptions = 
         );
       }
       // A bare string has no known lifetime: it serves the callers already waiting for it, and the next call asks again.
-      const grant = (typeof value === 'string' ? { token: value, expiresIn: 0 } : Object(value)) as TokenGrant;
+      const grant: TokenGrant = typeof value === 'string' ? { token: value, expiresIn: 0 } : Object(value);
       const { expiresIn } = grant;
       if (
         typeof grant.token !== 'string' ||

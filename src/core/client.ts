@@ -52,7 +52,7 @@ export type SturdyClient = CallFunction & { [M in Method]: CallFunction } & {
 
 const METHODS: Method[] = ['get', 'post', 'put', 'patch', 'delete', 'head', 'query'];
 /** What every client starts from. */
-const ROOT = /* @__PURE__ */ (() => ({ ...DEFAULTS, retry: RETRY_DEFAULTS }) as ResolvedOptions)();
+const ROOT: ResolvedOptions = /* @__PURE__ */ (() => ({ ...DEFAULTS, retry: RETRY_DEFAULTS }))();
 
 /**
  * Creates a client. Every option may also be given per call.
@@ -99,7 +99,7 @@ function build(kyBase: KyInstance, base: ResolvedOptions, given: ClientOptions, 
       callOptions,
     );
   const api = caller() as SturdyClient;
-  for (const method of METHODS) api[method] = caller(method) as CallFunction;
+  for (const method of METHODS) api[method] = caller(method);
   return Object.assign(api, {
     request: api,
     extend: (extra: ClientOptions | ((parent: ResolvedOptions) => ClientOptions)) =>

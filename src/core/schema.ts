@@ -99,5 +99,5 @@ export async function validate<S extends StandardSchemaV1>(
   if (result.issues) {
     throw new ValidationError(direction, toIssues(result.issues, value, redactor), details);
   }
-  return result.value as InferOutput<S>;
+  return result.value;
 }
