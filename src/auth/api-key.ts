@@ -11,7 +11,7 @@ import type { AuthStrategy } from './types.ts';
  * @example
  * apiKey({ key }) // sends X-API-Key: <key>
  */
-export const DEFAULT_API_KEY_HEADER = 'X-API-Key';
+const DEFAULT_API_KEY_HEADER = 'X-API-Key';
 
 /**
  * Options of `apiKey`: the key, and either the header or the query parameter

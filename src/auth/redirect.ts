@@ -11,7 +11,7 @@ import { CREDENTIAL_HEADERS } from '../shared/header-value.ts';
  * @example
  * if (redirects === MAX_REDIRECTS) throw new RedirectError(...)
  */
-export const MAX_REDIRECTS = 20;
+const MAX_REDIRECTS = 20;
 
 /**
  * A redirect sturdy would not follow: more than 20 in a row (a loop), a Location that is not an http(s) URL, or a

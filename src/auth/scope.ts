@@ -4,7 +4,7 @@
 import { AuthError } from '../core/errors.ts';
 
 /** `localhost`, `*.localhost`, 127.0.0.0/8 and [::1] never leave the machine. */
-export const isLoopback = (hostname: string): boolean =>
+const isLoopback = (hostname: string): boolean =>
   /^(?:(?:.+\.)?localhost|\[::1\]|::1|127(?:\.\d{1,3}){3})$/i.test(hostname);
 
 /**

@@ -117,7 +117,7 @@ const duration = (max?: number): Rule => [
 ];
 
 /** sturdy's own options: the compiler makes this table name each one; ky never sees them. */
-export const OWN: { readonly [K in keyof SturdyOwnOptions | 'retryBudget' | 'schema']-?: Rule } = {
+const OWN: { readonly [K in keyof SturdyOwnOptions | 'retryBudget' | 'schema']-?: Rule } = {
   auth: ['a strategy (with `policy: credentialPolicy`) or false', /* @__PURE__ */ orFalse(isAuthStrategy), 1],
   credentialOrigins: list,
   allowInsecure: bool,

@@ -34,7 +34,7 @@ type DateParts = [
  * @example
  * parseHttpDate('Sun, 06 Nov 1994 08:49:37 GMT') // 784111777000
  */
-export function parseHttpDate(value: string): number | undefined {
+function parseHttpDate(value: string): number | undefined {
   // No match: every part is undefined, so no candidate below is a date.
   const match = HTTP_DATE.exec(value) ?? [];
   const [, day, month, year, hours, minutes, seconds] = match
