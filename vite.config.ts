@@ -51,6 +51,8 @@ export default defineConfig({
               // A local Chromium (found or installed by scripts/ensure-chromium.sh): Playwright cannot download its own here.
               extends: true,
               plugins: [msw({ mode: 'worker-only' })],
+              // The browser build, as package.json's "browser" condition ships it (src/shared/platform.ts).
+              define: { 'globalThis.__STURDY_BROWSER__': 'true' },
               test: {
                 name: 'browser',
                 root: '.',

@@ -7,6 +7,8 @@
 // Why bundled: Node's ESM loader resolves, reads and compiles modules one by one; the 26 files tsc emitted
 // cost a cold start about a third more than ky's (README, Performance). esbuild's own code splitting
 // makes a chunk per combination of entry points (9 files for `sturdy`), hence the two passes.
+// - dist/browser/: the same files built for browsers (package.json's "browser" condition): code that cannot run
+//   in a browser left out (src/shared/platform.ts).
 // Usage: node scripts/build.ts   (npm run build)
 import { execFileSync } from 'node:child_process';
 import { readFileSync, realpathSync, rmSync } from 'node:fs';
@@ -45,6 +47,10 @@ const COMMON: BuildOptions = {
   legalComments: 'none',
   logLevel: 'warning',
 };
+/** The define of each build: its browser flag (src/shared/platform.ts). */
+const flag = (browser: boolean): BuildOptions => ({ define: { 'globalThis.__STURDY_BROWSER__': String(browser) } });
+/** Where the browser build goes, inside dist. */
+const BROWSER_DIR = 'browser';
 
 /** The src modules each entry point reaches (absolute paths). */
 async function graphs(): Promise<Map<string, Set<string>>> {
@@ -77,10 +83,19 @@ const toCore = (core: Set<string>, entry: string, out: string): Plugin => ({
   },
 });
 
-/** Writes the entry points' JavaScript (no .d.ts) into `outdir`, as published. Also used by bench/ for cold import. */
+/**
+ * Writes the entry points' JavaScript (no .d.ts) into `outdir`, as published: the build for every runtime, and
+ * the browser build in `outdir/browser`. Also used by bench/ for cold import.
+ */
 export async function bundleDist(outdir = resolve(ROOT, 'dist')): Promise<void> {
   rmSync(outdir, { recursive: true, force: true });
   const reached = await graphs();
+  await bundleTree(outdir, reached, false);
+  await bundleTree(resolve(outdir, BROWSER_DIR), reached, true);
+}
+
+/** One tree of entry points and their core chunk, built with the browser flag `browser`. */
+async function bundleTree(outdir: string, reached: Map<string, Set<string>>, browser: boolean): Promise<void> {
   const entries = new Set(entryPoints.map((entry) => entry.in));
   const count = new Map<string, number>();
   for (const modules of reached.values()) for (const module of modules) count.set(module, (count.get(module) ?? 0) + 1);
@@ -92,6 +107,7 @@ export async function bundleDist(outdir = resolve(ROOT, 'dist')): Promise<void> 
 
   const coreBuild = await build({
     ...COMMON,
+    ...flag(browser),
     stdin: {
       contents: [...core]
         .sort()
@@ -109,6 +125,7 @@ export async function bundleDist(outdir = resolve(ROOT, 'dist')): Promise<void> 
   for (const entry of entryPoints) {
     const result = await build({
       ...COMMON,
+      ...flag(browser),
       entryPoints: [entry.in],
       outfile: resolve(outdir, `${entry.out}.js`),
       plugins: [toCore(core, entry.in, entry.out)],
@@ -122,7 +139,7 @@ export async function bundleDist(outdir = resolve(ROOT, 'dist')): Promise<void> 
       : [];
     if (missing.length)
       throw new Error(
-        `scripts/build.ts: dist/${entry.out}.js imports ${missing.join(', ')} from core.js, which does not export them`,
+        `scripts/build.ts: ${relative(ROOT, resolve(outdir, entry.out))}.js imports ${missing.join(', ')} from core.js, which does not export them`,
       );
   }
 }

@@ -29,6 +29,8 @@ export async function leanCoreSize(name: keyof typeof LEAN_APPS): Promise<LeanSi
     minify: true,
     format: 'esm',
     platform: 'browser',
+    // What a browser bundler gets from the package: its browser build (src/shared/platform.ts).
+    define: { 'globalThis.__STURDY_BROWSER__': 'true' },
     external: ['ky'],
     write: false,
     metafile: true,

@@ -7,6 +7,7 @@
 import type { KyInstance, Options as KyOptions } from 'ky';
 import { now } from '../shared/clock.ts';
 import { optionError } from '../shared/option-error.ts';
+import type {} from '../shared/platform.ts';
 import {
   isKyLike,
   isSturdyError,
@@ -295,7 +296,8 @@ export function startCall(
       return nameTimeout(error, kind, Number(limit), `${method} ${redact.url(call.lastRequest?.url ?? '')}`);
     },
     brokenBody(error, request) {
-      const broken = describeNetworkCause(new NetworkError(safeRequest(request), { cause: error }), redact);
+      const broken = new NetworkError(safeRequest(request), { cause: error });
+      if (!globalThis.__STURDY_BROWSER__) describeNetworkCause(broken, redact);
       redactErrorChain(broken, redact);
       return broken;
     },
@@ -314,7 +316,7 @@ export function startCall(
       if (result instanceof TimeoutError && /^Request timed out: /.test(result.message))
         call.timeoutError(call.remaining() <= 5 ? 'total' : 'attempt', result);
       noteRetryAfter(result, retry);
-      if (result instanceof NetworkError) describeNetworkCause(result, redact);
+      if (!globalThis.__STURDY_BROWSER__ && result instanceof NetworkError) describeNetworkCause(result, redact);
       if (isKyLike(result))
         sanitizeKyError(result, redact, result.request instanceof Request ? safeRequest(result.request) : undefined);
       // Any other error (the runtime's TypeError for `https://user:pass@host`, a hook's) leaves redacted too.
@@ -332,7 +334,8 @@ export function startCall(
       try {
         return client.ky(input, kyOptions(value)) as unknown as KySource;
       } catch (error) {
-        const thrown = call.fail(relativeUrlHint(error, input, options));
+        // A page always has a URL to resolve against: only a server gets the hint.
+        const thrown = call.fail(globalThis.__STURDY_BROWSER__ ? error : relativeUrlHint(error, input, options));
         if (isSturdyError(thrown)) return Promise.reject(thrown) as KySource;
         throw thrown;
       }

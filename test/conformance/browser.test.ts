@@ -1,6 +1,7 @@
 // The conformance suite in Chromium (vitest browser mode), against the real server on another origin (CORS).
 import { expect, inject, test } from 'vitest';
 import { registerConformanceTests } from './runners/vitest.ts';
+import type {} from '../../src/shared/platform.ts';
 
 // The version is in the title so scripts/runtime-table.ts can check README's row against it.
 const chrome = /Chrome\/(\d+)/.exec(navigator.userAgent)?.[1];
@@ -9,6 +10,10 @@ test(`runs inside Chromium ${chrome}, on a page whose origin is not the server`,
   expect(chrome).toMatch(/^\d+$/);
   expect(typeof (globalThis as { process?: unknown }).process).toBe('undefined');
   expect(location.origin).not.toBe(new URL(inject('conformanceUrl')).origin);
+});
+
+test('the suite runs the browser build (the flag package.json\'s "browser" condition ships; src/shared/platform.ts)', () => {
+  expect(globalThis.__STURDY_BROWSER__).toBe(true);
 });
 
 // The named skips are Chromium's limits, not guesses: when one of these starts failing, the

@@ -40,7 +40,13 @@ test('only dist/testing imports msw: the main entry works without it', () => {
     });
   const mswImports = importsOf('dist').filter((line) => / -> msw/.test(line));
   expect(mswImports.length).toBeGreaterThan(0);
-  expect(mswImports.filter((line) => !line.startsWith(join('dist', 'testing')))).toEqual([]);
+  // The build for every runtime and the browser build (dist/browser) alike.
+  const testing = [join('dist', 'testing'), join('dist', 'browser', 'testing')];
+  expect(mswImports.filter((line) => !testing.some((folder) => line.startsWith(folder)))).toEqual([]);
   const exports = (JSON.parse(readFileSync('package.json', 'utf8')) as { exports: Record<string, unknown> }).exports;
-  expect(exports['./testing']).toEqual({ types: './dist/testing/index.d.ts', default: './dist/testing/index.js' });
+  expect(exports['./testing']).toMatchObject({
+    types: './dist/testing/index.d.ts',
+    browser: './dist/browser/testing/index.js',
+    default: './dist/testing/index.js',
+  });
 });

@@ -1,0 +1,48 @@
+/**
+ * The browser build (package.json "browser" condition, dist/browser; src/shared/platform.ts): what a bundler
+ * that targets browsers gets from the BUILT package, and that every other target gets the build for every
+ * runtime. `npm test` builds first (pretest).
+ */
+import { build } from 'esbuild';
+import { expect, test } from 'vitest';
+
+const APP = `import { createClient, bearer } from 'sturdy';
+const api = createClient({ baseUrl: 'https://x/', auth: bearer('t') });
+export const f = () => api.post('y', { json: { a: 1 } }).json();`;
+
+/** The one-call app bundled by esbuild for `platform` with these export conditions (unminified, to read it). */
+async function bundle(platform: 'browser' | 'node' | 'neutral', conditions?: string[]): Promise<string> {
+  const result = await build({
+    stdin: { contents: APP, resolveDir: process.cwd(), loader: 'js' },
+    bundle: true,
+    format: 'esm',
+    platform,
+    ...(conditions ? { conditions } : {}),
+    external: ['ky'],
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+/** Code only a server runtime can run, by a string only it holds. */
+const SERVER_ONLY = {
+  'naming a socket error code': 'Failed to fetch|Load failed',
+  'the relative-URL hint': 'pass an absolute URL or set the baseUrl option',
+};
+
+test('a browser bundler gets the browser build: no code a browser cannot run', async () => {
+  const code = await bundle('browser');
+  expect(code).toContain('dist/browser/');
+  for (const [what, text] of Object.entries(SERVER_ONLY)) expect(code.includes(text), what).toBe(false);
+});
+
+test.each([
+  ['Node', 'node', undefined],
+  ['Cloudflare workerd (wrangler conditions)', 'neutral', ['workerd', 'worker', 'browser']],
+  ['Vercel edge (edge-light conditions)', 'neutral', ['edge-light', 'worker', 'browser']],
+] as const)('%s gets the build for every runtime, server code included', async (_, platform, conditions) => {
+  const code = await bundle(platform, conditions ? [...conditions] : undefined);
+  expect(code).not.toContain('dist/browser/');
+  for (const [what, text] of Object.entries(SERVER_ONLY)) expect(code.includes(text), what).toBe(true);
+});
