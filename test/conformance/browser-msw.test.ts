@@ -7,7 +7,8 @@ import type { SturdyModule } from './cases.ts';
 
 // Loaded by URL so the BUILT files run (vite still resolves their `ky` and `msw` imports); variables,
 // because dist does not exist yet when CI checks types.
-const BUILT = { index: '/dist/index.js', testing: '/dist/testing/index.js' };
+// The browser build, which package.json's "browser" condition gives a page's bundler.
+const BUILT = { index: '/dist/browser/index.js', testing: '/dist/browser/testing/index.js' };
 const sturdy = (await import(/* @vite-ignore */ BUILT.index)) as SturdyModule;
 const testing = (await import(/* @vite-ignore */ BUILT.testing)) as typeof Testing;
 const { createClient } = sturdy;

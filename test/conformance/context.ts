@@ -56,16 +56,18 @@ export type EntryModule = Record<string, any>;
 export type Entries = Partial<Record<EntryName, EntryModule>>;
 
 /**
- * Which of ENTRY_NAMES a package.json `exports` field lists, each with the built file it resolves to.
+ * Which of ENTRY_NAMES a package.json `exports` field lists, each with the built file it resolves to under
+ * `condition` (else its default).
  * @example
  * listedEntries({ './sse': { types: './dist/sse.d.ts', default: './dist/sse.js' } }); // { sse: './dist/sse.js' }
  */
-export function listedEntries(exportsField: unknown): Partial<Record<EntryName, string>> {
+export function listedEntries(exportsField: unknown, condition = 'default'): Partial<Record<EntryName, string>> {
   const listed: Partial<Record<EntryName, string>> = {};
   if (typeof exportsField !== 'object' || exportsField === null) return listed;
   for (const name of ENTRY_NAMES) {
     const target = (exportsField as Record<string, unknown>)[`./${name}`];
-    const file = typeof target === 'string' ? target : (target as { default?: unknown } | undefined)?.default;
+    const conditions = target as Record<string, unknown> | undefined;
+    const file = typeof target === 'string' ? target : (conditions?.[condition] ?? conditions?.default);
     if (typeof file === 'string') listed[name] = file;
   }
   return listed;

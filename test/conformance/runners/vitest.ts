@@ -16,17 +16,19 @@ import {
 } from '../cases.ts';
 import { createRegistry } from '../harness.ts';
 
-/** Root-relative, so vite serves dist/index.js (and resolves its `ky` import) in both environments. */
-const BUILT = '/dist/index.js';
+/** The export condition each runtime's bundler uses: a page gets the browser build (dist/browser). */
+const CONDITION: Partial<Record<RuntimeName, string>> = { chromium: 'browser' };
 
 /**
  * @example
  * await registerConformanceTests('chromium');
  */
 export async function registerConformanceTests(runtime: RuntimeName): Promise<void> {
-  const sturdy = (await import(/* @vite-ignore */ BUILT)) as SturdyModule;
-  // `./dist/sse.js` in exports is `/dist/sse.js` from the root vite serves.
-  const files = listedEntries(packageJson.exports);
+  const condition = CONDITION[runtime] ?? 'default';
+  const main = packageJson.exports['.'] as Record<string, string>;
+  // Root-relative (`./dist/index.js` is `/dist/index.js` from the root vite serves), so vite resolves its `ky` import.
+  const sturdy = (await import(/* @vite-ignore */ main[condition]!.replace(/^\./, ''))) as SturdyModule;
+  const files = listedEntries(packageJson.exports, condition);
   const entries = await loadEntries(
     Object.keys(files) as EntryName[],
     (name) => import(/* @vite-ignore */ files[name]!.replace(/^\./, '')),
