@@ -45,19 +45,19 @@ function inspect(this: Error & { toJSON(): unknown }): string {
 
 /**
  * The plain view of any error sturdy hands out: name, message (ky's names the method and URL), the response's
- * status and headers when it has them, and every other field, each redacted value by value (a cycle or a BigInt
- * in a field cannot make printing throw).
+ * status and headers when it has them, and every other field, redacted (a cycle or a BigInt in a field cannot
+ * make printing throw).
  */
 function view(error: Error & { response?: Response }, redactor: Redactor): Record<string, unknown> {
   const { response } = error;
-  const json: Record<string, unknown> = {
+  return {
     name: error.name,
     message: error.message,
     status: response?.status,
     responseHeaders: response && redactor.headers(response.headers),
+    // One redacted copy of the fields (data() returns a plain object for one), each over what is above it.
+    ...(redactor.data({ ...error }) as Record<string, unknown>),
   };
-  for (const [key, value] of Object.entries(error)) json[key] ??= redactor.data(value);
-  return json;
 }
 
 /** One issue of a failed validation, with its path as `$.a.b[0]`. */
