@@ -35,12 +35,11 @@ export const parseSnippet = (text: string, redactor: Redactor): string =>
 
 /** The inspect view of every error sturdy hands out, `Name: message {toJSON}`: a view that throws still prints. */
 function inspect(this: Error & { toJSON(): unknown }): string {
-  const head = `${this.name}: ${this.message}`;
+  let shown = `${this.name}: ${this.message}`;
   try {
-    return `${head} ${JSON.stringify(this.toJSON())}`;
-  } catch {
-    return head;
-  }
+    shown += ` ${JSON.stringify(this.toJSON())}`;
+  } catch {}
+  return shown;
 }
 
 /**
@@ -75,8 +74,10 @@ export class SturdyError extends Error {
   readonly [BRAND] = true;
   readonly [INSPECT]: () => string = inspect;
 
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** `fields`: a subclass's own fields, set once the message is (they show in its views, redacted). */
+  constructor(message: string, options?: { cause?: unknown }, fields?: object) {
     super(defaultRedactor.text(message), options);
+    Object.assign(this, fields);
   }
 
   /** A plain, redacted view of this error: safe to log or send. */
@@ -96,8 +97,7 @@ export class SerializationError extends SturdyError {
   /** Where in the value the problem is, like `$.items[2].price`. */
   declare readonly path: string;
   constructor(message: string, path = '$') {
-    super(message);
-    this.path = path;
+    super(message, undefined, { path });
   }
 }
 
@@ -121,8 +121,8 @@ export class ParseError extends SturdyError {
     super(
       `Response body of ${url} (${status}, ${contentType ?? 'no content-type'}) is not JSON: ${JSON.stringify(snippet)}`,
       options,
+      { status, contentType, snippet },
     );
-    Object.assign(this, { status, contentType, snippet });
   }
 }
 
@@ -149,8 +149,7 @@ export class ValidationError extends SturdyError {
     }));
     const shown = issues.slice(0, 3).map(({ message, path }) => `at ${path}: ${message}`);
     if (issues.length > 3) shown.push(`(and ${issues.length - 3} more)`);
-    super(`${what} invalid ${shown.join('; ')}`);
-    Object.assign(this, { direction, issues, status });
+    super(`${what} invalid ${shown.join('; ')}`, undefined, { direction, issues, status });
   }
 }
 
@@ -172,8 +171,7 @@ export class AuthError extends SturdyError {
     message: string,
     { cause, ...fields }: { error?: string; errorDescription?: string; status?: number; cause?: unknown } = {},
   ) {
-    super(message, { cause });
-    Object.assign(this, fields);
+    super(message, { cause }, fields);
   }
 }
 
@@ -225,8 +223,10 @@ type KyLikeError = KyError & {
 /** Is `error` one of ky's (HTTPError, TimeoutError, NetworkError, ...: all extend KyError)? */
 export const isKyLike = (error: unknown): error is KyLikeError => error instanceof KyError;
 
-/** Defines a hidden `value` at `key` (replacing what was there): out of enumeration, JSON and loggers' copies. */
-/** Sets `key` out of enumeration; on what a hook froze or sealed, nothing (it is handed out as it is). */
+/**
+ * Defines a hidden `value` at `key` (replacing what was there): out of enumeration, JSON and loggers' copies. On
+ * what a hook froze or sealed, nothing (it is handed out as it is).
+ */
 export const hide = (target: object, key: PropertyKey, value: unknown) => {
   try {
     Object.defineProperty(target, key, { value, configurable: true, writable: true, enumerable: false });
