@@ -147,8 +147,9 @@ export class ValidationError extends SturdyError {
       message: defaultRedactor.text(String(message)),
       path: defaultRedactor.text(String(path)),
     }));
-    const shown = issues.slice(0, 3).map(({ message, path }) => `at ${path}: ${message}`);
-    if (issues.length > 3) shown.push(`(and ${issues.length - 3} more)`);
+    const shown = issues.map(({ message, path }) => `at ${path}: ${message}`);
+    const more = shown.splice(3).length;
+    if (more) shown.push(`(and ${more} more)`);
     super(`${what} invalid ${shown.join('; ')}`, undefined, { direction, issues, status });
   }
 }
