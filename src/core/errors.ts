@@ -197,17 +197,15 @@ export const isAuthError: (error: unknown) => error is AuthError = /* @__PURE__ 
  * redactErrorChain(error, redactor); // error.message and error.cause.input no longer show a secret
  */
 export function redactErrorChain(error: unknown, redactor: Redactor): void {
-  for (let current = error, depth = 0; depth < 4 && current instanceof Error; depth++, current = current.cause) {
+  for (let current = error, depth = 4; depth-- && current instanceof Error; current = current.cause) {
     const fields = current as unknown as Record<string, unknown>;
-    const original = current.message;
+    // The stack repeats the message: redacted as text, it shows the message as redacted.
     for (const key of ['message', 'stack', ...Object.keys(current)]) {
-      const value = fields[key];
       try {
-        // The stack repeats the message: it shows the message as redacted above, then is redacted itself.
-        if (typeof value === 'string')
-          fields[key] = redactor.text(key === 'stack' ? value.split(original).join(current.message) : value);
+        const value = fields[key];
+        if (typeof value === 'string') fields[key] = redactor.text(value);
       } catch {
-        // A frozen foreign error keeps its text; its views are still redacted.
+        // A frozen foreign error (or a getter that throws) keeps its text; its views are still redacted.
       }
     }
   }
