@@ -89,7 +89,7 @@ export const DEFAULTS = { timeout: 10_000, totalTimeout: 60_000, idleTimeout: 15
 
 type Where = 'client' | 'call';
 /** What an option must be, its test, and `1` when its value may hold a credential (then it is never echoed). */
-type Rule = [what: string, ok: (value: any, where: Where) => unknown, secret?: 1];
+type Rule = [what: string, ok: (value: any, where?: Where) => unknown, secret?: 1];
 type Test = (value: any) => unknown;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -212,7 +212,7 @@ function check(options: unknown, rules: Record<string, Rule>, prefix: string, wh
     const rule = rules[key];
     if (!rule) continue;
     if (isReplace(value)) value = value.value;
-    if (value !== undefined && !rule[1](value, where!)) throw optionError('', prefix + key, rule[0], value, rule[2]);
+    if (value !== undefined && !rule[1](value, where)) throw optionError('', prefix + key, rule[0], value, rule[2]);
   }
   return true;
 }
