@@ -220,6 +220,29 @@ describe('bad options are TypeErrors naming the option, before any request', () 
 });
 
 describe('network errors', () => {
+  test("a cause with a getter that throws still comes back as the call's NetworkError, redacted and printable", async () => {
+    const cause = Object.defineProperty(
+      new Error('connect failed for https://api.test/x?token=getter-secret-1'),
+      'boom',
+      {
+        enumerable: true,
+        get() {
+          throw new Error('getter');
+        },
+      },
+    );
+    const api = createClient({
+      retry: false,
+      fetch: async () => {
+        throw new TypeError('fetch failed', { cause });
+      },
+    });
+    const error = (await api.get('https://api.test/x').catch((e: unknown) => e)) as Error;
+    expect(error.name).toBe('NetworkError');
+    expect(cause.message).toContain('token=[REDACTED]');
+    for (const text of printForms(error)) expect(text).not.toContain('getter-secret-1');
+  });
+
   test("a runtime's cause that names the URL is redacted too", async () => {
     const api = createClient({
       retry: false,
@@ -262,7 +285,7 @@ test('a per-call idempotencyKey with a line break or NUL is a TypeError naming i
     }
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toContain(
-      'option `idempotencyKey` must be a non-empty string without control characters',
+      'option `idempotencyKey` must be false or, per call, a string without control characters',
     );
   }
   expect(sent).toBe(0);

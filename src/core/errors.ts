@@ -35,29 +35,28 @@ export const parseSnippet = (text: string, redactor: Redactor): string =>
 
 /** The inspect view of every error sturdy hands out, `Name: message {toJSON}`: a view that throws still prints. */
 function inspect(this: Error & { toJSON(): unknown }): string {
-  const head = `${this.name}: ${this.message}`;
+  let shown = `${this.name}: ${this.message}`;
   try {
-    return `${head} ${JSON.stringify(this.toJSON())}`;
-  } catch {
-    return head;
-  }
+    shown += ` ${JSON.stringify(this.toJSON())}`;
+  } catch {}
+  return shown;
 }
 
 /**
  * The plain view of any error sturdy hands out: name, message (ky's names the method and URL), the response's
- * status and headers when it has them, and every other field, each redacted value by value (a cycle or a BigInt
- * in a field cannot make printing throw).
+ * status and headers when it has them, and every other field, redacted (a cycle or a BigInt in a field cannot
+ * make printing throw).
  */
 function view(error: Error & { response?: Response }, redactor: Redactor): Record<string, unknown> {
   const { response } = error;
-  const json: Record<string, unknown> = {
+  return {
     name: error.name,
     message: error.message,
     status: response?.status,
     responseHeaders: response && redactor.headers(response.headers),
+    // One redacted copy of the fields (data() returns a plain object for one), each over what is above it.
+    ...(redactor.data({ ...error }) as Record<string, unknown>),
   };
-  for (const [key, value] of Object.entries(error)) json[key] ??= redactor.data(value);
-  return json;
 }
 
 /** One issue of a failed validation, with its path as `$.a.b[0]`. */
@@ -75,8 +74,10 @@ export class SturdyError extends Error {
   readonly [BRAND] = true;
   readonly [INSPECT]: () => string = inspect;
 
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** `fields`: a subclass's own fields, set once the message is (they show in its views, redacted). */
+  constructor(message: string, options?: { cause?: unknown }, fields?: object) {
     super(defaultRedactor.text(message), options);
+    Object.assign(this, fields);
   }
 
   /** A plain, redacted view of this error: safe to log or send. */
@@ -96,8 +97,7 @@ export class SerializationError extends SturdyError {
   /** Where in the value the problem is, like `$.items[2].price`. */
   declare readonly path: string;
   constructor(message: string, path = '$') {
-    super(message);
-    this.path = path;
+    super(message, undefined, { path });
   }
 }
 
@@ -121,8 +121,8 @@ export class ParseError extends SturdyError {
     super(
       `Response body of ${url} (${status}, ${contentType ?? 'no content-type'}) is not JSON: ${JSON.stringify(snippet)}`,
       options,
+      { status, contentType, snippet },
     );
-    Object.assign(this, { status, contentType, snippet });
   }
 }
 
@@ -147,10 +147,10 @@ export class ValidationError extends SturdyError {
       message: defaultRedactor.text(String(message)),
       path: defaultRedactor.text(String(path)),
     }));
-    const shown = issues.slice(0, 3).map(({ message, path }) => `at ${path}: ${message}`);
-    if (issues.length > 3) shown.push(`(and ${issues.length - 3} more)`);
-    super(`${what} invalid ${shown.join('; ')}`);
-    Object.assign(this, { direction, issues, status });
+    const shown = issues.map(({ message, path }) => `at ${path}: ${message}`);
+    const more = shown.splice(3).length;
+    if (more) shown.push(`(and ${more} more)`);
+    super(`${what} invalid ${shown.join('; ')}`, undefined, { direction, issues, status });
   }
 }
 
@@ -172,8 +172,7 @@ export class AuthError extends SturdyError {
     message: string,
     { cause, ...fields }: { error?: string; errorDescription?: string; status?: number; cause?: unknown } = {},
   ) {
-    super(message, { cause });
-    Object.assign(this, fields);
+    super(message, { cause }, fields);
   }
 }
 
@@ -198,17 +197,15 @@ export const isAuthError: (error: unknown) => error is AuthError = /* @__PURE__ 
  * redactErrorChain(error, redactor); // error.message and error.cause.input no longer show a secret
  */
 export function redactErrorChain(error: unknown, redactor: Redactor): void {
-  for (let current = error, depth = 0; depth < 4 && current instanceof Error; depth++, current = current.cause) {
+  for (let current = error, depth = 4; depth-- && current instanceof Error; current = current.cause) {
     const fields = current as unknown as Record<string, unknown>;
-    const original = current.message;
+    // The stack repeats the message: redacted as text, it shows the message as redacted.
     for (const key of ['message', 'stack', ...Object.keys(current)]) {
-      const value = fields[key];
       try {
-        // The stack repeats the message: it shows the message as redacted above, then is redacted itself.
-        if (typeof value === 'string')
-          fields[key] = redactor.text(key === 'stack' ? value.split(original).join(current.message) : value);
+        const value = fields[key];
+        if (typeof value === 'string') fields[key] = redactor.text(value);
       } catch {
-        // A frozen foreign error keeps its text; its views are still redacted.
+        // A frozen foreign error (or a getter that throws) keeps its text; its views are still redacted.
       }
     }
   }
@@ -225,8 +222,10 @@ type KyLikeError = KyError & {
 /** Is `error` one of ky's (HTTPError, TimeoutError, NetworkError, ...: all extend KyError)? */
 export const isKyLike = (error: unknown): error is KyLikeError => error instanceof KyError;
 
-/** Defines a hidden `value` at `key` (replacing what was there): out of enumeration, JSON and loggers' copies. */
-/** Sets `key` out of enumeration; on what a hook froze or sealed, nothing (it is handed out as it is). */
+/**
+ * Defines a hidden `value` at `key` (replacing what was there): out of enumeration, JSON and loggers' copies. On
+ * what a hook froze or sealed, nothing (it is handed out as it is).
+ */
 export const hide = (target: object, key: PropertyKey, value: unknown) => {
   try {
     Object.defineProperty(target, key, { value, configurable: true, writable: true, enumerable: false });

@@ -88,14 +88,13 @@ export type ResolvedOptions = Readonly<
 export const DEFAULTS = { timeout: 10_000, totalTimeout: 60_000, idleTimeout: 15_000 } as const;
 
 type Where = 'client' | 'call';
-/** What an option must be, and its test (`secret`: never echo the value, it may be a credential). */
+/** What an option must be, its test, and `1` when its value may hold a credential (then it is never echoed). */
 type Rule = [what: string, ok: (value: any, where?: Where) => unknown, secret?: 1];
 type Test = (value: any) => unknown;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
-const isRecord = (value: unknown): value is Record<string, unknown> => isObject(value) && !Array.isArray(value);
 const isFunction = (value: unknown) => typeof value === 'function';
-const isBoolean = (value: unknown) => typeof value === 'boolean';
+const isBoolean = (value: unknown) => value === !!value;
 const isCount = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
 const nonNegative = (value: unknown) => typeof value === 'number' && value >= 0;
 const arrayOf = (test: Test) => (value: unknown) => Array.isArray(value) && value.every(test);
@@ -103,9 +102,7 @@ const arrayOf = (test: Test) => (value: unknown) => Array.isArray(value) && valu
 const objectOf = (test: Test) => (value: unknown) =>
   isObject(value) && Object.values(value).every((item) => item === undefined || test(item));
 const functions = /* @__PURE__ */ arrayOf(isFunction);
-/** `false`, or (where `only` allows) what `test` accepts. */
-const orFalse = (test: Test, only?: Where) => (value: unknown, where?: Where) =>
-  value === false || ((!only || where === only) && test(value));
+const budget = /* @__PURE__ */ objectOf(nonNegative);
 const fn: Rule = ['a function', isFunction];
 const bool: Rule = ['true or false', isBoolean];
 const list: Rule = ['an array', Array.isArray];
@@ -113,29 +110,32 @@ const wait: Rule = ['a number >= 0', nonNegative];
 /** A timeout: 0 would fail every attempt at once (axios users read it as "none"), so it is refused, not guessed. */
 const duration = (max?: number): Rule => [
   `a positive number of ms${max ? ` up to ${max}` : ''} or false`,
-  /* @__PURE__ */ orFalse((value) => value > 0 && !(value > max!) && typeof value === 'number'),
+  (value) => value === false || (value > 0 && !(value > max!) && typeof value === 'number'),
 ];
+const timeout = /* @__PURE__ */ duration();
 
 /** sturdy's own options: the compiler makes this table name each one; ky never sees them. */
 const OWN: { readonly [K in keyof SturdyOwnOptions | 'retryBudget' | 'schema']-?: Rule } = {
-  auth: ['a strategy (with `policy: credentialPolicy`) or false', /* @__PURE__ */ orFalse(isAuthStrategy), 1],
+  auth: [
+    'a strategy (with `policy: credentialPolicy`) or false',
+    (value) => value === false || isAuthStrategy(value),
+    1,
+  ],
   credentialOrigins: list,
   allowInsecure: bool,
   // One key on a client would make all its POSTs one operation: the server would drop every one after the first.
   idempotencyKey: [
-    'a non-empty string without control characters, per call, or false',
-    /* @__PURE__ */ orFalse((value) => typeof value === 'string' && value && !breaksHeader(value), 'call'),
+    'false or, per call, a string without control characters',
+    (value, where) =>
+      value === false || (where === 'call' && typeof value === 'string' && value && !breaksHeader(value)),
   ],
   idleTimeout: /* @__PURE__ */ duration(MAX_TIMER),
   onEvent: fn,
-  redact: [
-    '{ headers?, query?, fields? } of name arrays',
-    /* @__PURE__ */ objectOf(arrayOf((name) => typeof name === 'string')),
-  ],
+  redact: ['an object of string arrays', /* @__PURE__ */ objectOf(arrayOf((name) => typeof name === 'string'))],
   use: ['an array of functions', functions],
   retryBudget: [
-    '{ tokens?, refill? } on the client, or false',
-    /* @__PURE__ */ orFalse(objectOf(nonNegative), 'client'),
+    'false or, on the client, { tokens, refill }',
+    (value, where) => value === false || (where === 'client' && budget(value)),
   ],
   schema: ['a Standard Schema', isStandardSchema],
 };
@@ -154,25 +154,23 @@ const RETRY_RULES: Record<string, Rule> = {
   afterStatusCodes: list,
 };
 
-/** Client options of older sturdy: the error says what replaced them (ky names `prefix` for its `prefixUrl`). */
-const gone: Rule = ["moved to `use: [limit()]` from 'sturdy/limit'", () => 0];
-
 /** Every option sturdy checks: its own, and the ky options whose misuse sturdy can name better than fetch would. */
-const RULES: Record<string, Rule> = /* @__PURE__ */ (() => ({
+const RULES: Record<string, Rule> = {
   ...OWN,
-  timeout: duration(),
-  totalTimeout: duration(),
+  timeout,
+  totalTimeout: timeout,
   retry: [
     'false, an integer >= 0 or { limit, ... }',
-    (value) => isBoolean(value) || isCount(value) || (isRecord(value) && check(value, RETRY_RULES, 'retry.')),
+    (value) => isBoolean(value) || isCount(value) || check(value, RETRY_RULES, 'retry.'),
   ],
-  hooks: ['an object of function arrays', objectOf(functions)],
+  hooks: ['an object of function arrays', /* @__PURE__ */ objectOf(functions)],
   headers: [
     'headers without control characters',
     (value) => {
       try {
-        // Headers take any value's String(): an object whose toString holds CR/LF is an injection too.
-        return [...new Headers(value)].every(([, item]) => !breaksHeader(item));
+        // Headers take any value's String(): an object whose toString holds CR/LF is an injection too. Names
+        // cannot hold one (Headers refuses them), so the entries' text is checked at once.
+        return !breaksHeader(String([...new Headers(value)]));
       } catch {}
     },
     1,
@@ -188,9 +186,7 @@ const RULES: Record<string, Rule> = /* @__PURE__ */ (() => ({
     },
     1,
   ],
-  concurrency: gone,
-  rateLimit: gone,
-}))();
+};
 
 /** Is `value` ky's `replaceOption(x)` wrapper? */
 const isReplace = (value: unknown): value is { value: unknown } =>
@@ -203,12 +199,15 @@ const isReplace = (value: unknown): value is { value: unknown } =>
  * checkOptions({ timeout: 0 }, 'call'); // TypeError: sturdy: option `timeout` must be a positive number ...
  */
 export function checkOptions(options: unknown, where: Where): void {
-  if (!isRecord(options)) throw optionError('', 'options', 'an object', options);
-  check(options, RULES, '', where);
+  if (!check(options, RULES, '', where)) throw optionError('', 'options', 'an object', options);
 }
 
-/** Checks each own key of `options` that `rules` name; the error names the option with its `prefix`. */
-function check(options: object, rules: Record<string, Rule>, prefix: string, where?: Where): true {
+/**
+ * Is `options` a plain object (not an array)? Throws for the first own key that `rules` name whose value fails
+ * its rule; the error names the option with its `prefix`.
+ */
+function check(options: unknown, rules: Record<string, Rule>, prefix: string, where?: Where): boolean {
+  if (!isObject(options) || Array.isArray(options)) return false;
   for (let [key, value] of Object.entries(options)) {
     const rule = rules[key];
     if (!rule) continue;

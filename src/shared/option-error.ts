@@ -13,9 +13,9 @@ export function optionError(
   value: unknown,
   secret?: unknown,
 ): TypeError {
-  let shown: string = typeof value;
+  let shown: unknown = typeof value;
   try {
-    shown = secret ? `${shown} (not shown)` : shown === 'number' ? `${value}` : JSON.stringify(value).slice(0, 100);
+    shown = secret ? `${shown} (not shown)` : shown === 'number' ? value : JSON.stringify(value).slice(0, 100);
   } catch {}
   return new TypeError(`sturdy${scope}: option \`${option}\` must be ${expected}; got ${shown}`);
 }
