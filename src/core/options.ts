@@ -154,6 +154,9 @@ const RETRY_RULES: Record<string, Rule> = {
   afterStatusCodes: list,
 };
 
+/** Client options of older sturdy: the error says what replaced them. */
+const gone: Rule = ["in `use: [limit()]` from 'sturdy/limit'", () => 0];
+
 /** Every option sturdy checks: its own, and the ky options whose misuse sturdy can name better than fetch would. */
 const RULES: Record<string, Rule> = {
   ...OWN,
@@ -186,6 +189,8 @@ const RULES: Record<string, Rule> = {
     },
     1,
   ],
+  concurrency: gone,
+  rateLimit: gone,
 };
 
 /** Is `value` ky's `replaceOption(x)` wrapper? */
