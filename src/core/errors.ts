@@ -12,6 +12,7 @@ import {
   NetworkError,
   TimeoutError,
 } from 'ky';
+import type {} from '../shared/platform.ts';
 import { defaultRedactor, type Redactor } from './redact.ts';
 
 // One import for what sturdy uses and re-exports unchanged (a second one would be a second statement in bundles).
@@ -72,12 +73,13 @@ export class SturdyError extends Error {
   override name = 'SturdyError';
   /** Cross-realm brand read by the `is*Error` guards. */
   readonly [BRAND] = true;
-  readonly [INSPECT]: () => string = inspect;
 
   /** `fields`: a subclass's own fields, set once the message is (they show in its views, redacted). */
   constructor(message: string, options?: { cause?: unknown }, fields?: object) {
     super(defaultRedactor.text(message), options);
     Object.assign(this, fields);
+    // util.inspect is Node's (Deno and Bun read it too): a browser build has no use for it.
+    if (!globalThis.__STURDY_BROWSER__) hide(this, INSPECT, inspect);
   }
 
   /** A plain, redacted view of this error: safe to log or send. */
@@ -255,6 +257,6 @@ export function sanitizeKyError(error: KyLikeError, redactor: Redactor, safe: Re
     // A getter a hook put on the error may throw: its views below are still set.
   }
   hide(error, 'toJSON', () => view(error, redactor));
-  hide(error, INSPECT, inspect);
+  if (!globalThis.__STURDY_BROWSER__) hide(error, INSPECT, inspect);
   return error;
 }

@@ -4,9 +4,10 @@
  * build and when the source runs as it is, the flag is undefined. Code that cannot run in a browser sits behind
  * `if (!globalThis.__STURDY_BROWSER__)`: following redirects in code (a browser's fetch hides them), naming a
  * socket's error code or a stale keep-alive socket (a browser's fetch says only "Failed to fetch"), the hint for
- * a relative URL (a page always has a URL to resolve against). Read the flag only in a condition, where the
- * bundler sees it: then the branch, and what only the branch uses, leaves the browser bundle.
- * A module that reads the flag imports this one (for the declaration).
+ * a relative URL (a page always has a URL to resolve against), the `util.inspect` view of errors (Node's, read
+ * by Deno and Bun too). Read the flag only in a condition, where the bundler sees it: then the branch, and what
+ * only the branch uses, leaves the browser bundle. A module that reads the flag imports this one's type (for the
+ * declaration).
  */
 declare global {
   /** True in sturdy's browser build only. */

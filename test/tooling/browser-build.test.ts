@@ -29,6 +29,7 @@ async function bundle(platform: 'browser' | 'node' | 'neutral', conditions?: str
 const SERVER_ONLY = {
   'naming a socket error code': 'Failed to fetch|Load failed',
   'the relative-URL hint': 'pass an absolute URL or set the baseUrl option',
+  "errors' util.inspect view": 'nodejs.util.inspect.custom',
 };
 
 test('a browser bundler gets the browser build: no code a browser cannot run', async () => {
