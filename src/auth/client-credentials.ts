@@ -4,7 +4,6 @@
  * skew, shares one fetch among concurrent calls and renews it once after a 401.
  */
 import { optionError } from '../shared/option-error.ts';
-import { credentialPolicy } from './policy.ts';
 import { readBounded } from '../core/body.ts';
 import { AuthError } from '../core/errors.ts';
 import { DEFAULTS } from '../core/options.ts';
@@ -12,7 +11,7 @@ import { createRedactor } from '../core/redact.ts';
 import { refuseRedirects } from './redirect.ts';
 import { basicCredentials } from './basic.ts';
 import { assertSecureTransport } from './scope.ts';
-import { checkCredential, createSecrets, type ScopeOptions, scopeOf } from './strategy.ts';
+import { checkCredential, createSecrets, type ScopeOptions, strategy } from './strategy.ts';
 import { bearerFrom, issuedToken, type TokenGrant } from './token-cache.ts';
 import { sharedTokenLoader, type TokenStorage } from './token-store.ts';
 import type { AuthStrategy } from './types.ts';
@@ -192,10 +191,8 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
   const basicHeader = basicCredentials(formEncode(clientId), formEncode(clientSecret));
   // Its own redactor too: an error message is built before any client's redactor sees it.
   const scrub = createRedactor();
-  const secrets = createSecrets();
+  const secrets = createSecrets(clientSecret, formEncode(clientSecret), basicHeader.slice('Basic '.length));
   secrets.register(scrub);
-  for (const secret of [clientSecret, formEncode(clientSecret), basicHeader.slice('Basic '.length)])
-    secrets.add(secret);
   const where = scrub.url(tokenUrl);
 
   const fail = (message: string, details: ConstructorParameters<typeof AuthError>[1] = {}): AuthError => {
@@ -290,12 +287,5 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
         onToken: (token) => secrets.issue(issuedToken(token, `the access_token from the token store`)),
       })
     : load;
-  return {
-    kind: 'sturdy.auth',
-    policy: credentialPolicy,
-    type: 'clientCredentials',
-    ...scopeOf(options, 'clientCredentials'),
-    ...bearerFrom(shared),
-    register: secrets.register,
-  };
+  return strategy('clientCredentials', options, { ...bearerFrom(shared), register: secrets.register });
 }
