@@ -105,15 +105,12 @@ function credentialNames(strategy: AuthStrategy): CredentialNames {
   if (!names) {
     const headers = ['authorization'];
     const query: string[] = [];
+    const ignore = () => {};
     strategy.register?.({
-      addHeader(name) {
-        headers.push(name.toLowerCase());
-      },
-      addQuery(name) {
-        query.push(name);
-      },
-      addSecret() {},
-      removeSecret() {},
+      addHeader: (name) => headers.push(name.toLowerCase()),
+      addQuery: (name) => query.push(name),
+      addSecret: ignore,
+      removeSecret: ignore,
     });
     names = { headers, query };
     namesCache.set(strategy, names);
@@ -139,21 +136,22 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
     const record = info as { credential: CredentialNames | undefined };
     record.credential = undefined;
     const { signal } = info;
-    // Straight to fetch, fetch builds the one request from ky's and an init; else a copy goes down the chain.
-    const send = (url: URL, headers: Headers, body: Body, redirect: RequestRedirect, method = request.method) => {
-      const [input, init] = requestArgs(request, url, headers, body, redirect, method);
-      return direct && input === request ? next(request, init) : next(new Request(input, init));
-    };
     const body = sendBody?.();
     const url = new URL(request.url);
-    if (!mayReceive(url)) {
+    const credentialed = mayReceive(url);
+    // Where code can see redirects, a credentialed request follows them here, so they never carry it elsewhere.
+    const follow = credentialed && request.redirect === 'follow' && canFollowRedirects();
+    const redirect = follow ? 'manual' : request.redirect;
+    // Straight to fetch, fetch builds the one request from ky's and an init; else a copy goes down the chain.
+    const send = (to: URL, headers: Headers, sent: Body, method = request.method) => {
+      const [input, init] = requestArgs(request, to, headers, sent, redirect, method);
+      return direct && input === request ? next(request, init) : next(new Request(input, init));
+    };
+    if (!credentialed) {
       // No credential at all beyond the credential origins: not even a query parameter a server copied into a link.
       stripQuery(url, names.query);
-      return send(url, request.headers, body, request.redirect);
+      return send(url, request.headers, body);
     }
-    // Where code can see redirects, a credentialed request follows them here, so they never carry it elsewhere.
-    const follow = request.redirect === 'follow' && canFollowRedirects();
-    const redirect = follow ? 'manual' : request.redirect;
     // What the last attempt authorized: `refresh` gets the value authorize returned and its target.
     let used: unknown;
     let target: AuthTarget;
@@ -180,11 +178,11 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
         },
       };
       record.credential = carried;
-      const response = await send(into.url, into.headers, sent, redirect);
+      const response = await send(into.url, into.headers, sent);
       return follow
         ? followRedirects(
             { url: into.url, method: request.method, headers: into.headers, body: sent ?? request.body },
-            (hop) => send(hop.url, hop.headers, hop.body ?? null, 'manual', hop.method),
+            (hop) => send(hop.url, hop.headers, hop.body ?? null, hop.method),
             {
               keepsCredentials: mayReceive,
               names: carried,
