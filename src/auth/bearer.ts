@@ -5,7 +5,7 @@
 import { AuthError, redactErrorChain } from '../core/errors.ts';
 import { createRedactor } from '../core/redact.ts';
 import { checkCredential, createSecrets, type ScopeOptions, strategy } from './strategy.ts';
-import { bearerFrom, issuedToken, type TokenGrant } from './token-cache.ts';
+import { bearerFrom, isIssuedToken, type TokenGrant } from './token-cache.ts';
 import type { AuthStrategy } from './types.ts';
 
 /**
@@ -71,9 +71,11 @@ export function bearer(token: string | BearerProvider, options: BearerOptions = 
     // A bare string has no known lifetime: it serves the callers already waiting for it, and the next call asks again.
     const { token: issued, expiresIn }: TokenGrant =
       typeof value === 'string' ? { token: value, expiresIn: 0 } : Object(value);
-    if (typeof issued !== 'string' || !(expiresIn === undefined || (typeof expiresIn === 'number' && expiresIn >= 0)))
-      throw new AuthError('bearer token provider must return a token string or { token, expiresIn } (in seconds)');
-    secrets.issue(issuedToken(issued, 'the bearer token from the provider'));
+    if (!isIssuedToken(issued) || !(expiresIn === undefined || (typeof expiresIn === 'number' && expiresIn >= 0)))
+      throw new AuthError(
+        'bearer token provider must return a token string or { token, expiresIn } (in seconds), the token in Latin-1 without control characters',
+      );
+    secrets.issue(issued);
     return { token: issued, expiresIn };
   };
   return strategy('bearer', options, { ...bearerFrom(load), register: secrets.register });

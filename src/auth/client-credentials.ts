@@ -12,7 +12,7 @@ import { refuseRedirects } from './redirect.ts';
 import { basicCredentials } from './basic.ts';
 import { assertSecureTransport } from './scope.ts';
 import { checkCredential, createSecrets, type ScopeOptions, strategy } from './strategy.ts';
-import { bearerFrom, issuedToken, type TokenGrant } from './token-cache.ts';
+import { bearerFrom, isIssuedToken, type TokenGrant } from './token-cache.ts';
 import { sharedTokenLoader, type TokenStorage } from './token-store.ts';
 import type { AuthStrategy } from './types.ts';
 
@@ -270,7 +270,12 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
         { status: response.status },
       );
     }
-    secrets.issue(issuedToken(token, `the access_token from ${where}`));
+    if (!isIssuedToken(token))
+      throw fail(
+        `the access_token from ${where} cannot go in an Authorization header: it must be a Latin-1 string without control characters`,
+        { status: response.status },
+      );
+    secrets.issue(token);
     const lifetime =
       typeof json.expires_in === 'number' || typeof json.expires_in === 'string' ? Number(json.expires_in) : Number.NaN;
     // 0 is a real answer (the token serves this call only); missing, negative or not a number is no answer.
@@ -284,7 +289,11 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
         identity: [tokenUrl.href, clientId, scope, ...fields.flat()],
         // A lock holder gets its token request's whole timeout before another instance takes over.
         lockTimeout: timeout + 1_000,
-        onToken: (token) => secrets.issue(issuedToken(token, `the access_token from the token store`)),
+        // A stored token that cannot go in a header is refused (the store then fetches anew).
+        onToken: (token) => {
+          if (!isIssuedToken(token)) throw new AuthError('the stored token cannot go in an Authorization header');
+          secrets.issue(token);
+        },
       })
     : load;
   return strategy('clientCredentials', options, { ...bearerFrom(shared), register: secrets.register });

@@ -3,7 +3,6 @@
  * in-flight load shared by every caller (single flight), reuse until the
  * token's lifetime minus a skew, and the 401 rule of DESIGN.md section 3.
  */
-import { AuthError } from '../core/errors.ts';
 import { now } from '../shared/clock.ts';
 import type { AuthStrategy } from './types.ts';
 
@@ -136,15 +135,11 @@ export function bearerFrom(
 }
 
 /**
- * An issued token (from a provider or a token endpoint) as it may go into `Authorization`: a non-empty string
- * a header can carry (no CR, LF, NUL or other control character, nothing outside Latin-1), else an AuthError
- * that never shows the value.
+ * Can an issued token (from a provider or a token endpoint) go into `Authorization`? A non-empty string a header
+ * can carry: no CR, LF, NUL or other control character, nothing outside Latin-1. Whoever refuses one says so
+ * without showing it.
  * @example
- * const token = issuedToken(json.access_token, 'the access_token from https://auth.example.com/token');
+ * if (!isIssuedToken(token)) throw new AuthError("the token cannot go in an Authorization header");
  */
-export function issuedToken(value: unknown, what: string): string {
-  if (typeof value === 'string' && /^[\t\x20-\x7e\x80-\xff]+$/.test(value)) return value;
-  throw new AuthError(
-    `${what} cannot go in an Authorization header: it must be a non-empty Latin-1 string without control characters`,
-  );
-}
+export const isIssuedToken = (value: unknown): value is string =>
+  typeof value === 'string' && /^[\t\x20-\x7e\x80-\xff]+$/.test(value);
