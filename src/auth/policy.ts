@@ -158,8 +158,8 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
     let left = false;
 
     // The credential goes into this attempt's own headers (and URL), never onto ky's request.
-    const attempt = async (sent: Body): Promise<Response> => {
-      const into: AuthTarget = { url: new URL(request.url), headers: new Headers(request.headers), signal, fetch };
+    const attempt = async (sent: Body, to: URL): Promise<Response> => {
+      const into: AuthTarget = { url: to, headers: new Headers(request.headers), signal, fetch };
       target = into;
       // A strategy with the credential at hand (a fixed token) answers synchronously: no await then.
       const pending = auth.authorize(into);
@@ -195,7 +195,7 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
         : response;
     };
 
-    const response = await attempt(body);
+    const response = await attempt(body, url);
     // A 401 from beyond the credential origins never saw the credential: nothing to refresh.
     // A credential step stops waiting when the caller aborts; time is bounded by ky's timeout racing this middleware.
     if (
@@ -208,6 +208,6 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
       return response;
     void response.body?.cancel().catch(() => {});
     call.onRepeat();
-    return attempt(replay() ?? null);
+    return attempt(replay() ?? null, new URL(request.url));
   };
 }
