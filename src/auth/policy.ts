@@ -8,6 +8,7 @@
 import { AuthError } from '../core/errors.ts';
 import type { CredentialNames, Middleware } from '../core/middleware.ts';
 import { abortable } from '../shared/clock.ts';
+import type {} from '../shared/platform.ts';
 import { canFollowRedirects, followRedirects, stripQuery } from './redirect.ts';
 import { assertSecureTransport } from './scope.ts';
 import type { AuthStrategy, AuthTarget } from './types.ts';
@@ -139,8 +140,10 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
     const body = sendBody?.();
     const url = new URL(request.url);
     const credentialed = mayReceive(url);
-    // Where code can see redirects, a credentialed request follows them here, so they never carry it elsewhere.
-    const follow = credentialed && request.redirect === 'follow' && canFollowRedirects();
+    // Where code can see redirects, a credentialed request follows them here, so they never carry it elsewhere (a
+    // browser's fetch hides them and applies its own rules: its build leaves this code out).
+    const follow =
+      !globalThis.__STURDY_BROWSER__ && credentialed && request.redirect === 'follow' && canFollowRedirects();
     const redirect = follow ? 'manual' : request.redirect;
     // Straight to fetch, fetch builds the one request from ky's and an init; else a copy goes down the chain.
     const send = (to: URL, headers: Headers, sent: Body, method = request.method) => {
@@ -179,7 +182,8 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
       };
       record.credential = carried;
       const response = await send(into.url, into.headers, sent);
-      return follow
+      // (The flag again, where the bundler sees it: a browser bundle then carries no redirect code at all.)
+      return !globalThis.__STURDY_BROWSER__ && follow
         ? followRedirects(
             { url: into.url, method: request.method, headers: into.headers, body: sent ?? request.body },
             (hop) => send(hop.url, hop.headers, hop.body ?? null, hop.method),

@@ -29,6 +29,7 @@ async function bundle(platform: 'browser' | 'node' | 'neutral', conditions?: str
 const SERVER_ONLY = {
   'naming a socket error code': 'Failed to fetch|Load failed',
   'the relative-URL hint': 'pass an absolute URL or set the baseUrl option',
+  'following a credentialed redirect in code': 'redirects (a redirect loop)',
 };
 
 test('a browser bundler gets the browser build: no code a browser cannot run', async () => {
