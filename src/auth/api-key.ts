@@ -2,8 +2,7 @@
  * `apiKey`: a fixed key in a header (default `X-API-Key`) or a query parameter.
  */
 import { optionError } from '../shared/option-error.ts';
-import { credentialPolicy } from './policy.ts';
-import { checkCredential, createSecrets, type ScopeOptions, scopeOf } from './strategy.ts';
+import { checkCredential, type ScopeOptions, strategy } from './strategy.ts';
 import type { AuthStrategy } from './types.ts';
 
 /**
@@ -45,22 +44,16 @@ export function apiKey(options: ApiKeyOptions): AuthStrategy {
   const header = options.header ?? DEFAULT_API_KEY_HEADER;
   if (query === undefined && (typeof header !== 'string' || !TOKEN_CHARS.test(header)))
     throw optionError('', 'apiKey({ header })', "a header name like 'X-API-Key'", header);
-  const secrets = createSecrets();
-  secrets.add(key);
-  return {
-    kind: 'sturdy.auth',
-    policy: credentialPolicy,
-    type: 'apiKey',
-    ...scopeOf(options, 'apiKey'),
+  return strategy('apiKey', options, {
     authorize({ url, headers }) {
       if (query === undefined) headers.set(header, key);
       else url.searchParams.set(query, key);
       return key;
     },
     register(redactor) {
-      secrets.register(redactor);
+      redactor.addSecret(key);
       if (query === undefined) redactor.addHeader(header);
       else redactor.addQuery(query);
     },
-  };
+  });
 }

@@ -4,8 +4,7 @@
  * send Latin-1 for `é`, so the text is encoded to UTF-8 bytes first.
  */
 import { optionError } from '../shared/option-error.ts';
-import { credentialPolicy } from './policy.ts';
-import { checkCredential, createSecrets, type ScopeOptions, scopeOf } from './strategy.ts';
+import { checkCredential, type ScopeOptions, strategy } from './strategy.ts';
 import type { AuthStrategy } from './types.ts';
 
 /**
@@ -55,18 +54,14 @@ export function basic(options: BasicOptions): AuthStrategy {
   if (/[\0-\x1f\x7f]/.test(password))
     throw optionError('', 'basic({ password })', 'a string without control characters', password, 1);
   const value = basicCredentials(username, password);
-  const secrets = createSecrets();
-  secrets.add(password);
-  secrets.add(value.slice('Basic '.length));
-  return {
-    kind: 'sturdy.auth',
-    policy: credentialPolicy,
-    type: 'basic',
-    ...scopeOf(options, 'basic'),
+  return strategy('basic', options, {
     authorize({ headers }) {
       headers.set('authorization', value);
       return value;
     },
-    register: secrets.register,
-  };
+    register(redactor) {
+      redactor.addSecret(password);
+      redactor.addSecret(value.slice('Basic '.length));
+    },
+  });
 }

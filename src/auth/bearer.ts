@@ -2,11 +2,10 @@
  * `bearer`: `Authorization: Bearer <token>` (RFC 6750) from a fixed token or
  * from a provider, with caching, single flight and one refresh after a 401.
  */
-import { credentialPolicy } from './policy.ts';
 import { AuthError, redactErrorChain } from '../core/errors.ts';
 import { createRedactor } from '../core/redact.ts';
-import { checkCredential, createSecrets, type ScopeOptions, scopeOf } from './strategy.ts';
-import { bearerFrom, issuedToken, type TokenGrant } from './token-cache.ts';
+import { checkCredential, createSecrets, type ScopeOptions, strategy } from './strategy.ts';
+import { bearerFrom, isIssuedToken, type TokenGrant } from './token-cache.ts';
 import type { AuthStrategy } from './types.ts';
 
 /**
@@ -48,44 +47,36 @@ export type BearerOptions = ScopeOptions;
  * createClient({ baseUrl, auth: bearer(async ({ refresh }) => ({ token: await session.token(refresh), expiresIn: 3600 })) });
  */
 export function bearer(token: string | BearerProvider, options: BearerOptions = {}): AuthStrategy {
-  const secrets = createSecrets();
-  const base = {
-    kind: 'sturdy.auth' as const,
-    policy: credentialPolicy,
-    type: 'bearer',
-    ...scopeOf(options, 'bearer'),
-    register: secrets.register,
-  };
   if (typeof token !== 'function') {
-    secrets.add(checkCredential(token, 'bearer(token)'));
-    return { ...base, authorize: ({ headers }) => headers.set('authorization', `Bearer ${token}`) };
+    checkCredential(token, 'bearer(token)');
+    return strategy('bearer', options, {
+      authorize: ({ headers }) => headers.set('authorization', `Bearer ${token}`),
+      register: (redactor) => redactor.addSecret(token),
+    });
   }
   // Its own redactor too: the provider's error may name a token, and is worded before any client's redactor sees it.
   const scrub = createRedactor();
+  const secrets = createSecrets();
   secrets.register(scrub);
-  return {
-    ...base,
-    ...bearerFrom(async (refresh) => {
-      let value: unknown;
-      try {
-        value = await token({ refresh });
-      } catch (error) {
-        redactErrorChain(error, scrub);
-        throw new AuthError(
-          scrub.text(`bearer token provider failed: ${error instanceof Error ? error.message : String(error)}`),
-          { cause: error },
-        );
-      }
-      // A bare string has no known lifetime: it serves the callers already waiting for it, and the next call asks again.
-      const grant: TokenGrant = typeof value === 'string' ? { token: value, expiresIn: 0 } : Object(value);
-      const { expiresIn } = grant;
-      if (
-        typeof grant.token !== 'string' ||
-        !(expiresIn === undefined || (typeof expiresIn === 'number' && expiresIn >= 0))
-      )
-        throw new AuthError('bearer token provider must return a token string or { token, expiresIn } (in seconds)');
-      secrets.issue(issuedToken(grant.token, 'the bearer token from the provider'));
-      return { token: grant.token, expiresIn };
-    }),
+  const load = async (refresh: boolean): Promise<TokenGrant> => {
+    let value: unknown;
+    try {
+      value = await token({ refresh });
+    } catch (error) {
+      redactErrorChain(error, scrub);
+      throw new AuthError(scrub.text(`bearer token provider failed: ${(error as Error)?.message ?? error}`), {
+        cause: error,
+      });
+    }
+    // A bare string has no known lifetime: it serves the callers already waiting for it, and the next call asks again.
+    const { token: issued, expiresIn }: TokenGrant =
+      typeof value === 'string' ? { token: value, expiresIn: 0 } : Object(value);
+    if (!isIssuedToken(issued) || !(expiresIn === undefined || (typeof expiresIn === 'number' && expiresIn >= 0)))
+      throw new AuthError(
+        'bearer token provider must return a token string or { token, expiresIn } (in seconds), the token in Latin-1 without control characters',
+      );
+    secrets.issue(issued);
+    return { token: issued, expiresIn };
   };
+  return strategy('bearer', options, { ...bearerFrom(load), register: secrets.register });
 }

@@ -4,7 +4,6 @@
  * skew, shares one fetch among concurrent calls and renews it once after a 401.
  */
 import { optionError } from '../shared/option-error.ts';
-import { credentialPolicy } from './policy.ts';
 import { readBounded } from '../core/body.ts';
 import { AuthError } from '../core/errors.ts';
 import { DEFAULTS } from '../core/options.ts';
@@ -12,8 +11,8 @@ import { createRedactor } from '../core/redact.ts';
 import { refuseRedirects } from './redirect.ts';
 import { basicCredentials } from './basic.ts';
 import { assertSecureTransport } from './scope.ts';
-import { checkCredential, createSecrets, type ScopeOptions, scopeOf } from './strategy.ts';
-import { bearerFrom, issuedToken, type TokenGrant } from './token-cache.ts';
+import { checkCredential, createSecrets, type ScopeOptions, strategy } from './strategy.ts';
+import { bearerFrom, isIssuedToken, type TokenGrant } from './token-cache.ts';
 import { sharedTokenLoader, type TokenStorage } from './token-store.ts';
 import type { AuthStrategy } from './types.ts';
 
@@ -192,10 +191,8 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
   const basicHeader = basicCredentials(formEncode(clientId), formEncode(clientSecret));
   // Its own redactor too: an error message is built before any client's redactor sees it.
   const scrub = createRedactor();
-  const secrets = createSecrets();
+  const secrets = createSecrets(clientSecret, formEncode(clientSecret), basicHeader.slice('Basic '.length));
   secrets.register(scrub);
-  for (const secret of [clientSecret, formEncode(clientSecret), basicHeader.slice('Basic '.length)])
-    secrets.add(secret);
   const where = scrub.url(tokenUrl);
 
   const fail = (message: string, details: ConstructorParameters<typeof AuthError>[1] = {}): AuthError => {
@@ -273,7 +270,12 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
         { status: response.status },
       );
     }
-    secrets.issue(issuedToken(token, `the access_token from ${where}`));
+    if (!isIssuedToken(token))
+      throw fail(
+        `the access_token from ${where} cannot go in an Authorization header: it must be a Latin-1 string without control characters`,
+        { status: response.status },
+      );
+    secrets.issue(token);
     const lifetime =
       typeof json.expires_in === 'number' || typeof json.expires_in === 'string' ? Number(json.expires_in) : Number.NaN;
     // 0 is a real answer (the token serves this call only); missing, negative or not a number is no answer.
@@ -287,15 +289,12 @@ export function clientCredentials(options: ClientCredentialsOptions): AuthStrate
         identity: [tokenUrl.href, clientId, scope, ...fields.flat()],
         // A lock holder gets its token request's whole timeout before another instance takes over.
         lockTimeout: timeout + 1_000,
-        onToken: (token) => secrets.issue(issuedToken(token, `the access_token from the token store`)),
+        // A stored token that cannot go in a header is refused (the store then fetches anew).
+        onToken: (token) => {
+          if (!isIssuedToken(token)) throw new AuthError('the stored token cannot go in an Authorization header');
+          secrets.issue(token);
+        },
       })
     : load;
-  return {
-    kind: 'sturdy.auth',
-    policy: credentialPolicy,
-    type: 'clientCredentials',
-    ...scopeOf(options, 'clientCredentials'),
-    ...bearerFrom(shared),
-    register: secrets.register,
-  };
+  return strategy('clientCredentials', options, { ...bearerFrom(shared), register: secrets.register });
 }

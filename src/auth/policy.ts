@@ -8,9 +8,9 @@
 import { AuthError } from '../core/errors.ts';
 import type { CredentialNames, Middleware } from '../core/middleware.ts';
 import { abortable } from '../shared/clock.ts';
-import { canFollowRedirects, followRedirects, isRedirect, stripQuery } from './redirect.ts';
+import type {} from '../shared/platform.ts';
+import { canFollowRedirects, followRedirects, stripQuery } from './redirect.ts';
 import { assertSecureTransport } from './scope.ts';
-import { credentialNames } from './strategy.ts';
 import type { AuthStrategy, AuthTarget } from './types.ts';
 
 /**
@@ -44,49 +44,47 @@ type Body = BodyInit | null | undefined;
 /** Request properties a copy with another URL must keep, when they differ from fetch's defaults. */
 const KEPT = { credentials: 'same-origin', cache: 'default', referrerPolicy: '', integrity: '', keepalive: false };
 
-/** The init that sends `request` with `headers`, `body` (undefined: the request's own) and `redirect`. */
-function requestInit(
+/**
+ * What `new Request(...)` (or fetch) takes to send `request` to `url` with `headers`, `body` (undefined: the
+ * request's own; null: none), `redirect` and `method`: the request itself and an init when the URL is the same
+ * and no body of it is dropped, else the URL and an init that keeps the request's fields.
+ */
+function requestArgs(
+  request: Request,
+  url: URL,
   headers: Headers,
   body: Body,
   redirect: RequestRedirect,
   method: string,
-): RequestInit & { duplex?: 'half' } {
-  return body == null ? { method, headers, redirect } : { method, headers, redirect, body, duplex: 'half' };
+): [Request | URL, RequestInit] {
+  // An undefined member counts as not given, so `body: undefined` sends the request's own.
+  const init: Record<string, unknown> = { method, headers, redirect, body, duplex: 'half' };
+  if (url.href === request.url && (body !== null || !request.body)) return [request, init];
+  init.signal = request.signal;
+  init.body = body === undefined ? request.body : body;
+  for (const [name, fallback] of Object.entries(KEPT)) {
+    const value = (request as unknown as Record<string, unknown>)[name];
+    // Some runtimes (workerd) refuse fields they do not implement: only what differs from the default is copied.
+    // (`mode` is not: a copy to another URL is a new request, and 'navigate' cannot be set.)
+    if (value !== undefined && value !== fallback) init[name] = value;
+  }
+  return [url, init];
 }
 
-/** Is `new Request(request, init)` the request to send: the same URL, and no body of the request to drop? */
-const sameTarget = (request: Request, url: URL, body: Body): boolean =>
-  url.href === request.url && (body !== null || !request.body);
-
 /**
- * `request` sent to `url` with `headers`, `body` (undefined: the request's own) and `redirect`. The common case
- * (same URL) is one `new Request(request, init)`; another URL needs a new request that keeps the fields.
+ * `request` sent to `url` with `headers` (undefined: its own), `body` (undefined: its own; null: none), `redirect`
+ * and `method`.
  * @example
  * const hop = copyTo(request, new URL('/next', request.url), headers, null, 'manual', 'GET');
  */
-export function copyTo(
+export const copyTo = (
   request: Request,
   url: URL,
   headers: Headers | undefined,
   body: Body,
   redirect: RequestRedirect,
   method = request.method,
-): Request {
-  const init = requestInit(headers ?? request.headers, body, redirect, method);
-  if (sameTarget(request, url, body)) return new Request(request, init);
-  init.signal = request.signal;
-  if (body === undefined && request.body) {
-    init.body = request.body;
-    init.duplex = 'half';
-  }
-  for (const [name, fallback] of Object.entries(KEPT)) {
-    const value = (request as unknown as Record<string, unknown>)[name];
-    // Some runtimes (workerd) refuse fields they do not implement: only what differs from the default is copied.
-    // (`mode` is not: a copy to another URL is a new request, and 'navigate' cannot be set.)
-    if (value !== undefined && value !== fallback) (init as Record<string, unknown>)[name] = value;
-  }
-  return new Request(url, init);
-}
+): Request => new Request(...requestArgs(request, url, headers ?? request.headers, body, redirect, method));
 
 /** `known`, plus every name `after` holds with a value `before` did not. */
 function added(known: readonly string[], before: Iterable<[string, string]>, after: Iterable<[string, string]>) {
@@ -97,18 +95,29 @@ function added(known: readonly string[], before: Iterable<[string, string]>, aft
   return names;
 }
 
+const namesCache = /* @__PURE__ */ new WeakMap<AuthStrategy, CredentialNames>();
+
 /**
- * The names this attempt's credential is in: what the strategy registered, and whatever its authorize added to
- * or changed on ky's request (a custom strategy may register nothing). Worked out only when read (rarely).
+ * Which header and query names carry `strategy`'s credential, read from what its `register` declares (so custom
+ * strategies are covered too). Used to strip them from a redirect that leaves the credential origins.
  */
-const authorizedNames = (names: CredentialNames, before: Request, after: AuthTarget): CredentialNames => ({
-  get headers() {
-    return added(names.headers, before.headers, after.headers);
-  },
-  get query() {
-    return added(names.query, new URL(before.url).searchParams, after.url.searchParams);
-  },
-});
+function credentialNames(strategy: AuthStrategy): CredentialNames {
+  let names = namesCache.get(strategy);
+  if (!names) {
+    const headers = ['authorization'];
+    const query: string[] = [];
+    const ignore = () => {};
+    strategy.register?.({
+      addHeader: (name) => headers.push(name.toLowerCase()),
+      addQuery: (name) => query.push(name),
+      addSecret: ignore,
+      removeSecret: ignore,
+    });
+    names = { headers, query };
+    namesCache.set(strategy, names);
+  }
+  return names;
+}
 
 /**
  * The credential middleware for `auth` (sturdy adds it to every call that has a strategy).
@@ -116,49 +125,44 @@ const authorizedNames = (names: CredentialNames, before: Request, after: AuthTar
  * const chain = [credentialPolicy(bearer(token), { origins, allowInsecure: false, fetch, replay, sendBody: replay, onRepeat() {} }), ...use];
  */
 export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middleware {
-  if (!call.origins.size) {
-    throw new AuthError(`${auth.type} credentials have no origin to go to: set baseUrl or credentialOrigins`);
-  }
+  const { type } = auth;
+  const { origins, allowInsecure, fetch, replay, sendBody, direct } = call;
+  if (!origins.size)
+    throw new AuthError(`${type} credentials have no origin to go to: set baseUrl or credentialOrigins`);
   const names = credentialNames(auth);
-  const { fetch, replay } = call;
-  const mayReceive = (url: URL): boolean => {
-    if (!call.origins.has(url.origin)) return false;
-    assertSecureTransport(url, auth.type, call.allowInsecure);
-    return true;
-  };
+  const mayReceive = (url: URL): boolean => origins.has(url.origin) && assertSecureTransport(url, type, allowInsecure);
 
   return async (request, next: (request: Request, init?: RequestInit) => Promise<Response>, info) => {
     // The one place the call's record of its credential is written (CallInfo.credential reads it).
     const record = info as { credential: CredentialNames | undefined };
     record.credential = undefined;
     const { signal } = info;
-    // Straight to fetch, fetch builds the one request from ky's and an init; else a copy goes down the chain.
-    const send = (url: URL, headers: Headers, body: Body, redirect: RequestRedirect) =>
-      call.direct && sameTarget(request, url, body)
-        ? next(request, requestInit(headers, body, redirect, request.method))
-        : next(copyTo(request, url, headers, body, redirect));
+    const body = sendBody?.();
     const url = new URL(request.url);
-    const body = call.sendBody?.();
-    if (!mayReceive(url)) {
+    const credentialed = mayReceive(url);
+    // Where code can see redirects, a credentialed request follows them here, so they never carry it elsewhere (a
+    // browser's fetch hides them and applies its own rules: its build leaves this code out).
+    const follow =
+      !globalThis.__STURDY_BROWSER__ && credentialed && request.redirect === 'follow' && canFollowRedirects();
+    const redirect = follow ? 'manual' : request.redirect;
+    // Straight to fetch, fetch builds the one request from ky's and an init; else a copy goes down the chain.
+    const send = (to: URL, headers: Headers, sent: Body, method = request.method) => {
+      const [input, init] = requestArgs(request, to, headers, sent, redirect, method);
+      return direct && input === request ? next(request, init) : next(new Request(input, init));
+    };
+    if (!credentialed) {
       // No credential at all beyond the credential origins: not even a query parameter a server copied into a link.
       stripQuery(url, names.query);
-      return body === undefined && url.href === request.url
-        ? next(request)
-        : send(url, request.headers, body, request.redirect);
+      return send(url, request.headers, body);
     }
-    // Where code can see redirects, a credentialed request follows them here, so they never carry it elsewhere.
-    const follow = request.redirect === 'follow' && canFollowRedirects();
-    const redirect = follow ? 'manual' : request.redirect;
     // What the last attempt authorized: `refresh` gets the value authorize returned and its target.
     let used: unknown;
     let target: AuthTarget;
     let left = false;
 
+    // The credential goes into this attempt's own headers (and URL), never onto ky's request.
     const attempt = async (sent: Body, to: URL): Promise<Response> => {
-      // The credential goes into this attempt's own headers (and URL), never onto ky's request: on fetch's init when
-      // nothing sits between here and fetch, else the strategy writes straight into a copy's headers.
-      const copy = call.direct ? undefined : copyTo(request, to, undefined, sent, redirect);
-      const into: AuthTarget = { url: to, headers: copy?.headers ?? new Headers(request.headers), signal, fetch };
+      const into: AuthTarget = { url: to, headers: new Headers(request.headers), signal, fetch };
       target = into;
       // A strategy with the credential at hand (a fixed token) answers synchronously: no await then.
       const pending = auth.authorize(into);
@@ -166,31 +170,46 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
         typeof (pending as PromiseLike<unknown> | undefined)?.then === 'function'
           ? await abortable(pending as Promise<unknown>, signal)
           : pending;
-      const carried = authorizedNames(names, request, into);
-      record.credential = carried;
-      const response = await (copy
-        ? next(into.url.href === copy.url ? copy : copyTo(copy, into.url, copy.headers, undefined, redirect))
-        : send(into.url, into.headers, sent, redirect));
-      if (!follow || !isRedirect(response)) return response;
-      return followRedirects(
-        { url: into.url, method: request.method, headers: into.headers, body: sent ?? request.body },
-        (hop) => next(copyTo(request, hop.url, hop.headers, hop.body ?? null, 'manual', hop.method)),
-        {
-          keepsCredentials: mayReceive,
-          names: carried,
-          replayBody: replay,
-          describe: (shown) => info.redact.url(shown),
-          onLeave: () => (left = true),
+      // Worked out only when read (rarely): what the strategy registered, and whatever its authorize added to or
+      // changed on the request (a custom strategy may register nothing).
+      const carried: CredentialNames = {
+        get headers() {
+          return added(names.headers, request.headers, into.headers);
         },
-        response,
-      );
+        get query() {
+          return added(names.query, new URL(request.url).searchParams, into.url.searchParams);
+        },
+      };
+      record.credential = carried;
+      const response = await send(into.url, into.headers, sent);
+      // (The flag again, where the bundler sees it: a browser bundle then carries no redirect code at all.)
+      return !globalThis.__STURDY_BROWSER__ && follow
+        ? followRedirects(
+            { url: into.url, method: request.method, headers: into.headers, body: sent ?? request.body },
+            (hop) => send(hop.url, hop.headers, hop.body ?? null, hop.method),
+            {
+              keepsCredentials: mayReceive,
+              names: carried,
+              replayBody: replay,
+              describe: (shown) => info.redact.url(shown),
+              onLeave: () => (left = true),
+            },
+            response,
+          )
+        : response;
     };
 
     const response = await attempt(body, url);
     // A 401 from beyond the credential origins never saw the credential: nothing to refresh.
-    if (response.status !== 401 || !auth.refresh || left || !replay) return response;
     // A credential step stops waiting when the caller aborts; time is bounded by ky's timeout racing this middleware.
-    if (!(await abortable(auth.refresh(used, target!), signal))) return response;
+    if (
+      response.status !== 401 ||
+      !auth.refresh ||
+      left ||
+      !replay ||
+      !(await abortable(auth.refresh(used, target!), signal))
+    )
+      return response;
     void response.body?.cancel().catch(() => {});
     call.onRepeat();
     return attempt(replay() ?? null, new URL(request.url));

@@ -74,14 +74,6 @@ export const refuseRedirects = (): 'error' | 'manual' =>
     : 'error';
 
 /**
- * Is `response` a redirect to follow (a 301, 302, 303, 307 or 308 with a Location)?
- * @example
- * if (follow && isRedirect(response)) return followRedirects(hop, send, policy, response);
- */
-export const isRedirect = ({ status, headers }: Response): boolean =>
-  [301, 302, 303, 307, 308].includes(status) && headers.has('location');
-
-/**
  * Deletes the query parameters `names` from `url`, touching the URL only when one is there (deleting re-encodes
  * the whole query).
  * @example
@@ -128,43 +120,45 @@ export async function followRedirects(
   policy: RedirectPolicy,
   firstResponse?: Response,
 ): Promise<Response> {
-  let hop = first;
+  const { keepsCredentials, names, describe, onLeave } = policy;
+  let { url, method, headers, body } = first;
   let credentialed = true;
-  for (let redirects = 0; ; redirects++) {
-    const response = (redirects === 0 && firstResponse) || (await send(hop));
-    if (!isRedirect(response)) return response;
+  for (let redirects = 0, response = firstResponse ?? (await send(first)); ; redirects++) {
+    const { status } = response;
+    const location = response.headers.get('location');
+    if (![301, 302, 303, 307, 308].includes(status) || location === null) return response;
     // The body of a redirect is never read; free the connection.
     void response.body?.cancel().catch(() => {});
-    const { status } = response;
     const fail = (why: string) =>
-      new RedirectError(`${why} (${status} from ${hop.method} ${policy.describe(hop.url)})`, { redirects, status });
+      new RedirectError(`${why} (${status} from ${method} ${describe(url)})`, { redirects, status });
     if (redirects === MAX_REDIRECTS) throw fail(`stopped after ${MAX_REDIRECTS} redirects (a redirect loop)`);
-    let url: URL | undefined;
+    let next: URL | undefined;
     try {
-      url = new URL(response.headers.get('location')!, hop.url);
+      next = new URL(location, url);
     } catch {}
-    if (!url || !/^https?:$/.test(url.protocol)) throw fail('the redirect Location is not an http(s) URL');
-
-    const headers = new Headers(hop.headers);
-    let { method, body } = hop;
+    if (!next || !/^https?:$/.test(next.protocol)) throw fail('the redirect Location is not an http(s) URL');
+    headers = new Headers(headers);
     if (status === 303 ? method !== 'GET' && method !== 'HEAD' : status < 303 && method === 'POST') {
       method = 'GET';
       body = undefined;
       // Fetch's request-body-header names go with the body.
       for (const name of ['type', 'length', 'encoding', 'language', 'location']) headers.delete(`content-${name}`);
     } else if (body != null) {
-      if (!policy.replayBody) throw fail('a streaming body cannot be sent again: pass `body` as a function');
-      body = policy.replayBody();
+      // Read only now: a caller's replay may be known only once the body has been sent.
+      const { replayBody } = policy;
+      if (!replayBody) throw fail('a streaming body cannot be sent again: pass `body` as a function');
+      body = replayBody();
     }
+    url = next;
     // Once the chain has left the credential origins, credentials never come back.
-    if (credentialed && !policy.keepsCredentials(url)) {
+    if (credentialed && !keepsCredentials(url)) {
       credentialed = false;
-      policy.onLeave?.();
+      onLeave?.();
     }
     if (!credentialed) {
-      for (const name of [...CREDENTIAL_HEADERS, ...policy.names.headers]) headers.delete(name);
-      stripQuery(url, policy.names.query);
+      for (const name of [...CREDENTIAL_HEADERS, ...names.headers]) headers.delete(name);
+      stripQuery(url, names.query);
     }
-    hop = { url, method, headers, body };
+    response = await send({ url, method, headers, body });
   }
 }

@@ -1,10 +1,10 @@
 /**
- * What every auth strategy shares: its scope options, the check on values that go into a header, and the list of
- * redactors its secrets must reach.
+ * What every auth strategy shares: its scope options and the policy that sends it, the check on values that go
+ * into a header, and the list of redactors an issued token must reach.
  */
-import type { CredentialNames } from '../core/middleware.ts';
 import { breaksHeader } from '../shared/header-value.ts';
 import { optionError } from '../shared/option-error.ts';
+import { credentialPolicy } from './policy.ts';
 import type { AuthStrategy, SecretSink } from './types.ts';
 
 /**
@@ -20,19 +20,22 @@ export type ScopeOptions = {
 };
 
 /**
- * A strategy's scope options, checked: `origins` an array, `allowInsecure` a boolean (as on the client: the
- * string 'false' would be truthy and send the credential over plain http).
+ * The strategy `type` with its scope options, checked (`origins` an array, `allowInsecure` a boolean: the string
+ * 'false' would be truthy and send the credential over plain http), and `parts`, sent by `credentialPolicy`.
  * @example
- * return { ...scopeOf(options, 'bearer'), authorize };
+ * return strategy('bearer', options, { authorize: ({ headers }) => headers.set('authorization', `Bearer ${token}`) });
  */
-export function scopeOf(options: ScopeOptions, strategy: string): Pick<AuthStrategy, 'origins' | 'allowInsecure'> {
-  const { origins, allowInsecure } = options;
+export function strategy(
+  type: string,
+  { origins, allowInsecure }: ScopeOptions,
+  parts: Pick<AuthStrategy, 'authorize' | 'refresh' | 'register'>,
+): AuthStrategy {
   if (allowInsecure !== undefined && typeof allowInsecure !== 'boolean')
-    throw optionError('', `${strategy}({ allowInsecure })`, 'true or false', allowInsecure);
+    throw optionError('', `${type}({ allowInsecure })`, 'true or false', allowInsecure);
   // Origins are URLs, which may carry a user name and password: described, never echoed.
   if (origins !== undefined && !Array.isArray(origins))
-    throw optionError('', `${strategy}({ origins })`, 'an array of origins', origins, 1);
-  return { origins, allowInsecure };
+    throw optionError('', `${type}({ origins })`, 'an array of origins', origins, 1);
+  return { kind: 'sturdy.auth', policy: credentialPolicy, type, origins, allowInsecure, ...parts };
 }
 
 /**
@@ -46,50 +49,39 @@ export function scopeOf(options: ScopeOptions, strategy: string): Pick<AuthStrat
 export const ISSUED_TOKENS_KEPT = 4;
 
 /**
- * The redactors a strategy registered with: a secret learned later (a token fetched after the client was built)
+ * The redactors a token strategy registered with: a token learned later (fetched after the client was built)
  * is hidden in every one of them.
  * @example
- * const secrets = createSecrets(); secrets.add(token); // in register(): secrets.register(redactor)
+ * const secrets = createSecrets(clientSecret); secrets.issue(token); // register: secrets.register
  */
 export type Secrets = {
   /** Remembers `redactor` and gives it every secret known so far. */
   register(redactor: SecretSink): void;
-  /** A secret for the strategy's lifetime (a password, a fixed key): every registered redactor (and every later one) hides it. */
-  add(secret: string): void;
-  /** An issued token: hidden like `add`, but only the last {@link ISSUED_TOKENS_KEPT} stay registered. */
+  /** An issued token: hidden by every registered redactor (and every later one) while it is one of the last {@link ISSUED_TOKENS_KEPT}. */
   issue(token: string): void;
 };
 
 /**
- * Creates the list a strategy keeps: `register` is its `AuthStrategy.register`.
+ * Creates the list a token strategy keeps, with the secrets it holds for its lifetime (a client secret).
  * @example
- * const secrets = createSecrets();
- * return { ..., register: secrets.register };
+ * const secrets = createSecrets(clientSecret);
+ * return strategy('clientCredentials', options, { ...bearerFrom(load), register: secrets.register });
  */
-export function createSecrets(): Secrets {
+export function createSecrets(...known: string[]): Secrets {
   const redactors = new Set<SecretSink>();
-  const known: string[] = [];
   const issued: string[] = [];
   // Redactors count registrations, so a secret given twice (or a token issued again) is simply registered again.
-  const tell = (secret: string) => {
-    for (const redactor of redactors) redactor.addSecret(secret);
-  };
   return {
     register(redactor) {
-      if (redactors.has(redactor)) return;
+      if (!redactors.has(redactor)) for (const secret of [...known, ...issued]) redactor.addSecret(secret);
       redactors.add(redactor);
-      for (const secret of [...known, ...issued]) redactor.addSecret(secret);
-    },
-    add(secret) {
-      known.push(secret);
-      tell(secret);
     },
     issue(token) {
-      if (issued.push(token) > ISSUED_TOKENS_KEPT) {
-        const forgotten = issued.shift()!;
-        for (const redactor of redactors) redactor.removeSecret(forgotten);
+      const forgotten = issued.push(token) > ISSUED_TOKENS_KEPT && issued.shift();
+      for (const redactor of redactors) {
+        if (forgotten) redactor.removeSecret(forgotten);
+        redactor.addSecret(token);
       }
-      tell(token);
     },
   };
 }
@@ -105,30 +97,4 @@ export function checkCredential(value: unknown, what: string): string {
   const expected =
     'a non-empty string (is the environment variable set?) without line breaks or NUL (header injection)';
   throw optionError('', what, expected, value, value);
-}
-
-const namesCache = /* @__PURE__ */ new WeakMap<AuthStrategy, CredentialNames>();
-
-/**
- * Which header and query names carry `strategy`'s credential, read from what its `register` declares (so custom
- * strategies are covered too). Used to strip them from a redirect that leaves the credential origins.
- * @example
- * credentialNames(apiKey({ key, query: 'api_key' })).query // ['api_key']
- */
-export function credentialNames(strategy: AuthStrategy): CredentialNames {
-  let names = namesCache.get(strategy);
-  if (!names) {
-    const headers = ['authorization'];
-    const query: string[] = [];
-    const ignore = () => {};
-    strategy.register?.({
-      addHeader: (name) => void headers.push(name.toLowerCase()),
-      addQuery: (name) => void query.push(name),
-      addSecret: ignore,
-      removeSecret: ignore,
-    });
-    names = { headers, query };
-    namesCache.set(strategy, names);
-  }
-  return names;
 }

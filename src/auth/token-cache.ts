@@ -3,7 +3,6 @@
  * in-flight load shared by every caller (single flight), reuse until the
  * token's lifetime minus a skew, and the 401 rule of DESIGN.md section 3.
  */
-import { AuthError } from '../core/errors.ts';
 import { now } from '../shared/clock.ts';
 import type { AuthStrategy } from './types.ts';
 
@@ -27,10 +26,11 @@ export type TokenGrant = {
 export type TokenLoader<Context = undefined> = (refresh: boolean, context: Context) => Promise<TokenGrant>;
 
 /**
- * A token as one call used it, for `refresh` after a 401: `failures` counts the failed refreshes seen before,
- * so a call that used a token whose refresh has failed since fails with that error instead of refreshing again.
+ * A token as one call used it (what `authorize` returns), for `refresh` after a 401: `failures` counts the
+ * failed refreshes seen before, so a call that used a token whose refresh has failed since fails with that
+ * error instead of refreshing again.
  * @example
- * const used = await cache.use(); headers.set('authorization', `Bearer ${used.token}`); return used;
+ * const used = await authorize(target); // { token: 'tc-1', failures: 0 }
  */
 export type TokenUse = { readonly token: string; readonly failures: number };
 
@@ -41,28 +41,6 @@ export type TokenUse = { readonly token: string; readonly failures: number };
  * expires_in 3600 -> renewed after 3570 s
  */
 export const EXPIRY_SKEW_MS = 30_000;
-
-/**
- * A token with its cache and single flight; see {@link createTokenCache}. A caller that stops waiting (an abort)
- * does so around these promises (the credential policy races them with the call's signal): a load is shared.
- * @example
- * const used = await cache.use();
- * if (response.status === 401 && (await cache.refresh(used))) repeat();
- */
-export type TokenCache<Context = undefined> = {
-  /** The current token (cached, or loaded once for all concurrent callers), with what `refresh` needs to know about this use. */
-  use(context?: Context): Promise<TokenUse>;
-  /**
-   * After a 401 on `used`: true when a repeat makes sense. Concurrent failures on the same token share ONE load; a
-   * caller whose token was already replaced gets true at once and repeats with the new one. A failed refresh fails
-   * every call that used the refused token before it failed, once, with its error; a call that gets the token
-   * afterwards may try again.
-   */
-  refresh(used: TokenUse, context?: Context): Promise<boolean>;
-};
-
-/** `expiresAt` 0: a token that serves only the call that fetched it (see servesOneCall), never reused by a later call. */
-type Entry = { token: string; expiresAt: number };
 
 /**
  * How long before its expiry a token of `lifetimeMs` is renewed: the skew, but never more than half its
@@ -81,21 +59,25 @@ export const renewBeforeMs = (lifetimeMs: number): number => Math.min(EXPIRY_SKE
 export const servesOneCall = (expiresIn: number | undefined): boolean =>
   expiresIn !== undefined && expiresIn * 1000 <= EXPIRY_SKEW_MS;
 
-/** The cache entry of a grant: used until its lifetime minus renewBeforeMs (forever without one). */
-const entryOf = ({ token, expiresIn }: TokenGrant): Entry => {
-  const lifetimeMs = expiresIn === undefined ? Infinity : expiresIn * 1000;
-  return { token, expiresAt: servesOneCall(expiresIn) ? 0 : now() + lifetimeMs - renewBeforeMs(lifetimeMs) };
-};
-
 /**
- * Creates a cache over `load`.
+ * `authorize` and `refresh` of a strategy sending `Authorization: Bearer <token>` from a token cache over `load`
+ * (its context: the call's fetch, which a token request uses): one load shared by every concurrent caller, the
+ * token reused until its lifetime minus renewBeforeMs (forever without one). After a 401, `refresh` resolves
+ * true when a repeat makes sense: concurrent failures on the same token share ONE load; a caller whose token was
+ * already replaced gets true at once and repeats with the new one. A failed refresh fails every call that used
+ * the refused token before it failed, once, with its error; a call that gets the token afterwards may try
+ * again. A caller that stops waiting (an abort) does so around these promises (the credential policy races
+ * them with the call's signal): a load is shared.
  * @example
- * const cache = createTokenCache(async (refresh) => ({ token: await login(refresh), expiresIn: 3600 }));
- * headers.set('authorization', `Bearer ${(await cache.use()).token}`);
+ * return strategy('bearer', options, { ...bearerFrom(load), register });
  */
-export function createTokenCache<Context = undefined>(load: TokenLoader<Context>): TokenCache<Context> {
-  let current: Entry | undefined;
-  let flight: Promise<Entry> | undefined;
+export function bearerFrom(
+  load: TokenLoader<typeof globalThis.fetch>,
+): Required<Pick<AuthStrategy, 'authorize' | 'refresh'>> {
+  // The current token and when it is renewed (0: it serves only the call that fetched it, never a later one).
+  let current: string | undefined;
+  let expiresAt = 0;
+  let flight: Promise<string> | undefined;
   // Calls told to repeat after a 401 are owed the refreshed token, even a one-shot one:
   // asking the provider again without `refresh` could hand back the refused token.
   let owed = 0;
@@ -103,9 +85,14 @@ export function createTokenCache<Context = undefined>(load: TokenLoader<Context>
   let failures = 0;
   let failed: { token: string; error: unknown } | undefined;
 
-  const start = (refresh: boolean, context: Context | undefined): Promise<Entry> => {
+  const start = (refresh: boolean, fetch: typeof globalThis.fetch): Promise<string> => {
     owed = 0;
-    const promise = load(refresh, context as Context).then((grant) => (current = entryOf(grant)));
+    const promise = load(refresh, fetch).then(({ token, expiresIn }) => {
+      const lifetimeMs = expiresIn === undefined ? Infinity : expiresIn * 1000;
+      expiresAt = servesOneCall(expiresIn) ? 0 : now() + lifetimeMs - renewBeforeMs(lifetimeMs);
+      current = token;
+      return token;
+    });
     flight = promise;
     // A failed load is not cached: the next caller tries again.
     const settle = () => {
@@ -116,29 +103,31 @@ export function createTokenCache<Context = undefined>(load: TokenLoader<Context>
   };
 
   return {
-    async use(context) {
+    async authorize({ headers, fetch }): Promise<TokenUse> {
       const seen = failures;
-      let entry = flight ? undefined : current;
-      if (!entry || now() >= entry.expiresAt) {
-        if (entry?.expiresAt === 0 && owed > 0) owed -= 1;
-        else entry = await (flight ?? start(false, context));
+      let token = flight ? undefined : current;
+      if (!token || now() >= expiresAt) {
+        if (token && expiresAt === 0 && owed > 0) owed -= 1;
+        else token = await (flight ?? start(false, fetch));
       }
-      return { token: entry.token, failures: seen };
+      headers.set('authorization', `Bearer ${token}`);
+      return { token, failures: seen };
     },
-    async refresh({ token, failures: seen }, context) {
-      if (!flight && current && current.token !== token) return ++owed > 0;
+    async refresh(used, { fetch }) {
+      const { token, failures: seen } = used as TokenUse;
+      if (!flight && current && current !== token) return ++owed > 0;
       // Single flight for failures too: the calls already holding the refused token share the refresh that failed.
       if (!flight && failed?.token === token && seen < failures) throw failed.error;
       let promise = flight;
       if (!promise) {
-        promise = start(true, context);
+        promise = start(true, fetch);
         promise.catch((error: unknown) => {
           failures += 1;
           failed = { token, error };
         });
       }
       // The same token again would fail the same way: no repeat.
-      if ((await promise).token === token) return false;
+      if ((await promise) === token) return false;
       owed += 1;
       return true;
     },
@@ -146,33 +135,11 @@ export function createTokenCache<Context = undefined>(load: TokenLoader<Context>
 }
 
 /**
- * `authorize` and `refresh` of a strategy sending `Authorization: Bearer <token>` from a token cache over `load`
- * (its context: the call's fetch, which a token request uses).
+ * Can an issued token (from a provider or a token endpoint) go into `Authorization`? A non-empty string a header
+ * can carry: no CR, LF, NUL or other control character, nothing outside Latin-1. Whoever refuses one says so
+ * without showing it.
  * @example
- * return { kind: 'sturdy.auth', type: 'bearer', policy: credentialPolicy, ...bearerFrom(load) };
+ * if (!isIssuedToken(token)) throw new AuthError("the token cannot go in an Authorization header");
  */
-export function bearerFrom(load: TokenLoader<typeof globalThis.fetch>): Pick<AuthStrategy, 'authorize' | 'refresh'> {
-  const cache = createTokenCache(load);
-  return {
-    async authorize({ headers, fetch }) {
-      const used = await cache.use(fetch);
-      headers.set('authorization', `Bearer ${used.token}`);
-      return used;
-    },
-    refresh: (used, { fetch }) => cache.refresh(used as TokenUse, fetch),
-  };
-}
-
-/**
- * An issued token (from a provider or a token endpoint) as it may go into `Authorization`: a non-empty string
- * a header can carry (no CR, LF, NUL or other control character, nothing outside Latin-1), else an AuthError
- * that never shows the value.
- * @example
- * const token = issuedToken(json.access_token, 'the access_token from https://auth.example.com/token');
- */
-export function issuedToken(value: unknown, what: string): string {
-  if (typeof value === 'string' && /^[\t\x20-\x7e\x80-\xff]+$/.test(value)) return value;
-  throw new AuthError(
-    `${what} cannot go in an Authorization header: it must be a non-empty Latin-1 string without control characters`,
-  );
-}
+export const isIssuedToken = (value: unknown): value is string =>
+  typeof value === 'string' && /^[\t\x20-\x7e\x80-\xff]+$/.test(value);

@@ -60,7 +60,7 @@ export async function tokenKey(identity: readonly (string | undefined)[]): Promi
  * `load` runs in one instance at a time per key; a refresh (after a 401)
  * takes a token another instance stored since, or fetches a new one.
  * @example
- * const cache = createTokenCache(sharedTokenLoader(load, { storage, identity: [tokenUrl.href, clientId, scope, audience] }));
+ * const { authorize, refresh } = bearerFrom(sharedTokenLoader(load, { storage, identity: [tokenUrl.href, clientId, scope, audience] }));
  */
 export function sharedTokenLoader<Context>(
   load: TokenLoader<Context>,

@@ -47,11 +47,10 @@ export function sleep(ms: number, ...signals: ReadonlyArray<AbortSignal | undefi
  * const token = await abortable(sharedRefresh, call.signal);
  */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    const stop = () => reject(signal?.reason);
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    promise.then(resolve, reject).finally(() => signal?.removeEventListener('abort', stop));
   });
 }

@@ -2,7 +2,7 @@
  * A stand-in for a token endpoint and an API in one `fetch`, for clientCredentials tests that need
  * no sockets: what the token endpoint was sent, and which Authorization the API received.
  */
-import { createTokenCache, type TokenLoader, type TokenUse } from '../../src/auth/token-cache.ts';
+import { bearerFrom, type TokenLoader, type TokenUse } from '../../src/auth/token-cache.ts';
 import type { ClientCredentialsOptions } from '../../src/index.ts';
 
 /**
@@ -33,17 +33,19 @@ export const stubClientCredentials = (extra: Partial<ClientCredentialsOptions> =
 });
 
 /**
- * `createTokenCache` with `get()`, the token alone, and `refresh` of a bare token (a use that saw no failed
- * refresh), for tests that only look at which token a use gets.
+ * The token cache of `bearerFrom` with `use()` (what authorize returns), `get()`, the token alone, and `refresh`
+ * of a bare token (a use that saw no failed refresh), for tests that only look at which token a use gets.
  * @example
  * const cache = tokenCache(async () => ({ token: 't1' })); expect(await cache.get()).toBe('t1');
  */
 export function tokenCache(load: TokenLoader<undefined>) {
-  const cache = createTokenCache(load);
+  const { authorize, refresh } = bearerFrom((refresh) => load(refresh, undefined));
+  const target = () => ({ url: new URL('https://api.test/'), headers: new Headers(), fetch: globalThis.fetch });
+  const use = async (): Promise<TokenUse> => (await authorize(target())) as TokenUse;
   return {
-    use: () => cache.use(),
-    get: async () => (await cache.use()).token,
+    use,
+    get: async () => (await use()).token,
     refresh: (used: TokenUse | string) =>
-      cache.refresh(typeof used === 'string' ? { token: used, failures: Number.POSITIVE_INFINITY } : used),
+      refresh(typeof used === 'string' ? { token: used, failures: Number.POSITIVE_INFINITY } : used, target()),
   };
 }

@@ -30,6 +30,7 @@ const SERVER_ONLY = {
   'naming a socket error code': 'Failed to fetch|Load failed',
   'the relative-URL hint': 'pass an absolute URL or set the baseUrl option',
   "errors' util.inspect view": 'nodejs.util.inspect.custom',
+  'following a credentialed redirect in code': 'redirects (a redirect loop)',
 };
 
 test('a browser bundler gets the browser build: no code a browser cannot run', async () => {
