@@ -140,11 +140,12 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
     const body = sendBody?.();
     const url = new URL(request.url);
     const credentialed = mayReceive(url);
-    // Where code can see redirects, a credentialed request follows them here, so they never carry it elsewhere (a
-    // browser's fetch hides them and applies its own rules: its build leaves this code out).
-    const follow =
-      !globalThis.__STURDY_BROWSER__ && credentialed && request.redirect === 'follow' && canFollowRedirects();
-    const redirect = follow ? 'manual' : request.redirect;
+    // Where code can see redirects, a credentialed request follows them here, so they never carry it elsewhere. A
+    // browser's fetch hides them and applies its own rules: its build has no follower, and a server runtime running
+    // that build (a jsdom test setup) refuses the redirect rather than let its fetch carry the credential on.
+    const visible = credentialed && request.redirect === 'follow' && canFollowRedirects();
+    const follow = !globalThis.__STURDY_BROWSER__ && visible;
+    const redirect = follow ? 'manual' : visible ? 'error' : request.redirect;
     // Straight to fetch, fetch builds the one request from ky's and an init; else a copy goes down the chain.
     const send = (to: URL, headers: Headers, sent: Body, method = request.method) => {
       const [input, init] = requestArgs(request, to, headers, sent, redirect, method);

@@ -3,8 +3,14 @@
  * that targets browsers gets from the BUILT package, and that every other target gets the build for every
  * runtime. `npm test` builds first (pretest).
  */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { modes, startServer, type TestServer } from '../helpers/server.ts';
+
+/** The built browser build's main entry (a variable: dist does not exist when CI checks types). */
+const BROWSER_BUILD = pathToFileURL(resolve('dist/browser/index.js')).href;
 
 const APP = `import { createClient, bearer } from 'sturdy';
 const api = createClient({ baseUrl: 'https://x/', auth: bearer('t') });
@@ -47,4 +53,30 @@ test.each([
   const code = await bundle(platform, conditions ? [...conditions] : undefined);
   expect(code).not.toContain('dist/browser/');
   for (const [what, text] of Object.entries(SERVER_ONLY)) expect(code.includes(text), what).toBe(true);
+});
+
+describe('the browser build run by a server runtime (a jsdom or happy-dom test setup under Node)', () => {
+  let home: TestServer;
+  let other: TestServer;
+  beforeAll(async () => {
+    [home, other] = await Promise.all([startServer(), startServer()]);
+    other.route('/echo', modes.echo());
+  });
+  afterAll(() => Promise.all([home.close(), other.close()]));
+
+  // It has no redirect follower, and this runtime's fetch would carry an API-key header and query on to the
+  // other origin: the credentialed request refuses the redirect instead.
+  test.each([
+    ['apiKey header', { key: 'browser-build-key-1' }],
+    ['apiKey query', { key: 'browser-build-key-2', query: 'api_key' }],
+  ] as const)('%s: a redirect to another origin fails and the other origin gets nothing', async (_, options) => {
+    const built = (await import(/* @vite-ignore */ BROWSER_BUILD)) as typeof import('../../src/index.ts');
+    home.route('/to-other', modes.redirect(`${other.url}/echo`, 307));
+    const api = built.createClient({ baseUrl: home.url, auth: built.apiKey(options), retry: 0 });
+    const [sent, arrived] = [home.requestsTo('/to-other').length, other.requests.length];
+    const error = await api.get('to-other').catch((caught: unknown) => caught);
+    expect(built.isNetworkError(error)).toBe(true);
+    expect(home.requestsTo('/to-other')).toHaveLength(sent + 1);
+    expect(other.requests.length).toBe(arrived);
+  });
 });
