@@ -12,31 +12,30 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 /** Sent with every `json` body (and asked for by `.json()`) unless the caller set an accept header. */
 export const JSON_ACCEPT = 'application/json';
 
-/** What JSON cannot carry, by `typeof`; `object` is an object met again inside itself. */
+/** What JSON cannot carry, by `typeof` (a cycle and `undefined` at the top are found otherwise). */
 const UNSERIALIZABLE: Record<string, string> = {
   bigint: 'a BigInt (make it a string or number)',
   function: 'a function',
   symbol: 'a symbol',
-  undefined: 'undefined (pass null or omit json)',
-  object: 'a cycle',
 };
 
-/** The path and kind of the first value JSON cannot carry (an `undefined` member is left out, as JSON does). */
-function findUnserializable(
-  value: unknown,
-  path: PropertyKey[],
-  ancestors: unknown[],
-): [PropertyKey[], string] | undefined {
-  const kind = typeof value;
-  if (kind === 'object' && value) {
-    const { toJSON } = value as { toJSON?: unknown };
-    if (typeof toJSON === 'function') return findUnserializable(toJSON.call(value), path, ancestors);
-    if (ancestors.includes(value)) return [path, kind];
-    for (const [key, item] of Object.entries(value)) {
-      const found = item !== undefined && findUnserializable(item, [...path, key], [...ancestors, value]);
-      if (found) return found;
-    }
-  } else if (kind in UNSERIALIZABLE) return [path, kind];
+/**
+ * JSON.stringify that throws `[path, what]` at the first value JSON would drop or reject: a function or symbol
+ * anywhere, a BigInt, a cycle, `undefined` at the top (an `undefined` member is left out, as JSON does).
+ */
+function strictStringify(value: unknown): string {
+  // Each object met: its path and the objects it is inside. The top value's holder is JSON's own wrapper.
+  const seen = new Map<unknown, [PropertyKey[], unknown[]]>();
+  const text = JSON.stringify(value, function (this: unknown, key: string, item: unknown) {
+    const [path, ancestors] = seen.get(this) ?? [[], []];
+    const at = seen.has(this) ? [...path, key] : path;
+    const problem = ancestors.includes(item) ? 'a cycle' : UNSERIALIZABLE[typeof item];
+    if (problem) throw [formatPath(at), problem];
+    if (Object(item) === item) seen.set(item, [at, [...ancestors, item]]);
+    return item;
+  });
+  if (text === undefined) throw ['$', 'undefined (pass null or omit json)'];
+  return text;
 }
 
 /**
@@ -45,26 +44,25 @@ function findUnserializable(
  * @example
  * serializeJson({ total: 1n }) // SerializationError: ... a BigInt ... at $.total
  */
-export function serializeJson(value: unknown, stringify?: (data: unknown) => string): string {
-  let text: unknown;
+export function serializeJson(value: unknown, stringify: (data: unknown) => string = strictStringify): string {
   try {
-    text = stringify
-      ? stringify(value)
-      : // JSON leaves functions and symbols out silently: a body that lost a field is refused instead.
-        JSON.stringify(value, (_key, item) => {
-          if (typeof item === 'function' || typeof item === 'symbol') throw item;
-          return item;
-        });
+    const text: unknown = stringify(value);
+    if (typeof text === 'string') return text;
+    throw text;
   } catch (error) {
-    text = error;
+    let [path, problem] = Array.isArray(error) ? error : [];
+    // A caller's stringify that failed: the strict pass names the path when JSON is the reason.
+    if (!path)
+      try {
+        strictStringify(value);
+      } catch (found) {
+        if (Array.isArray(found)) [path, problem] = found;
+      }
+    throw new SerializationError(
+      `json body cannot be serialized: ${path ? `${problem} at ${path}` : (error as Error)?.message}`,
+      path,
+    );
   }
-  if (typeof text === 'string') return text;
-  const found = findUnserializable(value, [], []);
-  const path = found && formatPath(found[0]);
-  throw new SerializationError(
-    `json body cannot be serialized: ${found ? `${UNSERIALIZABLE[found[1]]} at ${path}` : (text as Error)?.message}`,
-    path,
-  );
 }
 
 /**
