@@ -97,8 +97,8 @@ export function createRedactor(
   };
   const hide = (match: string, head: string, name: string, tail = '') =>
     isSensitiveField(name) ? head + REDACTED + tail : match;
-  const text = (given: string): string => {
-    let result = parent ? parent.text(given) : given;
+  const text = (given: string | URL): string => {
+    let result = parent ? parent.url(given) : `${given}`;
     // A lone surrogate travels in a URL as U+FFFD (and would make encodeURIComponent throw).
     for (const secret of secrets)
       for (const form of [secret, encodeURIComponent(secret.replace(/\p{Cs}/gu, '\uFFFD'))])
@@ -115,15 +115,12 @@ export function createRedactor(
     // A child's pass is for its own names (its parent's pass hid the parent's).
     return names.size ? result.replace(QUERY_PAIR, hide).replace(JSON_PAIR, hide) : result;
   };
-  const addQuery = (name: string) => void names.add(fieldKey(name));
-  const addHeader = (name: string) => {
-    names.add(`:${name.toLowerCase()}`);
-    addQuery(name);
-  };
-  for (const name of [...(parent ? [] : DEFAULT_HEADERS.split(' ')), ...headers]) addHeader(name);
-  for (const name of [...(parent ? [] : DEFAULT_NAMES.split(' ')), ...query, ...fields]) addQuery(name);
+  const addQuery = (name: string) => names.add(fieldKey(name));
+  const addHeader = (name: string) => addQuery(name).add(`:${name.toLowerCase()}`);
+  [...(parent ? [] : DEFAULT_HEADERS.split(' ')), ...headers].map(addHeader);
+  [...(parent ? [] : DEFAULT_NAMES.split(' ')), ...query, ...fields].map(addQuery);
   return {
-    url: (url) => text(String(url)),
+    url: text,
     text,
     headers: (given) =>
       Object.fromEntries([...given].map(([name, value]) => [name, isSensitiveHeader(name) ? REDACTED : text(value)])),
@@ -132,10 +129,12 @@ export function createRedactor(
       const copy = (item: unknown, ancestors: unknown[]): unknown => {
         const kind = typeof item;
         if (kind === 'string' || kind === 'bigint') {
-          const shown = text(String(item));
-          return shown.length > DATA_CHARS ? shown.slice(0, DATA_CHARS) + CUT : shown;
+          const shown = text(`${item}`);
+          return shown.slice(0, DATA_CHARS) + (shown[DATA_CHARS] ? CUT : '');
         }
-        if (kind !== 'object' || !item) return kind === 'function' || kind === 'symbol' ? undefined : item;
+        // A function or symbol is left out, as JSON leaves it out.
+        if (/^[fs]/.test(kind)) return undefined;
+        if (kind !== 'object' || !item) return item;
         if (ancestors.includes(item)) return '[Circular]';
         // Every object and every field counts: depth and toJSON chains are bounded too.
         if (--entries < 0) return CUT;
