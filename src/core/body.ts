@@ -20,17 +20,18 @@ export async function readBounded(
   const decoder = new TextDecoder();
   let text = '';
   let bytes = 0;
-  // True once the body has ended; reads until then or until more than `until` bytes came.
-  const read = async (until: number): Promise<boolean> => {
-    while (reader && bytes <= until) {
-      const { done, value } = await reader.read();
-      if (done) return true;
-      bytes += value.byteLength;
-      text += decoder.decode(value, { stream: true });
+  let limit = ERROR_BODY_LIMIT;
+  let whole = true;
+  while (reader && whole) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+    // Past the bound: read on to the end only when what came so far says so.
+    if ((bytes += value.byteLength) > limit) {
+      whole = readOn(text);
+      limit = Infinity;
     }
-    return !reader;
-  };
-  const whole = (await read(ERROR_BODY_LIMIT)) || (readOn(text) && (await read(Infinity)));
+  }
   if (!whole) reader?.cancel().catch(() => {});
   return [text + decoder.decode(), whole];
 }
