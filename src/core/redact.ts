@@ -7,9 +7,9 @@ export const REDACTED = '[REDACTED]';
 
 /** Header names whose values are always credentials. */
 const DEFAULT_HEADERS = 'authorization proxy-authorization cookie set-cookie x-api-key api-key x-auth-token';
-/** Query parameter and JSON field names whose values are always secrets. */
-const DEFAULT_NAMES =
-  'token access_token refresh_token id_token api_key apikey key secret client_secret password signature sig';
+/** Query parameter and JSON field names whose values are always secrets (each header name above hides as a field
+ * too: `api-key` covers `api_key` and `apiKey`). */
+const DEFAULT_NAMES = 'token access_token refresh_token id_token key secret client_secret password signature sig';
 
 /** How many objects and fields and how long a string `Redactor.data` copies: printing a huge or deep body stays cheap. */
 const DATA_ENTRIES = 1000;
@@ -101,8 +101,9 @@ export function createRedactor(
     let result = parent ? parent.url(given) : `${given}`;
     // A lone surrogate travels in a URL as U+FFFD (and would make encodeURIComponent throw).
     for (const secret of secrets)
-      for (const form of [secret, encodeURIComponent(secret.replace(/\p{Cs}/gu, '\uFFFD'))])
-        result = result.replaceAll(form, REDACTED);
+      result = result
+        .replaceAll(secret, REDACTED)
+        .replaceAll(encodeURIComponent(secret.replace(/\p{Cs}/gu, '\uFFFD')), REDACTED);
     if (!parent)
       result = result
         .replace(URL_USERINFO, `$1${REDACTED}@`)
@@ -165,8 +166,8 @@ export function createRedactor(
       if (typeof secret === 'string' && secret.length >= 4) secrets.push(secret);
     },
     removeSecret(secret) {
-      const at = secrets.indexOf(secret);
-      if (at >= 0) secrets.splice(at, 1);
+      // Not registered: -1 >>> 0 is past the end, so nothing is removed.
+      secrets.splice(secrets.indexOf(secret) >>> 0, 1);
     },
     addHeader,
     addQuery,
