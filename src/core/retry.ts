@@ -2,7 +2,8 @@
  * Every retry rule of sturdy lives here: which calls may repeat, after what, how long to wait, when to stop,
  * and the budget that stops storms. ky runs the loop; `kyRetry` attaches these rules to it.
  */
-import { HTTPError, NetworkError, TimeoutError } from 'ky';
+// From errors.ts, which re-exports ky's classes: the bundle then imports them from ky once.
+import { HTTPError, NetworkError, TimeoutError } from './errors.ts';
 import { retryAfterMs, retryTimingHeader } from './retry-after.ts';
 
 export { retryAfterMs } from './retry-after.ts';
