@@ -2,6 +2,7 @@
  * Bounded body reads: a body needed only for an error (HTTPError.data, a ParseError snippet) or one that may
  * not be JSON is read at most 1 MiB, so a huge or endless page cannot exhaust memory.
  */
+import { hide } from './errors.ts';
 
 /** Most bytes read from a body that is only needed for an error (HTTPError.data, ParseError snippet). */
 export const ERROR_BODY_LIMIT = 1024 * 1024;
@@ -62,11 +63,7 @@ export function boundBody(response: Response): Response {
  */
 export function copyMeta(response: Response, source: Response): Response {
   const { clone } = response;
-  const own = (value: unknown) => ({ value, configurable: true });
-  return Object.defineProperties(response, {
-    url: own(source.url),
-    redirected: own(source.redirected),
-    type: own(source.type),
-    clone: own(() => copyMeta(clone.call(response), source)),
-  });
+  for (const key of ['url', 'redirected', 'type'] as const) hide(response, key, source[key]);
+  hide(response, 'clone', () => copyMeta(clone.call(response), source));
+  return response;
 }
