@@ -5,6 +5,7 @@
 // From errors.ts, which re-exports ky's classes: the bundle then imports them from ky once.
 import { HTTPError, NetworkError, TimeoutError } from './errors.ts';
 import { retryAfterMs, retryTimingHeader } from './retry-after.ts';
+import type {} from '../shared/platform.ts';
 
 export { retryAfterMs } from './retry-after.ts';
 
@@ -251,8 +252,9 @@ export function kyRetry(call: RetryCall) {
       if (serverWait) {
         if (late || serverWait > retry.maxRetryAfter) return false;
       } else if (late) throw call.timeoutError('total');
-      else if (!staleSeen && network && isStaleSocket(error)) {
-        // The first repeat after a stale keep-alive socket is free and at once: the server never saw the request.
+      else if (!globalThis.__STURDY_BROWSER__ && !staleSeen && network && isStaleSocket(error)) {
+        // The first repeat after a stale keep-alive socket is free and at once: the server never saw the request
+        // (a browser's fetch names no socket error, so its build leaves this out).
         staleSeen = true;
         planned = 0;
       } else if (!call.client.budget.take()) return false;
