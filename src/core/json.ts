@@ -7,10 +7,10 @@ import { ParseError, parseSnippet, SerializationError } from './errors.ts';
 import type { Redactor } from './redact.ts';
 import { formatPath } from './schema.ts';
 
-/** Sent with every `json` body unless the caller set a content-type. */
-export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 /** Sent with every `json` body (and asked for by `.json()`) unless the caller set an accept header. */
 export const JSON_ACCEPT = 'application/json';
+/** Sent with every `json` body unless the caller set a content-type. */
+export const JSON_CONTENT_TYPE = `${JSON_ACCEPT}; charset=utf-8`;
 
 /** What JSON cannot carry, by `typeof` (a cycle and `undefined` at the top are found otherwise). */
 const UNSERIALIZABLE: Record<string, string> = {
@@ -105,7 +105,7 @@ const parseError = (response: Response, text: string, redactor: Redactor, cause?
  */
 export async function jsonText(response: Response, redactor: Redactor): Promise<string> {
   // A body whose length is known and within the bound is read by the platform at once.
-  if (Number(response.headers.get('content-length') ?? Infinity) <= ERROR_BODY_LIMIT)
+  if (+(response.headers.get('content-length') ?? Infinity) <= ERROR_BODY_LIMIT)
     return Response.prototype.text.call(response);
   const [text, whole] = await readBounded(response, (start) => /^\s*[{[]/.test(start));
   if (whole) return text;

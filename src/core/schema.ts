@@ -40,7 +40,7 @@ const keyOf = (segment: StandardPathSegment): PropertyKey => (typeof segment ===
 export const formatPath = (path: ReadonlyArray<StandardPathSegment> = []): string =>
   path.reduce<string>((text, segment) => {
     const key = String(keyOf(segment));
-    return text + (/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${/^\d+$/.test(key) ? key : JSON.stringify(key)}]`);
+    return text + (/^[a-z_$][\w$]*$/i.test(key) ? `.${key}` : `[${/^\d+$/.test(key) ? key : JSON.stringify(key)}]`);
   }, '$');
 
 /**
