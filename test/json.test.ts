@@ -126,6 +126,13 @@ describe('json bodies', () => {
     expect(received).toHaveLength(0);
   });
 
+  test('the same object twice, side by side or nested apart, is not a cycle', async () => {
+    const line = { sku: 'a' };
+    const json = { lines: [line, line], nested: { again: { line } } };
+    const data = await api.post('echo', { json }).json<{ body: string }>();
+    expect(data.body).toBe(JSON.stringify(json));
+  });
+
   test('a function at the top throws', async () => {
     const error = await api.post('echo', { json: () => 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SerializationError);

@@ -24,14 +24,16 @@ const UNSERIALIZABLE: Record<string, string> = {
  * anywhere, a BigInt, a cycle, `undefined` at the top (an `undefined` member is left out, as JSON does).
  */
 function strictStringify(value: unknown): string {
-  // Each object met: its path and the objects it is inside. The top value's holder is JSON's own wrapper.
-  const seen = new Map<unknown, [PropertyKey[], unknown[]]>();
+  // The values from the top down to the one being written, and the key of each in the one above.
+  const chain: unknown[] = [];
+  const keys: string[] = [];
   const text = JSON.stringify(value, function (this: unknown, key: string, item: unknown) {
-    const [path, ancestors] = seen.get(this) ?? [[], []];
-    const at = seen.has(this) ? [...path, key] : path;
-    const problem = ancestors.includes(item) ? 'a cycle' : UNSERIALIZABLE[typeof item];
-    if (problem) throw [formatPath(at), problem];
-    if (Object(item) === item) seen.set(item, [at, [...ancestors, item]]);
+    // `this` holds item: what came after it in the chain is finished (JSON's wrapper of the top is not in it).
+    chain.length = keys.length = chain.indexOf(this) + 1;
+    keys.push(key);
+    const problem = chain.includes(item) ? 'a cycle' : UNSERIALIZABLE[typeof item];
+    if (problem) throw [formatPath(keys.slice(1)), problem];
+    chain.push(item);
     return item;
   });
   if (text === undefined) throw ['$', 'undefined (pass null or omit json)'];
