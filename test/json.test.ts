@@ -106,6 +106,33 @@ describe('json bodies', () => {
     expect(received).toHaveLength(0);
   });
 
+  test("a getter that throws is a SerializationError with the getter's message; a caller's stringifyJson that fails still gets the path", async () => {
+    const hostile = Object.defineProperty({}, 'total', {
+      enumerable: true,
+      get() {
+        throw new Error('total is not ready');
+      },
+    });
+    const error = await api.post('echo', { json: hostile }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SerializationError);
+    expect((error as Error).message).toContain('total is not ready');
+    const custom = createClient({
+      baseUrl: 'https://api.test/',
+      stringifyJson: (value) => JSON.stringify(value),
+    });
+    const bigint = await custom.post('echo', { json: { order: { total: 10n } } }).catch((e: unknown) => e);
+    expect(bigint).toBeInstanceOf(SerializationError);
+    expect((bigint as SerializationError).path).toBe('$.order.total');
+    expect(received).toHaveLength(0);
+  });
+
+  test('the same object twice, side by side or nested apart, is not a cycle', async () => {
+    const line = { sku: 'a' };
+    const json = { lines: [line, line], nested: { again: { line } } };
+    const data = await api.post('echo', { json }).json<{ body: string }>();
+    expect(data.body).toBe(JSON.stringify(json));
+  });
+
   test('a function at the top throws', async () => {
     const error = await api.post('echo', { json: () => 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SerializationError);

@@ -12,6 +12,7 @@ import {
   type StandardSchemaV1,
   type SturdyEvent,
 } from '../src/index.ts';
+import { validate } from '../src/core/schema.ts';
 import { validationRejection } from './helpers/rejection.ts';
 
 const received: Array<{ method: string; body: string; contentType: string | null }> = [];
@@ -162,6 +163,12 @@ describe('request validation (valibot)', () => {
       api.post('orders', { json: valid, schema: { parse: () => valid } as unknown as StandardSchemaV1 }),
     ).toThrow(/option `schema` must be a Standard Schema/);
     expect(received).toHaveLength(0);
+  });
+
+  test('validate() (sse, paginate, openapi) words a non-schema with the same option template', async () => {
+    const error = await validate({ parse: () => 1 } as never, 1, 'response').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/option `schema` must be a Standard Schema; got \{\}/);
   });
 });
 

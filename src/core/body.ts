@@ -2,6 +2,7 @@
  * Bounded body reads: a body needed only for an error (HTTPError.data, a ParseError snippet) or one that may
  * not be JSON is read at most 1 MiB, so a huge or endless page cannot exhaust memory.
  */
+import { hide } from './errors.ts';
 
 /** Most bytes read from a body that is only needed for an error (HTTPError.data, ParseError snippet). */
 export const ERROR_BODY_LIMIT = 1024 * 1024;
@@ -20,17 +21,18 @@ export async function readBounded(
   const decoder = new TextDecoder();
   let text = '';
   let bytes = 0;
-  // True once the body has ended; reads until then or until more than `until` bytes came.
-  const read = async (until: number): Promise<boolean> => {
-    while (reader && bytes <= until) {
-      const { done, value } = await reader.read();
-      if (done) return true;
-      bytes += value.byteLength;
-      text += decoder.decode(value, { stream: true });
+  let limit = ERROR_BODY_LIMIT;
+  let whole = true;
+  while (reader && whole) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+    // Past the bound: read on to the end only when what came so far says so.
+    if ((bytes += value.byteLength) > limit) {
+      whole = readOn(text);
+      limit = Infinity;
     }
-    return !reader;
-  };
-  const whole = (await read(ERROR_BODY_LIMIT)) || (readOn(text) && (await read(Infinity)));
+  }
   if (!whole) reader?.cancel().catch(() => {});
   return [text + decoder.decode(), whole];
 }
@@ -61,11 +63,7 @@ export function boundBody(response: Response): Response {
  */
 export function copyMeta(response: Response, source: Response): Response {
   const { clone } = response;
-  const own = (value: unknown) => ({ value, configurable: true });
-  return Object.defineProperties(response, {
-    url: own(source.url),
-    redirected: own(source.redirected),
-    type: own(source.type),
-    clone: own(() => copyMeta(clone.call(response), source)),
-  });
+  for (const key of ['url', 'redirected', 'type'] as const) hide(response, key, source[key]);
+  hide(response, 'clone', () => copyMeta(clone.call(response), source));
+  return response;
 }

@@ -7,36 +7,37 @@ import { ParseError, parseSnippet, SerializationError } from './errors.ts';
 import type { Redactor } from './redact.ts';
 import { formatPath } from './schema.ts';
 
-/** Sent with every `json` body unless the caller set a content-type. */
-export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 /** Sent with every `json` body (and asked for by `.json()`) unless the caller set an accept header. */
 export const JSON_ACCEPT = 'application/json';
+/** Sent with every `json` body unless the caller set a content-type. */
+export const JSON_CONTENT_TYPE = `${JSON_ACCEPT}; charset=utf-8`;
 
-/** What JSON cannot carry, by `typeof`; `object` is an object met again inside itself. */
+/** What JSON cannot carry, by `typeof` (a cycle and `undefined` at the top are found otherwise). */
 const UNSERIALIZABLE: Record<string, string> = {
   bigint: 'a BigInt (make it a string or number)',
   function: 'a function',
   symbol: 'a symbol',
-  undefined: 'undefined (pass null or omit json)',
-  object: 'a cycle',
 };
 
-/** The path and kind of the first value JSON cannot carry (an `undefined` member is left out, as JSON does). */
-function findUnserializable(
-  value: unknown,
-  path: PropertyKey[],
-  ancestors: unknown[],
-): [PropertyKey[], string] | undefined {
-  const kind = typeof value;
-  if (kind === 'object' && value) {
-    const { toJSON } = value as { toJSON?: unknown };
-    if (typeof toJSON === 'function') return findUnserializable(toJSON.call(value), path, ancestors);
-    if (ancestors.includes(value)) return [path, kind];
-    for (const [key, item] of Object.entries(value)) {
-      const found = item !== undefined && findUnserializable(item, [...path, key], [...ancestors, value]);
-      if (found) return found;
-    }
-  } else if (kind in UNSERIALIZABLE) return [path, kind];
+/**
+ * JSON.stringify that throws `[path, what]` at the first value JSON would drop or reject: a function or symbol
+ * anywhere, a BigInt, a cycle, `undefined` at the top (an `undefined` member is left out, as JSON does).
+ */
+function strictStringify(value: unknown): string {
+  // The values from the top down to the one being written, and the key of each in the one above.
+  const chain: unknown[] = [];
+  const keys: string[] = [];
+  const text = JSON.stringify(value, function (this: unknown, key: string, item: unknown) {
+    // `this` holds item: what came after it in the chain is finished (JSON's wrapper of the top is not in it).
+    chain.length = keys.length = chain.indexOf(this) + 1;
+    keys.push(key);
+    const problem = chain.includes(item) ? 'a cycle' : UNSERIALIZABLE[typeof item];
+    if (problem) throw [formatPath(keys.slice(1)), problem];
+    chain.push(item);
+    return item;
+  });
+  if (text === undefined) throw ['$', 'undefined (pass null or omit json)'];
+  return text;
 }
 
 /**
@@ -45,26 +46,25 @@ function findUnserializable(
  * @example
  * serializeJson({ total: 1n }) // SerializationError: ... a BigInt ... at $.total
  */
-export function serializeJson(value: unknown, stringify?: (data: unknown) => string): string {
-  let text: unknown;
+export function serializeJson(value: unknown, stringify: (data: unknown) => string = strictStringify): string {
   try {
-    text = stringify
-      ? stringify(value)
-      : // JSON leaves functions and symbols out silently: a body that lost a field is refused instead.
-        JSON.stringify(value, (_key, item) => {
-          if (typeof item === 'function' || typeof item === 'symbol') throw item;
-          return item;
-        });
+    const text: unknown = stringify(value);
+    if (typeof text === 'string') return text;
+    throw text;
   } catch (error) {
-    text = error;
+    let [path, problem] = Array.isArray(error) ? error : [];
+    // A caller's stringify that failed: the strict pass names the path when JSON is the reason.
+    if (!path)
+      try {
+        strictStringify(value);
+      } catch (found) {
+        if (Array.isArray(found)) [path, problem] = found;
+      }
+    throw new SerializationError(
+      `json body cannot be serialized: ${path ? `${problem} at ${path}` : (error as Error)?.message}`,
+      path,
+    );
   }
-  if (typeof text === 'string') return text;
-  const found = findUnserializable(value, [], []);
-  const path = found && formatPath(found[0]);
-  throw new SerializationError(
-    `json body cannot be serialized: ${found ? `${UNSERIALIZABLE[found[1]]} at ${path}` : (text as Error)?.message}`,
-    path,
-  );
 }
 
 /**
@@ -107,7 +107,7 @@ const parseError = (response: Response, text: string, redactor: Redactor, cause?
  */
 export async function jsonText(response: Response, redactor: Redactor): Promise<string> {
   // A body whose length is known and within the bound is read by the platform at once.
-  if (Number(response.headers.get('content-length') ?? Infinity) <= ERROR_BODY_LIMIT)
+  if (+(response.headers.get('content-length') ?? Infinity) <= ERROR_BODY_LIMIT)
     return Response.prototype.text.call(response);
   const [text, whole] = await readBounded(response, (start) => /^\s*[{[]/.test(start));
   if (whole) return text;

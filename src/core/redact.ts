@@ -7,9 +7,9 @@ export const REDACTED = '[REDACTED]';
 
 /** Header names whose values are always credentials. */
 const DEFAULT_HEADERS = 'authorization proxy-authorization cookie set-cookie x-api-key api-key x-auth-token';
-/** Query parameter and JSON field names whose values are always secrets. */
-const DEFAULT_NAMES =
-  'token access_token refresh_token id_token api_key apikey key secret client_secret password signature sig';
+/** Query parameter and JSON field names whose values are always secrets (each header name above hides as a field
+ * too: `api-key` covers `api_key` and `apiKey`). */
+const DEFAULT_NAMES = 'token access_token refresh_token id_token key secret client_secret password signature sig';
 
 /** How many objects and fields and how long a string `Redactor.data` copies: printing a huge or deep body stays cheap. */
 const DATA_ENTRIES = 1000;
@@ -97,12 +97,13 @@ export function createRedactor(
   };
   const hide = (match: string, head: string, name: string, tail = '') =>
     isSensitiveField(name) ? head + REDACTED + tail : match;
-  const text = (given: string): string => {
-    let result = parent ? parent.text(given) : given;
+  const text = (given: string | URL): string => {
+    let result = parent ? parent.url(given) : `${given}`;
     // A lone surrogate travels in a URL as U+FFFD (and would make encodeURIComponent throw).
     for (const secret of secrets)
-      for (const form of [secret, encodeURIComponent(secret.replace(/\p{Cs}/gu, '\uFFFD'))])
-        result = result.replaceAll(form, REDACTED);
+      result = result
+        .replaceAll(secret, REDACTED)
+        .replaceAll(encodeURIComponent(secret.replace(/\p{Cs}/gu, '\uFFFD')), REDACTED);
     if (!parent)
       result = result
         .replace(URL_USERINFO, `$1${REDACTED}@`)
@@ -115,15 +116,12 @@ export function createRedactor(
     // A child's pass is for its own names (its parent's pass hid the parent's).
     return names.size ? result.replace(QUERY_PAIR, hide).replace(JSON_PAIR, hide) : result;
   };
-  const addQuery = (name: string) => void names.add(fieldKey(name));
-  const addHeader = (name: string) => {
-    names.add(`:${name.toLowerCase()}`);
-    addQuery(name);
-  };
-  for (const name of [...(parent ? [] : DEFAULT_HEADERS.split(' ')), ...headers]) addHeader(name);
-  for (const name of [...(parent ? [] : DEFAULT_NAMES.split(' ')), ...query, ...fields]) addQuery(name);
+  const addQuery = (name: string) => names.add(fieldKey(name));
+  const addHeader = (name: string) => addQuery(name).add(`:${name.toLowerCase()}`);
+  [...(parent ? [] : DEFAULT_HEADERS.split(' ')), ...headers].map(addHeader);
+  [...(parent ? [] : DEFAULT_NAMES.split(' ')), ...query, ...fields].map(addQuery);
   return {
-    url: (url) => text(String(url)),
+    url: text,
     text,
     headers: (given) =>
       Object.fromEntries([...given].map(([name, value]) => [name, isSensitiveHeader(name) ? REDACTED : text(value)])),
@@ -132,10 +130,12 @@ export function createRedactor(
       const copy = (item: unknown, ancestors: unknown[]): unknown => {
         const kind = typeof item;
         if (kind === 'string' || kind === 'bigint') {
-          const shown = text(String(item));
-          return shown.length > DATA_CHARS ? shown.slice(0, DATA_CHARS) + CUT : shown;
+          const shown = text(`${item}`);
+          return shown.slice(0, DATA_CHARS) + (shown[DATA_CHARS] ? CUT : '');
         }
-        if (kind !== 'object' || !item) return kind === 'function' || kind === 'symbol' ? undefined : item;
+        // A function or symbol is left out, as JSON leaves it out.
+        if (/^[fs]/.test(kind)) return undefined;
+        if (kind !== 'object' || !item) return item;
         if (ancestors.includes(item)) return '[Circular]';
         // Every object and every field counts: depth and toJSON chains are bounded too.
         if (--entries < 0) return CUT;
@@ -166,8 +166,8 @@ export function createRedactor(
       if (typeof secret === 'string' && secret.length >= 4) secrets.push(secret);
     },
     removeSecret(secret) {
-      const at = secrets.indexOf(secret);
-      if (at >= 0) secrets.splice(at, 1);
+      // Not registered: -1 >>> 0 is past the end, so nothing is removed.
+      secrets.splice(secrets.indexOf(secret) >>> 0, 1);
     },
     addHeader,
     addQuery,

@@ -45,16 +45,13 @@ function parseHttpDate(value: string): number | undefined {
   const century = thisYear - (thisYear % 100) + year;
   const latest = match[9] ? now.setUTCFullYear(thisYear + 50) : Infinity;
   return (match[9] ? [century + 100, century, century - 100] : [year])
-    .map((year) =>
+    .map((year) => {
       // ky's checks: a real day of that month (Date.UTC reads years 0-99 as 19xx, as ky's does), :60 a leap second.
-      day > 0 &&
-      day <= new Date(Date.UTC(year, month + 1, 0)).getUTCDate() &&
-      hours < 24 &&
-      minutes < 60 &&
-      seconds < 61
-        ? new Date(0).setUTCFullYear(year, month, day) + ((hours * 60 + minutes) * 60 + seconds) * 1000
-        : NaN,
-    )
+      const date = new Date(Date.UTC(year, month, day));
+      return date.getUTCDate() === day && hours < 24 && minutes < 60 && seconds < 61
+        ? date.setUTCFullYear(year) + ((hours * 60 + minutes) * 60 + seconds) * 1000
+        : NaN;
+    })
     .find((time) => time <= latest);
 }
 
@@ -83,11 +80,12 @@ export const retryTimingHeader = (headers: Headers): string | undefined =>
  */
 export function retryAfterMs(headers: Headers): number | undefined {
   const name = retryTimingHeader(headers);
-  if (!name) return undefined;
-  const value = headers.get(name)!;
+  const value = name && headers.get(name)!;
   // Reset headers may hold an epoch time instead of a delay: values from 2024-01-01 on are times.
-  const wait = /^\d+$/.test(value)
-    ? +value * 1000 - (+value >= 1_704_067_200 && name.includes('reset') ? Date.now() : 0)
-    : (parseHttpDate(value) ?? NaN) - Date.now();
+  const wait = value
+    ? /^\d+$/.test(value)
+      ? +value * 1000 - (+value >= 1_704_067_200 && name.includes('reset') ? Date.now() : 0)
+      : (parseHttpDate(value) ?? NaN) - Date.now()
+    : NaN;
   return wait >= 0 ? wait : wait < 0 ? 0 : undefined;
 }

@@ -2,8 +2,10 @@
  * Every retry rule of sturdy lives here: which calls may repeat, after what, how long to wait, when to stop,
  * and the budget that stops storms. ky runs the loop; `kyRetry` attaches these rules to it.
  */
-import { HTTPError, NetworkError, TimeoutError } from 'ky';
+// From errors.ts, which re-exports ky's classes: the bundle then imports them from ky once.
+import { HTTPError, NetworkError, TimeoutError } from './errors.ts';
 import { retryAfterMs, retryTimingHeader } from './retry-after.ts';
+import type {} from '../shared/platform.ts';
 
 export { retryAfterMs } from './retry-after.ts';
 
@@ -168,14 +170,6 @@ export function backoff(retryCount: number, { delay, jitter, backoffLimit }: Nor
   return clamp(jitter === true ? Math.random() * base : jitter ? jitter(base) : base);
 }
 
-/** Error codes of a keep-alive socket the server closed while idle: the request never reached it. */
-const STALE_SOCKET = /^(ECONNRESET|EPIPE|UND_ERR_SOCKET)$/;
-/** Does the error or one of its first causes carry a stale-socket code? */
-const isStaleSocket = (error: unknown, depth = 5): boolean =>
-  error instanceof Object &&
-  depth > 0 &&
-  (STALE_SOCKET.test(`${(error as { code?: unknown }).code}`) || isStaleSocket((error as Error).cause, depth - 1));
-
 /**
  * Puts the wait the server asked for on a paced HTTPError (`retryAfter`, ms) and returns it: the server's own
  * answer is what the caller needs when its wait is not kept (never a TimeoutError).
@@ -217,9 +211,10 @@ export type RetryCall = {
  */
 export function kyRetry(call: RetryCall) {
   const { retry, keyed } = call;
+  const { methods, statusCodes } = retry;
   const method = call.method.toLowerCase();
   // A keyed POST/PATCH repeats unless the caller listed the methods that may repeat.
-  const methodOk = retry.methods.includes(method) || (keyed && retry.methods === RETRY_DEFAULTS.methods);
+  const methodOk = methods.includes(method) || (keyed && methods === RETRY_DEFAULTS.methods);
   // The wait shouldRetry chose, for the delay ky asks for next (a forced `ky.retry()` gets the backoff).
   let planned: number | undefined;
   let plannedFor: number | undefined;
@@ -232,34 +227,34 @@ export function kyRetry(call: RetryCall) {
     async shouldRetry(state: ShouldRetryState): Promise<boolean> {
       const { error, retryCount } = state;
       const serverWait = noteRetryAfter(error, retry);
-      const status = error instanceof HTTPError ? error.response.status : undefined;
+      const status = error instanceof HTTPError && error.response.status;
       const network = error instanceof NetworkError;
       const wanted = methodOk && retry.shouldRetry && (await retry.shouldRetry(state));
       // Why it failed (for the event), and whether the status/error rules repeat it.
-      const [reason, ruled]: [string, unknown] =
-        status !== undefined
-          ? [
-              `status ${status}`,
-              // Idempotency-Key draft: a 409 to a repeat of a keyed request means the first one is still in progress.
-              (status === 409 && keyed && retryCount > 1) ||
-                (retry.statusCodes.includes(status) &&
-                  // ky's rule: a 413 is worth repeating only with a timing header (the body will not shrink).
-                  (status !== 413 || retryTimingHeader((error as HTTPError).response.headers))),
-            ]
-          : error instanceof TimeoutError
-            ? ['timeout', retry.retryOnTimeout]
-            : [network ? 'network error' : error.name, network];
+      const [reason, ruled]: [string, unknown] = status
+        ? [
+            `status ${status}`,
+            // Idempotency-Key draft: a 409 to a repeat of a keyed request means the first one is still in progress.
+            (status === 409 && keyed && retryCount > 1) ||
+              (statusCodes.includes(status) &&
+                // ky's rule: a 413 is worth repeating only with a timing header (the body will not shrink).
+                (status !== 413 || retryTimingHeader((error as HTTPError).response.headers))),
+          ]
+        : error instanceof TimeoutError
+          ? ['timeout', retry.retryOnTimeout]
+          : [network ? 'network error' : error.name, network];
       // The caller's shouldRetry decides unless it answers undefined (or null, as ky reads it).
       if (!(wanted ?? ruled)) return false;
       plannedFor = retryCount;
       planned = serverWait || backoff(retryCount, retry);
       const late = planned >= call.remaining();
+      // A wait the server paced takes no budget token; not kept, it is the server's HTTPError (with retryAfter).
       if (serverWait) {
-        // Not kept: the server's HTTPError (with retryAfter). A wait the server paced takes no budget token.
         if (late || serverWait > retry.maxRetryAfter) return false;
       } else if (late) throw call.timeoutError('total');
-      else if (network && !staleSeen && isStaleSocket(error)) {
-        // The first repeat after a stale keep-alive socket is free and at once: the server never saw the request.
+      else if (!globalThis.__STURDY_BROWSER__ && !staleSeen && network && isStaleSocket(error)) {
+        // The first repeat after a stale keep-alive socket is free and at once: the server never saw the request
+        // (a browser's fetch names no socket error, so its build leaves this out).
         staleSeen = true;
         planned = 0;
       } else if (!call.client.budget.take()) return false;
@@ -267,4 +262,11 @@ export function kyRetry(call: RetryCall) {
       return true;
     },
   };
+}
+
+/** Does the error or one of its first causes carry the code of a keep-alive socket the server closed while idle? */
+function isStaleSocket(error: unknown): boolean {
+  for (let depth = 5; error instanceof Object && depth--; error = (error as Error).cause)
+    if (/^(ECONNRESET|EPIPE|UND_ERR_SOCKET)$/.test((error as { code?: string }).code!)) return true;
+  return false;
 }

@@ -1,4 +1,5 @@
 import { ValidationError, type Issue } from './errors.ts';
+import { optionError } from '../shared/option-error.ts';
 import { defaultRedactor, REDACTED, type Redactor } from './redact.ts';
 
 /** Standard Schema v1 (https://standardschema.dev), as valibot, zod and arktype implement it. */
@@ -33,14 +34,13 @@ export type InferOutput<S extends StandardSchemaV1> = NonNullable<S['~standard']
 export const isStandardSchema = (value: unknown): value is StandardSchemaV1 =>
   typeof (value as StandardSchemaV1 | undefined)?.['~standard']?.validate === 'function';
 
-const keyOf = (segment: StandardPathSegment): PropertyKey =>
-  typeof segment === 'object' && segment !== null ? segment.key : segment;
+const keyOf = (segment: StandardPathSegment): PropertyKey => (typeof segment === 'object' ? segment?.key : segment);
 
 /** `['items', 2, 'price']` (or `'2'`) -> `$.items[2].price` */
 export const formatPath = (path: ReadonlyArray<StandardPathSegment> = []): string =>
   path.reduce<string>((text, segment) => {
     const key = String(keyOf(segment));
-    return text + (/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${/^\d+$/.test(key) ? key : JSON.stringify(key)}]`);
+    return text + (/^[a-z_$][\w$]*$/i.test(key) ? `.${key}` : `[${/^\d+$/.test(key) ? key : JSON.stringify(key)}]`);
   }, '$');
 
 /**
@@ -61,11 +61,8 @@ export function toIssues(
     if (keys.some((key) => redactor.isSensitiveField(String(key)))) {
       let rejected: unknown;
       try {
-        // The value at the issue's path; a getter may throw.
-        rejected = keys.reduce(
-          (item: unknown, key) => (Object(item) === item ? (item as never)[key] : undefined),
-          value,
-        );
+        // The value at the issue's path; a getter may throw, and so does a path through null or undefined.
+        rejected = keys.reduce((item: unknown, key) => (item as never)[key], value);
       } catch {}
       // The forms schema libraries quote a value in; bare, a short one ('5') would match ordinary words too.
       if (rejected != null && Object(rejected) !== rejected) {
@@ -92,9 +89,7 @@ export async function validate<S extends StandardSchemaV1>(
   details?: { status?: number; what?: string },
   redactor: Redactor = defaultRedactor,
 ): Promise<InferOutput<S>> {
-  if (!isStandardSchema(schema)) {
-    throw new TypeError(`sturdy: the ${direction} schema must be a Standard Schema; got ${typeof schema}`);
-  }
+  if (!isStandardSchema(schema)) throw optionError('', 'schema', 'a Standard Schema', schema);
   const result = await schema['~standard'].validate(value);
   if (result.issues) {
     throw new ValidationError(direction, toIssues(result.issues, value, redactor), details);
