@@ -15,6 +15,7 @@ import {
   isAuthError,
   TimeoutError,
   type BearerToken,
+  type ClientOptions,
   type SturdyEvent,
 } from '../src/index.ts';
 import { utf8Base64 } from '../src/auth/basic.ts';
@@ -322,6 +323,20 @@ describe('apiKey', () => {
     expect(new URL(body.url, server.url).searchParams.get('api_key')).toBe('key in query');
     expect(new URL(body.url, server.url).searchParams.get('page')).toBe('2');
     expect(body.headers['x-api-key']).toBeUndefined();
+  });
+
+  test.each<[string, ClientOptions]>([
+    ['a `use` middleware', { use: [(request, next) => next(request)] }],
+    ['a fetch of the caller', { fetch: (input, init) => fetch(input, init) }],
+  ])('in the query, with %s between sturdy and fetch: a POST carries its JSON body and the key', async (_, extra) => {
+    const api = createClient({
+      baseUrl: server.url,
+      auth: apiKey({ key: 'query-key-post-1', query: 'api_key' }),
+      ...extra,
+    });
+    const echo = (await api.post('echo', { json: { sku: 'A1' } }).json()) as { url: string; body: unknown };
+    expect(new URL(echo.url, server.url).searchParams.get('api_key')).toBe('query-key-post-1');
+    expect(echo.body).toEqual({ sku: 'A1' });
   });
 
   test('header and query together is a TypeError', () => {

@@ -163,7 +163,10 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
 
     // The credential goes into this attempt's own headers (and URL), never onto ky's request.
     const attempt = async (sent: Body, to: URL): Promise<Response> => {
-      const into: AuthTarget = { url: to, headers: new Headers(request.headers), signal, fetch };
+      // Not straight to fetch: the copy that goes down the chain is made first and the strategy writes into its
+      // headers (one Headers copy, not two).
+      const copy = direct ? undefined : copyTo(request, to, undefined, sent, redirect);
+      const into: AuthTarget = { url: to, headers: copy?.headers ?? new Headers(request.headers), signal, fetch };
       target = into;
       // A strategy with the credential at hand (a fixed token) answers synchronously: no await then.
       const pending = auth.authorize(into);
@@ -182,7 +185,10 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
         },
       };
       record.credential = carried;
-      const response = await send(into.url, into.headers, sent);
+      // A strategy that changed the URL (a query key) gets a copy of the copy: the request's body went into the first.
+      const response = await (copy
+        ? next(into.url.href === copy.url ? copy : copyTo(copy, into.url, copy.headers, undefined, redirect))
+        : send(into.url, into.headers, sent));
       // (The flag again, where the bundler sees it: a browser bundle then carries no redirect code at all.)
       return !globalThis.__STURDY_BROWSER__ && follow
         ? followRedirects(
