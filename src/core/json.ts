@@ -41,19 +41,29 @@ function strictStringify(value: unknown): string {
 }
 
 /**
+ * JSON.stringify that refuses what it would leave out silently (a function, a symbol); fast, so it runs on every
+ * call, and the strict pass runs only to name the path of a failure.
+ */
+const checkedStringify = (value: unknown): string =>
+  JSON.stringify(value, (_key, item: unknown) => {
+    if (typeof item === 'function' || typeof item === 'symbol') throw item;
+    return item;
+  });
+
+/**
  * Serializes a `json` option compactly (with the caller's `stringifyJson` when given). Throws
  * SerializationError naming the path for values JSON would drop or reject, before anything is sent.
  * @example
  * serializeJson({ total: 1n }) // SerializationError: ... a BigInt ... at $.total
  */
-export function serializeJson(value: unknown, stringify: (data: unknown) => string = strictStringify): string {
+export function serializeJson(value: unknown, stringify: (data: unknown) => string = checkedStringify): string {
   try {
     const text: unknown = stringify(value);
     if (typeof text === 'string') return text;
     throw text;
   } catch (error) {
     let [path, problem] = Array.isArray(error) ? error : [];
-    // A caller's stringify that failed: the strict pass names the path when JSON is the reason.
+    // The strict pass names the path when JSON is the reason (a caller's stringify failed, or the checked one).
     if (!path)
       try {
         strictStringify(value);
