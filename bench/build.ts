@@ -72,6 +72,8 @@ export const BROWSER_BUNDLE = {
   bundle: true,
   format: 'esm',
   platform: 'browser',
+  // Bundles of the source get what the package's browser build leaves out left out too (src/shared/platform.ts).
+  define: { 'globalThis.__STURDY_BROWSER__': 'true' },
   target: 'es2022',
   minify: true,
   write: false,
