@@ -444,6 +444,14 @@ describe('printing an error never throws, whatever the server sent', () => {
     );
   });
 
+  test("a huge error body is cut in the views, the error's own fields are not (retryAfter, timeout)", () => {
+    const error = httpError(Array.from({ length: 5_000 }, (_, i) => ({ id: i })));
+    Object.assign(error, { retryAfter: 2_000 });
+    const json = JSON.parse(JSON.stringify(error));
+    expect(json.retryAfter).toBe(2_000);
+    expect(json.data).toContain('[...]');
+  });
+
   test('a long run of hex or hyphenated text prints in linear time (it was quadratic: minutes for 200 KB)', () => {
     const started = performance.now();
     const runs = ['a-'.repeat(100_000), '0123456789abcdef'.repeat(12_500), `${'a-'.repeat(100_000)}=x`];

@@ -48,15 +48,16 @@ function inspect(this: Error & { toJSON(): unknown }): string {
  * status and headers when it has them, and every other field, redacted (a cycle or a BigInt in a field cannot
  * make printing throw).
  */
-function view(error: Error & { response?: Response }, redactor: Redactor): Record<string, unknown> {
-  const { response } = error;
+function view(error: Error & { response?: Response; data?: unknown }, redactor: Redactor): Record<string, unknown> {
+  const { response, data, ...fields } = error;
   return {
     name: error.name,
     message: error.message,
     status: response?.status,
     responseHeaders: response && redactor.headers(response.headers),
-    // One redacted copy of the fields (data() returns a plain object for one), each over what is above it.
-    ...(redactor.data({ ...error }) as Record<string, unknown>),
+    // One redacted copy of the fields (data() returns a plain object for one), each over what is above it; a
+    // server's body last, so its size bound never cuts the error's own fields.
+    ...(redactor.data('data' in error ? { ...fields, data } : fields) as Record<string, unknown>),
   };
 }
 
