@@ -102,6 +102,35 @@ describe('download', () => {
     expect(records).toEqual([{ id: 1 }, { id: 2 }, { name: '€uro' }, { id: 4 }]);
   });
 
+  test('large chunks (read in 4 KiB pieces): records of every length, multi-byte text, long lines, CRLF and blanks', async () => {
+    // Notes from 0 to ~9 KiB, with 2-, 3- and 4-byte UTF-8 sequences landing on every offset, and one 20 KiB record.
+    const sent = Array.from({ length: 400 }, (_, i) => ({
+      i,
+      note: `${'é€😀x'.repeat((i * 37) % 2300)}${'y'.repeat(i % 7)}${i === 200 ? 'z'.repeat(20_000) : ''}`,
+    }));
+    const body = sent.map((record, i) => JSON.stringify(record) + (i % 5 === 0 ? '\r\n\n' : '\n')).join('');
+    // Whole chunks of up to 64 KiB: the server writes the body at once.
+    server.route('/big-chunks', chunked([Buffer.from(body)]));
+    const api = createClient({ baseUrl: `${server.url}/` });
+    const records = [];
+    for await (const record of ndjsonRecords(api.get('big-chunks'))) records.push(record);
+    expect(records).toEqual(sent);
+
+    const lines = body.split('\n');
+    // Line 150 holds record 125: every fifth record is followed by a blank line.
+    lines[150] = '{"i":125,"note":"cut';
+    server.route('/big-chunks-broken', chunked([Buffer.from(lines.join('\n'))]));
+    let seen = 0;
+    const error = await (async () => {
+      for await (const _ of ndjsonRecords(api.get('big-chunks-broken'))) seen++;
+    })().catch((caught: unknown) => caught);
+    expect(isParseError(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /NDJSON record 125 .* is not valid JSON: "\{\\"i\\":125,\\"note\\":\\"cut"/,
+    );
+    expect(seen).toBe(125);
+  });
+
   test('each record is validated by a Standard Schema; the error path starts with the record index', async () => {
     server.route(
       '/orders',

@@ -30,6 +30,19 @@ export type NdjsonSource = Iterable<unknown> | AsyncIterable<unknown>;
 const CHUNK_BYTES = 64 * 1024;
 /** Longest record `ndjsonRecords` accepts by default: a body without line breaks cannot exhaust memory. */
 const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
+/**
+ * A chunk is decoded in pieces of about this many bytes, cut after a line break. The line being parsed keeps its
+ * decoded string alive, so V8 copies that string at each young-generation GC: a whole 64 KiB chunk copied every time
+ * grew the young generation (and with it the body chunks waiting to be collected) by tens of MiB on a long stream.
+ */
+const PIECE_BYTES = 4 * 1024;
+
+/** Where the piece of `bytes` from `start` ends: after its last line break, or after a longer line, or at the end. */
+function pieceEnd(bytes: Uint8Array, start: number): number {
+  if (bytes.length - start <= PIECE_BYTES) return bytes.length;
+  const cut = bytes.lastIndexOf(10, start + PIECE_BYTES - 1) + 1;
+  return cut > start ? cut : bytes.indexOf(10, start + PIECE_BYTES) + 1 || bytes.length;
+}
 
 function toStream(records: NdjsonSource): ReadableStream<Uint8Array> {
   const iterator =
@@ -207,23 +220,30 @@ export async function* ndjsonRecords(
     while (!finished) {
       const { done, value } = await reader.read();
       finished = done;
-      const text = done ? decoder.decode() : decoder.decode(value, { stream: true });
-      let start = 0;
-      let end = text.indexOf('\n');
-      // Lines are slices of the decoded chunk; only a line split across chunks is joined.
-      if (pending && end !== -1) {
-        const line = pending + text.slice(0, end);
-        pending = '';
-        start = end + 1;
-        end = text.indexOf('\n', start);
-        if (/\S/.test(line)) yield parse(line, index++);
-      }
-      for (; end !== -1; end = text.indexOf('\n', start)) {
-        const line = text.slice(start, end);
-        start = end + 1;
-        if (/\S/.test(line)) yield parse(line, index++);
-      }
-      pending += start === 0 ? text : text.slice(start);
+      const bytes = value ?? new Uint8Array();
+      let at = 0;
+      // A streaming decoder yields the same text whatever the pieces (a UTF-8 sequence cut between them is held).
+      do {
+        const cut = pieceEnd(bytes, at);
+        const text = decoder.decode(bytes.subarray(at, cut), { stream: !done });
+        at = cut;
+        let start = 0;
+        let end = text.indexOf('\n');
+        // Lines are slices of the decoded piece; only a line split across chunks is joined.
+        if (pending && end !== -1) {
+          const line = pending + text.slice(0, end);
+          pending = '';
+          start = end + 1;
+          end = text.indexOf('\n', start);
+          if (/\S/.test(line)) yield parse(line, index++);
+        }
+        for (; end !== -1; end = text.indexOf('\n', start)) {
+          const line = text.slice(start, end);
+          start = end + 1;
+          if (/\S/.test(line)) yield parse(line, index++);
+        }
+        pending += start === 0 ? text : text.slice(start);
+      } while (at < bytes.length);
       if (pending.length > maxRecordBytes)
         throw fail(index, pending, `is longer than maxRecordBytes (${maxRecordBytes})`);
     }
