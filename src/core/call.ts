@@ -1,14 +1,15 @@
 /**
  * One call: its state (the CallInfo every middleware sees), the ky options that attach sturdy's policies to
  * ky's pipeline (retry rules, JSON headers and body, the fetch of each attempt), and the one place every
- * failure is finalized (named, redacted, reported once). The call's parts are closures over its locals: one
- * scope per call, no state passed between helpers.
+ * failure is finalized (named, redacted, reported once).
  */
 import type { KyInstance, Options as KyOptions } from 'ky';
+import type { AuthStrategy } from '../auth/types.ts';
 import { now } from '../shared/clock.ts';
 import { optionError } from '../shared/option-error.ts';
 import type {} from '../shared/platform.ts';
 import {
+  HTTPError,
   isKyLike,
   isSturdyError,
   NetworkError,
@@ -17,7 +18,7 @@ import {
   sanitizeKyError,
   TimeoutError,
 } from './errors.ts';
-import { emit as deliver } from './events.ts';
+import { emit, type SturdyEvent } from './events.ts';
 import { JSON_ACCEPT, JSON_CONTENT_TYPE, serializeJson } from './json.ts';
 import { type CallInfo, type CredentialNames, type Middleware, runChain } from './middleware.ts';
 import { type CallOptions, checkOptions, kyPart, mergeOptions, type ResolvedOptions } from './options.ts';
@@ -29,11 +30,10 @@ import {
   kyRetry,
   noteRetryAfter,
   type RetryBudget,
-  type RetryCall,
 } from './retry.ts';
 import type { KySource } from './response.ts';
-import { nameTimeout, type TimeoutKind } from './timeouts.ts';
-import { describeNetworkCause, guardResponse, throwsFor } from './transport.ts';
+import { nameTimeout } from './timeouts.ts';
+import { describeNetworkCause, guardResponse, transport } from './transport.ts';
 
 /** What a client resolved once for all its calls (client.ts builds it). */
 export type Client = {
@@ -46,302 +46,169 @@ export type Client = {
   origins: ReadonlySet<string>;
 };
 
-/** One call as sturdy's modules see it: the CallInfo of every middleware, what kyRetry reads, and the call's own state. */
-export type Call = CallInfo &
-  RetryCall & {
-    attempt: number;
-    keyed: boolean;
-    /** The names this attempt's credential is in; the credential policy sets it on each attempt (see CallInfo). */
-    credential: CredentialNames | undefined;
-    /** The request ky handed to fetch last (error views, event URLs). */
-    lastRequest: Request | undefined;
-    /** A body shortcut asked for before the request went out: then ky bounds the body read by its `timeout`. */
-    reading: string | undefined;
-    /** The options this call uses: its client's snapshot, with what the call gave merged over it. */
-    readonly options: ResolvedOptions;
-    readonly redact: Redactor;
-    /** The error the caller gets for `error`: finalized once (see startCall). */
-    fail(error: unknown): unknown;
-    /** The error for a body the connection broke mid-way (fetch's bare `TypeError: terminated`): this request's NetworkError. */
-    brokenBody(error: TypeError, request?: Request): NetworkError;
-    /** A TimeoutError for a limit of this call, named, with the request as it may be shown. */
-    timeoutError(kind: TimeoutKind, error?: TimeoutError): TimeoutError;
-    /** Starts ky's call with `json` (validated by the request schema, when there is one). */
-    start(json: unknown): KySource;
-  };
+/** One call's state; it is the `CallInfo` each middleware gets: one object for every attempt. */
+export class Call implements CallInfo {
+  attempt = 0;
+  /** The request ky handed to fetch last (error views, event URLs). */
+  lastRequest: Request | undefined;
+  /** A body shortcut asked for before the request went out: then ky bounds the body read by its `timeout`. */
+  reading: string | undefined;
+  /** The names this attempt's credential is in; the credential policy sets it on each attempt (see CallInfo). */
+  credential: CredentialNames | undefined;
+  /** The call sends JSON; it is keyed (POST/PATCH with an Idempotency-Key), with this key. */
+  json = false;
+  keyed = false;
+  key: string | undefined;
+  /** sturdy's default headers are set on each attempt's request (no hook sees ky's). */
+  addHeaders = false;
+  readonly started = now();
+  readonly client: Client;
+  /** The options this call uses: its client's snapshot, with what the call gave merged over it. */
+  readonly options: ResolvedOptions;
+  readonly method: string;
+  readonly redact: Redactor;
+  readonly origins: ReadonlySet<string>;
+  readonly signal: AbortSignal | undefined;
+  readonly context: Readonly<Record<string, unknown>>;
+  readonly retry: ResolvedOptions['retry'];
+  #failed: unknown;
 
+  constructor(
+    client: Client,
+    options: ResolvedOptions,
+    method: string,
+    redact: Redactor,
+    origins: ReadonlySet<string>,
+  ) {
+    this.client = client;
+    this.options = options;
+    this.method = method;
+    this.redact = redact;
+    this.origins = origins;
+    this.signal = options.signal ?? undefined;
+    this.context = options.context ?? {};
+    this.retry = options.retry;
+  }
+
+  remaining(): number {
+    const total = this.options.totalTimeout;
+    return total === false ? Infinity : Math.max(0, this.started + total - now());
+  }
+
+  isCredentialOrigin(url: string | URL): boolean {
+    try {
+      return this.origins.has(new URL(url).origin);
+    } catch {
+      return false;
+    }
+  }
+
+  emit(event: { type: SturdyEvent['type'] } & Partial<SturdyEvent>): void {
+    const url = this.lastRequest ? this.redact.url(this.lastRequest.url) : '';
+    emit(this.options.onEvent, { method: this.method, url, attempt: this.attempt, ...event });
+  }
+
+  /** A request without credential headers and with a redacted URL: what errors carry. */
+  safeRequest(request = this.lastRequest): Request {
+    const headers = new Headers();
+    for (const [name, value] of request?.headers ?? [])
+      if (!this.redact.isSensitiveHeader(name)) headers.set(name, this.redact.text(value));
+    return new Request(request ? this.redact.url(request.url) : 'about:blank', {
+      method: request?.method ?? this.method,
+      headers,
+    });
+  }
+
+  /** A TimeoutError for a limit of this call, named, with the request as it may be shown. */
+  timeoutError(kind: 'total' | 'idle' | 'attempt', error = new TimeoutError(this.safeRequest())): TimeoutError {
+    const limit = this.options[kind === 'attempt' ? 'timeout' : (`${kind}Timeout` as const)];
+    return nameTimeout(error, kind, Number(limit), `${this.method} ${this.redact.url(this.lastRequest?.url ?? '')}`);
+  }
+
+  /** The error for a body the connection broke mid-way (fetch's bare `TypeError: terminated`): this request's NetworkError. */
+  brokenBody(error: TypeError, request = this.lastRequest): NetworkError {
+    const broken = new NetworkError(this.safeRequest(request), { cause: error });
+    if (!globalThis.__STURDY_BROWSER__) describeNetworkCause(broken, this.redact);
+    redactErrorChain(broken, this.redact);
+    return broken;
+  }
+
+  /**
+   * The error the caller gets, whatever failed: the source of a request body's own error, a TimeoutError that
+   * says which limit ran out, `retryAfter` on a paced HTTPError, every message and view redacted, and one
+   * `error` event. The same error twice is finalized once.
+   */
+  fail(error: unknown): unknown {
+    if (error === this.#failed) return error;
+    let result = error;
+    // A request body stream that failed with sturdy's own error reaches us wrapped by fetch and ky: surface ours.
+    for (let cause = error, depth = 0; cause instanceof Error && depth < 3; cause = cause.cause, depth++)
+      if (isSturdyError(cause)) result = cause;
+    // ky's own TimeoutError says which limit ran out; one a beforeError hook changed keeps its words.
+    if (result instanceof TimeoutError && /^Request timed out: /.test(result.message))
+      this.timeoutError(this.remaining() <= 5 ? 'total' : 'attempt', result);
+    noteRetryAfter(result, this.options.retry);
+    if (!globalThis.__STURDY_BROWSER__ && result instanceof NetworkError) describeNetworkCause(result, this.redact);
+    if (isKyLike(result))
+      sanitizeKyError(
+        result,
+        this.redact,
+        result.request instanceof Request ? this.safeRequest(result.request) : undefined,
+      );
+    // Any other error (the runtime's TypeError for `https://user:pass@host`, a hook's) leaves redacted too.
+    else redactErrorChain(result, this.redact);
+    if (this.options.onEvent) {
+      const reason = result instanceof Error ? `${result.name}: ${this.redact.text(result.message)}` : 'error';
+      this.emit({ type: 'error', reason, durationMs: Math.round(now() - this.started) });
+    }
+    this.#failed = result;
+    return result;
+  }
+}
+
+const EMPTY = {};
 /** `json` and `body` are the call's body, which kyOptions reads from the call's own options. */
 const bodyOnly = (given: object): boolean => {
   for (const key in given) if (key !== 'json' && key !== 'body') return false;
   return true;
 };
 
-/** Hooks that see (or may replace) ky's request or its `json`: then ky builds the request body itself, as it documents. */
-const observes = (hooks: KyOptions['hooks']): boolean =>
-  Boolean(
-    hooks?.init?.length || hooks?.beforeRequest?.length || hooks?.beforeRetry?.length || hooks?.afterResponse?.length,
-  );
-
-/** The platform's fetch, which builds its request from fetch's init as well (a caller's fetch may ignore init). */
-const platformFetch = ({ fetch }: ResolvedOptions): boolean => !fetch || fetch === globalThis.fetch;
-
-/** ky hands fetch a Request, or what a hook returned: a Request-like object (another realm's) becomes a real one. */
-const asRequest = (input: Parameters<typeof fetch>[0], init?: RequestInit): Request => {
-  if (input instanceof Request) return input;
-  if (Object.prototype.toString.call(input) !== '[object Request]') return new Request(input, init);
-  const { url, method, headers, body, signal } = input as unknown as Request;
-  return new Request(url, { ...init, method, headers, body, signal, duplex: 'half' } as RequestInit);
-};
-
 /**
- * Sets up a call through ky with sturdy's policies attached; `call.start(json)` runs it, or throws (finalized)
- * what ky throws at the call.
+ * Starts a call through ky with sturdy's policies attached, or throws (finalized) what ky throws at the call.
  * @example
- * const call = startCall(client, 'POST', 'orders', { json: order }); const source = call.start(order);
+ * const started = startCall(client, 'POST', 'orders', { json: order });
  */
 export function startCall(
   client: Client,
-  called: string,
+  method: string,
   input: string | URL | Request,
-  given: CallOptions = {},
-): Call {
+  given: CallOptions | undefined,
+) {
   // A call that gives only its body has nothing to check or merge.
-  const method = called.toUpperCase();
-  const own = !bodyOnly(given);
+  const own = given !== undefined && !bodyOnly(given);
   if (own) checkOptions(given, 'call');
   const options = own ? mergeOptions(client.options, given) : client.options;
-  const { retry, onEvent, totalTimeout, auth } = options;
-  const scoped = given.auth !== undefined || given.credentialOrigins || given.baseUrl !== undefined;
-  const origins = scoped ? credentialOrigins(options) : client.origins;
-  const redact = callRedactor(client, given);
-  const started = now();
-  let failed: unknown;
-  let key: string | undefined;
-  // The call sends JSON; sturdy's default headers are set on each attempt's request (no hook sees ky's).
-  let json = false;
-  let addHeaders = false;
-
-  /** A request without credential headers and with a redacted URL: what errors carry. */
-  const safeRequest = (request = call.lastRequest): Request => {
-    const headers = new Headers();
-    for (const [name, value] of request?.headers ?? [])
-      if (!redact.isSensitiveHeader(name)) headers.set(name, redact.text(value));
-    return new Request(request ? redact.url(request.url) : 'about:blank', {
-      method: request?.method ?? method,
-      headers,
-    });
-  };
-
-  /**
-   * sturdy's headers a request lacks (`has` says what it holds): JSON's content-type and accept, and a keyed
-   * call's Idempotency-Key, the same on every attempt.
-   */
-  const defaultHeaders = (has: (name: string) => boolean): Array<[string, string]> => {
-    const extra: Array<[string, string]> = [];
-    if (json && !has('content-type')) extra.push(['content-type', JSON_CONTENT_TYPE]);
-    if (json && !has('accept')) extra.push(['accept', JSON_ACCEPT]);
-    const { idempotencyKey } = options;
-    if (call.keyed && idempotencyKey !== false && !has(IDEMPOTENCY_HEADER))
-      extra.push([IDEMPOTENCY_HEADER, (key ??= idempotencyKey ?? crypto.randomUUID())]);
-    return extra;
-  };
-
-  /** The ky options of this call: the caller's, with sturdy's headers, body, retry rules, JSON parser and fetch. */
-  const kyOptions = (value: unknown): KyOptions => {
-    const part = kyPart(given) as KyOptions & { json?: unknown; body?: unknown };
-    const { body } = given;
-    json = value !== undefined;
-    if (json && body !== undefined) {
-      throw new SerializationError('pass either json or body, not both: json is serialized and would replace body');
-    }
-    // ky (through the platform's Request) refuses a body with these; the JSON body is sent per attempt, so say it here.
-    if (json && (method === 'GET' || method === 'HEAD'))
-      throw new TypeError(`sturdy: a ${method} request cannot have a body; send json with POST, PUT, PATCH or QUERY`);
-    // Set by the call (ky reads a value 'undefined' as "remove"), else by its input Request or its client?
-    const has = (name: string) => {
-      const set = given.headers && new Headers(given.headers as HeadersInit).get(name);
-      return set != null
-        ? set !== 'undefined'
-        : (input instanceof Request && input.headers.has(name)) || (client.options.headers as Headers).has(name);
-    };
-    call.keyed = isKeyedMethod(method) && (options.idempotencyKey !== false || has(IDEMPOTENCY_HEADER));
-    // A hook may look at sturdy's headers (the Idempotency-Key of each attempt): then ky gets them; else they are
-    // set on each attempt's request, which spares ky a Headers merge per call.
-    const observed = observes(client.options.hooks) || observes(given.hooks) || Boolean(options.onUploadProgress);
-    if (observed) {
-      const headers = new Headers(given.headers as HeadersInit);
-      for (const [name, set] of defaultHeaders(has)) headers.set(name, set);
-      part.headers = headers;
-    } else addHeaders = true;
-
-    // A JSON body is sent from its string per attempt when no hook sees ky's request (nor upload progress counts
-    // its stream): ky then holds no body, so it has nothing to tee for its retries.
-    let text: string | undefined;
-    let perAttempt: (() => BodyInit) | undefined;
-    if (json && !observed) {
-      text = serializeJson(value, options.stringifyJson);
-      // Sent once, with nothing below ky but a fetch of the caller's: ky's one request holds it (no copy, no tee).
-      if (retry.limit === 0 && !auth && !options.use?.length && !platformFetch(options)) part.body = text;
-      else perAttempt = () => text!;
-    } else if (json) {
-      part.json = value;
-      // ky serializes after its init hooks ran, so their changes to `json` are kept; sturdy's serializer names the bad path.
-      part.stringifyJson = (data) => (text = serializeJson(data, options.stringifyJson));
-    } else if (typeof body === 'function') perAttempt = body as () => BodyInit;
-    if (perAttempt) delete part.body;
-    const replay = json ? () => text : (perAttempt ?? (isReplayableBody(body) ? () => body as BodyInit : undefined));
-
-    part.method = method;
-    // No repeat is possible (no retries, or a body that cannot be sent again): ky gets the smallest retry option.
-    part.retry = retry.limit === 0 || !replay ? 0 : kyRetry(call);
-    part.fetch = attemptFetch(perAttempt, replay);
-    return part;
-  };
-
-  /** The fetch ky calls once per attempt: the credential policy, the user's `use`, then the platform's fetch. */
-  const attemptFetch = (
-    perAttempt: (() => BodyInit) | undefined,
-    replay: (() => BodyInit | null | undefined) | undefined,
-  ): NonNullable<KyOptions['fetch']> => {
-    const fetch: typeof globalThis.fetch = (request, init) =>
-      options.fetch ? options.fetch(request, init) : globalThis.fetch(request, init);
-    const chain: Middleware[] = [];
-    // Nothing between ky and the platform's fetch: the body goes in fetch's init, so fetch builds the one request
-    // (a Request copy would cost a second Request and a body proxy). A fetch of the caller's, or middleware, gets
-    // a Request that holds everything. With auth, the credential policy hands its credential to that init too.
-    const platform = !options.use?.length && platformFetch(options);
-    const direct = perAttempt && !auth && platform;
-    // A body made per attempt is added here, so ky never holds (or tees) it; the credential policy adds it to
-    // the one copy it makes anyway.
-    if (auth)
-      chain.push(
-        auth.policy(auth, {
-          origins,
-          allowInsecure: auth.allowInsecure ?? options.allowInsecure ?? false,
-          fetch,
-          replay,
-          sendBody: perAttempt,
-          direct: platform,
-          onRepeat: () => {
-            call.emit({ type: 'retry', attempt: call.attempt + 1, delayMs: 0, reason: '401 refresh' });
-            call.attempt += 1;
-          },
-        }),
-      );
-    else if (perAttempt && !direct)
-      chain.push((request, next) => next(new Request(request, { body: perAttempt(), duplex: 'half' } as RequestInit)));
-    if (options.use) chain.push(...options.use);
-    return (input, init) => {
-      const request = asRequest(input, init);
-      call.attempt += 1;
-      call.lastRequest = request;
-      const { headers } = request;
-      if (addHeaders) for (const [name, value] of defaultHeaders((name) => headers.has(name))) headers.set(name, value);
-      // `.json()` asks for JSON unless the caller chose what to accept (ky's own `.json()` would set it too).
-      if (call.reading === 'json' && !headers.has('accept')) headers.set('accept', JSON_ACCEPT);
-      // The innermost step: `request` / `response` events and the retry budget's refill.
-      const send = async (outgoing: Request, credential?: RequestInit): Promise<Response> => {
-        const sent = now();
-        const url = onEvent && redact.url(outgoing.url);
-        if (url) call.emit({ type: 'request', url });
-        const response = await fetch(
-          outgoing,
-          direct
-            ? ({ ...init, body: perAttempt(), duplex: 'half' } as RequestInit)
-            : credential
-              ? { ...init, ...credential }
-              : init,
-        );
-        if (url) call.emit({ type: 'response', url, status: response.status, durationMs: Math.round(now() - sent) });
-        if (!throwsFor(options, response)) client.budget.success();
-        return response;
-      };
-      const sent =
-        auth && platform
-          ? chain[0]!(request, send, call)
-          : chain.length
-            ? runChain(chain, request, send, call)
-            : send(request);
-      return sent.then((response) => guardResponse(call, request, response));
-    };
-  };
-
-  const call: Call = {
-    attempt: 0,
-    method,
-    retry,
-    options,
+  const scoped = given && (given.auth !== undefined || given.credentialOrigins || given.baseUrl !== undefined);
+  const call = new Call(
     client,
-    redact,
-    keyed: false,
-    credential: undefined,
-    lastRequest: undefined,
-    reading: undefined,
-    signal: options.signal ?? undefined,
-    context: options.context ?? {},
-    remaining: () => (totalTimeout === false ? Infinity : Math.max(0, started + totalTimeout - now())),
-    isCredentialOrigin(url) {
-      try {
-        return origins.has(new URL(url).origin);
-      } catch {
-        return false;
-      }
-    },
-    emit(event) {
-      const last = call.lastRequest;
-      deliver(onEvent, { method, url: last ? redact.url(last.url) : '', attempt: call.attempt, ...event });
-    },
-    timeoutError(kind: TimeoutKind, error: TimeoutError = new TimeoutError(safeRequest())) {
-      const limit = options[kind === 'attempt' ? 'timeout' : (`${kind}Timeout` as const)];
-      return nameTimeout(error, kind, Number(limit), `${method} ${redact.url(call.lastRequest?.url ?? '')}`);
-    },
-    brokenBody(error, request) {
-      const broken = new NetworkError(safeRequest(request), { cause: error });
-      if (!globalThis.__STURDY_BROWSER__) describeNetworkCause(broken, redact);
-      redactErrorChain(broken, redact);
-      return broken;
-    },
-    /**
-     * The error the caller gets, whatever failed: the source of a request body's own error, a TimeoutError that
-     * says which limit ran out, `retryAfter` on a paced HTTPError, every message and view redacted, and one
-     * `error` event. The same error twice is finalized once.
-     */
-    fail(error) {
-      if (error === failed) return error;
-      let result = error;
-      // A request body stream that failed with sturdy's own error reaches us wrapped by fetch and ky: surface ours.
-      for (let cause = error, depth = 0; cause instanceof Error && depth < 3; cause = cause.cause, depth++)
-        if (isSturdyError(cause)) result = cause;
-      // ky's own TimeoutError says which limit ran out; one a beforeError hook changed keeps its words.
-      if (result instanceof TimeoutError && /^Request timed out: /.test(result.message))
-        call.timeoutError(call.remaining() <= 5 ? 'total' : 'attempt', result);
-      noteRetryAfter(result, retry);
-      if (!globalThis.__STURDY_BROWSER__ && result instanceof NetworkError) describeNetworkCause(result, redact);
-      if (isKyLike(result))
-        sanitizeKyError(result, redact, result.request instanceof Request ? safeRequest(result.request) : undefined);
-      // Any other error (the runtime's TypeError for `https://user:pass@host`, a hook's) leaves redacted too.
-      else redactErrorChain(result, redact);
-      if (onEvent) {
-        const reason = result instanceof Error ? `${result.name}: ${redact.text(result.message)}` : 'error';
-        call.emit({ type: 'error', reason, durationMs: Math.round(now() - started) });
-      }
-      failed = result;
-      return result;
-    },
-    // What ky throws at the call (a bad input, a body with GET) is thrown at the call, as ky does; sturdy's own
-    // failures of the data (a SerializationError) reject, so `.result()` reports them.
-    start(value) {
-      try {
-        return client.ky(input, kyOptions(value)) as unknown as KySource;
-      } catch (error) {
-        // A page always has a URL to resolve against: only a server gets the hint.
-        const thrown = call.fail(globalThis.__STURDY_BROWSER__ ? error : relativeUrlHint(error, input, options));
-        if (isSturdyError(thrown)) return Promise.reject(thrown) as KySource;
-        throw thrown;
-      }
-    },
+    options,
+    method.toUpperCase(),
+    callRedactor(client, given),
+    scoped ? credentialOrigins(options) : client.origins,
+  );
+  // ky's call with `json` (validated by the request schema, when there is one). What ky throws at the call (a bad input, a body with GET) is thrown at the call, as ky does; sturdy's own
+  // failures of the data (a SerializationError) reject, so `.result()` reports them.
+  const start = (json: unknown): KySource => {
+    try {
+      return client.ky(input, kyOptions(call, given ?? EMPTY, input, json)) as unknown as KySource;
+    } catch (error) {
+      // A page always has a URL to resolve against: only a server gets the hint.
+      const failed = call.fail(globalThis.__STURDY_BROWSER__ ? error : relativeUrlHint(error, input, options));
+      if (isSturdyError(failed)) return Promise.reject(failed) as KySource;
+      throw failed;
+    }
   };
-  return call;
+  return { call, start };
 }
 
 /** Where credentials may go: the baseUrl's origin (else the page's), `credentialOrigins` and the strategy's `origins`. */
@@ -378,8 +245,9 @@ const childOf = (parent: Redactor, key: object, make: () => Redactor): Redactor 
 };
 
 /** The call's redactor: the client's, plus a per-call strategy's secrets and a per-call `redact` option. */
-function callRedactor(client: Client, { auth, redact }: CallOptions): Redactor {
+function callRedactor(client: Client, given: CallOptions | undefined): Redactor {
   let redactor = client.redactor;
+  const auth = given?.auth;
   if (auth && auth !== client.options.auth) {
     const parent = redactor;
     redactor = childOf(parent, auth, () => {
@@ -388,9 +256,10 @@ function callRedactor(client: Client, { auth, redact }: CallOptions): Redactor {
       return child;
     });
   }
-  if (redact) {
+  const extra = given?.redact;
+  if (extra) {
     const parent = redactor;
-    redactor = childOf(parent, redact, () => createRedactor(redact, parent));
+    redactor = childOf(parent, extra, () => createRedactor(extra, parent));
   }
   return redactor;
 }
@@ -410,4 +279,155 @@ function relativeUrlHint(error: unknown, input: unknown, options: ResolvedOption
     `sturdy: cannot resolve url ${JSON.stringify(input)}: pass an absolute URL or set the baseUrl option`,
     { cause: error },
   );
+}
+
+/** Hooks that see (or may replace) ky's request or its `json`: then ky builds the request body itself, as it documents. */
+const observes = (hooks: KyOptions['hooks']): boolean =>
+  Boolean(
+    hooks?.init?.length || hooks?.beforeRequest?.length || hooks?.beforeRetry?.length || hooks?.afterResponse?.length,
+  );
+
+/** The ky options of one call: the caller's, with sturdy's headers, body, retry rules, JSON parser and fetch. */
+function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown): KyOptions {
+  const { options, method, client } = call;
+  const part = kyPart(given) as KyOptions & { json?: unknown; body?: unknown };
+  if (json !== undefined && given.body !== undefined) {
+    throw new SerializationError('pass either json or body, not both: json is serialized and would replace body');
+  }
+  // ky (through the platform's Request) refuses a body with these; the JSON body is sent per attempt, so say it here.
+  if (json !== undefined && (method === 'GET' || method === 'HEAD'))
+    throw new TypeError(`sturdy: a ${method} request cannot have a body; send json with POST, PUT, PATCH or QUERY`);
+  // Set by the call (ky reads a value 'undefined' as "remove"), else by its input Request or its client?
+  const has = (name: string) => {
+    const own = given.headers && new Headers(given.headers as HeadersInit).get(name);
+    return own != null
+      ? own !== 'undefined'
+      : (input instanceof Request && input.headers.has(name)) || (client.options.headers as Headers).has(name);
+  };
+  call.json = json !== undefined;
+  call.keyed = isKeyedMethod(method) && (options.idempotencyKey !== false || has(IDEMPOTENCY_HEADER));
+  // A hook may look at sturdy's headers (the Idempotency-Key of each attempt): then ky gets them; else they are
+  // set on each attempt's request, which spares ky a Headers merge per call.
+  const observed = observes(client.options.hooks) || observes(given.hooks) || Boolean(options.onUploadProgress);
+  if (observed) {
+    const headers = new Headers(given.headers as HeadersInit);
+    for (const [name, value] of defaultHeaders(call, has)) headers.set(name, value);
+    part.headers = headers;
+  } else call.addHeaders = true;
+
+  // A JSON body is sent from its string per attempt when no hook sees ky's request (nor upload progress counts
+  // its stream): ky then holds no body, so it has nothing to tee for its retries.
+  const { body } = given;
+  let text: string | undefined;
+  let perAttempt: (() => BodyInit) | undefined;
+  if (json !== undefined && !observed) {
+    text = serializeJson(json, options.stringifyJson);
+    // Sent once, with nothing below ky but a fetch of the caller's: ky's one request holds it (no copy, no tee).
+    if (options.retry.limit === 0 && !options.auth && !options.use?.length && !platformFetch(options)) part.body = text;
+    else perAttempt = () => text!;
+  } else if (json !== undefined) {
+    part.json = json;
+    // ky serializes after its init hooks ran, so their changes to `json` are kept; sturdy's serializer names the bad path.
+    part.stringifyJson = (value) => (text = serializeJson(value, options.stringifyJson));
+  } else if (typeof body === 'function') perAttempt = body as () => BodyInit;
+  if (perAttempt) delete part.body;
+  const replay =
+    json !== undefined ? () => text : (perAttempt ?? (isReplayableBody(body) ? () => body as BodyInit : undefined));
+
+  part.method = method;
+  // No repeat is possible (no retries, or a body that cannot be sent again): ky gets the smallest retry option.
+  part.retry = options.retry.limit === 0 || !replay ? 0 : kyRetry(call);
+  part.fetch = attemptFetch(call, options.auth || undefined, perAttempt, replay);
+  return part;
+}
+
+/**
+ * sturdy's headers a request lacks (`has` says what it holds): JSON's content-type and accept, and a keyed
+ * call's Idempotency-Key, the same on every attempt.
+ */
+function defaultHeaders(call: Call, has: (name: string) => boolean): Array<[string, string]> {
+  const extra: Array<[string, string]> = [];
+  if (call.json && !has('content-type')) extra.push(['content-type', JSON_CONTENT_TYPE]);
+  if (call.json && !has('accept')) extra.push(['accept', JSON_ACCEPT]);
+  const key = call.options.idempotencyKey;
+  if (call.keyed && key !== false && !has(IDEMPOTENCY_HEADER))
+    extra.push([IDEMPOTENCY_HEADER, (call.key ??= key ?? crypto.randomUUID())]);
+  return extra;
+}
+
+/** The platform's fetch, which builds its request from fetch's init as well (a caller's fetch may ignore init). */
+const platformFetch = ({ fetch }: ResolvedOptions): boolean => !fetch || fetch === globalThis.fetch;
+
+/** ky hands fetch a Request, or what a hook returned: a Request-like object (another realm's) becomes a real one. */
+const asRequest = (input: Parameters<typeof fetch>[0], init?: RequestInit): Request => {
+  if (input instanceof Request) return input;
+  if (Object.prototype.toString.call(input) !== '[object Request]') return new Request(input, init);
+  const { url, method, headers, body, signal } = input as unknown as Request;
+  return new Request(url, { ...init, method, headers, body, signal, duplex: 'half' } as RequestInit);
+};
+
+/** The fetch ky calls once per attempt: the credential policy, the user's `use`, then the transport. */
+function attemptFetch(
+  call: Call,
+  auth: AuthStrategy | undefined,
+  perAttempt: (() => BodyInit) | undefined,
+  replay: (() => BodyInit | null | undefined) | undefined,
+): NonNullable<KyOptions['fetch']> {
+  const { options } = call;
+  const fetch: typeof globalThis.fetch = (request, init) =>
+    options.fetch ? options.fetch(request, init) : globalThis.fetch(request, init);
+  const chain: Middleware[] = [];
+  // Nothing between ky and the platform's fetch: the body goes in fetch's init, so fetch builds the one request
+  // (a Request copy would cost a second Request and a body proxy). A fetch of the caller's, or middleware, gets
+  // a Request that holds everything. With auth, the credential policy hands its credential to that init too.
+  const platform = !options.use?.length && platformFetch(options);
+  const direct = perAttempt && !auth && platform;
+  // A body made per attempt is added here, so ky never holds (or tees) it; the credential policy adds it to
+  // the one copy it makes anyway.
+  if (auth) {
+    chain.push(
+      auth.policy(auth, {
+        origins: call.origins,
+        allowInsecure: auth.allowInsecure ?? options.allowInsecure ?? false,
+        fetch,
+        replay,
+        sendBody: perAttempt,
+        direct: platform,
+        onRepeat: () => {
+          call.emit({ type: 'retry', attempt: call.attempt + 1, delayMs: 0, reason: '401 refresh' });
+          call.attempt += 1;
+        },
+      }),
+    );
+  } else if (perAttempt && !direct)
+    chain.push((request, next) => next(new Request(request, { body: perAttempt(), duplex: 'half' } as RequestInit)));
+  if (options.use) chain.push(...options.use);
+  return (input, init) => {
+    const request = asRequest(input, init);
+    call.attempt += 1;
+    call.lastRequest = request;
+    if (call.addHeaders)
+      for (const [name, value] of defaultHeaders(call, (name) => request.headers.has(name)))
+        request.headers.set(name, value);
+    // `.json()` asks for JSON unless the caller chose what to accept (ky's own `.json()` would set it too).
+    if (call.reading === 'json' && !request.headers.has('accept')) request.headers.set('accept', JSON_ACCEPT);
+    const send = (outgoing: Request, credential?: RequestInit) =>
+      transport(call, outgoing, (r) =>
+        fetch(
+          r,
+          direct
+            ? ({ ...init, body: perAttempt(), duplex: 'half' } as RequestInit)
+            : credential
+              ? { ...init, ...credential }
+              : init,
+        ),
+      );
+    const sent =
+      auth && platform
+        ? chain[0]!(request, send, call)
+        : chain.length
+          ? runChain(chain, request, send, call)
+          : send(request);
+    return sent.then((response) => guardResponse(call, request, response));
+  };
 }

@@ -66,7 +66,7 @@ export function respond<T>(
   input: string | URL | Request,
   given?: CallOptions,
 ): ResponsePromise<T> {
-  const call = startCall(client, method, input, given);
+  const { call, start } = startCall(client, method, input, given);
   const { redact } = call;
   const schema = given?.schema;
   let source!: KySource;
@@ -74,10 +74,10 @@ export function respond<T>(
   // A request schema validates the body first: ky's call starts once it has.
   if (schema)
     started = validate(schema, given.json, 'request', { what: 'request body' }, redact).then((json) => {
-      source = call.start(json);
+      source = start(json);
       started = undefined;
     });
-  else source = call.start(given?.json);
+  else source = start(given?.json);
   // ky's Response promise, or its shortcut `name` (a call that failed before ky ran has none: its failure).
   const ky = (name?: string): Promise<unknown> =>
     started ? started.then(() => ky(name)) : (name && source[name]?.()) || source;

@@ -1,12 +1,12 @@
 /**
- * What each attempt's response gets before its call sees it: the 1 MiB bound on error bodies and on a body
- * `.json()` finds is not JSON, and the idle guard; and the words of a network error's cause.
+ * The innermost step of every attempt, right above fetch: `request` / `response` events, the retry budget's
+ * refill, the 1 MiB bound on error bodies and on a body `.json()` finds is not JSON, and the idle guard.
  * ky has none of these (it bounds error bodies by time and 10 MiB, and has no timeout between body chunks).
  */
+import { now } from '../shared/clock.ts';
 import { boundBody } from './body.ts';
 import type { Call } from './call.ts';
 import { jsonText } from './json.ts';
-import type { ResolvedOptions } from './options.ts';
 import type { Redactor } from './redact.ts';
 import { guardBody, reword } from './timeouts.ts';
 
@@ -14,12 +14,29 @@ import { guardBody, reword } from './timeouts.ts';
 const NULL_BODY = [204, 205, 304];
 
 /**
- * Would ky throw an HTTPError for this response (then its body is read only for `HTTPError.data`)?
+ * Sends one request with `fetch`: `request` / `response` events and the budget's refill.
  * @example
- * if (!throwsFor(options, response)) budget.success();
+ * const response = await transport(call, request, (r) => fetch(r));
  */
-export const throwsFor = ({ throwHttpErrors: throws = true }: ResolvedOptions, { status }: Response): boolean =>
-  status >= 400 && (typeof throws === 'function' ? throws(status) : throws);
+export async function transport(
+  call: Call,
+  request: Request,
+  fetch: (request: Request) => Promise<Response>,
+): Promise<Response> {
+  const started = now();
+  const url = call.options.onEvent && call.redact.url(request.url);
+  if (url) call.emit({ type: 'request', url });
+  const response = await fetch(request);
+  if (url) call.emit({ type: 'response', url, status: response.status, durationMs: Math.round(now() - started) });
+  if (!throwsFor(call, response)) call.client.budget.success();
+  return response;
+}
+
+/** Would ky throw an HTTPError for this response (then its body is read only for `HTTPError.data`)? */
+const throwsFor = ({ options }: Call, { status }: Response): boolean => {
+  const throws = options.throwHttpErrors ?? true;
+  return status >= 400 && (typeof throws === 'function' ? throws(status) : throws);
+};
 
 /**
  * The response as its call receives it (after the middleware chain, so a response one middleware hands to several
@@ -29,7 +46,7 @@ export const throwsFor = ({ throwHttpErrors: throws = true }: ResolvedOptions, {
  * return guardResponse(call, request, await runChain(chain, request, send, call));
  */
 export function guardResponse(call: Call, request: Request, received: Response): Response {
-  if (throwsFor(call.options, received)) return boundBody(received);
+  if (throwsFor(call, received)) return boundBody(received);
   if (!received.body || NULL_BODY.includes(received.status)) return received;
   const { reading } = call;
   const { idleTimeout: idle, timeout, totalTimeout } = call.options;
