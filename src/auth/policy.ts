@@ -189,8 +189,9 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
       const response = await (copy
         ? next(into.url.href === copy.url ? copy : copyTo(copy, into.url, copy.headers, undefined, redirect))
         : send(into.url, into.headers, sent));
-      // (The flag again, where the bundler sees it: a browser bundle then carries no redirect code at all.)
-      return !globalThis.__STURDY_BROWSER__ && follow
+      // (The flag again, where the bundler sees it: a browser bundle then carries no redirect code at all.) Only a
+      // 3xx goes to the follower, so the usual response costs no hop and policy objects.
+      return !globalThis.__STURDY_BROWSER__ && follow && response.status >= 300 && response.status < 400
         ? followRedirects(
             { url: into.url, method: request.method, headers: into.headers, body: sent ?? request.body },
             (hop) => send(hop.url, hop.headers, hop.body ?? null, hop.method),
