@@ -35,7 +35,9 @@ export async function benchLoopback(sturdy: Record<string, any>, baseUrl: string
   const url = `${baseUrl}/json`;
   const api = sturdyDefaults(sturdy, globalThis.fetch, `${baseUrl}/`);
   const off = sturdyOff(sturdy, globalThis.fetch, `${baseUrl}/`);
-  const kyFloor = ky.create({ retry: 0, timeout: false });
+  // ky resolves the same relative path against the same baseUrl as sturdy's clients: the same work per call.
+  const kyDefaults = ky.create({ baseUrl: `${baseUrl}/` });
+  const kyFloor = ky.create({ retry: 0, timeout: false, baseUrl: `${baseUrl}/` });
   const ops: Record<string, () => Promise<unknown>> = {
     [ROWS.fetch]: async () => {
       const response = await fetch(url, {
@@ -45,8 +47,8 @@ export async function benchLoopback(sturdy: Record<string, any>, baseUrl: string
       });
       return response.json();
     },
-    [ROWS.ky]: () => ky.post(url, { json: PAYLOAD }).json(),
-    [ROWS.kyFloor]: () => kyFloor.post(url, { json: PAYLOAD }).json(),
+    [ROWS.ky]: () => kyDefaults.post('json', { json: PAYLOAD }).json(),
+    [ROWS.kyFloor]: () => kyFloor.post('json', { json: PAYLOAD }).json(),
     [ROWS.ofetch]: () => ofetch(url, { method: 'POST', body: PAYLOAD }),
     [ROWS.full]: () => api.post('json', { json: PAYLOAD }).json(),
     [ROWS.off]: () => off.post('json', { json: PAYLOAD }).json(),
