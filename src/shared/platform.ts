@@ -7,7 +7,8 @@
  * a relative URL (a page always has a URL to resolve against), the `util.inspect` view of errors (Node's, read
  * by Deno and Bun too). Read the flag only in a condition, where the bundler sees it: then the branch, and what
  * only the branch uses, leaves the browser bundle. A module that reads the flag imports this one's type (for the
- * declaration).
+ * declaration). A server runtime that runs the browser build anyway (a jsdom test setup under Node may resolve
+ * it) still keeps credentials home: a credentialed request refuses a redirect there (auth/policy.ts).
  */
 declare global {
   /** True in sturdy's browser build only. */
