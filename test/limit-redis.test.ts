@@ -73,7 +73,7 @@ describe.skipIf(!redisAvailable())('rateLimit.store: a quota shared through Redi
     return Promise.all(runs);
   };
 
-  test('4 processes sharing a 20/s quota against a fixed-window server: every call succeeds, fewer than 5 429s; without the store, many', async () => {
+  test('4 processes sharing a 20/s quota against a fixed-window server: every call succeeds, a few 429s at most; without the store, many', async () => {
     const shared = { ok: 0, limited: 0 };
     server.route('/shared/quota', modes.rateLimited(20, 1_000, shared));
     const reports = await runWorkers('/shared', 4, { REDIS_PORT: String(redis.port), KEY_PREFIX: 'quota-shared' });
@@ -81,14 +81,17 @@ describe.skipIf(!redisAvailable())('rateLimit.store: a quota shared through Redi
     expect(reports.reduce((sum, report) => sum + report.ok, 0)).toBe(60);
     expect(reports.flatMap((report) => report.errors)).toEqual([]);
     expect(shared.ok).toBe(60);
-    expect(shared.limited).toBeLessThan(5);
 
     const alone = { ok: 0, limited: 0 };
     server.route('/alone/quota', modes.rateLimited(20, 1_000, alone));
     await runWorkers('/alone', 4, {});
     // Each process keeps its own 20/s: together 80/s against 20/s.
     expect(alone.limited).toBeGreaterThanOrEqual(20);
-    expect(alone.limited).toBeGreaterThan(shared.limited * 5);
+    // This server's window starts when the first request arrives, the store's when the first call is let go: the
+    // first request's latency (a new connection, a loaded machine) shifts one against the other, so a few calls of
+    // one store window can land in the server's next (0-4 quiet, up to 11 seen under load). The shared quota still
+    // cuts the 429s by far; the clock-aligned test below holds the exact claim, zero.
+    expect(shared.limited * 3).toBeLessThan(alone.limited);
   }, 30_000);
 
   test('4 processes x 40 calls against a server counting whole clock seconds: zero 429s, in reasonable time', async () => {
