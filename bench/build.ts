@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { bundleDist } from '../scripts/build.ts';
+import { browserFlag, bundleDist } from '../scripts/build.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const OUT = resolve(ROOT, 'node_modules/.cache/sturdy-bench');
@@ -73,7 +73,7 @@ export const BROWSER_BUNDLE = {
   format: 'esm',
   platform: 'browser',
   // Bundles of the source get what the package's browser build leaves out left out too (src/shared/platform.ts).
-  define: { 'globalThis.__STURDY_BROWSER__': 'true' },
+  define: browserFlag(true),
   target: 'es2022',
   minify: true,
   write: false,

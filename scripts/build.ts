@@ -47,8 +47,16 @@ const COMMON: BuildOptions = {
   legalComments: 'none',
   logLevel: 'warning',
 };
-/** The define of each build: its browser flag (src/shared/platform.ts). */
-const flag = (browser: boolean): BuildOptions => ({ define: { 'globalThis.__STURDY_BROWSER__': String(browser) } });
+/**
+ * The define that sets the browser flag of a build (src/shared/platform.ts): the one place its name is written for
+ * the build, the size scripts, the bench and the browser test project.
+ * @example
+ * await build({ ...options, define: browserFlag(true) });
+ */
+export const browserFlag = (browser: boolean): Record<string, string> => ({
+  'globalThis.__STURDY_BROWSER__': String(browser),
+});
+const flag = (browser: boolean): BuildOptions => ({ define: browserFlag(browser) });
 /** Where the browser build goes, inside dist. */
 const BROWSER_DIR = 'browser';
 

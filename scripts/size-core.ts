@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { browserFlag } from './build.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const INDEX = JSON.stringify(resolve(ROOT, 'src/index.ts'));
@@ -20,17 +21,18 @@ export type LeanSize = { gzip: number; min: number; modules: Array<[path: string
 /**
  * Bundles one of `LEAN_APPS` as DESIGN measures it.
  * @example
- * (await leanCoreSize('core')).gzip // 11120
+ * (await leanCoreSize('core')).gzip // 9200 (the browser build; `false`: the build for every runtime)
  */
-export async function leanCoreSize(name: keyof typeof LEAN_APPS): Promise<LeanSize> {
+export async function leanCoreSize(name: keyof typeof LEAN_APPS, browser = true): Promise<LeanSize> {
   const out = await build({
     stdin: { contents: LEAN_APPS[name], resolveDir: ROOT, loader: 'ts' },
     bundle: true,
     minify: true,
     format: 'esm',
     platform: 'browser',
-    // What a browser bundler gets from the package: its browser build (src/shared/platform.ts).
-    define: { 'globalThis.__STURDY_BROWSER__': 'true' },
+    // What a browser bundler gets from the package (its browser build, src/shared/platform.ts), unless asked for
+    // the build every other runtime gets.
+    define: browserFlag(browser),
     external: ['ky'],
     write: false,
     metafile: true,
@@ -48,7 +50,11 @@ export async function leanCoreSize(name: keyof typeof LEAN_APPS): Promise<LeanSi
 if (import.meta.main) {
   for (const name of Object.keys(LEAN_APPS) as Array<keyof typeof LEAN_APPS>) {
     const { gzip, min, modules } = await leanCoreSize(name);
-    console.log(`${name}: ${(gzip / 1000).toFixed(2)} kB min+gz (${min} B min)`);
+    // The build every other runtime (and a bundler without the browser condition) gets, beside it.
+    const everywhere = (await leanCoreSize(name, false)).gzip;
+    console.log(
+      `${name}: ${(gzip / 1000).toFixed(2)} kB min+gz (${min} B min); build for every runtime ${(everywhere / 1000).toFixed(2)} kB`,
+    );
     if (process.argv.includes('--modules'))
       for (const [path, bytes] of modules) console.log(`  ${String(bytes).padStart(6)}  ${path}`);
   }
