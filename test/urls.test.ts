@@ -55,7 +55,7 @@ describe('with onEvent set, a URL that cannot be resolved is the real TypeError'
     [
       'a relative URL without baseUrl',
       'orders',
-      /sturdy: cannot resolve url "orders": pass an absolute URL or set the baseUrl option/,
+      /sturdy: cannot resolve url "orders": pass an absolute URL or set baseUrl/,
     ],
     ['a malformed absolute URL', 'http://[bad/x', /Failed to parse URL from http:\/\/\[bad\/x|Invalid URL/],
   ])('%s', async (_name, input, message) => {
@@ -70,4 +70,9 @@ describe('with onEvent set, a URL that cannot be resolved is the real TypeError'
       `TypeError: ${(error as Error).message}`,
     ]);
   });
+});
+
+test('a relative URL without baseUrl keeps the TypeError of another mistake (json with GET)', () => {
+  const api = createClient();
+  expect(() => api.get('orders', { json: { a: 1 } })).toThrow(/a GET request cannot have a body/);
 });

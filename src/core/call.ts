@@ -264,22 +264,16 @@ function callRedactor(client: Client, given: CallOptions | undefined): Redactor 
   return redactor;
 }
 
-/** A relative URL with nothing to resolve it against: say what to do. */
-function relativeUrlHint(error: unknown, input: unknown, options: ResolvedOptions): unknown {
-  if (
-    typeof input !== 'string' ||
-    options.baseUrl ||
-    options.prefix ||
-    /^[a-z][\d+.a-z-]*:/i.test(input) ||
-    globalThis.location ||
-    !(error instanceof TypeError)
-  )
-    return error;
-  return new TypeError(
-    `sturdy: cannot resolve url ${JSON.stringify(input)}: pass an absolute URL or set the baseUrl option`,
-    { cause: error },
-  );
-}
+/** A relative URL with nothing to resolve it against (no baseUrl, no page): say what to do. */
+const relativeUrlHint = (error: unknown, input: unknown, { baseUrl, prefix }: ResolvedOptions): unknown =>
+  error instanceof TypeError &&
+  /URL/.test(error.message) &&
+  typeof input === 'string' &&
+  !(baseUrl || prefix || /^[a-z][\d+.a-z-]*:/i.test(input))
+    ? new TypeError(`sturdy: cannot resolve url ${JSON.stringify(input)}: pass an absolute URL or set baseUrl`, {
+        cause: error,
+      })
+    : error;
 
 /** Hooks that see (or may replace) ky's request or its `json`: then ky builds the request body itself, as it documents. */
 const observes = (hooks: KyOptions['hooks']): boolean =>
@@ -292,11 +286,11 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
   const { options, method, client } = call;
   const part = kyPart(given) as KyOptions & { json?: unknown; body?: unknown };
   if (json !== undefined && given.body !== undefined) {
-    throw new SerializationError('pass either json or body, not both: json is serialized and would replace body');
+    throw new SerializationError('pass either json or body, not both');
   }
   // ky (through the platform's Request) refuses a body with these; the JSON body is sent per attempt, so say it here.
   if (json !== undefined && (method === 'GET' || method === 'HEAD'))
-    throw new TypeError(`sturdy: a ${method} request cannot have a body; send json with POST, PUT, PATCH or QUERY`);
+    throw new TypeError(`sturdy: a ${method} request cannot have a body`);
   // Set by the call (ky reads a value 'undefined' as "remove"), else by its input Request or its client?
   const has = (name: string) => {
     const own = given.headers && new Headers(given.headers as HeadersInit).get(name);
