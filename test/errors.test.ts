@@ -96,6 +96,8 @@ describe('error classes', () => {
       expect(error).toBeInstanceOf(SturdyError);
       expect(error).toBeInstanceOf(Error);
       expect(isSturdyError(error)).toBe(true);
+      // The brand is not one of the fields printing shows.
+      expect(inspect(error)).not.toContain('sturdy.error');
     }
     expect(isAuthError(errors[3])).toBe(true);
     expect(isAuthError(errors[0])).toBe(false);

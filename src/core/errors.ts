@@ -42,8 +42,10 @@ export type Issue = { readonly message: string; readonly path: string };
  */
 export class SturdyError extends Error {
   override name = 'SturdyError';
-  /** Cross-realm brand read by the `is*Error` guards. */
-  readonly [BRAND] = true;
+  /** Cross-realm brand read by the `is*Error` guards (on the prototype: an own field prints with the error). */
+  get [BRAND](): true {
+    return true;
+  }
 
   /** `fields`: a subclass's own fields, set once the message is (plain and redacted: printing shows them). */
   constructor(message: string, options?: { cause?: unknown }, fields?: object) {
