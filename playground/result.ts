@@ -1,19 +1,14 @@
 /**
  * Rendering the final result: the data, or the typed error with its fields, redacted.
  */
+import { redactData } from '../src/core/redact.ts';
 import { element, redactor, STATUS_TEXT } from './timeline.ts';
 
-/** Plain fields of an error worth showing, from its redacted toJSON view. */
+/** Plain fields of an error worth showing: its own (redacted when it was built), and the response's status and a
+ * redacted copy of the server's body (both out of the error's enumeration, so read here). */
 function errorFields(error: Error): Record<string, unknown> {
-  const view =
-    typeof (error as { toJSON?: unknown }).toJSON === 'function'
-      ? (error as unknown as { toJSON(): Record<string, unknown> }).toJSON()
-      : {};
-  const fields: Record<string, unknown> = { ...view };
-  delete fields.name;
-  delete fields.message;
-  delete fields.requestHeaders;
-  delete fields.responseHeaders;
+  const { response, data } = error as { response?: Response; data?: unknown };
+  const fields: Record<string, unknown> = response ? { status: response.status } : {};
   for (const key of [
     'timeout',
     'retryAfter',
@@ -27,8 +22,9 @@ function errorFields(error: Error): Record<string, unknown> {
     'errorDescription',
   ] as const) {
     const value = (error as unknown as Record<string, unknown>)[key];
-    if (value !== undefined && !(key in fields)) fields[key] = value;
+    if (value !== undefined) fields[key] = value;
   }
+  if (data !== undefined) fields.data = redactData(redactor, data);
   return fields;
 }
 

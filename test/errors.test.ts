@@ -23,7 +23,7 @@ import {
   type SturdyEvent,
 } from '../src/index.ts';
 import { sanitizeKyError } from '../src/core/errors.ts';
-import { createRedactor, defaultRedactor, REDACTED } from '../src/core/redact.ts';
+import { createRedactor, defaultRedactor, REDACTED, redactData } from '../src/core/redact.ts';
 import { printForms } from './helpers/printed.ts';
 import { elapsed, modes, startServer, type TestServer } from './helpers/server.ts';
 
@@ -96,6 +96,8 @@ describe('error classes', () => {
       expect(error).toBeInstanceOf(SturdyError);
       expect(error).toBeInstanceOf(Error);
       expect(isSturdyError(error)).toBe(true);
+      // The brand is not one of the fields printing shows.
+      expect(inspect(error)).not.toContain('sturdy.error');
     }
     expect(isAuthError(errors[3])).toBe(true);
     expect(isAuthError(errors[0])).toBe(false);
@@ -308,7 +310,7 @@ describe('every property reachable from an error is redacted (loggers print them
     expect(JSON.stringify(error)).not.toContain('key_weather_5521');
   });
 
-  test("a logger that copies an HTTPError's enumerable fields gets no request, response or options (ky's options hold the headers sent)", async () => {
+  test("a logger that copies an HTTPError's enumerable fields gets no request, response, options or data (ky's options hold the headers sent, data what the server echoed)", async () => {
     const api = createClient({
       baseUrl: 'https://api.test/',
       retry: false,
@@ -319,10 +321,13 @@ describe('every property reachable from an error is redacted (loggers print them
     expect(Object.keys(error)).not.toContain('request');
     expect(Object.keys(error)).not.toContain('response');
     expect(Object.keys(error)).not.toContain('options');
+    expect(Object.keys(error)).not.toContain('data');
     // Still there for the caller.
     expect(error.response.status).toBe(400);
+    expect(error.data).toEqual({ message: 'bad', password: 'hunter2-secret' });
     expect(error.request.url).toBe('https://api.test/fail');
     expect(deep({ ...error })).not.toContain('enum-secret-token');
+    expect(deep({ ...error })).not.toContain('hunter2-secret');
   });
 
   test("a relative URL with ?token= and no baseUrl: no token in the message nor in the cause chain's input", () => {
@@ -365,6 +370,49 @@ describe('printing an error never throws, whatever the server sent', () => {
     expect(() => printForms(error)).not.toThrow();
   });
 
+  test('a server that echoes the token in its error body: printing shows neither, and `data` stays readable, raw', async () => {
+    server.use(
+      http.get('https://api.test/echo', ({ request }) =>
+        HttpResponse.json(
+          { error: 'denied', echoed: request.headers.get('authorization'), hint: 'Bearer pr-echoed-token-1' },
+          { status: 401 },
+        ),
+      ),
+    );
+    const api = createClient({
+      baseUrl: 'https://api.test/',
+      retry: false,
+      headers: { authorization: 'Bearer pr-echoed-token-1' },
+    });
+    const error = (await api.get('echo').catch((e: unknown) => e)) as HTTPError;
+    expect(error).toBeInstanceOf(HTTPError);
+    for (const text of printForms(error)) expect(text).not.toContain('pr-echoed-token-1');
+    // Printing shows the name, the message (method and URL) and the error's own fields: nothing the server sent.
+    expect(JSON.parse(JSON.stringify(error))).toEqual({ name: 'HTTPError' });
+    expect(String(error)).toBe(
+      'HTTPError: Request failed with status code 401 Unauthorized: GET https://api.test/echo',
+    );
+    expect(Object.keys(error)).not.toContain('data');
+    expect(error.data).toEqual({
+      error: 'denied',
+      echoed: 'Bearer pr-echoed-token-1',
+      hint: 'Bearer pr-echoed-token-1',
+    });
+    expect(error.response.status).toBe(401);
+  });
+
+  test('a cyclic or BigInt error body from parseJson: printing never throws, `data` is what parseJson gave', async () => {
+    const cyclic: Record<string, unknown> = { token: 'pr-parsed-secret-1' };
+    cyclic.self = cyclic;
+    for (const parsed of [cyclic, { big: 10n, token: 'pr-parsed-secret-1' }]) {
+      const api = createClient({ baseUrl: 'https://api.test/', retry: false, parseJson: () => parsed });
+      const error = (await api.get('fail').catch((e: unknown) => e)) as HTTPError;
+      expect(error).toBeInstanceOf(HTTPError);
+      expect(error.data).toBe(parsed);
+      for (const text of printForms(error)) expect(text).not.toContain('pr-parsed-secret-1');
+    }
+  });
+
   /** An HTTPError as sturdy hands it out (sanitized), carrying `data`. */
   const httpError = (data: unknown, message = 'boom') => {
     const error = new HTTPError(
@@ -383,8 +431,11 @@ describe('printing an error never throws, whatever the server sent', () => {
     expect(error).toBeInstanceOf(HTTPError);
     const [asString, asJson, inspected] = printForms(error);
     expect(asString).toContain('HTTPError');
-    expect(JSON.parse(asJson!).status).toBe(400);
+    expect(JSON.parse(asJson!)).toEqual({ name: 'HTTPError' });
     expect(inspected).toContain('400');
+    // Out of enumeration, still on the error.
+    expect(error.response.status).toBe(400);
+    expect(error.data).toEqual({ error: 'unknown key="region"' });
     const original = console.error;
     console.error = (...args: unknown[]) => void inspect(args);
     try {
@@ -394,11 +445,11 @@ describe('printing an error never throws, whatever the server sent', () => {
     }
   });
 
-  test('data is redacted value by value: fields named like secrets in any spelling, secrets inside strings', async () => {
+  test('redactData copies data value by value: fields named like secrets in any spelling, secrets inside strings', async () => {
     const api = createClient({ baseUrl: 'https://api.test/', retry: false });
     const error = (await api.get('secrets').catch((e: unknown) => e)) as HTTPError;
-    const json = JSON.parse(JSON.stringify(error));
-    expect(json.data).toEqual({
+    expect(Object.keys(error)).not.toContain('data');
+    expect(redactData(defaultRedactor, error.data)).toEqual({
       error: 'denied',
       clientSecret: REDACTED,
       nested: [{ 'api-key': REDACTED, note: `see access_token=${REDACTED}` }],
@@ -410,7 +461,7 @@ describe('printing an error never throws, whatever the server sent', () => {
     expect((error.data as { clientSecret: string }).clientSecret).toBe('pr-client-secret-1');
   });
 
-  test('cycles, BigInt, functions, throwing getters, huge and deep data print, bounded', () => {
+  test('cycles, BigInt, functions, throwing getters, huge and deep data: the error prints, redactData copies it bounded', () => {
     const cyclic: Record<string, unknown> = { name: 'loop' };
     cyclic.self = cyclic;
     const hostile = Object.defineProperty({}, 'boom', {
@@ -435,29 +486,33 @@ describe('printing an error never throws, whatever the server sent', () => {
       const error = httpError(data);
       const printed = printForms(error);
       for (const text of printed) expect(text.length).toBeLessThan(200_000);
+      expect(JSON.stringify(redactData(defaultRedactor, data) ?? null).length).toBeLessThan(200_000);
     }
-    expect(JSON.parse(JSON.stringify(httpError(cyclic))).data).toEqual({ name: 'loop', self: '[Circular]' });
-    expect(JSON.parse(JSON.stringify(httpError({ big: 10n }))).data).toEqual({ big: '10' });
-    expect(JSON.parse(JSON.stringify(httpError({ at: new Date(0) }))).data).toEqual({ at: '1970-01-01T00:00:00.000Z' });
-    expect(JSON.stringify(httpError(JSON.parse('{"__proto__":{"password":"pr-proto-secret"}}')))).toContain(
-      '"__proto__":{"password":"[REDACTED]"}',
-    );
+    expect(redactData(defaultRedactor, cyclic)).toEqual({ name: 'loop', self: '[Circular]' });
+    expect(redactData(defaultRedactor, { big: 10n, fn: () => 1, sym: Symbol('s') })).toEqual({ big: '10' });
+    expect(redactData(defaultRedactor, { at: new Date(0) })).toEqual({ at: '1970-01-01T00:00:00.000Z' });
+    expect(redactData(defaultRedactor, hostile)).toBe('[unprintable]');
+    expect(redactData(defaultRedactor, { ok: 1, hostile })).toEqual({ ok: 1, hostile: '[unprintable]' });
+    expect(
+      JSON.stringify(redactData(defaultRedactor, JSON.parse('{"__proto__":{"password":"pr-proto-secret"}}'))),
+    ).toBe('{"__proto__":{"password":"[REDACTED]"}}');
   });
 
-  test("a huge error body is cut in the views, the error's own fields are not (retryAfter, timeout)", () => {
-    const error = httpError(Array.from({ length: 5_000 }, (_, i) => ({ id: i })));
+  test('a huge body is cut by redactData; printing the error shows its own fields (retryAfter, timeout), not data', () => {
+    const data = Array.from({ length: 5_000 }, (_, i) => ({ id: i }));
+    const error = httpError(data);
     Object.assign(error, { retryAfter: 2_000 });
-    const json = JSON.parse(JSON.stringify(error));
-    expect(json.retryAfter).toBe(2_000);
-    expect(json.data).toContain('[...]');
+    expect(JSON.parse(JSON.stringify(error))).toEqual({ name: 'HTTPError', retryAfter: 2_000 });
+    expect(redactData(defaultRedactor, data)).toContain('[...]');
   });
 
   test('a long run of hex or hyphenated text prints in linear time (it was quadratic: minutes for 200 KB)', () => {
     const started = performance.now();
     const runs = ['a-'.repeat(100_000), '0123456789abcdef'.repeat(12_500), `${'a-'.repeat(100_000)}=x`];
-    const error = httpError({ runs, [`${'a-'.repeat(100_000)}token`]: 'pr-long-name-secret' });
-    const printed = printForms(error).join('\n');
+    const data = { runs, [`${'a-'.repeat(100_000)}token`]: 'pr-long-name-secret' };
+    const printed = printForms(httpError(data, runs.join(' '))).join('\n');
     expect(printed).not.toContain('pr-long-name-secret');
+    expect(JSON.stringify(redactData(defaultRedactor, data))).not.toContain('pr-long-name-secret');
     expect(performance.now() - started).toBeLessThan(10_000);
   });
 
@@ -478,6 +533,8 @@ describe('printing an error never throws, whatever the server sent', () => {
           raw.data = { data, echoed: `${message}"pr-registered-secret-1\\` };
           const error = sanitizeKyError(raw, redactor, undefined);
           for (const text of printForms(error)) expect(text).not.toContain('pr-registered-secret-1');
+          // The printable copy of that data (what sturdy/openapi validates an error body from) hides it too.
+          expect(JSON.stringify(redactData(redactor, raw.data))).not.toContain('pr-registered-secret-1');
         },
       ),
       { numRuns: 300 },
@@ -486,7 +543,7 @@ describe('printing an error never throws, whatever the server sent', () => {
 
   test("property: sturdy's own errors print whatever their message or fields hold", () => {
     fc.assert(
-      fc.property(fc.string(), fc.anything({ withBigInt: true }), (text, value) => {
+      fc.property(fc.string(), fc.anything(), (text, extra) => {
         const errors = [
           new SerializationError(text, text),
           new ParseError({ status: 200, contentType: text, snippet: text, url: text }),
@@ -494,7 +551,9 @@ describe('printing an error never throws, whatever the server sent', () => {
           new AuthError(text, { error: text, errorDescription: text }),
         ];
         for (const error of errors) {
-          Object.assign(error, { extra: value });
+          // A field the caller adds prints as JSON.stringify prints it (a BigInt there throws, as on any Error:
+          // sturdy's own fields are text, numbers and issues).
+          Object.assign(error, { extra });
           printForms(error);
         }
       }),

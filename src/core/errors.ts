@@ -1,6 +1,6 @@
 /**
  * sturdy's errors (each a SturdyError with a cross-realm guard), ky's re-exported unchanged, and what makes any
- * error safe to hand out: redacted messages, stacks and causes, and views that never print a credential.
+ * error safe to hand out: redacted messages, stacks and causes, and what may hold a credential out of enumeration.
  */
 import {
   HTTPError,
@@ -12,15 +12,12 @@ import {
   NetworkError,
   TimeoutError,
 } from 'ky';
-import type {} from '../shared/platform.ts';
 import { defaultRedactor, type Redactor } from './redact.ts';
 
 // One import for what sturdy uses and re-exports unchanged (a second one would be a second statement in bundles).
 export { HTTPError, isHTTPError, isKyError, isNetworkError, isTimeoutError, KyError, NetworkError, TimeoutError };
 
 const BRAND = Symbol.for('sturdy.error');
-// Node's inspect symbol: Deno and Bun honour it too.
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /** Longest body excerpt a ParseError carries, counted after redaction (a secret cut in half would show its start). */
 export const PARSE_SNIPPET_CHARS = 200;
@@ -34,58 +31,26 @@ export const PARSE_SNIPPET_CHARS = 200;
 export const parseSnippet = (text: string, redactor: Redactor): string =>
   redactor.text(text.slice(0, PARSE_SNIPPET_CHARS + 4096)).slice(0, PARSE_SNIPPET_CHARS);
 
-/** The inspect view of every error sturdy hands out, `Name: message {toJSON}`: a view that throws still prints. */
-function inspect(this: Error & { toJSON(): unknown }): string {
-  let shown = `${this.name}: ${this.message}`;
-  try {
-    shown += ` ${JSON.stringify(this.toJSON())}`;
-  } catch {}
-  return shown;
-}
-
-/**
- * The plain view of any error sturdy hands out: name, message (ky's names the method and URL), the response's
- * status and headers when it has them, and every other field, redacted (a cycle or a BigInt in a field cannot
- * make printing throw).
- */
-function view(error: Error & { response?: Response; data?: unknown }, redactor: Redactor): Record<string, unknown> {
-  const { response, data, ...fields } = error;
-  return {
-    name: error.name,
-    message: error.message,
-    status: response?.status,
-    responseHeaders: response && redactor.headers(response.headers),
-    // One redacted copy of the fields (data() returns a plain object for one), each over what is above it; a
-    // server's body last, so its size bound never cuts the error's own fields.
-    ...(redactor.data('data' in error ? { ...fields, data } : fields) as Record<string, unknown>),
-  };
-}
-
 /** One issue of a failed validation, with its path as `$.a.b[0]`. */
 export type Issue = { readonly message: string; readonly path: string };
 
 /**
- * Base class of every error sturdy itself creates. Messages are redacted when built; `toJSON` and
- * `util.inspect` show only redacted, plain fields.
+ * Base class of every error sturdy itself creates. Its message and fields are redacted when built, so printing
+ * it (`String`, `JSON.stringify`, `util.inspect`) shows no credential.
  * @example
- * if (isSturdyError(error)) console.error(error.toJSON());
+ * if (isSturdyError(error)) console.error(error);
  */
 export class SturdyError extends Error {
   override name = 'SturdyError';
-  /** Cross-realm brand read by the `is*Error` guards. */
-  readonly [BRAND] = true;
+  /** Cross-realm brand read by the `is*Error` guards (on the prototype: an own field prints with the error). */
+  get [BRAND](): true {
+    return true;
+  }
 
-  /** `fields`: a subclass's own fields, set once the message is (they show in its views, redacted). */
+  /** `fields`: a subclass's own fields, set once the message is (plain and redacted: printing shows them). */
   constructor(message: string, options?: { cause?: unknown }, fields?: object) {
     super(defaultRedactor.text(message), options);
     Object.assign(this, fields);
-    // util.inspect is Node's (Deno and Bun read it too): a browser build has no use for it.
-    if (!globalThis.__STURDY_BROWSER__) hide(this, INSPECT, inspect);
-  }
-
-  /** A plain, redacted view of this error: safe to log or send. */
-  toJSON(): Record<string, unknown> {
-    return view(this, defaultRedactor);
   }
 }
 
@@ -208,7 +173,7 @@ export function redactErrorChain(error: unknown, redactor: Redactor): void {
         const value = fields[key];
         if (typeof value === 'string') fields[key] = redactor.text(value);
       } catch {
-        // A frozen foreign error (or a getter that throws) keeps its text; its views are still redacted.
+        // A frozen foreign error (or a getter that throws) keeps its text: it is handed out as it is.
       }
     }
   }
@@ -237,8 +202,8 @@ export const hide = (target: object, key: PropertyKey, value: unknown) => {
 
 /**
  * Makes a ky error safe to hand out: redacts its message chain, replaces its request by `safe` (no credential
- * header, URL redacted), redacts its response's URL, keeps its request, response and options out of enumeration,
- * and gives it `toJSON` / inspect views without credentials.
+ * header, URL redacted), redacts its response's URL, and keeps its request, response, options and data out of
+ * enumeration (what loggers, `JSON.stringify` and `util.inspect` print): they stay readable on the error.
  * @example
  * throw sanitizeKyError(error, redactor, safeRequest);
  */
@@ -246,18 +211,13 @@ export function sanitizeKyError(error: KyLikeError, redactor: Redactor, safe: Re
   redactErrorChain(error, redactor);
   try {
     const { response } = error;
-    // Out of enumeration: ky's request and normalized options hold what the request held (headers, body); the
-    // views show the response's status and headers.
-    if (response) {
-      hide(response, 'url', redactor.url(response.url));
-      hide(error, 'response', response);
-    }
+    if (response) hide(response, 'url', redactor.url(response.url));
+    // ky's request and options hold what the request held (headers, body); the response and its data what the
+    // server sent back (an error body may echo a secret).
+    for (const key of ['response', 'options', 'data'] as const) if (key in error) hide(error, key, error[key]);
     hide(error, 'request', safe ?? error.request);
-    hide(error, 'options', error.options);
   } catch {
-    // A getter a hook put on the error may throw: its views below are still set.
+    // A getter a hook put on the error may throw: what was hidden before it stays hidden.
   }
-  hide(error, 'toJSON', () => view(error, redactor));
-  if (!globalThis.__STURDY_BROWSER__) hide(error, INSPECT, inspect);
   return error;
 }

@@ -1,6 +1,6 @@
 /**
- * The one place that decides what a credential looks like. Every message, event, `toJSON` and inspect output
- * sturdy produces goes through a Redactor.
+ * The one place that decides what a credential looks like. Every message, event and error field sturdy
+ * produces goes through a Redactor.
  */
 
 export const REDACTED = '[REDACTED]';
@@ -11,10 +11,10 @@ const DEFAULT_HEADERS = 'authorization proxy-authorization cookie set-cookie x-a
  * too: `api-key` covers `api_key` and `apiKey`). */
 const DEFAULT_NAMES = 'token access_token refresh_token id_token key secret client_secret password signature sig';
 
-/** How many objects and fields and how long a string `Redactor.data` copies: printing a huge or deep body stays cheap. */
+/** How many objects and fields and how long a string `redactData` copies: printing a huge or deep body stays cheap. */
 const DATA_ENTRIES = 1000;
 const DATA_CHARS = 10_000;
-/** Marks where `Redactor.data` cut something off. */
+/** Marks where `redactData` cut something off. */
 const CUT = '[...]';
 
 /** Extra names to redact, on top of the defaults. */
@@ -51,11 +51,6 @@ export type Redactor = {
   text(text: string): string;
   /** A plain object of headers: credential values replaced, every other value through `text`. */
   headers(headers: Headers): Record<string, string>;
-  /**
-   * A plain, printable copy of parsed data (an error body): fields named like secrets hidden, strings through
-   * `text`, cycles, size (and so depth) bounded. Never throws.
-   */
-  data(value: unknown): unknown;
   /** Registers a secret value (a token, a password) that must never appear in output. */
   addSecret(secret: string | undefined): void;
   /** Forgets one registration of `secret` (a token that was replaced); it stays hidden while registered elsewhere. */
@@ -125,42 +120,6 @@ export function createRedactor(
     text,
     headers: (given) =>
       Object.fromEntries([...given].map(([name, value]) => [name, isSensitiveHeader(name) ? REDACTED : text(value)])),
-    data(value) {
-      let entries = DATA_ENTRIES;
-      const copy = (item: unknown, ancestors: unknown[]): unknown => {
-        const kind = typeof item;
-        if (kind === 'string' || kind === 'bigint') {
-          const shown = text(`${item}`);
-          return shown.slice(0, DATA_CHARS) + (shown[DATA_CHARS] ? CUT : '');
-        }
-        // A function or symbol is left out, as JSON leaves it out.
-        if (/^[fs]/.test(kind)) return undefined;
-        if (kind !== 'object' || !item) return item;
-        if (ancestors.includes(item)) return '[Circular]';
-        // Every object and every field counts: depth and toJSON chains are bounded too.
-        if (--entries < 0) return CUT;
-        const inside = [...ancestors, item];
-        try {
-          // A Date (or anything with toJSON, from a parseJson hook) prints as JSON.stringify would print it.
-          const { toJSON } = item as { toJSON?: unknown };
-          if (typeof toJSON === 'function') return copy(toJSON.call(item), inside);
-          const copied: Array<[string, unknown]> = [];
-          for (const [key, field] of Object.entries(item)) {
-            if (--entries < 0) {
-              copied.push([CUT, CUT]);
-              break;
-            }
-            copied.push([text(key), isSensitiveField(key) && field != null ? REDACTED : copy(field, inside)]);
-          }
-          // fromEntries defines, never assigns: a server's "__proto__" key stays a plain field.
-          return Array.isArray(item) ? copied.map((field) => field[1]) : Object.fromEntries(copied);
-        } catch {
-          // A getter, toJSON or proxy that throws: this value is unprintable, its siblings still print.
-          return '[unprintable]';
-        }
-      };
-      return copy(value, []);
-    },
     addSecret(secret) {
       // Very short values would redact ordinary words; credentials are longer than this.
       if (typeof secret === 'string' && secret.length >= 4) secrets.push(secret);
@@ -182,3 +141,47 @@ export function createRedactor(
  * defaultRedactor.url('https://x.test/?token=abc'); // 'https://x.test/?token=[REDACTED]'
  */
 export const defaultRedactor: Redactor = /* @__PURE__ */ createRedactor();
+
+/**
+ * A plain, printable copy of parsed data (an error body) as `redactor` shows it: fields named like secrets
+ * hidden, strings through `text`, cycles, size (and so depth) bounded. Never throws. Apart from the Redactor,
+ * so a bundle that never prints data (the core) does not carry it.
+ * @example
+ * redactData(redactor, { password: 'hunter2', note: 'ok' }); // { password: '[REDACTED]', note: 'ok' }
+ */
+export function redactData({ text, isSensitiveField }: Redactor, value: unknown): unknown {
+  let entries = DATA_ENTRIES;
+  const copy = (item: unknown, ancestors: unknown[]): unknown => {
+    const kind = typeof item;
+    if (kind === 'string' || kind === 'bigint') {
+      const shown = text(`${item}`);
+      return shown.slice(0, DATA_CHARS) + (shown[DATA_CHARS] ? CUT : '');
+    }
+    // A function or symbol is left out, as JSON leaves it out.
+    if (/^[fs]/.test(kind)) return undefined;
+    if (kind !== 'object' || !item) return item;
+    if (ancestors.includes(item)) return '[Circular]';
+    // Every object and every field counts: depth and toJSON chains are bounded too.
+    if (--entries < 0) return CUT;
+    const inside = [...ancestors, item];
+    try {
+      // A Date (or anything with toJSON, from a parseJson hook) prints as JSON.stringify would print it.
+      const { toJSON } = item as { toJSON?: unknown };
+      if (typeof toJSON === 'function') return copy(toJSON.call(item), inside);
+      const copied: Array<[string, unknown]> = [];
+      for (const [key, field] of Object.entries(item)) {
+        if (--entries < 0) {
+          copied.push([CUT, CUT]);
+          break;
+        }
+        copied.push([text(key), isSensitiveField(key) && field != null ? REDACTED : copy(field, inside)]);
+      }
+      // fromEntries defines, never assigns: a server's "__proto__" key stays a plain field.
+      return Array.isArray(item) ? copied.map((field) => field[1]) : Object.fromEntries(copied);
+    } catch {
+      // A getter, toJSON or proxy that throws: this value is unprintable, its siblings still print.
+      return '[unprintable]';
+    }
+  };
+  return copy(value, []);
+}

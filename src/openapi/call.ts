@@ -5,7 +5,7 @@
  */
 import { isHTTPError, ValidationError, type Issue } from '../core/errors.ts';
 import type { CallOptions } from '../core/options.ts';
-import { defaultRedactor, type Redactor } from '../core/redact.ts';
+import { defaultRedactor, redactData, type Redactor } from '../core/redact.ts';
 import { redactorOf } from '../core/response.ts';
 import { formatPath, validate, type StandardSchemaV1 } from '../core/schema.ts';
 import { encodePathSegment } from '../shared/path-segment.ts';
@@ -94,7 +94,7 @@ async function settle(
     const { status } = error.response;
     try {
       // The body as the error prints it: a credential the server echoed is not in it.
-      const body = await check(schemas, status, redactor.data(error.data), redactor);
+      const body = await check(schemas, status, redactData(redactor, error.data), redactor);
       return { outcome: { ok: false, status, error: body, response: error.response }, error };
     } catch (invalid) {
       return failure(invalid, error.response);

@@ -66,6 +66,10 @@ const responseData = (response: Response, redactor: Redactor): ResponseData => (
   headers: [...response.headers].filter(([name]) => !redactor.isSensitiveHeader(name)),
 });
 
+/** The fields of the sturdy errors that end a job (OutboxError, ParseError, ValidationError): plain data, redacted
+ * when the error was built. */
+const ERROR_FIELDS = ['reason', 'status', 'contentType', 'snippet', 'direction', 'issues'];
+
 /**
  * @example
  * channel.postMessage({ id, outcome: outcomeToData(outcome, redactor) });
@@ -73,7 +77,9 @@ const responseData = (response: Response, redactor: Redactor): ResponseData => (
 export function outcomeToData(outcome: Outcome, redactor: Redactor): OutcomeData {
   if (outcome.ok) return { ok: true, response: responseData(outcome.response, redactor), data: outcome.data };
   const { error } = outcome;
-  const fields = isSturdyError(error) ? error.toJSON() : {};
+  const fields = isSturdyError(error)
+    ? Object.fromEntries(Object.entries(error).filter(([key]) => ERROR_FIELDS.includes(key)))
+    : {};
   const plain = { ...fields, name: error.name, message: error.message };
   if (!isHTTPError(error)) return { ok: false, error: plain };
   const response = responseData(error.response, redactor);

@@ -35,7 +35,6 @@ async function bundle(platform: 'browser' | 'node' | 'neutral', conditions?: str
 const SERVER_ONLY = {
   'naming a socket error code': 'Failed to fetch|Load failed',
   'the relative-URL hint': 'pass an absolute URL or set the baseUrl option',
-  "errors' util.inspect view": 'nodejs.util.inspect.custom',
   'the stale keep-alive socket rule': 'UND_ERR_SOCKET',
   'following a credentialed redirect in code': 'redirects (a redirect loop)',
 };
