@@ -60,7 +60,7 @@ describe('a user name or password in baseUrl', () => {
     const check = (error: unknown) => {
       expect(error).toBeInstanceOf(TypeError);
       expect((error as Error).message).toMatch(
-        /option `baseUrl` must be an absolute URL without user name or password/,
+        /option `baseUrl` must be an absolute URL without user:password@; got string \(not shown\)$/,
       );
       expect((error as Error).message).not.toContain('hunter2-secret');
       expect(String(error)).not.toContain('hunter2-secret');

@@ -287,7 +287,7 @@ test('a per-call idempotencyKey with a line break or NUL is a TypeError naming i
     }
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toContain(
-      'option `idempotencyKey` must be false or, per call, a string without control characters',
+      'option `idempotencyKey` must be false or a per-call string without control characters',
     );
   }
   expect(sent).toBe(0);

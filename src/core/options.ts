@@ -102,7 +102,6 @@ const arrayOf = (test: Test) => (value: unknown) => Array.isArray(value) && valu
 const objectOf = (test: Test) => (value: unknown) =>
   isObject(value) && Object.values(value).every((item) => item === undefined || test(item));
 const functions = /* @__PURE__ */ arrayOf(isFunction);
-const budget = /* @__PURE__ */ objectOf(nonNegative);
 const fn: Rule = ['a function', isFunction];
 const bool: Rule = ['true or false', isBoolean];
 const list: Rule = ['an array', Array.isArray];
@@ -125,7 +124,7 @@ const OWN: { readonly [K in keyof SturdyOwnOptions | 'retryBudget' | 'schema']-?
   allowInsecure: bool,
   // One key on a client would make all its POSTs one operation: the server would drop every one after the first.
   idempotencyKey: [
-    'false or, per call, a string without control characters',
+    'false or a per-call string without control characters',
     (value, where) =>
       value === false || (where === 'call' && typeof value === 'string' && value && !breaksHeader(value)),
   ],
@@ -134,8 +133,8 @@ const OWN: { readonly [K in keyof SturdyOwnOptions | 'retryBudget' | 'schema']-?
   redact: ['an object of string arrays', /* @__PURE__ */ objectOf(arrayOf((name) => typeof name === 'string'))],
   use: ['an array of functions', functions],
   retryBudget: [
-    'false or, on the client, { tokens, refill }',
-    (value, where) => value === false || (where === 'client' && budget(value)),
+    'false or { tokens, refill } on the client',
+    (value, where) => value === false || (where === 'client' && objectOf(nonNegative)(value)),
   ],
   schema: ['a Standard Schema', isStandardSchema],
 };
@@ -170,13 +169,13 @@ const RULES: Record<string, Rule> = /* @__PURE__ */ (() => ({
     'false, an integer >= 0 or { limit, ... }',
     (value) => isBoolean(value) || isCount(value) || check(value, RETRY_RULES, 'retry.'),
   ],
-  hooks: ['an object of function arrays', /* @__PURE__ */ objectOf(functions)],
+  hooks: ['an object of function arrays', objectOf(functions)],
+  // Headers take any value's String(): an object whose toString holds CR/LF is an injection too. Names cannot
+  // hold one (Headers refuses them), so the entries' text is checked at once.
   headers: [
     'headers without control characters',
     (value) => {
       try {
-        // Headers take any value's String(): an object whose toString holds CR/LF is an injection too. Names
-        // cannot hold one (Headers refuses them), so the entries' text is checked at once.
         return !breaksHeader(String([...new Headers(value)]));
       } catch {}
     },
@@ -184,7 +183,7 @@ const RULES: Record<string, Rule> = /* @__PURE__ */ (() => ({
   ],
   // Userinfo would end up in every message: refused here, never echoed. A path resolves against the page, as in ky.
   baseUrl: [
-    'an absolute URL without user name or password',
+    'an absolute URL without user:password@',
     (value) => {
       try {
         const url = new URL(value, globalThis.location?.href);
@@ -256,10 +255,13 @@ export function mergeOptions(base: ResolvedOptions, given: object): ResolvedOpti
   for (let [key, value] of Object.entries(given)) {
     const replace = isReplace(value);
     if (replace) value = value.value;
-    if (value === undefined) continue;
-    if (key === 'retry') value = normalizeRetry(value, replace ? undefined : base.retry);
-    else if (!replace && (key === 'use' || key === 'redact')) value = join(base[key], value);
-    own[key] = value;
+    if (value !== undefined)
+      own[key] =
+        key === 'retry'
+          ? normalizeRetry(value, replace ? undefined : base.retry)
+          : replace || (key !== 'use' && key !== 'redact')
+            ? value
+            : join(base[key], value);
   }
   // Over the frozen snapshot, set as the prototype after the writes (a write of a name it holds would throw).
   return Object.setPrototypeOf(own, base);

@@ -11,10 +11,10 @@ const MONTH = '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
 const TIME = ' (\\d\\d):(\\d\\d):(\\d\\d)';
 /**
  * IMF-fixdate, RFC 850 or asctime, each capturing day, month, year, hours, minutes, seconds in that order
- * (asctime's day and year through lookaheads); group 9 is RFC 850's two-digit year.
+ * (asctime's day and year through lookaheads); group 6 is RFC 850's two-digit year.
  */
 const HTTP_DATE = /* @__PURE__ */ new RegExp(
-  `^(?:${DAY}, (\\d\\d) ${MONTH} (\\d{4})${TIME} GMT|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (\\d\\d)-${MONTH}-(\\d\\d)${TIME} GMT|${DAY} (?=\\w{3} (\\d\\d| \\d))${MONTH}(?=.* (\\d{4})$) ..${TIME} \\d{4})$`,
+  `^(?:${DAY}, (\\d\\d) ${MONTH} (\\d{4})|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (\\d\\d)-${MONTH}-(\\d\\d))${TIME} GMT$|^${DAY} (?=\\w{3} (\\d\\d| \\d))${MONTH}(?=.* (\\d{4})$) ..${TIME} \\d{4}$`,
 );
 
 /** What HTTP_DATE captures, as numbers (the month 0-11): the regex guarantees all seven. */
@@ -43,8 +43,8 @@ function parseHttpDate(value: string): number | undefined {
   const now = new Date();
   const thisYear = now.getUTCFullYear();
   const century = thisYear - (thisYear % 100) + year;
-  const latest = match[9] ? now.setUTCFullYear(thisYear + 50) : Infinity;
-  return (match[9] ? [century + 100, century, century - 100] : [year])
+  const latest = match[6] ? now.setUTCFullYear(thisYear + 50) : Infinity;
+  return (match[6] ? [century + 100, century, century - 100] : [year])
     .map((year) => {
       // ky's checks: a real day of that month (Date.UTC reads years 0-99 as 19xx, as ky's does), :60 a leap second.
       const date = new Date(Date.UTC(year, month, day));

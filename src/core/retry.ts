@@ -229,21 +229,18 @@ export function kyRetry(call: RetryCall) {
       const serverWait = noteRetryAfter(error, retry);
       const status = error instanceof HTTPError && error.response.status;
       const network = error instanceof NetworkError;
-      const wanted = methodOk && retry.shouldRetry && (await retry.shouldRetry(state));
-      // Why it failed (for the event), and whether the status/error rules repeat it.
-      const [reason, ruled]: [string, unknown] = status
-        ? [
-            `status ${status}`,
-            // Idempotency-Key draft: a 409 to a repeat of a keyed request means the first one is still in progress.
-            (status === 409 && keyed && retryCount > 1) ||
-              (statusCodes.includes(status) &&
-                // ky's rule: a 413 is worth repeating only with a timing header (the body will not shrink).
-                (status !== 413 || retryTimingHeader((error as HTTPError).response.headers))),
-          ]
-        : error instanceof TimeoutError
-          ? ['timeout', retry.retryOnTimeout]
-          : [network ? 'network error' : error.name, network];
-      // The caller's shouldRetry decides unless it answers undefined (or null, as ky reads it).
+      const timedOut = error instanceof TimeoutError;
+      // The caller's shouldRetry decides unless it answers undefined (or null, as ky reads it); else the rules do.
+      const wanted = methodOk && (await retry.shouldRetry?.(state));
+      const ruled = status
+        ? // Idempotency-Key draft: a 409 to a repeat of a keyed request means the first one is still in progress.
+          (status === 409 && keyed && retryCount > 1) ||
+          (statusCodes.includes(status) &&
+            // ky's rule: a 413 is worth repeating only with a timing header (the body will not shrink).
+            (status !== 413 || retryTimingHeader((error as HTTPError).response.headers)))
+        : timedOut
+          ? retry.retryOnTimeout
+          : network;
       if (!(wanted ?? ruled)) return false;
       plannedFor = retryCount;
       planned = serverWait || backoff(retryCount, retry);
@@ -258,6 +255,7 @@ export function kyRetry(call: RetryCall) {
         staleSeen = true;
         planned = 0;
       } else if (!call.client.budget.take()) return false;
+      const reason = status ? `status ${status}` : timedOut ? 'timeout' : network ? 'network error' : error.name;
       call.emit({ type: 'retry', attempt: call.attempt + 1, delayMs: Math.round(planned), reason });
       return true;
     },
