@@ -95,8 +95,8 @@ type Test = (value: any) => unknown;
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 const isFunction = (value: unknown) => typeof value === 'function';
 const isBoolean = (value: unknown) => value === !!value;
-const isCount = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
-const nonNegative = (value: unknown) => typeof value === 'number' && value >= 0;
+const nonNegative = (value: unknown): value is number => typeof value === 'number' && value >= 0;
+const isCount = (value: unknown) => nonNegative(value) && value % 1 === 0;
 const arrayOf = (test: Test) => (value: unknown) => Array.isArray(value) && value.every(test);
 /** An object whose defined values pass `test` (hooks, `redact`, `retryBudget`). */
 const objectOf = (test: Test) => (value: unknown) =>
