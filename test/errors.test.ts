@@ -178,13 +178,19 @@ describe('bad options are TypeErrors naming the option, before any request', () 
     [{ idleTimeout: '5s' }, 'idleTimeout'],
     [{ retry: -2 }, 'retry'],
     [{ retry: 1.5 }, 'retry'],
+    [{ retry: { limit: -1 } }, 'retry.limit'],
+    [{ retry: { methods: 'get' } }, 'retry.methods'],
+    [{ retry: { statusCodes: 503 } }, 'retry.statusCodes'],
+    [{ retry: { delay: 100 } }, 'retry.delay'],
+    [{ retry: { jitter: 'full' } }, 'retry.jitter'],
+    [{ retry: { maxRetryAfter: -1 } }, 'retry.maxRetryAfter'],
     [{ auth: { token: 'x' } }, 'auth'],
     [{ idempotencyKey: 'a\r\nb' }, 'idempotencyKey'],
     [{ headers: { 'x-evil': 'a\r\nSet-Cookie: x' } }, 'headers'],
     [{ onEvent: 'log' }, 'onEvent'],
   ])('%o', (options, name) => {
     expect(() => createClient(options as never)).toThrow(TypeError);
-    expect(() => createClient(options as never)).toThrow(name);
+    expect(() => createClient(options as never)).toThrow(`option \`${name}\``);
   });
 
   test('a bad value without a JSON form (BigInt, cycle, symbol, function) is still a TypeError naming the option', () => {
