@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { bearer, type CallOptions } from '../src/index.ts';
 import { dedupe } from '../src/cache/index.ts';
+import { ndjsonRecords } from '../src/ndjson/index.ts';
 import { eventually, recordingClient, tokenStrategy } from './helpers/cache-server.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 
@@ -42,14 +43,14 @@ beforeAll(async () => {
     await sleep(2_000);
     if (!response.destroyed) response.writeHead(200).end('late');
   });
-  // Headers at once, then ten pieces 150 ms apart: 1.5 s of body.
+  // Headers at once, then ten pieces 150 ms apart: 1.5 s of body (NDJSON: each piece a JSON string on its line).
   server.route('/paced', async (_request, response) => {
     response.on('close', () => {
       if (!response.writableEnded) pacedClosed += 1;
     });
     response.writeHead(200, { 'content-type': 'text/plain' });
     for (let i = 0; i < 10 && !response.destroyed; i++) {
-      response.write(`piece ${i}\n`);
+      response.write(`"piece ${i}"\n`);
       await sleep(150);
     }
     response.end();
@@ -150,21 +151,30 @@ test('callers aborting before the response: the upstream stays until the last on
   expect(server.requestsTo('/slow-head').length).toBe(1);
 });
 
-const PACED = Array.from({ length: 10 }, (_, i) => `piece ${i}\n`).join('');
+const PACED = Array.from({ length: 10 }, (_, i) => `"piece ${i}"\n`).join('');
+
+/** How the limited caller reads: a shortcut (ky bounds it by timeout and totalTimeout), or a stream sturdy reads (idleTimeout). */
+type Read = (api: ReturnType<typeof recordingClient>['api'], options: CallOptions) => Promise<unknown>;
+const viaText: Read = (api, options) => api.get('paced', options).text();
+const viaRecords: Read = async (api, options) => {
+  let text = '';
+  for await (const record of ndjsonRecords(api.get('paced', options))) text += `${JSON.stringify(record)}\n`;
+  return text;
+};
 
 test.each([
-  ['totalTimeout', { totalTimeout: 400 }, /totalTimeout of/],
-  ['idleTimeout', { idleTimeout: 60 }, /idleTimeout of 60 ms/],
-  ['timeout', { timeout: 300 }, /\(timeout of 300 ms/],
-] as Array<[string, CallOptions, RegExp]>)(
+  ['totalTimeout', { totalTimeout: 400 }, /totalTimeout of/, viaText],
+  ['idleTimeout', { idleTimeout: 60 }, /idleTimeout of 60 ms/, viaRecords],
+  ['timeout', { timeout: 300 }, /\(timeout of 300 ms/, viaText],
+] as Array<[string, CallOptions, RegExp, Read]>)(
   "one caller's own %s ends only that caller, whether it started the request or joined it",
-  async (_name, limit, message) => {
+  async (_name, limit, message, read) => {
     const { api } = recordingClient(server, [dedupe()]);
     for (const limited of [0, 1]) {
       const before = server.requestsTo('/paced').length;
       const started = performance.now();
-      // The first caller starts the request, the second joins it.
-      const calls = [0, 1].map((caller) => api.get('paced', caller === limited ? limit : {}).text());
+      // The first caller starts the request, the second joins it (reading the same way: a shortcut sets `accept`).
+      const calls = [0, 1].map((caller) => read(api, caller === limited ? limit : {}));
       const [mine, theirs] = limited === 0 ? calls : [calls[1]!, calls[0]!];
       const error = await mine!.then(
         () => new Error('the limited caller got the whole body'),
@@ -177,7 +187,7 @@ test.each([
     }
     // When every caller's limit has run out, the shared request is cancelled: the server sees the connection close.
     const closed = pacedClosed;
-    const both = await Promise.allSettled([0, 1].map(() => api.get('paced', limit).text()));
+    const both = await Promise.allSettled([0, 1].map(() => read(api, limit)));
     expect(both.map((result) => result.status)).toEqual(['rejected', 'rejected']);
     await eventually(() => pacedClosed === closed + 1);
   },
