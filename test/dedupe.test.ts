@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { bearer, type CallOptions } from '../src/index.ts';
 import { dedupe } from '../src/cache/index.ts';
 import { ndjsonRecords } from '../src/ndjson/index.ts';
+import type { Middleware } from '../src/core/middleware.ts';
 import { eventually, recordingClient, tokenStrategy } from './helpers/cache-server.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 
@@ -90,6 +91,27 @@ test('one caller aborting (before or after the response) leaves the other 19 int
   const reads = await Promise.allSettled(responses.map((response) => response.text()));
   expect(reads[0]?.status).toBe('rejected');
   expect(reads.slice(1).every((result) => result.status === 'fulfilled' && result.value === BODY)).toBe(true);
+  expect(server.requestsTo('/shared').length - before).toBe(2);
+});
+
+test("a newcomer never joins a shared request every caller has left: it gets its own answer, not another caller's abort", async () => {
+  // The upstream's failure reaches dedupe 150 ms after its abort (a loaded machine, a slow middleware below it).
+  const lateFailure: Middleware = (request, next) =>
+    next(request).catch(async (error: unknown) => {
+      await sleep(150);
+      throw error;
+    });
+  const { api } = recordingClient(server, [dedupe(), lateFailure]);
+  const before = server.requestsTo('/shared').length;
+  const early = new AbortController();
+  const first = api.get('shared', { signal: early.signal }).text();
+  await eventually(() => server.requestsTo('/shared').length === before + 1);
+  early.abort(new Error('caller 0 left'));
+  await expect(first).rejects.toThrow('caller 0 left');
+  const later = await Promise.allSettled(Array.from({ length: 3 }, () => api.get('shared').text()));
+  expect(
+    later.map((result) => (result.status === 'fulfilled' ? result.value === BODY : String(result.reason))),
+  ).toEqual([true, true, true]);
   expect(server.requestsTo('/shared').length - before).toBe(2);
 });
 
