@@ -96,7 +96,8 @@ export function respond<T>(
   const promise = ky().then((response) => {
     // A frozen foreign Response stays unbranded: its reader falls back to the default redactor.
     hide(response as Response, REDACTOR, redact);
-    calls.set(response as Response, call);
+    // ky.stop resolves undefined: no Response to know the call by.
+    if (response) calls.set(response as Response, call);
     return response;
   }, fail) as ResponsePromise<T>;
   hide(promise, REDACTOR, redact);
