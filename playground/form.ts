@@ -49,15 +49,22 @@ export function readForm() {
   const method = field('method').value;
   const body = field('body').value.trim();
   const outbox = (field('outbox') as HTMLInputElement).checked;
+  const stream = (field('stream') as HTMLInputElement).checked && !outbox;
+  // The idle field bounds the stall between a stream's chunks: sturdy/sse takes its own (the client's is for
+  // streams read with sturdy/ndjson), so the chat stream gets it and the client does not.
+  const settings = readSettings();
+  const { idleTimeout: streamIdle, ...streamSettings } = settings;
   return {
     method,
     path: field('path').value.trim().replace(/^\/+/, ''),
     body: WITH_BODY.has(method) && body !== '' ? body : undefined,
     schema: field('schema').value as SchemaName,
     auth: field('auth').value as AuthName,
-    settings: readSettings(),
+    settings: stream ? streamSettings : settings,
     /** Read the answer with sturdy/sse's eventStream (not with the outbox: a job is one request, one answer). */
-    stream: (field('stream') as HTMLInputElement).checked && !outbox,
+    stream,
+    /** The stream's idleTimeout (the idle field, when reading a stream). */
+    streamIdle: stream ? streamIdle : undefined,
     /** Queue the request in sturdy/outbox (IndexedDB) and deliver it from there. */
     outbox,
     /** Send through one httpCache() kept across sends. */
@@ -159,6 +166,7 @@ export function codeFor(form: Form): string {
       json,
       schema ? `schema: ${schema}` : '',
       form.method === 'GET' ? '' : 'reconnect: true',
+      form.streamIdle === undefined ? '' : `idleTimeout: ${literal(form.streamIdle)}`,
     ].filter(Boolean);
     return [
       ...client,

@@ -150,7 +150,11 @@ async function run(): Promise<void> {
     }
     const schema = SCHEMAS[form.schema];
     if (form.stream) {
-      const options = call.json === undefined ? { method: form.method } : { method: form.method, json: call.json };
+      const options = {
+        method: form.method,
+        ...(call.json === undefined ? {} : { json: call.json }),
+        ...(form.streamIdle === undefined ? {} : { idleTimeout: form.streamIdle }),
+      };
       const ended = await streamInto(byId('result'), timeline, api, form.path, options, schema);
       if (ended.ok) timeline.add('done', 'Stream complete', `${ended.chunks} chunks, ${ready()}`);
       else showFailure(form, ended.error, attempts, scenario.kind);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { bearer, type CallOptions } from '../src/index.ts';
 import { dedupe } from '../src/cache/index.ts';
+import { ndjsonRecords } from '../src/ndjson/index.ts';
+import type { Middleware } from '../src/core/middleware.ts';
 import { eventually, recordingClient, tokenStrategy } from './helpers/cache-server.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 
@@ -42,14 +44,14 @@ beforeAll(async () => {
     await sleep(2_000);
     if (!response.destroyed) response.writeHead(200).end('late');
   });
-  // Headers at once, then ten pieces 150 ms apart: 1.5 s of body.
+  // Headers at once, then ten pieces 150 ms apart: 1.5 s of body (NDJSON: each piece a JSON string on its line).
   server.route('/paced', async (_request, response) => {
     response.on('close', () => {
       if (!response.writableEnded) pacedClosed += 1;
     });
     response.writeHead(200, { 'content-type': 'text/plain' });
     for (let i = 0; i < 10 && !response.destroyed; i++) {
-      response.write(`piece ${i}\n`);
+      response.write(`"piece ${i}"\n`);
       await sleep(150);
     }
     response.end();
@@ -89,6 +91,27 @@ test('one caller aborting (before or after the response) leaves the other 19 int
   const reads = await Promise.allSettled(responses.map((response) => response.text()));
   expect(reads[0]?.status).toBe('rejected');
   expect(reads.slice(1).every((result) => result.status === 'fulfilled' && result.value === BODY)).toBe(true);
+  expect(server.requestsTo('/shared').length - before).toBe(2);
+});
+
+test("a newcomer never joins a shared request every caller has left: it gets its own answer, not another caller's abort", async () => {
+  // The upstream's failure reaches dedupe 150 ms after its abort (a loaded machine, a slow middleware below it).
+  const lateFailure: Middleware = (request, next) =>
+    next(request).catch(async (error: unknown) => {
+      await sleep(150);
+      throw error;
+    });
+  const { api } = recordingClient(server, [dedupe(), lateFailure]);
+  const before = server.requestsTo('/shared').length;
+  const early = new AbortController();
+  const first = api.get('shared', { signal: early.signal }).text();
+  await eventually(() => server.requestsTo('/shared').length === before + 1);
+  early.abort(new Error('caller 0 left'));
+  await expect(first).rejects.toThrow('caller 0 left');
+  const later = await Promise.allSettled(Array.from({ length: 3 }, () => api.get('shared').text()));
+  expect(
+    later.map((result) => (result.status === 'fulfilled' ? result.value === BODY : String(result.reason))),
+  ).toEqual([true, true, true]);
   expect(server.requestsTo('/shared').length - before).toBe(2);
 });
 
@@ -150,21 +173,30 @@ test('callers aborting before the response: the upstream stays until the last on
   expect(server.requestsTo('/slow-head').length).toBe(1);
 });
 
-const PACED = Array.from({ length: 10 }, (_, i) => `piece ${i}\n`).join('');
+const PACED = Array.from({ length: 10 }, (_, i) => `"piece ${i}"\n`).join('');
+
+/** How the limited caller reads: a shortcut (ky bounds it by timeout and totalTimeout), or a stream sturdy reads (idleTimeout). */
+type Read = (api: ReturnType<typeof recordingClient>['api'], options: CallOptions) => Promise<unknown>;
+const viaText: Read = (api, options) => api.get('paced', options).text();
+const viaRecords: Read = async (api, options) => {
+  let text = '';
+  for await (const record of ndjsonRecords(api.get('paced', options))) text += `${JSON.stringify(record)}\n`;
+  return text;
+};
 
 test.each([
-  ['totalTimeout', { totalTimeout: 400 }, /totalTimeout of/],
-  ['idleTimeout', { idleTimeout: 60 }, /idleTimeout of 60 ms/],
-  ['timeout', { timeout: 300 }, /\(timeout of 300 ms/],
-] as Array<[string, CallOptions, RegExp]>)(
+  ['totalTimeout', { totalTimeout: 400 }, /totalTimeout of/, viaText],
+  ['idleTimeout', { idleTimeout: 60 }, /idleTimeout of 60 ms/, viaRecords],
+  ['timeout', { timeout: 300 }, /\(timeout of 300 ms/, viaText],
+] as Array<[string, CallOptions, RegExp, Read]>)(
   "one caller's own %s ends only that caller, whether it started the request or joined it",
-  async (_name, limit, message) => {
+  async (_name, limit, message, read) => {
     const { api } = recordingClient(server, [dedupe()]);
     for (const limited of [0, 1]) {
       const before = server.requestsTo('/paced').length;
       const started = performance.now();
-      // The first caller starts the request, the second joins it.
-      const calls = [0, 1].map((caller) => api.get('paced', caller === limited ? limit : {}).text());
+      // The first caller starts the request, the second joins it (reading the same way: a shortcut sets `accept`).
+      const calls = [0, 1].map((caller) => read(api, caller === limited ? limit : {}));
       const [mine, theirs] = limited === 0 ? calls : [calls[1]!, calls[0]!];
       const error = await mine!.then(
         () => new Error('the limited caller got the whole body'),
@@ -177,7 +209,7 @@ test.each([
     }
     // When every caller's limit has run out, the shared request is cancelled: the server sees the connection close.
     const closed = pacedClosed;
-    const both = await Promise.allSettled([0, 1].map(() => api.get('paced', limit).text()));
+    const both = await Promise.allSettled([0, 1].map(() => read(api, limit)));
     expect(both.map((result) => result.status)).toEqual(['rejected', 'rejected']);
     await eventually(() => pacedClosed === closed + 1);
   },

@@ -1,10 +1,12 @@
 /**
- * The idle guard reads the body methods straight from the source and makes the
- * guarded `.body` stream only on demand: every way of reading an awaited
- * Response must still behave like a Response and still time out when stalled.
+ * A call's body read every way behaves like a Response (the core no longer wraps bodies: only an error body
+ * and a `.json()` body that is not JSON are bounded), and what bounds a stalled body: ky's `timeout` and
+ * `totalTimeout` a shortcut's read, the idle guard a stream sturdy reads (sturdy/ndjson, sturdy/sse), the
+ * caller's signal an awaited Response the caller reads itself.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createClient, TimeoutError } from '../src/index.ts';
+import { ndjsonRecords } from '../src/ndjson/index.ts';
 import { elapsed, modes, startServer, wait, type TestServer } from './helpers/server.ts';
 
 let server: TestServer;
@@ -27,7 +29,7 @@ afterAll(() => server.close());
 
 const api = () => createClient({ baseUrl: server.url, retry: false, idleTimeout: 1_000 });
 
-describe('idle guard on an awaited Response', () => {
+describe("reading a call's body", () => {
   test('text(), json(), arrayBuffer(), bytes() and blob() give the whole body, joined across chunks', async () => {
     const client = api();
     expect(await (await client.get('trickle')).text()).toBe(trickled);
@@ -66,20 +68,50 @@ describe('idle guard on an awaited Response', () => {
     expect(await response.text()).toBe(trickled);
   });
 
-  test('a stalled body fails with the idle TimeoutError through text(), .body and a clone', async () => {
-    const client = createClient({ baseUrl: server.url, retry: false, idleTimeout: 150 });
-    const viaText = await elapsed(async () => (await client.get('stall')).text());
+  test('a stalled body: a shortcut fails at timeout, a stream sturdy reads at idleTimeout (also from the awaited Response)', async () => {
+    const client = createClient({ baseUrl: server.url, retry: false, timeout: 600, idleTimeout: 150 });
+    const viaText = await elapsed(() => client.get('stall').text());
     expect(viaText.error).toBeInstanceOf(TimeoutError);
-    expect((viaText.error as { timeout?: string }).timeout).toBe('idle');
-    expect(viaText.ms).toBeGreaterThanOrEqual(140);
+    expect((viaText.error as { timeout?: string }).timeout).toBe('attempt');
+    expect(viaText.ms).toBeGreaterThanOrEqual(580);
 
-    const viaBody = await elapsed(async () => {
-      const reader = (await client.get('stall')).body!.getReader();
-      for (;;) if ((await reader.read()).done) break;
-    });
-    expect((viaBody.error as { timeout?: string }).timeout).toBe('idle');
+    const drain = async (source: Response | Promise<Response>) => {
+      for await (const _record of ndjsonRecords(source));
+    };
+    const viaStream = await elapsed(() => drain(client.get('stall')));
+    const viaAwaited = await elapsed(async () => drain(await client.get('stall')));
+    for (const { error, ms } of [viaStream, viaAwaited]) {
+      expect((error as { timeout?: string }).timeout).toBe('idle');
+      expect(ms).toBeGreaterThanOrEqual(140);
+      expect(ms).toBeLessThan(580);
+    }
+  });
 
-    const viaClone = await elapsed(async () => (await client.get('stall')).clone().text());
-    expect((viaClone.error as { timeout?: string }).timeout).toBe('idle');
+  test('a stalled body the caller reads itself (text(), .body, a clone) waits for the server until its signal ends it', async () => {
+    const client = createClient({ baseUrl: server.url, retry: false, idleTimeout: 150 });
+    const reads: Array<(response: Response) => Promise<unknown>> = [
+      (response) => response.text(),
+      async (response) => {
+        const reader = response.body!.getReader();
+        for (;;) if ((await reader.read()).done) break;
+      },
+      (response) => response.clone().text(),
+    ];
+    for (const read of reads) {
+      const controller = new AbortController();
+      const reading = read(await client.get('stall', { signal: controller.signal }));
+      reading.catch(() => {});
+      // Three idle limits later the read still waits.
+      const state = await Promise.race([
+        reading.then(
+          () => 'read',
+          () => 'failed',
+        ),
+        wait(450).then(() => 'waiting'),
+      ]);
+      expect(state).toBe('waiting');
+      controller.abort(new Error('user left'));
+      await expect(reading).rejects.toThrow('user left');
+    }
   });
 });

@@ -91,6 +91,19 @@ describe.each(implementations)('%s', (name, make) => {
     expect(text.received()).toHaveLength(1);
   }, 5_000);
 
+  test('with timeout: false, a shortcut body read that stalls mid-body is bounded by what is left of totalTimeout', async () => {
+    const route = server.route('body-stall-total', modes.stallBody());
+    const api = make({ baseUrl: server.url, timeout: false, totalTimeout: 800, retry: 0 });
+    const { error, ms } = await elapsed(() => api.get(route.path.slice(1)).text());
+    expect(isTimeoutError(error)).toBe(true);
+    // sturdy says which limit ran out (ky's own message names none).
+    if (name === 'sturdy')
+      expect((error as Error).message).toMatch(/^Request timed out \(totalTimeout of 800 ms\): GET /);
+    expect(ms).toBeGreaterThanOrEqual(780);
+    expect(ms).toBeLessThan(3_000);
+    expect(route.received()).toHaveLength(1);
+  }, 8_000);
+
   test('the body timeout starts when the response arrives: headers and body each inside it succeed though their sum is not', async () => {
     const route = server.route('body-separate', slow(200, 200));
     const api = make({ baseUrl: server.url, timeout: 300, retry: 0 });

@@ -1,11 +1,12 @@
 /**
  * Network errors against a real server: a NetworkError's message names its cause (refused, a name
  * that does not resolve) once, and a body cut off after the headers is a sturdy NetworkError, not
- * the runtime's `TypeError: terminated`.
+ * the runtime's `TypeError: terminated`, when sturdy reads it (a shortcut, sturdy/ndjson).
  */
 import { createRequire } from 'node:module';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { bearer, createClient, NetworkError, type SturdyEvent } from '../src/index.ts';
+import { ndjsonRecords } from '../src/ndjson/index.ts';
 import { printed } from './helpers/printed.ts';
 import { elapsed, startServer, type TestServer } from './helpers/server.ts';
 
@@ -89,7 +90,7 @@ describe('a NetworkError message names its cause', () => {
   });
 });
 
-describe('a body cut off after the headers is a sturdy NetworkError', () => {
+describe('a body cut off after the headers is a sturdy NetworkError when sturdy reads it', () => {
   /** Headers and a first chunk of a longer body, then the socket is destroyed. */
   const breakBody = (server: TestServer) =>
     server.route('/break', (_request, response) => {
@@ -109,12 +110,16 @@ describe('a body cut off after the headers is a sturdy NetworkError', () => {
         return result.data;
       },
     ],
-    ['response.text()', async (api: ReturnType<typeof createClient>) => (await api.get('break')).text()],
     [
-      'response.body reader',
+      'ndjsonRecords(call)',
       async (api: ReturnType<typeof createClient>) => {
-        const reader = (await api.get('break')).body!.getReader();
-        for (;;) if ((await reader.read()).done) return;
+        for await (const _record of ndjsonRecords(api.get('break')));
+      },
+    ],
+    [
+      'ndjsonRecords(awaited Response)',
+      async (api: ReturnType<typeof createClient>) => {
+        for await (const _record of ndjsonRecords(await api.get('break')));
       },
     ],
   ])('%s', async (_name, read) => {
@@ -132,4 +137,29 @@ describe('a body cut off after the headers is a sturdy NetworkError', () => {
     // A body read is not retried by ky: one request.
     expect(server.requestsTo('/break')).toHaveLength(1);
   });
+
+  test.each([
+    ['response.text()', (response: Response) => response.text()],
+    [
+      'response.body reader',
+      async (response: Response) => {
+        const reader = response.body!.getReader();
+        for (;;) if ((await reader.read()).done) return;
+      },
+    ],
+  ])(
+    "an awaited Response read by the caller (%s) fails at once with the runtime's error, no credential in it",
+    async (_name, read) => {
+      breakBody(server);
+      const api = createClient({ baseUrl: server.url, auth: bearer('body-secret-4') });
+      const response = await api.get('break');
+      const { error, ms } = await elapsed(() => read(response));
+      // sturdy does not wrap a body it does not read (README, Timeouts): Node's fetch says `terminated`.
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error).not.toBeInstanceOf(NetworkError);
+      expect(printed(error)).not.toContain('body-secret-4');
+      expect(ms).toBeLessThan(10_000);
+      expect(server.requestsTo('/break')).toHaveLength(1);
+    },
+  );
 });

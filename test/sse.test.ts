@@ -12,6 +12,7 @@ import {
 } from '../src/index.ts';
 import { eventStream } from '../src/sse/index.ts';
 import { formatEvent } from '../src/testing/event-stream.ts';
+import { printed } from './helpers/printed.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 import { registerSseRoutes } from './helpers/sse-server.ts';
 import { CHAT_TOKENS, WIRE_EVENTS, drain } from './helpers/sse-wire.ts';
@@ -194,18 +195,31 @@ describe('reconnection', () => {
       eventStream(client(), 'chat-drop', { method: 'POST', json: { stream: true } }),
     );
     expect(events).toHaveLength(2);
-    expect(error).toBeInstanceOf(Error);
+    // The body broke mid-way: this request's NetworkError (sse's own read of the body), not fetch's bare TypeError.
+    expect(isNetworkError(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      `Request failed due to a network error: POST ${server.url}/sse/chat-drop (other side closed)`,
+    );
     expect(server.requestsTo('/sse/chat-drop')).toHaveLength(1);
   });
 });
 
 describe('stalls, hang-ups, cancellation', () => {
   test('an idle stall fails with TimeoutError (idleTimeout) and hangs up', async () => {
-    const { events, error } = await drain(eventStream(client(), 'stall', { idleTimeout: 200, reconnect: false }));
+    const { events, error } = await drain(
+      eventStream(client(), 'stall', {
+        idleTimeout: 200,
+        reconnect: false,
+        searchParams: { token: 'sse-idle-secret' },
+      }),
+    );
     expect(events.map((event) => event.id)).toEqual(['s0']);
     expect(isTimeoutError(error)).toBe(true);
     expect((error as { timeout: string }).timeout).toBe('idle');
-    expect((error as Error).message).toContain('idleTimeout of 200 ms');
+    expect((error as Error).message).toBe(
+      `Request timed out (idleTimeout of 200 ms): GET ${server.url}/sse/stall?token=[REDACTED]`,
+    );
+    expect(printed(error)).not.toContain('sse-idle-secret');
     expect(await hangUpOf('stall-0')).toBeDefined();
   });
 

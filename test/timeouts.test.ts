@@ -1,10 +1,12 @@
 /**
- * The three timeouts against a real server: `timeout` per attempt until headers, `totalTimeout`
- * for the whole call, `idleTimeout` between body chunks; what a TimeoutError says and carries;
- * the caller's signal; and 0, which is refused.
+ * The three timeouts against a real server: `timeout` per attempt until headers (and again for a
+ * shortcut's body read), `totalTimeout` for the whole call, `idleTimeout` between the chunks of a
+ * stream sturdy reads (sturdy/ndjson here, sturdy/sse in sse.test.ts); what a TimeoutError says and
+ * carries; the caller's signal; and 0, which is refused.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bearer, createClient, HTTPError, isTimeoutError, TimeoutError, type SturdyEvent } from '../src/index.ts';
+import { ndjsonRecords } from '../src/ndjson/index.ts';
 import { printed } from './helpers/printed.ts';
 import { elapsed, modes, startServer, wait, type TestServer } from './helpers/server.ts';
 
@@ -87,12 +89,18 @@ describe('totalTimeout (whole call)', () => {
   test('a body stalled past totalTimeout says the configured limit, not the time that was left', async () => {
     server.route('/stall-total', modes.stallBody());
     const api = createClient({ baseUrl: server.url, totalTimeout: 400, idleTimeout: 5_000 });
-    const response = await api.get('stall-total');
-    const { error, ms } = await elapsed(() => response.text());
-    expect(error).toBeInstanceOf(TimeoutError);
-    // Not the time left when the read began (a message like "totalTimeout of 93.07543799999996 ms").
-    expect((error as Error).message).toMatch(/\(totalTimeout of 400 ms\)/);
-    expect(ms).toBeLessThan(2_000);
+    // A shortcut's read (ky races it against what is left of totalTimeout) and a stream's (the idle guard's deadline).
+    const viaText = await elapsed(() => api.get('stall-total').text());
+    const viaRecords = await elapsed(async () => {
+      for await (const _record of ndjsonRecords(api.get('stall-total')));
+    });
+    for (const { error, ms } of [viaText, viaRecords]) {
+      expect(error).toBeInstanceOf(TimeoutError);
+      // Not the time left when the read began (a message like "totalTimeout of 93.07543799999996 ms").
+      expect((error as Error).message).toMatch(/\(totalTimeout of 400 ms\)/);
+      expect((error as { timeout?: string }).timeout).toBe('total');
+      expect(ms).toBeLessThan(2_000);
+    }
   });
 
   test("a server's wait longer than the time left fails at once with the server's answer, not a TimeoutError", async () => {
@@ -121,64 +129,114 @@ describe('totalTimeout (whole call)', () => {
   });
 });
 
-describe('idleTimeout (between body chunks)', () => {
-  test('a body that stalls after headers rejects with TimeoutError', async () => {
+/** Reads every NDJSON record of a call: the stream read the idle guard bounds. */
+const records = async (source: Response | Promise<Response>): Promise<unknown[]> => {
+  const all: unknown[] = [];
+  for await (const record of ndjsonRecords(source)) all.push(record);
+  return all;
+};
+
+describe('idleTimeout (between the chunks of a stream sturdy reads)', () => {
+  test('a stream that stalls after headers rejects with the idle TimeoutError, through the call or its awaited Response', async () => {
     const api = createClient({ baseUrl: server.url, retry: false, timeout: 5_000, idleTimeout: 250 });
+    const viaCall = await elapsed(() => records(api.get('stall')));
+    const viaResponse = await elapsed(() => api.get('stall').then(records));
+    for (const { error, ms } of [viaCall, viaResponse]) {
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect((error as Error).message).toMatch(/idleTimeout of 250 ms/);
+      expect((error as { timeout?: string }).timeout).toBe('idle');
+      expect(ms).toBeGreaterThanOrEqual(240);
+      expect(ms).toBeLessThan(1_500);
+    }
+  });
+
+  test("a shortcut's body read is bounded by timeout, not idleTimeout (ky races the whole read)", async () => {
+    const api = createClient({ baseUrl: server.url, retry: false, timeout: 400, idleTimeout: 100 });
     const { error, ms } = await elapsed(() => api.get('stall').json());
     expect(error).toBeInstanceOf(TimeoutError);
-    expect((error as Error).message).toMatch(/idleTimeout of 250 ms/);
-    expect(ms).toBeGreaterThanOrEqual(240);
-    expect(ms).toBeLessThan(1_500);
+    expect((error as Error).message).toMatch(/\(timeout of 400 ms\)/);
+    expect((error as { timeout?: string }).timeout).toBe('attempt');
+    expect(ms).toBeGreaterThanOrEqual(380);
+    expect(ms).toBeLessThan(2_000);
   });
 
-  test('applies to the awaited Response body too', async () => {
-    const api = createClient({ baseUrl: server.url, retry: false, idleTimeout: 200 });
-    const response = await api.get('stall');
+  test('an awaited Response read by the caller is not bounded by idleTimeout: its signal ends the read', async () => {
+    const api = createClient({ baseUrl: server.url, retry: false, idleTimeout: 150 });
+    const controller = new AbortController();
+    const response = await api.get('stall', { signal: controller.signal });
     expect(response.status).toBe(200);
-    const { error } = await elapsed(() => response.text());
-    expect(error).toBeInstanceOf(TimeoutError);
+    const reading = response.text();
+    reading.catch(() => {});
+    // Four idle limits later the read still waits for the server.
+    expect(
+      await Promise.race([
+        reading.then(
+          () => 'read',
+          () => 'failed',
+        ),
+        wait(600).then(() => 'waiting'),
+      ]),
+    ).toBe('waiting');
+    controller.abort(new Error('user left'));
+    await expect(reading).rejects.toThrow('user left');
   });
 
-  test('a body that keeps trickling within the idle limit completes', async () => {
+  test('a stream that keeps trickling within the idle limit completes, though the whole read takes longer', async () => {
     const api = createClient({ baseUrl: server.url, retry: false, idleTimeout: 200 });
-    await expect(api.get('trickle').json()).resolves.toEqual([1, 2, 3]);
+    const { value, error, ms } = await elapsed(() => records(api.get('trickle')));
+    expect(error).toBeUndefined();
+    // The five chunks of `[1,2,3]` make one record (the last line needs no line break).
+    expect(value).toEqual([[1, 2, 3]]);
+    expect(ms).toBeGreaterThanOrEqual(240);
   });
 
-  test('the guarded Response says what the original said: status, headers, url, redirected, type', async () => {
+  test('the Response a call gives says what fetch said: status, headers, url, redirected, type', async () => {
     server.route('/to-trickle', modes.redirect('/trickle', 302));
     const api = createClient({ baseUrl: server.url, retry: false, idleTimeout: 1_000 });
     for (const path of ['/trickle', '/to-trickle']) {
       const raw = await fetch(`${server.url}${path}`);
-      const guarded = await api.get(path.slice(1));
+      const given = await api.get(path.slice(1));
       for (const field of ['status', 'statusText', 'url', 'redirected', 'type', 'ok'] as const)
-        expect(guarded[field]).toEqual(raw[field]);
-      expect(guarded.headers.get('content-type')).toBe(raw.headers.get('content-type'));
-      expect(guarded).toBeInstanceOf(Response);
-      await expect(guarded.json()).resolves.toEqual(await raw.json());
+        expect(given[field]).toEqual(raw[field]);
+      expect(given.headers.get('content-type')).toBe(raw.headers.get('content-type'));
+      expect(given).toBeInstanceOf(Response);
+      await expect(given.json()).resolves.toEqual(await raw.json());
     }
   });
 
-  test('an unread body does not time out', async () => {
+  test('an unread body does not time out: a stream read after a longer wait than idleTimeout completes', async () => {
     const api = createClient({ baseUrl: server.url, retry: false, idleTimeout: 100 });
     const response = await api.get('trickle');
     await wait(250);
-    await expect(response.json()).resolves.toEqual([1, 2, 3]);
+    await expect(records(response)).resolves.toEqual([[1, 2, 3]]);
   });
 
-  test('an idle TimeoutError names the method and URL (query redacted) and error events carry durationMs', async () => {
-    const events: SturdyEvent[] = [];
-    const api = createClient({
-      baseUrl: server.url,
-      retry: 0,
-      idleTimeout: 250,
-      onEvent: (event) => events.push(event),
-    });
-    const { error, ms } = await elapsed(() => api.get('stall', { searchParams: { token: 'idle-secret-3' } }).json());
+  test('an idle TimeoutError names the method and URL (query redacted), and its request carries no credential', async () => {
+    const api = createClient({ baseUrl: server.url, retry: 0, idleTimeout: 250, auth: bearer('idle-secret-4') });
+    const { error, ms } = await elapsed(() =>
+      records(api.get('stall', { searchParams: { token: 'idle-secret-3' }, headers: { 'x-trace': 'abc' } })),
+    );
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toBe(
       `Request timed out (idleTimeout of 250 ms): GET ${server.url}/stall?token=[REDACTED]`,
     );
-    expect((error as TimeoutError).request).toBeInstanceOf(Request);
+    const { request } = error as TimeoutError;
+    expect(request).toBeInstanceOf(Request);
+    expect(request.url).toBe(`${server.url}/stall?token=[REDACTED]`);
+    expect(request.headers.get('x-trace')).toBe('abc');
+    expect(request.headers.get('authorization')).toBeNull();
+    expect(printed(error)).not.toMatch(/idle-secret-[34]/);
+    expect(ms).toBeGreaterThanOrEqual(240);
+  });
+
+  test("a shortcut's TimeoutError names the URL (query redacted) and its error event carries durationMs", async () => {
+    const events: SturdyEvent[] = [];
+    const api = createClient({ baseUrl: server.url, retry: 0, timeout: 250, onEvent: (event) => events.push(event) });
+    const { error, ms } = await elapsed(() => api.get('stall', { searchParams: { token: 'idle-secret-3' } }).json());
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toBe(
+      `Request timed out (timeout of 250 ms): GET ${server.url}/stall?token=[REDACTED]`,
+    );
     expect(ms).toBeGreaterThanOrEqual(240);
     const failures = events.filter((event) => event.type === 'error');
     expect(failures).toHaveLength(1);

@@ -65,6 +65,10 @@ export function dedupe(options: DedupeOptions = {}): Middleware {
   const start = (key: string, request: Request, next: Next): Flight => {
     const flight: Flight = { waiters: new Set(), upstream: new AbortController() };
     flights.set(key, flight);
+    // Every caller left: a newcomer starts its own request rather than get this one's failure (another caller's abort).
+    flight.upstream.signal.addEventListener('abort', () => flights.get(key) === flight && flights.delete(key), {
+      once: true,
+    });
     // The upstream has its own signal: no single caller's abort or timeout may end it.
     next(new Request(request, { signal: flight.upstream.signal })).then(
       (response) => {

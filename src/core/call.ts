@@ -51,7 +51,7 @@ export class Call implements CallInfo {
   attempt = 0;
   /** The request ky handed to fetch last (error views, event URLs). */
   lastRequest: Request | undefined;
-  /** A body shortcut asked for before the request went out: then ky bounds the body read by its `timeout`. */
+  /** `'json'` when `.json()` was asked for before the request went out: it asks for JSON, and a body that is not is bounded. */
   reading: string | undefined;
   /** The names this attempt's credential is in; the credential policy sets it on each attempt (see CallInfo). */
   credential: CredentialNames | undefined;
@@ -422,6 +422,6 @@ function attemptFetch(
         : chain.length
           ? runChain(chain, request, send, call)
           : send(request);
-    return sent.then((response) => guardResponse(call, request, response));
+    return sent.then((response) => guardResponse(call, response));
   };
 }

@@ -3,7 +3,7 @@
  * by its schema before ky's call starts, `.json(schema)` by sturdy's JSON rules and `.result()`, which never
  * rejects.
  */
-import { type Client, startCall } from './call.ts';
+import { type Call, type Client, startCall } from './call.ts';
 import { hide } from './errors.ts';
 import { parseJsonText } from './json.ts';
 import type { CallOptions } from './options.ts';
@@ -50,6 +50,17 @@ const REDACTOR = Symbol.for('sturdy.redactor');
 export const redactorOf = (value: unknown): Redactor | undefined =>
   typeof value === 'object' && value !== null ? (value as Record<symbol, Redactor | undefined>)[REDACTOR] : undefined;
 
+/** The call each ResponsePromise and Response sturdy made belongs to: a WeakMap, so nothing of it is reachable from them. */
+const calls = new WeakMap<object, Call>();
+
+/**
+ * The call that made this ResponsePromise or Response, so a stream module reading its body (sse, ndjson) bounds
+ * it by the call's `idleTimeout` and `totalTimeout` and words its errors as the call does; undefined for others.
+ * @example
+ * const reader = guardedReader(response.body, callOf(source) ?? callOf(response));
+ */
+export const callOf = (value: object): Call | undefined => calls.get(value);
+
 /** ky's body shortcuts besides `json` (sturdy's `.json()` reads through `text`). */
 const SHORTCUTS = ['text', 'blob', 'arrayBuffer', 'formData', 'bytes'];
 
@@ -85,9 +96,12 @@ export function respond<T>(
   const promise = ky().then((response) => {
     // A frozen foreign Response stays unbranded: its reader falls back to the default redactor.
     hide(response as Response, REDACTOR, redact);
+    // ky.stop resolves undefined: no Response to know the call by.
+    if (response) calls.set(response as Response, call);
     return response;
   }, fail) as ResponsePromise<T>;
   hide(promise, REDACTOR, redact);
+  calls.set(promise, call);
   // A body read that breaks mid-way is this request's NetworkError.
   const read = (name: string) =>
     ky(name).catch((error) => fail(error instanceof TypeError ? call.brokenBody(error) : error));
@@ -117,7 +131,6 @@ export function respond<T>(
       shortcuts[name] = () => {
         // The shortcut reports the failure; the call's own promise must not as well (unhandled).
         promise.catch(noop);
-        call.reading ??= name;
         return read(name);
       };
   shortcuts.json = json;

@@ -1,10 +1,9 @@
 /**
  * Every timeout sturdy names itself: the one TimeoutError builder (which limit ran out, and its configured
  * value, worded through `reword`, which a NetworkError's cause uses too), the whole-call deadline, and the idle
- * guard between body chunks (ky has none).
+ * guard between a stream's chunks (ky has none), which only the stream modules (sse, ndjson) apply.
  */
 import { now } from '../shared/clock.ts';
-import { copyMeta } from './body.ts';
 import type { Call } from './call.ts';
 import { TimeoutError } from './errors.ts';
 
@@ -62,46 +61,47 @@ export function startDeadline(totalTimeout: number | false): Deadline {
   return { remaining: () => Math.max(0, end - now()) };
 }
 
+/** What a stream module reads a body with: the body's own reader, or one {@link guardedReader} bounds. */
+export type BodyReader = Pick<ReadableStreamDefaultReader<Uint8Array>, 'read' | 'cancel'>;
+
 /**
- * The response with a body that fails with the call's TimeoutError when no chunk arrives for `idleTimeout` while
- * someone reads it (or the call's deadline passes), and with `request`'s NetworkError when the connection breaks
- * mid-body. Nothing is read ahead: an unread body never times out.
+ * A reader of a stream's body for the module that reads it (sturdy/sse, sturdy/ndjson; the core bounds only body
+ * shortcuts, through ky): a read fails with the call's TimeoutError when no chunk arrives for its `idleTimeout` (or its
+ * `totalTimeout` runs out), and with its NetworkError when the connection breaks mid-body. Nothing is read ahead:
+ * an unread body never times out. Without a call (a Response sturdy did not make), the body's own reader.
  * @example
- * return guardBody(response, call, request);
+ * const reader = guardedReader(response.body, callOf(source));
  */
-export function guardBody(response: Response, call: Call, request: Request): Response {
-  const reader = response.body!.getReader();
+export function guardedReader(body: ReadableStream<Uint8Array>, call: Call | undefined): BodyReader {
+  const reader = body.getReader();
+  if (!call) return reader;
   const idle = call.options.idleTimeout || Infinity;
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const remaining = call.remaining();
-        let timedOut: Error | undefined;
-        // Cancelling the source ends the pending read (done), which then fails with the timeout.
-        const timer = setTimeout(
-          () => {
-            timedOut = call.timeoutError(remaining < idle ? 'total' : 'idle');
-            reader.cancel(timedOut).catch(() => {});
-          },
-          // Within a timer's range: idleTimeout is checked against it, and ky refuses a longer totalTimeout.
-          Math.min(remaining, idle),
-        );
-        try {
-          const { done, value } = await reader.read();
-          if (timedOut) throw timedOut;
-          if (done) controller.close();
-          else controller.enqueue(value);
-        } catch (error) {
-          // A read our cancel ended is the timeout's; fetch rejects a broken body with a bare TypeError; an abort
-          // (DOMException) stays as it is.
-          throw timedOut ?? (error instanceof TypeError ? call.brokenBody(error, request) : error);
-        } finally {
-          clearTimeout(timer);
-        }
-      },
-      cancel: (reason) => reader.cancel(reason),
+  return {
+    async read() {
+      const remaining = call.remaining();
+      const ms = Math.min(remaining, idle);
+      let timedOut: Error | undefined;
+      // Cancelling the source ends the pending read (done), which then fails with the timeout. Within a timer's
+      // range: idleTimeout is checked against it, and ky refuses a longer totalTimeout.
+      const timer =
+        ms < Infinity
+          ? setTimeout(() => {
+              timedOut = call.timeoutError(remaining < idle ? 'total' : 'idle');
+              reader.cancel(timedOut).catch(() => {});
+            }, ms)
+          : undefined;
+      try {
+        const result = await reader.read();
+        if (timedOut) throw timedOut;
+        return result;
+      } catch (error) {
+        // A read our cancel ended is the timeout's; fetch rejects a broken body with a bare TypeError; an abort
+        // (DOMException) stays as it is.
+        throw timedOut ?? (error instanceof TypeError ? call.brokenBody(error) : error);
+      } finally {
+        clearTimeout(timer);
+      }
     },
-    { highWaterMark: 0 },
-  );
-  return copyMeta(new Response(stream, response), response);
+    cancel: (reason) => reader.cancel(reason),
+  };
 }

@@ -1,14 +1,14 @@
 /**
  * The innermost step of every attempt, right above fetch: `request` / `response` events, the retry budget's
- * refill, the 1 MiB bound on error bodies and on a body `.json()` finds is not JSON, and the idle guard.
- * ky has none of these (it bounds error bodies by time and 10 MiB, and has no timeout between body chunks).
+ * refill, and the 1 MiB bound on error bodies and on a body `.json()` finds is not JSON. ky has none of these (it
+ * bounds error bodies by time and 10 MiB).
  */
 import { now } from '../shared/clock.ts';
 import { boundBody } from './body.ts';
 import type { Call } from './call.ts';
 import { jsonText } from './json.ts';
 import type { Redactor } from './redact.ts';
-import { guardBody, reword } from './timeouts.ts';
+import { reword } from './timeouts.ts';
 
 /** Statuses whose Response cannot carry a body (a 304 from a service worker has an empty stream all the same). */
 const NULL_BODY = [204, 205, 304];
@@ -40,23 +40,17 @@ const throwsFor = ({ options }: Call, { status }: Response): boolean => {
 
 /**
  * The response as its call receives it (after the middleware chain, so a response one middleware hands to several
- * calls, as dedupe does, is bound by each call's own limits): an error body bound to 1 MiB, every other body read
- * bound by the call's idleTimeout and totalTimeout, and a body `.json()` finds is not JSON read at most 1 MiB.
+ * calls, as dedupe does, is bound by each call's own limits): an error body bound to 1 MiB, and a body `.json()`
+ * finds is not JSON read at most 1 MiB. A shortcut's body read is bounded by ky (`timeout`, `totalTimeout`); a
+ * stream module bounds the stall between chunks itself (`guardedReader`).
  * @example
- * return guardResponse(call, request, await runChain(chain, request, send, call));
+ * return guardResponse(call, await runChain(chain, request, send, call));
  */
-export function guardResponse(call: Call, request: Request, received: Response): Response {
+export function guardResponse(call: Call, received: Response): Response {
   if (throwsFor(call, received)) return boundBody(received);
-  if (!received.body || NULL_BODY.includes(received.status)) return received;
-  const { reading } = call;
-  const { idleTimeout: idle, timeout, totalTimeout } = call.options;
-  // A shortcut's body read is bounded by ky's `timeout`: a guard is needed only when idleTimeout is shorter.
-  const response =
-    (reading && timeout && timeout <= (idle || Infinity)) || !(idle || totalTimeout)
-      ? received
-      : guardBody(received, call, request);
-  if (reading === 'json') response.text = () => jsonText(response, call.redact);
-  return response;
+  if (call.reading === 'json' && received.body && !NULL_BODY.includes(received.status))
+    received.text = () => jsonText(received, call.redact);
+  return received;
 }
 
 /** Cause texts that say nothing: none, or fetch's generic wrappers. */

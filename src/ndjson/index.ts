@@ -9,7 +9,8 @@ import { ParseError, SerializationError, ValidationError, parseSnippet } from '.
 import { serializeJson } from '../core/json.ts';
 import { defaultRedactor } from '../core/redact.ts';
 import { refuseRedirects } from '../auth/redirect.ts';
-import { redactorOf } from '../core/response.ts';
+import { callOf, redactorOf } from '../core/response.ts';
+import { guardedReader } from '../core/timeouts.ts';
 import { isStandardSchema, toIssues, type InferOutput, type StandardSchemaV1 } from '../core/schema.ts';
 
 /**
@@ -145,9 +146,11 @@ export type NdjsonReadOptions = {
  * The records of an NDJSON response, parsed one line at a time as they
  * arrive; blank lines are skipped. With a Standard Schema each record is
  * validated (ValidationError paths start with the record index: `$[3].price`).
- * Stopping early (`break`) cancels the rest of the body.
+ * Stopping early (`break`) cancels the rest of the body. For a call of a sturdy client (its ResponsePromise
+ * or its awaited Response), no chunk for the call's `idleTimeout` is a TimeoutError (`timeout: 'idle'`), its
+ * `totalTimeout` bounds the whole read, and a body that breaks off is a NetworkError.
  * @example
- * for await (const order of ndjsonRecords(api.get('orders/export'), Order)) total += order.total;
+ * for await (const order of ndjsonRecords(api.get('orders/export', { idleTimeout: 30_000 }), Order)) total += order.total;
  */
 export function ndjsonRecords<S extends StandardSchemaV1>(
   source: Response | PromiseLike<Response>,
@@ -170,8 +173,9 @@ export async function* ndjsonRecords(
   const response = await source;
   // The client's rules (its redact option, its strategy's key and query name), also for a bare Response it returned.
   const redactor = redactorOf(source) ?? redactorOf(response) ?? defaultRedactor;
-  const reader = response.body?.getReader();
-  if (!reader) return;
+  if (!response.body) return;
+  // A stall between chunks fails with the call's idleTimeout (its totalTimeout bounds the whole read).
+  const reader = guardedReader(response.body, callOf(source) ?? callOf(response));
   const decoder = new TextDecoder();
   const fail = (index: number, line: string, why: string) => {
     const error = new ParseError({

@@ -3,6 +3,7 @@
  * which failures a reconnect may cure, the caller's headers, and the start of a wrong body.
  */
 import { TimeoutError, isNetworkError } from '../core/errors.ts';
+import type { BodyReader } from '../core/timeouts.ts';
 import type { EventStreamOptions } from './options.ts';
 
 /** The media type sent as `accept` and required of a 2xx answer. */
@@ -47,10 +48,9 @@ export function plainHeaders(headers: EventStreamOptions['headers']): Record<str
 /**
  * The start of a body that should have been an event stream, for the error; the rest is cancelled.
  * @example
- * const text = await firstText(response); // at most the first KiB of the first chunk
+ * const text = await firstText(reader); // at most the first KiB of the first chunk
  */
-export async function firstText(response: Response): Promise<string> {
-  const reader = response.body?.getReader();
+export async function firstText(reader: BodyReader | null): Promise<string> {
   if (!reader) return '';
   try {
     const { value } = await reader.read();

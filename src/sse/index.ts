@@ -6,10 +6,11 @@
  * import { eventStream } from 'sturdy/sse';
  * for await (const event of eventStream(api, 'feed')) console.log(event.id, event.data);
  */
+import type { Call } from '../core/call.ts';
 import type { SturdyClient } from '../core/client.ts';
 import type { CallInfo, Middleware } from '../core/middleware.ts';
 import { defaultRedactor, type Redactor } from '../core/redact.ts';
-import { redactorOf } from '../core/response.ts';
+import { callOf, redactorOf } from '../core/response.ts';
 import { backoff, normalizeRetry } from '../core/retry.ts';
 import type { InferOutput, StandardSchemaV1 } from '../core/schema.ts';
 import { EVENT_STREAM, firstText, isEventStream, mayReconnect, noop, plainHeaders } from './connection.ts';
@@ -18,7 +19,7 @@ import { streamSettings, type EventStreamOptions } from './options.ts';
 import { createEventParser, lastEventIdHeader, utf8Length, type RawEvent } from './parse.ts';
 import type { EventStream, ServerSentEvent } from './types.ts';
 import { sleep } from '../shared/clock.ts';
-import { startDeadline, timeoutError } from '../core/timeouts.ts';
+import { guardedReader, startDeadline, timeoutError } from '../core/timeouts.ts';
 
 export { STREAM_DEFAULTS, type EventStreamOptions, type ReconnectOptions } from './options.ts';
 export type { EventErrorFields } from './errors.ts';
@@ -85,6 +86,8 @@ export function eventStream(
   let seen: { call: CallInfo | undefined; url: string } = { call: undefined, url: String(input) };
   /** The call's redactor (the client's rules and its credentials): every error and event is worded with it. */
   let redact: Redactor = defaultRedactor;
+  /** The last connection's call, whose `idleTimeout` (this stream's) and deadline bound each read of its body. */
+  let current: Call | undefined;
   const capture: Middleware = (request, next, info) => {
     seen = { call: info, url: request.url };
     return next(request);
@@ -109,6 +112,7 @@ export function eventStream(
       use: [...(options.use ?? []), capture],
     });
     redact = redactorOf(promise) ?? redact;
+    current = callOf(promise);
     return promise;
   };
 
@@ -136,8 +140,8 @@ export function eventStream(
           status: response.status,
           contentType: response.headers.get('content-type'),
         };
-        if (!isEventStream(scope.contentType)) throw report(notAnEventStream(scope, await firstText(response)));
-        const reader = response.body?.getReader();
+        const reader = response.body && guardedReader(response.body, current);
+        if (!isEventStream(scope.contentType)) throw report(notAnEventStream(scope, await firstText(reader)));
         const decoder = new TextDecoder();
         parser.reset();
         let finished = !reader;

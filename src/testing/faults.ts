@@ -133,10 +133,12 @@ export type StalledBodyOptions = ScenarioOptions & {
 
 /**
  * Sends headers and the start of a JSON body, then stalls (forever by
- * default): the fault `idleTimeout` exists for.
+ * default): the fault a shortcut's `timeout` (ky's, per body read) and a
+ * stream's `idleTimeout` (sturdy/ndjson, sturdy/sse) exist for.
  * @example
  * server.use(stalledBody('https://api.test/export'));
- * await api.get('export', { idleTimeout: 500 }).json(); // TimeoutError (timeout: 'idle') after ~500 ms
+ * await api.get('export', { timeout: 500 }).json(); // TimeoutError (timeout: 'attempt') after ~500 ms
+ * for await (const row of ndjsonRecords(api.get('export', { idleTimeout: 500 }))); // TimeoutError (timeout: 'idle')
  */
 export function stalledBody(path: Path, options: StalledBodyOptions = {}): ScenarioHandler {
   const encoder = new TextEncoder();

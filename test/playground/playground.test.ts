@@ -303,9 +303,11 @@ describe.runIf(plan.run)('playground in Chromium', () => {
     await page.locator('input[name="scenario"][value="healthy"]').check();
     await setForm({ retry: '3', backoff: '2000', timeout: '3000', idle: '2000', total: '20000' });
     expect(await page.locator('#stream').isChecked()).toBe(true);
-    expect(await page.locator('#code').innerText()).toContain(
-      "eventStream(api, 'chat/completions', { method: 'POST', json: {",
-    );
+    const code = await page.locator('#code').innerText();
+    expect(code).toContain("eventStream(api, 'chat/completions', { method: 'POST', json: {");
+    // The idle field is the stream's idleTimeout (sturdy/sse takes its own), not the client's.
+    expect(code).toMatch(/eventStream\(api, 'chat\/completions', \{.*idleTimeout: 2000 \}\);/);
+    expect(code.slice(0, code.indexOf('eventStream(api'))).not.toContain('idleTimeout');
     const seen = await sendAndWatchAnswer();
     const { rows, outcome, result } = await outcomeOfSend();
     expect(outcome).toBe('ok');

@@ -21,6 +21,18 @@ export function registerNdjsonCases({ registry, url, sturdy, api, received, guar
     },
   );
 
+  registry.test('NDJSON download: a body that stalls after the headers rejects with TimeoutError (idle)', async () => {
+    let error: unknown;
+    try {
+      for await (const _record of ndjsonRecords(api.get('stall', { idleTimeout: 200, retry: false })));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toSatisfy(sturdy.isTimeoutError);
+    expect((error as { timeout?: string }).timeout).toBe('idle');
+    expect((error as Error).message).toContain('idleTimeout of 200 ms');
+  });
+
   guarded('NDJSON download: stopping early (break) hangs up on an endless stream', 'bodyCancel', async () => {
     const seen: number[] = [];
     for await (const record of ndjsonRecords<{ n: number }>(api.get('ndjson-endless'))) {
