@@ -4,7 +4,6 @@
  * rejects.
  */
 import { type Call, type Client, startCall } from './call.ts';
-import { hide } from './errors.ts';
 import { parseJsonText } from './json.ts';
 import type { CallOptions } from './options.ts';
 import type { Redactor } from './redact.ts';
@@ -38,18 +37,6 @@ export type ResponsePromise<T = unknown> = Promise<Response> & {
 /** ky's ResponsePromise as sturdy uses it: the promise and its body shortcuts. */
 export type KySource = Promise<Response> & Record<string, (() => Promise<unknown>) | undefined>;
 
-/** Where a ResponsePromise and the Responses it gives keep their client's redactor (see `redactorOf`). */
-const REDACTOR = Symbol.for('sturdy.redactor');
-
-/**
- * The redactor of the client that made this ResponsePromise or Response, so a module reading it (ndjson, sse,
- * paginate) words its errors with the client's rules; undefined for foreign values.
- * @example
- * const redactor = redactorOf(source) ?? defaultRedactor;
- */
-export const redactorOf = (value: unknown): Redactor | undefined =>
-  typeof value === 'object' && value !== null ? (value as Record<symbol, Redactor | undefined>)[REDACTOR] : undefined;
-
 /** The call each ResponsePromise and Response sturdy made belongs to: a WeakMap, so nothing of it is reachable from them. */
 const calls = new WeakMap<object, Call>();
 
@@ -59,7 +46,15 @@ const calls = new WeakMap<object, Call>();
  * @example
  * const reader = guardedReader(response.body, callOf(source) ?? callOf(response));
  */
-export const callOf = (value: object): Call | undefined => calls.get(value);
+export const callOf = (value: unknown): Call | undefined => calls.get(value as object);
+
+/**
+ * The redactor of the client (and call) that made this ResponsePromise or Response, so a module reading it
+ * (ndjson, sse, paginate) words its errors with the client's rules; undefined for foreign values.
+ * @example
+ * const redactor = redactorOf(source) ?? defaultRedactor;
+ */
+export const redactorOf = (value: unknown): Redactor | undefined => callOf(value)?.redact;
 
 /** ky's body shortcuts besides `json` (sturdy's `.json()` reads through `text`). */
 const SHORTCUTS = ['text', 'blob', 'arrayBuffer', 'formData', 'bytes'];
@@ -94,13 +89,10 @@ export function respond<T>(
     started ? started.then(() => ky(name)) : (name && source[name]?.()) || source;
   const fail = (error: unknown) => Promise.reject(call.fail(error));
   const promise = ky().then((response) => {
-    // A frozen foreign Response stays unbranded: its reader falls back to the default redactor.
-    hide(response as Response, REDACTOR, redact);
     // ky.stop resolves undefined: no Response to know the call by.
     if (response) calls.set(response as Response, call);
     return response;
   }, fail) as ResponsePromise<T>;
-  hide(promise, REDACTOR, redact);
   calls.set(promise, call);
   // A body read that breaks mid-way is this request's NetworkError.
   const read = (name: string) =>
