@@ -194,16 +194,19 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
       // 3xx goes to the follower, so the usual response costs no hop and policy objects.
       return !globalThis.__STURDY_BROWSER__ && follow && response.status >= 300 && response.status < 400
         ? followRedirects(
+            response,
             { url: into.url, method: request.method, headers: into.headers, body: sent ?? request.body },
-            (hop) => send(hop.url, hop.headers, hop.body ?? null, hop.method),
+            send,
             {
-              keepsCredentials: mayReceive,
+              keepsCredentials(hop) {
+                // Asked no more once it says no: the chain has left, and its final answer never saw the credential.
+                left = !mayReceive(hop);
+                return !left;
+              },
               names: carried,
               replayBody: replay,
-              describe: (shown) => info.redact.url(shown),
-              onLeave: () => (left = true),
+              describe: info.redact.url,
             },
-            response,
           )
         : response;
     };
