@@ -67,7 +67,7 @@ export function bearer(token: string | BearerProvider, options: BearerOptions = 
       typeof value === 'string' ? { token: value, expiresIn: 0 } : Object(value);
     if (!isIssuedToken(issued) || !(expiresIn === undefined || (typeof expiresIn === 'number' && expiresIn >= 0)))
       throw new AuthError(
-        'bearer token provider must return a token string or { token, expiresIn } (in seconds), the token in Latin-1 without control characters',
+        'bearer token provider must return a token string or { token, expiresIn } (seconds), in Latin-1 without control characters',
       );
     secrets.issue(issued);
     return { token: issued, expiresIn };

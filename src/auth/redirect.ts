@@ -153,7 +153,7 @@ export async function followRedirects(
     } else if (body != null) {
       // Read only now: a caller's replay may be known only once the body has been sent.
       const { replayBody } = policy;
-      if (!replayBody) throw fail('a streaming body cannot be sent again: pass `body` as a function');
+      if (!replayBody) throw fail('a stream cannot be sent again: pass `body` as a function');
       body = replayBody() ?? null;
     }
     url = next;
