@@ -86,13 +86,12 @@ export const copyTo = (
   method = request.method,
 ): Request => new Request(...requestArgs(request, url, headers ?? request.headers, body, redirect, method));
 
-/**
- * `known`, plus every name `after` holds with a value `before` does not give for it (a repeated query parameter
- * may be named though unchanged: naming too much only separates cache keys and hides more).
- */
-function added(known: readonly string[], before: Headers | URLSearchParams, after: Headers | URLSearchParams) {
+/** `known`, plus every name `after` holds with a value `before` did not (pair by pair: a repeated one is no news). */
+function added(known: readonly string[], before: Iterable<[string, string]>, after: Iterable<[string, string]>) {
+  const had = [...before];
   const names = [...known];
-  for (const [name, value] of after) if (before.get(name) !== value && !names.includes(name)) names.push(name);
+  for (const [name, value] of after)
+    if (!names.includes(name) && !had.some((pair) => pair[0] === name && pair[1] === value)) names.push(name);
   return names;
 }
 
