@@ -5,7 +5,7 @@
 import { expect, test } from 'vitest';
 import { AuthError } from '../src/index.ts';
 import { assertSecureTransport } from '../src/auth/scope.ts';
-import { followRedirects, RedirectError, type Hop, type RedirectPolicy } from '../src/auth/redirect.ts';
+import { followRedirects, RedirectError, type Hop, type RedirectPolicy, type SendHop } from '../src/auth/redirect.ts';
 
 const ORIGINS = new Set(['https://api.example.com', 'https://files.example.com', 'http://lan.example.com']);
 const policy: RedirectPolicy = {
@@ -22,8 +22,8 @@ const policy: RedirectPolicy = {
 /** Answers each hop from `replies` (a [status, location] redirect or a status; 200 after the list) and records the hops. */
 function script(...replies: Array<[number, string] | number>) {
   const hops: Hop[] = [];
-  const send = async (hop: Hop) => {
-    hops.push(hop);
+  const send: SendHop = async (url, headers, body, method) => {
+    hops.push({ url, method, headers, body });
     const reply = replies[hops.length - 1] ?? 200;
     return typeof reply === 'number'
       ? new Response('{}', { status: reply })
@@ -31,6 +31,10 @@ function script(...replies: Array<[number, string] | number>) {
   };
   return { hops, send };
 }
+
+/** Sends `hop` and follows what it is answered. */
+const follow = async (hop: Hop, send: SendHop) =>
+  followRedirects(await send(hop.url, hop.headers, hop.body ?? null, hop.method), hop, send, policy);
 
 const first = (method = 'GET', body: string | undefined = undefined): Hop => ({
   url: new URL('https://api.example.com/v1/a?api_key=k1'),
@@ -47,7 +51,7 @@ const first = (method = 'GET', body: string | undefined = undefined): Hop => ({
 
 test('an https -> http downgrade on the same host leaves the credential origins: everything stripped', async () => {
   const { hops, send } = script([301, 'http://api.example.com/v1/b?api_key=k1&page=2']);
-  await followRedirects(first(), send, policy);
+  await follow(first(), send);
   const last = hops[1]!;
   expect(last.url.href).toBe('http://api.example.com/v1/b?page=2');
   expect([...last.headers.keys()].sort()).toEqual(['accept', 'content-type']);
@@ -59,7 +63,7 @@ test('credentials stay across listed origins, and once gone never return, even i
     [302, 'https://cdn.example.net/y'],
     [302, 'https://api.example.com/z?api_key=k1'],
   );
-  await followRedirects(first(), send, policy);
+  await follow(first(), send);
   expect(hops.map((hop) => hop.headers.get('authorization'))).toEqual(['Bearer t1', 'Bearer t1', null, null]);
   expect(hops[3]!.url.href).toBe('https://api.example.com/z');
   expect(hops[3]!.headers.get('x-api-key')).toBeNull();
@@ -67,21 +71,21 @@ test('credentials stay across listed origins, and once gone never return, even i
 
 test('303 keeps HEAD; 303 after PUT becomes GET without body headers; 308 re-sends the body', async () => {
   const head = script([303, '/h']);
-  await followRedirects(first('HEAD'), head.send, policy);
+  await follow(first('HEAD'), head.send);
   expect(head.hops[1]!.method).toBe('HEAD');
   const put = script([303, '/p']);
-  await followRedirects(first('PUT', '{"a":1}'), put.send, policy);
-  expect(put.hops[1]).toMatchObject({ method: 'GET', body: undefined });
+  await follow(first('PUT', '{"a":1}'), put.send);
+  expect(put.hops[1]).toMatchObject({ method: 'GET', body: null });
   expect(put.hops[1]!.headers.get('content-type')).toBeNull();
   const keep = script([308, '/k']);
-  await followRedirects(first('PATCH', '{"a":1}'), keep.send, policy);
+  await follow(first('PATCH', '{"a":1}'), keep.send);
   expect(keep.hops[1]).toMatchObject({ method: 'PATCH', body: '{"a":1}' });
   expect(keep.hops[1]!.headers.get('content-type')).toBe('application/json');
 });
 
 test('a redirect without Location, or a 304, is returned as it is', async () => {
   for (const status of [301, 304]) {
-    const response = await followRedirects(first(), async () => new Response(null, { status }), policy);
+    const response = await follow(first(), async () => new Response(null, { status }));
     expect(response.status).toBe(status);
   }
 });
@@ -89,7 +93,7 @@ test('a redirect without Location, or a 304, is returned as it is', async () => 
 test('non-http Locations are refused with a RedirectError saying only http(s) is followed', async () => {
   for (const location of ['file:///etc/passwd', 'javascript:alert(1)', 'data:text/plain,x']) {
     const { send } = script([302, location]);
-    const error = await followRedirects(first(), send, policy).catch((e: unknown) => e);
+    const error = await follow(first(), send).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RedirectError);
     expect((error as Error).message).toMatch(/^the redirect Location is not an http\(s\) URL \(302 from GET/);
   }
@@ -97,6 +101,6 @@ test('non-http Locations are refused with a RedirectError saying only http(s) is
 
 test('a hop to a listed origin over plain http is an AuthError (the transport guard holds on every hop)', async () => {
   const { hops, send } = script([302, 'http://lan.example.com/x']);
-  await expect(followRedirects(first(), send, policy)).rejects.toBeInstanceOf(AuthError);
+  await expect(follow(first(), send)).rejects.toBeInstanceOf(AuthError);
   expect(hops).toHaveLength(1);
 });

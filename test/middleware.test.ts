@@ -179,3 +179,16 @@ test('call.credential names every header and query parameter the strategy set on
   expect(seen[1]?.query).toEqual(['api_key']);
   expect(seen[2]).toBeUndefined();
 });
+
+test('call.credential does not name a query parameter the request repeats but the strategy left alone', async () => {
+  const { bearer } = await import('../src/index.ts');
+  const seen: Array<CallInfo['credential']> = [];
+  const recorder: Middleware = (request, next, call) => {
+    seen.push(call.credential);
+    return next(request);
+  };
+  const api = createClient({ baseUrl: `${server.url}/`, use: [recorder], auth: bearer('tok_repeat_1') });
+  await api.get('ok?tag=a&tag=b');
+  expect(seen[0]?.query).toEqual([]);
+  expect(seen[0]?.headers).toEqual(['authorization']);
+});

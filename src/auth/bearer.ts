@@ -2,8 +2,7 @@
  * `bearer`: `Authorization: Bearer <token>` (RFC 6750) from a fixed token or
  * from a provider, with caching, single flight and one refresh after a 401.
  */
-import { AuthError, redactErrorChain } from '../core/errors.ts';
-import { createRedactor } from '../core/redact.ts';
+import { AuthError } from '../core/errors.ts';
 import { checkCredential, createSecrets, type ScopeOptions, strategy } from './strategy.ts';
 import { bearerFrom, isIssuedToken, type TokenGrant } from './token-cache.ts';
 import type { AuthStrategy } from './types.ts';
@@ -54,26 +53,21 @@ export function bearer(token: string | BearerProvider, options: BearerOptions = 
       register: (redactor) => redactor.addSecret(token),
     });
   }
-  // Its own redactor too: the provider's error may name a token, and is worded before any client's redactor sees it.
-  const scrub = createRedactor();
   const secrets = createSecrets();
-  secrets.register(scrub);
   const load = async (refresh: boolean): Promise<TokenGrant> => {
     let value: unknown;
     try {
       value = await token({ refresh });
     } catch (error) {
-      redactErrorChain(error, scrub);
-      throw new AuthError(scrub.text(`bearer token provider failed: ${(error as Error)?.message ?? error}`), {
-        cause: error,
-      });
+      // A token its message names is hidden with every other error's: the call redacts what it hands out.
+      throw new AuthError(`bearer token provider failed: ${(error as Error)?.message ?? error}`, { cause: error });
     }
     // A bare string has no known lifetime: it serves the callers already waiting for it, and the next call asks again.
     const { token: issued, expiresIn }: TokenGrant =
       typeof value === 'string' ? { token: value, expiresIn: 0 } : Object(value);
     if (!isIssuedToken(issued) || !(expiresIn === undefined || (typeof expiresIn === 'number' && expiresIn >= 0)))
       throw new AuthError(
-        'bearer token provider must return a token string or { token, expiresIn } (in seconds), the token in Latin-1 without control characters',
+        'bearer token provider must return a token string or { token, expiresIn } (seconds), in Latin-1 without control characters',
       );
     secrets.issue(issued);
     return { token: issued, expiresIn };

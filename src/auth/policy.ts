@@ -86,7 +86,7 @@ export const copyTo = (
   method = request.method,
 ): Request => new Request(...requestArgs(request, url, headers ?? request.headers, body, redirect, method));
 
-/** `known`, plus every name `after` holds with a value `before` did not. */
+/** `known`, plus every name `after` holds with a value `before` did not (pair by pair: a repeated one is no news). */
 function added(known: readonly string[], before: Iterable<[string, string]>, after: Iterable<[string, string]>) {
   const had = [...before];
   const names = [...known];
@@ -193,16 +193,19 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
       // 3xx goes to the follower, so the usual response costs no hop and policy objects.
       return !globalThis.__STURDY_BROWSER__ && follow && response.status >= 300 && response.status < 400
         ? followRedirects(
+            response,
             { url: into.url, method: request.method, headers: into.headers, body: sent ?? request.body },
-            (hop) => send(hop.url, hop.headers, hop.body ?? null, hop.method),
+            send,
             {
-              keepsCredentials: mayReceive,
+              keepsCredentials(hop) {
+                // Asked no more once it says no: the chain has left, and its final answer never saw the credential.
+                left = !mayReceive(hop);
+                return !left;
+              },
               names: carried,
               replayBody: replay,
-              describe: (shown) => info.redact.url(shown),
-              onLeave: () => (left = true),
+              describe: info.redact.url,
             },
-            response,
           )
         : response;
     };

@@ -84,11 +84,18 @@ export const stripQuery = (url: URL, names: readonly string[]): void => {
 };
 
 /**
- * One request of a redirect chain.
+ * One request of a redirect chain (`body: null`: none).
  * @example
  * { url: new URL('https://api.example.com/a'), method: 'POST', headers, body: '{"a":1}' }
  */
 export type Hop = { url: URL; method: string; headers: Headers; body: BodyInit | null | undefined };
+
+/**
+ * Sends a hop of a redirect chain with redirects returned unfollowed (`redirect: 'manual'`).
+ * @example
+ * const send: SendHop = (url, headers, body, method) => fetch(url, { method, headers, body, redirect: 'manual' });
+ */
+export type SendHop = (url: URL, headers: Headers, body: BodyInit | null, method: string) => Promise<Response>;
 
 /**
  * What the chain needs to know about the credentials it carries.
@@ -96,7 +103,10 @@ export type Hop = { url: URL; method: string; headers: Headers; body: BodyInit |
  * { keepsCredentials: (url) => origins.has(url.origin), names: { headers: ['x-api-key'], query: [] }, replayBody: () => json, describe: String }
  */
 export type RedirectPolicy = {
-  /** May `url` still receive the credentials? May throw (AuthError for plain http). */
+  /**
+   * May `url` still receive the credentials? May throw (AuthError for plain http). Once it says no the chain has
+   * left the credential origins: it is not asked again, and the final answer never saw the credentials.
+   */
   keepsCredentials(url: URL): boolean;
   /** Header and query names of the strategy's credential, removed once the chain leaves. */
   names: { headers: readonly string[]; query: readonly string[] };
@@ -104,33 +114,30 @@ export type RedirectPolicy = {
   replayBody: (() => BodyInit | null | undefined) | undefined;
   /** A URL as it may appear in a message (redacted). */
   describe(url: URL): string;
-  /** Told when the chain leaves the credential origins (the final answer then never saw the credentials). */
-  onLeave?(): void;
 };
 
 /**
- * Sends `first` with redirects handled by `send` returning them unfollowed (`redirect: 'manual'`), and follows
- * them here by the rules above.
+ * Follows the redirects `response` (the answer to `first`) asks for by the rules above, each hop sent by `send`.
  * @example
- * const response = await followRedirects(hop, send, policy); // or with the first hop's response already at hand
+ * const response = await followRedirects(await send(url, headers, body, 'GET'), { url, method: 'GET', headers, body }, send, policy);
  */
 export async function followRedirects(
+  response: Response,
   first: Hop,
-  send: (hop: Hop) => Promise<Response>,
+  send: SendHop,
   policy: RedirectPolicy,
-  firstResponse?: Response,
 ): Promise<Response> {
-  const { keepsCredentials, names, describe, onLeave } = policy;
+  const { names } = policy;
   let { url, method, headers, body } = first;
   let credentialed = true;
-  for (let redirects = 0, response = firstResponse ?? (await send(first)); ; redirects++) {
+  for (let redirects = 0; ; redirects++) {
     const { status } = response;
     const location = response.headers.get('location');
     if (![301, 302, 303, 307, 308].includes(status) || location === null) return response;
     // The body of a redirect is never read; free the connection.
     void response.body?.cancel().catch(() => {});
     const fail = (why: string) =>
-      new RedirectError(`${why} (${status} from ${method} ${describe(url)})`, { redirects, status });
+      new RedirectError(`${why} (${status} from ${method} ${policy.describe(url)})`, { redirects, status });
     if (redirects === MAX_REDIRECTS) throw fail(`stopped after ${MAX_REDIRECTS} redirects (a redirect loop)`);
     let next: URL | undefined;
     try {
@@ -140,25 +147,22 @@ export async function followRedirects(
     headers = new Headers(headers);
     if (status === 303 ? method !== 'GET' && method !== 'HEAD' : status < 303 && method === 'POST') {
       method = 'GET';
-      body = undefined;
+      body = null;
       // Fetch's request-body-header names go with the body.
       for (const name of ['type', 'length', 'encoding', 'language', 'location']) headers.delete(`content-${name}`);
     } else if (body != null) {
       // Read only now: a caller's replay may be known only once the body has been sent.
       const { replayBody } = policy;
-      if (!replayBody) throw fail('a streaming body cannot be sent again: pass `body` as a function');
-      body = replayBody();
+      if (!replayBody) throw fail('a stream cannot be sent again: pass `body` as a function');
+      body = replayBody() ?? null;
     }
     url = next;
     // Once the chain has left the credential origins, credentials never come back.
-    if (credentialed && !keepsCredentials(url)) {
-      credentialed = false;
-      onLeave?.();
-    }
+    credentialed &&= policy.keepsCredentials(url);
     if (!credentialed) {
       for (const name of [...CREDENTIAL_HEADERS, ...names.headers]) headers.delete(name);
       stripQuery(url, names.query);
     }
-    response = await send({ url, method, headers, body });
+    response = await send(url, headers, body ?? null, method);
   }
 }

@@ -26,13 +26,16 @@ export type TokenGrant = {
 export type TokenLoader<Context = undefined> = (refresh: boolean, context: Context) => Promise<TokenGrant>;
 
 /**
- * A token as one call used it (what `authorize` returns), for `refresh` after a 401: `failures` counts the
- * failed refreshes seen before, so a call that used a token whose refresh has failed since fails with that
- * error instead of refreshing again.
+ * A token as one call used it (what `authorize` returns), for `refresh` after a 401: `failed` is the last failed
+ * refresh seen before, so a call that used a token whose refresh has failed since fails with that error instead
+ * of refreshing again.
  * @example
- * const used = await authorize(target); // { token: 'tc-1', failures: 0 }
+ * const used = await authorize(target); // { token: 'tc-1', failed: undefined }
  */
-export type TokenUse = { readonly token: string; readonly failures: number };
+export type TokenUse = { readonly token: string; readonly failed: Failure | undefined };
+
+/** A failed refresh: the token it was to replace and its error. */
+type Failure = { token: string; error: unknown };
 
 /**
  * A token is renewed this long before it expires, so it never expires in flight
@@ -81,9 +84,8 @@ export function bearerFrom(
   // Calls told to repeat after a 401 are owed the refreshed token, even a one-shot one:
   // asking the provider again without `refresh` could hand back the refused token.
   let owed = 0;
-  // Failed refreshes so far, and the last one: the token it was to replace and its error.
-  let failures = 0;
-  let failed: { token: string; error: unknown } | undefined;
+  // The last failed refresh (a new object for each).
+  let failed: Failure | undefined;
 
   const start = (refresh: boolean, fetch: typeof globalThis.fetch): Promise<string> => {
     owed = 0;
@@ -104,30 +106,27 @@ export function bearerFrom(
 
   return {
     async authorize({ headers, fetch }): Promise<TokenUse> {
-      const seen = failures;
+      const seen = failed;
       let token = flight ? undefined : current;
       if (!token || now() >= expiresAt) {
-        if (token && expiresAt === 0 && owed > 0) owed -= 1;
+        if (token && !expiresAt && owed) owed -= 1;
         else token = await (flight ?? start(false, fetch));
       }
       headers.set('authorization', `Bearer ${token}`);
-      return { token, failures: seen };
+      return { token, failed: seen };
     },
     async refresh(used, { fetch }) {
-      const { token, failures: seen } = used as TokenUse;
-      if (!flight && current && current !== token) return ++owed > 0;
-      // Single flight for failures too: the calls already holding the refused token share the refresh that failed.
-      if (!flight && failed?.token === token && seen < failures) throw failed.error;
-      let promise = flight;
-      if (!promise) {
-        promise = start(true, fetch);
-        promise.catch((error: unknown) => {
-          failures += 1;
+      const { token, failed: seen } = used as TokenUse;
+      if (!flight) {
+        if (current && current !== token) return ++owed > 0;
+        // Single flight for failures too: the calls already holding the refused token share the refresh that failed.
+        if (failed !== seen && failed?.token === token) throw failed.error;
+        start(true, fetch).catch((error: unknown) => {
           failed = { token, error };
         });
       }
       // The same token again would fail the same way: no repeat.
-      if ((await promise) === token) return false;
+      if ((await flight) === token) return false;
       owed += 1;
       return true;
     },

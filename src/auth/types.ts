@@ -49,8 +49,6 @@ export type AuthStrategy = {
 };
 
 export const isAuthStrategy = (value: unknown): value is AuthStrategy =>
-  typeof value === 'object' &&
-  value !== null &&
-  (value as AuthStrategy).kind === 'sturdy.auth' &&
+  (value as AuthStrategy | undefined)?.kind === 'sturdy.auth' &&
   typeof (value as AuthStrategy).authorize === 'function' &&
   typeof (value as AuthStrategy).policy === 'function';

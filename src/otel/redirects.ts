@@ -27,16 +27,11 @@ export async function sendTraced(request: Request, next: Next, traced: Traced, c
   if (request.redirect !== 'follow' || !canFollowRedirects()) return next(request);
   // Taken before the first hop takes the body over.
   const copy = request.body ? keepBody(request) : undefined;
-  let hops = 0;
   try {
     return await followRedirects(
+      await next(new Request(request, { redirect: 'manual' })),
       { url: new URL(request.url), method: request.method, headers: request.headers, body: request.body },
-      (hop) =>
-        next(
-          hops++ === 0
-            ? new Request(request, { redirect: 'manual' })
-            : copyTo(request, hop.url, hop.headers, hop.body ?? null, 'manual', hop.method),
-        ),
+      (url, headers, body, method) => next(copyTo(request, url, headers, body, 'manual', method)),
       {
         keepsCredentials: traced.mayReceive,
         names: { headers: traced.names, query: [] },

@@ -50,9 +50,9 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
   // Without a signal there is nothing to race: no promise and listener per call (a token provider's every call).
   if (!signal) return promise;
   return new Promise<T>((resolve, reject) => {
-    const stop = () => reject(signal?.reason);
-    if (signal?.aborted) stop();
-    signal?.addEventListener('abort', stop, { once: true });
-    promise.then(resolve, reject).finally(() => signal?.removeEventListener('abort', stop));
+    const stop = () => reject(signal.reason);
+    if (signal.aborted) stop();
+    signal.addEventListener('abort', stop, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
   });
 }
