@@ -34,7 +34,7 @@ async function bundle(platform: 'browser' | 'node' | 'neutral', conditions?: str
 /** Code only a server runtime can run, by a string only it holds. */
 const SERVER_ONLY = {
   'naming a socket error code': 'Failed to fetch|Load failed',
-  'the relative-URL hint': 'pass an absolute URL or set the baseUrl option',
+  'the relative-URL hint': 'pass an absolute URL or set baseUrl',
   'the stale keep-alive socket rule': 'UND_ERR_SOCKET',
   'following a credentialed redirect in code': 'redirects (a redirect loop)',
 };
