@@ -39,6 +39,9 @@ export type SizeResult = {
   /** DESIGN's figures: the one-call app, ky external, alone and with bearer. */
   lean: LeanSize;
   leanBearer: LeanSize;
+  /** The same two apps' min+gz bytes in the build for every runtime (no `browser` condition). */
+  everywhere: number;
+  everywhereBearer: number;
   /** bytes: what the entry adds over the core; withCore: core + entry, ky external (what its size-limit row measures); budget: that row's limit. */
   entries: Array<{ name: string; bytes: number; withCore: number; budget: number | undefined }>;
 };
@@ -63,7 +66,14 @@ export async function benchSize(): Promise<SizeResult> {
       budget: budgets.get(`core + sturdy/${name}`),
     });
   }
-  return { ky, lean: await leanCoreSize('core'), leanBearer: await leanCoreSize('core + bearer'), entries };
+  return {
+    ky,
+    lean: await leanCoreSize('core'),
+    leanBearer: await leanCoreSize('core + bearer'),
+    everywhere: (await leanCoreSize('core', false)).gzip,
+    everywhereBearer: (await leanCoreSize('core + bearer', false)).gzip,
+    entries,
+  };
 }
 
 /** package.json "size-limit" limits by row name, in bytes (size-limit's kB are 1000 bytes). */
@@ -95,6 +105,19 @@ export function sizeRows(result: SizeResult): string[][] {
       kB(result.leanBearer.gzip),
       `<= ${kB(CORE_BEARER_BUDGET)}`,
       met(result.leanBearer.gzip, CORE_BEARER_BUDGET),
+    ],
+    // What a bundler without the `browser` condition (or of dist/index.js) gets, server-only code included.
+    [
+      'the same core app, build for every runtime (Node, Deno, Bun, workers)',
+      kB(result.everywhere),
+      `<= ${kB(CORE_BUDGET)}`,
+      met(result.everywhere, CORE_BUDGET),
+    ],
+    [
+      'core + bearer(), build for every runtime',
+      kB(result.everywhereBearer),
+      `<= ${kB(CORE_BEARER_BUDGET)}`,
+      met(result.everywhereBearer, CORE_BEARER_BUDGET),
     ],
     ...result.entries.map(({ name, bytes, withCore, budget }) => [
       `+ sturdy/${name} over the core (core + entry, ky external: ${kB(withCore)})`,
