@@ -12,7 +12,7 @@ import { benchLoopback, loopbackRows } from './loopback.ts';
 import { benchSize, sizeBreakdown, sizeRows } from './size.ts';
 import { startBenchServer } from './spawn.ts';
 import { benchStreams, streamRows } from './streams.ts';
-import { benchStub, stubRows } from './stub.ts';
+import { benchStubProcesses, stubRows } from './stub.ts';
 
 const only = new Set(process.argv.slice(2));
 const wanted = (name: string) => only.size === 0 || only.has(name);
@@ -32,9 +32,9 @@ const server = await startBenchServer();
 try {
   if (wanted('stub')) {
     log('stub fetch overhead ...');
-    const result = await benchStub(sturdy);
+    const result = await benchStubProcesses(bundle, false);
     sections.push(
-      '### Per-request overhead, stub fetch (POST JSON + parse)\n\nsturdy\'s full defaults (retry, timeouts, idempotency key) with `bearer()`; "retries and timeouts off" is `retry: false, timeout: false, totalTimeout: false, idleTimeout: false`, no auth. CPU time per call; "time x" columns are medians of per-round ratios (lower is better).\n\n' +
+      '### Per-request overhead, stub fetch (POST JSON + parse)\n\nsturdy\'s full defaults (retry, timeouts, idempotency key) with `bearer()`; "retries and timeouts off" is `retry: false, timeout: false, totalTimeout: false, idleTimeout: false`, no auth. CPU time per call; "time x" columns are medians of per-round ratios (lower is better), pooled over 3 fresh processes of 5 rounds each (the JIT luck of one process moved a ratio by up to 0.6x).\n\n' +
         table(
           ['client', 'CPU us/op', 'ops/s', 'time x ky defaults', "time x ky's floor", 'target', 'met?'],
           stubRows(result),
@@ -43,7 +43,7 @@ try {
   }
   if (wanted('stub')) {
     log('stub fetch overhead, the stub as the platform fetch ...');
-    const result = await benchStub(sturdy, undefined, undefined, true);
+    const result = await benchStubProcesses(bundle, true);
     sections.push(
       "### Per-request overhead, stub as the platform's fetch (POST JSON + parse)\n\nThe same calls with the stub installed as `globalThis.fetch` (no client gets a `fetch` option) and building its request as fetch does, `new Request(input, init)`: the path every client takes with the real fetch. sturdy then hands the JSON body and the credential to fetch's init instead of a Request copy (a caller's `fetch`, as in the table above, may ignore an init, so it gets the copy).\n\n" +
         table(

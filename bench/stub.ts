@@ -4,6 +4,7 @@
  */
 import ky from 'ky';
 import { createFetch } from 'ofetch';
+import { runJson } from './spawn.ts';
 import { alternate, median, pairedRatio, perOp, type Samples, within } from './stats.ts';
 
 const REPLY = JSON.stringify({ id: 'ord_1', total: 20, items: [{ sku: 'A1', quantity: 2 }] });
@@ -112,6 +113,32 @@ async function stubCases(
     if (check.id !== 'ord_1') throw new Error('sturdy stub bench: unexpected reply');
   }
   return { samples: await alternate(cases, rounds, 2) };
+}
+
+/**
+ * The stub table from `processes` fresh processes of `rounds` rounds each, their rounds pooled (each round's
+ * rows stay paired, so per-round ratios are still taken within one process and one round).
+ * @example
+ * const result = await benchStubProcesses(bundlePath, false); // a caller's fetch
+ */
+export async function benchStubProcesses(
+  bundle: string,
+  platform: boolean,
+  processes = 3,
+  rounds = 5,
+  n = 1500,
+): Promise<StubResult> {
+  const samples: Samples = {};
+  for (let index = 0; index < processes; index++) {
+    const part = await runJson<StubResult>('stub-child.ts', [
+      bundle,
+      platform ? 'platform' : 'caller',
+      `${rounds}`,
+      `${n}`,
+    ]);
+    for (const [row, values] of Object.entries(part.samples)) (samples[row] ??= []).push(...values);
+  }
+  return { samples };
 }
 
 /** DESIGN "Lean core": CPU time per call of a row at most `at` times a reference row's, measured within each round. */
