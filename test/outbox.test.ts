@@ -3,6 +3,7 @@
  * before any network call, delivered with one Idempotency-Key until a final outcome, in order, bounded.
  */
 import { createStorage, type Storage } from 'unstorage';
+import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { bearer, createClient, isHTTPError } from '../src/index.ts';
 import { createRedactor } from '../src/core/redact.ts';
@@ -427,5 +428,18 @@ describe('outcomes heard by other tabs (plain data over BroadcastChannel)', () =
     const expired = roundTrip({ ok: false, error: new OutboxError('expired', 'too late') });
     expect(!expired.ok && isOutboxError(expired.error) && expired.error.reason).toBe('expired');
     expect(!expired.ok && expired.error.message).toBe('sturdy/outbox: too late');
+  });
+
+  test('a heard HTTPError prints as the one the call threw does: its echoed body, response and request out of enumeration', async () => {
+    const path = route(modes.json(401, { error: 'bad token', echoed: 'tok-heard-secret' }));
+    const failed = await createClient({ baseUrl: `${server.url}/`, retry: false })
+      .post(path, { json: {} })
+      .result();
+    const heard = roundTrip(failed);
+    const error = !heard.ok ? heard.error : undefined;
+    expect(isHTTPError(error) && error.data).toEqual({ error: 'bad token', echoed: 'tok-heard-secret' });
+    for (const printed of [inspect(error), JSON.stringify(error), String(error), JSON.stringify({ ...error })])
+      expect(printed).not.toContain('tok-heard-secret');
+    expect(Object.keys(error!)).not.toContain('data');
   });
 });

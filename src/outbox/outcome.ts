@@ -2,8 +2,16 @@
  * What one delivery's result means for its job (final, or deliver again and when), and the outcome
  * as plain data for the tabs that hear it (a Response or an Error does not cross a BroadcastChannel).
  */
-import { HTTPError, SturdyError, isHTTPError, isParseError, isSturdyError, isValidationError } from '../core/errors.ts';
-import type { Redactor } from '../core/redact.ts';
+import {
+  HTTPError,
+  SturdyError,
+  isHTTPError,
+  isParseError,
+  isSturdyError,
+  isValidationError,
+  sanitizeKyError,
+} from '../core/errors.ts';
+import { defaultRedactor, type Redactor } from '../core/redact.ts';
 import type { Result } from '../core/response.ts';
 import { backoff, retryAfterMs, type NormalizedRetry } from '../core/retry.ts';
 
@@ -111,7 +119,8 @@ export function outcomeFromData(outcome: OutcomeData, url: string): Outcome {
     const kyOptions = {} as ConstructorParameters<typeof HTTPError>[2];
     const http = new HTTPError(toResponse(outcome.response, outcome.data), safeRequest(url, fields), kyOptions);
     http.data = outcome.data;
-    error = http;
+    // Printed as the call's own HTTPError is: what the server sent and the request out of enumeration.
+    error = sanitizeKyError(http, defaultRedactor, undefined);
   } else error = Object.assign(new SturdyError(message), fields, { name });
   error.message = message;
   return { ok: false, error };
