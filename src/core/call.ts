@@ -49,7 +49,7 @@ export type Client = {
 /** One call's state; it is the `CallInfo` each middleware gets: one object for every attempt. */
 export class Call implements CallInfo {
   attempt = 0;
-  /** The request ky handed to fetch last (error views, event URLs). */
+  /** The request ky handed to fetch last (the safe request errors carry, event URLs). */
   lastRequest: Request | undefined;
   /** `'json'` when `.json()` was asked for before the request went out: it asks for JSON, and a body that is not is bounded. */
   reading: string | undefined;

@@ -1,7 +1,7 @@
 /**
  * sturdy's clock: the one `now()` every deadline is measured on, the longest timer, and waits
  * that stop when a signal aborts. Side-effect free and tiny, so any module (sturdy/limit, the
- * auth strategies) can use it without bundling the idle guard.
+ * auth strategies) can use it without bundling the stream modules' idle guard.
  */
 
 /**
