@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { BROWSER_BUNDLE, CORE_EXPORTS } from '../bench/build.ts';
+import { oneCallApp } from './size-core.ts';
 import type { Outcome } from '../test/conformance/harness.ts';
 
 /** Where the size-limit bundles go (package.json "size-limit" paths point here). */
@@ -156,12 +157,11 @@ writeFileSync(`${OUT}/everything-with-ky.js`, (await bundle('*', { ky: true })).
 // DESIGN's one-call app (createClient + a POST `.json()`) as the build for every runtime gets it: no `browser`
 // condition, so what Node, Deno, Bun, workers and a bundler of dist/index.js get, server-only code included.
 for (const auth of ['', 'bearer']) {
-  const app = `import { createClient${auth && `, ${auth}`} } from 'sturdy'; const api = createClient({ baseUrl: 'https://x/'${auth && `, auth: ${auth}('t')`} }); export const f = () => api.post('y', { json: { a: 1 } }).json();`;
   const result = await build({
     ...BROWSER_BUNDLE,
     platform: 'neutral',
     mainFields: ['module', 'main'],
-    stdin: { contents: app, resolveDir: process.cwd(), sourcefile: 'app.js' },
+    stdin: { contents: oneCallApp(`'${PACKAGE}'`, auth), resolveDir: process.cwd(), sourcefile: 'app.js' },
     external: ['ky'],
   });
   writeFileSync(`${OUT}/one-call${auth && `+${auth}`}-every-runtime.js`, result.outputFiles[0]!.contents);

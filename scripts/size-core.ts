@@ -9,11 +9,17 @@ import { browserFlag } from './build.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const INDEX = JSON.stringify(resolve(ROOT, 'src/index.ts'));
-/** The one-call apps DESIGN's budget is measured on. */
-export const LEAN_APPS = {
-  core: `import { createClient } from ${INDEX}; const api = createClient({ baseUrl: 'https://x/' }); export const f = () => api.post('y', { json: { a: 1 } }).json();`,
-  'core + bearer': `import { createClient, bearer } from ${INDEX}; const api = createClient({ baseUrl: 'https://x/', auth: bearer('t') }); export const f = () => api.post('y', { json: { a: 1 } }).json();`,
-};
+/**
+ * DESIGN's one-call app (createClient + a POST `.json()`), importing from `from`, with `auth` (a strategy's export
+ * name) when given: the one text the budget is measured on, here and by scripts/packaging.ts's size-limit rows.
+ * @example
+ * oneCallApp("'sturdy'", 'bearer')
+ */
+export const oneCallApp = (from: string, auth?: string): string =>
+  `import { createClient${auth ? `, ${auth}` : ''} } from ${from}; const api = createClient({ baseUrl: 'https://x/'${auth ? `, auth: ${auth}('t')` : ''} }); export const f = () => api.post('y', { json: { a: 1 } }).json();`;
+
+/** The one-call apps DESIGN's budget is measured on, from the source. */
+export const LEAN_APPS = { core: oneCallApp(INDEX), 'core + bearer': oneCallApp(INDEX, 'bearer') };
 
 /** One app's bundle: bytes min+gz and minified, and the minified bytes of each input module, largest first. */
 export type LeanSize = { gzip: number; min: number; modules: Array<[path: string, bytes: number]> };
