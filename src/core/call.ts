@@ -51,8 +51,8 @@ export class Call implements CallInfo {
   attempt = 0;
   /** The request ky handed to fetch last (the safe request errors carry, event URLs). */
   lastRequest: Request | undefined;
-  /** `'json'` when `.json()` was asked for before the request went out: it asks for JSON, and a body that is not is bounded. */
-  reading: string | undefined;
+  /** `.json()` was asked for before the request went out: it asks for JSON, and a body that is not is bounded. */
+  readsJson = false;
   /** The names this attempt's credential is in; the credential policy sets it on each attempt (see CallInfo). */
   credential: CredentialNames | undefined;
   /** The call sends JSON; it is keyed (POST/PATCH with an Idempotency-Key), with this key. */
@@ -404,7 +404,7 @@ function attemptFetch(
       for (const [name, value] of defaultHeaders(call, (name) => request.headers.has(name)))
         request.headers.set(name, value);
     // `.json()` asks for JSON unless the caller chose what to accept (ky's own `.json()` would set it too).
-    if (call.reading === 'json' && !request.headers.has('accept')) request.headers.set('accept', JSON_ACCEPT);
+    if (call.readsJson && !request.headers.has('accept')) request.headers.set('accept', JSON_ACCEPT);
     const send = (outgoing: Request, credential?: RequestInit) =>
       transport(call, outgoing, (r) =>
         fetch(

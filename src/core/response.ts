@@ -99,7 +99,7 @@ export function respond<T>(
     ky(name).catch((error) => fail(error instanceof TypeError ? call.brokenBody(error) : error));
   const json = (schema?: StandardSchemaV1, result?: boolean) => {
     // Before the request goes out: it asks for JSON, and the transport bounds a body that is plainly not JSON.
-    call.reading = 'json';
+    call.readsJson = true;
     return promise
       .then(async (response) => {
         const { parseJson } = call.options;

@@ -48,7 +48,7 @@ const throwsFor = ({ options }: Call, { status }: Response): boolean => {
  */
 export function guardResponse(call: Call, received: Response): Response {
   if (throwsFor(call, received)) return boundBody(received);
-  if (call.reading === 'json' && received.body && !NULL_BODY.includes(received.status))
+  if (call.readsJson && received.body && !NULL_BODY.includes(received.status))
     received.text = () => jsonText(received, call.redact);
   return received;
 }
