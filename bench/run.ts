@@ -34,9 +34,9 @@ try {
     log('stub fetch overhead ...');
     const result = await benchStubProcesses(bundle, false);
     sections.push(
-      '### Per-request overhead, stub fetch (POST JSON + parse)\n\nsturdy\'s full defaults (retry, timeouts, idempotency key) with `bearer()`; "retries and timeouts off" is `retry: false, timeout: false, totalTimeout: false, idleTimeout: false`, no auth. CPU time per call; "time x" columns are medians of per-round ratios (lower is better), pooled over 3 fresh processes of 5 rounds each (the JIT luck of one process moved a ratio by up to 0.6x).\n\n' +
+      '### Per-request overhead, stub fetch (POST JSON + parse)\n\nsturdy\'s full defaults (retry, timeouts, idempotency key) with `bearer()`; "retries and timeouts off" is `retry: false, timeout: false, totalTimeout: false, idleTimeout: false`, no auth. CPU time per call; "time x" columns are medians of per-round ratios (lower is better), pooled over 6 fresh processes of 3 rounds each (the JIT luck of one process moved a ratio by up to 0.6x); "per process" is the lowest and highest of the ratios each process measured by itself (to the reference of the target), so the uncertainty of the figure shows.\n\n' +
         table(
-          ['client', 'CPU us/op', 'ops/s', 'time x ky defaults', "time x ky's floor", 'target', 'met?'],
+          ['client', 'CPU us/op', 'ops/s', 'time x ky defaults', "time x ky's floor", 'target', 'per process', 'met?'],
           stubRows(result),
         ),
     );
@@ -47,7 +47,7 @@ try {
     sections.push(
       "### Per-request overhead, stub as the platform's fetch (POST JSON + parse)\n\nThe same calls with the stub installed as `globalThis.fetch` (no client gets a `fetch` option) and building its request as fetch does, `new Request(input, init)`: the path every client takes with the real fetch. sturdy then hands the JSON body and the credential to fetch's init instead of a Request copy (a caller's `fetch`, as in the table above, may ignore an init, so it gets the copy).\n\n" +
         table(
-          ['client', 'CPU us/op', 'ops/s', 'time x ky defaults', "time x ky's floor", 'target', 'met?'],
+          ['client', 'CPU us/op', 'ops/s', 'time x ky defaults', "time x ky's floor", 'target', 'per process', 'met?'],
           stubRows(result),
         ),
     );

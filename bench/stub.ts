@@ -54,7 +54,8 @@ export const ROWS = {
   off: 'sturdy, retries and timeouts off',
 } as const;
 
-export type StubResult = { samples: Samples };
+/** `processes`: each fresh process's own samples, for the spread of a ratio between processes (pooled runs only). */
+export type StubResult = { samples: Samples; processes?: Samples[] };
 
 /**
  * The stub table. `platform`: the stub is `globalThis.fetch` and builds its request from fetch's arguments as
@@ -117,18 +118,20 @@ async function stubCases(
 
 /**
  * The stub table from `processes` fresh processes of `rounds` rounds each, their rounds pooled (each round's
- * rows stay paired, so per-round ratios are still taken within one process and one round).
+ * rows stay paired, so per-round ratios are still taken within one process and one round). Each process's own
+ * samples are kept too: the spread of a ratio between processes is the figure's uncertainty.
  * @example
  * const result = await benchStubProcesses(bundlePath, false); // a caller's fetch
  */
 export async function benchStubProcesses(
   bundle: string,
   platform: boolean,
-  processes = 3,
-  rounds = 5,
+  processes = 6,
+  rounds = 3,
   n = 1500,
 ): Promise<StubResult> {
   const samples: Samples = {};
+  const each: Samples[] = [];
   for (let index = 0; index < processes; index++) {
     const part = await runJson<StubResult>('stub-child.ts', [
       bundle,
@@ -136,9 +139,10 @@ export async function benchStubProcesses(
       `${rounds}`,
       `${n}`,
     ]);
+    each.push(part.samples);
     for (const [row, values] of Object.entries(part.samples)) (samples[row] ??= []).push(...values);
   }
-  return { samples };
+  return { samples, processes: each };
 }
 
 /** DESIGN "Lean core": CPU time per call of a row at most `at` times a reference row's, measured within each round. */
@@ -149,10 +153,15 @@ const TARGETS: Record<string, { of: string; at: number }> = {
 
 /**
  * Table rows: CPU us/op, ops/s (1 / CPU time), time per call as a multiple of ky defaults' and of ky's floor
- * (medians of per-round ratios, so drift between rounds cancels), target, met?.
+ * (medians of per-round ratios, so drift between rounds cancels), target, the lowest and highest ratio to the
+ * target's reference among the processes, met? (by the pooled ratio).
  */
-export function stubRows({ samples }: StubResult): string[][] {
+export function stubRows({ samples, processes = [] }: StubResult): string[][] {
   const timeOver = (values: number[], reference: string) => pairedRatio(values, samples[reference]!);
+  const spread = (name: string, reference: string) => {
+    const ratios = processes.map((own) => pairedRatio(own[name]!, own[reference]!));
+    return ratios.length ? `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}` : '-';
+  };
   return Object.entries(samples).map(([name, values]) => {
     const target = TARGETS[name];
     return [
@@ -162,6 +171,7 @@ export function stubRows({ samples }: StubResult): string[][] {
       timeOver(values, ROWS.ky).toFixed(2),
       timeOver(values, ROWS.kyFloor).toFixed(2),
       target ? `<= ${target.at.toFixed(2)}x ${target.of}` : '-',
+      target ? spread(name, target.of) : '-',
       target ? within(timeOver(values, target.of), target.at) : '-',
     ];
   });
