@@ -6,7 +6,7 @@
 import ky from 'ky';
 import { ofetch } from 'ofetch';
 import { alternate, cpuSince, meets, median, pairedRatio, type Samples } from './stats.ts';
-import { PAYLOAD, ROWS, sturdyDefaults, sturdyOff } from './stub.ts';
+import { PAYLOAD, ROWS, rawPost, sturdyDefaults, sturdyOff } from './stub.ts';
 
 /** Requests per second for `total` calls of `op`, `concurrency` at a time; the CPU us per request goes to `cpu`. */
 async function throughput(
@@ -39,14 +39,7 @@ export async function benchLoopback(sturdy: Record<string, any>, baseUrl: string
   const kyDefaults = ky.create({ baseUrl: `${baseUrl}/` });
   const kyFloor = ky.create({ retry: 0, timeout: false, baseUrl: `${baseUrl}/` });
   const ops: Record<string, () => Promise<unknown>> = {
-    [ROWS.fetch]: async () => {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(PAYLOAD),
-      });
-      return response.json();
-    },
+    [ROWS.fetch]: () => rawPost(fetch, url),
     [ROWS.ky]: () => kyDefaults.post('json', { json: PAYLOAD }).json(),
     [ROWS.kyFloor]: () => kyFloor.post('json', { json: PAYLOAD }).json(),
     [ROWS.ofetch]: () => ofetch(url, { method: 'POST', body: PAYLOAD }),

@@ -69,50 +69,69 @@ export async function benchStub(
   platform = false,
   rows?: readonly string[],
 ): Promise<StubResult> {
-  const stub = platform ? platformStub : stubFetch;
-  const given = platform ? {} : { fetch: stubFetch };
   const saved = globalThis.fetch;
   if (platform) globalThis.fetch = platformStub;
   try {
-    return await stubCases(sturdy, stub, given, rounds, n, rows);
+    return await stubCases(sturdy, platform, rounds, n, rows);
   } finally {
     globalThis.fetch = saved;
   }
 }
 
-async function stubCases(
-  sturdy: Record<string, any>,
-  stub: typeof fetch,
-  given: { fetch?: typeof fetch },
-  rounds: number,
-  n: number,
-  rows?: readonly string[],
-): Promise<StubResult> {
+/**
+ * One call of each stub-table client, by row name. `platform`: the stub is (to be) installed as
+ * `globalThis.fetch` and no client gets a `fetch` option; else every client gets it as its `fetch`.
+ * @example
+ * const clients = stubClients(await import('../src/index.ts'), false); await clients[ROWS.full]!();
+ */
+export function stubClients(sturdy: Record<string, any>, platform: boolean): Record<string, () => Promise<unknown>> {
+  const stub = platform ? platformStub : stubFetch;
+  const given = platform ? {} : { fetch: stubFetch };
   // ky resolves the same relative path against the same baseUrl as sturdy's clients: the same work per call.
   const kyDefaults = ky.create({ baseUrl: BASE_URL });
   const kyFast = ky.create({ retry: 0, timeout: false, baseUrl: BASE_URL });
   const ofetch = createFetch({ fetch: stub, Headers, AbortController });
   const api = sturdyDefaults(sturdy, given.fetch, BASE_URL);
   const off = sturdyOff(sturdy, given.fetch, BASE_URL);
-  const cases = {
-    [ROWS.fetch]: () =>
-      perOp(async () => {
-        const response = await stub(URL_ABS, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify(PAYLOAD),
-        });
-        return response.json();
-      }, n),
-    [ROWS.ky]: () => perOp(() => kyDefaults.post('orders', { json: PAYLOAD, ...given }).json(), n),
-    [ROWS.kyFloor]: () => perOp(() => kyFast.post('orders', { json: PAYLOAD, ...given }).json(), n),
-    [ROWS.ofetch]: () => perOp(() => ofetch(URL_ABS, { method: 'POST', body: PAYLOAD }), n),
-    [ROWS.full]: () => perOp(() => api.post('orders', { json: PAYLOAD }).json(), n),
-    [ROWS.off]: () => perOp(() => off.post('orders', { json: PAYLOAD }).json(), n),
+  return {
+    [ROWS.fetch]: () => rawPost(stub, URL_ABS),
+    [ROWS.ky]: () => kyDefaults.post('orders', { json: PAYLOAD, ...given }).json(),
+    [ROWS.kyFloor]: () => kyFast.post('orders', { json: PAYLOAD, ...given }).json(),
+    [ROWS.ofetch]: () => ofetch(URL_ABS, { method: 'POST', body: PAYLOAD }),
+    [ROWS.full]: () => api.post('orders', { json: PAYLOAD }).json(),
+    [ROWS.off]: () => off.post('orders', { json: PAYLOAD }).json(),
   };
+}
+
+/**
+ * The raw-fetch row's call: POST the payload as JSON with both JSON headers and parse the reply, by hand.
+ * @example
+ * await rawPost(fetch, 'http://127.0.0.1:8080/json');
+ */
+export const rawPost = async (fetchFunction: typeof fetch, url: string): Promise<unknown> => {
+  const response = await fetchFunction(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(PAYLOAD),
+  });
+  return response.json();
+};
+
+/** Every row name of the stub table, in its order. */
+export const CASE_NAMES: readonly string[] = Object.values(ROWS);
+
+async function stubCases(
+  sturdy: Record<string, any>,
+  platform: boolean,
+  rounds: number,
+  n: number,
+  rows?: readonly string[],
+): Promise<StubResult> {
+  const clients = stubClients(sturdy, platform);
+  const cases = Object.fromEntries(Object.entries(clients).map(([name, call]) => [name, () => perOp(call, n)]));
   // Sanity: every sturdy case really parses the reply.
-  for (const client of [api, off]) {
-    const check = (await client.post('orders', { json: PAYLOAD }).json()) as { id: string };
+  for (const name of [ROWS.full, ROWS.off]) {
+    const check = (await clients[name]!()) as { id: string };
     if (check.id !== 'ord_1') throw new Error('sturdy stub bench: unexpected reply');
   }
   const chosen = rows ? Object.fromEntries(Object.entries(cases).filter(([name]) => rows.includes(name))) : cases;

@@ -1,0 +1,18 @@
+/**
+ * One client's calls for bench/instructions.ts, run under valgrind: `warm` calls (and, with `mixed`, 200 of
+ * every other client first, as a process running every client warms them), then `n` calls of the case.
+ * Usage: node --single-threaded instructions-child.ts <path/to/sturdy/index.js> <caller | platform> <case> <warm> <n> [mixed]
+ */
+import { CASE_NAMES, platformStub, stubClients } from './stub.ts';
+
+const [target, mode, name, warm, n, mixed] = process.argv.slice(2) as [string, string, string, string, string, string?];
+const sturdy = (await import(target)) as Record<string, unknown>;
+if (mode === 'platform') globalThis.fetch = platformStub;
+const clients = stubClients(sturdy, mode === 'platform');
+const run = async (which: string, count: number) => {
+  for (let i = 0; i < count; i++) await clients[which]!();
+};
+if (!CASE_NAMES.includes(name)) throw new Error(`unknown case ${name}`);
+if (mixed) for (const other of CASE_NAMES) if (other !== name) await run(other, 200);
+await run(name, Number(warm));
+await run(name, Number(n));

@@ -1,0 +1,89 @@
+/**
+ * CPU work per call that does not move with the machine's load: instructions counted by valgrind's callgrind,
+ * with V8 single-threaded (no concurrent compiler or GC threads whose timing would change what the main thread
+ * runs). On this shared VM a client's CPU time per call moved by up to 2x between runs; the same count repeats
+ * within about 1%. Per call = (I(warm + n) - I(warm)) / n, each count a fresh process (bench/instructions-child.ts).
+ * Instructions are not time (no cache or branch costs), so this complements the timed tables, it does not replace
+ * them. Without valgrind on the PATH the table says so.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { ROWS } from './stub.ts';
+
+const CHILD = resolve(import.meta.dirname, 'instructions-child.ts');
+/** The rows counted: each target row and its reference. */
+const COUNTED = [ROWS.ky, ROWS.full, ROWS.kyFloor, ROWS.off];
+
+/** Is valgrind on the PATH? */
+export const hasValgrind = (): boolean => spawnSync('valgrind', ['--version']).status === 0;
+
+/** Instructions callgrind counted for one child run. */
+function count(args: string[]): Promise<number> {
+  const child = spawn(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      '--smc-check=all-non-file',
+      '--callgrind-out-file=/dev/null',
+      process.execPath,
+      '--single-threaded',
+      CHILD,
+      ...args,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let err = '';
+  child.stderr.on('data', (data: Buffer) => (err += data.toString()));
+  return new Promise((resolvePromise, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const collected = /Collected : (\d+)/.exec(err);
+      if (code !== 0 || !collected)
+        return reject(new Error(`instructions child ${args.join(' ')}: ${err.slice(-500)}`));
+      resolvePromise(Number(collected[1]));
+    });
+  });
+}
+
+/** Instructions per call of each counted row; `mixed`: after every client warmed up in the same process. */
+export type InstructionResult = Record<string, number>;
+
+/**
+ * Counts instructions per call for the target rows and their references, the stub as a caller's fetch or as the
+ * platform's.
+ * @example
+ * const perCall = await benchInstructions(bundlePath, false, false);
+ */
+export async function benchInstructions(
+  bundle: string,
+  platform: boolean,
+  mixed: boolean,
+  warm = 500,
+  n = 800,
+): Promise<InstructionResult> {
+  const mode = platform ? 'platform' : 'caller';
+  const extra = mixed ? ['mixed'] : [];
+  const runs = COUNTED.flatMap((row) => [0, n].map((calls) => [bundle, mode, row, `${warm}`, `${calls}`, ...extra]));
+  // Two at a time (this machine has two CPUs): a count does not depend on what else runs.
+  const counts: number[] = [];
+  for (let index = 0; index < runs.length; index += 2)
+    counts.push(...(await Promise.all(runs.slice(index, index + 2).map(count))));
+  return Object.fromEntries(COUNTED.map((row, index) => [row, (counts[2 * index + 1]! - counts[2 * index]!) / n]));
+}
+
+/** Table rows: client, kilo-instructions per call and the ratio to the target's reference, alone and mixed. */
+export function instructionRows(alone: InstructionResult, mixed: InstructionResult): string[][] {
+  const reference: Record<string, string> = { [ROWS.full]: ROWS.ky, [ROWS.off]: ROWS.kyFloor };
+  return COUNTED.map((row) => {
+    const of = reference[row];
+    const ratio = (result: InstructionResult) => (of ? `${(result[row]! / result[of]!).toFixed(2)}x ${of}` : '-');
+    return [row, (alone[row]! / 1000).toFixed(0), ratio(alone), (mixed[row]! / 1000).toFixed(0), ratio(mixed)];
+  });
+}
+
+if (import.meta.main) {
+  const target = resolve(process.argv[2] ?? resolve(import.meta.dirname, '../src/index.ts'));
+  const platform = process.argv[3] === 'platform';
+  const mixed = process.argv[4] === 'mixed';
+  process.stdout.write(`${JSON.stringify(await benchInstructions(target, platform, mixed))}\n`);
+}
