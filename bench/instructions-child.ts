@@ -1,8 +1,9 @@
 /**
- * One client's calls for bench/instructions.ts, run under valgrind: `warm` calls (and, with `mixed`, 200 of
+ * One client's calls for bench/instructions.ts, run under valgrind: `warm` calls (and, with `mixed`, 500 of
  * every other client first, as a process running every client warms them), then `n` calls of the case.
  * Usage: node --single-threaded instructions-child.ts <path/to/sturdy/index.js> <caller | platform> <case> <warm> <n> [mixed]
  */
+import { CALLS_PER_TURN, turn } from './stats.ts';
 import { CASE_NAMES, platformStub, stubClients } from './stub.ts';
 
 const [target, mode, name, warm, n, mixed] = process.argv.slice(2) as [string, string, string, string, string, string?];
@@ -10,9 +11,12 @@ const sturdy = (await import(target)) as Record<string, unknown>;
 if (mode === 'platform') globalThis.fetch = platformStub;
 const clients = stubClients(sturdy, mode === 'platform');
 const run = async (which: string, count: number) => {
-  for (let i = 0; i < count; i++) await clients[which]!();
+  for (let i = 1; i <= count; i++) {
+    await clients[which]!();
+    if (i % CALLS_PER_TURN === 0) await turn();
+  }
 };
 if (!CASE_NAMES.includes(name)) throw new Error(`unknown case ${name}`);
-if (mixed) for (const other of CASE_NAMES) if (other !== name) await run(other, 200);
+if (mixed) for (const other of CASE_NAMES) if (other !== name) await run(other, 500);
 await run(name, Number(warm));
 await run(name, Number(n));

@@ -1,12 +1,14 @@
 /**
  * CPU work per call that does not move with the machine's load: instructions counted by valgrind's callgrind,
- * with V8 single-threaded (no concurrent compiler or GC threads whose timing would change what the main thread
- * runs). On this shared VM a client's CPU time per call moved by up to 2x between runs; the same count repeats
- * within about 1%. Per call = (I(warm + n) - I(warm)) / n, each count a fresh process (bench/instructions-child.ts).
- * Instructions are not time (no cache or branch costs), so this complements the timed tables, it does not replace
- * them. Without valgrind on the PATH the table says so.
+ * with V8 in its predictable mode (single-threaded, fixed random and hash seeds: no concurrent compiler or GC
+ * thread whose timing changes what the main thread runs). On this shared VM a client's CPU time per call moved by
+ * up to 2x between runs; this count repeats within 1%. Per call = (I(warm + n) - I(warm)) / n, each count a fresh
+ * process (bench/instructions-child.ts); 1,500 warm-up calls reach the steady state (after 500, the count still
+ * held the JIT's tier-up work). Instructions are not time (no cache, branch or GC-thread costs) and predictable
+ * mode is not the runtime's usual one, so this complements the timed tables, it does not replace them.
+ * Standalone: `node bench/instructions.ts [path/to/sturdy/index.js] [caller | platform] [mixed]`.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { ROWS } from './stub.ts';
 
@@ -14,11 +16,8 @@ const CHILD = resolve(import.meta.dirname, 'instructions-child.ts');
 /** The rows counted: each target row and its reference. */
 const COUNTED = [ROWS.ky, ROWS.full, ROWS.kyFloor, ROWS.off];
 
-/** Is valgrind on the PATH? */
-export const hasValgrind = (): boolean => spawnSync('valgrind', ['--version']).status === 0;
-
 /** Instructions callgrind counted for one child run. */
-function count(args: string[]): Promise<number> {
+export function count(args: string[]): Promise<number> {
   const child = spawn(
     'valgrind',
     [
@@ -27,6 +26,9 @@ function count(args: string[]): Promise<number> {
       '--callgrind-out-file=/dev/null',
       process.execPath,
       '--single-threaded',
+      '--predictable',
+      '--random-seed=1',
+      '--hash-seed=1',
       CHILD,
       ...args,
     ],
@@ -58,8 +60,8 @@ export async function benchInstructions(
   bundle: string,
   platform: boolean,
   mixed: boolean,
-  warm = 500,
-  n = 800,
+  warm = 1500,
+  n = 1000,
 ): Promise<InstructionResult> {
   const mode = platform ? 'platform' : 'caller';
   const extra = mixed ? ['mixed'] : [];

@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { buildDist, buildNodeBundle, buildStreamBundle, ROOT } from './build.ts';
 import { benchCold, coldRows } from './cold.ts';
+import { benchInstructions, instructionRows } from './instructions.ts';
 import { benchLoopback, loopbackRows } from './loopback.ts';
 import { benchSize, sizeBreakdown, sizeRows } from './size.ts';
 import { startBenchServer } from './spawn.ts';
@@ -69,6 +70,19 @@ try {
             'met?',
           ],
           stubRows(result, targets),
+        ),
+    );
+  }
+  // Asked for by name only (about 10 minutes under valgrind): `npm run bench -- instructions`.
+  if (only.has('instructions')) {
+    log('instructions per call under valgrind ...');
+    const alone = await benchInstructions(bundle, false, false);
+    const mixed = await benchInstructions(bundle, false, true);
+    sections.push(
+      "### Instructions per call (callgrind, V8 predictable mode; stub as a caller's fetch, POST JSON + parse)\n\nCounted after 1,500 warm-up calls: alone (only that client in the process) and after 500 calls of every other client (mixed). Deterministic within 1%, unlike CPU time on this VM; not time (no cache, branch or GC-thread costs). See bench/instructions.ts.\n\n" +
+        table(
+          ['client', 'alone k-instr./call', 'alone ratio', 'mixed k-instr./call', 'mixed ratio'],
+          instructionRows(alone, mixed),
         ),
     );
   }
