@@ -5,7 +5,9 @@
  * up to 2x between runs; this count repeats within 1%. Per call = (I(warm + n) - I(warm)) / n, each count a fresh
  * process (bench/instructions-child.ts); 1,500 warm-up calls reach the steady state (after 500, the count still
  * held the JIT's tier-up work). Instructions are not time (no cache, branch or GC-thread costs) and predictable
- * mode is not the runtime's usual one, so this complements the timed tables, it does not replace them.
+ * mode is not the runtime's usual one; and a change of the harness alone (warm-up, event-loop turns) moved one
+ * client between 0.8x and 1.4x of ky, since JIT and GC state dominate a call's count. So it settles an A/B of one
+ * change under one harness; it is no verdict on a target.
  * Standalone: `node bench/instructions.ts [path/to/sturdy/index.js] [caller | platform] [mixed]`.
  */
 import { spawn } from 'node:child_process';

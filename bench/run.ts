@@ -79,7 +79,7 @@ try {
     const alone = await benchInstructions(bundle, false, false);
     const mixed = await benchInstructions(bundle, false, true);
     sections.push(
-      "### Instructions per call (callgrind, V8 predictable mode; stub as a caller's fetch, POST JSON + parse)\n\nCounted after 1,500 warm-up calls: alone (only that client in the process) and after 500 calls of every other client (mixed). Deterministic within 1%, unlike CPU time on this VM; not time (no cache, branch or GC-thread costs). See bench/instructions.ts.\n\n" +
+      "### Instructions per call (callgrind, V8 predictable mode; stub as a caller's fetch, POST JSON + parse)\n\nCounted after 1,500 warm-up calls: alone (only that client in the process) and after 500 calls of every other client (mixed). Repeats within 1%, unlike CPU time on this VM, but a change of the harness alone moved a ratio by up to 0.6x (JIT and GC state): for an A/B of one change, not a verdict on a target. Not time (no cache, branch or GC-thread costs). See bench/instructions.ts.\n\n" +
         table(
           ['client', 'alone k-instr./call', 'alone ratio', 'mixed k-instr./call', 'mixed ratio'],
           instructionRows(alone, mixed),
