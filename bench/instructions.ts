@@ -39,7 +39,9 @@ export function count(args: string[]): Promise<number> {
   let err = '';
   child.stderr.on('data', (data: Buffer) => (err += data.toString()));
   return new Promise((resolvePromise, reject) => {
-    child.once('error', reject);
+    child.once('error', (error) =>
+      reject(new Error(`valgrind did not start (${error.message}): install it (Debian: apt-get install valgrind)`)),
+    );
     child.once('close', (code) => {
       const collected = /Collected : (\d+)/.exec(err);
       if (code !== 0 || !collected)
