@@ -333,10 +333,12 @@ describe('options', () => {
     });
     const limiter = new RateLimiterMemory({ points: 5, duration: 1 });
     const asked: number[] = [];
+    const keys: string[] = [];
     const store = {
       duration: limiter.duration,
       consume: (key: string, points?: number) => {
         asked.push(Date.now());
+        keys.push(key);
         return limiter.consume(key, points);
       },
     };
@@ -345,6 +347,7 @@ describe('options', () => {
     let boundary = 0;
     for (let tries = 0; tries < 5 && !(asked.length > 0 && asked[0]! < boundary); tries++) {
       asked.length = 0;
+      keys.length = 0;
       arrivals.length = 0;
       boundary = Math.ceil((Date.now() + 100) / 1_000) * 1_000;
       await wait(boundary - 20 - Date.now());
@@ -354,8 +357,15 @@ describe('options', () => {
     expect(asked[0]).toBeLessThan(boundary);
     expect(arrivals).toHaveLength(1);
     expect(arrivals[0]).toBeGreaterThanOrEqual(boundary);
-    // Both counts, then the new clock window alone (the point of the window from the first attempt is kept).
-    expect(asked).toHaveLength(3);
+    // The ended clock window's late point is spent; then the new clock window and the window from the first
+    // attempt are asked once each. (A timer can wake a few ms before the wall clock shows the new second: then the
+    // ended clock window is asked once more, harmlessly; CI saw that once.)
+    const window = (at: number) => expect.stringMatching(new RegExp(` window ${Math.floor(at / 1_000)}$`));
+    const aligned = keys.filter((key) => / window \d+$/.test(key));
+    expect(keys.length - aligned.length).toBe(1);
+    expect(aligned[0]).toEqual(window(boundary - 1));
+    expect(aligned.at(-1)).toEqual(window(boundary));
+    expect(aligned.length).toBeLessThanOrEqual(3);
   });
 
   test('a store error is an error event naming the store, never the call failing', async () => {
