@@ -25,6 +25,18 @@ const table = (head: string[], rows: string[][]) =>
     ...rows.map((row) => `| ${row.join(' | ')} |`),
   ].join('\n');
 
+/** The columns of both stub tables. */
+const STUB_HEAD = [
+  'client',
+  'CPU us/op',
+  'ops/s',
+  'time x ky defaults',
+  "time x ky's floor",
+  'target',
+  'alone (per process)',
+  'met?',
+];
+
 const started = performance.now();
 const sections: string[] = [];
 const bundle = await buildNodeBundle();
@@ -37,19 +49,7 @@ try {
     const targets = await benchStubTargets(bundle, false);
     sections.push(
       '### Per-request overhead, stub fetch (POST JSON + parse)\n\nsturdy\'s full defaults (retry, timeouts, idempotency key) with `bearer()`; "retries and timeouts off" is `retry: false, timeout: false, totalTimeout: false, idleTimeout: false`, no auth. CPU time per call; "time x" columns are medians of per-round ratios (lower is better), pooled over 6 fresh processes of 3 rounds each (the JIT luck of one process moved a ratio by up to 0.6x), every client in each process. "alone" is a target row measured against its reference in 6 more processes that run only those two clients, as an app with one client does (every client in one process makes the call sites of sturdy see two configurations, bearer and none, and the JIT slows both: the "time x" columns), with the lowest and highest ratio a process measured by itself.\n\n' +
-        table(
-          [
-            'client',
-            'CPU us/op',
-            'ops/s',
-            'time x ky defaults',
-            "time x ky's floor",
-            'target',
-            'alone (per process)',
-            'met?',
-          ],
-          stubRows(result, targets),
-        ),
+        table(STUB_HEAD, stubRows(result, targets)),
     );
   }
   if (wanted('stub')) {
@@ -58,19 +58,7 @@ try {
     const targets = await benchStubTargets(bundle, true);
     sections.push(
       "### Per-request overhead, stub as the platform's fetch (POST JSON + parse)\n\nThe same calls with the stub installed as `globalThis.fetch` (no client gets a `fetch` option) and building its request as fetch does, `new Request(input, init)`: the path every client takes with the real fetch. sturdy then hands the JSON body and the credential to fetch's init instead of a Request copy (a caller's `fetch`, as in the table above, may ignore an init, so it gets the copy).\n\n" +
-        table(
-          [
-            'client',
-            'CPU us/op',
-            'ops/s',
-            'time x ky defaults',
-            "time x ky's floor",
-            'target',
-            'alone (per process)',
-            'met?',
-          ],
-          stubRows(result, targets),
-        ),
+        table(STUB_HEAD, stubRows(result, targets)),
     );
   }
   // Asked for by name only (about 10 minutes under valgrind): `npm run bench -- instructions`.
