@@ -61,7 +61,7 @@ export function boundBody(response: Response): Response {
  * @example
  * return copyMeta(new Response(guarded, response), response);
  */
-export function copyMeta(response: Response, source: Response): Response {
+function copyMeta(response: Response, source: Response): Response {
   const { clone } = response;
   for (const key of ['url', 'redirected', 'type'] as const) hide(response, key, source[key]);
   hide(response, 'clone', () => copyMeta(clone.call(response), source));
