@@ -2,7 +2,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { msw } from 'msw/vite';
 import { defineConfig } from 'vitest/config';
 import type { TestProjectConfiguration } from 'vitest/config';
-import { browserFlag } from './scripts/build.ts';
+import { buildFlags } from './scripts/build.ts';
 import { CHROMIUM_ARGS, planBrowserTests } from './scripts/chromium-path.ts';
 
 // Chromium wherever it is (scripts/chromium-path.ts); missing, the browser project is left out with a how-to, and CI fails.
@@ -53,7 +53,7 @@ export default defineConfig({
               extends: true,
               plugins: [msw({ mode: 'worker-only' })],
               // The browser build, as package.json's "browser" condition ships it (src/shared/platform.ts).
-              define: browserFlag(true),
+              define: buildFlags('browser'),
               test: {
                 name: 'browser',
                 root: '.',

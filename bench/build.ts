@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { browserFlag, bundleDist } from '../scripts/build.ts';
+import { buildFlags, bundleDist } from '../scripts/build.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const OUT = resolve(ROOT, 'node_modules/.cache/sturdy-bench');
@@ -49,11 +49,11 @@ export async function buildStreamBundle(): Promise<string> {
   return outfile;
 }
 
-/** The package's JavaScript as shipped (scripts/build.ts: one file per entry point, shared chunks), for cold-import timing. */
+/** The package's JavaScript as shipped (scripts/build.ts: one file per entry point, shared chunks), for cold-import timing: Node's build. */
 export async function buildDist(): Promise<string> {
   const outDir = resolve(OUT, 'dist');
   await bundleDist(outDir);
-  return resolve(outDir, 'index.js');
+  return resolve(outDir, 'node', 'index.js');
 }
 
 /** The core as size-limit's "core" row and the bench bundle it: the client and the error guards. */
@@ -73,7 +73,7 @@ export const BROWSER_BUNDLE = {
   format: 'esm',
   platform: 'browser',
   // Bundles of the source get what the package's browser build leaves out left out too (src/shared/platform.ts).
-  define: browserFlag(true),
+  define: buildFlags('browser'),
   target: 'es2022',
   minify: true,
   write: false,

@@ -7,8 +7,9 @@
 // Why bundled: Node's ESM loader resolves, reads and compiles modules one by one; the 26 files tsc emitted
 // cost a cold start about a third more than ky's (README, Performance). esbuild's own code splitting
 // makes a chunk per combination of entry points (9 files for `sturdy`), hence the two passes.
-// - dist/browser/: the same files built for browsers (package.json's "browser" condition): code that cannot run
-//   in a browser left out (src/shared/platform.ts).
+// - three trees of these files (src/shared/platform.ts): dist/node/ for Node, Bun and Deno (package.json's
+//   "node", "bun", "deno" conditions), everything in; dist/ for every other runtime (workers, edge), without what
+//   only a server's fetch needs; dist/browser/ for browsers ("browser"), without what a browser cannot run either.
 // Usage: node scripts/build.ts   (npm run build)
 import { execFileSync } from 'node:child_process';
 import { readFileSync, realpathSync, rmSync } from 'node:fs';
@@ -47,18 +48,20 @@ const COMMON: BuildOptions = {
   legalComments: 'none',
   logLevel: 'warning',
 };
+/** The three builds (src/shared/platform.ts): for Node, Bun and Deno; for browsers; for every other runtime. */
+export type Build = 'node' | 'browser' | 'web';
 /**
- * The define that sets the browser flag of a build (src/shared/platform.ts): the one place its name is written for
- * the build, the size scripts, the bench and the browser test project.
+ * The defines that set a build's flags (src/shared/platform.ts): the one place their names are written for the
+ * build, the size scripts, the bench and the browser test project.
  * @example
- * await build({ ...options, define: browserFlag(true) });
+ * await build({ ...options, define: buildFlags('browser') });
  */
-export const browserFlag = (browser: boolean): Record<string, string> => ({
-  'globalThis.__STURDY_BROWSER__': String(browser),
+export const buildFlags = (target: Build): Record<string, string> => ({
+  'globalThis.__STURDY_BROWSER__': String(target === 'browser'),
+  'globalThis.__STURDY_WEB__': String(target !== 'node'),
 });
-const flag = (browser: boolean): BuildOptions => ({ define: browserFlag(browser) });
-/** Where the browser build goes, inside dist. */
-const BROWSER_DIR = 'browser';
+/** Where each build goes, inside dist. */
+const TREES: Record<Build, string> = { web: '.', node: 'node', browser: 'browser' };
 
 /** The src modules each entry point reaches (absolute paths). */
 async function graphs(): Promise<Map<string, Set<string>>> {
@@ -92,18 +95,18 @@ const toCore = (core: Set<string>, entry: string, out: string): Plugin => ({
 });
 
 /**
- * Writes the entry points' JavaScript (no .d.ts) into `outdir`, as published: the build for every runtime, and
- * the browser build in `outdir/browser`. Also used by bench/ for cold import.
+ * Writes the entry points' JavaScript (no .d.ts) into `outdir`, as published: each build in its tree (`TREES`).
+ * Also used by bench/ for cold import.
  */
 export async function bundleDist(outdir = resolve(ROOT, 'dist')): Promise<void> {
   rmSync(outdir, { recursive: true, force: true });
   const reached = await graphs();
-  await bundleTree(outdir, reached, false);
-  await bundleTree(resolve(outdir, BROWSER_DIR), reached, true);
+  for (const [target, tree] of Object.entries(TREES) as Array<[Build, string]>)
+    await bundleTree(resolve(outdir, tree), reached, target);
 }
 
-/** One tree of entry points and their core chunk, built with the browser flag `browser`. */
-async function bundleTree(outdir: string, reached: Map<string, Set<string>>, browser: boolean): Promise<void> {
+/** One tree of entry points and their core chunk, built with the flags of `target`. */
+async function bundleTree(outdir: string, reached: Map<string, Set<string>>, target: Build): Promise<void> {
   const entries = new Set(entryPoints.map((entry) => entry.in));
   const count = new Map<string, number>();
   for (const modules of reached.values()) for (const module of modules) count.set(module, (count.get(module) ?? 0) + 1);
@@ -115,7 +118,7 @@ async function bundleTree(outdir: string, reached: Map<string, Set<string>>, bro
 
   const coreBuild = await build({
     ...COMMON,
-    ...flag(browser),
+    define: buildFlags(target),
     stdin: {
       contents: [...core]
         .sort()
@@ -133,7 +136,7 @@ async function bundleTree(outdir: string, reached: Map<string, Set<string>>, bro
   for (const entry of entryPoints) {
     const result = await build({
       ...COMMON,
-      ...flag(browser),
+      define: buildFlags(target),
       entryPoints: [entry.in],
       outfile: resolve(outdir, `${entry.out}.js`),
       plugins: [toCore(core, entry.in, entry.out)],

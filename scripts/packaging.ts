@@ -154,18 +154,23 @@ for (const name of AUTH) {
 }
 for (const [name, names] of Object.entries(entries)) writeFileSync(`${OUT}/${name}.js`, (await bundle(names)).code);
 writeFileSync(`${OUT}/everything-with-ky.js`, (await bundle('*', { ky: true })).code);
-// DESIGN's one-call app (createClient + a POST `.json()`) as the build for every runtime gets it: no `browser`
-// condition, so what Node, Deno, Bun, workers and a bundler of dist/index.js get, server-only code included.
-for (const auth of ['', 'bearer']) {
-  const result = await build({
-    ...BROWSER_BUNDLE,
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    stdin: { contents: oneCallApp(`'${PACKAGE}'`, auth), resolveDir: process.cwd(), sourcefile: 'app.js' },
-    external: ['ky'],
-  });
-  writeFileSync(`${OUT}/one-call${auth && `+${auth}`}-every-runtime.js`, result.outputFiles[0]!.contents);
-}
+// DESIGN's one-call app (createClient + a POST `.json()`) from the default build (no condition: what workers, edge
+// runtimes and a bundler of dist/index.js get) and from Node's (the "node" condition, as Bun and Deno resolve it too).
+for (const [tree, conditions] of [
+  ['default-build', []],
+  ['node-build', ['node']],
+] as const)
+  for (const auth of ['', 'bearer']) {
+    const result = await build({
+      ...BROWSER_BUNDLE,
+      platform: 'neutral',
+      conditions: [...conditions],
+      mainFields: ['module', 'main'],
+      stdin: { contents: oneCallApp(`'${PACKAGE}'`, auth), resolveDir: process.cwd(), sourcefile: 'app.js' },
+      external: ['ky'],
+    });
+    writeFileSync(`${OUT}/one-call${auth && `+${auth}`}-${tree}.js`, result.outputFiles[0]!.contents);
+  }
 // Each optional entry point with the core (minus the core's own row: what importing it adds; ky and optional peers external).
 const OPTIONAL: Record<string, string[]> = {
   endpoint: ['endpoint'],

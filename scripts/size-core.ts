@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { browserFlag } from './build.ts';
+import { type Build, buildFlags } from './build.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const INDEX = JSON.stringify(resolve(ROOT, 'src/index.ts'));
@@ -27,9 +27,9 @@ export type LeanSize = { gzip: number; min: number; modules: Array<[path: string
 /**
  * Bundles one of `LEAN_APPS` as DESIGN measures it.
  * @example
- * (await leanCoreSize('core')).gzip // 9200 (the browser build; `false`: the build for every runtime)
+ * (await leanCoreSize('core')).gzip // 8570 (the browser build; 'web': the default build, 'node': Node's)
  */
-export async function leanCoreSize(name: keyof typeof LEAN_APPS, browser = true): Promise<LeanSize> {
+export async function leanCoreSize(name: keyof typeof LEAN_APPS, target: Build = 'browser'): Promise<LeanSize> {
   const out = await build({
     stdin: { contents: LEAN_APPS[name], resolveDir: ROOT, loader: 'ts' },
     bundle: true,
@@ -37,8 +37,8 @@ export async function leanCoreSize(name: keyof typeof LEAN_APPS, browser = true)
     format: 'esm',
     platform: 'browser',
     // What a browser bundler gets from the package (its browser build, src/shared/platform.ts), unless asked for
-    // the build every other runtime gets.
-    define: browserFlag(browser),
+    // another build.
+    define: buildFlags(target),
     external: ['ky'],
     write: false,
     metafile: true,
@@ -56,10 +56,10 @@ export async function leanCoreSize(name: keyof typeof LEAN_APPS, browser = true)
 if (import.meta.main) {
   for (const name of Object.keys(LEAN_APPS) as Array<keyof typeof LEAN_APPS>) {
     const { gzip, min, modules } = await leanCoreSize(name);
-    // The build every other runtime (and a bundler without the browser condition) gets, beside it.
-    const everywhere = (await leanCoreSize(name, false)).gzip;
+    // The default build (workers, edge, a bundler without conditions: dist/index.js) and Node's, beside it.
+    const [web, node] = await Promise.all([leanCoreSize(name, 'web'), leanCoreSize(name, 'node')]);
     console.log(
-      `${name}: ${(gzip / 1000).toFixed(2)} kB min+gz (${min} B min); build for every runtime ${(everywhere / 1000).toFixed(2)} kB`,
+      `${name}: ${(gzip / 1000).toFixed(2)} kB min+gz (${min} B min); default build ${(web.gzip / 1000).toFixed(2)} kB; Node/Bun/Deno build ${(node.gzip / 1000).toFixed(2)} kB`,
     );
     if (process.argv.includes('--modules'))
       for (const [path, bytes] of modules) console.log(`  ${String(bytes).padStart(6)}  ${path}`);

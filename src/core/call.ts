@@ -128,7 +128,7 @@ export class Call implements CallInfo {
   /** The error for a body the connection broke mid-way (fetch's bare `TypeError: terminated`): this request's NetworkError. */
   brokenBody(error: TypeError, request = this.lastRequest): NetworkError {
     const broken = new NetworkError(this.safeRequest(request), { cause: error });
-    if (!globalThis.__STURDY_BROWSER__) describeNetworkCause(broken, this.redact);
+    if (!globalThis.__STURDY_WEB__) describeNetworkCause(broken, this.redact);
     redactErrorChain(broken, this.redact);
     return broken;
   }
@@ -148,7 +148,7 @@ export class Call implements CallInfo {
     if (result instanceof TimeoutError && /^Request timed out: /.test(result.message))
       this.timeoutError(this.remaining() <= 5 ? 'total' : 'attempt', result);
     noteRetryAfter(result, this.options.retry);
-    if (!globalThis.__STURDY_BROWSER__ && result instanceof NetworkError) describeNetworkCause(result, this.redact);
+    if (!globalThis.__STURDY_WEB__ && result instanceof NetworkError) describeNetworkCause(result, this.redact);
     if (isKyLike(result))
       sanitizeKyError(
         result,

@@ -249,9 +249,9 @@ export function kyRetry(call: RetryCall) {
       if (serverWait) {
         if (late || serverWait > retry.maxRetryAfter) return false;
       } else if (late) throw call.timeoutError('total');
-      else if (!globalThis.__STURDY_BROWSER__ && !staleSeen && network && isStaleSocket(error)) {
+      else if (!globalThis.__STURDY_WEB__ && !staleSeen && network && isStaleSocket(error)) {
         // The first repeat after a stale keep-alive socket is free and at once: the server never saw the request
-        // (a browser's fetch names no socket error, so its build leaves this out).
+        // (only a server runtime's fetch names a socket error, so the web builds leave this out).
         staleSeen = true;
         planned = 0;
       } else if (!call.client.budget.take()) return false;

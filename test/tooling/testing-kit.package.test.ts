@@ -40,13 +40,14 @@ test('only dist/testing imports msw: the main entry works without it', () => {
     });
   const mswImports = importsOf('dist').filter((line) => / -> msw/.test(line));
   expect(mswImports.length).toBeGreaterThan(0);
-  // The build for every runtime and the browser build (dist/browser) alike.
-  const testing = [join('dist', 'testing'), join('dist', 'browser', 'testing')];
+  // The three builds alike (default, dist/browser, dist/node).
+  const testing = [join('dist', 'testing'), join('dist', 'browser', 'testing'), join('dist', 'node', 'testing')];
   expect(mswImports.filter((line) => !testing.some((folder) => line.startsWith(folder)))).toEqual([]);
   const exports = (JSON.parse(readFileSync('package.json', 'utf8')) as { exports: Record<string, unknown> }).exports;
   expect(exports['./testing']).toMatchObject({
     types: './dist/testing/index.d.ts',
     browser: './dist/browser/testing/index.js',
+    node: './dist/node/testing/index.js',
     default: './dist/testing/index.js',
   });
 });

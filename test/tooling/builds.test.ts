@@ -1,7 +1,7 @@
 /**
- * The browser build (package.json "browser" condition, dist/browser; src/shared/platform.ts): what a bundler
- * that targets browsers gets from the BUILT package, and that every other target gets the build for every
- * runtime. `npm test` builds first (pretest).
+ * The three builds (src/shared/platform.ts): what each runtime's resolver or bundler gets from the BUILT package.
+ * Node, Bun and Deno get dist/node (everything), a browser bundler dist/browser, every other runtime dist/ (the
+ * default). `npm test` builds first (pretest).
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,28 +31,44 @@ async function bundle(platform: 'browser' | 'node' | 'neutral', conditions?: str
   return result.outputFiles[0]!.text;
 }
 
-/** Code only a server runtime can run, by a string only it holds. */
-const SERVER_ONLY = {
+/** Code that only some builds hold, by a string only it holds. */
+const SOCKETS = {
   'naming a socket error code': 'Failed to fetch|Load failed',
-  'the relative-URL hint': 'pass an absolute URL or set baseUrl',
   'the stale keep-alive socket rule': 'UND_ERR_SOCKET',
+};
+const SERVER_ONLY = {
+  'the relative-URL hint': 'pass an absolute URL or set baseUrl',
   'following a credentialed redirect in code': 'redirects (a redirect loop)',
+};
+const holds = (code: string, texts: Record<string, string>, expected: boolean) => {
+  for (const [what, text] of Object.entries(texts)) expect(code.includes(text), what).toBe(expected);
 };
 
 test('a browser bundler gets the browser build: no code a browser cannot run', async () => {
   const code = await bundle('browser');
   expect(code).toContain('dist/browser/');
-  for (const [what, text] of Object.entries(SERVER_ONLY)) expect(code.includes(text), what).toBe(false);
+  holds(code, { ...SOCKETS, ...SERVER_ONLY }, false);
 });
 
 test.each([
   ['Node', 'node', undefined],
-  ['Cloudflare workerd (wrangler conditions)', 'neutral', ['workerd', 'worker', 'browser']],
-  ['Vercel edge (edge-light conditions)', 'neutral', ['edge-light', 'worker', 'browser']],
-] as const)('%s gets the build for every runtime, server code included', async (_, platform, conditions) => {
+  ['Bun', 'neutral', ['bun', 'node']],
+  ['Deno', 'neutral', ['deno', 'node']],
+] as const)('%s gets the Node build: everything', async (_, platform, conditions) => {
   const code = await bundle(platform, conditions ? [...conditions] : undefined);
-  expect(code).not.toContain('dist/browser/');
-  for (const [what, text] of Object.entries(SERVER_ONLY)) expect(code.includes(text), what).toBe(true);
+  expect(code).toContain('dist/node/');
+  holds(code, { ...SOCKETS, ...SERVER_ONLY }, true);
+});
+
+test.each([
+  ['Cloudflare workerd (wrangler conditions)', ['workerd', 'worker', 'browser']],
+  ['Vercel edge (edge-light conditions)', ['edge-light', 'worker', 'browser']],
+  ['a bundler with no condition (dist/index.js)', []],
+] as const)('%s gets the default build: redirects kept home, no socket diagnostics', async (_, conditions) => {
+  const code = await bundle('neutral', [...conditions]);
+  expect(code).not.toMatch(/dist\/(node|browser)\//);
+  holds(code, SERVER_ONLY, true);
+  holds(code, SOCKETS, false);
 });
 
 describe('the browser build run by a server runtime (a jsdom or happy-dom test setup under Node)', () => {
