@@ -7,7 +7,9 @@
  * held the JIT's tier-up work). Instructions are not time (no cache, branch or GC-thread costs) and predictable
  * mode is not the runtime's usual one; and a change of the harness alone (warm-up, event-loop turns) moved one
  * client between 0.8x and 1.4x of ky, since JIT and GC state dominate a call's count. So it settles an A/B of one
- * change under one harness; it is no verdict on a target.
+ * change under one harness; it is no verdict on a target. Nor on garbage: with one thread doing all of the GC's
+ * work, each reference cycle through a Promise or a Response (a closure stored on it that holds it) counted about
+ * 65k instructions per call more, where the timed CPU did not move (README, Performance).
  * Standalone: `node bench/instructions.ts [path/to/sturdy/index.js] [caller | platform] [mixed]`.
  */
 import { spawn } from 'node:child_process';
