@@ -137,8 +137,18 @@ async function stubCases(
       if (check.id !== 'ord_1') throw new Error('sturdy stub bench: unexpected reply');
     }
   const cases = Object.fromEntries(clients.map(([name, call]) => [name, () => perOp(call, n)]));
-  return { samples: await alternate(cases, rounds, 2) };
+  return { samples: await alternate(cases, rounds, WARM_ROUNDS) };
 }
+
+/**
+ * Warm-up rounds of every client before the measured ones. With every client in one process, V8 was still
+ * optimizing undici's and ky's functions 3,500-5,500 calls into a row: 2 warm rounds of 1,500 calls measured
+ * that tier-up (a row read 1.5x where a long run reads 1.3x), so the measured rounds start after 6,000 calls.
+ */
+const WARM_ROUNDS = 4;
+/** Fresh processes and measured rounds of each (a multiple of 6: every order of the balanced square, `alternate`). */
+const PROCESSES = 4;
+const ROUNDS = 12;
 
 /**
  * The stub table from `processes` fresh processes of `rounds` rounds each, their rounds pooled (each round's
@@ -150,8 +160,8 @@ async function stubCases(
 export async function benchStubProcesses(
   bundle: string,
   platform: boolean,
-  processes = 6,
-  rounds = 3,
+  processes = PROCESSES,
+  rounds = ROUNDS,
   n = 1500,
   rows?: readonly string[],
 ): Promise<StubResult> {
@@ -181,18 +191,16 @@ const TARGETS: Record<string, { of: string; at: number }> = {
 export type TargetRatio = { ratio: number; low: number; high: number };
 
 /**
- * Each target row against its reference in fresh processes that run only those two clients. With every client
- * in one process these short runs read higher ("off" about 1.5x against 1.2x): the JIT still tiers up after
- * 3,000 calls of a row there, and each row pays for the garbage of the row before it. The code itself is not
- * slower: after 4,000 warm calls, callgrind counted fewer instructions per "off" call (GC and compiler left
- * out) with every client than alone, and in 16-round runs in balanced orders both ways read the same.
+ * Each target row against its reference in fresh processes that run only those two clients, as an app with one
+ * client does. With every client in one process, each row also pays for the garbage of the rows before it: the
+ * balanced orders of `alternate` spread that over every row, and both figures are printed.
  * @example
  * const targets = await benchStubTargets(bundlePath, false);
  */
 export async function benchStubTargets(bundle: string, platform: boolean): Promise<Record<string, TargetRatio>> {
   const targets: Record<string, TargetRatio> = {};
   for (const [row, { of }] of Object.entries(TARGETS)) {
-    const { samples, processes = [] } = await benchStubProcesses(bundle, platform, 6, 3, 1500, [row, of]);
+    const { samples, processes = [] } = await benchStubProcesses(bundle, platform, PROCESSES, ROUNDS, 1500, [row, of]);
     const each = processes.map((own) => pairedRatio(own[row]!, own[of]!));
     targets[row] = { ratio: pairedRatio(samples[row]!, samples[of]!), low: Math.min(...each), high: Math.max(...each) };
   }
