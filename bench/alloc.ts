@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
 import { resolve } from 'node:path';
-import { CALLS_PER_TURN, turn } from './stats.ts';
+import { callMany } from './stats.ts';
 import { ROWS, stubClients } from './stub.ts';
 
 type Node = {
@@ -26,13 +26,7 @@ const WARM = 6000;
 /** Bytes per call by site for one row, in this process. */
 async function sites(row: string, calls: number): Promise<Record<string, number>> {
   const call = stubClients(await import('../src/index.ts'), false)[row]!;
-  const run = async (n: number) => {
-    for (let i = 1; i <= n; i++) {
-      await call();
-      if (i % CALLS_PER_TURN === 0) await turn();
-    }
-  };
-  await run(WARM);
+  await callMany(call, WARM);
   const session = new Session();
   session.connect();
   await session.post('HeapProfiler.startSampling', {
@@ -40,7 +34,7 @@ async function sites(row: string, calls: number): Promise<Record<string, number>
     includeObjectsCollectedByMajorGC: true,
     includeObjectsCollectedByMinorGC: true,
   });
-  await run(calls);
+  await callMany(call, calls);
   const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as { profile: { head: Node } };
   const bytes: Record<string, number> = {};
   const walk = ({ callFrame: { functionName, url, lineNumber }, selfSize, children }: Node) => {

@@ -4,7 +4,7 @@
  * Usage (bench/instructions.ts runs it under valgrind, with V8's predictable flags):
  *   node instructions-child.ts <path/to/sturdy/index.js> <caller | platform> <case> <warm> <n> [mixed]
  */
-import { CALLS_PER_TURN, turn } from './stats.ts';
+import { callMany } from './stats.ts';
 import { CASE_NAMES, platformStub, stubClients } from './stub.ts';
 
 const [target, mode, name, warm, n, mixed] = process.argv.slice(2) as [string, string, string, string, string, string?];
@@ -12,12 +12,7 @@ if (!CASE_NAMES.includes(name)) throw new Error(`unknown case ${name}`);
 const sturdy = (await import(target)) as Record<string, unknown>;
 if (mode === 'platform') globalThis.fetch = platformStub;
 const clients = stubClients(sturdy, mode === 'platform');
-const run = async (which: string, count: number) => {
-  for (let i = 1; i <= count; i++) {
-    await clients[which]!();
-    if (i % CALLS_PER_TURN === 0) await turn();
-  }
-};
+const run = (which: string, count: number) => callMany(clients[which]!, count);
 if (mixed) for (const other of CASE_NAMES) if (other !== name) await run(other, 500);
 await run(name, Number(warm));
 await run(name, Number(n));

@@ -127,8 +127,7 @@ async function stubCases(
   n: number,
   rows?: readonly string[],
 ): Promise<StubResult> {
-  // Only the rows asked for are ever called: one call of another sturdy client would already make the measured
-  // one's call sites polymorphic.
+  // Only the rows asked for are ever called: an "alone" process runs one sturdy client, as an app with one does.
   const clients = Object.entries(stubClients(sturdy, platform)).filter(([name]) => !rows || rows.includes(name));
   // Sanity: every sturdy case really parses the reply.
   for (const [name, call] of clients)
