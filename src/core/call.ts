@@ -125,12 +125,9 @@ export class Call implements CallInfo {
     return nameTimeout(error, kind, Number(limit), `${this.method} ${this.redact.url(this.lastRequest?.url ?? '')}`);
   }
 
-  /** The error for a body the connection broke mid-way (fetch's bare `TypeError: terminated`): this request's NetworkError. */
-  brokenBody(error: TypeError, request = this.lastRequest): NetworkError {
-    const broken = new NetworkError(this.safeRequest(request), { cause: error });
-    if (!globalThis.__STURDY_WEB__) describeNetworkCause(broken, this.redact);
-    redactErrorChain(broken, this.redact);
-    return broken;
+  /** The error for a body the connection broke mid-way (fetch's bare `TypeError: terminated`): this request's NetworkError, finalized. */
+  brokenBody(error: TypeError): unknown {
+    return this.fail(new NetworkError(this.lastRequest!, { cause: error }));
   }
 
   /**
