@@ -72,6 +72,33 @@ describe('json bodies', () => {
     expect(data.accept).toBe('application/json');
   });
 
+  // Each way the body reaches fetch: on fetch's init, on a Request copy, or held by ky's own request (retries off,
+  // a fetch of the caller's), where the platform labels a string body text/plain before sturdy's headers are set.
+  const viaCallersFetch: ClientOptions['fetch'] = (input, init) => fetch(input, init);
+  test.each<[string, ClientOptions]>([
+    ["the platform's fetch, retries off", { retry: false }],
+    ["the platform's fetch, retries on", {}],
+    ["a caller's fetch, retries off", { retry: false, fetch: viaCallersFetch }],
+    ["a caller's fetch, retries on", { fetch: viaCallersFetch }],
+    ["a caller's fetch, retries and timeouts off", { retry: false, timeout: false, fetch: viaCallersFetch }],
+    [
+      "a caller's fetch and a hook that sees the request",
+      { fetch: viaCallersFetch, hooks: { beforeRequest: [() => {}] } },
+    ],
+    [
+      "a caller's fetch and middleware",
+      { retry: false, fetch: viaCallersFetch, use: [(request, next) => next(request)] },
+    ],
+  ])('the server gets the JSON content-type, accept and an Idempotency-Key (%s)', async (_, extra) => {
+    const client = createClient({ baseUrl: 'https://api.test/', ...extra });
+    const data = await client
+      .post('echo', { json: { a: 1 } })
+      .json<{ contentType: string; accept: string; body: string }>();
+    expect(data).toMatchObject({ contentType: 'application/json; charset=utf-8', accept: 'application/json' });
+    expect(data.body).toBe('{"a":1}');
+    expect(received[0]!.headers.get('idempotency-key')).toMatch(/^[\da-f-]{36}$/);
+  });
+
   test('keeps a content-type and accept the caller set', async () => {
     const data = await api
       .post('echo', {

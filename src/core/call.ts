@@ -55,12 +55,10 @@ export class Call implements CallInfo {
   readsJson = false;
   /** The names this attempt's credential is in; the credential policy sets it on each attempt (see CallInfo). */
   credential: CredentialNames | undefined;
-  /** The call sends JSON; it is keyed (POST/PATCH with an Idempotency-Key), with this key. */
-  json = false;
+  /** A POST/PATCH that carries an Idempotency-Key (it may repeat). */
   keyed = false;
-  key: string | undefined;
-  /** sturdy's default headers are set on each attempt's request (no hook sees ky's). */
-  addHeaders = false;
+  /** sturdy's default headers to set on each attempt's request, when no hook sees ky's (then ky holds them). */
+  headers: Array<[string, string]> | undefined;
   readonly started = now();
   readonly client: Client;
   /** The options this call uses: its client's snapshot, with what the call gave merged over it. */
@@ -288,23 +286,34 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
   // ky (through the platform's Request) refuses a body with these; the JSON body is sent per attempt, so say it here.
   if (json !== undefined && (method === 'GET' || method === 'HEAD'))
     throw new TypeError(`sturdy: a ${method} request cannot have a body`);
-  // Set by the call (ky reads a value 'undefined' as "remove"), else by its input Request or its client?
+  // Set by the call (ky reads a value 'undefined' as "remove"), else by its input Request or its client? Not
+  // ky's request: the platform labels a string body text/plain, which is not the caller's choice.
+  const own = given.headers && new Headers(given.headers as HeadersInit);
   const has = (name: string) => {
-    const own = given.headers && new Headers(given.headers as HeadersInit).get(name);
-    return own != null
-      ? own !== 'undefined'
+    const value = own && own.get(name);
+    return value != null
+      ? value !== 'undefined'
       : (input instanceof Request && input.headers.has(name)) || (client.options.headers as Headers).has(name);
   };
-  call.json = json !== undefined;
-  call.keyed = isKeyedMethod(method) && (options.idempotencyKey !== false || has(IDEMPOTENCY_HEADER));
+  // sturdy's headers the request lacks: JSON's content-type and accept, and a keyed call's Idempotency-Key,
+  // the same on every attempt.
+  const extra: Array<[string, string]> = [];
+  if (json !== undefined) {
+    if (!has('content-type')) extra.push(['content-type', JSON_CONTENT_TYPE]);
+    if (!has('accept')) extra.push(['accept', JSON_ACCEPT]);
+  }
+  const key = options.idempotencyKey;
+  call.keyed = isKeyedMethod(method) && (key !== false || has(IDEMPOTENCY_HEADER));
+  if (call.keyed && key !== false && !has(IDEMPOTENCY_HEADER))
+    extra.push([IDEMPOTENCY_HEADER, key ?? crypto.randomUUID()]);
   // A hook may look at sturdy's headers (the Idempotency-Key of each attempt): then ky gets them; else they are
   // set on each attempt's request, which spares ky a Headers merge per call.
   const observed = observes(client.options.hooks) || observes(given.hooks) || Boolean(options.onUploadProgress);
   if (observed) {
     const headers = new Headers(given.headers as HeadersInit);
-    for (const [name, value] of defaultHeaders(call, has)) headers.set(name, value);
+    for (const [name, value] of extra) headers.set(name, value);
     part.headers = headers;
-  } else call.addHeaders = true;
+  } else call.headers = extra;
 
   // A JSON body is sent from its string per attempt when no hook sees ky's request (nor upload progress counts
   // its stream): ky then holds no body, so it has nothing to tee for its retries.
@@ -330,20 +339,6 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
   part.retry = options.retry.limit === 0 || !replay ? 0 : kyRetry(call);
   part.fetch = attemptFetch(call, options.auth || undefined, perAttempt, replay);
   return part;
-}
-
-/**
- * sturdy's headers a request lacks (`has` says what it holds): JSON's content-type and accept, and a keyed
- * call's Idempotency-Key, the same on every attempt.
- */
-function defaultHeaders(call: Call, has: (name: string) => boolean): Array<[string, string]> {
-  const extra: Array<[string, string]> = [];
-  if (call.json && !has('content-type')) extra.push(['content-type', JSON_CONTENT_TYPE]);
-  if (call.json && !has('accept')) extra.push(['accept', JSON_ACCEPT]);
-  const key = call.options.idempotencyKey;
-  if (call.keyed && key !== false && !has(IDEMPOTENCY_HEADER))
-    extra.push([IDEMPOTENCY_HEADER, (call.key ??= key ?? crypto.randomUUID())]);
-  return extra;
 }
 
 /** The platform's fetch, which builds its request from fetch's init as well (a caller's fetch may ignore init). */
@@ -397,9 +392,7 @@ function attemptFetch(
     const request = asRequest(input, init);
     call.attempt += 1;
     call.lastRequest = request;
-    if (call.addHeaders)
-      for (const [name, value] of defaultHeaders(call, (name) => request.headers.has(name)))
-        request.headers.set(name, value);
+    for (const [name, value] of call.headers ?? []) request.headers.set(name, value);
     // `.json()` asks for JSON unless the caller chose what to accept (ky's own `.json()` would set it too).
     if (call.readsJson && !request.headers.has('accept')) request.headers.set('accept', JSON_ACCEPT);
     const send = (outgoing: Request, credential?: RequestInit) =>
