@@ -114,9 +114,13 @@ export class ValidationError extends SturdyError {
   ) {
     // The floor: validate() words issues with the client's redactor first; this catches what any caller passes.
     const issues = given.map(({ message, path }) => ({ message: redact(message), path: redact(path) }));
-    const shown = issues.map(({ message, path }) => `at ${path}: ${message}`);
-    const more = shown.splice(3).length;
-    super(`${what} invalid ${shown.join('; ')}${more ? `; (and ${more} more)` : ''}`, { direction, issues, status });
+    const shown = issues.slice(0, 3).map((issue) => `at ${issue.path}: ${issue.message}`);
+    const more = issues.length - 3;
+    super(`${what} invalid ${shown.join('; ')}${more > 0 ? `; (and ${more} more)` : ''}`, {
+      direction,
+      issues,
+      status,
+    });
   }
 }
 
@@ -191,11 +195,9 @@ export const isKyLike = (error: unknown): error is KyLikeError => error instance
  * Defines a hidden `value` at `key` (replacing what was there): out of enumeration, JSON and loggers' copies. On
  * what a hook froze or sealed, nothing (it is handed out as it is).
  */
-export const hide = (target: object, key: PropertyKey, value: unknown) => {
-  try {
-    Object.defineProperty(target, key, { value, configurable: true, writable: true, enumerable: false });
-  } catch {}
-};
+export const hide = (target: object, key: PropertyKey, value: unknown) =>
+  // Reflect's form reports a refusal (frozen, sealed) instead of throwing it.
+  Reflect.defineProperty(target, key, { value, configurable: true, writable: true, enumerable: false });
 
 /**
  * Makes a ky error safe to hand out: redacts its message chain, replaces its request by `safe` (no credential
