@@ -25,7 +25,8 @@ const UNSERIALIZABLE: Record<string, string> = {
  */
 const checkedStringify = (value: unknown): string =>
   JSON.stringify(value, (_key, item: unknown) => {
-    if (typeof item === 'function' || typeof item === 'symbol') throw item;
+    // A BigInt (JSON throws for it anyway), a function or a symbol.
+    if (UNSERIALIZABLE[typeof item]) throw item;
     return item;
   });
 
