@@ -84,9 +84,8 @@ export async function parseJsonText(
   redactor: Redactor,
   parse?: (text: string) => unknown,
 ): Promise<unknown> {
-  if (text === '' && !parse) return undefined;
   try {
-    return parse ? await parse(text) : JSON.parse(text);
+    return parse ? await parse(text) : text ? JSON.parse(text) : undefined;
   } catch (error) {
     throw parseError(response, text, redactor, { cause: error });
   }
