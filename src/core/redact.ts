@@ -32,7 +32,7 @@ const fieldKey = (name: string) => name.toLowerCase().replace(/[\W_]/g, '');
 
 /** The token68 after `Bearer` / `Basic` in echoed text (the lookahead keeps it whole; a token followed by `"`
  * after `=` is an auth-param such as `realm="..."`). */
-const SCHEME_CREDENTIAL = /(\b(?:bearer|basic)\s+)([\w\-.~+/]{6,}=*)(?![\w\-.~+/=]|(?<==)")/gi;
+const SCHEME_CREDENTIAL = /(\b(?:bearer|basic)\s+)([\w.~+/-]{6,}=*)(?![\w.~+/=-]|(?<==)")/gi;
 /** The userinfo of a URL (`https://user:password@host`): a credential whoever wrote it. A scheme is short (a long
  * unbounded one made a hex or hyphenated megabyte quadratic). */
 const URL_USERINFO = /(\b[a-z][a-z\d+.-]{0,40}:\/\/)[^\s/?#@]+@/gi;
