@@ -3,7 +3,7 @@
  * (result.ts renders the final result). Everything shown is redacted.
  */
 import type { SturdyEvent } from '../src/index.ts';
-import { createRedactor } from '../src/core/redact.ts';
+import { createRedactor, redactHeaders } from '../src/core/redact.ts';
 import type { RecordedRequest } from '../src/testing/index.ts';
 
 export type RowKind =
@@ -205,7 +205,7 @@ export class Timeline {
 
   /** A row for a request the mock API received: what a server would log, secrets redacted. */
   received(request: RecordedRequest): void {
-    const headers = redactor.headers(request.headers);
+    const headers = redactHeaders(redactor, request.headers);
     const shown = ['idempotency-key', 'authorization', 'x-api-key', 'last-event-id', 'if-none-match']
       .filter((name) => headers[name])
       .map((name) => `${name}: ${headers[name]}`);

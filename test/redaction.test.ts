@@ -254,6 +254,13 @@ describe('text hides a parameter or field named like a secret in any spelling', 
     expect(defaultRedactor.text(text)).toBe(expected);
   });
 
+  test('a credential header name matches in any spelling, an ordinary header does not', () => {
+    for (const name of ['Authorization', 'X_Api_Key', 'xapikey', 'Set-Cookie'])
+      expect(defaultRedactor.isSensitiveHeader(name)).toBe(true);
+    for (const name of ['Idempotency-Key', 'Accept', 'X-Request-Id', 'Key'])
+      expect(defaultRedactor.isSensitiveHeader(name)).toBe(false);
+  });
+
   test("a child adds its names and secrets to its parent's; the parent does not learn them", () => {
     const parent = createRedactor({ fields: ['ssn'] });
     const child = createRedactor({ query: ['x-session'], headers: ['x-tenant-auth'] }, parent);

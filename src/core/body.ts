@@ -5,7 +5,7 @@
 import { hide } from './errors.ts';
 
 /** Most bytes read from a body that is only needed for an error (HTTPError.data, ParseError snippet). */
-export const ERROR_BODY_LIMIT = 1024 * 1024;
+export const ERROR_BODY_LIMIT = 2 ** 20;
 
 /**
  * Reads a body as UTF-8 text (as JSON is), at most {@link ERROR_BODY_LIMIT} bytes unless `readOn` says, from what came
@@ -15,22 +15,21 @@ export const ERROR_BODY_LIMIT = 1024 * 1024;
  */
 export async function readBounded(
   response: Response,
-  readOn: (start: string) => boolean = () => false,
+  readOn?: (start: string) => boolean,
 ): Promise<[text: string, whole: boolean]> {
   const reader = response.body?.getReader();
   const decoder = new TextDecoder();
   let text = '';
-  let bytes = 0;
-  let limit = ERROR_BODY_LIMIT;
+  /** Bytes left before the bound; past it, read on to the end only when what came so far says so. */
+  let left = ERROR_BODY_LIMIT;
   let whole = true;
   while (reader && whole) {
     const { done, value } = await reader.read();
     if (done) break;
     text += decoder.decode(value, { stream: true });
-    // Past the bound: read on to the end only when what came so far says so.
-    if ((bytes += value.byteLength) > limit) {
-      whole = readOn(text);
-      limit = Infinity;
+    if ((left -= value.byteLength) < 0) {
+      whole = !!readOn?.(text);
+      left = Infinity;
     }
   }
   if (!whole) reader?.cancel().catch(() => {});
@@ -44,11 +43,11 @@ export async function readBounded(
  * const bounded = boundBody(response); // ky reads bounded.body; a 50 MiB error page costs 1 MiB
  */
 export function boundBody(response: Response): Response {
-  let bytes = 0;
+  let left = ERROR_BODY_LIMIT;
   const bounded = new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
       // Erroring the pipe's destination cancels its source.
-      if ((bytes += chunk.byteLength) > ERROR_BODY_LIMIT) controller.error(new RangeError('error body over 1 MiB'));
+      if ((left -= chunk.byteLength) < 0) controller.error(RangeError('error body over 1 MiB'));
       else controller.enqueue(chunk);
     },
   });

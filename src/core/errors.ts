@@ -31,6 +31,9 @@ export const PARSE_SNIPPET_CHARS = 200;
 export const parseSnippet = (text: string, redactor: Redactor): string =>
   redactor.text(text.slice(0, PARSE_SNIPPET_CHARS + 4096)).slice(0, PARSE_SNIPPET_CHARS);
 
+/** `text` as the default rules show it, never throwing (a symbol prints as `Symbol(...)`). */
+const redact = (text: unknown) => defaultRedactor.text(String(text));
+
 /** One issue of a failed validation, with its path as `$.a.b[0]`. */
 export type Issue = { readonly message: string; readonly path: string };
 
@@ -47,9 +50,9 @@ export class SturdyError extends Error {
     return true;
   }
 
-  /** `fields`: a subclass's own fields, set once the message is (plain and redacted: printing shows them). */
-  constructor(message: string, options?: { cause?: unknown }, fields?: object) {
-    super(defaultRedactor.text(message), options);
+  /** `fields`: a subclass's own fields (plain and redacted: printing shows them), and a `cause` when one is given. */
+  constructor(message: string, fields?: object) {
+    super(defaultRedactor.text(message), fields);
     Object.assign(this, fields);
   }
 }
@@ -65,7 +68,7 @@ export class SerializationError extends SturdyError {
   /** Where in the value the problem is, like `$.items[2].price`. */
   declare readonly path: string;
   constructor(message: string, path = '$') {
-    super(message, undefined, { path });
+    super(message, { path });
   }
 }
 
@@ -88,8 +91,7 @@ export class ParseError extends SturdyError {
     snippet = parseSnippet(snippet, defaultRedactor);
     super(
       `Response body of ${url} (${status}, ${contentType ?? 'no content-type'}) is not JSON: ${JSON.stringify(snippet)}`,
-      options,
-      { status, contentType, snippet },
+      { ...options, status, contentType, snippet },
     );
   }
 }
@@ -111,14 +113,14 @@ export class ValidationError extends SturdyError {
     { status, what = `${direction} body` }: { status?: number; what?: string } = {},
   ) {
     // The floor: validate() words issues with the client's redactor first; this catches what any caller passes.
-    const issues = given.map(({ message, path }) => ({
-      message: defaultRedactor.text(String(message)),
-      path: defaultRedactor.text(String(path)),
-    }));
-    const shown = issues.map(({ message, path }) => `at ${path}: ${message}`);
-    const more = shown.splice(3).length;
-    if (more) shown.push(`(and ${more} more)`);
-    super(`${what} invalid ${shown.join('; ')}`, undefined, { direction, issues, status });
+    const issues = given.map(({ message, path }) => ({ message: redact(message), path: redact(path) }));
+    const shown = issues.slice(0, 3).map((issue) => `at ${issue.path}: ${issue.message}`);
+    const more = issues.length - 3;
+    super(`${what} invalid ${shown.join('; ')}${more > 0 ? `; (and ${more} more)` : ''}`, {
+      direction,
+      issues,
+      status,
+    });
   }
 }
 
@@ -138,9 +140,9 @@ export class AuthError extends SturdyError {
   declare readonly status?: number;
   constructor(
     message: string,
-    { cause, ...fields }: { error?: string; errorDescription?: string; status?: number; cause?: unknown } = {},
+    fields?: { error?: string; errorDescription?: string; status?: number; cause?: unknown },
   ) {
-    super(message, { cause }, fields);
+    super(message, fields);
   }
 }
 
@@ -166,12 +168,11 @@ export const isAuthError: (error: unknown) => error is AuthError = /* @__PURE__ 
  */
 export function redactErrorChain(error: unknown, redactor: Redactor): void {
   for (let current = error, depth = 4; depth-- && current instanceof Error; current = current.cause) {
-    const fields = current as unknown as Record<string, unknown>;
     // The stack repeats the message: redacted as text, it shows the message as redacted.
     for (const key of ['message', 'stack', ...Object.keys(current)]) {
       try {
-        const value = fields[key];
-        if (typeof value === 'string') fields[key] = redactor.text(value);
+        const value = (current as unknown as Record<string, unknown>)[key];
+        if (typeof value === 'string') (current as unknown as Record<string, unknown>)[key] = redactor.text(value);
       } catch {
         // A frozen foreign error (or a getter that throws) keeps its text: it is handed out as it is.
       }
@@ -194,11 +195,9 @@ export const isKyLike = (error: unknown): error is KyLikeError => error instance
  * Defines a hidden `value` at `key` (replacing what was there): out of enumeration, JSON and loggers' copies. On
  * what a hook froze or sealed, nothing (it is handed out as it is).
  */
-export const hide = (target: object, key: PropertyKey, value: unknown) => {
-  try {
-    Object.defineProperty(target, key, { value, configurable: true, writable: true, enumerable: false });
-  } catch {}
-};
+export const hide = (target: object, key: PropertyKey, value: unknown) =>
+  // Reflect's form reports a refusal (frozen, sealed) instead of throwing it.
+  Reflect.defineProperty(target, key, { value, configurable: true, writable: true, enumerable: false });
 
 /**
  * Makes a ky error safe to hand out: redacts its message chain, replaces its request by `safe` (no credential

@@ -20,33 +20,13 @@ const UNSERIALIZABLE: Record<string, string> = {
 };
 
 /**
- * JSON.stringify that throws `[path, what]` at the first value JSON would drop or reject: a function or symbol
- * anywhere, a BigInt, a cycle, `undefined` at the top (an `undefined` member is left out, as JSON does).
- */
-function strictStringify(value: unknown): string {
-  // The values from the top down to the one being written, and the key of each in the one above.
-  const chain: unknown[] = [];
-  const keys: string[] = [];
-  const text = JSON.stringify(value, function (this: unknown, key: string, item: unknown) {
-    // `this` holds item: what came after it in the chain is finished (JSON's wrapper of the top is not in it).
-    chain.length = keys.length = chain.indexOf(this) + 1;
-    keys.push(key);
-    const problem = chain.includes(item) ? 'a cycle' : UNSERIALIZABLE[typeof item];
-    if (problem) throw [formatPath(keys.slice(1)), problem];
-    chain.push(item);
-    return item;
-  });
-  if (text === undefined) throw ['$', 'undefined (pass null or omit json)'];
-  return text;
-}
-
-/**
  * JSON.stringify that refuses what it would leave out silently (a function, a symbol); fast, so it runs on every
  * call, and the strict pass runs only to name the path of a failure.
  */
 const checkedStringify = (value: unknown): string =>
   JSON.stringify(value, (_key, item: unknown) => {
-    if (typeof item === 'function' || typeof item === 'symbol') throw item;
+    // A BigInt (JSON throws for it anyway), a function or a symbol.
+    if (UNSERIALIZABLE[typeof item]) throw item;
     return item;
   });
 
@@ -57,24 +37,39 @@ const checkedStringify = (value: unknown): string =>
  * serializeJson({ total: 1n }) // SerializationError: ... a BigInt ... at $.total
  */
 export function serializeJson(value: unknown, stringify: (data: unknown) => string = checkedStringify): string {
+  let text: unknown;
   try {
-    const text: unknown = stringify(value);
+    text = stringify(value);
     if (typeof text === 'string') return text;
-    throw text;
   } catch (error) {
-    let [path, problem] = Array.isArray(error) ? error : [];
-    // The strict pass names the path when JSON is the reason (a caller's stringify failed, or the checked one).
-    if (!path)
-      try {
-        strictStringify(value);
-      } catch (found) {
-        if (Array.isArray(found)) [path, problem] = found;
-      }
-    throw new SerializationError(
-      `json body cannot be serialized: ${path ? `${problem} at ${path}` : (error as Error)?.message}`,
-      path,
-    );
+    text = error;
   }
+  // The strict pass, when JSON may be the reason (a caller's stringify failed, or the checked one): the first value
+  // JSON would drop or reject, a function or symbol anywhere, a BigInt, a cycle, `undefined` at the top (an
+  // `undefined` member is left out, as JSON does). What a getter throws is the reason itself.
+  let found: [problem: string, path: string] | [reason: unknown] = [(text as Error)?.message];
+  // The values from the top down to the one being written, and the key of each in the one above.
+  const chain: unknown[] = [];
+  const keys: string[] = [];
+  try {
+    if (
+      JSON.stringify(value, function (this: unknown, key: string, item: unknown) {
+        // `this` holds item: what came after it in the chain is finished (JSON's wrapper of the top is not in it).
+        chain.length = keys.length = chain.indexOf(this) + 1;
+        keys.push(key);
+        const problem = chain.includes(item) ? 'a cycle' : UNSERIALIZABLE[typeof item];
+        if (problem) {
+          found = [problem, formatPath(keys.slice(1))];
+          throw found;
+        }
+        chain.push(item);
+        return item;
+      }) === undefined
+    )
+      found = ['undefined (pass null or omit json)', '$'];
+  } catch {}
+  const [problem, path] = found;
+  throw new SerializationError(`json body cannot be serialized: ${problem}${path ? ` at ${path}` : ''}`, path);
 }
 
 /**
@@ -89,15 +84,14 @@ export async function parseJsonText(
   redactor: Redactor,
   parse?: (text: string) => unknown,
 ): Promise<unknown> {
-  if (text === '' && !parse) return undefined;
   try {
-    return parse ? await parse(text) : JSON.parse(text);
+    return parse ? await parse(text) : text ? JSON.parse(text) : undefined;
   } catch (error) {
-    throw parseError(response, text, redactor, error);
+    throw parseError(response, text, redactor, { cause: error });
   }
 }
 
-const parseError = (response: Response, text: string, redactor: Redactor, cause?: unknown) =>
+const parseError = (response: Response, text: string, redactor: Redactor, options?: { cause: unknown }) =>
   new ParseError(
     {
       status: response.status,
@@ -105,7 +99,7 @@ const parseError = (response: Response, text: string, redactor: Redactor, cause?
       snippet: parseSnippet(text, redactor),
       url: redactor.url(response.url),
     },
-    cause === undefined ? undefined : { cause },
+    options,
   );
 
 /**

@@ -30,8 +30,9 @@ export type RedactOptions = {
 /** `clientSecret`, `client_secret`, `client-secret` and `password]` (of `user[password]`) name the same field. */
 const fieldKey = (name: string) => name.toLowerCase().replace(/[\W_]/g, '');
 
-/** The token68 after `Bearer` / `Basic` in echoed text (the lookahead keeps it whole), and a quote after it. */
-const SCHEME_CREDENTIAL = /\b(?:bearer|basic)\s+([\w\-.~+/]{6,}=*)(?![\w\-.~+/=])("?)/gi;
+/** The token68 after `Bearer` / `Basic` in echoed text (the lookahead keeps it whole; a token followed by `"`
+ * after `=` is an auth-param such as `realm="..."`). */
+const SCHEME_CREDENTIAL = /(\b(?:bearer|basic)\s+)([\w.~+/-]{6,}=*)(?![\w.~+/=-]|(?<==)")/gi;
 /** The userinfo of a URL (`https://user:password@host`): a credential whoever wrote it. A scheme is short (a long
  * unbounded one made a hex or hyphenated megabyte quadratic). */
 const URL_USERINFO = /(\b[a-z][a-z\d+.-]{0,40}:\/\/)[^\s/?#@]+@/gi;
@@ -49,8 +50,6 @@ export type Redactor = {
   url(url: string | URL): string;
   /** Any text with every known secret, credential-looking value and sensitive query or field value replaced. */
   text(text: string): string;
-  /** A plain object of headers: credential values replaced, every other value through `text`. */
-  headers(headers: Headers): Record<string, string>;
   /** Registers a secret value (a token, a password) that must never appear in output. */
   addSecret(secret: string | undefined): void;
   /** Forgets one registration of `secret` (a token that was replaced); it stays hidden while registered elsewhere. */
@@ -66,6 +65,8 @@ export type Redactor = {
    * or whose last words are (`X-Amz-Signature`, `user.token`).
    */
   isSensitiveField(name: string): boolean;
+  /** Is `key` (a field key, or `:` and a header's) among this redactor's names or its parent's? */
+  has(key: string): boolean;
 };
 
 /**
@@ -81,45 +82,46 @@ export function createRedactor(
   const names = new Set<string>();
   /** Each registration of a secret (one secret may be registered more than once). */
   const secrets: string[] = [];
-  const isSensitiveHeader = (name: string): boolean =>
-    names.has(`:${name.toLowerCase()}`) || !!parent?.isSensitiveHeader(name);
-  const isSensitiveField = (name: string): boolean => {
+  /** A key in this redactor's names or its parent's. */
+  const has = (key: string): boolean => names.has(key) || !!parent?.has(key);
+  const isSensitiveHeader = (name: string) => has(`:${fieldKey(name)}`);
+  const isSensitiveField = (name: string) => {
     // The name, then what follows each of its words: `X-Amz-Signature`, `Amz-Signature`, `Signature`. No secret's
     // name is 100 characters long: a megabyte-long name costs its tail, not its square.
-    for (let rest = name.slice(-100); rest; rest = rest.replace(/^\w*\W*/, ''))
-      if (names.has(fieldKey(rest))) return true;
-    return !!parent?.isSensitiveField(name);
+    for (let rest = name.slice(-100); rest; rest = rest.replace(/^\w*\W*/, '')) if (has(fieldKey(rest))) return true;
+    return false;
   };
-  const hide = (match: string, head: string, name: string, tail = '') =>
+  const hide = (match: string, head: string, name: string, tail: string) =>
     isSensitiveField(name) ? head + REDACTED + tail : match;
   const text = (given: string | URL): string => {
-    let result = parent ? parent.url(given) : `${given}`;
+    let result = parent?.url(given) ?? `${given}`;
     // A lone surrogate travels in a URL as U+FFFD (and would make encodeURIComponent throw).
     for (const secret of secrets)
       result = result
         .replaceAll(secret, REDACTED)
         .replaceAll(encodeURIComponent(secret.replace(/\p{Cs}/gu, '\uFFFD')), REDACTED);
-    if (!parent)
-      result = result
-        .replace(URL_USERINFO, `$1${REDACTED}@`)
-        .replace(SCHEME_CREDENTIAL, (match, word: string, quote: string) =>
-          // Tokens carry digits, symbols, padding or mixed case; words ("bearer credentials", `realm="..."`) do not.
-          /\d|[_~+/]|=$|[a-z][A-Z]|.{20}/.test(word) && !/="/.test(word + quote)
-            ? match.replace(word, REDACTED)
-            : match,
-        );
-    // A child's pass is for its own names (its parent's pass hid the parent's).
-    return names.size ? result.replace(QUERY_PAIR, hide).replace(JSON_PAIR, hide) : result;
+    // Every pass is idempotent, so a child runs them again over its parent's result (for its own names).
+    return result
+      .replace(URL_USERINFO, `$1${REDACTED}@`)
+      .replace(SCHEME_CREDENTIAL, (match, scheme: string, word: string) =>
+        // Tokens carry digits, symbols, padding or mixed case; words ("bearer credentials") do not.
+        /\d|[_~+/]|=$|[a-z][A-Z]|.{20}/.test(word) ? scheme + REDACTED : match,
+      )
+      .replace(QUERY_PAIR, hide)
+      .replace(JSON_PAIR, hide);
   };
   const addQuery = (name: string) => names.add(fieldKey(name));
-  const addHeader = (name: string) => addQuery(name).add(`:${name.toLowerCase()}`);
-  [...(parent ? [] : DEFAULT_HEADERS.split(' ')), ...headers].map(addHeader);
-  [...(parent ? [] : DEFAULT_NAMES.split(' ')), ...query, ...fields].map(addQuery);
+  const addHeader = (name: string) => addQuery(name).add(`:${fieldKey(name)}`);
+  // A child has its parent's defaults already.
+  if (!parent) {
+    DEFAULT_HEADERS.split(' ').map(addHeader);
+    DEFAULT_NAMES.split(' ').map(addQuery);
+  }
+  headers.map(addHeader);
+  [...query, ...fields].map(addQuery);
   return {
     url: text,
     text,
-    headers: (given) =>
-      Object.fromEntries([...given].map(([name, value]) => [name, isSensitiveHeader(name) ? REDACTED : text(value)])),
     addSecret(secret) {
       // Very short values would redact ordinary words; credentials are longer than this.
       if (typeof secret === 'string' && secret.length >= 4) secrets.push(secret);
@@ -130,6 +132,7 @@ export function createRedactor(
     },
     addHeader,
     addQuery,
+    has,
     isSensitiveHeader,
     isSensitiveField,
   };
@@ -141,6 +144,15 @@ export function createRedactor(
  * defaultRedactor.url('https://x.test/?token=abc'); // 'https://x.test/?token=[REDACTED]'
  */
 export const defaultRedactor: Redactor = /* @__PURE__ */ createRedactor();
+
+/**
+ * A plain object of `headers` as `redactor` shows them: credential values replaced, every other value through
+ * `text`. Apart from the Redactor, so a bundle that never prints headers (the core) does not carry it.
+ * @example
+ * redactHeaders(redactor, request.headers); // { authorization: '[REDACTED]', accept: 'application/json' }
+ */
+export const redactHeaders = ({ isSensitiveHeader, text }: Redactor, headers: Headers): Record<string, string> =>
+  Object.fromEntries([...headers].map(([name, value]) => [name, isSensitiveHeader(name) ? REDACTED : text(value)]));
 
 /**
  * A plain, printable copy of parsed data (an error body) as `redactor` shows it: fields named like secrets

@@ -37,11 +37,12 @@ export const isStandardSchema = (value: unknown): value is StandardSchemaV1 =>
 const keyOf = (segment: StandardPathSegment): PropertyKey => (typeof segment === 'object' ? segment?.key : segment);
 
 /** `['items', 2, 'price']` (or `'2'`) -> `$.items[2].price` */
-export const formatPath = (path: ReadonlyArray<StandardPathSegment> = []): string =>
-  path.reduce<string>((text, segment) => {
-    const key = String(keyOf(segment));
-    return text + (/^[a-z_$][\w$]*$/i.test(key) ? `.${key}` : `[${/^\d+$/.test(key) ? key : JSON.stringify(key)}]`);
-  }, '$');
+export const formatPath = (path: ReadonlyArray<StandardPathSegment>): string =>
+  `$${path
+    .map(keyOf)
+    .map(String)
+    .map((key) => (/^[a-z_$][\w$]*$/i.test(key) ? `.${key}` : `[${/^\d+$/.test(key) ? key : JSON.stringify(key)}]`))
+    .join('')}`;
 
 /**
  * A schema's issues as sturdy reports them: paths as `$.a[0]`, messages through `redactor`, and never the
