@@ -8,16 +8,7 @@ import type { AuthStrategy } from '../auth/types.ts';
 import { now } from '../shared/clock.ts';
 import { optionError } from '../shared/option-error.ts';
 import type {} from '../shared/platform.ts';
-import {
-  HTTPError,
-  isKyLike,
-  isSturdyError,
-  NetworkError,
-  redactErrorChain,
-  SerializationError,
-  sanitizeKyError,
-  TimeoutError,
-} from './errors.ts';
+import { HTTPError, isSturdyError, NetworkError, SerializationError, sanitizeKyError, TimeoutError } from './errors.ts';
 import { emit, type SturdyEvent } from './events.ts';
 import { JSON_ACCEPT, JSON_CONTENT_TYPE, serializeJson } from './json.ts';
 import { type CallInfo, type CredentialNames, type Middleware, runChain } from './middleware.ts';
@@ -144,14 +135,8 @@ export class Call implements CallInfo {
       this.timeoutError(this.remaining() <= 5 ? 'total' : 'attempt', result);
     noteRetryAfter(result, this.options.retry);
     if (!globalThis.__STURDY_WEB__ && result instanceof NetworkError) describeNetworkCause(result, this.redact);
-    if (isKyLike(result))
-      sanitizeKyError(
-        result,
-        this.redact,
-        result.request instanceof Request ? this.safeRequest(result.request) : undefined,
-      );
-    // Any other error (the runtime's TypeError for `https://user:pass@host`, a hook's) leaves redacted too.
-    else redactErrorChain(result, this.redact);
+    // Any error leaves redacted: ky's, the runtime's TypeError for `https://user:pass@host`, a hook's.
+    sanitizeKyError(result, this.redact, (request) => this.safeRequest(request));
     if (this.options.onEvent) {
       const reason = result instanceof Error ? `${result.name}: ${this.redact.text(result.message)}` : 'error';
       this.emit({ type: 'error', reason, durationMs: Math.round(now() - this.started) });

@@ -180,16 +180,8 @@ export function redactErrorChain(error: unknown, redactor: Redactor): void {
   }
 }
 
-type KyLikeError = KyError & {
-  request?: Request;
-  response?: Response;
-  options?: unknown;
-  data?: unknown;
-  retryAfter?: number;
-};
-
-/** Is `error` one of ky's (HTTPError, TimeoutError, NetworkError, ...: all extend KyError)? */
-export const isKyLike = (error: unknown): error is KyLikeError => error instanceof KyError;
+/** What sturdy hides on an error it hands out: ky's errors carry all of these. */
+type ErrorViews = { request?: Request; response?: Response; options?: unknown; data?: unknown };
 
 /**
  * Defines a hidden `value` at `key` (replacing what was there): out of enumeration, JSON and loggers' copies. On
@@ -200,21 +192,26 @@ export const hide = (target: object, key: PropertyKey, value: unknown) =>
   Reflect.defineProperty(target, key, { value, configurable: true, writable: true, enumerable: false });
 
 /**
- * Makes a ky error safe to hand out: redacts its message chain, replaces its request by `safe` (no credential
- * header, URL redacted), redacts its response's URL, and keeps its request, response, options and data out of
- * enumeration (what loggers, `JSON.stringify` and `util.inspect` print): they stay readable on the error.
+ * Makes an error safe to hand out (ky's, or any other a call fails with): redacts its message chain, replaces
+ * its request by what `safe` makes of it (no credential header, URL redacted), redacts its response's URL, and keeps its
+ * request, response, options and data out of enumeration (what loggers, `JSON.stringify` and `util.inspect`
+ * print): they stay readable on the error.
  * @example
- * throw sanitizeKyError(error, redactor, safeRequest);
+ * throw sanitizeKyError(error, redactor, (request) => safeCopy(request));
  */
-export function sanitizeKyError(error: KyLikeError, redactor: Redactor, safe: Request | undefined): KyLikeError {
+export function sanitizeKyError<E>(error: E, redactor: Redactor, safe?: (request: Request) => Request): E {
   redactErrorChain(error, redactor);
   try {
-    const { response } = error;
+    const views = error as ErrorViews;
+    const { response } = views;
     if (response) hide(response, 'url', redactor.url(response.url));
     // ky's request and options hold what the request held (headers, body); the response and its data what the
     // server sent back (an error body may echo a secret).
-    for (const key of ['response', 'options', 'data'] as const) if (key in error) hide(error, key, error[key]);
-    hide(error, 'request', safe ?? error.request);
+    for (const key of ['response', 'options', 'data', 'request'] as const)
+      if (key in views) {
+        const value = views[key];
+        hide(views, key, safe && value instanceof Request ? safe(value) : value);
+      }
   } catch {
     // A getter a hook put on the error may throw: what was hidden before it stays hidden.
   }
