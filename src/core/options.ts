@@ -235,10 +235,12 @@ export function kyPart(options: object): Record<string, unknown> {
 }
 
 /** `use` lists append; `redact` lists add their names. */
-const join = (base: any, add: any): any =>
-  Array.isArray(add)
-    ? [...(base ?? []), ...add]
-    : Object.fromEntries(['headers', 'query', 'fields'].map((name) => [name, join(base?.[name], add[name] ?? [])]));
+const join = (base: any, add: any): any => {
+  if (Array.isArray(add)) return [...(base ?? []), ...add];
+  const joined = { ...base };
+  for (const name in add) if (add[name]) joined[name] = join(joined[name], add[name]);
+  return joined;
+};
 
 /**
  * `given` over `base`, by sturdy's merge rules (the same for `extend` and for a call): a defined value
