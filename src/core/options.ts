@@ -112,7 +112,7 @@ const bool: Rule = ['true or false', isBoolean];
 const list: Rule = ['an array', Array.isArray];
 const wait: Rule = ['a number >= 0', nonNegative];
 /** A timeout: 0 would fail every attempt at once (axios users read it as "none"), so it is refused, not guessed. */
-const timeout = /* @__PURE__ */ orFalse(['a positive number of ms', (value) => value > 0 && typeof value === 'number']);
+const timeout = /* @__PURE__ */ orFalse(['a positive number of ms', (value) => nonNegative(value) && value > 0]);
 
 /** sturdy's own options: the compiler makes this table name each one; ky never sees them. */
 const OWN: { readonly [K in keyof SturdyOwnOptions | 'retryBudget' | 'schema']-?: Rule } = {

@@ -211,7 +211,7 @@ export type RetryCall = {
  */
 export function kyRetry(call: RetryCall) {
   const { retry, keyed } = call;
-  const { methods, statusCodes } = retry;
+  const { methods } = retry;
   const method = call.method.toLowerCase();
   // A keyed POST/PATCH repeats unless the caller listed the methods that may repeat.
   const methodOk = methods.includes(method) || (keyed && methods === RETRY_DEFAULTS.methods);
@@ -235,7 +235,7 @@ export function kyRetry(call: RetryCall) {
       const ruled = status
         ? // Idempotency-Key draft: a 409 to a repeat of a keyed request means the first one is still in progress.
           (status === 409 && keyed && retryCount > 1) ||
-          (statusCodes.includes(status) &&
+          (retry.statusCodes.includes(status) &&
             // ky's rule: a 413 is worth repeating only with a timing header (the body will not shrink).
             (status !== 413 || retryTimingHeader((error as HTTPError).response.headers)))
         : timedOut
