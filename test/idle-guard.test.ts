@@ -24,6 +24,14 @@ beforeAll(async () => {
     }
     response.end();
   });
+  server.route('/records', async (_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    for (const record of [1, 2, 3]) {
+      response.write(`${record}\n`);
+      await wait(50);
+    }
+    response.end();
+  });
 });
 afterAll(() => server.close());
 
@@ -85,6 +93,13 @@ describe("reading a call's body", () => {
       expect(ms).toBeGreaterThanOrEqual(140);
       expect(ms).toBeLessThan(580);
     }
+  });
+
+  test('an idleTimeout longer than a timer holds (over 2^31-1 ms) is no idle limit, not a timer firing at once', async () => {
+    const client = createClient({ baseUrl: server.url, retry: false, totalTimeout: false, idleTimeout: 2 ** 31 });
+    const records: unknown[] = [];
+    for await (const record of ndjsonRecords(client.get('records'))) records.push(record);
+    expect(records).toEqual([1, 2, 3]);
   });
 
   test('a stalled body the caller reads itself (text(), .body, a clone) waits for the server until its signal ends it', async () => {

@@ -5,7 +5,6 @@
  */
 import type { Options as KyOptions } from 'ky';
 import { type AuthStrategy, isAuthStrategy } from '../auth/types.ts';
-import { MAX_TIMER } from '../shared/clock.ts';
 import { breaksHeader } from '../shared/header-value.ts';
 import { optionError } from '../shared/option-error.ts';
 import type { EventListener } from './events.ts';
@@ -89,7 +88,7 @@ export const DEFAULTS = { timeout: 10_000, totalTimeout: 60_000, idleTimeout: 15
 
 type Where = 'client' | 'call';
 /** What an option must be, its test, and `1` when its value may hold a credential (then it is never echoed). */
-type Rule = [what: string, ok: (value: any, where?: Where) => unknown, secret?: 1];
+type Rule = [what: string, ok: (value: any, where?: Where) => unknown, secret?: 1 | undefined];
 type Test = (value: any) => unknown;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -101,41 +100,39 @@ const arrayOf = (test: Test) => (value: unknown) => Array.isArray(value) && valu
 /** An object whose defined values pass `test` (hooks, `redact`, `retryBudget`). */
 const objectOf = (test: Test) => (value: unknown) =>
   isObject(value) && Object.values(value).every((item) => item === undefined || test(item));
+/** `rule`, or `false` for none: the one path of every option that `false` turns off. */
+const orFalse = ([what, ok, secret]: Rule): Rule => [
+  `${what} or false`,
+  (value, where) => value === false || ok(value, where),
+  secret,
+];
 const functions = /* @__PURE__ */ arrayOf(isFunction);
 const fn: Rule = ['a function', isFunction];
 const bool: Rule = ['true or false', isBoolean];
 const list: Rule = ['an array', Array.isArray];
 const wait: Rule = ['a number >= 0', nonNegative];
 /** A timeout: 0 would fail every attempt at once (axios users read it as "none"), so it is refused, not guessed. */
-const duration = (max?: number): Rule => [
-  `a positive number of ms${max ? ` up to ${max}` : ''} or false`,
-  (value) => value === false || (value > 0 && !(value > max!) && typeof value === 'number'),
-];
-const timeout = /* @__PURE__ */ duration();
+const timeout = /* @__PURE__ */ orFalse(['a positive number of ms', (value) => nonNegative(value) && value > 0]);
 
 /** sturdy's own options: the compiler makes this table name each one; ky never sees them. */
 const OWN: { readonly [K in keyof SturdyOwnOptions | 'retryBudget' | 'schema']-?: Rule } = {
-  auth: [
-    'a strategy (with `policy: credentialPolicy`) or false',
-    (value) => value === false || isAuthStrategy(value),
-    1,
-  ],
+  auth: /* @__PURE__ */ orFalse(['a strategy (with `policy: credentialPolicy`)', isAuthStrategy, 1]),
   credentialOrigins: list,
   allowInsecure: bool,
   // One key on a client would make all its POSTs one operation: the server would drop every one after the first.
-  idempotencyKey: [
-    'false or a per-call string without control characters',
-    (value, where) =>
-      value === false || (where === 'call' && typeof value === 'string' && value && !breaksHeader(value)),
-  ],
-  idleTimeout: /* @__PURE__ */ duration(MAX_TIMER),
+  idempotencyKey: /* @__PURE__ */ orFalse([
+    'a per-call header value',
+    (value, where) => where === 'call' && typeof value === 'string' && value && !breaksHeader(value),
+  ]),
+  // Longer than a timer holds is no idle limit (guardedReader).
+  idleTimeout: timeout,
   onEvent: fn,
   redact: ['an object of string arrays', /* @__PURE__ */ objectOf(arrayOf((name) => typeof name === 'string'))],
   use: ['an array of functions', functions],
-  retryBudget: [
-    'false or { tokens, refill } on the client',
-    (value, where) => value === false || (where === 'client' && objectOf(nonNegative)(value)),
-  ],
+  retryBudget: /* @__PURE__ */ orFalse([
+    '{ tokens, refill } on the client',
+    (value, where) => where === 'client' && objectOf(nonNegative)(value),
+  ]),
   schema: ['a Standard Schema', isStandardSchema],
 };
 
@@ -238,10 +235,12 @@ export function kyPart(options: object): Record<string, unknown> {
 }
 
 /** `use` lists append; `redact` lists add their names. */
-const join = (base: any, add: any): any =>
-  Array.isArray(add)
-    ? [...(base ?? []), ...add]
-    : Object.fromEntries(['headers', 'query', 'fields'].map((name) => [name, join(base?.[name], add[name] ?? [])]));
+const join = (base: any, add: any): any => {
+  if (Array.isArray(add)) return [...(base ?? []), ...add];
+  const joined = { ...base };
+  for (const name in add) if (add[name]) joined[name] = join(joined[name], add[name]);
+  return joined;
+};
 
 /**
  * `given` over `base`, by sturdy's merge rules (the same for `extend` and for a call): a defined value

@@ -103,7 +103,7 @@ export function normalizeRetry(
   value: RetryOptions | number | boolean | undefined,
   base = RETRY_DEFAULTS,
 ): NormalizedRetry {
-  if (value === undefined || value === true) return base;
+  if (value == null || value === true) return base;
   const merged: Record<string, unknown> = { ...base };
   for (const [key, item] of Object.entries(typeof value === 'object' ? value : { limit: +value }))
     if (item !== undefined)
@@ -211,14 +211,14 @@ export type RetryCall = {
  */
 export function kyRetry(call: RetryCall) {
   const { retry, keyed } = call;
-  const { methods, statusCodes } = retry;
+  const { methods } = retry;
   const method = call.method.toLowerCase();
   // A keyed POST/PATCH repeats unless the caller listed the methods that may repeat.
   const methodOk = methods.includes(method) || (keyed && methods === RETRY_DEFAULTS.methods);
   // The wait shouldRetry chose, for the delay ky asks for next (a forced `ky.retry()` gets the backoff).
   let planned: number | undefined;
   let plannedFor: number | undefined;
-  let staleSeen = false;
+  let staleSeen: boolean | undefined;
   // ky's own backoff cap and jitter are off by default: the wait is sturdy's.
   return {
     limit: retry.limit,
@@ -235,7 +235,7 @@ export function kyRetry(call: RetryCall) {
       const ruled = status
         ? // Idempotency-Key draft: a 409 to a repeat of a keyed request means the first one is still in progress.
           (status === 409 && keyed && retryCount > 1) ||
-          (statusCodes.includes(status) &&
+          (retry.statusCodes.includes(status) &&
             // ky's rule: a 413 is worth repeating only with a timing header (the body will not shrink).
             (status !== 413 || retryTimingHeader((error as HTTPError).response.headers)))
         : timedOut
@@ -245,18 +245,21 @@ export function kyRetry(call: RetryCall) {
       plannedFor = retryCount;
       planned = serverWait || backoff(retryCount, retry);
       const late = planned >= call.remaining();
-      // A wait the server paced takes no budget token; not kept, it is the server's HTTPError (with retryAfter).
-      if (serverWait) {
-        if (late || serverWait > retry.maxRetryAfter) return false;
-      } else if (late) throw call.timeoutError('total');
-      else if (!globalThis.__STURDY_WEB__ && !staleSeen && network && isStaleSocket(error)) {
+      if (late && !serverWait) throw call.timeoutError('total');
+      if (!globalThis.__STURDY_WEB__ && !serverWait && !staleSeen && network && isStaleSocket(error)) {
         // The first repeat after a stale keep-alive socket is free and at once: the server never saw the request
         // (only a server runtime's fetch names a socket error, so the web builds leave this out).
         staleSeen = true;
         planned = 0;
-      } else if (!call.client.budget.take()) return false;
-      const reason = status ? `status ${status}` : timedOut ? 'timeout' : network ? 'network error' : error.name;
-      call.emit({ type: 'retry', attempt: call.attempt + 1, delayMs: Math.round(planned), reason });
+      }
+      // A wait the server paced takes no budget token; not kept, it is the server's HTTPError (with retryAfter).
+      else if (serverWait ? late || serverWait > retry.maxRetryAfter : !call.client.budget.take()) return false;
+      call.emit({
+        type: 'retry',
+        attempt: call.attempt + 1,
+        delayMs: Math.round(planned),
+        reason: status ? `status ${status}` : timedOut ? 'timeout' : network ? 'network error' : error.name,
+      });
       return true;
     },
   };

@@ -3,7 +3,7 @@
  * value, worded through `reword`, which a NetworkError's cause uses too), the whole-call deadline, and the idle
  * guard between a stream's chunks (ky has none), which only the stream modules (sse, ndjson) apply.
  */
-import { now } from '../shared/clock.ts';
+import { MAX_TIMER, now } from '../shared/clock.ts';
 import type { Call } from './call.ts';
 import { TimeoutError } from './errors.ts';
 
@@ -81,10 +81,10 @@ export function guardedReader(body: ReadableStream<Uint8Array>, call: Call | und
       const remaining = call.remaining();
       const ms = Math.min(remaining, idle);
       let timedOut: Error | undefined;
-      // Cancelling the source ends the pending read (done), which then fails with the timeout. Within a timer's
-      // range: idleTimeout is checked against it, and ky refuses a longer totalTimeout.
+      // Cancelling the source ends the pending read (done), which then fails with the timeout. A longer wait than a
+      // timer holds (it would fire at once) is no limit: ky refuses a longer totalTimeout, so only idleTimeout is.
       const timer =
-        ms < Infinity
+        ms <= MAX_TIMER
           ? setTimeout(() => {
               timedOut = call.timeoutError(remaining < idle ? 'total' : 'idle');
               reader.cancel(timedOut).catch(() => {});
