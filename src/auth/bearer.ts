@@ -46,18 +46,15 @@ export type BearerOptions = ScopeOptions;
  * createClient({ baseUrl, auth: bearer(async ({ refresh }) => ({ token: await session.token(refresh), expiresIn: 3600 })) });
  */
 export function bearer(token: string | BearerProvider, options: BearerOptions = {}): AuthStrategy {
-  if (typeof token !== 'function') {
-    checkCredential(token, 'bearer(token)');
-    return strategy('bearer', options, {
-      authorize: ({ headers }) => headers.set('authorization', `Bearer ${token}`),
-      register: (redactor) => redactor.addSecret(token),
-    });
-  }
-  const secrets = createSecrets();
+  const provider = typeof token === 'function' ? token : undefined;
+  // A fixed token is a secret for the strategy's lifetime; a provider's are issued as they come.
+  const secrets = createSecrets(...(provider ? [] : [checkCredential(token, 'bearer(token)')]));
+  // A fixed token goes through the same cache as a provider's (it never expires): one code path, no second one.
   const load = async (refresh: boolean): Promise<TokenGrant> => {
+    if (!provider) return { token: token as string };
     let value: unknown;
     try {
-      value = await token({ refresh });
+      value = await provider({ refresh });
     } catch (error) {
       // A token its message names is hidden with every other error's: the call redacts what it hands out.
       throw new AuthError(`bearer token provider failed: ${(error as Error)?.message ?? error}`, { cause: error });
