@@ -64,9 +64,10 @@ export function bearer(token: string | BearerProvider, options: BearerOptions = 
       typeof value === 'string' ? { token: value, expiresIn: 0 } : Object(value);
     if (!isIssuedToken(issued) || !(expiresIn === undefined || (typeof expiresIn === 'number' && expiresIn >= 0)))
       throw new AuthError(
-        'bearer token provider must return a token string or { token, expiresIn } (seconds), in Latin-1 without control characters',
+        'bearer token provider must return a token string or { token, expiresIn } (seconds) in Latin-1',
       );
     secrets.issue(issued);
+    // A new object: a getter on the provider's could give another token on a second read.
     return { token: issued, expiresIn };
   };
   return strategy('bearer', options, { ...bearerFrom(load), register: secrets.register });

@@ -26,8 +26,7 @@ export class RedirectError extends SturdyError {
   /** Status of the redirect that was not followed. */
   declare readonly status: number;
   constructor(message: string, details: { redirects: number; status: number }) {
-    super(message);
-    Object.assign(this, details);
+    super(message, undefined, details);
   }
 }
 

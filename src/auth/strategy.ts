@@ -2,6 +2,7 @@
  * What every auth strategy shares: its scope options and the policy that sends it, the check on values that go
  * into a header, and the list of redactors an issued token must reach.
  */
+import { checkOptions } from '../core/options.ts';
 import { breaksHeader } from '../shared/header-value.ts';
 import { optionError } from '../shared/option-error.ts';
 import { credentialPolicy } from './policy.ts';
@@ -30,8 +31,8 @@ export function strategy(
   { origins, allowInsecure }: ScopeOptions,
   parts: Pick<AuthStrategy, 'authorize' | 'refresh' | 'register'>,
 ): AuthStrategy {
-  if (allowInsecure !== undefined && typeof allowInsecure !== 'boolean')
-    throw optionError('', `${type}({ allowInsecure })`, 'true or false', allowInsecure);
+  // The client's rule for the same option (`allowInsecure` must be true or false).
+  checkOptions({ allowInsecure }, 'client');
   // Origins are URLs, which may carry a user name and password: described, never echoed.
   if (origins !== undefined && !Array.isArray(origins))
     throw optionError('', `${type}({ origins })`, 'an array of origins', origins, 1);
