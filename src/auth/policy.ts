@@ -196,16 +196,14 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
             response,
             { url: into.url, method, headers: into.headers, body: sent ?? request.body },
             send,
-            {
-              keepsCredentials(hop) {
-                // Asked no more once it says no: the chain has left, and its final answer never saw the credential.
-                left = !mayReceive(hop);
-                return !left;
-              },
-              names: carried,
-              replayBody: replay,
-              describe: info.redact.url,
+            (hop) => {
+              // Asked no more once it says no: the chain has left, and its final answer never saw the credential.
+              left = !mayReceive(hop);
+              return !left;
             },
+            carried,
+            () => replay,
+            info.redact.url,
           )
         : response;
     };
