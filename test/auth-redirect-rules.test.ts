@@ -34,7 +34,10 @@ function script(...replies: Array<[number, string] | number>) {
 const follow = async (hop: Hop, send: SendHop) =>
   followRedirects(
     await send(hop.url, hop.headers, hop.body ?? null, hop.method),
-    hop,
+    hop.url,
+    hop.method,
+    hop.headers,
+    hop.body,
     send,
     keeps,
     names,

@@ -194,7 +194,10 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
       return !globalThis.__STURDY_BROWSER__ && follow && response.status >= 300 && response.status < 400
         ? followRedirects(
             response,
-            { url: into.url, method, headers: into.headers, body: sent ?? request.body },
+            into.url,
+            method,
+            into.headers,
+            sent ?? request.body,
             send,
             (hop) => {
               // Asked no more once it says no: the chain has left, and its final answer never saw the credential.

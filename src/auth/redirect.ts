@@ -55,9 +55,12 @@ export const canFollowRedirects = (): boolean => {
     EdgeRuntime?: string;
     navigator?: { userAgent?: string };
   };
-  return (
-    Boolean(runtime.process?.versions?.node || runtime.Deno || runtime.Bun || runtime.EdgeRuntime) ||
-    runtime.navigator?.userAgent === 'Cloudflare-Workers'
+  return Boolean(
+    runtime.process?.versions?.node ||
+      runtime.Deno ||
+      runtime.Bun ||
+      runtime.EdgeRuntime ||
+      runtime.navigator?.userAgent === 'Cloudflare-Workers',
   );
 };
 
@@ -98,25 +101,28 @@ export type Hop = { url: URL; method: string; headers: Headers; body: BodyInit |
 export type SendHop = (url: URL, headers: Headers, body: BodyInit | null, method: string) => Promise<Response>;
 
 /**
- * Follows the redirects `response` (the answer to `first`) asks for by the rules above, each hop sent by `send`.
+ * Follows the redirects `response` (the answer to `method` `url` with `headers` and `body`, null: none) asks for by
+ * the rules above, each hop sent by `send`.
  * `keeps(url)`: may `url` still receive the credentials (may throw: AuthError for plain http)? Once it says no the
  * chain has left the credential origins: it is not asked again, the header and query `names` of the credential go
  * from every later hop, and the final answer never saw them. `replay` gives the body again for a 307/308
  * (undefined: it cannot, a stream); read only then, as a caller's replay may be known only once the body was sent.
  * `describe` shows a URL in a message (redacted).
  * @example
- * const response = await followRedirects(await send(url, headers, body, 'GET'), { url, method: 'GET', headers, body }, send, keeps, names, replay, String);
+ * const response = await followRedirects(await send(url, headers, body, 'GET'), url, 'GET', headers, body, send, keeps, names, replay, String);
  */
 export async function followRedirects(
   response: Response,
-  first: Hop,
+  url: URL,
+  method: string,
+  headers: Headers,
+  body: BodyInit | null | undefined,
   send: SendHop,
   keeps: (url: URL) => boolean,
   names: CredentialNames,
   replay: () => (() => BodyInit | null | undefined) | undefined,
   describe: (url: URL) => string,
 ): Promise<Response> {
-  let { url, method, headers, body } = first;
   let credentialed = true;
   for (let redirects = 0; ; redirects++) {
     const { status } = response;

@@ -82,20 +82,24 @@ export function bearerFrom(
   // asking the provider again without `refresh` could hand back the refused token.
   let owed = 0;
 
+  // One flight at a time (one starts only when none is in the air); it ends as it settles, and a failed load is
+  // not cached: the next caller tries again.
   const start = (refresh: boolean, fetch: typeof globalThis.fetch) => {
     owed = 0;
-    const promise = (flight = load(refresh, fetch).then(({ token, expiresIn }) => {
-      const lifetimeMs = expiresIn === undefined ? Infinity : expiresIn * 1000;
-      expiresAt = servesOneCall(expiresIn) ? 0 : now() + lifetimeMs - renewBeforeMs(lifetimeMs);
-      // The same token again keeps its use: a failed refresh of it still fails the calls that used it.
-      if (use?.token !== token) use = { token };
-    }));
-    // A failed load is not cached: the next caller tries again.
-    const settle = () => {
-      if (flight === promise) flight = undefined;
-    };
-    promise.then(settle, settle);
-    return promise;
+    flight = load(refresh, fetch).then(
+      ({ token, expiresIn }) => {
+        flight = undefined;
+        const lifetimeMs = expiresIn === undefined ? Infinity : expiresIn * 1000;
+        expiresAt = servesOneCall(expiresIn) ? 0 : now() + lifetimeMs - renewBeforeMs(lifetimeMs);
+        // The same token again keeps its use: a failed refresh of it still fails the calls that used it.
+        if (use?.token !== token) use = { token };
+      },
+      (error: unknown) => {
+        flight = undefined;
+        throw error;
+      },
+    );
+    return flight;
   };
   const put = ({ headers }: AuthTarget): TokenUse => {
     headers.set('authorization', `Bearer ${use!.token}`);

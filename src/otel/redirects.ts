@@ -30,7 +30,10 @@ export async function sendTraced(request: Request, next: Next, traced: Traced, c
   try {
     return await followRedirects(
       await next(new Request(request, { redirect: 'manual' })),
-      { url: new URL(request.url), method: request.method, headers: request.headers, body: request.body },
+      new URL(request.url),
+      request.method,
+      request.headers,
+      request.body,
       (url, headers, body, method) => next(copyTo(request, url, headers, body, 'manual', method)),
       traced.mayReceive,
       { headers: traced.names, query: [] },
