@@ -301,7 +301,7 @@ describe('bearer', () => {
     expect(() => bearer(undefined as never)).toThrow(
       /option `bearer\(token\)` must be a non-empty string.*environment variable.*; got undefined$/,
     );
-    expect(() => bearer('a\r\nx-evil: 1')).toThrow(/header injection\); got string \(not shown\)$/);
+    expect(() => bearer('a\r\nx-evil: 1')).toThrow(/without control characters.*; got string \(not shown\)$/);
     expect(() => bearer('')).toThrow(/^sturdy: option `bearer\(token\)` must be a non-empty string .*; got ""$/);
   });
 });

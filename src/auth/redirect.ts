@@ -133,10 +133,7 @@ export async function followRedirects(
     const fail = (why: string) =>
       new RedirectError(`${why} (${status} from ${method} ${describe(url)})`, { redirects, status });
     if (redirects === MAX_REDIRECTS) throw fail(`stopped after ${MAX_REDIRECTS} redirects (a redirect loop)`);
-    let next: URL | undefined;
-    try {
-      next = new URL(location, url);
-    } catch {}
+    const next = URL.canParse(location, url) && new URL(location, url);
     if (!next || !/^https?:$/.test(next.protocol)) throw fail('the redirect Location is not an http(s) URL');
     headers = new Headers(headers);
     if (status === 303 ? method !== 'GET' && method !== 'HEAD' : status < 303 && method === 'POST') {

@@ -88,14 +88,19 @@ export function createSecrets(...known: string[]): Secrets {
 }
 
 /**
- * A credential that goes into a header must be a non-empty string without CR, LF or NUL (header injection). The
- * value itself is never shown (an empty or missing one is: it holds no secret and says the variable is unset).
+ * A credential that goes into a header must be a non-empty string without CR, LF, NUL or another control character
+ * (header injection). The value itself is never shown (an empty or missing one is: it holds no secret and says the
+ * variable is unset).
  * @example
  * checkCredential(process.env.API_TOKEN, 'bearer(token)'); // TypeError when unset
  */
 export function checkCredential(value: unknown, what: string): string {
   if (typeof value === 'string' && value && !breaksHeader(value)) return value;
-  const expected =
-    'a non-empty string (is the environment variable set?) without line breaks or NUL (header injection)';
-  throw optionError('', what, expected, value, value);
+  throw optionError(
+    '',
+    what,
+    'a non-empty string without control characters (is the environment variable set?)',
+    value,
+    value,
+  );
 }
