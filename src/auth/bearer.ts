@@ -46,15 +46,14 @@ export type BearerOptions = ScopeOptions;
  * createClient({ baseUrl, auth: bearer(async ({ refresh }) => ({ token: await session.token(refresh), expiresIn: 3600 })) });
  */
 export function bearer(token: string | BearerProvider, options: BearerOptions = {}): AuthStrategy {
-  const provider = typeof token === 'function' ? token : undefined;
   // A fixed token is a secret for the strategy's lifetime; a provider's are issued as they come.
-  const secrets = createSecrets(...(provider ? [] : [checkCredential(token, 'bearer(token)')]));
+  const secrets = createSecrets(...(typeof token === 'function' ? [] : [checkCredential(token, 'bearer(token)')]));
   // A fixed token goes through the same cache as a provider's (it never expires): one code path, no second one.
   const load = async (refresh: boolean): Promise<TokenGrant> => {
-    if (!provider) return { token: token as string };
+    if (typeof token !== 'function') return { token };
     let value: unknown;
     try {
-      value = await provider({ refresh });
+      value = await token({ refresh });
     } catch (error) {
       // A token its message names is hidden with every other error's: the call redacts what it hands out.
       throw new AuthError(`bearer token provider failed: ${(error as Error)?.message ?? error}`, { cause: error });
