@@ -62,9 +62,7 @@ export function bearer(token: string | BearerProvider, options: BearerOptions = 
     const { token: issued, expiresIn }: TokenGrant =
       typeof value === 'string' ? { token: value, expiresIn: 0 } : Object(value);
     if (!isIssuedToken(issued) || !(expiresIn === undefined || (typeof expiresIn === 'number' && expiresIn >= 0)))
-      throw new AuthError(
-        'bearer token provider must return a token string or { token, expiresIn } (seconds) in Latin-1',
-      );
+      throw new AuthError('bearer token provider must return a Latin-1 token or { token, expiresIn }');
     secrets.issue(issued);
     // A new object: a getter on the provider's could give another token on a second read.
     return { token: issued, expiresIn };
