@@ -136,9 +136,8 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
     // Where code can see redirects, a credentialed request follows them here, so they never carry it elsewhere. A
     // browser's fetch hides them and applies its own rules: its build has no follower, and a server runtime running
     // that build (a jsdom test setup) refuses the redirect rather than let its fetch carry the credential on.
-    const visible = credentialed && request.redirect === 'follow' && canFollowRedirects();
-    const follow = !globalThis.__STURDY_BROWSER__ && visible;
-    const redirect = follow ? 'manual' : visible ? 'error' : request.redirect;
+    const follow = credentialed && request.redirect === 'follow' && canFollowRedirects();
+    const redirect = follow ? (globalThis.__STURDY_BROWSER__ ? 'error' : 'manual') : request.redirect;
     // `from`'s fields and body (undefined: its own) to `to`: straight to fetch, fetch builds the one request from
     // ky's and an init; else a Request goes down the chain.
     const send = (to: URL, headers: Headers, sent: Body, hop = method, from = request) => {
