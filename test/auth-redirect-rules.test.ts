@@ -5,19 +5,17 @@
 import { expect, test } from 'vitest';
 import { AuthError } from '../src/index.ts';
 import { assertSecureTransport } from '../src/auth/scope.ts';
-import { followRedirects, RedirectError, type Hop, type RedirectPolicy, type SendHop } from '../src/auth/redirect.ts';
+import { followRedirects, RedirectError, type Hop, type SendHop } from '../src/auth/redirect.ts';
 
 const ORIGINS = new Set(['https://api.example.com', 'https://files.example.com', 'http://lan.example.com']);
-const policy: RedirectPolicy = {
-  keepsCredentials: (url) => {
-    if (!ORIGINS.has(url.origin)) return false;
-    assertSecureTransport(url, 'bearer', false);
-    return true;
-  },
-  names: { headers: ['x-api-key'], query: ['api_key'] },
-  replayBody: () => '{"a":1}',
-  describe: (url) => url.href,
+/** What the policy tells the follower: which origins keep the credential, its names, the body again, URLs shown. */
+const keeps = (url: URL) => {
+  if (!ORIGINS.has(url.origin)) return false;
+  assertSecureTransport(url, 'bearer', false);
+  return true;
 };
+const names = { headers: ['x-api-key'], query: ['api_key'] };
+const replay = () => () => '{"a":1}';
 
 /** Answers each hop from `replies` (a [status, location] redirect or a status; 200 after the list) and records the hops. */
 function script(...replies: Array<[number, string] | number>) {
@@ -34,7 +32,18 @@ function script(...replies: Array<[number, string] | number>) {
 
 /** Sends `hop` and follows what it is answered. */
 const follow = async (hop: Hop, send: SendHop) =>
-  followRedirects(await send(hop.url, hop.headers, hop.body ?? null, hop.method), hop, send, policy);
+  followRedirects(
+    await send(hop.url, hop.headers, hop.body ?? null, hop.method),
+    hop.url,
+    hop.method,
+    hop.headers,
+    hop.body,
+    send,
+    keeps,
+    names,
+    replay,
+    (url) => url.href,
+  );
 
 const first = (method = 'GET', body: string | undefined = undefined): Hop => ({
   url: new URL('https://api.example.com/v1/a?api_key=k1'),

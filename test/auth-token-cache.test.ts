@@ -4,7 +4,7 @@
  * what a failed refresh leaves behind. (A caller's abort is the credential policy's: auth.test.ts.)
  */
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
-import { EXPIRY_SKEW_MS, type TokenGrant } from '../src/auth/token-cache.ts';
+import { bearerFrom, EXPIRY_SKEW_MS, type TokenGrant } from '../src/auth/token-cache.ts';
 import { tokenCache } from './helpers/token-fetch.ts';
 
 beforeEach(() => {
@@ -105,4 +105,15 @@ test('after a failed refresh, uses from before it fail with its error without a 
   // A use from before the failure whose token has been replaced since repeats with the new one.
   expect(await cache.refresh(second)).toBe(true);
   expect(await cache.get()).toBe('tc-3');
+});
+
+test('a cached token is set without a promise: every call after the load gets the same use object synchronously', async () => {
+  const { authorize } = bearerFrom(async () => ({ token: 'sync-1', expiresIn: 3600 }));
+  const target = () => ({ url: new URL('https://api.test/'), headers: new Headers(), fetch: globalThis.fetch });
+  const first = await authorize(target());
+  const headers = new Headers();
+  const second = authorize({ ...target(), headers });
+  expect(typeof (second as PromiseLike<unknown> | undefined)?.then).toBe('undefined');
+  expect(second).toBe(first);
+  expect(headers.get('authorization')).toBe('Bearer sync-1');
 });

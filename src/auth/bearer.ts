@@ -46,15 +46,11 @@ export type BearerOptions = ScopeOptions;
  * createClient({ baseUrl, auth: bearer(async ({ refresh }) => ({ token: await session.token(refresh), expiresIn: 3600 })) });
  */
 export function bearer(token: string | BearerProvider, options: BearerOptions = {}): AuthStrategy {
-  if (typeof token !== 'function') {
-    checkCredential(token, 'bearer(token)');
-    return strategy('bearer', options, {
-      authorize: ({ headers }) => headers.set('authorization', `Bearer ${token}`),
-      register: (redactor) => redactor.addSecret(token),
-    });
-  }
-  const secrets = createSecrets();
+  // A fixed token is a secret for the strategy's lifetime; a provider's are issued as they come.
+  const secrets = createSecrets(...(typeof token === 'function' ? [] : [checkCredential(token, 'bearer(token)')]));
+  // A fixed token goes through the same cache as a provider's (it never expires): one code path, no second one.
   const load = async (refresh: boolean): Promise<TokenGrant> => {
+    if (typeof token !== 'function') return { token };
     let value: unknown;
     try {
       value = await token({ refresh });
@@ -66,10 +62,9 @@ export function bearer(token: string | BearerProvider, options: BearerOptions = 
     const { token: issued, expiresIn }: TokenGrant =
       typeof value === 'string' ? { token: value, expiresIn: 0 } : Object(value);
     if (!isIssuedToken(issued) || !(expiresIn === undefined || (typeof expiresIn === 'number' && expiresIn >= 0)))
-      throw new AuthError(
-        'bearer token provider must return a token string or { token, expiresIn } (seconds), in Latin-1 without control characters',
-      );
+      throw new AuthError('bearer token provider must return a Latin-1 token or { token, expiresIn }');
     secrets.issue(issued);
+    // A new object: a getter on the provider's could give another token on a second read.
     return { token: issued, expiresIn };
   };
   return strategy('bearer', options, { ...bearerFrom(load), register: secrets.register });

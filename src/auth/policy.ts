@@ -95,29 +95,8 @@ function added(known: readonly string[], before: Iterable<[string, string]>, aft
   return names;
 }
 
+/** Which header and query names carry each strategy's credential, read once from what its `register` declares. */
 const namesCache = /* @__PURE__ */ new WeakMap<AuthStrategy, CredentialNames>();
-
-/**
- * Which header and query names carry `strategy`'s credential, read from what its `register` declares (so custom
- * strategies are covered too). Used to strip them from a redirect that leaves the credential origins.
- */
-function credentialNames(strategy: AuthStrategy): CredentialNames {
-  let names = namesCache.get(strategy);
-  if (!names) {
-    const headers = ['authorization'];
-    const query: string[] = [];
-    const ignore = () => {};
-    strategy.register?.({
-      addHeader: (name) => headers.push(name.toLowerCase()),
-      addQuery: (name) => query.push(name),
-      addSecret: ignore,
-      removeSecret: ignore,
-    });
-    names = { headers, query };
-    namesCache.set(strategy, names);
-  }
-  return names;
-}
 
 /**
  * The credential middleware for `auth` (sturdy adds it to every call that has a strategy).
@@ -127,9 +106,22 @@ function credentialNames(strategy: AuthStrategy): CredentialNames {
 export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middleware {
   const { type } = auth;
   const { origins, allowInsecure, fetch, replay, sendBody, direct } = call;
-  if (!origins.size)
-    throw new AuthError(`${type} credentials have no origin to go to: set baseUrl or credentialOrigins`);
-  const names = credentialNames(auth);
+  if (!origins.size) throw new AuthError(`${type} credentials need an origin: set baseUrl or credentialOrigins`);
+  // Custom strategies are covered too: the names are stripped from a redirect that leaves the credential origins.
+  let names = namesCache.get(auth);
+  if (!names) {
+    const headers = ['authorization'];
+    const query: string[] = [];
+    const ignore = () => {};
+    auth.register?.({
+      addHeader: (name) => headers.push(name.toLowerCase()),
+      addQuery: (name) => query.push(name),
+      addSecret: ignore,
+      removeSecret: ignore,
+    });
+    namesCache.set(auth, (names = { headers, query }));
+  }
+  const known = names;
   const mayReceive = (url: URL): boolean => origins.has(url.origin) && assertSecureTransport(url, type, allowInsecure);
 
   return async (request, next: (request: Request, init?: RequestInit) => Promise<Response>, info) => {
@@ -137,23 +129,24 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
     const record = info as { credential: CredentialNames | undefined };
     record.credential = undefined;
     const { signal } = info;
+    const { method } = request;
     const body = sendBody?.();
     const url = new URL(request.url);
     const credentialed = mayReceive(url);
     // Where code can see redirects, a credentialed request follows them here, so they never carry it elsewhere. A
     // browser's fetch hides them and applies its own rules: its build has no follower, and a server runtime running
     // that build (a jsdom test setup) refuses the redirect rather than let its fetch carry the credential on.
-    const visible = credentialed && request.redirect === 'follow' && canFollowRedirects();
-    const follow = !globalThis.__STURDY_BROWSER__ && visible;
-    const redirect = follow ? 'manual' : visible ? 'error' : request.redirect;
-    // Straight to fetch, fetch builds the one request from ky's and an init; else a copy goes down the chain.
-    const send = (to: URL, headers: Headers, sent: Body, method = request.method) => {
-      const [input, init] = requestArgs(request, to, headers, sent, redirect, method);
+    const follow = credentialed && request.redirect === 'follow' && canFollowRedirects();
+    const redirect = follow ? (globalThis.__STURDY_BROWSER__ ? 'error' : 'manual') : request.redirect;
+    // `from`'s fields and body (undefined: its own) to `to`: straight to fetch, fetch builds the one request from
+    // ky's and an init; else a Request goes down the chain.
+    const send = (to: URL, headers: Headers, sent: Body, hop = method, from = request) => {
+      const [input, init] = requestArgs(from, to, headers, sent, redirect, hop);
       return direct && input === request ? next(request, init) : next(new Request(input, init));
     };
     if (!credentialed) {
       // No credential at all beyond the credential origins: not even a query parameter a server copied into a link.
-      stripQuery(url, names.query);
+      stripQuery(url, known.query);
       return send(url, request.headers, body);
     }
     // What the last attempt authorized: `refresh` gets the value authorize returned and its target.
@@ -163,11 +156,17 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
 
     // The credential goes into this attempt's own headers (and URL), never onto ky's request.
     const attempt = async (sent: Body, to: URL): Promise<Response> => {
-      // Not straight to fetch: the copy that goes down the chain is made first and the strategy writes into its
+      // Not straight to fetch: the request that goes down the chain is made first and the strategy writes into its
       // headers (one Headers copy, not two).
-      const copy = direct ? undefined : copyTo(request, to, undefined, sent, redirect);
-      const into: AuthTarget = { url: to, headers: copy?.headers ?? new Headers(request.headers), signal, fetch };
-      target = into;
+      const copy = direct
+        ? undefined
+        : new Request(...requestArgs(request, to, request.headers, sent, redirect, method));
+      const into: AuthTarget = (target = {
+        url: to,
+        headers: copy?.headers ?? new Headers(request.headers),
+        signal,
+        fetch,
+      });
       // A strategy with the credential at hand (a fixed token) answers synchronously: no await then.
       const pending = auth.authorize(into);
       used =
@@ -176,36 +175,36 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
           : pending;
       // Worked out only when read (rarely): what the strategy registered, and whatever its authorize added to or
       // changed on the request (a custom strategy may register nothing).
-      const carried: CredentialNames = {
+      const carried: CredentialNames = (record.credential = {
         get headers() {
-          return added(names.headers, request.headers, into.headers);
+          return added(known.headers, request.headers, into.headers);
         },
         get query() {
-          return added(names.query, new URL(request.url).searchParams, into.url.searchParams);
+          return added(known.query, new URL(request.url).searchParams, into.url.searchParams);
         },
-      };
-      record.credential = carried;
+      });
       // A strategy that changed the URL (a query key) gets a copy of the copy: the request's body went into the first.
-      const response = await (copy
-        ? next(into.url.href === copy.url ? copy : copyTo(copy, into.url, copy.headers, undefined, redirect))
-        : send(into.url, into.headers, sent));
+      const response = await (copy && into.url.href === copy.url
+        ? next(copy)
+        : send(into.url, into.headers, copy ? undefined : sent, method, copy));
       // (The flag again, where the bundler sees it: a browser bundle then carries no redirect code at all.) Only a
       // 3xx goes to the follower, so the usual response costs no hop and policy objects.
       return !globalThis.__STURDY_BROWSER__ && follow && response.status >= 300 && response.status < 400
         ? followRedirects(
             response,
-            { url: into.url, method: request.method, headers: into.headers, body: sent ?? request.body },
+            into.url,
+            method,
+            into.headers,
+            sent ?? request.body,
             send,
-            {
-              keepsCredentials(hop) {
-                // Asked no more once it says no: the chain has left, and its final answer never saw the credential.
-                left = !mayReceive(hop);
-                return !left;
-              },
-              names: carried,
-              replayBody: replay,
-              describe: info.redact.url,
+            (hop) => {
+              // Asked no more once it says no: the chain has left, and its final answer never saw the credential.
+              left = !mayReceive(hop);
+              return !left;
             },
+            carried,
+            () => replay,
+            info.redact.url,
           )
         : response;
     };

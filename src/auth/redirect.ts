@@ -4,6 +4,7 @@
  * after POST) become GET without a body, 307/308 keep both.
  */
 import { SturdyError, isSturdyError } from '../core/errors.ts';
+import type { CredentialNames } from '../core/middleware.ts';
 import { CREDENTIAL_HEADERS } from '../shared/header-value.ts';
 
 /**
@@ -26,8 +27,7 @@ export class RedirectError extends SturdyError {
   /** Status of the redirect that was not followed. */
   declare readonly status: number;
   constructor(message: string, details: { redirects: number; status: number }) {
-    super(message);
-    Object.assign(this, details);
+    super(message, undefined, details);
   }
 }
 
@@ -55,9 +55,12 @@ export const canFollowRedirects = (): boolean => {
     EdgeRuntime?: string;
     navigator?: { userAgent?: string };
   };
-  return (
-    Boolean(runtime.process?.versions?.node || runtime.Deno || runtime.Bun || runtime.EdgeRuntime) ||
-    runtime.navigator?.userAgent === 'Cloudflare-Workers'
+  return Boolean(
+    runtime.process?.versions?.node ||
+      runtime.Deno ||
+      runtime.Bun ||
+      runtime.EdgeRuntime ||
+      runtime.navigator?.userAgent === 'Cloudflare-Workers',
   );
 };
 
@@ -98,37 +101,28 @@ export type Hop = { url: URL; method: string; headers: Headers; body: BodyInit |
 export type SendHop = (url: URL, headers: Headers, body: BodyInit | null, method: string) => Promise<Response>;
 
 /**
- * What the chain needs to know about the credentials it carries.
+ * Follows the redirects `response` (the answer to `method` `url` with `headers` and `body`, null: none) asks for by
+ * the rules above, each hop sent by `send`.
+ * `keeps(url)`: may `url` still receive the credentials (may throw: AuthError for plain http)? Once it says no the
+ * chain has left the credential origins: it is not asked again, the header and query `names` of the credential go
+ * from every later hop, and the final answer never saw them. `replay` gives the body again for a 307/308
+ * (undefined: it cannot, a stream); read only then, as a caller's replay may be known only once the body was sent.
+ * `describe` shows a URL in a message (redacted).
  * @example
- * { keepsCredentials: (url) => origins.has(url.origin), names: { headers: ['x-api-key'], query: [] }, replayBody: () => json, describe: String }
- */
-export type RedirectPolicy = {
-  /**
-   * May `url` still receive the credentials? May throw (AuthError for plain http). Once it says no the chain has
-   * left the credential origins: it is not asked again, and the final answer never saw the credentials.
-   */
-  keepsCredentials(url: URL): boolean;
-  /** Header and query names of the strategy's credential, removed once the chain leaves. */
-  names: { headers: readonly string[]; query: readonly string[] };
-  /** The body again, for a 307/308; undefined when it cannot be replayed (a stream). */
-  replayBody: (() => BodyInit | null | undefined) | undefined;
-  /** A URL as it may appear in a message (redacted). */
-  describe(url: URL): string;
-};
-
-/**
- * Follows the redirects `response` (the answer to `first`) asks for by the rules above, each hop sent by `send`.
- * @example
- * const response = await followRedirects(await send(url, headers, body, 'GET'), { url, method: 'GET', headers, body }, send, policy);
+ * const response = await followRedirects(await send(url, headers, body, 'GET'), url, 'GET', headers, body, send, keeps, names, replay, String);
  */
 export async function followRedirects(
   response: Response,
-  first: Hop,
+  url: URL,
+  method: string,
+  headers: Headers,
+  body: BodyInit | null | undefined,
   send: SendHop,
-  policy: RedirectPolicy,
+  keeps: (url: URL) => boolean,
+  names: CredentialNames,
+  replay: () => (() => BodyInit | null | undefined) | undefined,
+  describe: (url: URL) => string,
 ): Promise<Response> {
-  const { names } = policy;
-  let { url, method, headers, body } = first;
   let credentialed = true;
   for (let redirects = 0; ; redirects++) {
     const { status } = response;
@@ -137,12 +131,9 @@ export async function followRedirects(
     // The body of a redirect is never read; free the connection.
     void response.body?.cancel().catch(() => {});
     const fail = (why: string) =>
-      new RedirectError(`${why} (${status} from ${method} ${policy.describe(url)})`, { redirects, status });
+      new RedirectError(`${why} (${status} from ${method} ${describe(url)})`, { redirects, status });
     if (redirects === MAX_REDIRECTS) throw fail(`stopped after ${MAX_REDIRECTS} redirects (a redirect loop)`);
-    let next: URL | undefined;
-    try {
-      next = new URL(location, url);
-    } catch {}
+    const next = URL.canParse(location, url) && new URL(location, url);
     if (!next || !/^https?:$/.test(next.protocol)) throw fail('the redirect Location is not an http(s) URL');
     headers = new Headers(headers);
     if (status === 303 ? method !== 'GET' && method !== 'HEAD' : status < 303 && method === 'POST') {
@@ -151,14 +142,13 @@ export async function followRedirects(
       // Fetch's request-body-header names go with the body.
       for (const name of ['type', 'length', 'encoding', 'language', 'location']) headers.delete(`content-${name}`);
     } else if (body != null) {
-      // Read only now: a caller's replay may be known only once the body has been sent.
-      const { replayBody } = policy;
-      if (!replayBody) throw fail('a stream cannot be sent again: pass `body` as a function');
-      body = replayBody() ?? null;
+      const again = replay();
+      if (!again) throw fail('a stream cannot be sent again: pass `body` as a function');
+      body = again() ?? null;
     }
     url = next;
     // Once the chain has left the credential origins, credentials never come back.
-    credentialed &&= policy.keepsCredentials(url);
+    credentialed &&= keeps(url);
     if (!credentialed) {
       for (const name of [...CREDENTIAL_HEADERS, ...names.headers]) headers.delete(name);
       stripQuery(url, names.query);

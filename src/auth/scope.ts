@@ -17,7 +17,7 @@ export function assertSecureTransport(url: URL, strategy: string, allowInsecure:
     !/^(?:(?:.+\.)?localhost|\[::1\]|127(?:\.\d{1,3}){3})$/i.test(url.hostname)
   )
     throw new AuthError(
-      `refusing to send ${strategy} credentials over plain http to ${url.origin}: use https (or allowInsecure: true)`,
+      `refusing ${strategy} credentials over plain http to ${url.origin}: use https or allowInsecure`,
     );
   return true;
 }

@@ -2,6 +2,7 @@
  * What every auth strategy shares: its scope options and the policy that sends it, the check on values that go
  * into a header, and the list of redactors an issued token must reach.
  */
+import { checkOptions } from '../core/options.ts';
 import { breaksHeader } from '../shared/header-value.ts';
 import { optionError } from '../shared/option-error.ts';
 import { credentialPolicy } from './policy.ts';
@@ -30,8 +31,8 @@ export function strategy(
   { origins, allowInsecure }: ScopeOptions,
   parts: Pick<AuthStrategy, 'authorize' | 'refresh' | 'register'>,
 ): AuthStrategy {
-  if (allowInsecure !== undefined && typeof allowInsecure !== 'boolean')
-    throw optionError('', `${type}({ allowInsecure })`, 'true or false', allowInsecure);
+  // The client's rule for the same option (`allowInsecure` must be true or false).
+  checkOptions({ allowInsecure }, 'client');
   // Origins are URLs, which may carry a user name and password: described, never echoed.
   if (origins !== undefined && !Array.isArray(origins))
     throw optionError('', `${type}({ origins })`, 'an array of origins', origins, 1);
@@ -87,14 +88,19 @@ export function createSecrets(...known: string[]): Secrets {
 }
 
 /**
- * A credential that goes into a header must be a non-empty string without CR, LF or NUL (header injection). The
- * value itself is never shown (an empty or missing one is: it holds no secret and says the variable is unset).
+ * A credential that goes into a header must be a non-empty string without CR, LF, NUL or another control character
+ * (header injection). The value itself is never shown (an empty or missing one is: it holds no secret and says the
+ * variable is unset).
  * @example
  * checkCredential(process.env.API_TOKEN, 'bearer(token)'); // TypeError when unset
  */
 export function checkCredential(value: unknown, what: string): string {
   if (typeof value === 'string' && value && !breaksHeader(value)) return value;
-  const expected =
-    'a non-empty string (is the environment variable set?) without line breaks or NUL (header injection)';
-  throw optionError('', what, expected, value, value);
+  throw optionError(
+    '',
+    what,
+    'a non-empty string without control characters (is the environment variable set?)',
+    value,
+    value,
+  );
 }

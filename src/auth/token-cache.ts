@@ -4,7 +4,7 @@
  * token's lifetime minus a skew, and the 401 rule of DESIGN.md section 3.
  */
 import { now } from '../shared/clock.ts';
-import type { AuthStrategy } from './types.ts';
+import type { AuthStrategy, AuthTarget } from './types.ts';
 
 /**
  * What a token source gives: the token and, when known, its lifetime in seconds (OAuth `expires_in`).
@@ -26,16 +26,13 @@ export type TokenGrant = {
 export type TokenLoader<Context = undefined> = (refresh: boolean, context: Context) => Promise<TokenGrant>;
 
 /**
- * A token as one call used it (what `authorize` returns), for `refresh` after a 401: `failed` is the last failed
- * refresh seen before, so a call that used a token whose refresh has failed since fails with that error instead
- * of refreshing again.
+ * A token as calls used it (what `authorize` returns), for `refresh` after a 401: one object for every call that
+ * got the same token while no refresh of it failed (no object per call). `error` is set once a refresh of its
+ * token failed, so a call that used it fails with that error instead of refreshing again.
  * @example
- * const used = await authorize(target); // { token: 'tc-1', failed: undefined }
+ * const used = await authorize(target); // { token: 'tc-1' }
  */
-export type TokenUse = { readonly token: string; readonly failed: Failure | undefined };
-
-/** A failed refresh: the token it was to replace and its error. */
-type Failure = { token: string; error: unknown };
+export type TokenUse = { readonly token: string; error?: unknown };
 
 /**
  * A token is renewed this long before it expires, so it never expires in flight
@@ -69,66 +66,68 @@ export const servesOneCall = (expiresIn: number | undefined): boolean =>
  * true when a repeat makes sense: concurrent failures on the same token share ONE load; a caller whose token was
  * already replaced gets true at once and repeats with the new one. A failed refresh fails every call that used
  * the refused token before it failed, once, with its error; a call that gets the token afterwards may try
- * again. A caller that stops waiting (an abort) does so around these promises (the credential policy races
- * them with the call's signal): a load is shared.
+ * again. A cached token is set synchronously (no promise per call). A caller that stops waiting (an abort) does
+ * so around these promises (the credential policy races them with the call's signal): a load is shared.
  * @example
  * return strategy('bearer', options, { ...bearerFrom(load), register });
  */
 export function bearerFrom(
   load: TokenLoader<typeof globalThis.fetch>,
 ): Required<Pick<AuthStrategy, 'authorize' | 'refresh'>> {
-  // The current token and when it is renewed (0: it serves only the call that fetched it, never a later one).
-  let current: string | undefined;
+  // The calls' use of the current token, and when it is renewed (0: it serves only the call that fetched it).
+  let use: TokenUse | undefined;
   let expiresAt = 0;
-  let flight: Promise<string> | undefined;
+  let flight: Promise<unknown> | undefined;
   // Calls told to repeat after a 401 are owed the refreshed token, even a one-shot one:
   // asking the provider again without `refresh` could hand back the refused token.
   let owed = 0;
-  // The last failed refresh (a new object for each).
-  let failed: Failure | undefined;
 
-  const start = (refresh: boolean, fetch: typeof globalThis.fetch): Promise<string> => {
+  // One flight at a time (one starts only when none is in the air); it ends as it settles, and a failed load is
+  // not cached: the next caller tries again.
+  const start = (refresh: boolean, fetch: typeof globalThis.fetch) => {
     owed = 0;
-    const promise = load(refresh, fetch).then(({ token, expiresIn }) => {
-      const lifetimeMs = expiresIn === undefined ? Infinity : expiresIn * 1000;
-      expiresAt = servesOneCall(expiresIn) ? 0 : now() + lifetimeMs - renewBeforeMs(lifetimeMs);
-      current = token;
-      return token;
-    });
-    flight = promise;
-    // A failed load is not cached: the next caller tries again.
-    const settle = () => {
-      if (flight === promise) flight = undefined;
-    };
-    promise.then(settle, settle);
-    return promise;
+    flight = load(refresh, fetch).then(
+      ({ token, expiresIn }) => {
+        flight = undefined;
+        const lifetimeMs = expiresIn === undefined ? Infinity : expiresIn * 1000;
+        expiresAt = servesOneCall(expiresIn) ? 0 : now() + lifetimeMs - renewBeforeMs(lifetimeMs);
+        // The same token again keeps its use: a failed refresh of it still fails the calls that used it.
+        if (use?.token !== token) use = { token };
+      },
+      (error: unknown) => {
+        flight = undefined;
+        throw error;
+      },
+    );
+    return flight;
+  };
+  const put = ({ headers }: AuthTarget): TokenUse => {
+    headers.set('authorization', `Bearer ${use!.token}`);
+    return use!;
   };
 
   return {
-    async authorize({ headers, fetch }): Promise<TokenUse> {
-      const seen = failed;
-      let token = flight ? undefined : current;
-      if (!token || now() >= expiresAt) {
-        if (token && !expiresAt && owed) owed -= 1;
-        else token = await (flight ?? start(false, fetch));
-      }
-      headers.set('authorization', `Bearer ${token}`);
-      return { token, failed: seen };
+    authorize(target) {
+      return !flight && use && (now() < expiresAt || (!expiresAt && owed && owed--))
+        ? put(target)
+        : (flight ?? start(false, target.fetch)).then(() => put(target));
     },
     async refresh(used, { fetch }) {
-      const { token, failed: seen } = used as TokenUse;
+      const { token, error } = used as TokenUse;
       if (!flight) {
-        if (current && current !== token) return ++owed > 0;
+        if (use!.token !== token) return ++owed > 0;
         // Single flight for failures too: the calls already holding the refused token share the refresh that failed.
-        if (failed !== seen && failed?.token === token) throw failed.error;
-        start(true, fetch).catch((error: unknown) => {
-          failed = { token, error };
+        if (error) throw error;
+        const refused = use!;
+        start(true, fetch).catch((failure: unknown) => {
+          refused.error = failure;
+          // Calls that get the token from now on may try again.
+          if (use === refused) use = { token };
         });
       }
+      await flight;
       // The same token again would fail the same way: no repeat.
-      if ((await flight) === token) return false;
-      owed += 1;
-      return true;
+      return use!.token !== token && ++owed > 0;
     },
   };
 }

@@ -30,17 +30,16 @@ export async function sendTraced(request: Request, next: Next, traced: Traced, c
   try {
     return await followRedirects(
       await next(new Request(request, { redirect: 'manual' })),
-      { url: new URL(request.url), method: request.method, headers: request.headers, body: request.body },
+      new URL(request.url),
+      request.method,
+      request.headers,
+      request.body,
       (url, headers, body, method) => next(copyTo(request, url, headers, body, 'manual', method)),
-      {
-        keepsCredentials: traced.mayReceive,
-        names: { headers: traced.names, query: [] },
-        // Read when a 307/308 asks for the body: by then the copy may have grown past its bound.
-        get replayBody() {
-          return copy?.replay();
-        },
-        describe: (url) => call.redact.url(url),
-      },
+      traced.mayReceive,
+      { headers: traced.names, query: [] },
+      // Read when a 307/308 asks for the body: by then the copy may have grown past its bound.
+      () => copy?.replay(),
+      (url) => call.redact.url(url),
     );
   } finally {
     copy?.release();

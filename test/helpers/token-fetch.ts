@@ -45,7 +45,6 @@ export function tokenCache(load: TokenLoader<undefined>) {
   return {
     use,
     get: async () => (await use()).token,
-    refresh: (used: TokenUse | string) =>
-      refresh(typeof used === 'string' ? { token: used, failures: Number.POSITIVE_INFINITY } : used, target()),
+    refresh: (used: TokenUse | string) => refresh(typeof used === 'string' ? { token: used } : used, target()),
   };
 }
