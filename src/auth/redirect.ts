@@ -27,7 +27,7 @@ export class RedirectError extends SturdyError {
   /** Status of the redirect that was not followed. */
   declare readonly status: number;
   constructor(message: string, details: { redirects: number; status: number }) {
-    super(message, undefined, details);
+    super(message, details);
   }
 }
 
