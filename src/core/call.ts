@@ -114,17 +114,20 @@ export class Call implements CallInfo {
     return nameTimeout(error, kind, Number(limit), `${this.method} ${this.redact.url(this.lastRequest?.url ?? '')}`);
   }
 
-  /** The error for a body the connection broke mid-way (fetch's bare `TypeError: terminated`): this request's NetworkError, finalized. */
+  /**
+   * The error for a body the connection broke mid-way (fetch's bare `TypeError: terminated`): this request's
+   * NetworkError, finalized without an event (a stream module may still recover: sse reconnects).
+   */
   brokenBody(error: TypeError): unknown {
-    return this.fail(new NetworkError(this.lastRequest!, { cause: error }));
+    return this.fail(new NetworkError(this.lastRequest!, { cause: error }), true);
   }
 
   /**
    * The error the caller gets, whatever failed: the source of a request body's own error, a TimeoutError that
    * says which limit ran out, `retryAfter` on a paced HTTPError, every message and view redacted, and one
-   * `error` event. The same error twice is finalized once.
+   * `error` event (none when `quiet`). The same error twice is finalized once.
    */
-  fail(error: unknown): unknown {
+  fail(error: unknown, quiet?: boolean): unknown {
     if (error === this.#failed) return error;
     let result = error;
     // A request body stream that failed with sturdy's own error reaches us wrapped by fetch and ky: surface ours.
@@ -137,6 +140,7 @@ export class Call implements CallInfo {
     if (!globalThis.__STURDY_WEB__ && result instanceof NetworkError) describeNetworkCause(result, this.redact);
     // Any error leaves redacted: ky's, the runtime's TypeError for `https://user:pass@host`, a hook's.
     sanitizeKyError(result, this.redact, (request) => this.safeRequest(request));
+    if (quiet) return result;
     if (this.options.onEvent) {
       const reason = result instanceof Error ? `${result.name}: ${this.redact.text(result.message)}` : 'error';
       this.emit({ type: 'error', reason, durationMs: Math.round(now() - this.started) });
