@@ -130,7 +130,7 @@ function extraFields(options: ClientCredentialsOptions): Array<[string, string]>
   return fields;
 }
 
-function checkOptions(options: ClientCredentialsOptions): URL {
+function checkGrantOptions(options: ClientCredentialsOptions): URL {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('sturdy: clientCredentials() takes { tokenUrl, clientId, clientSecret, ... }');
   let tokenUrl: URL;
@@ -182,7 +182,7 @@ function checkOptions(options: ClientCredentialsOptions): URL {
  * });
  */
 export function clientCredentials(options: ClientCredentialsOptions): AuthStrategy {
-  const tokenUrl = checkOptions(options);
+  const tokenUrl = checkGrantOptions(options);
   const fields = extraFields(options);
   const { clientId, clientSecret } = options;
   const scope = typeof options.scope === 'string' ? options.scope : options.scope?.join(' ');
