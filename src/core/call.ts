@@ -8,12 +8,12 @@ import type { AuthStrategy } from '../auth/types.ts';
 import { now } from '../shared/clock.ts';
 import { optionError } from '../shared/option-error.ts';
 import type {} from '../shared/platform.ts';
-import { HTTPError, isSturdyError, NetworkError, SerializationError, sanitizeKyError, TimeoutError } from './errors.ts';
+import { isSturdyError, NetworkError, SerializationError, sanitizeKyError, TimeoutError } from './errors.ts';
 import { emit, type SturdyEvent } from './events.ts';
 import { JSON_ACCEPT, JSON_CONTENT_TYPE, serializeJson } from './json.ts';
 import { type CallInfo, type CredentialNames, type Middleware, runChain } from './middleware.ts';
 import { type CallOptions, checkOptions, kyPart, mergeOptions, type ResolvedOptions } from './options.ts';
-import { createRedactor, type Redactor } from './redact.ts';
+import { createRedactor, type RedactOptions, type Redactor } from './redact.ts';
 import {
   IDEMPOTENCY_HEADER,
   isKeyedMethod,
@@ -37,6 +37,9 @@ export type Client = {
   origins: ReadonlySet<string>;
 };
 
+/** The options of a call that gave none (shared: nothing is built for it). */
+export const NO_OPTIONS: CallOptions = {};
+
 /** One call's state; it is the `CallInfo` each middleware gets: one object for every attempt. */
 export class Call implements CallInfo {
   attempt = 0;
@@ -51,32 +54,56 @@ export class Call implements CallInfo {
   /** sturdy's default headers to set on each attempt's request, when no hook sees ky's (then ky holds them). */
   headers: Array<[string, string]> | undefined;
   readonly started = now();
-  readonly client: Client;
+  // Set once by the constructor (declared only: no field initializers to emit).
+  declare readonly client: Client;
   /** The options this call uses: its client's snapshot, with what the call gave merged over it. */
-  readonly options: ResolvedOptions;
-  readonly method: string;
-  readonly redact: Redactor;
-  readonly origins: ReadonlySet<string>;
-  readonly signal: AbortSignal | undefined;
-  readonly context: Readonly<Record<string, unknown>>;
-  readonly retry: ResolvedOptions['retry'];
+  declare readonly options: ResolvedOptions;
+  declare readonly method: string;
+  declare readonly redact: Redactor;
+  declare readonly origins: ReadonlySet<string>;
+  declare readonly signal: AbortSignal | undefined;
+  declare readonly context: Readonly<Record<string, unknown>>;
+  declare readonly retry: ResolvedOptions['retry'];
   #failed: unknown;
 
-  constructor(
-    client: Client,
-    options: ResolvedOptions,
-    method: string,
-    redact: Redactor,
-    origins: ReadonlySet<string>,
-  ) {
+  /** The call `given` (NO_OPTIONS for none) makes: its options checked and merged over its client's. */
+  constructor(client: Client, method: string, given: CallOptions) {
+    // A call that gives only its body has nothing to check or merge.
+    let own = false;
+    for (const key in given) if (key !== 'json' && key !== 'body') own = true;
+    if (own) checkOptions(given, 'call');
+    const options = own ? mergeOptions(client.options, given) : client.options;
     this.client = client;
     this.options = options;
-    this.method = method;
-    this.redact = redact;
-    this.origins = origins;
+    this.method = method.toUpperCase();
+    // The client's redactor, plus a per-call strategy's secrets and a per-call `redact` option.
+    const { auth, redact } = given;
+    let redactor = client.redactor;
+    if (auth && auth !== client.options.auth) redactor = childOf(redactor, auth, {}, auth);
+    this.redact = redact ? childOf(redactor, redact, redact) : redactor;
+    this.origins =
+      auth !== undefined || given.credentialOrigins || given.baseUrl !== undefined
+        ? credentialOrigins(options)
+        : client.origins;
     this.signal = options.signal ?? undefined;
     this.context = options.context ?? {};
     this.retry = options.retry;
+  }
+
+  /**
+   * ky's call with `json` (validated by the request schema, when there is one). What ky throws at the call (a bad
+   * input, a body with GET) is thrown at the call, as ky does; sturdy's own failures of the data (a
+   * SerializationError) reject, so `.result()` reports them.
+   */
+  start(input: string | URL | Request, given: CallOptions, json: unknown): KySource {
+    try {
+      return this.client.ky(input, kyOptions(this, given, input, json)) as unknown as KySource;
+    } catch (error) {
+      // A page always has a URL to resolve against: only a server gets the hint.
+      const failed = this.fail(globalThis.__STURDY_BROWSER__ ? error : relativeUrlHint(error, input, this.options));
+      if (isSturdyError(failed)) return Promise.reject(failed) as KySource;
+      throw failed;
+    }
   }
 
   remaining(): number {
@@ -150,103 +177,43 @@ export class Call implements CallInfo {
   }
 }
 
-const EMPTY = {};
-/** `json` and `body` are the call's body, which kyOptions reads from the call's own options. */
-const bodyOnly = (given: object): boolean => {
-  for (const key in given) if (key !== 'json' && key !== 'body') return false;
-  return true;
-};
-
-/**
- * Starts a call through ky with sturdy's policies attached, or throws (finalized) what ky throws at the call.
- * @example
- * const started = startCall(client, 'POST', 'orders', { json: order });
- */
-export function startCall(
-  client: Client,
-  method: string,
-  input: string | URL | Request,
-  given: CallOptions | undefined,
-) {
-  // A call that gives only its body has nothing to check or merge.
-  const own = given !== undefined && !bodyOnly(given);
-  if (own) checkOptions(given, 'call');
-  const options = own ? mergeOptions(client.options, given) : client.options;
-  const scoped = given && (given.auth !== undefined || given.credentialOrigins || given.baseUrl !== undefined);
-  const call = new Call(
-    client,
-    options,
-    method.toUpperCase(),
-    callRedactor(client, given),
-    scoped ? credentialOrigins(options) : client.origins,
-  );
-  // ky's call with `json` (validated by the request schema, when there is one). What ky throws at the call (a bad input, a body with GET) is thrown at the call, as ky does; sturdy's own
-  // failures of the data (a SerializationError) reject, so `.result()` reports them.
-  const start = (json: unknown): KySource => {
-    try {
-      return client.ky(input, kyOptions(call, given ?? EMPTY, input, json)) as unknown as KySource;
-    } catch (error) {
-      // A page always has a URL to resolve against: only a server gets the hint.
-      const failed = call.fail(globalThis.__STURDY_BROWSER__ ? error : relativeUrlHint(error, input, options));
-      if (isSturdyError(failed)) return Promise.reject(failed) as KySource;
-      throw failed;
-    }
-  };
-  return { call, start };
-}
-
 /** Where credentials may go: the baseUrl's origin (else the page's), `credentialOrigins` and the strategy's `origins`. */
-export function credentialOrigins(options: ResolvedOptions): Set<string> {
+export function credentialOrigins({ baseUrl, credentialOrigins: listed, auth }: ResolvedOptions): Set<string> {
   const origins = new Set<string>();
   const page = globalThis.location;
-  if (options.baseUrl !== undefined) origins.add(toOrigin(new URL(String(options.baseUrl), page?.href), 'baseUrl'));
   // Without a baseUrl, relative URLs resolve against the page, so the page's origin is the base origin.
-  else if (/^https?:/.test(String(page?.origin))) origins.add(page.origin);
-  for (const origin of options.credentialOrigins ?? []) origins.add(toOrigin(origin, 'credentialOrigins'));
-  for (const origin of options.auth ? (options.auth.origins ?? []) : []) origins.add(toOrigin(origin, 'auth.origins'));
+  if (baseUrl === undefined && /^https?:/.test(String(page?.origin))) origins.add(page.origin);
+  // Normalizes `https://API.example.com/v1/` to `https://api.example.com`; a TypeError naming the option when not a URL.
+  const add = (option: string, values: Iterable<string | URL> = [], base?: string) => {
+    for (const value of values) {
+      let origin: string | undefined;
+      try {
+        origin = new URL(value, base).origin;
+      } catch {}
+      // A URL may carry a user name and password: described, never echoed.
+      if (!origin || origin === 'null')
+        throw optionError('', option, "origins like 'https://api.example.com'", value, 1);
+      origins.add(origin);
+    }
+  };
+  add('baseUrl', baseUrl === undefined ? [] : [String(baseUrl)], page?.href);
+  add('credentialOrigins', listed);
+  add('auth.origins', auth ? auth.origins : undefined);
   return origins;
-}
-
-/** Normalizes `https://API.example.com/v1/` to `https://api.example.com`; a TypeError naming the option when not a URL. */
-function toOrigin(value: string | URL, option: string): string {
-  let origin: string | undefined;
-  try {
-    origin = new URL(value).origin;
-  } catch {}
-  // A URL may carry a user name and password: described, never echoed.
-  if (!origin || origin === 'null') throw optionError('', option, "origins like 'https://api.example.com'", value, 1);
-  return origin;
 }
 
 /** Child redactors per parent, keyed by the per-call strategy or `redact` option that made them (cached, never accumulated). */
 const children = new WeakMap<Redactor, WeakMap<object, Redactor>>();
-const childOf = (parent: Redactor, key: object, make: () => Redactor): Redactor => {
+const childOf = (parent: Redactor, key: object, rules: RedactOptions, auth?: AuthStrategy): Redactor => {
   let known = children.get(parent);
   if (!known) children.set(parent, (known = new WeakMap()));
   let child = known.get(key);
-  if (!child) known.set(key, (child = make()));
+  if (!child) {
+    known.set(key, (child = createRedactor(rules, parent)));
+    auth?.register?.(child);
+  }
   return child;
 };
-
-/** The call's redactor: the client's, plus a per-call strategy's secrets and a per-call `redact` option. */
-function callRedactor(client: Client, given: CallOptions | undefined): Redactor {
-  let redactor = client.redactor;
-  const auth = given?.auth;
-  if (auth && auth !== client.options.auth) {
-    const parent = redactor;
-    redactor = childOf(parent, auth, () => {
-      const child = createRedactor({}, parent);
-      auth.register?.(child);
-      return child;
-    });
-  }
-  const extra = given?.redact;
-  if (extra) {
-    const parent = redactor;
-    redactor = childOf(parent, extra, () => createRedactor(extra, parent));
-  }
-  return redactor;
-}
 
 /** A relative URL with nothing to resolve it against (no baseUrl, no page): say what to do. */
 const relativeUrlHint = (error: unknown, input: unknown, { baseUrl, prefix }: ResolvedOptions): unknown =>
