@@ -232,16 +232,15 @@ const observes = (hooks: KyOptions['hooks']): boolean =>
     hooks?.init?.length || hooks?.beforeRequest?.length || hooks?.beforeRetry?.length || hooks?.afterResponse?.length,
   );
 
-/** The ky options of one call: the caller's, with sturdy's headers, body, retry rules, JSON parser and fetch. */
+/**
+ * The ky options of one call: the caller's, with sturdy's headers, body, retry rules, JSON parser and the fetch ky
+ * calls once per attempt (the credential policy, the user's `use`, then the transport).
+ */
 function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown): KyOptions {
   const { options, method, client } = call;
+  const { auth, use, retry } = options;
   const part = kyPart(given) as KyOptions & { json?: unknown; body?: unknown };
-  if (json !== undefined && given.body !== undefined) {
-    throw new SerializationError('pass either json or body, not both');
-  }
-  // ky (through the platform's Request) refuses a body with these; the JSON body is sent per attempt, so say it here.
-  if (json !== undefined && (method === 'GET' || method === 'HEAD'))
-    throw new TypeError(`sturdy: a ${method} request cannot have a body`);
+  const { body } = given;
   // Set by the call (ky reads a value 'undefined' as "remove"), else by its input Request or its client? Not
   // ky's request: the platform labels a string body text/plain, which is not the caller's choice.
   const own = given.headers && new Headers(given.headers as HeadersInit);
@@ -255,6 +254,9 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
   // the same on every attempt.
   const extra: Array<[string, string]> = [];
   if (json !== undefined) {
+    if (body !== undefined) throw new SerializationError('pass either json or body, not both');
+    // ky (through the platform's Request) refuses a body with these; the JSON body is sent per attempt, so say it here.
+    if (method === 'GET' || method === 'HEAD') throw new TypeError(`sturdy: a ${method} request cannot have a body`);
     if (!has('content-type')) extra.push(['content-type', JSON_CONTENT_TYPE]);
     if (!has('accept')) extra.push(['accept', JSON_ACCEPT]);
   }
@@ -271,62 +273,44 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
     part.headers = headers;
   } else call.headers = extra;
 
-  // A JSON body is sent from its string per attempt when no hook sees ky's request (nor upload progress counts
-  // its stream): ky then holds no body, so it has nothing to tee for its retries.
-  const { body } = given;
+  const fetch = options.fetch || globalThis.fetch;
+  // Nothing between ky and the platform's fetch (which builds its request from fetch's init as well; a caller's
+  // fetch may ignore init): the body goes in fetch's init, so fetch builds the one request (a Request copy would
+  // cost a second Request and a body proxy). A fetch of the caller's, or middleware, gets a Request that holds
+  // everything. With auth, the credential policy hands its credential to that init too.
+  const platform = !use?.length && fetch === globalThis.fetch;
+  // The body once more (a retry, a 401 repeat, a 307/308 hop); undefined when it cannot be sent again (a stream).
   let text: string | undefined;
-  let perAttempt: (() => BodyInit) | undefined;
-  if (json !== undefined && !observed) {
-    text = serializeJson(json, options.stringifyJson);
-    // Sent once, with nothing below ky but a fetch of the caller's: ky's one request holds it (no copy, no tee).
-    if (options.retry.limit === 0 && !options.auth && !options.use?.length && !platformFetch(options)) part.body = text;
-    else perAttempt = () => text!;
-  } else if (json !== undefined) {
+  const replay =
+    json !== undefined
+      ? () => text
+      : typeof body === 'function'
+        ? (body as () => BodyInit)
+        : isReplayableBody(body)
+          ? () => body as BodyInit
+          : undefined;
+  // A body made per attempt (a JSON string when no hook sees ky's request nor upload progress counts its stream,
+  // a body factory) is added below ky, so ky never holds (or tees) it. A JSON body sent once, with nothing below
+  // ky but a fetch of the caller's, is held by ky's one request (no copy, no tee).
+  const perAttempt = (
+    json !== undefined
+      ? !observed && (retry.limit || auth || use?.length || platform)
+      : typeof body === 'function'
+  )
+    ? replay
+    : undefined;
+  if (json !== undefined && observed) {
     part.json = json;
     // ky serializes after its init hooks ran, so their changes to `json` are kept; sturdy's serializer names the bad path.
     part.stringifyJson = (value) => (text = serializeJson(value, options.stringifyJson));
-  } else if (typeof body === 'function') perAttempt = body as () => BodyInit;
+  } else if (json !== undefined) {
+    text = serializeJson(json, options.stringifyJson);
+    if (!perAttempt) part.body = text;
+  }
   if (perAttempt) delete part.body;
-  const replay =
-    json !== undefined ? () => text : (perAttempt ?? (isReplayableBody(body) ? () => body as BodyInit : undefined));
-
-  part.method = method;
-  // No repeat is possible (no retries, or a body that cannot be sent again): ky gets the smallest retry option.
-  part.retry = options.retry.limit === 0 || !replay ? 0 : kyRetry(call);
-  part.fetch = attemptFetch(call, options.auth || undefined, perAttempt, replay);
-  return part;
-}
-
-/** The platform's fetch, which builds its request from fetch's init as well (a caller's fetch may ignore init). */
-const platformFetch = ({ fetch }: ResolvedOptions): boolean => !fetch || fetch === globalThis.fetch;
-
-/** ky hands fetch a Request, or what a hook returned: a Request-like object (another realm's) becomes a real one. */
-const asRequest = (input: Parameters<typeof fetch>[0], init?: RequestInit): Request => {
-  if (input instanceof Request) return input;
-  if (Object.prototype.toString.call(input) !== '[object Request]') return new Request(input, init);
-  const { url, method, headers, body, signal } = input as unknown as Request;
-  return new Request(url, { ...init, method, headers, body, signal, duplex: 'half' } as RequestInit);
-};
-
-/** The fetch ky calls once per attempt: the credential policy, the user's `use`, then the transport. */
-function attemptFetch(
-  call: Call,
-  auth: AuthStrategy | undefined,
-  perAttempt: (() => BodyInit) | undefined,
-  replay: (() => BodyInit | null | undefined) | undefined,
-): NonNullable<KyOptions['fetch']> {
-  const { options } = call;
-  const fetch: typeof globalThis.fetch = (request, init) =>
-    options.fetch ? options.fetch(request, init) : globalThis.fetch(request, init);
-  const chain: Middleware[] = [];
-  // Nothing between ky and the platform's fetch: the body goes in fetch's init, so fetch builds the one request
-  // (a Request copy would cost a second Request and a body proxy). A fetch of the caller's, or middleware, gets
-  // a Request that holds everything. With auth, the credential policy hands its credential to that init too.
-  const platform = !options.use?.length && platformFetch(options);
   const direct = perAttempt && !auth && platform;
-  // A body made per attempt is added here, so ky never holds (or tees) it; the credential policy adds it to
-  // the one copy it makes anyway.
-  if (auth) {
+  const chain: Middleware[] = [];
+  if (auth)
     chain.push(
       auth.policy(auth, {
         origins: call.origins,
@@ -341,10 +325,14 @@ function attemptFetch(
         },
       }),
     );
-  } else if (perAttempt && !direct)
+  else if (perAttempt && !direct)
     chain.push((request, next) => next(new Request(request, { body: perAttempt(), duplex: 'half' } as RequestInit)));
-  if (options.use) chain.push(...options.use);
-  return (input, init) => {
+  if (use) chain.push(...use);
+
+  part.method = method;
+  // No repeat is possible (no retries, or a body that cannot be sent again): ky gets the smallest retry option.
+  part.retry = retry.limit === 0 || !replay ? 0 : kyRetry(call);
+  part.fetch = (input, init) => {
     const request = asRequest(input, init);
     call.attempt += 1;
     call.lastRequest = request;
@@ -352,15 +340,15 @@ function attemptFetch(
     // `.json()` asks for JSON unless the caller chose what to accept (ky's own `.json()` would set it too).
     if (call.readsJson && !request.headers.has('accept')) request.headers.set('accept', JSON_ACCEPT);
     const send = (outgoing: Request, credential?: RequestInit) =>
-      transport(call, outgoing, (r) =>
-        fetch(
-          r,
-          direct
-            ? ({ ...init, body: perAttempt(), duplex: 'half' } as RequestInit)
-            : credential
-              ? { ...init, ...credential }
-              : init,
-        ),
+      transport(
+        call,
+        outgoing,
+        fetch,
+        direct
+          ? ({ ...init, body: perAttempt(), duplex: 'half' } as RequestInit)
+          : credential
+            ? { ...init, ...credential }
+            : init,
       );
     // The credential policy alone (no `use`) is called as it is: the chain runner's async step per attempt was
     // 1 kB of garbage per call (bench/alloc.ts).
@@ -372,4 +360,13 @@ function attemptFetch(
           : send(request);
     return sent.then((response) => guardResponse(call, response));
   };
+  return part;
 }
+
+/** ky hands fetch a Request, or what a hook returned: a Request-like object (another realm's) becomes a real one. */
+const asRequest = (input: Parameters<typeof fetch>[0], init?: RequestInit): Request => {
+  if (input instanceof Request) return input;
+  if (Object.prototype.toString.call(input) !== '[object Request]') return new Request(input, init);
+  const { url, method, headers, body, signal } = input as unknown as Request;
+  return new Request(url, { ...init, method, headers, body, signal, duplex: 'half' } as RequestInit);
+};
