@@ -137,8 +137,7 @@ export class Call implements CallInfo {
 
   /** A TimeoutError for a limit of this call, named, with the request as it may be shown. */
   timeoutError(kind: 'total' | 'idle' | 'attempt', error = new TimeoutError(this.safeRequest())): TimeoutError {
-    const limit = this.options[kind === 'attempt' ? 'timeout' : (`${kind}Timeout` as const)];
-    return nameTimeout(error, kind, Number(limit), `${this.method} ${this.redact.url(this.lastRequest?.url ?? '')}`);
+    return nameTimeout(error, kind, this.options, `${this.method} ${this.redact.url(this.lastRequest?.url ?? '')}`);
   }
 
   /**
