@@ -259,10 +259,12 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
     if (!has('content-type')) extra.push(['content-type', JSON_CONTENT_TYPE]);
     if (!has('accept')) extra.push(['accept', JSON_ACCEPT]);
   }
-  const key = options.idempotencyKey;
-  call.keyed = isKeyedMethod(method) && (key !== false || has(IDEMPOTENCY_HEADER));
-  if (call.keyed && key !== false && !has(IDEMPOTENCY_HEADER))
-    extra.push([IDEMPOTENCY_HEADER, key ?? crypto.randomUUID()]);
+  if (isKeyedMethod(method)) {
+    const key = options.idempotencyKey;
+    const keyGiven = has(IDEMPOTENCY_HEADER);
+    call.keyed = key !== false || keyGiven;
+    if (key !== false && !keyGiven) extra.push([IDEMPOTENCY_HEADER, key ?? crypto.randomUUID()]);
+  }
   // A hook may look at sturdy's headers (the Idempotency-Key of each attempt): then ky gets them; else they are
   // set on each attempt's request, which spares ky a Headers merge per call.
   const observed = observes(client.options.hooks) || observes(given.hooks) || Boolean(options.onUploadProgress);
@@ -362,10 +364,9 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
   return part;
 }
 
-/** ky hands fetch a Request, or what a hook returned: a Request-like object (another realm's) becomes a real one. */
+/** ky hands fetch its Request, or what a hook returned: a Request-like object (another realm's) becomes a real one. */
 const asRequest = (input: Parameters<typeof fetch>[0], init?: RequestInit): Request => {
   if (input instanceof Request) return input;
-  if (Object.prototype.toString.call(input) !== '[object Request]') return new Request(input, init);
   const { url, method, headers, body, signal } = input as unknown as Request;
   return new Request(url, { ...init, method, headers, body, signal, duplex: 'half' } as RequestInit);
 };
