@@ -167,10 +167,8 @@ export class Call implements CallInfo {
     // Any error leaves redacted: ky's, the runtime's TypeError for `https://user:pass@host`, a hook's.
     sanitizeKyError(result, this.redact, (request) => this.safeRequest(request));
     if (quiet) return result;
-    if (this.options.onEvent) {
-      const reason = result instanceof Error ? `${result.name}: ${this.redact.text(result.message)}` : 'error';
-      this.emit({ type: 'error', reason, durationMs: Math.round(now() - this.started) });
-    }
+    const reason = result instanceof Error ? `${result.name}: ${this.redact.text(result.message)}` : 'error';
+    this.emit({ type: 'error', reason, durationMs: Math.round(now() - this.started) });
     this.#failed = result;
     return result;
   }
@@ -244,20 +242,51 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
   // ky's request: the platform labels a string body text/plain, which is not the caller's choice.
   const own = given.headers && new Headers(given.headers as HeadersInit);
   const has = (name: string) => {
-    const value = own && own.get(name);
+    const value = own?.get(name);
     return value != null
       ? value !== 'undefined'
       : (input instanceof Request && input.headers.has(name)) || (client.options.headers as Headers).has(name);
   };
+  // A hook may look at sturdy's headers (the Idempotency-Key of each attempt) and ky's `json`: then ky gets them
+  // and builds the body itself; else they are set on each attempt's request, which spares ky a Headers merge per call.
+  const observed = observes(client.options.hooks) || observes(given.hooks) || Boolean(options.onUploadProgress);
+  const fetch = options.fetch || globalThis.fetch;
+  // Nothing between ky and the platform's fetch (which builds its request from fetch's init as well; a caller's
+  // fetch may ignore init): the body goes in fetch's init, so fetch builds the one request (a Request copy would
+  // cost a second Request and a body proxy). A fetch of the caller's, or middleware, gets a Request that holds
+  // everything. With auth, the credential policy hands its credential to that init too.
+  const platform = !use?.length && fetch === globalThis.fetch;
+  const sendsJson = json !== undefined;
+  const factory = typeof body === 'function' ? (body as () => BodyInit) : undefined;
+  // The body once more (a retry, a 401 repeat, a 307/308 hop); undefined when it cannot be sent again (a stream).
+  let text: string | undefined;
+  const replay = sendsJson ? () => text : (factory ?? (isReplayableBody(body) ? () => body as BodyInit : undefined));
+  // A body made per attempt (a JSON string when no hook sees ky's request nor upload progress counts its stream,
+  // a body factory) is added below ky, so ky never holds (or tees) it. A JSON body sent once, with nothing below
+  // ky but a fetch of the caller's, is held by ky's one request (no copy, no tee).
+  const perAttempt = sendsJson
+    ? !observed && (retry.limit || auth || use?.length || platform)
+      ? replay
+      : undefined
+    : factory;
+  if (perAttempt) delete part.body;
   // sturdy's headers the request lacks: JSON's content-type and accept, and a keyed call's Idempotency-Key,
   // the same on every attempt.
   const extra: Array<[string, string]> = [];
-  if (json !== undefined) {
+  if (sendsJson) {
     if (body !== undefined) throw new SerializationError('pass either json or body, not both');
     // ky (through the platform's Request) refuses a body with these; the JSON body is sent per attempt, so say it here.
     if (method === 'GET' || method === 'HEAD') throw new TypeError(`sturdy: a ${method} request cannot have a body`);
     if (!has('content-type')) extra.push(['content-type', JSON_CONTENT_TYPE]);
     if (!has('accept')) extra.push(['accept', JSON_ACCEPT]);
+    if (observed) {
+      part.json = json;
+      // ky serializes after its init hooks ran, so their changes to `json` are kept; sturdy's serializer names the bad path.
+      part.stringifyJson = (value) => (text = serializeJson(value, options.stringifyJson));
+    } else {
+      text = serializeJson(json, options.stringifyJson);
+      if (!perAttempt) part.body = text;
+    }
   }
   if (isKeyedMethod(method)) {
     const key = options.idempotencyKey;
@@ -265,50 +294,12 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
     call.keyed = key !== false || keyGiven;
     if (key !== false && !keyGiven) extra.push([IDEMPOTENCY_HEADER, key ?? crypto.randomUUID()]);
   }
-  // A hook may look at sturdy's headers (the Idempotency-Key of each attempt): then ky gets them; else they are
-  // set on each attempt's request, which spares ky a Headers merge per call.
-  const observed = observes(client.options.hooks) || observes(given.hooks) || Boolean(options.onUploadProgress);
   if (observed) {
     const headers = new Headers(given.headers as HeadersInit);
     for (const [name, value] of extra) headers.set(name, value);
     part.headers = headers;
   } else call.headers = extra;
 
-  const fetch = options.fetch || globalThis.fetch;
-  // Nothing between ky and the platform's fetch (which builds its request from fetch's init as well; a caller's
-  // fetch may ignore init): the body goes in fetch's init, so fetch builds the one request (a Request copy would
-  // cost a second Request and a body proxy). A fetch of the caller's, or middleware, gets a Request that holds
-  // everything. With auth, the credential policy hands its credential to that init too.
-  const platform = !use?.length && fetch === globalThis.fetch;
-  // The body once more (a retry, a 401 repeat, a 307/308 hop); undefined when it cannot be sent again (a stream).
-  let text: string | undefined;
-  const replay =
-    json !== undefined
-      ? () => text
-      : typeof body === 'function'
-        ? (body as () => BodyInit)
-        : isReplayableBody(body)
-          ? () => body as BodyInit
-          : undefined;
-  // A body made per attempt (a JSON string when no hook sees ky's request nor upload progress counts its stream,
-  // a body factory) is added below ky, so ky never holds (or tees) it. A JSON body sent once, with nothing below
-  // ky but a fetch of the caller's, is held by ky's one request (no copy, no tee).
-  const perAttempt = (
-    json !== undefined
-      ? !observed && (retry.limit || auth || use?.length || platform)
-      : typeof body === 'function'
-  )
-    ? replay
-    : undefined;
-  if (json !== undefined && observed) {
-    part.json = json;
-    // ky serializes after its init hooks ran, so their changes to `json` are kept; sturdy's serializer names the bad path.
-    part.stringifyJson = (value) => (text = serializeJson(value, options.stringifyJson));
-  } else if (json !== undefined) {
-    text = serializeJson(json, options.stringifyJson);
-    if (!perAttempt) part.body = text;
-  }
-  if (perAttempt) delete part.body;
   const direct = perAttempt && !auth && platform;
   const chain: Middleware[] = [];
   if (auth)
@@ -326,7 +317,7 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
         },
       }),
     );
-  else if (perAttempt && !direct)
+  else if (perAttempt && !platform)
     chain.push((request, next) => next(new Request(request, { body: perAttempt(), duplex: 'half' } as RequestInit)));
   if (use) chain.push(...use);
 
