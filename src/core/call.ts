@@ -69,10 +69,13 @@ export class Call implements CallInfo {
   /** The call `given` (NO_OPTIONS for none) makes: its options checked and merged over its client's. */
   constructor(client: Client, method: string, given: CallOptions) {
     // A call that gives only its body has nothing to check or merge.
-    let own = false;
-    for (const key in given) if (key !== 'json' && key !== 'body') own = true;
-    if (own) checkOptions(given, 'call');
-    const options = own ? mergeOptions(client.options, given) : client.options;
+    let options = client.options;
+    for (const key in given)
+      if (key !== 'json' && key !== 'body') {
+        checkOptions(given, 'call');
+        options = mergeOptions(options, given);
+        break;
+      }
     this.client = client;
     this.options = options;
     this.method = method.toUpperCase();
@@ -120,7 +123,7 @@ export class Call implements CallInfo {
   }
 
   emit(event: { type: SturdyEvent['type'] } & Partial<SturdyEvent>): void {
-    const url = this.lastRequest ? this.redact.url(this.lastRequest.url) : '';
+    const url = this.redact.url(this.lastRequest?.url ?? '');
     emit(this.options.onEvent, { method: this.method, url, attempt: this.attempt, ...event });
   }
 
