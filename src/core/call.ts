@@ -165,7 +165,7 @@ export class Call implements CallInfo {
     // ky's own TimeoutError says which limit ran out; one a beforeError hook changed keeps its words.
     if (result instanceof TimeoutError && /^Request timed out: /.test(result.message))
       this.timeoutError(this.remaining() <= 5 ? 'total' : 'attempt', result);
-    noteRetryAfter(result, this.options.retry);
+    noteRetryAfter(result, this.retry);
     if (!globalThis.__STURDY_WEB__ && result instanceof NetworkError) describeNetworkCause(result, this.redact);
     // Any error leaves redacted: ky's, the runtime's TypeError for `https://user:pass@host`, a hook's.
     sanitizeKyError(result, this.redact, (request) => this.safeRequest(request));
