@@ -8,12 +8,12 @@ import type { AuthStrategy } from '../auth/types.ts';
 import { now } from '../shared/clock.ts';
 import { optionError } from '../shared/option-error.ts';
 import type {} from '../shared/platform.ts';
-import { HTTPError, isSturdyError, NetworkError, SerializationError, sanitizeKyError, TimeoutError } from './errors.ts';
+import { isSturdyError, NetworkError, SerializationError, sanitizeKyError, TimeoutError } from './errors.ts';
 import { emit, type SturdyEvent } from './events.ts';
 import { JSON_ACCEPT, JSON_CONTENT_TYPE, serializeJson } from './json.ts';
 import { type CallInfo, type CredentialNames, type Middleware, runChain } from './middleware.ts';
 import { type CallOptions, checkOptions, kyPart, mergeOptions, type ResolvedOptions } from './options.ts';
-import { createRedactor, type Redactor } from './redact.ts';
+import { createRedactor, type RedactOptions, type Redactor } from './redact.ts';
 import {
   IDEMPOTENCY_HEADER,
   isKeyedMethod,
@@ -37,6 +37,9 @@ export type Client = {
   origins: ReadonlySet<string>;
 };
 
+/** The options of a call that gave none (shared: nothing is built for it). */
+export const NO_OPTIONS: CallOptions = {};
+
 /** One call's state; it is the `CallInfo` each middleware gets: one object for every attempt. */
 export class Call implements CallInfo {
   attempt = 0;
@@ -51,32 +54,59 @@ export class Call implements CallInfo {
   /** sturdy's default headers to set on each attempt's request, when no hook sees ky's (then ky holds them). */
   headers: Array<[string, string]> | undefined;
   readonly started = now();
-  readonly client: Client;
+  // Set once by the constructor (declared only: no field initializers to emit).
+  declare readonly client: Client;
   /** The options this call uses: its client's snapshot, with what the call gave merged over it. */
-  readonly options: ResolvedOptions;
-  readonly method: string;
-  readonly redact: Redactor;
-  readonly origins: ReadonlySet<string>;
-  readonly signal: AbortSignal | undefined;
-  readonly context: Readonly<Record<string, unknown>>;
-  readonly retry: ResolvedOptions['retry'];
+  declare readonly options: ResolvedOptions;
+  declare readonly method: string;
+  declare readonly redact: Redactor;
+  declare readonly origins: ReadonlySet<string>;
+  declare readonly signal: AbortSignal | undefined;
+  declare readonly context: Readonly<Record<string, unknown>>;
+  declare readonly retry: ResolvedOptions['retry'];
   #failed: unknown;
 
-  constructor(
-    client: Client,
-    options: ResolvedOptions,
-    method: string,
-    redact: Redactor,
-    origins: ReadonlySet<string>,
-  ) {
+  /** The call `given` (NO_OPTIONS for none) makes: its options checked and merged over its client's. */
+  constructor(client: Client, method: string, given: CallOptions) {
+    // A call that gives only its body has nothing to check or merge.
+    let options = client.options;
+    for (const key in given)
+      if (key !== 'json' && key !== 'body') {
+        checkOptions(given, 'call');
+        options = mergeOptions(options, given);
+        break;
+      }
     this.client = client;
     this.options = options;
-    this.method = method;
-    this.redact = redact;
-    this.origins = origins;
+    this.method = method.toUpperCase();
+    // The client's redactor, plus a per-call strategy's secrets and a per-call `redact` option.
+    const { auth, redact } = given;
+    let redactor = client.redactor;
+    if (auth && auth !== client.options.auth) redactor = childOf(redactor, auth, {}, auth);
+    this.redact = redact ? childOf(redactor, redact, redact) : redactor;
+    this.origins =
+      auth !== undefined || given.credentialOrigins || given.baseUrl !== undefined
+        ? credentialOrigins(options)
+        : client.origins;
     this.signal = options.signal ?? undefined;
     this.context = options.context ?? {};
     this.retry = options.retry;
+  }
+
+  /**
+   * ky's call with `json` (validated by the request schema, when there is one). What ky throws at the call (a bad
+   * input, a body with GET) is thrown at the call, as ky does; sturdy's own failures of the data (a
+   * SerializationError) reject, so `.result()` reports them.
+   */
+  start(input: string | URL | Request, given: CallOptions, json: unknown): KySource {
+    try {
+      return this.client.ky(input, kyOptions(this, given, input, json)) as unknown as KySource;
+    } catch (error) {
+      // A page always has a URL to resolve against: only a server gets the hint.
+      const failed = this.fail(globalThis.__STURDY_BROWSER__ ? error : relativeUrlHint(error, input, this.options));
+      if (isSturdyError(failed)) return Promise.reject(failed) as KySource;
+      throw failed;
+    }
   }
 
   remaining(): number {
@@ -93,7 +123,7 @@ export class Call implements CallInfo {
   }
 
   emit(event: { type: SturdyEvent['type'] } & Partial<SturdyEvent>): void {
-    const url = this.lastRequest ? this.redact.url(this.lastRequest.url) : '';
+    const url = this.redact.url(this.lastRequest?.url ?? '');
     emit(this.options.onEvent, { method: this.method, url, attempt: this.attempt, ...event });
   }
 
@@ -110,8 +140,7 @@ export class Call implements CallInfo {
 
   /** A TimeoutError for a limit of this call, named, with the request as it may be shown. */
   timeoutError(kind: 'total' | 'idle' | 'attempt', error = new TimeoutError(this.safeRequest())): TimeoutError {
-    const limit = this.options[kind === 'attempt' ? 'timeout' : (`${kind}Timeout` as const)];
-    return nameTimeout(error, kind, Number(limit), `${this.method} ${this.redact.url(this.lastRequest?.url ?? '')}`);
+    return nameTimeout(error, kind, this.options, `${this.method} ${this.redact.url(this.lastRequest?.url ?? '')}`);
   }
 
   /**
@@ -136,117 +165,55 @@ export class Call implements CallInfo {
     // ky's own TimeoutError says which limit ran out; one a beforeError hook changed keeps its words.
     if (result instanceof TimeoutError && /^Request timed out: /.test(result.message))
       this.timeoutError(this.remaining() <= 5 ? 'total' : 'attempt', result);
-    noteRetryAfter(result, this.options.retry);
+    noteRetryAfter(result, this.retry);
     if (!globalThis.__STURDY_WEB__ && result instanceof NetworkError) describeNetworkCause(result, this.redact);
     // Any error leaves redacted: ky's, the runtime's TypeError for `https://user:pass@host`, a hook's.
     sanitizeKyError(result, this.redact, (request) => this.safeRequest(request));
     if (quiet) return result;
-    if (this.options.onEvent) {
-      const reason = result instanceof Error ? `${result.name}: ${this.redact.text(result.message)}` : 'error';
-      this.emit({ type: 'error', reason, durationMs: Math.round(now() - this.started) });
-    }
+    const reason = result instanceof Error ? `${result.name}: ${this.redact.text(result.message)}` : 'error';
+    this.emit({ type: 'error', reason, durationMs: Math.round(now() - this.started) });
     this.#failed = result;
     return result;
   }
 }
 
-const EMPTY = {};
-/** `json` and `body` are the call's body, which kyOptions reads from the call's own options. */
-const bodyOnly = (given: object): boolean => {
-  for (const key in given) if (key !== 'json' && key !== 'body') return false;
-  return true;
-};
-
-/**
- * Starts a call through ky with sturdy's policies attached, or throws (finalized) what ky throws at the call.
- * @example
- * const started = startCall(client, 'POST', 'orders', { json: order });
- */
-export function startCall(
-  client: Client,
-  method: string,
-  input: string | URL | Request,
-  given: CallOptions | undefined,
-) {
-  // A call that gives only its body has nothing to check or merge.
-  const own = given !== undefined && !bodyOnly(given);
-  if (own) checkOptions(given, 'call');
-  const options = own ? mergeOptions(client.options, given) : client.options;
-  const scoped = given && (given.auth !== undefined || given.credentialOrigins || given.baseUrl !== undefined);
-  const call = new Call(
-    client,
-    options,
-    method.toUpperCase(),
-    callRedactor(client, given),
-    scoped ? credentialOrigins(options) : client.origins,
-  );
-  // ky's call with `json` (validated by the request schema, when there is one). What ky throws at the call (a bad input, a body with GET) is thrown at the call, as ky does; sturdy's own
-  // failures of the data (a SerializationError) reject, so `.result()` reports them.
-  const start = (json: unknown): KySource => {
-    try {
-      return client.ky(input, kyOptions(call, given ?? EMPTY, input, json)) as unknown as KySource;
-    } catch (error) {
-      // A page always has a URL to resolve against: only a server gets the hint.
-      const failed = call.fail(globalThis.__STURDY_BROWSER__ ? error : relativeUrlHint(error, input, options));
-      if (isSturdyError(failed)) return Promise.reject(failed) as KySource;
-      throw failed;
-    }
-  };
-  return { call, start };
-}
-
 /** Where credentials may go: the baseUrl's origin (else the page's), `credentialOrigins` and the strategy's `origins`. */
-export function credentialOrigins(options: ResolvedOptions): Set<string> {
+export function credentialOrigins({ baseUrl, credentialOrigins: listed, auth }: ResolvedOptions): Set<string> {
   const origins = new Set<string>();
   const page = globalThis.location;
-  if (options.baseUrl !== undefined) origins.add(toOrigin(new URL(String(options.baseUrl), page?.href), 'baseUrl'));
   // Without a baseUrl, relative URLs resolve against the page, so the page's origin is the base origin.
-  else if (/^https?:/.test(String(page?.origin))) origins.add(page.origin);
-  for (const origin of options.credentialOrigins ?? []) origins.add(toOrigin(origin, 'credentialOrigins'));
-  for (const origin of options.auth ? (options.auth.origins ?? []) : []) origins.add(toOrigin(origin, 'auth.origins'));
+  if (baseUrl === undefined && /^https?:/.test(String(page?.origin))) origins.add(page.origin);
+  // Normalizes `https://API.example.com/v1/` to `https://api.example.com`; a TypeError naming the option when not a URL.
+  const add = (option: string, values: Iterable<string | URL> = [], base?: string) => {
+    for (const value of values) {
+      let origin: string | undefined;
+      try {
+        origin = new URL(value, base).origin;
+      } catch {}
+      // A URL may carry a user name and password: described, never echoed.
+      if (!origin || origin === 'null')
+        throw optionError('', option, "origins like 'https://api.example.com'", value, 1);
+      origins.add(origin);
+    }
+  };
+  add('baseUrl', baseUrl === undefined ? [] : [String(baseUrl)], page?.href);
+  add('credentialOrigins', listed);
+  add('auth.origins', auth ? auth.origins : undefined);
   return origins;
-}
-
-/** Normalizes `https://API.example.com/v1/` to `https://api.example.com`; a TypeError naming the option when not a URL. */
-function toOrigin(value: string | URL, option: string): string {
-  let origin: string | undefined;
-  try {
-    origin = new URL(value).origin;
-  } catch {}
-  // A URL may carry a user name and password: described, never echoed.
-  if (!origin || origin === 'null') throw optionError('', option, "origins like 'https://api.example.com'", value, 1);
-  return origin;
 }
 
 /** Child redactors per parent, keyed by the per-call strategy or `redact` option that made them (cached, never accumulated). */
 const children = new WeakMap<Redactor, WeakMap<object, Redactor>>();
-const childOf = (parent: Redactor, key: object, make: () => Redactor): Redactor => {
+const childOf = (parent: Redactor, key: object, rules: RedactOptions, auth?: AuthStrategy): Redactor => {
   let known = children.get(parent);
   if (!known) children.set(parent, (known = new WeakMap()));
   let child = known.get(key);
-  if (!child) known.set(key, (child = make()));
+  if (!child) {
+    known.set(key, (child = createRedactor(rules, parent)));
+    auth?.register?.(child);
+  }
   return child;
 };
-
-/** The call's redactor: the client's, plus a per-call strategy's secrets and a per-call `redact` option. */
-function callRedactor(client: Client, given: CallOptions | undefined): Redactor {
-  let redactor = client.redactor;
-  const auth = given?.auth;
-  if (auth && auth !== client.options.auth) {
-    const parent = redactor;
-    redactor = childOf(parent, auth, () => {
-      const child = createRedactor({}, parent);
-      auth.register?.(child);
-      return child;
-    });
-  }
-  const extra = given?.redact;
-  if (extra) {
-    const parent = redactor;
-    redactor = childOf(parent, extra, () => createRedactor(extra, parent));
-  }
-  return redactor;
-}
 
 /** A relative URL with nothing to resolve it against (no baseUrl, no page): say what to do. */
 const relativeUrlHint = (error: unknown, input: unknown, { baseUrl, prefix }: ResolvedOptions): unknown =>
@@ -265,101 +232,80 @@ const observes = (hooks: KyOptions['hooks']): boolean =>
     hooks?.init?.length || hooks?.beforeRequest?.length || hooks?.beforeRetry?.length || hooks?.afterResponse?.length,
   );
 
-/** The ky options of one call: the caller's, with sturdy's headers, body, retry rules, JSON parser and fetch. */
+/**
+ * The ky options of one call: the caller's, with sturdy's headers, body, retry rules, JSON parser and the fetch ky
+ * calls once per attempt (the credential policy, the user's `use`, then the transport).
+ */
 function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown): KyOptions {
   const { options, method, client } = call;
+  const { auth, use, retry } = options;
   const part = kyPart(given) as KyOptions & { json?: unknown; body?: unknown };
-  if (json !== undefined && given.body !== undefined) {
-    throw new SerializationError('pass either json or body, not both');
-  }
-  // ky (through the platform's Request) refuses a body with these; the JSON body is sent per attempt, so say it here.
-  if (json !== undefined && (method === 'GET' || method === 'HEAD'))
-    throw new TypeError(`sturdy: a ${method} request cannot have a body`);
+  const { body } = given;
   // Set by the call (ky reads a value 'undefined' as "remove"), else by its input Request or its client? Not
   // ky's request: the platform labels a string body text/plain, which is not the caller's choice.
   const own = given.headers && new Headers(given.headers as HeadersInit);
   const has = (name: string) => {
-    const value = own && own.get(name);
+    const value = own?.get(name);
     return value != null
       ? value !== 'undefined'
       : (input instanceof Request && input.headers.has(name)) || (client.options.headers as Headers).has(name);
   };
+  // A hook may look at sturdy's headers (the Idempotency-Key of each attempt) and ky's `json`: then ky gets them
+  // and builds the body itself; else they are set on each attempt's request, which spares ky a Headers merge per call.
+  const observed = observes(client.options.hooks) || observes(given.hooks) || Boolean(options.onUploadProgress);
+  const fetch = options.fetch || globalThis.fetch;
+  // Nothing between ky and the platform's fetch (which builds its request from fetch's init as well; a caller's
+  // fetch may ignore init): the body goes in fetch's init, so fetch builds the one request (a Request copy would
+  // cost a second Request and a body proxy). A fetch of the caller's, or middleware, gets a Request that holds
+  // everything. With auth, the credential policy hands its credential to that init too.
+  const platform = !use?.length && fetch === globalThis.fetch;
+  const sendsJson = json !== undefined;
+  const factory = typeof body === 'function' ? (body as () => BodyInit) : undefined;
+  // The body once more (a retry, a 401 repeat, a 307/308 hop); undefined when it cannot be sent again (a stream).
+  let text: string | undefined;
+  const replay = sendsJson ? () => text : (factory ?? (isReplayableBody(body) ? () => body as BodyInit : undefined));
+  // A body made per attempt (a JSON string when no hook sees ky's request nor upload progress counts its stream,
+  // a body factory) is added below ky, so ky never holds (or tees) it. A JSON body sent once, with nothing below
+  // ky but a fetch of the caller's, is held by ky's one request (no copy, no tee).
+  const perAttempt = sendsJson
+    ? !observed && (retry.limit || auth || use?.length || platform)
+      ? replay
+      : undefined
+    : factory;
+  if (perAttempt) delete part.body;
   // sturdy's headers the request lacks: JSON's content-type and accept, and a keyed call's Idempotency-Key,
   // the same on every attempt.
   const extra: Array<[string, string]> = [];
-  if (json !== undefined) {
+  if (sendsJson) {
+    if (body !== undefined) throw new SerializationError('pass either json or body, not both');
+    // ky (through the platform's Request) refuses a body with these; the JSON body is sent per attempt, so say it here.
+    if (method === 'GET' || method === 'HEAD') throw new TypeError(`sturdy: a ${method} request cannot have a body`);
     if (!has('content-type')) extra.push(['content-type', JSON_CONTENT_TYPE]);
     if (!has('accept')) extra.push(['accept', JSON_ACCEPT]);
+    if (observed) {
+      part.json = json;
+      // ky serializes after its init hooks ran, so their changes to `json` are kept; sturdy's serializer names the bad path.
+      part.stringifyJson = (value) => (text = serializeJson(value, options.stringifyJson));
+    } else {
+      text = serializeJson(json, options.stringifyJson);
+      if (!perAttempt) part.body = text;
+    }
   }
-  const key = options.idempotencyKey;
-  call.keyed = isKeyedMethod(method) && (key !== false || has(IDEMPOTENCY_HEADER));
-  if (call.keyed && key !== false && !has(IDEMPOTENCY_HEADER))
-    extra.push([IDEMPOTENCY_HEADER, key ?? crypto.randomUUID()]);
-  // A hook may look at sturdy's headers (the Idempotency-Key of each attempt): then ky gets them; else they are
-  // set on each attempt's request, which spares ky a Headers merge per call.
-  const observed = observes(client.options.hooks) || observes(given.hooks) || Boolean(options.onUploadProgress);
+  if (isKeyedMethod(method)) {
+    const key = options.idempotencyKey;
+    const keyGiven = has(IDEMPOTENCY_HEADER);
+    call.keyed = key !== false || keyGiven;
+    if (key !== false && !keyGiven) extra.push([IDEMPOTENCY_HEADER, key ?? crypto.randomUUID()]);
+  }
   if (observed) {
     const headers = new Headers(given.headers as HeadersInit);
     for (const [name, value] of extra) headers.set(name, value);
     part.headers = headers;
   } else call.headers = extra;
 
-  // A JSON body is sent from its string per attempt when no hook sees ky's request (nor upload progress counts
-  // its stream): ky then holds no body, so it has nothing to tee for its retries.
-  const { body } = given;
-  let text: string | undefined;
-  let perAttempt: (() => BodyInit) | undefined;
-  if (json !== undefined && !observed) {
-    text = serializeJson(json, options.stringifyJson);
-    // Sent once, with nothing below ky but a fetch of the caller's: ky's one request holds it (no copy, no tee).
-    if (options.retry.limit === 0 && !options.auth && !options.use?.length && !platformFetch(options)) part.body = text;
-    else perAttempt = () => text!;
-  } else if (json !== undefined) {
-    part.json = json;
-    // ky serializes after its init hooks ran, so their changes to `json` are kept; sturdy's serializer names the bad path.
-    part.stringifyJson = (value) => (text = serializeJson(value, options.stringifyJson));
-  } else if (typeof body === 'function') perAttempt = body as () => BodyInit;
-  if (perAttempt) delete part.body;
-  const replay =
-    json !== undefined ? () => text : (perAttempt ?? (isReplayableBody(body) ? () => body as BodyInit : undefined));
-
-  part.method = method;
-  // No repeat is possible (no retries, or a body that cannot be sent again): ky gets the smallest retry option.
-  part.retry = options.retry.limit === 0 || !replay ? 0 : kyRetry(call);
-  part.fetch = attemptFetch(call, options.auth || undefined, perAttempt, replay);
-  return part;
-}
-
-/** The platform's fetch, which builds its request from fetch's init as well (a caller's fetch may ignore init). */
-const platformFetch = ({ fetch }: ResolvedOptions): boolean => !fetch || fetch === globalThis.fetch;
-
-/** ky hands fetch a Request, or what a hook returned: a Request-like object (another realm's) becomes a real one. */
-const asRequest = (input: Parameters<typeof fetch>[0], init?: RequestInit): Request => {
-  if (input instanceof Request) return input;
-  if (Object.prototype.toString.call(input) !== '[object Request]') return new Request(input, init);
-  const { url, method, headers, body, signal } = input as unknown as Request;
-  return new Request(url, { ...init, method, headers, body, signal, duplex: 'half' } as RequestInit);
-};
-
-/** The fetch ky calls once per attempt: the credential policy, the user's `use`, then the transport. */
-function attemptFetch(
-  call: Call,
-  auth: AuthStrategy | undefined,
-  perAttempt: (() => BodyInit) | undefined,
-  replay: (() => BodyInit | null | undefined) | undefined,
-): NonNullable<KyOptions['fetch']> {
-  const { options } = call;
-  const fetch: typeof globalThis.fetch = (request, init) =>
-    options.fetch ? options.fetch(request, init) : globalThis.fetch(request, init);
-  const chain: Middleware[] = [];
-  // Nothing between ky and the platform's fetch: the body goes in fetch's init, so fetch builds the one request
-  // (a Request copy would cost a second Request and a body proxy). A fetch of the caller's, or middleware, gets
-  // a Request that holds everything. With auth, the credential policy hands its credential to that init too.
-  const platform = !options.use?.length && platformFetch(options);
   const direct = perAttempt && !auth && platform;
-  // A body made per attempt is added here, so ky never holds (or tees) it; the credential policy adds it to
-  // the one copy it makes anyway.
-  if (auth) {
+  const chain: Middleware[] = [];
+  if (auth)
     chain.push(
       auth.policy(auth, {
         origins: call.origins,
@@ -374,10 +320,14 @@ function attemptFetch(
         },
       }),
     );
-  } else if (perAttempt && !direct)
+  else if (perAttempt && !platform)
     chain.push((request, next) => next(new Request(request, { body: perAttempt(), duplex: 'half' } as RequestInit)));
-  if (options.use) chain.push(...options.use);
-  return (input, init) => {
+  if (use) chain.push(...use);
+
+  part.method = method;
+  // No repeat is possible (no retries, or a body that cannot be sent again): ky gets the smallest retry option.
+  part.retry = retry.limit === 0 || !replay ? 0 : kyRetry(call);
+  part.fetch = (input, init) => {
     const request = asRequest(input, init);
     call.attempt += 1;
     call.lastRequest = request;
@@ -385,15 +335,15 @@ function attemptFetch(
     // `.json()` asks for JSON unless the caller chose what to accept (ky's own `.json()` would set it too).
     if (call.readsJson && !request.headers.has('accept')) request.headers.set('accept', JSON_ACCEPT);
     const send = (outgoing: Request, credential?: RequestInit) =>
-      transport(call, outgoing, (r) =>
-        fetch(
-          r,
-          direct
-            ? ({ ...init, body: perAttempt(), duplex: 'half' } as RequestInit)
-            : credential
-              ? { ...init, ...credential }
-              : init,
-        ),
+      transport(
+        call,
+        outgoing,
+        fetch,
+        direct
+          ? ({ ...init, body: perAttempt(), duplex: 'half' } as RequestInit)
+          : credential
+            ? { ...init, ...credential }
+            : init,
       );
     // The credential policy alone (no `use`) is called as it is: the chain runner's async step per attempt was
     // 1 kB of garbage per call (bench/alloc.ts).
@@ -405,4 +355,12 @@ function attemptFetch(
           : send(request);
     return sent.then((response) => guardResponse(call, response));
   };
+  return part;
 }
+
+/** ky hands fetch its Request, or what a hook returned: a Request-like object (another realm's) becomes a real one. */
+const asRequest = (input: Parameters<typeof fetch>[0], init?: RequestInit): Request => {
+  if (input instanceof Request) return input;
+  const { url, method, headers, body, signal } = input as unknown as Request;
+  return new Request(url, { ...init, method, headers, body, signal, duplex: 'half' } as RequestInit);
+};

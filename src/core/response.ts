@@ -3,7 +3,7 @@
  * by its schema before ky's call starts, `.json(schema)` by sturdy's JSON rules and `.result()`, which never
  * rejects.
  */
-import { type Call, type Client, startCall } from './call.ts';
+import { Call, type Client, NO_OPTIONS } from './call.ts';
 import { parseJsonText } from './json.ts';
 import type { CallOptions } from './options.ts';
 import type { Redactor } from './redact.ts';
@@ -70,20 +70,20 @@ export function respond<T>(
   client: Client,
   method: string,
   input: string | URL | Request,
-  given?: CallOptions,
+  given: CallOptions = NO_OPTIONS,
 ): ResponsePromise<T> {
-  const { call, start } = startCall(client, method, input, given);
+  const call = new Call(client, method, given);
   const { redact } = call;
-  const schema = given?.schema;
+  const { schema } = given;
   let source!: KySource;
   let started: Promise<void> | undefined;
   // A request schema validates the body first: ky's call starts once it has.
   if (schema)
     started = validate(schema, given.json, 'request', { what: 'request body' }, redact).then((json) => {
-      source = start(json);
+      source = call.start(input, given, json);
       started = undefined;
     });
-  else source = start(given?.json);
+  else source = call.start(input, given, given.json);
   // ky's Response promise, or its shortcut `name` (a call that failed before ky ran has none: its failure).
   const ky = (name?: string): Promise<unknown> =>
     started ? started.then(() => ky(name)) : (name && source[name]?.()) || source;

@@ -26,24 +26,31 @@ export function reword<E extends Error>(error: E, message: string, extra?: objec
   return error;
 }
 
-/**
- * Names which limit ran out on a TimeoutError (ky's, or a new one): its message says `timeout`,
- * `totalTimeout` or `idleTimeout` and the configured limit, and `error.timeout` is the kind.
- * @example
- * throw nameTimeout(new TimeoutError(request), 'total', 60_000, 'GET https://api.example.com/orders');
- */
-export const nameTimeout = (error: TimeoutError, kind: TimeoutKind, ms: number, described: string): TimeoutError =>
-  reword(error, `Request timed out (${kind === 'attempt' ? 'timeout' : `${kind}Timeout`} of ${ms} ms): ${described}`, {
-    timeout: kind,
-  });
+/** The limits a TimeoutError is named with (a call's options, a stream's settings). */
+export type TimeoutLimits = {
+  readonly timeout?: unknown;
+  readonly totalTimeout?: unknown;
+  readonly idleTimeout?: unknown;
+};
 
 /**
- * A TimeoutError naming the request (URL already redacted) and which limit ran out.
+ * Names which limit ran out on a TimeoutError (ky's, or a new one): its message says `timeout`,
+ * `totalTimeout` or `idleTimeout` and that limit's value in `limits`, and `error.timeout` is the kind.
  * @example
- * throw timeoutError('GET', 'https://api.example.com/feed', 'idle', 45_000);
+ * throw nameTimeout(new TimeoutError(request), 'total', api.options, 'GET https://api.example.com/orders');
  */
-export const timeoutError = (method: string, url: string, kind: TimeoutKind, ms: number): TimeoutError =>
-  nameTimeout(new TimeoutError(new Request(url || 'about:blank', { method })), kind, ms, `${method} ${url}`);
+export function nameTimeout(error: TimeoutError, kind: TimeoutKind, limits: TimeoutLimits, described: string) {
+  const option = kind === 'attempt' ? 'timeout' : (`${kind}Timeout` as const);
+  return reword(error, `Request timed out (${option} of ${limits[option]} ms): ${described}`, { timeout: kind });
+}
+
+/**
+ * A TimeoutError naming the request (URL already redacted) and which limit (of `limits`) ran out.
+ * @example
+ * throw timeoutError('GET', 'https://api.example.com/feed', 'idle', { idleTimeout: 45_000 });
+ */
+export const timeoutError = (method: string, url: string, kind: TimeoutKind, limits: TimeoutLimits): TimeoutError =>
+  nameTimeout(new TimeoutError(new Request(url || 'about:blank', { method })), kind, limits, `${method} ${url}`);
 
 /** The whole-call clock: `totalTimeout` counted from the call's start. */
 export type Deadline = {

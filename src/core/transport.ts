@@ -16,17 +16,18 @@ const NULL_BODY = [204, 205, 304];
 /**
  * Sends one request with `fetch`: `request` / `response` events and the budget's refill.
  * @example
- * const response = await transport(call, request, (r) => fetch(r));
+ * const response = await transport(call, request, fetch, init);
  */
 export async function transport(
   call: Call,
   request: Request,
-  fetch: (request: Request) => Promise<Response>,
+  fetch: typeof globalThis.fetch,
+  init?: RequestInit,
 ): Promise<Response> {
   const started = now();
   const url = call.options.onEvent && call.redact.url(request.url);
   if (url) call.emit({ type: 'request', url });
-  const response = await fetch(request);
+  const response = await fetch(request, init);
   if (url) call.emit({ type: 'response', url, status: response.status, durationMs: Math.round(now() - started) });
   if (!throwsFor(call, response)) call.client.budget.success();
   return response;

@@ -119,8 +119,7 @@ export function eventStream(
   async function* run(): AsyncGenerator<Entry[], void, undefined> {
     const parser = createEventParser(settings.maxEventBytes);
     const deadline = startDeadline(settings.totalTimeout);
-    const totalTimeout = () =>
-      timeoutError(settings.method, redact.url(seen.url), 'total', settings.totalTimeout as number);
+    const totalTimeout = () => timeoutError(settings.method, redact.url(seen.url), 'total', settings);
     let index = 0;
     let failures = 0;
     for (let connection = 1; ; connection++) {
