@@ -189,6 +189,16 @@ describe.each(implementations)('%s', (name, make) => {
       expect(route.received()).toEqual([]);
     });
 
+    scenario("a call's options that are not an object are a TypeError, and nothing is sent", async () => {
+      const route = server.route('bad-options', modes.json(200, {}));
+      const api = make({ baseUrl: server.url });
+      for (const options of [null, 666, 'hello', [], true])
+        expect(await outcomeOf(() => api.get(route.path.slice(1), options as never)), String(options)).toEqual({
+          threw: expect.any(TypeError),
+        });
+      expect(route.received()).toEqual([]);
+    });
+
     scenario('create and extend with options that are not an object are TypeErrors', async () => {
       const api = make({ baseUrl: server.url });
       for (const options of [true, 666, 'hello', [], null, () => {}, Symbol('ky')])

@@ -68,7 +68,9 @@ export class Call implements CallInfo {
 
   /** The call `given` (NO_OPTIONS for none) makes: its options checked and merged over its client's. */
   constructor(client: Client, method: string, given: CallOptions) {
-    // A call that gives only its body has nothing to check or merge.
+    // Options that are not an object are refused at the call, as ky does; a call that gives only its body has
+    // nothing to check or merge.
+    if (typeof given !== 'object' || !given || Array.isArray(given)) checkOptions(given, 'call');
     let options = client.options;
     for (const key in given)
       if (key !== 'json' && key !== 'body') {
