@@ -255,12 +255,13 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
   // A hook may look at sturdy's headers (the Idempotency-Key of each attempt) and ky's `json`: then ky gets them
   // and builds the body itself; else they are set on each attempt's request, which spares ky a Headers merge per call.
   const observed = observes(client.options.hooks) || observes(given.hooks) || Boolean(options.onUploadProgress);
-  const fetch = options.fetch || globalThis.fetch;
+  const callersFetch = options.fetch;
+  const fetch = callersFetch && callersFetch !== globalThis.fetch ? callersFetch : platformFetch;
   // Nothing between ky and the platform's fetch (which builds its request from fetch's init as well; a caller's
   // fetch may ignore init): the body goes in fetch's init, so fetch builds the one request (a Request copy would
   // cost a second Request and a body proxy). A fetch of the caller's, or middleware, gets a Request that holds
   // everything. With auth, the credential policy hands its credential to that init too.
-  const platform = !use?.length && fetch === globalThis.fetch;
+  const platform = !use?.length && fetch === platformFetch;
   const sendsJson = json !== undefined;
   const factory = typeof body === 'function' ? (body as () => BodyInit) : undefined;
   // The body once more (a retry, a 401 repeat, a 307/308 hop); undefined when it cannot be sent again (a stream).
@@ -359,6 +360,12 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
   };
   return part;
 }
+
+/**
+ * The platform's fetch, as a function of its own: a strategy may call its target's `fetch` as a method, and a
+ * browser's fetch called on another object is an Illegal invocation. Read per attempt (a mock may replace it).
+ */
+const platformFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
 
 /** ky hands fetch its Request, or what a hook returned: a Request-like object (another realm's) becomes a real one. */
 const asRequest = (input: Parameters<typeof fetch>[0], init?: RequestInit): Request => {

@@ -1,7 +1,9 @@
 // Chromium with msw's service worker (msw/vite serves mockServiceWorker.js): the BUILT package
 // and its BUILT testing kit (sturdy/testing) against mocked origins, as an app's browser tests use them.
+import { HttpResponse, http } from 'msw';
 import { setupWorker } from 'msw/browser';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { AuthStrategy } from '../../src/index.ts';
 import type * as Testing from '../../src/testing/index.ts';
 import type { SturdyModule } from './cases.ts';
 
@@ -78,4 +80,24 @@ test('clientCredentials: one token for concurrent calls, sent only to the API, s
   expect(sturdy.isAuthError(error)).toBe(true);
   expect((error as { error?: string }).error).toBe('invalid_client');
   expect(JSON.stringify(error) + String(error)).not.toContain('wrong-s3cret');
+});
+
+test("a custom strategy may call its target's fetch as a method: the page's fetch, never an Illegal invocation", async () => {
+  worker.use(
+    http.post('https://auth.test/session', () => HttpResponse.json({ token: 'sess-1' })),
+    http.get('https://api.test/me', ({ request }) => HttpResponse.json({ auth: request.headers.get('authorization') })),
+  );
+  const session: AuthStrategy = {
+    kind: 'sturdy.auth',
+    type: 'session',
+    policy: sturdy.credentialPolicy,
+    async authorize(target) {
+      // A method call: `this` is the target, which a browser's own fetch refuses.
+      const response = await target.fetch('https://auth.test/session', { method: 'POST' });
+      const { token } = (await response.json()) as { token: string };
+      target.headers.set('authorization', `Session ${token}`);
+    },
+  };
+  const api = createClient({ baseUrl: 'https://api.test/', auth: session });
+  expect(await api.get('me').json()).toEqual({ auth: 'Session sess-1' });
 });
