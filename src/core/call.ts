@@ -125,8 +125,15 @@ export class Call implements CallInfo {
   }
 
   emit(event: { type: SturdyEvent['type'] } & Partial<SturdyEvent>): void {
-    const url = this.redact.url(this.lastRequest?.url ?? '');
-    emit(this.options.onEvent, { method: this.method, url, attempt: this.attempt, ...event });
+    // Nothing is built for a client without a listener.
+    const { onEvent } = this.options;
+    if (onEvent)
+      emit(onEvent, {
+        method: this.method,
+        url: this.redact.url(this.lastRequest?.url ?? ''),
+        attempt: this.attempt,
+        ...event,
+      });
   }
 
   /** A request without credential headers and with a redacted URL: what errors carry. */
@@ -172,8 +179,12 @@ export class Call implements CallInfo {
     // Any error leaves redacted: ky's, the runtime's TypeError for `https://user:pass@host`, a hook's.
     sanitizeKyError(result, this.redact, (request) => this.safeRequest(request));
     if (quiet) return result;
-    const reason = result instanceof Error ? `${result.name}: ${this.redact.text(result.message)}` : 'error';
-    this.emit({ type: 'error', reason, durationMs: Math.round(now() - this.started) });
+    if (this.options.onEvent)
+      this.emit({
+        type: 'error',
+        reason: result instanceof Error ? `${result.name}: ${this.redact.text(result.message)}` : 'error',
+        durationMs: Math.round(now() - this.started),
+      });
     this.#failed = result;
     return result;
   }
