@@ -22,7 +22,7 @@ import {
   ValidationError,
   type SturdyEvent,
 } from '../src/index.ts';
-import { sanitizeKyError } from '../src/core/errors.ts';
+import { sanitizeError } from '../src/core/errors.ts';
 import { createRedactor, defaultRedactor, REDACTED, redactData } from '../src/core/redact.ts';
 import { printForms } from './helpers/printed.ts';
 import { elapsed, modes, startServer, type TestServer } from './helpers/server.ts';
@@ -426,7 +426,7 @@ describe('printing an error never throws, whatever the server sent', () => {
     );
     error.message = message;
     error.data = data;
-    return sanitizeKyError(error, defaultRedactor, undefined);
+    return sanitizeError(error, defaultRedactor);
   };
 
   test('a body whose redacted text is no longer JSON: String, JSON.stringify, util.inspect and console.error', async () => {
@@ -535,7 +535,7 @@ describe('printing an error never throws, whatever the server sent', () => {
           );
           raw.message = `${message} pr-registered-secret-1`;
           raw.data = { data, echoed: `${message}"pr-registered-secret-1\\` };
-          const error = sanitizeKyError(raw, redactor, undefined);
+          const error = sanitizeError(raw, redactor);
           for (const text of printForms(error)) expect(text).not.toContain('pr-registered-secret-1');
           // The printable copy of that data (what sturdy/openapi validates an error body from) hides it too.
           expect(JSON.stringify(redactData(redactor, raw.data))).not.toContain('pr-registered-secret-1');

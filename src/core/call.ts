@@ -8,7 +8,7 @@ import type { AuthStrategy } from '../auth/types.ts';
 import { now } from '../shared/clock.ts';
 import { optionError } from '../shared/option-error.ts';
 import type {} from '../shared/platform.ts';
-import { isSturdyError, NetworkError, SerializationError, sanitizeKyError, TimeoutError } from './errors.ts';
+import { isSturdyError, NetworkError, SerializationError, sanitizeError, TimeoutError } from './errors.ts';
 import { emit, type SturdyEvent } from './events.ts';
 import { JSON_ACCEPT, JSON_CONTENT_TYPE, serializeJson } from './json.ts';
 import { type CallInfo, type CredentialNames, type Middleware, runChain } from './middleware.ts';
@@ -177,7 +177,7 @@ export class Call implements CallInfo {
     noteRetryAfter(result, this.retry);
     if (!globalThis.__STURDY_WEB__ && result instanceof NetworkError) describeNetworkCause(result, this.redact);
     // Any error leaves redacted: ky's, the runtime's TypeError for `https://user:pass@host`, a hook's.
-    sanitizeKyError(result, this.redact, (request) => this.safeRequest(request));
+    sanitizeError(result, this.redact, (request) => this.safeRequest(request));
     if (quiet) return result;
     if (this.options.onEvent)
       this.emit({
@@ -312,7 +312,8 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
     if (key !== false && !keyGiven) extra.push([IDEMPOTENCY_HEADER, key ?? crypto.randomUUID()]);
   }
   if (observed) {
-    const headers = new Headers(given.headers as HeadersInit);
+    // The call's own headers, parsed once above, with sturdy's.
+    const headers = own || new Headers();
     for (const [name, value] of extra) headers.set(name, value);
     part.headers = headers;
   } else call.headers = extra;

@@ -197,9 +197,9 @@ export const hide = (target: object, key: PropertyKey, value: unknown) =>
  * request, response, options and data out of enumeration (what loggers, `JSON.stringify` and `util.inspect`
  * print): they stay readable on the error.
  * @example
- * throw sanitizeKyError(error, redactor, (request) => safeCopy(request));
+ * throw sanitizeError(error, redactor, (request) => safeCopy(request));
  */
-export function sanitizeKyError<E>(error: E, redactor: Redactor, safe?: (request: Request) => Request): E {
+export function sanitizeError<E>(error: E, redactor: Redactor, safe?: (request: Request) => Request): E {
   redactErrorChain(error, redactor);
   try {
     const views = error as ErrorViews;

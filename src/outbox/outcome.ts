@@ -9,7 +9,7 @@ import {
   isParseError,
   isSturdyError,
   isValidationError,
-  sanitizeKyError,
+  sanitizeError,
 } from '../core/errors.ts';
 import { defaultRedactor, type Redactor } from '../core/redact.ts';
 import type { Result } from '../core/response.ts';
@@ -120,7 +120,7 @@ export function outcomeFromData(outcome: OutcomeData, url: string): Outcome {
     const http = new HTTPError(toResponse(outcome.response, outcome.data), safeRequest(url, fields), kyOptions);
     http.data = outcome.data;
     // Printed as the call's own HTTPError is: what the server sent and the request out of enumeration.
-    error = sanitizeKyError(http, defaultRedactor);
+    error = sanitizeError(http, defaultRedactor);
   } else error = Object.assign(new SturdyError(message), fields, { name });
   error.message = message;
   return { ok: false, error };
