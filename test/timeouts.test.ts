@@ -266,6 +266,52 @@ describe("the caller's signal", () => {
     expect(ms).toBeLessThan(1_000);
   });
 
+  // A caller's fetch gets a copy of ky's request that carries the JSON body; the copy must abort with ky's request.
+  const viaCallersFetch = {
+    retry: false,
+    timeout: false,
+    totalTimeout: false,
+    fetch: (input: RequestInfo | URL) => fetch(input),
+  } as const;
+
+  test("with every timeout off, over a caller's fetch: aborting a hanging JSON POST rejects at once", async () => {
+    const api = createClient({ baseUrl: server.url, ...viaCallersFetch });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('user left')), 100);
+    const { error, ms } = await elapsed(() => api.post('hang', { json: { a: 1 }, signal: controller.signal }));
+    expect(ms).toBeLessThan(1_000);
+    expect(String(error)).toContain('user left');
+  });
+
+  test("with every timeout off, over a caller's fetch: a Request input's signal aborts the call", async () => {
+    const api = createClient({ ...viaCallersFetch });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('page closed')), 100);
+    const input = new Request(`${server.url}/hang`, { method: 'POST', signal: controller.signal });
+    const { error, ms } = await elapsed(() => api(input, { json: { a: 1 } }));
+    expect(ms).toBeLessThan(1_000);
+    expect(String(error)).toContain('page closed');
+  });
+
+  test.each([
+    ['timeout', { timeout: 200 }],
+    ['totalTimeout', { totalTimeout: 300 }],
+  ] as const)(
+    "over a caller's fetch, %s also ends the request it sent (the server sees it close)",
+    async (name, limit) => {
+      let closed = false;
+      server.route(`/hang-watched-${name}`, (_request, _response, _n, raw) => {
+        raw.socket.once('close', () => (closed = true));
+        return new Promise(() => {});
+      });
+      const api = createClient({ baseUrl: server.url, ...viaCallersFetch, ...limit });
+      const { error } = await elapsed(() => api.post(`hang-watched-${name}`, { json: { a: 1 } }));
+      expect(error).toBeInstanceOf(TimeoutError);
+      for (let waited = 0; !closed && waited < 2_000; waited += 50) await wait(50);
+      expect(closed).toBe(true);
+    },
+  );
+
   test("an abort during the body read stays the caller's abort", async () => {
     const controller = new AbortController();
     const api = createClient({ baseUrl: server.url });

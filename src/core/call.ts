@@ -330,7 +330,23 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
       }),
     );
   else if (perAttempt && !platform)
-    chain.push((request, next) => next(new Request(request, { body: perAttempt(), duplex: 'half' } as RequestInit)));
+    chain.push((request, next) =>
+      next(
+        new Request(request, {
+          body: perAttempt(),
+          duplex: 'half',
+          // A copy follows its source's signal, and following costs more than the copy itself; when nothing can
+          // abort ky's request (no timeout, no total timeout, no signal of the caller's), the copy has none.
+          signal:
+            options.timeout === false &&
+            options.totalTimeout === false &&
+            !options.signal &&
+            !(input instanceof Request)
+              ? null
+              : undefined,
+        } as RequestInit),
+      ),
+    );
   if (use) chain.push(...use);
 
   part.method = method;
