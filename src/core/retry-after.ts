@@ -80,12 +80,11 @@ export const retryTimingHeader = (headers: Headers): string | undefined =>
  */
 export function retryAfterMs(headers: Headers): number | undefined {
   const name = retryTimingHeader(headers);
-  const value = name && headers.get(name)!;
+  // No header reads 'undefined', and no date in it: NaN, as an empty or unreadable value.
+  const value = String(name && headers.get(name));
   // Reset headers may hold an epoch time instead of a delay: values from 2024-01-01 on are times.
-  const wait = value
-    ? /^\d+$/.test(value)
-      ? +value * 1000 - (+value >= 1_704_067_200 && name.includes('reset') ? Date.now() : 0)
-      : (parseHttpDate(value) ?? NaN) - Date.now()
-    : NaN;
+  const wait = /^\d+$/.test(value)
+    ? +value * 1000 - (+value >= 1_704_067_200 && name!.includes('reset') ? Date.now() : 0)
+    : Number(parseHttpDate(value)) - Date.now();
   return wait >= 0 ? wait : wait < 0 ? 0 : undefined;
 }
