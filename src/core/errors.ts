@@ -159,26 +159,6 @@ export const isParseError: (error: unknown) => error is ParseError = /* @__PURE_
 export const isValidationError: (error: unknown) => error is ValidationError = /* @__PURE__ */ guard('ValidationError');
 export const isAuthError: (error: unknown) => error is AuthError = /* @__PURE__ */ guard('AuthError');
 
-/**
- * Redacts, in place, the message, stack and every other text property (a runtime's `input`, a `url`) of `error`
- * and of its causes: a network error may name the URL with its query, a token provider's error the token.
- * @example
- * redactErrorChain(error, redactor); // error.message and error.cause.input no longer show a secret
- */
-export function redactErrorChain(error: unknown, redactor: Redactor): void {
-  for (let current = error, depth = 4; depth-- && current instanceof Error; current = current.cause) {
-    // The stack repeats the message: redacted as text, it shows the message as redacted.
-    for (const key of ['message', 'stack', ...Object.keys(current)]) {
-      try {
-        const value = (current as unknown as Record<string, unknown>)[key];
-        if (typeof value === 'string') (current as unknown as Record<string, unknown>)[key] = redactor.text(value);
-      } catch {
-        // A frozen foreign error (or a getter that throws) keeps its text: it is handed out as it is.
-      }
-    }
-  }
-}
-
 /** What sturdy hides on an error it hands out: ky's errors carry all of these. */
 type ErrorViews = { request?: Request; response?: Response; options?: unknown; data?: unknown };
 
@@ -199,7 +179,19 @@ export const hide = (target: object, key: PropertyKey, value: unknown) =>
  * throw sanitizeError(error, redactor, (request) => safeCopy(request));
  */
 export function sanitizeError<E>(error: E, redactor: Redactor, safe?: (request: Request) => Request): E {
-  redactErrorChain(error, redactor);
+  // Its message, stack and every other text property (a runtime's `input`, a `url`) and its causes': a network
+  // error may name the URL with its query, a token provider's error the token.
+  for (let current: unknown = error, depth = 4; depth-- && current instanceof Error; current = current.cause) {
+    // The stack repeats the message: redacted as text, it shows the message as redacted.
+    for (const key of ['message', 'stack', ...Object.keys(current)]) {
+      try {
+        const value = (current as unknown as Record<string, unknown>)[key];
+        if (typeof value === 'string') (current as unknown as Record<string, unknown>)[key] = redactor.text(value);
+      } catch {
+        // A frozen foreign error (or a getter that throws) keeps its text: it is handed out as it is.
+      }
+    }
+  }
   try {
     const views = error as ErrorViews;
     const { response } = views;
