@@ -2,20 +2,12 @@
  * sturdy's errors (each a SturdyError with a cross-realm guard), ky's re-exported unchanged, and what makes any
  * error safe to hand out: redacted messages, stacks and causes, and what may hold a credential out of enumeration.
  */
-import {
-  HTTPError,
-  isHTTPError,
-  isKyError,
-  isNetworkError,
-  isTimeoutError,
-  KyError,
-  NetworkError,
-  TimeoutError,
-} from 'ky';
+import { HTTPError, NetworkError, TimeoutError } from 'ky';
 import { defaultRedactor, type Redactor } from './redact.ts';
 
-// One import for what sturdy uses and re-exports unchanged (a second one would be a second statement in bundles).
-export { HTTPError, isHTTPError, isKyError, isNetworkError, isTimeoutError, KyError, NetworkError, TimeoutError };
+// What sturdy uses of ky's errors, re-exported unchanged; the rest of ky's error exports come from ky-errors.ts.
+export { HTTPError, NetworkError, TimeoutError };
+export { isHTTPError, isKyError, isNetworkError, isTimeoutError, KyError } from './ky-errors.ts';
 
 const BRAND = Symbol.for('sturdy.error');
 
