@@ -106,7 +106,7 @@ export class ValidationError extends SturdyError {
   ) {
     // The floor: validate() words issues with the client's redactor first; this catches what any caller passes.
     const issues = given.map(({ message, path }) => ({ message: redact(message), path: redact(path) }));
-    const shown = issues.slice(0, 3).map((issue) => `at ${issue.path}: ${issue.message}`);
+    const shown = issues.slice(0, 3).map(({ message, path }) => `at ${path}: ${message}`);
     super(`${what} invalid ${shown.join('; ')}${issues[3] ? ` (and ${issues.length - 3} more)` : ''}`, {
       direction,
       issues,
