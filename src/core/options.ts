@@ -91,7 +91,7 @@ type Where = 'client' | 'call';
 type Rule = [what: string, ok: (value: any, where?: Where) => unknown, secret?: 1 | undefined];
 type Test = (value: any) => unknown;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && !!value;
 const isFunction = (value: unknown) => typeof value === 'function';
 const isBoolean = (value: unknown) => value === !!value;
 const nonNegative = (value: unknown): value is number => typeof value === 'number' && value >= 0;
