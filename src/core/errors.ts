@@ -2,20 +2,12 @@
  * sturdy's errors (each a SturdyError with a cross-realm guard), ky's re-exported unchanged, and what makes any
  * error safe to hand out: redacted messages, stacks and causes, and what may hold a credential out of enumeration.
  */
-import {
-  HTTPError,
-  isHTTPError,
-  isKyError,
-  isNetworkError,
-  isTimeoutError,
-  KyError,
-  NetworkError,
-  TimeoutError,
-} from 'ky';
+import { HTTPError, NetworkError, TimeoutError } from 'ky';
 import { defaultRedactor, type Redactor } from './redact.ts';
 
-// One import for what sturdy uses and re-exports unchanged (a second one would be a second statement in bundles).
-export { HTTPError, isHTTPError, isKyError, isNetworkError, isTimeoutError, KyError, NetworkError, TimeoutError };
+// What sturdy uses of ky's errors, re-exported unchanged; the rest of ky's error exports come from ky-errors.ts.
+export { HTTPError, NetworkError, TimeoutError };
+export { isHTTPError, isKyError, isNetworkError, isTimeoutError, KyError } from './ky-errors.ts';
 
 const BRAND = Symbol.for('sturdy.error');
 
@@ -114,9 +106,8 @@ export class ValidationError extends SturdyError {
   ) {
     // The floor: validate() words issues with the client's redactor first; this catches what any caller passes.
     const issues = given.map(({ message, path }) => ({ message: redact(message), path: redact(path) }));
-    const shown = issues.slice(0, 3).map((issue) => `at ${issue.path}: ${issue.message}`);
-    const more = issues.length - 3;
-    super(`${what} invalid ${shown.join('; ')}${more > 0 ? `; (and ${more} more)` : ''}`, {
+    const shown = issues.slice(0, 3).map(({ message, path }) => `at ${path}: ${message}`);
+    super(`${what} invalid ${shown.join('; ')}${issues[3] ? ` (and ${issues.length - 3} more)` : ''}`, {
       direction,
       issues,
       status,
@@ -160,26 +151,6 @@ export const isParseError: (error: unknown) => error is ParseError = /* @__PURE_
 export const isValidationError: (error: unknown) => error is ValidationError = /* @__PURE__ */ guard('ValidationError');
 export const isAuthError: (error: unknown) => error is AuthError = /* @__PURE__ */ guard('AuthError');
 
-/**
- * Redacts, in place, the message, stack and every other text property (a runtime's `input`, a `url`) of `error`
- * and of its causes: a network error may name the URL with its query, a token provider's error the token.
- * @example
- * redactErrorChain(error, redactor); // error.message and error.cause.input no longer show a secret
- */
-export function redactErrorChain(error: unknown, redactor: Redactor): void {
-  for (let current = error, depth = 4; depth-- && current instanceof Error; current = current.cause) {
-    // The stack repeats the message: redacted as text, it shows the message as redacted.
-    for (const key of ['message', 'stack', ...Object.keys(current)]) {
-      try {
-        const value = (current as unknown as Record<string, unknown>)[key];
-        if (typeof value === 'string') (current as unknown as Record<string, unknown>)[key] = redactor.text(value);
-      } catch {
-        // A frozen foreign error (or a getter that throws) keeps its text: it is handed out as it is.
-      }
-    }
-  }
-}
-
 /** What sturdy hides on an error it hands out: ky's errors carry all of these. */
 type ErrorViews = { request?: Request; response?: Response; options?: unknown; data?: unknown };
 
@@ -200,7 +171,19 @@ export const hide = (target: object, key: PropertyKey, value: unknown) =>
  * throw sanitizeError(error, redactor, (request) => safeCopy(request));
  */
 export function sanitizeError<E>(error: E, redactor: Redactor, safe?: (request: Request) => Request): E {
-  redactErrorChain(error, redactor);
+  // Its message, stack and every other text property (a runtime's `input`, a `url`) and its causes': a network
+  // error may name the URL with its query, a token provider's error the token.
+  for (let current: unknown = error, depth = 4; depth-- && current instanceof Error; current = current.cause) {
+    // The stack repeats the message: redacted as text, it shows the message as redacted.
+    for (const key of ['message', 'stack', ...Object.keys(current)]) {
+      try {
+        const value = (current as unknown as Record<string, unknown>)[key];
+        if (typeof value === 'string') (current as unknown as Record<string, unknown>)[key] = redactor.text(value);
+      } catch {
+        // A frozen foreign error (or a getter that throws) keeps its text: it is handed out as it is.
+      }
+    }
+  }
   try {
     const views = error as ErrorViews;
     const { response } = views;

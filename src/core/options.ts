@@ -91,7 +91,7 @@ type Where = 'client' | 'call';
 type Rule = [what: string, ok: (value: any, where?: Where) => unknown, secret?: 1 | undefined];
 type Test = (value: any) => unknown;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && !!value;
 const isFunction = (value: unknown) => typeof value === 'function';
 const isBoolean = (value: unknown) => value === !!value;
 const nonNegative = (value: unknown): value is number => typeof value === 'number' && value >= 0;
@@ -100,39 +100,38 @@ const arrayOf = (test: Test) => (value: unknown) => Array.isArray(value) && valu
 /** An object whose defined values pass `test` (hooks, `redact`, `retryBudget`). */
 const objectOf = (test: Test) => (value: unknown) =>
   isObject(value) && Object.values(value).every((item) => item === undefined || test(item));
-/** `rule`, or `false` for none: the one path of every option that `false` turns off. */
-const orFalse = ([what, ok, secret]: Rule): Rule => [
-  `${what} or false`,
-  (value, where) => value === false || ok(value, where),
-  secret,
-];
 const functions = /* @__PURE__ */ arrayOf(isFunction);
 const fn: Rule = ['a function', isFunction];
 const bool: Rule = ['true or false', isBoolean];
 const list: Rule = ['an array', Array.isArray];
 const wait: Rule = ['a number >= 0', nonNegative];
+// An option that `false` turns off says so in its rule (`value === false ||`, "... or false"): no wrapper per rule.
 /** A timeout: 0 would fail every attempt at once (axios users read it as "none"), so it is refused, not guessed. */
-const timeout = /* @__PURE__ */ orFalse(['a positive number of ms', (value) => nonNegative(value) && value > 0]);
+const timeout: Rule = [
+  'a positive number of ms or false',
+  (value) => value === false || (nonNegative(value) && value > 0),
+];
 
 /** sturdy's own options: the compiler makes this table name each one; ky never sees them. */
 const OWN: { readonly [K in keyof SturdyOwnOptions | 'retryBudget' | 'schema']-?: Rule } = {
-  auth: /* @__PURE__ */ orFalse(['a strategy (with `policy: credentialPolicy`)', isAuthStrategy, 1]),
+  auth: ['a strategy with `policy: credentialPolicy` or false', (value) => value === false || isAuthStrategy(value), 1],
   credentialOrigins: list,
   allowInsecure: bool,
   // One key on a client would make all its POSTs one operation: the server would drop every one after the first.
-  idempotencyKey: /* @__PURE__ */ orFalse([
-    'a per-call header value',
-    (value, where) => where === 'call' && typeof value === 'string' && value && !breaksHeader(value),
-  ]),
+  idempotencyKey: [
+    'a per-call header value or false',
+    (value, where) =>
+      value === false || (where === 'call' && typeof value === 'string' && value && !breaksHeader(value)),
+  ],
   // Longer than a timer holds is no idle limit (guardedReader).
   idleTimeout: timeout,
   onEvent: fn,
   redact: ['an object of string arrays', /* @__PURE__ */ objectOf(arrayOf((name) => typeof name === 'string'))],
   use: ['an array of functions', functions],
-  retryBudget: /* @__PURE__ */ orFalse([
-    '{ tokens, refill } on the client',
-    (value, where) => where === 'client' && objectOf(nonNegative)(value),
-  ]),
+  retryBudget: [
+    '{ tokens, refill } on the client or false',
+    (value, where) => value === false || (where === 'client' && objectOf(nonNegative)(value)),
+  ],
   schema: ['a Standard Schema', isStandardSchema],
 };
 
@@ -143,7 +142,7 @@ const RETRY_RULES: Record<string, Rule> = {
   maxRetryAfter: wait,
   delay: fn,
   shouldRetry: fn,
-  jitter: ['true, false or a function', (value) => isBoolean(value) || isFunction(value)],
+  jitter: ['a function, true or false', (value) => isBoolean(value) || isFunction(value)],
   retryOnTimeout: bool,
   methods: list,
   statusCodes: list,
@@ -151,7 +150,7 @@ const RETRY_RULES: Record<string, Rule> = {
 };
 
 /** Client options of older sturdy: the error says what replaced them. */
-const gone: Rule = ["in `use: [limit()]` from 'sturdy/limit'", () => 0];
+const gone: Rule = ['in `use: [limit()]`', () => 0];
 
 /**
  * Every option sturdy checks: its own, and the ky options whose misuse sturdy can name better than fetch would.
@@ -163,7 +162,7 @@ const RULES: Record<string, Rule> = /* @__PURE__ */ (() => ({
   timeout,
   totalTimeout: timeout,
   retry: [
-    'false, an integer >= 0 or { limit, ... }',
+    'an integer >= 0, { limit, ... } or false',
     (value) => isBoolean(value) || isCount(value) || check(value, RETRY_RULES, 'retry.'),
   ],
   hooks: ['an object of function arrays', objectOf(functions)],

@@ -6,16 +6,14 @@
  * sturdy and ky agree on every header.
  */
 
-const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+/** The months as HTTP-dates name them, each at 4 * its index (0-11) + 1. */
 const MONTH = '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
-const TIME = ' (\\d\\d):(\\d\\d):(\\d\\d)';
 /**
  * IMF-fixdate, RFC 850 or asctime, each capturing day, month, year, hours, minutes, seconds in that order
  * (asctime's day and year through lookaheads); group 6 is RFC 850's two-digit year.
  */
-const HTTP_DATE = /* @__PURE__ */ new RegExp(
-  `^(?:${DAY}, (\\d\\d) ${MONTH} (\\d{4})|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (\\d\\d)-${MONTH}-(\\d\\d))${TIME} GMT$|^${DAY} (?=\\w{3} (\\d\\d| \\d))${MONTH}(?=.* (\\d{4})$) ..${TIME} \\d{4}$`,
-);
+const HTTP_DATE =
+  /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4})|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (\d\d)-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-(\d\d)) (\d\d):(\d\d):(\d\d) GMT$|^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?=\w{3} (\d\d| \d))(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)(?=.* (\d{4})$) .. (\d\d):(\d\d):(\d\d) \d{4}$/;
 
 /** What HTTP_DATE captures, as numbers (the month 0-11): the regex guarantees all seven. */
 type DateParts = [
@@ -80,12 +78,11 @@ export const retryTimingHeader = (headers: Headers): string | undefined =>
  */
 export function retryAfterMs(headers: Headers): number | undefined {
   const name = retryTimingHeader(headers);
-  const value = name && headers.get(name)!;
+  // No header reads 'undefined', and no date in it: NaN, as an empty or unreadable value.
+  const value = String(name && headers.get(name));
   // Reset headers may hold an epoch time instead of a delay: values from 2024-01-01 on are times.
-  const wait = value
-    ? /^\d+$/.test(value)
-      ? +value * 1000 - (+value >= 1_704_067_200 && name.includes('reset') ? Date.now() : 0)
-      : (parseHttpDate(value) ?? NaN) - Date.now()
-    : NaN;
+  const wait = /^\d+$/.test(value)
+    ? +value * 1000 - (+value >= 1_704_067_200 && name!.includes('reset') ? Date.now() : 0)
+    : Number(parseHttpDate(value)) - Date.now();
   return wait >= 0 ? wait : wait < 0 ? 0 : undefined;
 }
