@@ -150,7 +150,7 @@ const RETRY_RULES: Record<string, Rule> = {
 };
 
 /** Client options of older sturdy: the error says what replaced them. */
-const gone: Rule = ['in `use: [limit()]`', () => 0];
+const gone: Rule = ["in `use: [limit()]` from 'sturdy/limit'", () => 0];
 
 /**
  * Every option sturdy checks: its own, and the ky options whose misuse sturdy can name better than fetch would.

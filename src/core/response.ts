@@ -79,7 +79,7 @@ export function respond<T>(
   let started: Promise<void> | undefined;
   // A request schema validates the body first: ky's call starts once it has.
   if (schema)
-    started = validate(schema, given.json, 'request', { what: 'request body' }, redact).then((json) => {
+    started = validate(schema, given.json, 'request', undefined, redact).then((json) => {
       source = call.start(input, given, json);
       started = undefined;
     });
@@ -110,9 +110,7 @@ export function respond<T>(
           redact,
           parseJson && ((text) => parseJson(text, { request: call.lastRequest!, response })),
         );
-        const data = schema
-          ? await validate(schema, parsed, 'response', { status: response.status, what: 'response body' }, redact)
-          : parsed;
+        const data = schema ? await validate(schema, parsed, 'response', { status: response.status }, redact) : parsed;
         return result ? { ok: true, data, response } : data;
       })
       .catch(fail);

@@ -81,7 +81,7 @@ export function toIssues(
  * schema's output, or throws ValidationError with every issue and its path,
  * worded through `redactor` (the calling client's; see {@link toIssues}).
  * @example
- * const order = await validate(Order, data, 'response', { status: 200, what: 'response body' }, redactor);
+ * const order = await validate(Order, data, 'response', { status: 200 }, redactor); // 'response body invalid at $.id: ...'
  */
 export async function validate<S extends StandardSchemaV1>(
   schema: S,
