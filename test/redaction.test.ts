@@ -316,7 +316,7 @@ describe("redaction never garbles sturdy's own words", () => {
       const error = (await api.get('x').catch((e: unknown) => e)) as AuthError;
       expect(error).toBeInstanceOf(AuthError);
       expect(error.message).toBe(
-        `refusing ${type} credentials over plain http to http://api.example.com: use https or allowInsecure`,
+        `no ${type} credentials over plain http to http://api.example.com: use https or allowInsecure`,
       );
     },
   );

@@ -41,8 +41,10 @@ export type PolicyCall = {
 
 type Body = BodyInit | null | undefined;
 
-/** Request properties a copy with another URL must keep, when they differ from fetch's defaults. */
-const KEPT = { credentials: 'same-origin', cache: 'default', referrerPolicy: '', integrity: '', keepalive: false };
+/** Request fields a copy to another URL keeps, when they differ from a plain request's. */
+const KEPT = ['signal', 'credentials', 'cache', 'referrerPolicy', 'integrity', 'keepalive'] as const;
+/** A request with fetch's defaults (made once, when first needed). */
+let plain: Request | undefined;
 
 /**
  * What `new Request(...)` (or fetch) takes to send `request` to `url` with `headers`, `body` (undefined: the
@@ -60,14 +62,11 @@ function requestArgs(
   // An undefined member counts as not given, so `body: undefined` sends the request's own.
   const init: Record<string, unknown> = { method, headers, redirect, body, duplex: 'half' };
   if (url.href === request.url && (body !== null || !request.body)) return [request, init];
-  init.signal = request.signal;
   init.body = body === undefined ? request.body : body;
-  for (const [name, fallback] of Object.entries(KEPT)) {
-    const value = (request as unknown as Record<string, unknown>)[name];
-    // Some runtimes (workerd) refuse fields they do not implement: only what differs from the default is copied.
-    // (`mode` is not: a copy to another URL is a new request, and 'navigate' cannot be set.)
-    if (value !== undefined && value !== fallback) init[name] = value;
-  }
+  plain ??= new Request('http://x');
+  // Some runtimes (workerd) refuse fields they do not implement: only what differs from the runtime's own default
+  // is copied. (`mode` is not: a copy to another URL is a new request, and 'navigate' cannot be set.)
+  for (const name of KEPT) if (request[name] !== plain[name]) init[name] = request[name];
   return [url, init];
 }
 
@@ -110,14 +109,13 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
   // Custom strategies are covered too: the names are stripped from a redirect that leaves the credential origins.
   let names = namesCache.get(auth);
   if (!names) {
-    const headers = ['authorization'];
+    const headers: string[] = [];
     const query: string[] = [];
-    const ignore = () => {};
     auth.register?.({
       addHeader: (name) => headers.push(name.toLowerCase()),
       addQuery: (name) => query.push(name),
-      addSecret: ignore,
-      removeSecret: ignore,
+      addSecret() {},
+      removeSecret() {},
     });
     namesCache.set(auth, (names = { headers, query }));
   }

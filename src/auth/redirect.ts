@@ -8,13 +8,6 @@ import type { CredentialNames } from '../core/middleware.ts';
 import { CREDENTIAL_HEADERS } from '../shared/header-value.ts';
 
 /**
- * The Fetch standard's redirect limit: the 21st redirect in a row is an error.
- * @example
- * if (redirects === MAX_REDIRECTS) throw new RedirectError(...)
- */
-const MAX_REDIRECTS = 20;
-
-/**
  * A redirect sturdy would not follow: more than 20 in a row (a loop), a Location that is not an http(s) URL, or a
  * streaming body a 307/308 would have to send again.
  * @example
@@ -41,9 +34,9 @@ export const isRedirectError = (error: unknown): error is RedirectError =>
 
 /**
  * Can code here see and follow redirects? Decided by the runtime, not by a `document` global (jsdom, happy-dom
- * and SSR shims define one in Node): Node, Deno, Bun, Vercel edge and Cloudflare workers can; a browser page or
- * worker gets an opaque response for `redirect: 'manual'` and applies its own rules (it drops Authorization on a
- * cross-origin redirect).
+ * and SSR shims define one in Node): Node, Deno, Bun (which reports a Node version), Vercel edge and Cloudflare
+ * workers can; a browser page or worker gets an opaque response for `redirect: 'manual'` and applies its own rules
+ * (it drops Authorization on a cross-origin redirect).
  * @example
  * const redirect = canFollowRedirects() ? 'manual' : 'follow';
  */
@@ -51,14 +44,12 @@ export const canFollowRedirects = (): boolean => {
   const runtime = globalThis as {
     process?: { versions?: { node?: string } };
     Deno?: object;
-    Bun?: object;
     EdgeRuntime?: string;
     navigator?: { userAgent?: string };
   };
   return Boolean(
     runtime.process?.versions?.node ||
       runtime.Deno ||
-      runtime.Bun ||
       runtime.EdgeRuntime ||
       runtime.navigator?.userAgent === 'Cloudflare-Workers',
   );
@@ -91,7 +82,7 @@ export const stripQuery = (url: URL, names: readonly string[]): void => {
  * @example
  * { url: new URL('https://api.example.com/a'), method: 'POST', headers, body: '{"a":1}' }
  */
-export type Hop = { url: URL; method: string; headers: Headers; body: BodyInit | null | undefined };
+export type Hop = { url: URL; method: string; headers: Headers; body: BodyInit | null };
 
 /**
  * Sends a hop of a redirect chain with redirects returned unfollowed (`redirect: 'manual'`).
@@ -116,7 +107,7 @@ export async function followRedirects(
   url: URL,
   method: string,
   headers: Headers,
-  body: BodyInit | null | undefined,
+  body: BodyInit | null,
   send: SendHop,
   keeps: (url: URL) => boolean,
   names: CredentialNames,
@@ -132,9 +123,10 @@ export async function followRedirects(
     void response.body?.cancel().catch(() => {});
     const fail = (why: string) =>
       new RedirectError(`${why} (${status} from ${method} ${describe(url)})`, { redirects, status });
-    if (redirects === MAX_REDIRECTS) throw fail(`stopped after ${MAX_REDIRECTS} redirects (a redirect loop)`);
+    // The Fetch standard's limit: the 21st redirect in a row is an error.
+    if (redirects === 20) throw fail('over 20 redirects');
     const next = URL.canParse(location, url) && new URL(location, url);
-    if (!next || !/^https?:$/.test(next.protocol)) throw fail('the redirect Location is not an http(s) URL');
+    if (!next || !/^https?:$/.test(next.protocol)) throw fail('Location is not http(s)');
     headers = new Headers(headers);
     if (status === 303 ? method !== 'GET' && method !== 'HEAD' : status < 303 && method === 'POST') {
       method = 'GET';
@@ -143,7 +135,7 @@ export async function followRedirects(
       for (const name of ['type', 'length', 'encoding', 'language', 'location']) headers.delete(`content-${name}`);
     } else if (body != null) {
       const again = replay();
-      if (!again) throw fail('a stream cannot be sent again: pass `body` as a function');
+      if (!again) throw fail('pass `body` as a function to resend a stream');
       body = again() ?? null;
     }
     url = next;
@@ -153,6 +145,6 @@ export async function followRedirects(
       for (const name of [...CREDENTIAL_HEADERS, ...names.headers]) headers.delete(name);
       stripQuery(url, names.query);
     }
-    response = await send(url, headers, body ?? null, method);
+    response = await send(url, headers, body, method);
   }
 }
