@@ -133,10 +133,10 @@ export function bearerFrom(
 
 /**
  * Can an issued token (from a provider or a token endpoint) go into `Authorization`? A non-empty string a header
- * can carry: no CR, LF, NUL or other control character, nothing outside Latin-1. Whoever refuses one says so
- * without showing it.
+ * can carry: no CR, LF, NUL or other control character, nothing outside Latin-1 (tab, ` `-`~`, \x80-\xff).
+ * Whoever refuses one says so without showing it.
  * @example
  * if (!isIssuedToken(token)) throw new AuthError("the token cannot go in an Authorization header");
  */
 export const isIssuedToken = (value: unknown): value is string =>
-  typeof value === 'string' && /^[\t\x20-\x7e\x80-\xff]+$/.test(value);
+  typeof value === 'string' && /^[\t -~\x80-\xff]+$/.test(value);
