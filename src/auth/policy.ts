@@ -189,11 +189,13 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
       // 3xx goes to the follower, so the usual response costs no hop and policy objects.
       return !globalThis.__STURDY_BROWSER__ && follow && response.status >= 300 && response.status < 400
         ? followRedirects(
+            // The answer, and the request that got it.
             response,
             into.url,
             method,
             into.headers,
             sent ?? request.body,
+            // The hops: how they go out, and what they may carry.
             send,
             (hop) => {
               // Asked no more once it says no: the chain has left, and its final answer never saw the credential.
@@ -201,6 +203,7 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
               return !left;
             },
             carried,
+            // The call: its body again, and its URLs as they may be shown.
             () => replay,
             info.redact.url,
           )

@@ -92,25 +92,31 @@ export type Hop = { url: URL; method: string; headers: Headers; body: BodyInit |
 export type SendHop = (url: URL, headers: Headers, body: BodyInit | null, method: string) => Promise<Response>;
 
 /**
- * Follows the redirects `response` (the answer to `method` `url` with `headers` and `body`, null: none) asks for by
- * the rules above, each hop sent by `send`.
- * `keeps(url)`: may `url` still receive the credentials (may throw: AuthError for plain http)? Once it says no the
- * chain has left the credential origins: it is not asked again, the header and query `names` of the credential go
- * from every later hop, and the final answer never saw them. `replay` gives the body again for a 307/308
- * (undefined: it cannot, a stream); read only then, as a caller's replay may be known only once the body was sent.
- * `describe` shows a URL in a message (redacted).
+ * Follows the redirects `response` asks for by the rules above. Its arguments come in three groups:
+ * - the request that got `response`: `url`, `method`, `headers` and `body` (null: none);
+ * - the hops: each is sent by `send`; `keeps(url)` says whether `url` may still receive the credential (it may
+ *   throw: AuthError for plain http). Once it says no the chain has left the credential origins: it is not asked
+ *   again, the header and query `names` of the credential go from every later hop, and the final answer never saw
+ *   them;
+ * - the call: `replay` gives the body again for a 307/308 (undefined: it cannot, a stream), read only then, as a
+ *   caller's replay may be known only once the body was sent; `describe` shows a URL in a message (redacted).
+ * Positional, not an object: the credential policy calls it with values it holds, and an object of them would
+ * cost its bundle a set of property names (measured +23 B gz for the first request alone).
  * @example
  * const response = await followRedirects(await send(url, headers, body, 'GET'), url, 'GET', headers, body, send, keeps, names, replay, String);
  */
 export async function followRedirects(
+  // The answer, and the request that got it.
   response: Response,
   url: URL,
   method: string,
   headers: Headers,
   body: BodyInit | null,
+  // The hops.
   send: SendHop,
   keeps: (url: URL) => boolean,
   names: CredentialNames,
+  // The call.
   replay: () => (() => BodyInit | null | undefined) | undefined,
   describe: (url: URL) => string,
 ): Promise<Response> {
