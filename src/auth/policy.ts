@@ -105,7 +105,7 @@ const namesCache = /* @__PURE__ */ new WeakMap<AuthStrategy, CredentialNames>();
 export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middleware {
   const { type } = auth;
   const { origins, allowInsecure, fetch, replay, sendBody, direct } = call;
-  if (!origins.size) throw new AuthError(`${type} credentials need an origin: set baseUrl or credentialOrigins`);
+  if (!origins.size) throw new AuthError(`${type} credentials need baseUrl or credentialOrigins`);
   // Custom strategies are covered too: the names are stripped from a redirect that leaves the credential origins.
   let names = namesCache.get(auth);
   if (!names) {

@@ -12,6 +12,6 @@ import { AuthError } from '../core/errors.ts';
  */
 export function assertSecureTransport(url: URL, strategy: string, allowInsecure: boolean | undefined): true {
   if (url.protocol === 'http:' && !allowInsecure && !/^((.+\.)?localhost|\[::1\]|127\.[\d.]+)$/i.test(url.hostname))
-    throw new AuthError(`no ${strategy} credentials over plain http to ${url.origin}: use https or allowInsecure`);
+    throw new AuthError(`${strategy} credentials need https (or allowInsecure) for ${url.origin}`);
   return true;
 }
