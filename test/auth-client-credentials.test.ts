@@ -236,7 +236,7 @@ describe('token endpoint failures', () => {
       auth: clientCredentials(options('http://auth.example.test/token')),
     });
     await expect(api.get('x')).rejects.toThrow(
-      /refusing clientCredentials credentials over plain http to http:\/\/auth\.example\.test/,
+      /clientCredentials credentials need https \(or allowInsecure\) for http:\/\/auth\.example\.test/,
     );
     expect(calls).toBe(0);
   });

@@ -315,9 +315,7 @@ describe("redaction never garbles sturdy's own words", () => {
       const api = createClient({ baseUrl: 'http://api.example.com/', auth, retry: false });
       const error = (await api.get('x').catch((e: unknown) => e)) as AuthError;
       expect(error).toBeInstanceOf(AuthError);
-      expect(error.message).toBe(
-        `refusing ${type} credentials over plain http to http://api.example.com: use https or allowInsecure`,
-      );
+      expect(error.message).toBe(`${type} credentials need https (or allowInsecure) for http://api.example.com`);
     },
   );
 

@@ -41,8 +41,10 @@ export type PolicyCall = {
 
 type Body = BodyInit | null | undefined;
 
-/** Request properties a copy with another URL must keep, when they differ from fetch's defaults. */
-const KEPT = { credentials: 'same-origin', cache: 'default', referrerPolicy: '', integrity: '', keepalive: false };
+/** Request fields a copy to another URL keeps, when they differ from a plain request's. */
+const KEPT = ['signal', 'credentials', 'cache', 'referrerPolicy', 'integrity', 'keepalive'] as const;
+/** A request with fetch's defaults (made once, when first needed). */
+let plain: Request | undefined;
 
 /**
  * What `new Request(...)` (or fetch) takes to send `request` to `url` with `headers`, `body` (undefined: the
@@ -60,14 +62,11 @@ function requestArgs(
   // An undefined member counts as not given, so `body: undefined` sends the request's own.
   const init: Record<string, unknown> = { method, headers, redirect, body, duplex: 'half' };
   if (url.href === request.url && (body !== null || !request.body)) return [request, init];
-  init.signal = request.signal;
   init.body = body === undefined ? request.body : body;
-  for (const [name, fallback] of Object.entries(KEPT)) {
-    const value = (request as unknown as Record<string, unknown>)[name];
-    // Some runtimes (workerd) refuse fields they do not implement: only what differs from the default is copied.
-    // (`mode` is not: a copy to another URL is a new request, and 'navigate' cannot be set.)
-    if (value !== undefined && value !== fallback) init[name] = value;
-  }
+  plain ??= new Request('http://x');
+  // Some runtimes (workerd) refuse fields they do not implement: only what differs from the runtime's own default
+  // is copied. (`mode` is not: a copy to another URL is a new request, and 'navigate' cannot be set.)
+  for (const name of KEPT) if (request[name] !== plain[name]) init[name] = request[name];
   return [url, init];
 }
 
@@ -106,18 +105,17 @@ const namesCache = /* @__PURE__ */ new WeakMap<AuthStrategy, CredentialNames>();
 export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middleware {
   const { type } = auth;
   const { origins, allowInsecure, fetch, replay, sendBody, direct } = call;
-  if (!origins.size) throw new AuthError(`${type} credentials need an origin: set baseUrl or credentialOrigins`);
+  if (!origins.size) throw new AuthError(`${type} credentials need baseUrl or credentialOrigins`);
   // Custom strategies are covered too: the names are stripped from a redirect that leaves the credential origins.
   let names = namesCache.get(auth);
   if (!names) {
-    const headers = ['authorization'];
+    const headers: string[] = [];
     const query: string[] = [];
-    const ignore = () => {};
     auth.register?.({
       addHeader: (name) => headers.push(name.toLowerCase()),
       addQuery: (name) => query.push(name),
-      addSecret: ignore,
-      removeSecret: ignore,
+      addSecret() {},
+      removeSecret() {},
     });
     namesCache.set(auth, (names = { headers, query }));
   }
@@ -191,11 +189,13 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
       // 3xx goes to the follower, so the usual response costs no hop and policy objects.
       return !globalThis.__STURDY_BROWSER__ && follow && response.status >= 300 && response.status < 400
         ? followRedirects(
+            // The answer, and the request that got it.
             response,
             into.url,
             method,
             into.headers,
             sent ?? request.body,
+            // The hops: how they go out, and what they may carry.
             send,
             (hop) => {
               // Asked no more once it says no: the chain has left, and its final answer never saw the credential.
@@ -203,6 +203,7 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
               return !left;
             },
             carried,
+            // The call: its body again, and its URLs as they may be shown.
             () => replay,
             info.redact.url,
           )

@@ -11,13 +11,7 @@ import { AuthError } from '../core/errors.ts';
  * origins.has(url.origin) && assertSecureTransport(url, 'bearer', allowInsecure)
  */
 export function assertSecureTransport(url: URL, strategy: string, allowInsecure: boolean | undefined): true {
-  if (
-    url.protocol === 'http:' &&
-    !allowInsecure &&
-    !/^(?:(?:.+\.)?localhost|\[::1\]|127(?:\.\d{1,3}){3})$/i.test(url.hostname)
-  )
-    throw new AuthError(
-      `refusing ${strategy} credentials over plain http to ${url.origin}: use https or allowInsecure`,
-    );
+  if (url.protocol === 'http:' && !allowInsecure && !/^((.+\.)?localhost|\[::1\]|127\.[\d.]+)$/i.test(url.hostname))
+    throw new AuthError(`${strategy} credentials need https (or allowInsecure) for ${url.origin}`);
   return true;
 }

@@ -51,13 +51,12 @@ export const EXPIRY_SKEW_MS = 30_000;
 export const renewBeforeMs = (lifetimeMs: number): number => Math.min(EXPIRY_SKEW_MS, lifetimeMs / 2);
 
 /**
- * Does a token of this lifetime (seconds) serve only the call that fetched it? One that lives no longer than the
- * skew would expire in flight if reused (`expires_in: 0`, a bare string from a bearer provider).
+ * Does a token of this lifetime serve only the call that fetched it? One that lives no longer than the skew would
+ * expire in flight if reused (`expires_in: 0`, a bare string from a bearer provider).
  * @example
- * servesOneCall(0) // true; servesOneCall(3600) // false; servesOneCall(undefined) // false (valid until a 401)
+ * servesOneCall(0) // true; servesOneCall(3_600_000) // false; servesOneCall(Infinity) // false (valid until a 401)
  */
-export const servesOneCall = (expiresIn: number | undefined): boolean =>
-  expiresIn !== undefined && expiresIn * 1000 <= EXPIRY_SKEW_MS;
+export const servesOneCall = (lifetimeMs: number): boolean => lifetimeMs <= EXPIRY_SKEW_MS;
 
 /**
  * `authorize` and `refresh` of a strategy sending `Authorization: Bearer <token>` from a token cache over `load`
@@ -89,8 +88,8 @@ export function bearerFrom(
     flight = load(refresh, fetch).then(
       ({ token, expiresIn }) => {
         flight = undefined;
-        const lifetimeMs = expiresIn === undefined ? Infinity : expiresIn * 1000;
-        expiresAt = servesOneCall(expiresIn) ? 0 : now() + lifetimeMs - renewBeforeMs(lifetimeMs);
+        const lifetimeMs = (expiresIn ?? Infinity) * 1000;
+        expiresAt = servesOneCall(lifetimeMs) ? 0 : now() + lifetimeMs - renewBeforeMs(lifetimeMs);
         // The same token again keeps its use: a failed refresh of it still fails the calls that used it.
         if (use?.token !== token) use = { token };
       },
@@ -134,10 +133,10 @@ export function bearerFrom(
 
 /**
  * Can an issued token (from a provider or a token endpoint) go into `Authorization`? A non-empty string a header
- * can carry: no CR, LF, NUL or other control character, nothing outside Latin-1. Whoever refuses one says so
- * without showing it.
+ * can carry: no CR, LF, NUL or other control character, nothing outside Latin-1 (tab, ` `-`~`, \x80-\xff).
+ * Whoever refuses one says so without showing it.
  * @example
  * if (!isIssuedToken(token)) throw new AuthError("the token cannot go in an Authorization header");
  */
 export const isIssuedToken = (value: unknown): value is string =>
-  typeof value === 'string' && /^[\t\x20-\x7e\x80-\xff]+$/.test(value);
+  typeof value === 'string' && /^[\t -~\x80-\xff]+$/.test(value);

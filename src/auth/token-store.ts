@@ -142,7 +142,7 @@ export function sharedTokenLoader<Context>(
       const grant = await load(refresh, context);
       const lifetimeMs = (grant.expiresIn ?? 0) * 1000;
       // A token that serves one call only is not shared either.
-      if (lifetimeMs > 0 && !servesOneCall(grant.expiresIn)) {
+      if (lifetimeMs > 0 && !servesOneCall(lifetimeMs)) {
         const stored: Stored = { token: grant.token, expiresAt: Date.now() + lifetimeMs, lifetimeMs };
         await storage.setItem(key.token, stored, { ttl: Math.ceil(lifetimeMs / 1000) }).catch(() => {});
       }

@@ -46,13 +46,13 @@ export function sleep(ms: number, ...signals: ReadonlyArray<AbortSignal | undefi
  * @example
  * const token = await abortable(sharedRefresh, call.signal);
  */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+export const abortable = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> =>
   // Without a signal there is nothing to race: no promise and listener per call (a token provider's every call).
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const stop = () => reject(signal.reason);
-    if (signal.aborted) stop();
-    signal.addEventListener('abort', stop, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
-  });
-}
+  signal
+    ? new Promise<T>((resolve, reject) => {
+        const stop = () => reject(signal.reason);
+        if (signal.aborted) stop();
+        signal.addEventListener('abort', stop, { once: true });
+        promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+      })
+    : promise;
