@@ -6,7 +6,7 @@
  * ky's request. So no hook, error or log of ky's ever holds them.
  */
 import { AuthError } from '../core/errors.ts';
-import type { CredentialNames, Middleware } from '../core/middleware.ts';
+import type { CredentialNames } from '../core/middleware.ts';
 import { abortable } from '../shared/clock.ts';
 import type {} from '../shared/platform.ts';
 import { canFollowRedirects, followRedirects, stripQuery } from './redirect.ts';
@@ -14,29 +14,41 @@ import { assertSecureTransport } from './scope.ts';
 import type { AuthStrategy, AuthTarget } from './types.ts';
 
 /**
- * What an auth strategy's `policy` is: `credentialPolicy` (strategies bring it, so the core does not).
+ * What an auth strategy's `policy` is: `credentialPolicy` (strategies bring it, so the core does not). It is built
+ * once per strategy; everything of a call it reads from the call it gets on each attempt.
  * @example
  * const strategy: AuthStrategy = { kind: 'sturdy.auth', type: 'custom', policy: credentialPolicy, authorize: ({ headers }) => headers.set('x-token', token) };
  */
-export type CredentialPolicy = (auth: AuthStrategy, call: PolicyCall) => Middleware;
+export type CredentialPolicy = (auth: AuthStrategy) => PolicyMiddleware;
 
-/** What the policy needs to know about its call. */
+/** The credential step of every attempt of a call with `auth`, outermost (the core calls it with its call). */
+export type PolicyMiddleware = (request: Request, next: PolicyNext, call: PolicyCall) => Promise<Response>;
+
+/** Sends an attempt on; `init`, when `call.direct`, is fetch's init (it then carries the credential). */
+export type PolicyNext = (request: Request, init?: RequestInit) => Promise<Response>;
+
+/** What the policy reads of its call (the core's call state). */
 export type PolicyCall = {
-  origins: ReadonlySet<string>;
-  allowInsecure: boolean;
+  readonly signal: AbortSignal | undefined;
+  readonly redact: { url(url: string | URL): string };
+  /** Where credentials may go: the baseUrl's origin (else the page's), `credentialOrigins`, the strategy's `origins`. */
+  readonly origins: ReadonlySet<string>;
+  readonly options: { readonly allowInsecure?: boolean | undefined };
   /** The fetch token requests use (the caller's fetch option, else the global one). */
-  fetch: typeof globalThis.fetch;
+  readonly fetch: typeof globalThis.fetch;
   /** The request body once more (a 401 repeat, a 307/308 hop); undefined when it cannot be sent again (a stream). */
-  replay: (() => BodyInit | null | undefined) | undefined;
+  readonly replay: (() => BodyInit | null | undefined) | undefined;
   /** The body of each attempt when ky's request holds none (a JSON string, a body factory); undefined to send ky's. */
-  sendBody: (() => BodyInit | null | undefined) | undefined;
-  /** Told before the repeat that follows a refresh. */
-  onRepeat(): void;
+  readonly sendBody: (() => BodyInit | null | undefined) | undefined;
   /**
    * Nothing sits between the policy and fetch (no `use` middleware): `next` then takes fetch's init as a second
    * argument, and the credential goes there instead of on a second Request.
    */
-  direct?: boolean | undefined;
+  readonly direct: boolean;
+  /** The names this attempt's credential is in (`CallInfo.credential`): the policy is the one place that writes it. */
+  credential: CredentialNames | undefined;
+  /** Told before the repeat that follows a refresh. */
+  repeat(): void;
 };
 
 type Body = BodyInit | null | undefined;
@@ -94,39 +106,40 @@ function added(known: readonly string[], before: Iterable<[string, string]>, aft
   return names;
 }
 
-/** Which header and query names carry each strategy's credential, read once from what its `register` declares. */
-const namesCache = /* @__PURE__ */ new WeakMap<AuthStrategy, CredentialNames>();
+/** Each strategy's policy, built once (a call with a strategy builds nothing for it). */
+const policies = /* @__PURE__ */ new WeakMap<AuthStrategy, PolicyMiddleware>();
 
 /**
- * The credential middleware for `auth` (sturdy adds it to every call that has a strategy).
+ * The credential step for `auth` (sturdy runs it on every attempt of a call that has a strategy).
  * @example
- * const chain = [credentialPolicy(bearer(token), { origins, allowInsecure: false, fetch, replay, sendBody: replay, onRepeat() {} }), ...use];
+ * const response = await credentialPolicy(bearer(token))(request, send, call);
  */
-export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middleware {
-  const { type } = auth;
-  const { origins, allowInsecure, fetch, replay, sendBody, direct } = call;
-  if (!origins.size) throw new AuthError(`${type} credentials need baseUrl or credentialOrigins`);
-  // Custom strategies are covered too: the names are stripped from a redirect that leaves the credential origins.
-  let names = namesCache.get(auth);
-  if (!names) {
-    const headers: string[] = [];
-    const query: string[] = [];
-    auth.register?.({
-      addHeader: (name) => headers.push(name.toLowerCase()),
-      addQuery: (name) => query.push(name),
-      addSecret() {},
-      removeSecret() {},
-    });
-    namesCache.set(auth, (names = { headers, query }));
-  }
-  const known = names;
-  const mayReceive = (url: URL): boolean => origins.has(url.origin) && assertSecureTransport(url, type, allowInsecure);
+export function credentialPolicy(auth: AuthStrategy): PolicyMiddleware {
+  let policy = policies.get(auth);
+  if (!policy) policies.set(auth, (policy = policyOf(auth)));
+  return policy;
+}
 
-  return async (request, next: (request: Request, init?: RequestInit) => Promise<Response>, info) => {
-    // The one place the call's record of its credential is written (CallInfo.credential reads it).
-    const record = info as { credential: CredentialNames | undefined };
-    record.credential = undefined;
-    const { signal } = info;
+function policyOf(auth: AuthStrategy): PolicyMiddleware {
+  const { type } = auth;
+  // Custom strategies are covered too: the names are stripped from a redirect that leaves the credential origins.
+  const headers: string[] = [];
+  const query: string[] = [];
+  auth.register?.({
+    addHeader: (name) => headers.push(name.toLowerCase()),
+    addQuery: (name) => query.push(name),
+    addSecret() {},
+    removeSecret() {},
+  });
+  const known: CredentialNames = { headers, query };
+
+  return async (request, next, call) => {
+    const { origins, fetch, sendBody, direct, signal } = call;
+    if (!origins.size) throw new AuthError(`${type} credentials need baseUrl or credentialOrigins`);
+    const allowInsecure = auth.allowInsecure ?? call.options.allowInsecure;
+    const mayReceive = (url: URL): boolean =>
+      origins.has(url.origin) && assertSecureTransport(url, type, allowInsecure);
+    call.credential = undefined;
     const { method } = request;
     const body = sendBody?.();
     const url = new URL(request.url);
@@ -173,7 +186,7 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
           : pending;
       // Worked out only when read (rarely): what the strategy registered, and whatever its authorize added to or
       // changed on the request (a custom strategy may register nothing).
-      const carried: CredentialNames = (record.credential = {
+      const carried: CredentialNames = (call.credential = {
         get headers() {
           return added(known.headers, request.headers, into.headers);
         },
@@ -204,8 +217,8 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
             },
             carried,
             // The call: its body again, and its URLs as they may be shown.
-            () => replay,
-            info.redact.url,
+            () => call.replay,
+            call.redact.url,
           )
         : response;
     };
@@ -217,12 +230,12 @@ export function credentialPolicy(auth: AuthStrategy, call: PolicyCall): Middlewa
       response.status !== 401 ||
       !auth.refresh ||
       left ||
-      !replay ||
+      !call.replay ||
       !(await abortable(auth.refresh(used, target!), signal))
     )
       return response;
     void response.body?.cancel().catch(() => {});
-    call.onRepeat();
-    return attempt(replay() ?? null, new URL(request.url));
+    call.repeat();
+    return attempt(call.replay() ?? null, new URL(request.url));
   };
 }

@@ -11,7 +11,7 @@ import type {} from '../shared/platform.ts';
 import { isSturdyError, NetworkError, SerializationError, sanitizeError, TimeoutError } from './errors.ts';
 import { emit, type SturdyEvent } from './events.ts';
 import { JSON_ACCEPT, JSON_CONTENT_TYPE, serializeJson } from './json.ts';
-import { type CallInfo, type CredentialNames, type Middleware, runChain } from './middleware.ts';
+import { type CallInfo, type CredentialNames, runChain } from './middleware.ts';
 import { type CallOptions, checkOptions, kyPart, mergeOptions, type ResolvedOptions } from './options.ts';
 import { createRedactor, type RedactOptions, type Redactor } from './redact.ts';
 import {
@@ -64,6 +64,15 @@ export class Call implements CallInfo {
   declare readonly signal: AbortSignal | undefined;
   declare readonly context: Readonly<Record<string, unknown>>;
   declare readonly retry: ResolvedOptions['retry'];
+  // Set by kyOptions for the credential policy (PolicyCall).
+  /** The fetch below sturdy: the caller's, else the platform's. */
+  declare fetch: typeof globalThis.fetch;
+  /** The request body once more (a retry, a 401 repeat, a 307/308 hop); undefined when it cannot be sent again. */
+  declare replay: (() => BodyInit | null | undefined) | undefined;
+  /** The body each attempt sends when ky's request holds none; undefined when ky holds it. */
+  declare sendBody: (() => BodyInit | null | undefined) | undefined;
+  /** Nothing but the platform's fetch below sturdy: a body and a credential may ride on fetch's init. */
+  declare direct: boolean;
   #failed: unknown;
 
   /** The call `given` (NO_OPTIONS for none) makes: its options checked and merged over its client's. */
@@ -114,6 +123,12 @@ export class Call implements CallInfo {
   remaining(): number {
     const total = this.options.totalTimeout;
     return total === false ? Infinity : Math.max(0, this.started + total - now());
+  }
+
+  /** The repeat after a credential refresh (a 401) is an attempt of its own, told as a retry. */
+  repeat(): void {
+    this.emit({ type: 'retry', attempt: this.attempt + 1, delayMs: 0, reason: '401 refresh' });
+    this.attempt += 1;
   }
 
   isCredentialOrigin(url: string | URL): boolean {
@@ -312,42 +327,30 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
     part.headers = headers;
   } else call.headers = extra;
 
-  const direct = perAttempt && !auth && platform;
-  const chain: Middleware[] = [];
-  if (auth)
-    chain.push(
-      auth.policy(auth, {
-        origins: call.origins,
-        allowInsecure: auth.allowInsecure ?? options.allowInsecure ?? false,
-        fetch,
-        replay,
-        sendBody: perAttempt,
-        direct: platform,
-        onRepeat: () => {
-          call.emit({ type: 'retry', attempt: call.attempt + 1, delayMs: 0, reason: '401 refresh' });
-          call.attempt += 1;
-        },
-      }),
-    );
-  else if (perAttempt && !platform)
-    chain.push((request, next) =>
-      next(
-        new Request(request, {
-          body: perAttempt(),
-          duplex: 'half',
-          // A copy follows its source's signal, and following costs more than the copy itself; when nothing can
-          // abort ky's request (no timeout, no total timeout, no signal of the caller's), the copy has none.
-          signal:
-            options.timeout === false &&
-            options.totalTimeout === false &&
-            !options.signal &&
-            !(input instanceof Request)
-              ? null
-              : undefined,
-        } as RequestInit),
-      ),
-    );
-  if (use) chain.push(...use);
+  // What the credential policy reads of this call on each attempt.
+  call.fetch = fetch;
+  call.replay = replay;
+  call.sendBody = perAttempt;
+  call.direct = platform;
+  const policy = auth && auth.policy(auth);
+  // Without auth, a body made per attempt goes on a copy of ky's request for a fetch of the caller's or middleware
+  // (either may read only the Request), and on fetch's init for the platform's fetch.
+  const copy =
+    !auth &&
+    perAttempt &&
+    !platform &&
+    ((request: Request) =>
+      new Request(request, {
+        body: perAttempt(),
+        duplex: 'half',
+        // A copy follows its source's signal, and following costs more than the copy itself; when nothing can abort
+        // ky's request (no timeout, no total timeout, no signal of the caller's nor of a Request input), it has none.
+        signal:
+          options.timeout === false && options.totalTimeout === false && !options.signal && !(input instanceof Request)
+            ? null
+            : undefined,
+      } as RequestInit));
+  const direct = !auth && perAttempt && platform;
 
   part.method = method;
   // No repeat is possible (no retries, or a body that cannot be sent again): ky gets the smallest retry option.
@@ -370,14 +373,9 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
             ? { ...init, ...credential }
             : init,
       );
-    // The credential policy alone (no `use`) is called as it is: the chain runner's async step per attempt was
-    // 1 kB of garbage per call (bench/alloc.ts).
-    const sent =
-      auth && chain.length === 1
-        ? chain[0]!(request, send, call)
-        : chain.length
-          ? runChain(chain, request, send, call)
-          : send(request);
+    // The caller's middleware, between the credential policy (or the body's copy) and fetch.
+    const down = use?.length ? (outgoing: Request) => runChain(use, outgoing, send, call) : send;
+    const sent = policy ? policy(request, down, call) : down(copy ? copy(request) : request);
     return sent.then((response) => guardResponse(call, response));
   };
   return part;
