@@ -12,7 +12,13 @@ export type { RetryOptions, RetryBudgetOptions, ShouldRetryState, HTTPErrorWithR
 export type { SturdyEvent, EventListener } from './core/events.ts';
 export type { RedactOptions } from './core/redact.ts';
 export type { AuthStrategy, AuthTarget } from './auth/types.ts';
-export { credentialPolicy, type CredentialPolicy, type PolicyCall } from './auth/policy.ts';
+export {
+  credentialPolicy,
+  type CredentialPolicy,
+  type PolicyCall,
+  type PolicyMiddleware,
+  type PolicyNext,
+} from './auth/policy.ts';
 export { bearer, type BearerOptions, type BearerProvider, type BearerToken } from './auth/bearer.ts';
 export { apiKey, type ApiKeyOptions } from './auth/api-key.ts';
 export { basic, type BasicOptions } from './auth/basic.ts';
