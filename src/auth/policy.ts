@@ -106,6 +106,30 @@ function added(known: readonly string[], before: Iterable<[string, string]>, aft
   return names;
 }
 
+/**
+ * The names an attempt's credential is in (`CallInfo.credential`), worked out only when read (rarely): what the
+ * strategy registered, and whatever its authorize added to or changed on the request (a custom strategy may
+ * register nothing). What it reads is private: a middleware that prints it sees no credential. A class, not an
+ * object literal with getters: with retries and timeouts off, such a literal per attempt measured about 17 us of
+ * mean CPU a call, most of it garbage collection (bearer, a caller's fetch, single-client processes).
+ */
+class Carried implements CredentialNames {
+  #known: CredentialNames;
+  #request: Request;
+  #target: AuthTarget;
+  constructor(known: CredentialNames, request: Request, target: AuthTarget) {
+    this.#known = known;
+    this.#request = request;
+    this.#target = target;
+  }
+  get headers(): string[] {
+    return added(this.#known.headers, this.#request.headers, this.#target.headers);
+  }
+  get query(): string[] {
+    return added(this.#known.query, new URL(this.#request.url).searchParams, this.#target.url.searchParams);
+  }
+}
+
 /** Each strategy's policy, built once (a call with a strategy builds nothing for it). */
 const policies = /* @__PURE__ */ new WeakMap<AuthStrategy, PolicyMiddleware>();
 
@@ -184,16 +208,7 @@ function policyOf(auth: AuthStrategy): PolicyMiddleware {
         typeof (pending as PromiseLike<unknown> | undefined)?.then === 'function'
           ? await abortable(pending as Promise<unknown>, signal)
           : pending;
-      // Worked out only when read (rarely): what the strategy registered, and whatever its authorize added to or
-      // changed on the request (a custom strategy may register nothing).
-      const carried: CredentialNames = (call.credential = {
-        get headers() {
-          return added(known.headers, request.headers, into.headers);
-        },
-        get query() {
-          return added(known.query, new URL(request.url).searchParams, into.url.searchParams);
-        },
-      });
+      const carried: CredentialNames = (call.credential = new Carried(known, request, into));
       // A strategy that changed the URL (a query key) gets a copy of the copy: the request's body went into the first.
       const response = await (copy && into.url.href === copy.url
         ? next(copy)
