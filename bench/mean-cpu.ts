@@ -4,7 +4,8 @@
  * The stub tables report medians of per-round ratios with every client in one process, which leave out most of
  * the major collections: a round that pays one is an outlier, and one client's garbage is collected in another's
  * round. This script reports what a process pays on average, and the main-thread GC pauses within it.
- * Usage: node bench/mean-cpu.ts [processes] (default 3 per row, rows alternating). Nothing is asserted.
+ * Usage: node bench/mean-cpu.ts [processes] (default 3 per row, rows alternating; `npm run bench` runs it on its
+ * bundle). Nothing is asserted.
  */
 import { spawnSync } from 'node:child_process';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -20,8 +21,8 @@ const PAIRS: Array<[row: string, reference: string]> = [
 ];
 
 /** One row in this process: mean CPU us per call (all threads) and main-thread GC pause us per call. */
-async function measure(row: string): Promise<[cpu: number, gc: number]> {
-  const call = stubClients(await import('../src/index.ts'), false)[row]!;
+async function measure(row: string, module: string): Promise<[cpu: number, gc: number]> {
+  const call = stubClients(await import(module), false)[row]!;
   await callMany(call, WARM);
   let paused = 0;
   const observer = new PerformanceObserver((list) => {
@@ -36,25 +37,40 @@ async function measure(row: string): Promise<[cpu: number, gc: number]> {
   return [(used.user + used.system) / CALLS, (paused * 1000) / CALLS];
 }
 
-if (process.argv[2] === '--child') {
-  process.stdout.write(JSON.stringify(await measure(process.argv[3]!)));
-} else {
-  const processes = Number(process.argv[2] ?? 3);
+/**
+ * The table's rows: each row and its ky row, mean CPU per call (median of `processes` fresh processes each, rows
+ * alternating), GC pause per call, and the ratio to its ky row.
+ * @example
+ * table(MEAN_HEAD, await benchMeanCpu(bundle, 3));
+ */
+export function benchMeanCpu(module: string, processes = 3): string[][] {
   const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const results: Record<string, Array<[number, number]>> = {};
   const rows = [...new Set(PAIRS.flat())];
   for (let run = 0; run < processes; run++)
     for (const row of rows) {
-      const child = spawnSync(process.execPath, [import.meta.filename, '--child', row], { encoding: 'utf8' });
+      const child = spawnSync(process.execPath, [import.meta.filename, '--child', row, module], { encoding: 'utf8' });
       (results[row] ??= []).push(JSON.parse(child.stdout) as [number, number]);
     }
-  console.log(`| row | mean CPU us/call (median of ${processes} processes) | GC pause us/call | x its ky row |`);
-  console.log('|---|--:|--:|--:|');
-  for (const [row, reference] of PAIRS)
-    for (const name of [reference, row]) {
-      const cpu = median(results[name]!.map(([value]) => value));
-      const gc = median(results[name]!.map(([, value]) => value));
-      const ratio = name === row ? (cpu / median(results[reference]!.map(([value]) => value))).toFixed(2) : '-';
-      console.log(`| ${name} | ${cpu.toFixed(1)} | ${gc.toFixed(1)} | ${ratio} |`);
-    }
+  const cpu = (name: string) => median(results[name]!.map(([value]) => value));
+  return PAIRS.flatMap(([row, reference]) =>
+    [reference, row].map((name) => [
+      name,
+      cpu(name).toFixed(1),
+      median(results[name]!.map(([, value]) => value)).toFixed(1),
+      name === row ? (cpu(row) / cpu(reference)).toFixed(2) : '-',
+    ]),
+  );
+}
+
+/** The table's columns. */
+export const MEAN_HEAD = ['client', 'mean CPU us/call', 'GC pause us/call', 'x its ky row'];
+
+if (process.argv[2] === '--child') {
+  process.stdout.write(JSON.stringify(await measure(process.argv[3]!, process.argv[4]!)));
+} else if (import.meta.main) {
+  const processes = Number(process.argv[2] ?? 3);
+  const rows = benchMeanCpu(new URL('../src/index.ts', import.meta.url).href, processes);
+  console.log(`| ${MEAN_HEAD.join(' | ')} |\n|---|--:|--:|--:|`);
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 }

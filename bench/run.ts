@@ -10,6 +10,7 @@ import { buildDist, buildNodeBundle, buildStreamBundle, ROOT } from './build.ts'
 import { benchCold, coldRows } from './cold.ts';
 import { benchInstructions, instructionRows } from './instructions.ts';
 import { benchLoopback, loopbackRows } from './loopback.ts';
+import { benchMeanCpu, MEAN_HEAD } from './mean-cpu.ts';
 import { benchSize, sizeBreakdown, sizeRows } from './size.ts';
 import { startBenchServer } from './spawn.ts';
 import { benchStreams, streamRows } from './streams.ts';
@@ -59,6 +60,13 @@ try {
     sections.push(
       "### Per-request overhead, stub as the platform's fetch (POST JSON + parse)\n\nThe same calls with the stub installed as `globalThis.fetch` (no client gets a `fetch` option) and building its request as fetch does, `new Request(input, init)`: the path every client takes with the real fetch. sturdy then hands the JSON body and the credential to fetch's init instead of a Request copy (a caller's `fetch`, as in the table above, may ignore an init, so it gets the copy).\n\n" +
         table(STUB_HEAD, stubRows(result, targets)),
+    );
+  }
+  if (wanted('stub')) {
+    log('mean CPU per call, one client per process ...');
+    sections.push(
+      "### Mean CPU per call, one client per process (stub as a caller's fetch, POST JSON + parse)\n\nThe tables above take medians of rounds with every client in one process, which leave most major garbage collections out (a round that pays one is an outlier, and one client's garbage may be collected in another's round). Here each client runs alone in 3 fresh processes (20,000 calls after 8,000 warm ones, the event loop turning every 50), and the figure is the median of the processes' means: collections included. GC pause is the main thread's. See bench/mean-cpu.ts.\n\n" +
+        table(MEAN_HEAD, benchMeanCpu(bundle, 3)),
     );
   }
   // Asked for by name only (about 10 minutes under valgrind): `npm run bench -- instructions`.
