@@ -192,3 +192,18 @@ test('call.credential does not name a query parameter the request repeats but th
   expect(seen[0]?.query).toEqual([]);
   expect(seen[0]?.headers).toEqual(['authorization']);
 });
+
+test('call.credential prints no credential: inspected (hidden and getters too) or serialized, it shows names only', async () => {
+  const { inspect } = await import('node:util');
+  const printed: string[] = [];
+  const recorder: Middleware = (request, next, call) => {
+    printed.push(inspect(call.credential, { showHidden: true, getters: true, depth: 6 }));
+    printed.push(JSON.stringify(call.credential) ?? '');
+    printed.push(JSON.stringify(call.credential?.headers));
+    return next(request);
+  };
+  const api = createClient({ baseUrl: `${server.url}/`, use: [recorder], auth: bearer('tok_printed_secret_1') });
+  await api.get('ok');
+  expect(printed.join('\n')).not.toContain('tok_printed_secret_1');
+  expect(printed[2]).toBe('["authorization"]');
+});

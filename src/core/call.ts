@@ -350,13 +350,14 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
             ? null
             : undefined,
       } as RequestInit));
-  const direct = !auth && perAttempt && platform;
+  // Without auth, and the platform's fetch right below: the body rides on fetch's init.
+  const bodyOnInit = !auth && perAttempt && platform;
 
   part.method = method;
   // No repeat is possible (no retries, or a body that cannot be sent again): ky gets the smallest retry option.
   part.retry = retry.limit === 0 || !replay ? 0 : kyRetry(call);
-  part.fetch = (input, init) => {
-    const request = asRequest(input, init);
+  part.fetch = (kyInput, init) => {
+    const request = asRequest(kyInput, init);
     call.attempt += 1;
     call.lastRequest = request;
     for (const [name, value] of call.headers ?? []) request.headers.set(name, value);
@@ -367,7 +368,7 @@ function kyOptions(call: Call, given: CallOptions, input: unknown, json: unknown
         call,
         outgoing,
         fetch,
-        direct
+        bodyOnInit
           ? ({ ...init, body: perAttempt(), duplex: 'half' } as RequestInit)
           : credential
             ? { ...init, ...credential }
